@@ -1,0 +1,276 @@
+/*
+ * clmis.h — the C API of clmis, the Caribbean Labour Market Information System library.
+ *
+ * This header is the contract. If a function does not appear here, it is not part of the
+ * published API. It compiles alone as C99 (and as C++).
+ *
+ * Conventions (see docs/c-api.md for the long form):
+ *
+ *  - Names are clmis_<module>_<verb>. Handles are opaque: clmis_db (an open National Labour
+ *    Administration Database) and clmis_session (an authenticated user working on a database).
+ *  - Every function that can fail returns an int: CLMIS_OK (0) on success, a negative CLMIS_E*
+ *    code otherwise. The codes below are pinned: their values never change.
+ *  - After a failure, clmis_error_last() describes it (code and message for people) and
+ *    clmis_error_last_json() gives the machine-readable list of validation errors. Both are
+ *    thread-local and valid until the next clmis_ call on the same thread.
+ *  - Out-parameters come first. Strings returned through char **out are allocated by the library
+ *    and must be released with clmis_free() — never with free().
+ *  - JSON text in and out is UTF-8. The encoding of values is fixed (docs/c-api.md, "Values"):
+ *    dates "YYYY-MM-DD", timestamps "YYYY-MM-DDThh:mm:ssZ" (UTC), decimals as strings ("12.50"),
+ *    money as {"amount": "1250.00", "currency": "XCD"}, codes as their code string, references
+ *    as the target's integer id, repeated sections as arrays. Unknown fields are an error.
+ *  - Threads: a clmis_db may be shared between threads (calls on it are serialised inside the
+ *    library). A clmis_session must be used by one thread at a time.
+ *  - No function here throws, aborts or prints. A NULL where a handle or required string is
+ *    expected returns CLMIS_EMISUSE.
+ *
+ * ABI: within one major version functions and struct members are only ever added (structs grow
+ * at their end and carry a version field). CLMIS_SOVERSION changes only on an ABI break.
+ */
+#ifndef CLMIS_H
+#define CLMIS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---------------------------------------------------------------------------------------------
+ * Version
+ * ------------------------------------------------------------------------------------------- */
+
+#define CLMIS_VERSION_MAJOR 0
+#define CLMIS_VERSION_MINOR 1
+#define CLMIS_VERSION_PATCH 0
+/** The version as a string, "MAJOR.MINOR.PATCH". */
+#define CLMIS_VERSION "0.1.0"
+/** MAJOR*1000000 + MINOR*1000 + PATCH: compare with clmis_libversion_number(). */
+#define CLMIS_VERSION_NUMBER 1000
+/** The shared library's SONAME suffix; changes only when the ABI breaks. */
+#define CLMIS_SOVERSION 0
+
+#if defined(_WIN32) && !defined(CLMIS_STATIC)
+#  ifdef CLMIS_BUILDING
+#    define CLMIS_API __declspec(dllexport)
+#  else
+#    define CLMIS_API __declspec(dllimport)
+#  endif
+#elif defined(__GNUC__)
+#  define CLMIS_API __attribute__((visibility("default")))
+#else
+#  define CLMIS_API
+#endif
+
+/** The library's version string, e.g. "0.1.0". Static storage; never free it. */
+CLMIS_API const char *clmis_version(void);
+
+/** The library's CLMIS_VERSION_NUMBER, so a program can check it runs against the library it
+ *  was compiled for. */
+CLMIS_API int clmis_libversion_number(void);
+
+/* ---------------------------------------------------------------------------------------------
+ * Errors
+ * ------------------------------------------------------------------------------------------- */
+
+/** Status codes. The values are pinned forever; new codes are only added. Each constant is also
+ *  readable at run time through clmis_error_code_name(). */
+enum {
+    CLMIS_OK = 0,
+    CLMIS_ERROR = -1,     /**< generic failure not covered below (a bug: please report it) */
+    CLMIS_EINVALID = -2,  /**< input refused: malformed JSON or a validation error list */
+    CLMIS_ENOTFOUND = -3, /**< no such record, record type, code list, user or file */
+    CLMIS_EEXISTS = -4,   /**< already exists (e.g. the database file on clmis_init) */
+    CLMIS_ECONFLICT = -5, /**< stale version named by an update, or the record is archived */
+    CLMIS_EDENIED = -6,   /**< the session's user may not do this */
+    CLMIS_EAUTH = -7,     /**< wrong user name or password */
+    CLMIS_EBUSY = -8,     /**< the database stayed locked by another writer past the limit */
+    CLMIS_EMISUSE = -9,   /**< API misuse: NULL argument, invalid or closed handle, bad option */
+    CLMIS_EPACK = -10,    /**< a pack or country profile is malformed (file, JSON path, reason) */
+    CLMIS_EIO = -11,      /**< the database file cannot be read or written, or is not clmis's */
+    CLMIS_EVERSION = -12, /**< the database was made by a newer pack or library */
+    CLMIS_ENOMEM = -13    /**< out of memory */
+};
+
+/** The last error on this thread. */
+typedef struct clmis_error {
+    int code;            /**< one of the CLMIS_E* codes */
+    const char *message; /**< for people; English; never NULL */
+} clmis_error;
+
+/** The last error that happened on this thread, or NULL if the last clmis_ call succeeded.
+ *  The pointer and its message belong to the library and stay valid until the next clmis_ call
+ *  on this thread. */
+CLMIS_API const clmis_error *clmis_error_last(void);
+
+/** The last error's validation list as JSON text, or "[]" when there is none. Each entry is
+ *  {"record": TYPE, "path": "contacts[1].email", "value": <the value given>, "rule": RULE,
+ *   "message": TEXT}. All errors of a record are reported together. Owned by the library, valid
+ *  until the next clmis_ call on this thread. Never NULL. */
+CLMIS_API const char *clmis_error_last_json(void);
+
+/** Forgets the last error of this thread. */
+CLMIS_API void clmis_error_clear(void);
+
+/** The name of a status code ("CLMIS_ENOTFOUND"), or "CLMIS_UNKNOWN". Static storage. */
+CLMIS_API const char *clmis_error_code_name(int code);
+
+/* ---------------------------------------------------------------------------------------------
+ * Memory
+ * ------------------------------------------------------------------------------------------- */
+
+/** Releases a string the library returned through a char **out parameter. NULL is allowed.
+ *  Do not mix allocators: never pass library memory to free(), nor yours to clmis_free(). */
+CLMIS_API void clmis_free(void *p);
+
+/* ---------------------------------------------------------------------------------------------
+ * Databases
+ * ------------------------------------------------------------------------------------------- */
+
+/** An open National Labour Administration Database. */
+typedef struct clmis_db clmis_db;
+
+/** Options for clmis_init. Initialise with CLMIS_INIT_OPTIONS_INIT or clmis_init_options_init();
+ *  members are only ever added at the end. Strings are borrowed for the duration of the call. */
+typedef struct clmis_init_options {
+    unsigned int version;       /**< CLMIS_INIT_OPTIONS_VERSION */
+    const char *country;        /**< ISO 3166-1 alpha-3 of the country profile, e.g. "KNA" (required) */
+    const char *admin_user;     /**< the administrator's user name; NULL means "admin" */
+    const char *admin_password; /**< required; at least 8 characters; there is no default */
+    const char *data_dir;       /**< NULL: the pack and profiles embedded in the library; else a
+                                     directory laid out like the source tree's data/ */
+} clmis_init_options;
+
+#define CLMIS_INIT_OPTIONS_VERSION 1
+#define CLMIS_INIT_OPTIONS_INIT {CLMIS_INIT_OPTIONS_VERSION, NULL, NULL, NULL, NULL}
+
+/** Fills *opts with the defaults of the given version. Returns CLMIS_EMISUSE for a NULL opts or
+ *  a version this library does not know. */
+CLMIS_API int clmis_init_options_init(clmis_init_options *opts, unsigned int version);
+
+/** Creates a new database file at path with the standard pack and the given country profile,
+ *  and its administrator. Fails with CLMIS_EEXISTS if the file exists (nothing is touched),
+ *  CLMIS_ENOTFOUND for an unknown country, CLMIS_EINVALID for a missing or short password,
+ *  CLMIS_EPACK for a malformed pack or profile (under data_dir). On success *out is a handle
+ *  to close with clmis_close(); on failure *out is NULL and no file is left behind. */
+CLMIS_API int clmis_init(clmis_db **out, const char *path, const clmis_init_options *opts);
+
+/** Options for clmis_open. Same rules as clmis_init_options. */
+typedef struct clmis_open_options {
+    unsigned int version;    /**< CLMIS_OPEN_OPTIONS_VERSION */
+    int busy_timeout_ms;     /**< how long a write waits for another writer, retrying with
+                                  backoff, before CLMIS_EBUSY; default 5000; 0 = no wait */
+    const char *data_dir;    /**< NULL: the pack stored in the database is used */
+} clmis_open_options;
+
+#define CLMIS_OPEN_OPTIONS_VERSION 1
+#define CLMIS_OPEN_OPTIONS_INIT {CLMIS_OPEN_OPTIONS_VERSION, 5000, NULL}
+
+/** Fills *opts with the defaults of the given version. */
+CLMIS_API int clmis_open_options_init(clmis_open_options *opts, unsigned int version);
+
+/** Opens an existing clmis database. opts may be NULL for the defaults. Fails with
+ *  CLMIS_ENOTFOUND if the file does not exist (none is created), CLMIS_EIO if it is not a clmis
+ *  database, CLMIS_EVERSION if it was made by a newer library. */
+CLMIS_API int clmis_open(clmis_db **out, const char *path, const clmis_open_options *opts);
+
+/** Closes the database handle and sets *db to NULL. NULL and *db == NULL are allowed.
+ *  Sessions still open on it stay valid objects to close, but their calls return CLMIS_EMISUSE. */
+CLMIS_API void clmis_close(clmis_db **db);
+
+/** The schema in force as JSON: pack name, version and content hash, the country profile, the
+ *  record types with their fields and sections, and the code lists (without their codes). A
+ *  frontend builds its forms from it. *out is freed with clmis_free(). */
+CLMIS_API int clmis_schema_json(char **out, clmis_db *db);
+
+/** The codes of one code list as JSON: [{"code": "KN-03", "label": "...", "parent": ...,
+ *  "level": ..., "active": true}, ...] with labels in lang ("en", "nl", "es"; falls back to
+ *  English; NULL means the profile's first language). CLMIS_ENOTFOUND for an unknown list. */
+CLMIS_API int clmis_codes_json(char **out, clmis_db *db, const char *list, const char *lang);
+
+/* ---------------------------------------------------------------------------------------------
+ * Sessions
+ * ------------------------------------------------------------------------------------------- */
+
+/** An authenticated user working on a database. Used by one thread at a time. */
+typedef struct clmis_session clmis_session;
+
+/** Logs user in with password and returns a session. CLMIS_EAUTH for a wrong user name or
+ *  password (the message does not say which); failures are written to the security log. */
+CLMIS_API int clmis_login(clmis_session **out, clmis_db *db, const char *user, const char *password);
+
+/** Ends the session and sets *session to NULL. NULL and *session == NULL are allowed. */
+CLMIS_API void clmis_session_close(clmis_session **session);
+
+/** The user name of the session into *out (freed with clmis_free()). */
+CLMIS_API int clmis_session_user(char **out, clmis_session *session);
+
+/* ---------------------------------------------------------------------------------------------
+ * Records
+ *
+ * Every record has the system fields id, version, created_at, created_by, updated_at,
+ * updated_by, external_id, archived and archive_reason. Of these, only external_id may be given
+ * on input (to create and update); the others are set by the library.
+ * Validation failures return CLMIS_EINVALID with the complete error list in
+ * clmis_error_last_json(); a refused write changes nothing in the database.
+ * ------------------------------------------------------------------------------------------- */
+
+/** Creates a record of type from a JSON object and writes its new id to *out_id. */
+CLMIS_API int clmis_record_create(int64_t *out_id, clmis_session *session, const char *type,
+                                  const char *json);
+
+/** The record as a JSON object (system fields, then the fields in declared order, then each
+ *  section as an array) into *out. CLMIS_ENOTFOUND if there is none. */
+CLMIS_API int clmis_record_get(char **out, clmis_session *session, const char *type, int64_t id);
+
+/** Changes the fields given in json (a JSON object; a field set to null is cleared; a section
+ *  given replaces the whole section) of the record whose version the caller read. Writes the new
+ *  version to *out_version (may be NULL). CLMIS_ECONFLICT if the record changed since (stale
+ *  version) or is archived; an update that changes nothing keeps the version. */
+CLMIS_API int clmis_record_update(int64_t *out_version, clmis_session *session, const char *type,
+                                  int64_t id, int64_t version, const char *json);
+
+/** Archives the record (the seed's "Delete": case data is never erased) with a reason, which is
+ *  required. CLMIS_ECONFLICT for a stale version or an already archived record. */
+CLMIS_API int clmis_record_archive(clmis_session *session, const char *type, int64_t id,
+                                   int64_t version, const char *reason);
+
+/** Upsert outcomes. */
+enum {
+    CLMIS_UPSERT_UNCHANGED = 0, /**< a record with this external_id had exactly these values */
+    CLMIS_UPSERT_CREATED = 1,
+    CLMIS_UPSERT_UPDATED = 2
+};
+
+/** Creates or updates the record of type whose external_id is external_id (unique per record
+ *  type), so that another system can send the same record twice without creating two. The
+ *  fields given are set as by clmis_record_update; sending the same values again changes
+ *  nothing (no new version, no change number). *out_id gets the record's id and *out_outcome
+ *  (may be NULL) one of CLMIS_UPSERT_*. */
+CLMIS_API int clmis_record_upsert(int64_t *out_id, int *out_outcome, clmis_session *session,
+                                  const char *type, const char *external_id, const char *json);
+
+/** One page of records of type. query_json may be NULL or a JSON object:
+ *    {"filter": [{"field": "parish", "op": "eq", "value": "KN-03"}, ...],   (all must hold)
+ *     "sort": [{"field": "name", "desc": false}, ...],   (id is always the last key)
+ *     "limit": 100,               (1..1000, default 100)
+ *     "after": CURSOR,            (the "next" of the previous page)
+ *     "include_archived": false}
+ *  ops: eq, ne, lt, le, gt, ge, in (value is an array), is_null (value true/false),
+ *  contains (text, case-insensitive). *out gets {"records": [...], "next": CURSOR or null}.
+ *  Paging is by key, so records inserted meanwhile never shift a page. */
+CLMIS_API int clmis_record_query(char **out, clmis_session *session, const char *type,
+                                 const char *query_json);
+
+/** The change feed: committed writes with a change number greater than since_seq, oldest first,
+ *  at most limit (1..10000; 0 means 1000) of them, as
+ *  {"changes": [{"seq": 7, "record_type": "employer", "id": 3, "op": "update", "version": 2,
+ *  "at": "...", "by": "admin"}], "last_seq": 7}. An integrator stores last_seq and asks again. */
+CLMIS_API int clmis_changes_since(char **out, clmis_session *session, int64_t since_seq, int limit);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CLMIS_H */

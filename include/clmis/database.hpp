@@ -1,0 +1,111 @@
+// clmis/database.hpp — the C++ API: databases, sessions and the record API.
+//
+// A Database is an open National Labour Administration Database (one SQLite file). Everything
+// that reads or writes records goes through a Session, obtained by login(): every action has an
+// actor. Records travel as JSON objects in the fixed encoding of clmis/value.hpp.
+//
+// Threading: a Database may be shared between threads (calls are serialised on its connection).
+// A Session must be used by one thread at a time. Both are cheap handles to shared state; copies
+// refer to the same database.
+//
+// Errors: every function throws a subclass of clmis::Error (clmis/error.hpp) and nothing else.
+#pragma once
+
+#include "clmis/error.hpp"
+#include "clmis/value.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace clmis {
+
+namespace detail {
+class Engine;
+}
+
+/// Options for Database::init.
+struct InitOptions {
+  std::string country;               ///< ISO 3166-1 alpha-3 of the country profile (required)
+  std::string admin_user = "admin";  ///< the administrator's user name
+  std::string admin_password;        ///< required, at least 8 characters; no default exists
+  std::string data_dir;              ///< "" = the pack and profiles embedded in the library
+};
+
+/// Options for Database::open.
+struct OpenOptions {
+  int busy_timeout_ms = 5000;  ///< how long a write retries a locked database before Busy
+  std::string data_dir;        ///< "" = use the pack stored in the database
+};
+
+/// Outcome of Session::upsert.
+enum class UpsertOutcome { unchanged = 0, created = 1, updated = 2 };
+
+struct UpsertResult {
+  std::int64_t id = 0;
+  UpsertOutcome outcome = UpsertOutcome::unchanged;
+};
+
+class Session;
+
+class Database {
+ public:
+  /// Creates a new database at path (AlreadyExists if the file exists; nothing is touched) with
+  /// the standard pack, the country's profile and the administrator.
+  static Database init(const std::string& path, const InitOptions& options);
+  /// Opens an existing database (NotFound if there is no file; none is created).
+  static Database open(const std::string& path, const OpenOptions& options = {});
+
+  /// Authenticates and returns a session (AuthError on a wrong user or password).
+  Session login(std::string_view user, std::string_view password) const;
+
+  /// The schema in force: pack, profile, record types, fields, sections, code lists.
+  [[nodiscard]] Json schema() const;
+  /// The codes of a code list with labels in lang ("" = the profile's first language).
+  [[nodiscard]] Json codes(std::string_view list, std::string_view lang = {}) const;
+  /// The path the database was opened from.
+  [[nodiscard]] const std::string& path() const;
+
+  /// Closes the connection now. Sessions on it throw Misuse afterwards. Idempotent.
+  void close();
+
+ private:
+  explicit Database(std::shared_ptr<detail::Engine> e) : engine_(std::move(e)) {}
+  std::shared_ptr<detail::Engine> engine_;
+};
+
+class Session {
+ public:
+  /// The user name this session acts for.
+  [[nodiscard]] const std::string& user() const noexcept { return user_; }
+
+  /// Creates a record of type from a JSON object; returns its id.
+  std::int64_t create(std::string_view type, const Json& record);
+  /// Reads a record: system fields, fields in declared order, sections as arrays.
+  [[nodiscard]] Json get(std::string_view type, std::int64_t id);
+  /// Sets the fields given (null clears; a section given replaces the section) of the record
+  /// whose version the caller read; returns the new version. Conflict on a stale version or an
+  /// archived record. An update that changes nothing returns the version unchanged.
+  std::int64_t update(std::string_view type, std::int64_t id, std::int64_t version,
+                      const Json& changes);
+  /// Archives the record with a (required) reason.
+  void archive(std::string_view type, std::int64_t id, std::int64_t version,
+               std::string_view reason);
+  /// Creates or updates the record whose external_id is external_id; idempotent.
+  UpsertResult upsert(std::string_view type, std::string_view external_id, const Json& record);
+  /// One page of a query (see clmis_record_query in clmis.h for the query document).
+  [[nodiscard]] Json query(std::string_view type, const Json& query = Json::object());
+  /// Committed changes with seq > since_seq, oldest first (see clmis_changes_since).
+  [[nodiscard]] Json changes_since(std::int64_t since_seq, int limit = 1000);
+
+ private:
+  friend class Database;
+  Session(std::shared_ptr<detail::Engine> e, std::int64_t uid, std::string name)
+      : engine_(std::move(e)), user_id_(uid), user_(std::move(name)) {}
+  std::shared_ptr<detail::Engine> engine_;
+  std::int64_t user_id_ = 0;
+  std::string user_;
+};
+
+}  // namespace clmis

@@ -1,0 +1,346 @@
+// The C API: thin extern "C" wrappers. Each catches every exception and maps it to a status
+// code in one place (set_error); no logic lives here.
+#define CLMIS_BUILDING 1
+#include "clmis/clmis.h"
+#include "clmis/database.hpp"
+
+#include <cstdlib>
+#include <cstring>
+#include <new>
+
+using clmis::Errc;
+using clmis::Json;
+
+struct clmis_db {
+  std::uint64_t magic;
+  std::unique_ptr<clmis::Database> db;
+};
+
+struct clmis_session {
+  std::uint64_t magic;
+  std::unique_ptr<clmis::Session> session;
+};
+
+namespace {
+
+constexpr std::uint64_t kDbMagic = 0x636c6d6973646221ULL;       // "clmisdb!"
+constexpr std::uint64_t kSessionMagic = 0x636c6d6973657373ULL;  // "clmisess"
+constexpr std::uint64_t kDeadMagic = 0xdeaddeaddeaddeadULL;
+
+struct ThreadError {
+  clmis_error err{CLMIS_OK, ""};
+  std::string message;
+  std::string json = "[]";
+  bool set = false;
+};
+
+ThreadError& tls() {
+  thread_local ThreadError e;
+  return e;
+}
+
+void clear_error() {
+  auto& e = tls();
+  e.set = false;
+  e.err.code = CLMIS_OK;
+  e.message.clear();
+  e.err.message = "";
+  e.json = "[]";
+}
+
+int set_error(int code, std::string message, std::string json = "[]") {
+  auto& e = tls();
+  e.set = true;
+  e.message = std::move(message);
+  e.err.code = code;
+  e.err.message = e.message.c_str();
+  e.json = std::move(json);
+  return code;
+}
+
+/// The one place where C++ errors become C status codes.
+int from_exception() {
+  try {
+    throw;
+  } catch (const clmis::ValidationError& e) {
+    return set_error(static_cast<int>(e.code()), e.what(), clmis::to_json(e.errors()).dump());
+  } catch (const clmis::Error& e) {
+    return set_error(static_cast<int>(e.code()), e.what());
+  } catch (const std::bad_alloc&) {
+    return set_error(CLMIS_ENOMEM, "out of memory");
+  } catch (const std::exception& e) {
+    return set_error(CLMIS_ERROR, std::string("internal error: ") + e.what());
+  } catch (...) {
+    return set_error(CLMIS_ERROR, "internal error");
+  }
+}
+
+int misuse(const char* what) { return set_error(CLMIS_EMISUSE, what); }
+
+/// Runs f, mapping exceptions; clears the thread's error first.
+template <class F>
+int guarded(F&& f) {
+  clear_error();
+  try {
+    f();
+    return CLMIS_OK;
+  } catch (...) {
+    return from_exception();
+  }
+}
+
+char* dup(const std::string& s) {
+  char* p = static_cast<char*>(std::malloc(s.size() + 1));
+  if (!p) throw std::bad_alloc();
+  std::memcpy(p, s.data(), s.size() + 1);
+  return p;
+}
+
+bool db_ok(const clmis_db* db) { return db && db->magic == kDbMagic && db->db; }
+bool session_ok(const clmis_session* s) { return s && s->magic == kSessionMagic && s->session; }
+
+/// Parses JSON text of a record; malformed text is a validation error with rule "json".
+Json parse_json(const char* text, const char* record) {
+  try {
+    return Json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    std::string msg = e.what();
+    throw clmis::ValidationError(
+        "malformed JSON: " + msg,
+        {{record ? record : "", "", nullptr, "json", "malformed JSON: " + msg}});
+  }
+}
+
+}  // namespace
+
+extern "C" {
+
+const char* clmis_version(void) { return CLMIS_VERSION; }
+int clmis_libversion_number(void) { return CLMIS_VERSION_NUMBER; }
+
+const clmis_error* clmis_error_last(void) {
+  auto& e = tls();
+  return e.set ? &e.err : nullptr;
+}
+
+const char* clmis_error_last_json(void) { return tls().json.c_str(); }
+
+void clmis_error_clear(void) { clear_error(); }
+
+const char* clmis_error_code_name(int code) {
+  switch (code) {
+    case CLMIS_OK: return "CLMIS_OK";
+    case CLMIS_ERROR: return "CLMIS_ERROR";
+    case CLMIS_EINVALID: return "CLMIS_EINVALID";
+    case CLMIS_ENOTFOUND: return "CLMIS_ENOTFOUND";
+    case CLMIS_EEXISTS: return "CLMIS_EEXISTS";
+    case CLMIS_ECONFLICT: return "CLMIS_ECONFLICT";
+    case CLMIS_EDENIED: return "CLMIS_EDENIED";
+    case CLMIS_EAUTH: return "CLMIS_EAUTH";
+    case CLMIS_EBUSY: return "CLMIS_EBUSY";
+    case CLMIS_EMISUSE: return "CLMIS_EMISUSE";
+    case CLMIS_EPACK: return "CLMIS_EPACK";
+    case CLMIS_EIO: return "CLMIS_EIO";
+    case CLMIS_EVERSION: return "CLMIS_EVERSION";
+    case CLMIS_ENOMEM: return "CLMIS_ENOMEM";
+    default: return "CLMIS_UNKNOWN";
+  }
+}
+
+void clmis_free(void* p) { std::free(p); }
+
+int clmis_init_options_init(clmis_init_options* opts, unsigned int version) {
+  clear_error();
+  if (!opts) return misuse("opts is NULL");
+  if (version != CLMIS_INIT_OPTIONS_VERSION) return misuse("unknown clmis_init_options version");
+  *opts = clmis_init_options CLMIS_INIT_OPTIONS_INIT;
+  return CLMIS_OK;
+}
+
+int clmis_open_options_init(clmis_open_options* opts, unsigned int version) {
+  clear_error();
+  if (!opts) return misuse("opts is NULL");
+  if (version != CLMIS_OPEN_OPTIONS_VERSION) return misuse("unknown clmis_open_options version");
+  *opts = clmis_open_options CLMIS_OPEN_OPTIONS_INIT;
+  return CLMIS_OK;
+}
+
+int clmis_init(clmis_db** out, const char* path, const clmis_init_options* opts) {
+  clear_error();
+  if (!out) return misuse("out is NULL");
+  *out = nullptr;
+  if (!path) return misuse("path is NULL");
+  if (!opts) return misuse("opts is NULL");
+  if (opts->version != CLMIS_INIT_OPTIONS_VERSION) return misuse("unknown clmis_init_options version");
+  if (!opts->country) return misuse("opts->country is NULL");
+  return guarded([&] {
+    clmis::InitOptions o;
+    o.country = opts->country;
+    if (opts->admin_user) o.admin_user = opts->admin_user;
+    if (opts->admin_password) o.admin_password = opts->admin_password;
+    if (opts->data_dir) o.data_dir = opts->data_dir;
+    auto h = std::make_unique<clmis_db>();
+    h->db = std::make_unique<clmis::Database>(clmis::Database::init(path, o));
+    h->magic = kDbMagic;
+    *out = h.release();
+  });
+}
+
+int clmis_open(clmis_db** out, const char* path, const clmis_open_options* opts) {
+  clear_error();
+  if (!out) return misuse("out is NULL");
+  *out = nullptr;
+  if (!path) return misuse("path is NULL");
+  if (opts && opts->version != CLMIS_OPEN_OPTIONS_VERSION) return misuse("unknown clmis_open_options version");
+  return guarded([&] {
+    clmis::OpenOptions o;
+    if (opts) {
+      o.busy_timeout_ms = opts->busy_timeout_ms;
+      if (opts->data_dir) o.data_dir = opts->data_dir;
+    }
+    auto h = std::make_unique<clmis_db>();
+    h->db = std::make_unique<clmis::Database>(clmis::Database::open(path, o));
+    h->magic = kDbMagic;
+    *out = h.release();
+  });
+}
+
+void clmis_close(clmis_db** db) {
+  if (!db || !*db) return;
+  clmis_db* h = *db;
+  if (h->magic == kDbMagic) {
+    try {
+      if (h->db) h->db->close();
+    } catch (...) {
+    }
+    h->magic = kDeadMagic;
+    delete h;
+  }
+  *db = nullptr;
+}
+
+int clmis_schema_json(char** out, clmis_db* db) {
+  clear_error();
+  if (!out) return misuse("out is NULL");
+  *out = nullptr;
+  if (!db_ok(db)) return misuse("db is NULL or not an open clmis_db");
+  return guarded([&] { *out = dup(db->db->schema().dump()); });
+}
+
+int clmis_codes_json(char** out, clmis_db* db, const char* list, const char* lang) {
+  clear_error();
+  if (!out) return misuse("out is NULL");
+  *out = nullptr;
+  if (!db_ok(db)) return misuse("db is NULL or not an open clmis_db");
+  if (!list) return misuse("list is NULL");
+  return guarded([&] { *out = dup(db->db->codes(list, lang ? lang : "").dump()); });
+}
+
+int clmis_login(clmis_session** out, clmis_db* db, const char* user, const char* password) {
+  clear_error();
+  if (!out) return misuse("out is NULL");
+  *out = nullptr;
+  if (!db_ok(db)) return misuse("db is NULL or not an open clmis_db");
+  if (!user || !password) return misuse("user and password must not be NULL");
+  return guarded([&] {
+    auto h = std::make_unique<clmis_session>();
+    h->session = std::make_unique<clmis::Session>(db->db->login(user, password));
+    h->magic = kSessionMagic;
+    *out = h.release();
+  });
+}
+
+void clmis_session_close(clmis_session** session) {
+  if (!session || !*session) return;
+  clmis_session* h = *session;
+  if (h->magic == kSessionMagic) {
+    h->magic = kDeadMagic;
+    delete h;
+  }
+  *session = nullptr;
+}
+
+int clmis_session_user(char** out, clmis_session* session) {
+  clear_error();
+  if (!out) return misuse("out is NULL");
+  *out = nullptr;
+  if (!session_ok(session)) return misuse("session is NULL or not an open clmis_session");
+  return guarded([&] { *out = dup(session->session->user()); });
+}
+
+#define CLMIS_CHECK_SESSION()                                                               \
+  if (!session_ok(session)) return misuse("session is NULL or not an open clmis_session"); \
+  if (!type) return misuse("type is NULL")
+
+int clmis_record_create(int64_t* out_id, clmis_session* session, const char* type, const char* json) {
+  clear_error();
+  if (!out_id) return misuse("out_id is NULL");
+  *out_id = 0;
+  CLMIS_CHECK_SESSION();
+  if (!json) return misuse("json is NULL");
+  return guarded([&] { *out_id = session->session->create(type, parse_json(json, type)); });
+}
+
+int clmis_record_get(char** out, clmis_session* session, const char* type, int64_t id) {
+  clear_error();
+  if (!out) return misuse("out is NULL");
+  *out = nullptr;
+  CLMIS_CHECK_SESSION();
+  return guarded([&] { *out = dup(session->session->get(type, id).dump()); });
+}
+
+int clmis_record_update(int64_t* out_version, clmis_session* session, const char* type, int64_t id,
+                        int64_t version, const char* json) {
+  clear_error();
+  if (out_version) *out_version = 0;
+  CLMIS_CHECK_SESSION();
+  if (!json) return misuse("json is NULL");
+  return guarded([&] {
+    auto v = session->session->update(type, id, version, parse_json(json, type));
+    if (out_version) *out_version = v;
+  });
+}
+
+int clmis_record_archive(clmis_session* session, const char* type, int64_t id, int64_t version,
+                         const char* reason) {
+  clear_error();
+  CLMIS_CHECK_SESSION();
+  if (!reason) return misuse("reason is NULL");
+  return guarded([&] { session->session->archive(type, id, version, reason); });
+}
+
+int clmis_record_upsert(int64_t* out_id, int* out_outcome, clmis_session* session, const char* type,
+                        const char* external_id, const char* json) {
+  clear_error();
+  if (!out_id) return misuse("out_id is NULL");
+  *out_id = 0;
+  if (out_outcome) *out_outcome = CLMIS_UPSERT_UNCHANGED;
+  CLMIS_CHECK_SESSION();
+  if (!external_id || !json) return misuse("external_id and json must not be NULL");
+  return guarded([&] {
+    auto r = session->session->upsert(type, external_id, parse_json(json, type));
+    *out_id = r.id;
+    if (out_outcome) *out_outcome = static_cast<int>(r.outcome);
+  });
+}
+
+int clmis_record_query(char** out, clmis_session* session, const char* type, const char* query_json) {
+  clear_error();
+  if (!out) return misuse("out is NULL");
+  *out = nullptr;
+  CLMIS_CHECK_SESSION();
+  return guarded([&] {
+    Json q = query_json ? parse_json(query_json, type) : Json::object();
+    *out = dup(session->session->query(type, q).dump());
+  });
+}
+
+int clmis_changes_since(char** out, clmis_session* session, int64_t since_seq, int limit) {
+  clear_error();
+  if (!out) return misuse("out is NULL");
+  *out = nullptr;
+  if (!session_ok(session)) return misuse("session is NULL or not an open clmis_session");
+  return guarded([&] { *out = dup(session->session->changes_since(since_seq, limit).dump()); });
+}
+
+}  // extern "C"

@@ -1,0 +1,279 @@
+// Value types and their JSON encoding (include/clmis/value.hpp).
+#include "clmis/value.hpp"
+
+#include <array>
+#include <charconv>
+#include <cstdio>
+
+namespace clmis {
+
+namespace {
+constexpr std::array<std::string_view, 9> kTypeNames = {
+    "text", "integer", "decimal", "money", "date", "datetime", "boolean", "code", "reference"};
+
+// ISO 4217 list one, "Minor unit" column: the currencies of the Caribbean and Latin American
+// member States of the ILO plus the currencies of their main migration and trade partners.
+struct CurrencyDigits {
+  std::string_view code;
+  int digits;
+};
+constexpr std::array<CurrencyDigits, 44> kCurrencies = {{
+    {"ANG", 2}, {"ARS", 2}, {"AWG", 2}, {"BBD", 2}, {"BMD", 2}, {"BOB", 2}, {"BRL", 2},
+    {"BSD", 2}, {"BZD", 2}, {"CAD", 2}, {"CHF", 2}, {"CLP", 0}, {"CNY", 2}, {"COP", 2},
+    {"CRC", 2}, {"CUP", 2}, {"DOP", 2}, {"EUR", 2}, {"GBP", 2}, {"GTQ", 2}, {"GYD", 2},
+    {"HNL", 2}, {"HTG", 2}, {"JMD", 2}, {"JPY", 0}, {"KYD", 2}, {"MXN", 2}, {"NIO", 2},
+    {"PAB", 2}, {"PEN", 2}, {"PYG", 0}, {"SRD", 2}, {"SVC", 2}, {"TTD", 2}, {"USD", 2},
+    {"UYU", 2}, {"VES", 2}, {"XCD", 2}, {"XCG", 2}, {"INR", 2}, {"CUC", 2}, {"FKP", 2},
+    {"BWP", 2}, {"ZAR", 2},
+}};
+
+constexpr std::int64_t kPow10[19] = {1,
+                                     10,
+                                     100,
+                                     1000,
+                                     10000,
+                                     100000,
+                                     1000000,
+                                     10000000,
+                                     100000000,
+                                     1000000000,
+                                     10000000000,
+                                     100000000000,
+                                     1000000000000,
+                                     10000000000000,
+                                     100000000000000,
+                                     1000000000000000,
+                                     10000000000000000,
+                                     100000000000000000,
+                                     1000000000000000000};
+
+bool all_digits(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (c < '0' || c > '9') return false;
+  return true;
+}
+
+Rejection type_error(std::string_view expected, const Json& j) {
+  return {"type", "expected " + std::string(expected) + ", got " + std::string(j.type_name())};
+}
+}  // namespace
+
+std::string_view to_string(FieldType t) noexcept { return kTypeNames[static_cast<size_t>(t)]; }
+
+std::optional<FieldType> field_type_from_string(std::string_view s) noexcept {
+  for (size_t i = 0; i < kTypeNames.size(); ++i)
+    if (kTypeNames[i] == s) return static_cast<FieldType>(i);
+  return std::nullopt;
+}
+
+std::optional<int> currency_minor_digits(std::string_view iso4217) noexcept {
+  for (const auto& c : kCurrencies)
+    if (c.code == iso4217) return c.digits;
+  return std::nullopt;
+}
+
+std::optional<Decimal> Decimal::parse(std::string_view text, int scale) noexcept {
+  if (scale < 0 || scale > 18) return std::nullopt;
+  bool negative = false;
+  if (!text.empty() && (text[0] == '-' || text[0] == '+')) {
+    negative = text[0] == '-';
+    text.remove_prefix(1);
+  }
+  std::string_view whole = text, frac;
+  if (auto dot = text.find('.'); dot != std::string_view::npos) {
+    whole = text.substr(0, dot);
+    frac = text.substr(dot + 1);
+    if (!all_digits(frac)) return std::nullopt;  // "12." and "12.x" are not numerals
+  }
+  if (!all_digits(whole)) return std::nullopt;  // ".5", "1e3", " 1" are refused
+  // Trailing zeros beyond the scale carry no information and are accepted ("1.500" at scale 2).
+  while (frac.size() > static_cast<size_t>(scale) && frac.back() == '0') frac.remove_suffix(1);
+  if (frac.size() > static_cast<size_t>(scale)) return std::nullopt;
+  std::int64_t w = 0, f = 0;
+  if (auto [p, ec] = std::from_chars(whole.data(), whole.data() + whole.size(), w);
+      ec != std::errc{} || p != whole.data() + whole.size())
+    return std::nullopt;
+  if (!frac.empty()) {
+    if (auto [p, ec] = std::from_chars(frac.data(), frac.data() + frac.size(), f);
+        ec != std::errc{} || p != frac.data() + frac.size())
+      return std::nullopt;
+    f *= kPow10[scale - frac.size()];
+  }
+  std::int64_t units = 0;
+  if (__builtin_mul_overflow(w, kPow10[scale], &units)) return std::nullopt;
+  if (__builtin_add_overflow(units, f, &units)) return std::nullopt;
+  if (negative) units = -units;
+  return Decimal{units, scale};
+}
+
+std::string Decimal::str() const {
+  // Work on the magnitude as unsigned so INT64_MIN has no undefined negation.
+  const bool negative = units < 0;
+  const std::uint64_t mag =
+      negative ? (~static_cast<std::uint64_t>(units) + 1) : static_cast<std::uint64_t>(units);
+  const auto p = static_cast<std::uint64_t>(kPow10[scale]);
+  std::string out = negative ? "-" : "";
+  out += std::to_string(mag / p);
+  if (scale > 0) {
+    std::string f = std::to_string(mag % p);
+    out += '.';
+    out.append(static_cast<size_t>(scale) - f.size(), '0');
+    out += f;
+  }
+  return out;
+}
+
+std::optional<Date> parse_date(std::string_view s) noexcept {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
+  auto num = [&](size_t pos, size_t len) -> int {
+    int v = 0;
+    for (size_t i = pos; i < pos + len; ++i) {
+      if (s[i] < '0' || s[i] > '9') return -1;
+      v = v * 10 + (s[i] - '0');
+    }
+    return v;
+  };
+  int y = num(0, 4), m = num(5, 2), d = num(8, 2);
+  if (y < 0 || m < 0 || d < 0) return std::nullopt;
+  date::year_month_day ymd{date::year{y}, date::month{static_cast<unsigned>(m)},
+                           date::day{static_cast<unsigned>(d)}};
+  if (!ymd.ok()) return std::nullopt;
+  return date::sys_days{ymd};
+}
+
+std::string format_date(Date d) {
+  date::year_month_day ymd{d};
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+  return buf;
+}
+
+std::optional<DateTime> parse_datetime(std::string_view s) noexcept {
+  if (s.size() != 20 || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z')
+    return std::nullopt;
+  auto d = parse_date(s.substr(0, 10));
+  if (!d) return std::nullopt;
+  int parts[3];
+  for (int i = 0; i < 3; ++i) {
+    char a = s[11 + 3 * i], b = s[12 + 3 * i];
+    if (a < '0' || a > '9' || b < '0' || b > '9') return std::nullopt;
+    parts[i] = (a - '0') * 10 + (b - '0');
+  }
+  if (parts[0] > 23 || parts[1] > 59 || parts[2] > 59) return std::nullopt;
+  return DateTime{*d} + std::chrono::hours{parts[0]} + std::chrono::minutes{parts[1]} +
+         std::chrono::seconds{parts[2]};
+}
+
+std::string format_datetime(DateTime t) {
+  auto day = date::floor<date::days>(t);
+  date::hh_mm_ss<std::chrono::seconds> hms{t - day};
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%sT%02d:%02d:%02dZ", format_date(day).c_str(),
+                static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
+                static_cast<int>(hms.seconds().count()));
+  return buf;
+}
+
+std::variant<Value, Rejection> decode_value(const Json& j, const ValueSpec& spec) {
+  if (j.is_null()) return Value{};
+  switch (spec.type) {
+    case FieldType::text:
+      if (!j.is_string()) return type_error("text (a JSON string)", j);
+      return Value{j.get<std::string>()};
+    case FieldType::code:
+      if (!j.is_string()) return type_error("a code (a JSON string)", j);
+      return Value{Code{j.get<std::string>()}};
+    case FieldType::integer:
+      if (j.is_number_integer()) {
+        if (j.is_number_unsigned() && j.get<std::uint64_t>() > INT64_MAX)
+          return Rejection{"range", "integer does not fit in 64 bits"};
+        return Value{j.get<std::int64_t>()};
+      }
+      return type_error("an integer", j);
+    case FieldType::reference:
+      if (j.is_number_integer() && !(j.is_number_unsigned() && j.get<std::uint64_t>() > INT64_MAX)) {
+        auto id = j.get<std::int64_t>();
+        if (id <= 0) return Rejection{"reference", "a record id is a positive integer"};
+        return Value{Ref{id}};
+      }
+      return type_error("a record id (a JSON integer)", j);
+    case FieldType::boolean:
+      if (!j.is_boolean()) return type_error("true or false", j);
+      return Value{j.get<bool>()};
+    case FieldType::decimal: {
+      // Integers are accepted as exact; floats never (binary floating point is not exact).
+      if (j.is_number_integer()) {
+        auto d = Decimal::parse(j.dump(), spec.scale);
+        if (!d) return Rejection{"range", "number too large"};
+        return Value{*d};
+      }
+      if (!j.is_string())
+        return type_error("a decimal as a JSON string such as \"12.50\"", j);
+      auto d = Decimal::parse(j.get_ref<const std::string&>(), spec.scale);
+      if (!d)
+        return Rejection{"type", "expected a decimal with at most " + std::to_string(spec.scale) +
+                                     " decimal places, such as \"12.50\""};
+      return Value{*d};
+    }
+    case FieldType::money: {
+      if (!j.is_object()) return type_error(R"(money {"amount": "12.50", "currency": "XCD"})", j);
+      for (auto it = j.begin(); it != j.end(); ++it)
+        if (it.key() != "amount" && it.key() != "currency")
+          return Rejection{"type", "money has only \"amount\" and \"currency\", not \"" +
+                                       it.key() + "\""};
+      auto cur = j.find("currency");
+      auto amt = j.find("amount");
+      if (cur == j.end() || !cur->is_string())
+        return Rejection{"type", "money needs a \"currency\" (ISO 4217 code)"};
+      if (amt == j.end() || !(amt->is_string() || amt->is_number_integer()))
+        return Rejection{"type", "money needs an \"amount\" as a string such as \"12.50\""};
+      const auto& code = cur->get_ref<const std::string&>();
+      auto digits = currency_minor_digits(code);
+      if (!digits) return Rejection{"code_list", "unknown currency \"" + code + "\""};
+      if (!spec.currencies.empty() &&
+          std::find(spec.currencies.begin(), spec.currencies.end(), code) == spec.currencies.end())
+        return Rejection{"code_list", "currency \"" + code + "\" is not allowed here"};
+      auto d = Decimal::parse(amt->is_string() ? amt->get<std::string>() : amt->dump(), *digits);
+      if (!d)
+        return Rejection{"type", "amount must be a decimal with at most " +
+                                     std::to_string(*digits) + " decimal places for " + code};
+      return Value{Money{d->units, code}};
+    }
+    case FieldType::date: {
+      if (!j.is_string()) return type_error("a date \"YYYY-MM-DD\"", j);
+      auto d = parse_date(j.get_ref<const std::string&>());
+      if (!d) return Rejection{"type", "expected a valid date \"YYYY-MM-DD\""};
+      return Value{*d};
+    }
+    case FieldType::datetime: {
+      if (!j.is_string()) return type_error("a UTC time \"YYYY-MM-DDThh:mm:ssZ\"", j);
+      auto t = parse_datetime(j.get_ref<const std::string&>());
+      if (!t) return Rejection{"type", "expected a valid UTC time \"YYYY-MM-DDThh:mm:ssZ\""};
+      return Value{*t};
+    }
+  }
+  return Rejection{"type", "unknown field type"};
+}
+
+Json encode_value(const Value& v) {
+  struct Visitor {
+    Json operator()(std::monostate) const { return nullptr; }
+    Json operator()(const std::string& s) const { return s; }
+    Json operator()(std::int64_t i) const { return i; }
+    Json operator()(const Decimal& d) const { return d.str(); }
+    Json operator()(const Money& m) const {
+      int digits = currency_minor_digits(m.currency).value_or(2);
+      return Json{{"amount", Decimal{m.minor, digits}.str()}, {"currency", m.currency}};
+    }
+    Json operator()(Date d) const { return format_date(d); }
+    Json operator()(DateTime t) const { return format_datetime(t); }
+    Json operator()(bool b) const { return b; }
+    Json operator()(const Code& c) const { return c.value; }
+    Json operator()(const Ref& r) const { return r.id; }
+  };
+  return std::visit(Visitor{}, v);
+}
+
+}  // namespace clmis

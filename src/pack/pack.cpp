@@ -1,0 +1,682 @@
+// Loading and strict checking of packs and country profiles.
+#include "pack/pack.hpp"
+
+#include "clmis/error.hpp"
+#include "core/csv.hpp"
+#include "core/hash.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
+namespace clmis::pack {
+
+namespace {
+
+// Columns every record table has; no field may be named like one of them.
+const std::set<std::string, std::less<>> kSystemColumns = {
+    "id",         "version",    "created_at",  "created_by",     "updated_at",
+    "updated_by", "external_id", "archived",   "archive_reason", "parent_id",
+    "item_no"};
+
+const std::set<std::string, std::less<>> kLegalParameters = {"minimum_working_age",
+                                                             "nis_number_pattern"};
+
+/// Reads one JSON file strictly, naming file and JSON pointer path in every error.
+class Reader {
+ public:
+  explicit Reader(std::string file) : file_(std::move(file)) {}
+
+  [[noreturn]] void fail(const std::string& path, const std::string& reason) const {
+    throw PackError(file_ + ": " + (path.empty() ? "/" : path) + ": " + reason);
+  }
+
+  const Json& object(const Json& j, const std::string& path) const {
+    if (!j.is_object()) fail(path, std::string("expected an object, got ") + j.type_name());
+    return j;
+  }
+
+  const Json& array(const Json& j, const std::string& path) const {
+    if (!j.is_array()) fail(path, std::string("expected an array, got ") + j.type_name());
+    return j;
+  }
+
+  /// Checks that o has every required key and no key outside required ∪ optional.
+  void keys(const Json& o, const std::string& path, std::initializer_list<const char*> required,
+            std::initializer_list<const char*> optional) const {
+    object(o, path);
+    for (const char* k : required)
+      if (!o.contains(k)) fail(path, std::string("missing required key \"") + k + "\"");
+    for (auto it = o.begin(); it != o.end(); ++it) {
+      auto is = [&](const char* k) { return it.key() == k; };
+      if (std::none_of(required.begin(), required.end(), is) &&
+          std::none_of(optional.begin(), optional.end(), is))
+        fail(path + "/" + it.key(), "unknown key \"" + it.key() + "\"");
+    }
+  }
+
+  std::string str(const Json& o, const char* key, const std::string& path,
+                  const std::string& fallback = {}) const {
+    auto it = o.find(key);
+    if (it == o.end()) return fallback;
+    if (!it->is_string()) fail(path + "/" + key, std::string("expected a string, got ") +
+                                                     it->type_name());
+    return it->get<std::string>();
+  }
+
+  std::string name(const Json& o, const char* key, const std::string& path) const {
+    auto s = str(o, key, path);
+    if (!valid_name(s))
+      fail(path + "/" + key, "\"" + s +
+                                 "\" is not a valid name ([a-z][a-z0-9_]*, no \"__\", not "
+                                 "clmis_/sqlite_, at most 48 characters)");
+    return s;
+  }
+
+  bool boolean(const Json& o, const char* key, const std::string& path, bool fallback) const {
+    auto it = o.find(key);
+    if (it == o.end()) return fallback;
+    if (!it->is_boolean()) fail(path + "/" + key, "expected true or false");
+    return it->get<bool>();
+  }
+
+  std::int64_t integer(const Json& o, const char* key, const std::string& path, std::int64_t lo,
+                       std::int64_t hi, std::int64_t fallback) const {
+    auto it = o.find(key);
+    if (it == o.end()) return fallback;
+    if (!it->is_number_integer()) fail(path + "/" + key, "expected an integer");
+    auto v = it->get<std::int64_t>();
+    if (v < lo || v > hi)
+      fail(path + "/" + key,
+           "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
+    return v;
+  }
+
+  Label label(const Json& o, const char* key, const std::string& path, bool required) const {
+    Label l;
+    auto it = o.find(key);
+    if (it == o.end()) {
+      if (required) fail(path, std::string("missing required key \"") + key + "\"");
+      return l;
+    }
+    const std::string p = path + "/" + key;
+    if (it->is_string()) {
+      l.text["en"] = it->get<std::string>();
+      return l;
+    }
+    if (!it->is_object()) fail(p, "expected a string or an object of labels by language");
+    for (auto li = it->begin(); li != it->end(); ++li) {
+      const auto& lang = li.key();
+      if (lang.size() != 2 || !std::islower(static_cast<unsigned char>(lang[0])) ||
+          !std::islower(static_cast<unsigned char>(lang[1])))
+        fail(p + "/" + lang, "\"" + lang + "\" is not a two-letter ISO 639-1 language code");
+      if (!li->is_string() || li->get<std::string>().empty())
+        fail(p + "/" + lang, "expected a non-empty string");
+      l.text[lang] = li->get<std::string>();
+    }
+    if (!l.text.count("en")) fail(p, "an English label (\"en\") is required");
+    return l;
+  }
+
+  const std::string& file() const { return file_; }
+
+ private:
+  std::string file_;
+};
+
+Json parse_json(const DataSource& src, const std::string& rel) {
+  auto text = src.read(rel);
+  if (!text) throw NotFound("no such file: " + src.describe(rel));
+  try {
+    return Json::parse(*text);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw PackError(src.describe(rel) + ": malformed JSON: " + e.what());
+  }
+}
+
+std::optional<Decimal> bound(const Reader& r, const Json& o, const char* key,
+                             const std::string& path, const Field& f) {
+  auto it = o.find(key);
+  if (it == o.end()) return std::nullopt;
+  if (f.type != FieldType::integer && f.type != FieldType::decimal)
+    r.fail(path + "/" + key, "a range applies only to integer and decimal fields");
+  const int scale = f.type == FieldType::integer ? 0 : f.scale;
+  std::optional<Decimal> d;
+  if (it->is_number_integer()) d = Decimal::parse(it->dump(), scale);
+  else if (it->is_string() && f.type == FieldType::decimal)
+    d = Decimal::parse(it->get<std::string>(), scale);
+  if (!d) r.fail(path + "/" + key, "expected an integer (or a decimal string for a decimal field)");
+  return d;
+}
+
+Field parse_field(const Reader& r, const Json& j, const std::string& path,
+                  const std::vector<CodeList>& lists) {
+  r.keys(j, path, {"name", "type"},
+         {"label", "description", "required", "max_length", "code_list", "level", "target",
+          "scale", "currencies", "min", "max", "pattern", "default", "index", "personal",
+          "history"});
+  Field f;
+  f.name = r.name(j, "name", path);
+  if (kSystemColumns.count(f.name))
+    r.fail(path + "/name", "\"" + f.name + "\" is a system field name");
+  auto t = field_type_from_string(r.str(j, "type", path));
+  if (!t)
+    r.fail(path + "/type", "unknown type \"" + r.str(j, "type", path) +
+                               "\" (text, integer, decimal, money, date, datetime, boolean, "
+                               "code, reference)");
+  f.type = *t;
+  f.label = r.label(j, "label", path, false);
+  if (f.label.text.empty()) f.label.text["en"] = f.name;
+  f.description = r.str(j, "description", path);
+  f.required = r.boolean(j, "required", path, false);
+  f.index = r.boolean(j, "index", path, false);
+  f.personal = r.boolean(j, "personal", path, false);
+  f.history = r.boolean(j, "history", path, false);
+
+  auto only = [&](const char* key, bool allowed, const char* what) {
+    if (j.contains(key) && !allowed) r.fail(path + "/" + key, std::string("applies only to ") + what);
+  };
+  only("max_length", f.type == FieldType::text, "text fields");
+  only("pattern", f.type == FieldType::text, "text fields");
+  only("code_list", f.type == FieldType::code, "code fields");
+  only("level", f.type == FieldType::code, "code fields");
+  only("target", f.type == FieldType::reference, "reference fields");
+  only("scale", f.type == FieldType::decimal, "decimal fields");
+  only("currencies", f.type == FieldType::money, "money fields");
+
+  switch (f.type) {
+    case FieldType::text:
+      if (!j.contains("max_length")) r.fail(path, "a text field needs \"max_length\"");
+      f.max_length = static_cast<int>(r.integer(j, "max_length", path, 1, 1000000, 0));
+      f.pattern = r.str(j, "pattern", path);
+      if (!f.pattern.empty()) {
+        try {
+          std::regex re(f.pattern, std::regex::ECMAScript);
+        } catch (const std::regex_error& e) {
+          r.fail(path + "/pattern", std::string("not a valid regular expression: ") + e.what());
+        }
+      }
+      break;
+    case FieldType::code: {
+      f.code_list = r.str(j, "code_list", path);
+      if (f.code_list.empty()) r.fail(path, "a code field needs \"code_list\"");
+      if (std::none_of(lists.begin(), lists.end(),
+                       [&](const CodeList& l) { return l.name == f.code_list; }))
+        r.fail(path + "/code_list", "no code list named \"" + f.code_list + "\" in the pack");
+      if (j.contains("level")) f.code_level = static_cast<int>(r.integer(j, "level", path, 1, 9, 1));
+      break;
+    }
+    case FieldType::reference:
+      f.target = r.str(j, "target", path);
+      if (f.target.empty()) r.fail(path, "a reference field needs \"target\"");
+      break;
+    case FieldType::decimal:
+      f.scale = static_cast<int>(r.integer(j, "scale", path, 0, 18, 2));
+      break;
+    case FieldType::money:
+      if (auto it = j.find("currencies"); it != j.end()) {
+        r.array(*it, path + "/currencies");
+        for (size_t i = 0; i < it->size(); ++i) {
+          const auto& c = (*it)[i];
+          if (!c.is_string() || !currency_minor_digits(c.get<std::string>()))
+            r.fail(path + "/currencies/" + std::to_string(i), "not a known ISO 4217 currency");
+          f.currencies.push_back(c.get<std::string>());
+        }
+      }
+      break;
+    default:
+      break;
+  }
+  f.min = bound(r, j, "min", path, f);
+  f.max = bound(r, j, "max", path, f);
+  if (f.min && f.max && f.min->units > f.max->units) r.fail(path + "/min", "min is above max");
+  if (auto it = j.find("default"); it != j.end()) {
+    auto d = decode_value(*it, f.spec());
+    if (auto* rej = std::get_if<Rejection>(&d)) r.fail(path + "/default", rej->message);
+    f.default_value = *it;
+  }
+  return f;
+}
+
+/// Storage columns of a field, for collision checks (the same naming as store/schema.cpp).
+std::vector<std::string> columns_of(const Field& f) {
+  switch (f.type) {
+    case FieldType::money: return {f.name + "_minor", f.name + "_currency"};
+    case FieldType::decimal: return {f.name + "_e" + std::to_string(f.scale)};
+    default: return {f.name};
+  }
+}
+
+std::vector<Field> parse_fields(const Reader& r, const Json& owner, const std::string& path,
+                                const std::vector<CodeList>& lists) {
+  std::vector<Field> fields;
+  if (!owner.contains("fields")) r.fail(path, "missing required key \"fields\"");
+  const auto& arr = r.array(owner["fields"], path + "/fields");
+  std::set<std::string> names, cols;
+  for (size_t i = 0; i < arr.size(); ++i) {
+    const std::string p = path + "/fields/" + std::to_string(i);
+    Field f = parse_field(r, arr[i], p, lists);
+    if (!names.insert(f.name).second) r.fail(p + "/name", "duplicate field \"" + f.name + "\"");
+    for (const auto& c : columns_of(f))
+      if (!cols.insert(c).second || kSystemColumns.count(c))
+        r.fail(p + "/name", "field \"" + f.name + "\" would store into column \"" + c +
+                                "\", which another field or a system column uses");
+    fields.push_back(std::move(f));
+  }
+  return fields;
+}
+
+Code parse_code(const Reader& r, const Json& j, const std::string& path) {
+  r.keys(j, path, {"code", "label"}, {"parent", "level"});
+  Code c;
+  c.code = r.str(j, "code", path);
+  if (c.code.empty() || c.code.size() > 32) r.fail(path + "/code", "a code has 1 to 32 characters");
+  c.label = r.label(j, "label", path, true);
+  c.parent = r.str(j, "parent", path);
+  c.level = static_cast<int>(r.integer(j, "level", path, 1, 9, 1));
+  return c;
+}
+
+CodeList parse_code_list(const Reader& r, const Json& j, const std::string& path,
+                         const DataSource& src, std::map<std::string, std::string>& files,
+                         bool allow_provided) {
+  r.keys(j, path, {"name", "label"},
+         {"source", "attribution", "codes", "csv", "provided_by", "description"});
+  CodeList l;
+  l.name = r.name(j, "name", path);
+  l.label = r.label(j, "label", path, true);
+  l.source = r.str(j, "source", path);
+  l.attribution = r.str(j, "attribution", path);
+  const int kinds = j.contains("codes") + j.contains("csv") + j.contains("provided_by");
+  if (kinds != 1) r.fail(path, "a code list has exactly one of \"codes\", \"csv\", \"provided_by\"");
+  if (j.contains("provided_by")) {
+    if (!allow_provided || r.str(j, "provided_by", path) != "profile")
+      r.fail(path + "/provided_by", allow_provided ? "the only provider is \"profile\""
+                                                   : "a profile provides its lists itself");
+    l.provided_by_profile = true;
+    return l;
+  }
+  if (l.source.empty()) r.fail(path, "a code list with codes needs its \"source\"");
+  if (j.contains("codes")) {
+    const auto& arr = r.array(j["codes"], path + "/codes");
+    for (size_t i = 0; i < arr.size(); ++i)
+      l.codes.push_back(parse_code(r, arr[i], path + "/codes/" + std::to_string(i)));
+  } else {
+    const std::string p = path + "/csv";
+    const auto& c = j["csv"];
+    r.keys(c, p, {"file", "code", "labels"}, {"parent", "level", "where"});
+    const std::string file = r.str(c, "file", p);
+    auto text = src.read(file);
+    if (!text) r.fail(p + "/file", "no such file: " + src.describe(file));
+    files[file] = *text;
+    std::vector<csv::Row> rows;
+    try {
+      rows = csv::parse(*text);
+    } catch (const std::exception& e) {
+      throw PackError(src.describe(file) + ": " + e.what());
+    }
+    if (rows.empty()) r.fail(p + "/file", "the CSV file is empty");
+    const auto& header = rows.front();
+    auto col = [&](const std::string& name, const std::string& where) -> size_t {
+      auto it = std::find(header.begin(), header.end(), name);
+      if (it == header.end()) r.fail(where, "the CSV file has no column \"" + name + "\"");
+      return static_cast<size_t>(it - header.begin());
+    };
+    const size_t code_col = col(r.str(c, "code", p), p + "/code");
+    std::map<std::string, size_t> label_cols;
+    r.object(c["labels"], p + "/labels");
+    for (auto it = c["labels"].begin(); it != c["labels"].end(); ++it) {
+      if (!it->is_string()) r.fail(p + "/labels/" + it.key(), "expected a column name");
+      label_cols[it.key()] = col(it->get<std::string>(), p + "/labels/" + it.key());
+    }
+    if (!label_cols.count("en")) r.fail(p + "/labels", "an English label column (\"en\") is required");
+    std::optional<size_t> parent_col, level_col;
+    if (c.contains("parent")) parent_col = col(r.str(c, "parent", p), p + "/parent");
+    if (c.contains("level")) level_col = col(r.str(c, "level", p), p + "/level");
+    std::vector<std::pair<size_t, std::string>> where;
+    if (c.contains("where")) {
+      r.object(c["where"], p + "/where");
+      for (auto it = c["where"].begin(); it != c["where"].end(); ++it) {
+        if (!it->is_string()) r.fail(p + "/where/" + it.key(), "expected a string");
+        where.emplace_back(col(it.key(), p + "/where/" + it.key()), it->get<std::string>());
+      }
+    }
+    for (size_t i = 1; i < rows.size(); ++i) {
+      const auto& row = rows[i];
+      if (row.size() != header.size())
+        throw PackError(src.describe(file) + ": row " + std::to_string(i + 1) + " has " +
+                        std::to_string(row.size()) + " fields, the header " +
+                        std::to_string(header.size()));
+      if (std::any_of(where.begin(), where.end(),
+                      [&](const auto& w) { return row[w.first] != w.second; }))
+        continue;
+      Code code;
+      code.code = row[code_col];
+      for (const auto& [lang, ci] : label_cols) code.label.text[lang] = row[ci];
+      if (parent_col) code.parent = row[*parent_col];
+      if (level_col) {
+        try {
+          code.level = std::stoi(row[*level_col]);
+        } catch (const std::exception&) {
+          throw PackError(src.describe(file) + ": row " + std::to_string(i + 1) +
+                          ": level is not a number");
+        }
+      }
+      if (code.code.empty() || code.code.size() > 32)
+        throw PackError(src.describe(file) + ": row " + std::to_string(i + 1) +
+                        ": a code has 1 to 32 characters");
+      l.codes.push_back(std::move(code));
+    }
+    if (l.codes.empty()) r.fail(p, "no rows of the CSV file match");
+  }
+  std::set<std::string> seen;
+  for (const auto& c : l.codes)
+    if (!seen.insert(c.code).second) r.fail(path, "duplicate code \"" + c.code + "\"");
+  for (const auto& c : l.codes)
+    if (!c.parent.empty() && !seen.count(c.parent))
+      r.fail(path, "code \"" + c.code + "\" has parent \"" + c.parent + "\", which is not in the list");
+  return l;
+}
+
+std::string hash_files(const std::map<std::string, std::string>& files) {
+  Sha256 h;
+  for (const auto& [path, content] : files) {
+    h.update_item(path);
+    h.update_item(content);
+  }
+  return h.hex();
+}
+
+std::string read_file(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+class DirectorySource final : public DataSource {
+ public:
+  explicit DirectorySource(std::string root) : root_(std::move(root)) {}
+  std::optional<std::string> read(const std::string& rel) const override {
+    if (rel.find("..") != std::string::npos) return std::nullopt;
+    std::filesystem::path p = std::filesystem::path(root_) / rel;
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(p, ec)) return std::nullopt;
+    return read_file(p);
+  }
+  std::string describe(const std::string& rel) const override {
+    return (std::filesystem::path(root_) / rel).string();
+  }
+  std::vector<std::string> list(const std::string& dir) const {
+    std::vector<std::string> out;
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator(std::filesystem::path(root_) / dir, ec))
+      out.push_back(dir + "/" + e.path().filename().string());
+    return out;
+  }
+
+ private:
+  std::string root_;
+};
+
+class MemorySource final : public DataSource {
+ public:
+  MemorySource(std::map<std::string, std::string> files, std::string label)
+      : files_(std::move(files)), label_(std::move(label)) {}
+  std::optional<std::string> read(const std::string& rel) const override {
+    auto it = files_.find(rel);
+    if (it == files_.end()) return std::nullopt;
+    return it->second;
+  }
+  std::string describe(const std::string& rel) const override { return label_ + ":" + rel; }
+  const std::map<std::string, std::string>& files() const { return files_; }
+
+ private:
+  std::map<std::string, std::string> files_;
+  std::string label_;
+};
+
+}  // namespace
+
+const std::string& Label::get(const std::string& lang) const {
+  static const std::string empty;
+  if (auto it = text.find(lang); it != text.end()) return it->second;
+  if (auto it = text.find("en"); it != text.end()) return it->second;
+  return text.empty() ? empty : text.begin()->second;
+}
+
+Json Label::to_json() const {
+  Json o = Json::object();
+  if (auto it = text.find("en"); it != text.end()) o["en"] = it->second;
+  for (const auto& [k, v] : text)
+    if (k != "en") o[k] = v;
+  return o;
+}
+
+const Field* Section::field(std::string_view n) const {
+  for (const auto& f : fields)
+    if (f.name == n) return &f;
+  return nullptr;
+}
+
+const Field* RecordType::field(std::string_view n) const {
+  for (const auto& f : fields)
+    if (f.name == n) return &f;
+  return nullptr;
+}
+
+const Section* RecordType::section(std::string_view n) const {
+  for (const auto& s : sections)
+    if (s.name == n) return &s;
+  return nullptr;
+}
+
+const RecordType* Pack::record_type(std::string_view n) const {
+  for (const auto& t : record_types)
+    if (t.name == n) return &t;
+  return nullptr;
+}
+
+const CodeList* Pack::code_list(std::string_view n) const {
+  for (const auto& l : code_lists)
+    if (l.name == n) return &l;
+  return nullptr;
+}
+
+bool valid_name(std::string_view s) {
+  if (s.empty() || s.size() > 48) return false;
+  if (s[0] < 'a' || s[0] > 'z') return false;
+  for (char c : s)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
+  if (s.find("__") != std::string_view::npos) return false;
+  if (s.rfind("clmis_", 0) == 0 || s.rfind("sqlite_", 0) == 0) return false;
+  return true;
+}
+
+std::unique_ptr<DataSource> directory_source(std::string root) {
+  return std::make_unique<DirectorySource>(std::move(root));
+}
+
+std::unique_ptr<DataSource> memory_source(std::map<std::string, std::string> files,
+                                          std::string label) {
+  return std::make_unique<MemorySource>(std::move(files), std::move(label));
+}
+
+Pack load_pack(const DataSource& src, const std::string& name) {
+  if (!valid_name(name)) throw NotFound("no pack named \"" + name + "\"");
+  const std::string rel = "packs/" + name + "/pack.json";
+  Json j = parse_json(src, rel);
+  Reader r(src.describe(rel));
+  r.keys(j, "", {"format", "name", "version", "code_lists", "record_types"}, {"title", "description"});
+  if (r.integer(j, "format", "", 1, 1, 1) != 1) r.fail("/format", "unsupported format");
+  Pack p;
+  p.files[rel] = *src.read(rel);
+  p.name = r.name(j, "name", "");
+  if (p.name != name) r.fail("/name", "the pack in " + rel + " must be named \"" + name + "\"");
+  p.version = r.str(j, "version", "");
+  static const std::regex semver(R"(^[0-9]+\.[0-9]+\.[0-9]+$)");
+  if (!std::regex_match(p.version, semver)) r.fail("/version", "expected MAJOR.MINOR.PATCH");
+  p.title = r.label(j, "title", "", false);
+
+  const auto& lists = r.array(j["code_lists"], "/code_lists");
+  std::set<std::string> list_names;
+  for (size_t i = 0; i < lists.size(); ++i) {
+    const std::string path = "/code_lists/" + std::to_string(i);
+    auto l = parse_code_list(r, lists[i], path, src, p.files, true);
+    if (!list_names.insert(l.name).second) r.fail(path + "/name", "duplicate code list \"" + l.name + "\"");
+    p.code_lists.push_back(std::move(l));
+  }
+
+  const auto& types = r.array(j["record_types"], "/record_types");
+  std::set<std::string> type_names;
+  for (size_t i = 0; i < types.size(); ++i) {
+    const std::string path = "/record_types/" + std::to_string(i);
+    const auto& t = types[i];
+    r.keys(t, path, {"name", "label", "fields"}, {"description", "source", "sections"});
+    RecordType rt;
+    rt.name = r.name(t, "name", path);
+    if (!type_names.insert(rt.name).second) r.fail(path + "/name", "duplicate record type \"" + rt.name + "\"");
+    rt.label = r.label(t, "label", path, true);
+    rt.description = r.str(t, "description", path);
+    rt.source = r.str(t, "source", path);
+    rt.fields = parse_fields(r, t, path, p.code_lists);
+    if (t.contains("sections")) {
+      const auto& secs = r.array(t["sections"], path + "/sections");
+      std::set<std::string> names;
+      for (const auto& f : rt.fields) names.insert(f.name);
+      for (size_t s = 0; s < secs.size(); ++s) {
+        const std::string sp = path + "/sections/" + std::to_string(s);
+        r.keys(secs[s], sp, {"name", "label", "fields"}, {"description", "max_items"});
+        Section sec;
+        sec.name = r.name(secs[s], "name", sp);
+        if (!names.insert(sec.name).second)
+          r.fail(sp + "/name", "\"" + sec.name + "\" is already a field or section");
+        sec.label = r.label(secs[s], "label", sp, true);
+        sec.description = r.str(secs[s], "description", sp);
+        sec.max_items = static_cast<int>(r.integer(secs[s], "max_items", sp, 1, 10000, 100));
+        sec.fields = parse_fields(r, secs[s], sp, p.code_lists);
+        for (size_t k = 0; k < sec.fields.size(); ++k)
+          if (sec.fields[k].history)
+            r.fail(sp + "/fields/" + std::to_string(k) + "/history",
+                   "history applies to record fields, not section fields");
+        rt.sections.push_back(std::move(sec));
+      }
+    }
+    p.record_types.push_back(std::move(rt));
+  }
+  // References may point forward; check them once every type is known.
+  for (size_t i = 0; i < p.record_types.size(); ++i) {
+    auto check = [&](const std::vector<Field>& fields, const std::string& base) {
+      for (size_t k = 0; k < fields.size(); ++k)
+        if (fields[k].type == FieldType::reference && !type_names.count(fields[k].target))
+          r.fail(base + "/fields/" + std::to_string(k) + "/target",
+                 "no record type named \"" + fields[k].target + "\"");
+    };
+    const std::string base = "/record_types/" + std::to_string(i);
+    check(p.record_types[i].fields, base);
+    for (size_t s = 0; s < p.record_types[i].sections.size(); ++s)
+      check(p.record_types[i].sections[s].fields, base + "/sections/" + std::to_string(s));
+  }
+  for (const auto& t : p.record_types)
+    for (const auto& s : t.sections)
+      if (type_names.count(t.name + "__" + s.name)) r.fail("/record_types", "name clash: " + t.name + "__" + s.name);
+  p.hash = hash_files(p.files);
+  return p;
+}
+
+Profile load_profile(const DataSource& src, const std::string& iso3, const Pack& pack) {
+  static const std::regex iso3_re("^[A-Z]{3}$");
+  if (!std::regex_match(iso3, iso3_re))
+    throw NotFound("\"" + iso3 + "\" is not an ISO 3166-1 alpha-3 country code");
+  const std::string rel = "countries/" + iso3 + ".json";
+  if (!src.read(rel)) throw NotFound("no country profile for \"" + iso3 + "\" (" + src.describe(rel) + ")");
+  Json j = parse_json(src, rel);
+  Reader r(src.describe(rel));
+  r.keys(j, "", {"format", "iso3", "name", "currency", "languages", "legal"},
+         {"time_zone", "code_lists", "description"});
+  if (r.integer(j, "format", "", 1, 1, 1) != 1) r.fail("/format", "unsupported format");
+  Profile p;
+  p.files[rel] = *src.read(rel);
+  p.iso3 = r.str(j, "iso3", "");
+  if (p.iso3 != iso3) r.fail("/iso3", "the profile in " + rel + " must have iso3 \"" + iso3 + "\"");
+  p.name = r.label(j, "name", "", true);
+  p.currency = r.str(j, "currency", "");
+  if (!currency_minor_digits(p.currency)) r.fail("/currency", "not a known ISO 4217 currency");
+  const auto& langs = r.array(j["languages"], "/languages");
+  if (langs.empty()) r.fail("/languages", "at least one working language is needed");
+  for (size_t i = 0; i < langs.size(); ++i) {
+    if (!langs[i].is_string() || langs[i].get<std::string>().size() != 2)
+      r.fail("/languages/" + std::to_string(i), "expected a two-letter ISO 639-1 code");
+    p.languages.push_back(langs[i].get<std::string>());
+  }
+  p.time_zone = r.str(j, "time_zone", "");
+  const auto& legal = r.object(j["legal"], "/legal");
+  for (auto it = legal.begin(); it != legal.end(); ++it) {
+    const std::string path = "/legal/" + it.key();
+    if (!kLegalParameters.count(it.key())) r.fail(path, "unknown legal parameter \"" + it.key() + "\"");
+    r.keys(*it, path, {"value", "source", "verified"}, {"unit", "note"});
+    LegalParameter lp;
+    lp.value = (*it)["value"];
+    lp.source = r.str(*it, "source", path);
+    if (lp.source.empty()) r.fail(path + "/source", "a legal parameter needs its source");
+    if (!(*it)["verified"].is_boolean()) r.fail(path + "/verified", "expected true or false");
+    lp.verified = (*it)["verified"].get<bool>();
+    lp.unit = r.str(*it, "unit", path);
+    lp.note = r.str(*it, "note", path);
+    if (it.key() == "minimum_working_age" &&
+        !(lp.value.is_number_integer() && lp.value.get<std::int64_t>() >= 0 && lp.value.get<std::int64_t>() <= 30))
+      r.fail(path + "/value", "expected an age in years (0 to 30)");
+    if (it.key() == "nis_number_pattern") {
+      if (!lp.value.is_string()) r.fail(path + "/value", "expected a regular expression");
+      try {
+        std::regex re(lp.value.get<std::string>(), std::regex::ECMAScript);
+      } catch (const std::regex_error& e) {
+        r.fail(path + "/value", std::string("not a valid regular expression: ") + e.what());
+      }
+    }
+    p.legal[it.key()] = std::move(lp);
+  }
+  if (j.contains("code_lists")) {
+    const auto& lists = r.array(j["code_lists"], "/code_lists");
+    for (size_t i = 0; i < lists.size(); ++i) {
+      const std::string path = "/code_lists/" + std::to_string(i);
+      auto l = parse_code_list(r, lists[i], path, src, p.files, false);
+      const auto* declared = pack.code_list(l.name);
+      if (!declared)
+        r.fail(path + "/name", "the pack declares no code list \"" + l.name + "\"");
+      if (!declared->provided_by_profile)
+        r.fail(path + "/name", "code list \"" + l.name + "\" comes from the pack, not the profile");
+      if (std::any_of(p.code_lists.begin(), p.code_lists.end(),
+                      [&](const CodeList& o) { return o.name == l.name; }))
+        r.fail(path + "/name", "duplicate code list \"" + l.name + "\"");
+      p.code_lists.push_back(std::move(l));
+    }
+  }
+  for (const auto& l : pack.code_lists)
+    if (l.provided_by_profile &&
+        std::none_of(p.code_lists.begin(), p.code_lists.end(),
+                     [&](const CodeList& o) { return o.name == l.name; }))
+      r.fail("/code_lists", "the pack needs the profile to provide code list \"" + l.name + "\"");
+  p.hash = hash_files(p.files);
+  return p;
+}
+
+std::vector<std::string> list_profiles(const DataSource& src) {
+  // Sources cannot list in general; the embedded index and directories can.
+  std::vector<std::string> out;
+  if (auto* d = dynamic_cast<const DirectorySource*>(&src)) {
+    for (const auto& f : d->list("countries"))
+      if (f.size() > 5 && f.substr(f.size() - 5) == ".json") out.push_back(f.substr(10, f.size() - 15));
+  } else if (auto* m = dynamic_cast<const MemorySource*>(&src)) {
+    for (const auto& [path, _] : m->files())
+      if (path.rfind("countries/", 0) == 0 && path.size() > 15)
+        out.push_back(path.substr(10, path.size() - 15));
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace clmis::pack

@@ -1,0 +1,150 @@
+// Packs and country profiles: the declarations the engine runs on (DESIGN.md §2).
+//
+// A pack (data/packs/<name>/pack.json) declares code lists and record types. A country profile
+// (data/countries/<ISO3>.json) supplies the code lists the pack leaves to the country (parishes),
+// its currency and languages, and its legal parameters, each with a source and a verified flag.
+// Both are checked strictly when loaded: a malformed file is rejected with a PackError naming the
+// file, the JSON path and the reason.
+#pragma once
+
+#include "clmis/value.hpp"
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace clmis::pack {
+
+/// Labels by language code ("en", "nl", "es"); English is the fallback.
+struct Label {
+  std::map<std::string, std::string> text;
+  [[nodiscard]] const std::string& get(const std::string& lang) const;
+  [[nodiscard]] Json to_json() const;
+};
+
+struct Field {
+  std::string name;
+  FieldType type = FieldType::text;
+  Label label;
+  std::string description;
+  bool required = false;
+  int max_length = 0;                  ///< text: maximum length in characters (required)
+  std::string code_list;               ///< code: the list its codes come from
+  std::optional<int> code_level;       ///< code: only codes of this level (e.g. ISIC class = 4)
+  std::string target;                  ///< reference: the record type referred to
+  int scale = 2;                       ///< decimal: decimal places
+  std::vector<std::string> currencies; ///< money: allowed currencies (empty = the profile's)
+  std::optional<Decimal> min, max;     ///< integer/decimal: range (integers at scale 0)
+  std::string pattern;                 ///< text: ECMAScript regular expression (whole value)
+  Json default_value;                  ///< applied on create when the field is absent
+  bool index = false;                  ///< create an index (references always get one)
+  bool personal = false;               ///< personal data (masking, security issue)
+  bool history = false;                ///< every change is a dated history row
+
+  [[nodiscard]] ValueSpec spec() const { return ValueSpec{type, scale, currencies}; }
+};
+
+struct Section {
+  std::string name;
+  Label label;
+  std::string description;
+  int max_items = 100;
+  std::vector<Field> fields;
+  [[nodiscard]] const Field* field(std::string_view name) const;
+};
+
+struct RecordType {
+  std::string name;
+  Label label;
+  std::string description;
+  std::string source;  ///< where in the seed the record type comes from (form number...)
+  std::vector<Field> fields;
+  std::vector<Section> sections;
+  [[nodiscard]] const Field* field(std::string_view name) const;
+  [[nodiscard]] const Section* section(std::string_view name) const;
+};
+
+struct Code {
+  std::string code;
+  std::string parent;
+  int level = 1;
+  Label label;
+};
+
+struct CodeList {
+  std::string name;
+  Label label;
+  std::string source;
+  std::string attribution;
+  bool provided_by_profile = false;  ///< the pack only names it; the profile supplies codes
+  std::vector<Code> codes;
+};
+
+struct LegalParameter {
+  Json value;
+  std::string unit;
+  std::string source;
+  bool verified = false;
+  std::string note;
+};
+
+struct Profile {
+  std::string iso3;
+  Label name;
+  std::string currency;
+  std::vector<std::string> languages;
+  std::string time_zone;
+  std::map<std::string, LegalParameter> legal;
+  std::vector<CodeList> code_lists;
+  std::string hash;                            ///< SHA-256 over the profile's files
+  std::map<std::string, std::string> files;    ///< relative path → content
+};
+
+struct Pack {
+  std::string name;
+  std::string version;
+  Label title;
+  std::vector<CodeList> code_lists;
+  std::vector<RecordType> record_types;
+  std::string hash;                          ///< SHA-256 over the pack's files
+  std::map<std::string, std::string> files;  ///< relative path → content
+
+  [[nodiscard]] const RecordType* record_type(std::string_view name) const;
+  [[nodiscard]] const CodeList* code_list(std::string_view name) const;
+};
+
+/// Where pack and profile files come from, by path relative to the data root
+/// ("packs/standard/pack.json", "countries/KNA.json", "classifications/isic4.csv").
+class DataSource {
+ public:
+  virtual ~DataSource() = default;
+  /// The file's content, or nullopt if there is none.
+  [[nodiscard]] virtual std::optional<std::string> read(const std::string& rel) const = 0;
+  /// How to name the file in messages.
+  [[nodiscard]] virtual std::string describe(const std::string& rel) const = 0;
+};
+
+/// The data/ tree embedded in the library at build time.
+std::unique_ptr<DataSource> embedded_source();
+/// A directory laid out like data/.
+std::unique_ptr<DataSource> directory_source(std::string root);
+/// Files held in memory (e.g. the copies stored in a database).
+std::unique_ptr<DataSource> memory_source(std::map<std::string, std::string> files,
+                                          std::string label);
+
+/// The names of the country profiles a source has (ISO3 codes).
+std::vector<std::string> list_profiles(const DataSource& src);
+
+/// Loads and checks a pack. Throws PackError (file, JSON path, reason) or NotFound.
+Pack load_pack(const DataSource& src, const std::string& name = "standard");
+/// Loads and checks a country profile against the pack it will be used with.
+Profile load_profile(const DataSource& src, const std::string& iso3, const Pack& pack);
+
+/// True for names usable as SQL identifiers and JSON keys: [a-z][a-z0-9_]*, no "__", not
+/// starting with "clmis_" or "sqlite_", at most 48 characters.
+bool valid_name(std::string_view s);
+
+}  // namespace clmis::pack

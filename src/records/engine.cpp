@@ -1,0 +1,404 @@
+// Engine: creating and opening databases, login, schema and code introspection.
+#include "records/engine.hpp"
+
+#include "clmis/clmis.h"
+#include "core/hash.hpp"
+
+#include <date/tz.h>
+#include <sodium.h>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <filesystem>
+
+namespace clmis::detail {
+
+namespace {
+
+constexpr size_t kMinPasswordLength = 8;
+
+bool valid_user_name(std::string_view s) {
+  if (s.empty() || s.size() > 64) return false;
+  for (unsigned char c : s)
+    if (c <= 0x20 || c == 0x7f) return false;  // no spaces or control characters
+  return true;
+}
+
+std::string hash_password(std::string_view password) {
+  sodium_ready();
+  char out[crypto_pwhash_STRBYTES];
+  if (crypto_pwhash_str_alg(out, password.data(), password.size(),
+                            crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                            crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) != 0)
+    throw Error(Errc::nomem, "not enough memory to hash the password");
+  return out;
+}
+
+/// Removes a database file and its WAL companions.
+void remove_db_files(const std::string& path) {
+  std::error_code ec;
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"})
+    std::filesystem::remove(path + suffix, ec);
+}
+
+}  // namespace
+
+store::Connection& Engine::conn() {
+  if (!conn_) throw Misuse("the database handle is closed");
+  return *conn_;
+}
+
+void Engine::close() {
+  std::lock_guard lock(mu_);
+  conn_.reset();
+}
+
+void Engine::configure_connection() {
+  auto& c = *conn_;
+  c.exec("PRAGMA foreign_keys = ON");
+  c.exec("PRAGMA trusted_schema = OFF");
+  // FULL: a committed case survives a power cut, which small offices see often.
+  c.exec("PRAGMA synchronous = FULL");
+  c.set_busy_timeout_ms(busy_timeout_ms_);
+  // Readers and the COMMIT itself also wait (briefly) instead of failing on a checkpoint.
+  sqlite3_busy_timeout(c.raw(), busy_timeout_ms_);
+}
+
+std::string Engine::now() const {
+  return format_datetime(std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
+}
+
+std::string Engine::today() const {
+  auto t = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  if (zone_) {
+    auto local = static_cast<const date::time_zone*>(zone_)->to_local(t);
+    return format_date(Date{date::floor<date::days>(local).time_since_epoch()});
+  }
+  return format_date(date::floor<date::days>(t));
+}
+
+const pack::RecordType& Engine::type_of(std::string_view name) const {
+  const auto* t = pack_.record_type(name);
+  if (!t) throw NotFound("no record type \"" + std::string(name) + "\"");
+  return *t;
+}
+
+const std::string& Engine::user_name(std::int64_t uid) {
+  auto it = users_.find(uid);
+  if (it != users_.end()) return it->second;
+  auto& s = conn().prepare("SELECT name FROM clmis_user WHERE id = ?");
+  s.bind(1, uid);
+  std::string name = std::to_string(uid);  // a user row never goes away; this is a fallback
+  if (s.step()) name = s.text(0);
+  s.reset();
+  return users_[uid] = name;
+}
+
+void Engine::load_state() {
+  auto& c = conn();
+  codes_.clear();
+  auto& s = c.prepare("SELECT list, code, level, active FROM clmis_code");
+  while (s.step()) codes_[s.text(0)][s.text(1)] = CodeInfo{s.int64(3) != 0, static_cast<int>(s.int64(2))};
+  s.reset();
+  users_.clear();
+  zone_ = nullptr;
+  if (!profile_.time_zone.empty()) {
+    try {
+      zone_ = date::locate_zone(profile_.time_zone);
+    } catch (const std::exception&) {
+      zone_ = nullptr;  // no time zone database: dates are UTC dates
+    }
+  }
+}
+
+std::shared_ptr<Engine> Engine::init(const std::string& path, const InitOptions& o) {
+  if (path.empty()) throw Misuse("the database path is empty");
+  if (o.country.empty()) throw Misuse("the country (ISO 3166-1 alpha-3) is required");
+  if (!valid_user_name(o.admin_user))
+    throw ValidationError("the administrator's user name must be 1 to 64 characters without spaces",
+                          {{"user", "admin_user", o.admin_user, "length",
+                            "1 to 64 characters without spaces or control characters"}});
+  if (o.admin_password.size() < kMinPasswordLength)
+    throw ValidationError("the administrator's password must have at least 8 characters",
+                          {{"user", "admin_password", nullptr, "length",
+                            "at least 8 characters; there is no default password"}});
+
+  auto src = o.data_dir.empty() ? pack::embedded_source() : pack::directory_source(o.data_dir);
+  pack::Pack p = pack::load_pack(*src);
+  pack::Profile prof = pack::load_profile(*src, o.country, p);
+
+  // Create the file exclusively: never touch an existing one, even if it appears meanwhile.
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    if (errno == EEXIST) throw AlreadyExists("a file already exists at " + path);
+    throw StorageError("cannot create " + path + ": " + std::strerror(errno));
+  }
+  ::close(fd);
+
+  std::shared_ptr<Engine> e(new Engine(path));
+  try {
+    e->conn_ = std::make_unique<store::Connection>(path, false);
+    e->conn_->exec("PRAGMA journal_mode = WAL");
+    e->configure_connection();
+    e->pack_ = std::move(p);
+    e->profile_ = std::move(prof);
+    auto& c = *e->conn_;
+    store::WriteTransaction tx(c);
+    for (const auto& ddl : store::system_ddl()) c.exec(ddl);
+    for (const auto& ddl : store::pack_ddl(e->pack_)) c.exec(ddl);
+    const std::string at = e->now();
+    auto meta = [&](const char* k, const std::string& v) {
+      c.prepare("INSERT INTO clmis_meta(key, value) VALUES (?, ?)").bind(1, k).bind(2, v).run();
+    };
+    meta("format", std::to_string(store::kFormat));
+    meta("library_version", CLMIS_VERSION);
+    meta("created_at", at);
+    meta("pack_name", e->pack_.name);
+    meta("pack_version", e->pack_.version);
+    meta("pack_hash", e->pack_.hash);
+    meta("country", e->profile_.iso3);
+    meta("profile_hash", e->profile_.hash);
+    auto file = [&](const char* kind, const std::string& rel, const std::string& content) {
+      c.prepare("INSERT INTO clmis_pack_file(path, kind, content) VALUES (?, ?, ?)")
+          .bind(1, rel).bind(2, kind).bind(3, content).run();
+    };
+    for (const auto& [rel, content] : e->pack_.files) file("pack", rel, content);
+    for (const auto& [rel, content] : e->profile_.files)
+      if (!e->pack_.files.count(rel)) file("profile", rel, content);
+    auto add_list = [&](const pack::CodeList& l, const char* provider) {
+      c.prepare("INSERT INTO clmis_code_list(name, labels, source, attribution, provider) "
+                "VALUES (?, ?, ?, ?, ?)")
+          .bind(1, l.name).bind(2, l.label.to_json().dump()).bind(3, l.source)
+          .bind(4, l.attribution).bind(5, provider).run();
+      std::int64_t pos = 0;
+      for (const auto& code : l.codes) {
+        auto& s = c.prepare("INSERT INTO clmis_code(list, code, parent, level, labels, active, "
+                            "position) VALUES (?, ?, ?, ?, ?, 1, ?)");
+        s.bind(1, l.name).bind(2, code.code);
+        if (code.parent.empty()) s.bind(3, nullptr); else s.bind(3, code.parent);
+        s.bind(4, static_cast<std::int64_t>(code.level)).bind(5, code.label.to_json().dump())
+            .bind(6, pos++).run();
+      }
+    };
+    for (const auto& l : e->pack_.code_lists)
+      if (!l.provided_by_profile) add_list(l, "pack");
+    for (const auto& l : e->profile_.code_lists) add_list(l, "profile");
+    c.prepare("INSERT INTO clmis_user(name, password_hash, active, created_at) VALUES (?, ?, 1, ?)")
+        .bind(1, o.admin_user).bind(2, hash_password(o.admin_password)).bind(3, at).run();
+    const std::int64_t admin = c.last_insert_rowid();
+    e->audit(admin, "init", "", 0, 0, 0,
+             Json{{"pack", e->pack_.name}, {"pack_version", e->pack_.version},
+                  {"pack_hash", e->pack_.hash}, {"country", e->profile_.iso3},
+                  {"admin_user", o.admin_user}});
+    tx.commit();
+    e->load_state();
+  } catch (...) {
+    e->conn_.reset();
+    remove_db_files(path);
+    throw;
+  }
+  return e;
+}
+
+std::shared_ptr<Engine> Engine::open(const std::string& path, const OpenOptions& o) {
+  if (path.empty()) throw Misuse("the database path is empty");
+  if (o.busy_timeout_ms < 0) throw Misuse("busy_timeout_ms must be 0 or more");
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) throw NotFound("no database file at " + path);
+  std::shared_ptr<Engine> e(new Engine(path));
+  e->busy_timeout_ms_ = o.busy_timeout_ms;
+  e->conn_ = std::make_unique<store::Connection>(path, false);
+  e->configure_connection();
+  auto& c = *e->conn_;
+  std::string format;
+  std::map<std::string, std::string> pack_files, all_files;
+  std::string country, stored_hash;
+  try {
+    store::ReadTransaction rt(c);
+    auto& s = c.prepare("SELECT key, value FROM clmis_meta");
+    std::map<std::string, std::string> meta;
+    while (s.step()) meta[s.text(0)] = s.text(1);
+    s.reset();
+    format = meta["format"];
+    country = meta["country"];
+    stored_hash = meta["pack_hash"];
+    auto& f = c.prepare("SELECT path, kind, content FROM clmis_pack_file");
+    while (f.step()) {
+      all_files[f.text(0)] = f.text(2);
+      if (f.text(1) == "pack") pack_files[f.text(0)] = f.text(2);
+    }
+    f.reset();
+  } catch (const Error& err) {
+    if (err.code() == Errc::generic || err.code() == Errc::io)
+      throw StorageError(path + " is not a clmis database (" + err.what() + ")");
+    throw;
+  }
+  if (format.empty()) throw StorageError(path + " is not a clmis database (no format recorded)");
+  if (std::stoi(format) > store::kFormat)
+    throw VersionError(path + " was made by a newer clmis (format " + format +
+                       "); this library reads format " + std::to_string(store::kFormat));
+  auto stored = pack::memory_source(all_files, path);
+  if (!o.data_dir.empty()) {
+    auto dir = pack::directory_source(o.data_dir);
+    pack::Pack candidate = pack::load_pack(*dir);
+    if (candidate.hash != stored_hash)
+      throw PackError("the pack under " + o.data_dir + " (version " + candidate.version +
+                      ") differs from the one stored in " + path +
+                      "; moving a database to another pack is a migration");
+  }
+  e->pack_ = pack::load_pack(*stored);
+  e->profile_ = pack::load_profile(*stored, country, e->pack_);
+  e->load_state();
+  return e;
+}
+
+std::pair<std::int64_t, std::string> Engine::login(std::string_view user, std::string_view password) {
+  std::lock_guard lock(mu_);
+  auto& c = conn();
+  sodium_ready();
+  auto& s = c.prepare("SELECT id, password_hash, active FROM clmis_user WHERE name = ?");
+  s.bind(1, user);
+  std::int64_t uid = 0;
+  std::string hash;
+  bool active = false;
+  if (s.step()) {
+    uid = s.int64(0);
+    hash = s.text(1);
+    active = s.int64(2) != 0;
+  }
+  s.reset();
+  const std::string pw(password);
+  bool ok = false;
+  if (uid != 0) {
+    ok = crypto_pwhash_str_verify(hash.c_str(), pw.data(), pw.size()) == 0 && active;
+  } else {
+    // Spend the same time for an unknown user, so timing does not reveal which names exist.
+    static const std::string dummy = hash_password("clmis-timing-equaliser");
+    if (crypto_pwhash_str_verify(dummy.c_str(), pw.data(), pw.size()) == 0) {
+      // The dummy's password is never a user's; nothing to do either way.
+    }
+  }
+  if (!ok) {
+    store::WriteTransaction tx(c);
+    c.prepare("INSERT INTO clmis_security_log(at, user_name, event, detail) VALUES (?, ?, ?, ?)")
+        .bind(1, now()).bind(2, user).bind(3, "login_failed")
+        .bind(4, uid == 0 ? "unknown user" : (active ? "wrong password" : "inactive user")).run();
+    tx.commit();
+    throw AuthError("wrong user name or password");
+  }
+  users_[uid] = std::string(user);
+  return {uid, std::string(user)};
+}
+
+Json Engine::schema() {
+  std::lock_guard lock(mu_);
+  conn();
+  Json out;
+  out["pack"] = {{"name", pack_.name}, {"version", pack_.version}, {"hash", pack_.hash}};
+  Json legal = Json::object();
+  for (const auto& [k, v] : profile_.legal) {
+    Json p = {{"value", v.value}, {"source", v.source}, {"verified", v.verified}};
+    if (!v.unit.empty()) p["unit"] = v.unit;
+    if (!v.note.empty()) p["note"] = v.note;
+    legal[k] = p;
+  }
+  out["country"] = {{"iso3", profile_.iso3}, {"name", profile_.name.to_json()},
+                    {"currency", profile_.currency}, {"languages", profile_.languages},
+                    {"time_zone", profile_.time_zone}, {"legal", legal},
+                    {"hash", profile_.hash}};
+  auto field_json = [](const pack::Field& f) {
+    Json o;
+    o["name"] = f.name;
+    o["type"] = std::string(to_string(f.type));
+    o["label"] = f.label.to_json();
+    if (!f.description.empty()) o["description"] = f.description;
+    o["required"] = f.required;
+    if (f.type == FieldType::text) o["max_length"] = f.max_length;
+    if (!f.pattern.empty()) o["pattern"] = f.pattern;
+    if (f.type == FieldType::code) o["code_list"] = f.code_list;
+    if (f.code_level) o["level"] = *f.code_level;
+    if (f.type == FieldType::reference) o["target"] = f.target;
+    if (f.type == FieldType::decimal) o["scale"] = f.scale;
+    if (!f.currencies.empty()) o["currencies"] = f.currencies;
+    if (f.min) o["min"] = f.min->str();
+    if (f.max) o["max"] = f.max->str();
+    if (!f.default_value.is_null()) o["default"] = f.default_value;
+    if (f.personal) o["personal"] = true;
+    if (f.history) o["history"] = true;
+    Json cols = Json::array();
+    for (const auto& c : store::columns_of(f)) cols.push_back(c.name);
+    o["columns"] = cols;
+    return o;
+  };
+  Json types = Json::array();
+  for (const auto& t : pack_.record_types) {
+    Json o;
+    o["name"] = t.name;
+    o["label"] = t.label.to_json();
+    if (!t.description.empty()) o["description"] = t.description;
+    if (!t.source.empty()) o["source"] = t.source;
+    o["table"] = t.name;
+    Json fields = Json::array();
+    for (const auto& f : t.fields) fields.push_back(field_json(f));
+    o["fields"] = fields;
+    Json secs = Json::array();
+    for (const auto& s : t.sections) {
+      Json so;
+      so["name"] = s.name;
+      so["label"] = s.label.to_json();
+      if (!s.description.empty()) so["description"] = s.description;
+      so["max_items"] = s.max_items;
+      so["table"] = store::section_table(t, s);
+      Json sf = Json::array();
+      for (const auto& f : s.fields) sf.push_back(field_json(f));
+      so["fields"] = sf;
+      secs.push_back(so);
+    }
+    o["sections"] = secs;
+    types.push_back(o);
+  }
+  out["record_types"] = types;
+  Json lists = Json::array();
+  auto& s = conn().prepare(
+      "SELECT l.name, l.labels, l.source, l.attribution, l.provider, "
+      "(SELECT count(*) FROM clmis_code c WHERE c.list = l.name AND c.active = 1) "
+      "FROM clmis_code_list l ORDER BY l.name");
+  while (s.step())
+    lists.push_back({{"name", s.text(0)}, {"label", Json::parse(s.text(1))},
+                     {"source", s.text(2)}, {"attribution", s.text(3)},
+                     {"provider", s.text(4)}, {"active_codes", s.int64(5)}});
+  s.reset();
+  out["code_lists"] = lists;
+  out["workflows"] = Json::array();
+  return out;
+}
+
+Json Engine::codes(std::string_view list, std::string_view lang) {
+  std::lock_guard lock(mu_);
+  auto& c = conn();
+  if (!codes_.count(std::string(list))) throw NotFound("no code list \"" + std::string(list) + "\"");
+  const std::string language = lang.empty() ? profile_.languages.front() : std::string(lang);
+  Json out = Json::array();
+  auto& s = c.prepare(
+      "SELECT code, parent, level, labels, active FROM clmis_code WHERE list = ? ORDER BY position");
+  s.bind(1, list);
+  while (s.step()) {
+    Json labels = Json::parse(s.text(3));
+    std::string label;
+    if (labels.contains(language)) label = labels[language].get<std::string>();
+    else if (labels.contains("en")) label = labels["en"].get<std::string>();
+    Json o;
+    o["code"] = s.text(0);
+    o["label"] = label;
+    o["parent"] = s.is_null(1) ? Json(nullptr) : Json(s.text(1));
+    o["level"] = s.int64(2);
+    o["active"] = s.int64(4) != 0;
+    out.push_back(o);
+  }
+  s.reset();
+  return out;
+}
+
+}  // namespace clmis::detail

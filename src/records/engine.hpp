@@ -1,0 +1,122 @@
+// The engine behind Database and Session: one connection, the pack and profile in force, the
+// code index, and every record operation (validate → store → history + change + audit, in one
+// transaction). Internal: the faces use clmis/database.hpp.
+#pragma once
+
+#include "clmis/database.hpp"
+#include "pack/pack.hpp"
+#include "store/schema.hpp"
+#include "store/sqlite.hpp"
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace clmis::detail {
+
+/// A record's values by field name (absent fields are not in the map).
+using Values = std::map<std::string, Value, std::less<>>;
+
+/// A decoded, validated write request.
+struct Input {
+  Values fields;
+  std::optional<std::optional<std::string>> external_id;  ///< given: value or null
+  std::map<std::string, std::vector<Values>, std::less<>> sections;  ///< sections given
+};
+
+struct CodeInfo {
+  bool active = true;
+  int level = 1;
+};
+
+class Engine {
+ public:
+  static std::shared_ptr<Engine> init(const std::string& path, const InitOptions& o);
+  static std::shared_ptr<Engine> open(const std::string& path, const OpenOptions& o);
+
+  /// Returns the user id, or throws AuthError.
+  std::pair<std::int64_t, std::string> login(std::string_view user, std::string_view password);
+
+  Json schema();
+  Json codes(std::string_view list, std::string_view lang);
+
+  std::int64_t create(std::int64_t uid, std::string_view type, const Json& j);
+  Json get(std::int64_t uid, std::string_view type, std::int64_t id);
+  std::int64_t update(std::int64_t uid, std::string_view type, std::int64_t id,
+                      std::int64_t version, const Json& j);
+  void archive(std::int64_t uid, std::string_view type, std::int64_t id, std::int64_t version,
+               std::string_view reason);
+  UpsertResult upsert(std::int64_t uid, std::string_view type, std::string_view external_id,
+                      const Json& j);
+  Json query(std::int64_t uid, std::string_view type, const Json& q);
+  Json changes_since(std::int64_t uid, std::int64_t since, int limit);
+
+  void close();
+  [[nodiscard]] const std::string& path() const { return path_; }
+
+ private:
+  explicit Engine(std::string path) : path_(std::move(path)) {}
+
+  store::Connection& conn();  // throws Misuse after close
+  void configure_connection();
+  void load_state();
+  const pack::RecordType& type_of(std::string_view name) const;
+  const std::string& user_name(std::int64_t uid);
+  std::string now() const;
+  std::string today() const;
+
+  /// A stored record as read inside a write transaction.
+  struct Current {
+    std::int64_t version = 0;
+    bool archived = false;
+    std::optional<std::string> external_id;
+    Values fields;
+    std::map<std::string, std::vector<Values>, std::less<>> sections;
+  };
+
+  // Validation and conversion. `cur` is the stored record on update (null on create): values it
+  // already holds stay acceptable even if their code was deactivated or their target archived.
+  Input decode(const pack::RecordType& t, const Json& j, bool creating, const Current* cur,
+               std::vector<clmis::FieldError>& errors);
+  void check_value(const pack::RecordType& t, const pack::Field& f, const Json& given,
+                   const std::string& path, Value& out, std::vector<clmis::FieldError>& errors,
+                   const Value* current);
+  Current read_current(const pack::RecordType& t, std::int64_t id);
+  void check_external_id_free(const pack::RecordType& t, const std::string& ext, std::int64_t self);
+
+  // Storage.
+  Values read_fields(const pack::RecordType& t, store::Stmt& s, int& col);
+  Values read_section_row(const pack::Section& sec, store::Stmt& s, int& col);
+  std::map<std::string, std::vector<Values>, std::less<>> read_sections(const pack::RecordType& t,
+                                                                       std::int64_t id);
+  void write_sections(const pack::RecordType& t, std::int64_t id, const Input& in);
+  Json to_json(const pack::RecordType& t, store::Stmt& s,
+               const std::map<std::string, std::vector<Values>, std::less<>>& sections);
+  std::int64_t record_change(std::int64_t uid, const std::string& type, std::int64_t id,
+                             const char* op, std::int64_t version);
+  void history(std::int64_t seq, std::int64_t uid, const std::string& type, std::int64_t id,
+               const char* event, const std::string& field, const std::string* from,
+               const std::string* to);
+  void audit(std::int64_t uid, const char* action, const std::string& type, std::int64_t id,
+             std::int64_t version, std::int64_t seq, const Json& detail);
+  std::int64_t do_create(std::int64_t uid, const pack::RecordType& t, const Input& in);
+  std::int64_t do_update(std::int64_t uid, const pack::RecordType& t, std::int64_t id,
+                         const Current& cur, const Input& in, bool* changed);
+
+  std::string path_;
+  std::recursive_mutex mu_;
+  std::unique_ptr<store::Connection> conn_;
+  int busy_timeout_ms_ = 5000;
+  pack::Pack pack_;
+  pack::Profile profile_;
+  std::unordered_map<std::string, std::unordered_map<std::string, CodeInfo>> codes_;
+  std::unordered_map<std::int64_t, std::string> users_;
+  const void* zone_ = nullptr;  // date::time_zone of the profile, or null for UTC
+
+};
+
+}  // namespace clmis::detail

@@ -1,0 +1,701 @@
+// The record API: validate → store → change + history + audit, in one transaction.
+#include "records/engine.hpp"
+
+#include <regex>
+#include <set>
+
+namespace clmis::detail {
+
+namespace {
+
+const std::set<std::string, std::less<>> kReadOnly = {"id",         "version",    "created_at",
+                                                      "created_by", "updated_at", "updated_by",
+                                                      "archived",   "archive_reason"};
+
+constexpr size_t kMaxExternalId = 200;
+constexpr size_t kMaxReason = 1000;
+
+/// Number of Unicode code points in valid UTF-8 text.
+size_t utf8_length(std::string_view s) {
+  size_t n = 0;
+  for (unsigned char c : s)
+    if ((c & 0xC0) != 0x80) ++n;
+  return n;
+}
+
+std::vector<store::SqlValue> to_sql(const pack::Field& f, const Value& v) {
+  const size_t ncols = f.type == FieldType::money ? 2 : 1;
+  if (std::holds_alternative<std::monostate>(v)) return std::vector<store::SqlValue>(ncols);
+  switch (f.type) {
+    case FieldType::text: return {std::get<std::string>(v)};
+    case FieldType::code: return {std::get<Code>(v).value};
+    case FieldType::integer: return {std::get<std::int64_t>(v)};
+    case FieldType::reference: return {std::get<Ref>(v).id};
+    case FieldType::boolean: return {static_cast<std::int64_t>(std::get<bool>(v) ? 1 : 0)};
+    case FieldType::decimal: return {std::get<Decimal>(v).units};
+    case FieldType::money: {
+      const auto& m = std::get<Money>(v);
+      return {m.minor, m.currency};
+    }
+    case FieldType::date: return {format_date(std::get<Date>(v))};
+    case FieldType::datetime: return {format_datetime(std::get<DateTime>(v))};
+  }
+  return std::vector<store::SqlValue>(ncols);
+}
+
+Value from_sql(const pack::Field& f, store::Stmt& s, int& col) {
+  const int c = col;
+  col += f.type == FieldType::money ? 2 : 1;
+  if (s.is_null(c)) return Value{};
+  switch (f.type) {
+    case FieldType::text: return Value{s.text(c)};
+    case FieldType::code: return Value{Code{s.text(c)}};
+    case FieldType::integer: return Value{s.int64(c)};
+    case FieldType::reference: return Value{Ref{s.int64(c)}};
+    case FieldType::boolean: return Value{s.int64(c) != 0};
+    case FieldType::decimal: return Value{Decimal{s.int64(c), f.scale}};
+    case FieldType::money: return Value{Money{s.int64(c), s.text(c + 1)}};
+    case FieldType::date: {
+      auto d = parse_date(s.text(c));
+      if (!d) throw StorageError("stored date is malformed in column " + f.name);
+      return Value{*d};
+    }
+    case FieldType::datetime: {
+      auto t = parse_datetime(s.text(c));
+      if (!t) throw StorageError("stored time is malformed in column " + f.name);
+      return Value{*t};
+    }
+  }
+  return Value{};
+}
+
+std::string column_list(const std::vector<pack::Field>& fields) {
+  std::string sql;
+  for (const auto& f : fields)
+    for (const auto& c : store::columns_of(f)) sql += ", " + store::quote(c.name);
+  return sql;
+}
+
+std::string select_sql(const pack::RecordType& t) {
+  return "SELECT id, version, created_at, created_by, updated_at, updated_by, external_id, "
+         "archived, archive_reason" +
+         column_list(t.fields) + " FROM " + store::quote(t.name);
+}
+
+constexpr int kSystemColumns = 9;
+
+/// Text of a value in history rows: the JSON encoding, strings without quotes.
+std::string history_text(const Value& v) {
+  Json j = encode_value(v);
+  return j.is_string() ? j.get<std::string>() : j.dump();
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Validation
+
+void Engine::check_value(const pack::RecordType& t, const pack::Field& f, const Json& given,
+                         const std::string& path, Value& out, std::vector<clmis::FieldError>& errors,
+                         const Value* current) {
+  auto err = [&](const std::string& rule, const std::string& message) {
+    errors.push_back({t.name, path, given, rule, message});
+  };
+  // Money: unless the pack restricts them, any known currency is allowed (farm-programme
+  // savings are in CAD or USD although the country's currency is XCD).
+  auto decoded = decode_value(given, f.spec());
+  if (auto* rej = std::get_if<Rejection>(&decoded)) {
+    err(rej->rule, rej->message);
+    return;
+  }
+  out = std::get<Value>(std::move(decoded));
+  if (auto* s = std::get_if<std::string>(&out); s && s->empty()) out = Value{};  // "" is no value
+  if (std::holds_alternative<std::monostate>(out)) return;
+  const bool unchanged = current && *current == out;
+  switch (f.type) {
+    case FieldType::text: {
+      const auto& s = std::get<std::string>(out);
+      if (utf8_length(s) > static_cast<size_t>(f.max_length))
+        err("length", "at most " + std::to_string(f.max_length) + " characters, got " +
+                          std::to_string(utf8_length(s)));
+      else if (!f.pattern.empty() && !std::regex_match(s, std::regex(f.pattern, std::regex::ECMAScript)))
+        err("pattern", "does not have the expected form");
+      break;
+    }
+    case FieldType::code: {
+      const auto& code = std::get<Code>(out).value;
+      auto list = codes_.find(f.code_list);
+      const CodeInfo* info = nullptr;
+      if (list != codes_.end()) {
+        auto it = list->second.find(code);
+        if (it != list->second.end()) info = &it->second;
+      }
+      if (!info)
+        err("code_list", "\"" + code + "\" is not a code of the list \"" + f.code_list + "\"");
+      else if (f.code_level && info->level != *f.code_level)
+        err("code_list", "\"" + code + "\" is a level " + std::to_string(info->level) +
+                             " code; this field takes level " + std::to_string(*f.code_level) +
+                             " codes of \"" + f.code_list + "\"");
+      else if (!info->active && !unchanged)
+        err("code_list", "\"" + code + "\" is deactivated in the list \"" + f.code_list +
+                             "\" and cannot be used on new entries");
+      break;
+    }
+    case FieldType::integer:
+    case FieldType::decimal: {
+      const std::int64_t units = f.type == FieldType::integer ? std::get<std::int64_t>(out)
+                                                              : std::get<Decimal>(out).units;
+      if (f.min && units < f.min->units) err("range", "must be at least " + f.min->str());
+      else if (f.max && units > f.max->units) err("range", "must be at most " + f.max->str());
+      break;
+    }
+    case FieldType::reference: {
+      const auto id = std::get<Ref>(out).id;
+      auto& s = conn().prepare("SELECT archived FROM " + store::quote(f.target) + " WHERE id = ?");
+      s.bind(1, id);
+      if (!s.step()) err("reference", "there is no " + f.target + " with id " + std::to_string(id));
+      else if (s.int64(0) != 0 && !unchanged)
+        err("reference", f.target + " " + std::to_string(id) + " is archived");
+      s.reset();
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+Input Engine::decode(const pack::RecordType& t, const Json& j, bool creating, const Current* cur,
+                     std::vector<clmis::FieldError>& errors) {
+  Input in;
+  if (!j.is_object()) {
+    errors.push_back({t.name, "", j, "type", std::string("a record is a JSON object, got ") + j.type_name()});
+    return in;
+  }
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    const std::string& key = it.key();
+    if (key == "external_id") {
+      if (it->is_null()) in.external_id = std::optional<std::string>{};
+      else if (!it->is_string() || it->get<std::string>().empty() ||
+               it->get<std::string>().size() > kMaxExternalId)
+        errors.push_back({t.name, key, *it, "type", "external_id is a string of 1 to 200 characters"});
+      else in.external_id = it->get<std::string>();
+      continue;
+    }
+    if (const auto* f = t.field(key)) {
+      Value v;
+      const Value* current = nullptr;
+      if (cur) {
+        auto c = cur->fields.find(key);
+        if (c != cur->fields.end()) current = &c->second;
+      }
+      const size_t before = errors.size();
+      check_value(t, *f, *it, key, v, errors, current);
+      if (errors.size() == before) {
+        if (f->required && std::holds_alternative<std::monostate>(v))
+          errors.push_back({t.name, key, *it, "required", "a value is required"});
+        in.fields[key] = std::move(v);
+      }
+      continue;
+    }
+    if (const auto* s = t.section(key)) {
+      if (!it->is_array()) {
+        errors.push_back({t.name, key, *it, "type", "a section is a JSON array of objects"});
+        continue;
+      }
+      if (it->size() > static_cast<size_t>(s->max_items)) {
+        errors.push_back({t.name, key, nullptr, "length",
+                          "at most " + std::to_string(s->max_items) + " entries, got " +
+                              std::to_string(it->size())});
+        continue;
+      }
+      // Values already stored anywhere in this section may be kept even if since deactivated.
+      std::vector<Values> items;
+      const std::vector<Values>* stored = nullptr;
+      if (cur) {
+        auto c = cur->sections.find(key);
+        if (c != cur->sections.end()) stored = &c->second;
+      }
+      for (size_t i = 0; i < it->size(); ++i) {
+        const Json& item = (*it)[i];
+        const std::string ipath = key + "[" + std::to_string(i) + "]";
+        if (!item.is_object()) {
+          errors.push_back({t.name, ipath, item, "type", "a section entry is a JSON object"});
+          continue;
+        }
+        Values vals;
+        for (auto fi = item.begin(); fi != item.end(); ++fi) {
+          const auto* f = s->field(fi.key());
+          const std::string fpath = ipath + "." + fi.key();
+          if (!f) {
+            errors.push_back({t.name, fpath, *fi, "unknown_field",
+                              "section \"" + key + "\" has no field \"" + fi.key() + "\""});
+            continue;
+          }
+          Value v;
+          const Value* current = nullptr;
+          Value probe;
+          if (stored) {
+            auto d = decode_value(*fi, f->spec());
+            if (auto* pv = std::get_if<Value>(&d)) {
+              probe = *pv;
+              for (const auto& row : *stored) {
+                auto c = row.find(fi.key());
+                if (c != row.end() && c->second == probe) current = &c->second;
+              }
+            }
+          }
+          check_value(t, *f, *fi, fpath, v, errors, current);
+          vals[fi.key()] = std::move(v);
+        }
+        for (const auto& f : s->fields) {
+          auto v = vals.find(f.name);
+          if (!f.required || (v != vals.end() && !std::holds_alternative<std::monostate>(v->second)))
+            continue;
+          const std::string fpath = ipath + "." + f.name;
+          if (std::none_of(errors.begin(), errors.end(),
+                           [&](const clmis::FieldError& e) { return e.path == fpath; }))
+            errors.push_back({t.name, fpath, item.contains(f.name) ? item[f.name] : Json(nullptr),
+                              "required", "a value is required"});
+        }
+        items.push_back(std::move(vals));
+      }
+      in.sections[key] = std::move(items);
+      continue;
+    }
+    if (kReadOnly.count(key))
+      errors.push_back({t.name, key, *it, "read_only", "\"" + key + "\" is set by clmis"});
+    else
+      errors.push_back({t.name, key, *it, "unknown_field",
+                        "record type \"" + t.name + "\" has no field \"" + key + "\""});
+  }
+  if (creating) {
+    for (const auto& f : t.fields) {
+      if (in.fields.count(f.name)) continue;
+      bool failed = false;
+      for (const auto& e : errors)
+        if (e.path == f.name) failed = true;
+      if (failed) continue;
+      if (!f.default_value.is_null()) {
+        Value v;
+        check_value(t, f, f.default_value, f.name, v, errors, nullptr);
+        in.fields[f.name] = std::move(v);
+      } else if (f.required) {
+        errors.push_back({t.name, f.name, nullptr, "required", "a value is required"});
+      }
+    }
+  }
+  return in;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Storage helpers
+
+Values Engine::read_fields(const pack::RecordType& t, store::Stmt& s, int& col) {
+  Values v;
+  for (const auto& f : t.fields) v[f.name] = from_sql(f, s, col);
+  return v;
+}
+
+Values Engine::read_section_row(const pack::Section& sec, store::Stmt& s, int& col) {
+  Values v;
+  for (const auto& f : sec.fields) v[f.name] = from_sql(f, s, col);
+  return v;
+}
+
+std::map<std::string, std::vector<Values>, std::less<>> Engine::read_sections(
+    const pack::RecordType& t, std::int64_t id) {
+  std::map<std::string, std::vector<Values>, std::less<>> out;
+  for (const auto& sec : t.sections) {
+    auto& s = conn().prepare("SELECT parent_id" + column_list(sec.fields) + " FROM " +
+                             store::quote(store::section_table(t, sec)) +
+                             " WHERE parent_id = ? ORDER BY item_no");
+    s.bind(1, id);
+    auto& items = out[sec.name];
+    while (s.step()) {
+      int col = 1;
+      items.push_back(read_section_row(sec, s, col));
+    }
+    s.reset();
+  }
+  return out;
+}
+
+void Engine::write_sections(const pack::RecordType& t, std::int64_t id, const Input& in) {
+  for (const auto& sec : t.sections) {
+    auto given = in.sections.find(sec.name);
+    if (given == in.sections.end()) continue;
+    const std::string table = store::quote(store::section_table(t, sec));
+    conn().prepare("DELETE FROM " + table + " WHERE parent_id = ?").bind(1, id).run();
+    std::string cols = column_list(sec.fields);
+    std::string marks;
+    for (const auto& f : sec.fields)
+      for (size_t i = 0; i < store::columns_of(f).size(); ++i) marks += ", ?";
+    std::int64_t pos = 0;
+    for (const auto& item : given->second) {
+      auto& s = conn().prepare("INSERT INTO " + table + " (parent_id, item_no" + cols +
+                               ") VALUES (?, ?" + marks + ")");
+      s.bind(1, id).bind(2, pos++);
+      int i = 3;
+      for (const auto& f : sec.fields) {
+        auto v = item.find(f.name);
+        for (const auto& sv : to_sql(f, v == item.end() ? Value{} : v->second)) s.bind(i++, sv);
+      }
+      s.run();
+    }
+  }
+}
+
+Json Engine::to_json(const pack::RecordType& t, store::Stmt& s,
+                     const std::map<std::string, std::vector<Values>, std::less<>>& sections) {
+  Json o;
+  o["id"] = s.int64(0);
+  o["version"] = s.int64(1);
+  o["created_at"] = s.text(2);
+  o["created_by"] = user_name(s.int64(3));
+  o["updated_at"] = s.text(4);
+  o["updated_by"] = user_name(s.int64(5));
+  o["external_id"] = s.is_null(6) ? Json(nullptr) : Json(s.text(6));
+  o["archived"] = s.int64(7) != 0;
+  o["archive_reason"] = s.is_null(8) ? Json(nullptr) : Json(s.text(8));
+  int col = kSystemColumns;
+  for (const auto& f : t.fields) o[f.name] = encode_value(from_sql(f, s, col));
+  for (const auto& sec : t.sections) {
+    Json arr = Json::array();
+    auto it = sections.find(sec.name);
+    if (it != sections.end())
+      for (const auto& item : it->second) {
+        Json io;
+        for (const auto& f : sec.fields) {
+          auto v = item.find(f.name);
+          io[f.name] = v == item.end() ? Json(nullptr) : encode_value(v->second);
+        }
+        arr.push_back(std::move(io));
+      }
+    o[sec.name] = std::move(arr);
+  }
+  return o;
+}
+
+std::int64_t Engine::record_change(std::int64_t uid, const std::string& type, std::int64_t id,
+                                   const char* op, std::int64_t version) {
+  conn()
+      .prepare("INSERT INTO clmis_change(at, actor, record_type, record_id, op, version) "
+               "VALUES (?, ?, ?, ?, ?, ?)")
+      .bind(1, now()).bind(2, uid).bind(3, type).bind(4, id).bind(5, op).bind(6, version).run();
+  return conn().last_insert_rowid();
+}
+
+void Engine::history(std::int64_t seq, std::int64_t uid, const std::string& type, std::int64_t id,
+                     const char* event, const std::string& field, const std::string* from,
+                     const std::string* to) {
+  auto& s = conn().prepare(
+      "INSERT INTO clmis_history(seq, record_type, record_id, event, field, from_value, to_value, "
+      "effective_date, actor, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  s.bind(1, seq).bind(2, type).bind(3, id).bind(4, event);
+  if (field.empty()) s.bind(5, nullptr); else s.bind(5, field);
+  if (from) s.bind(6, *from); else s.bind(6, nullptr);
+  if (to) s.bind(7, *to); else s.bind(7, nullptr);
+  s.bind(8, today()).bind(9, uid).bind(10, now()).run();
+}
+
+void Engine::audit(std::int64_t uid, const char* action, const std::string& type, std::int64_t id,
+                   std::int64_t version, std::int64_t seq, const Json& detail) {
+  auto& s = conn().prepare(
+      "INSERT INTO clmis_audit(at, actor, action, record_type, record_id, version, seq, detail) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  s.bind(1, now()).bind(2, uid).bind(3, action);
+  if (type.empty()) s.bind(4, nullptr).bind(5, nullptr).bind(6, nullptr).bind(7, nullptr);
+  else s.bind(4, type).bind(5, id).bind(6, version).bind(7, seq);
+  s.bind(8, detail.dump()).run();
+}
+
+Engine::Current Engine::read_current(const pack::RecordType& t, std::int64_t id) {
+  auto& s = conn().prepare(select_sql(t) + " WHERE id = ?");
+  s.bind(1, id);
+  if (!s.step()) {
+    s.reset();
+    throw NotFound("there is no " + t.name + " with id " + std::to_string(id));
+  }
+  Current c;
+  c.version = s.int64(1);
+  c.archived = s.int64(7) != 0;
+  if (!s.is_null(6)) c.external_id = s.text(6);
+  int col = kSystemColumns;
+  c.fields = read_fields(t, s, col);
+  s.reset();
+  c.sections = read_sections(t, id);
+  return c;
+}
+
+void Engine::check_external_id_free(const pack::RecordType& t, const std::string& ext,
+                                    std::int64_t self) {
+  auto& s = conn().prepare("SELECT id FROM " + store::quote(t.name) + " WHERE external_id = ?");
+  s.bind(1, ext);
+  if (s.step() && s.int64(0) != self) {
+    const auto other = s.int64(0);
+    s.reset();
+    throw AlreadyExists("external_id \"" + ext + "\" is already used by " + t.name + " " +
+                        std::to_string(other));
+  }
+  s.reset();
+}
+
+std::int64_t Engine::do_create(std::int64_t uid, const pack::RecordType& t, const Input& in) {
+  auto& c = conn();
+  std::optional<std::string> ext;
+  if (in.external_id && *in.external_id) {
+    ext = **in.external_id;
+    check_external_id_free(t, *ext, 0);
+  }
+  std::string marks;
+  for (const auto& f : t.fields)
+    for (size_t i = 0; i < store::columns_of(f).size(); ++i) marks += ", ?";
+  auto& s = c.prepare("INSERT INTO " + store::quote(t.name) +
+                      " (version, created_at, created_by, updated_at, updated_by, external_id, "
+                      "archived" + column_list(t.fields) + ") VALUES (1, ?, ?, ?, ?, ?, 0" + marks + ")");
+  const std::string at = now();
+  s.bind(1, at).bind(2, uid).bind(3, at).bind(4, uid);
+  if (ext) s.bind(5, *ext); else s.bind(5, nullptr);
+  int i = 6;
+  for (const auto& f : t.fields) {
+    auto v = in.fields.find(f.name);
+    for (const auto& sv : to_sql(f, v == in.fields.end() ? Value{} : v->second)) s.bind(i++, sv);
+  }
+  s.run();
+  const std::int64_t id = c.last_insert_rowid();
+  write_sections(t, id, in);
+  const std::int64_t seq = record_change(uid, t.name, id, "create", 1);
+  history(seq, uid, t.name, id, "created", "", nullptr, nullptr);
+  for (const auto& f : t.fields) {
+    auto v = in.fields.find(f.name);
+    if (f.history && v != in.fields.end() && !std::holds_alternative<std::monostate>(v->second)) {
+      const std::string to = history_text(v->second);
+      history(seq, uid, t.name, id, "changed", f.name, nullptr, &to);
+    }
+  }
+  Json fields = Json::array();
+  for (const auto& [k, v] : in.fields)
+    if (!std::holds_alternative<std::monostate>(v)) fields.push_back(k);
+  for (const auto& [k, _] : in.sections) fields.push_back(k);
+  audit(uid, "create", t.name, id, 1, seq, Json{{"fields", fields}});
+  return id;
+}
+
+std::int64_t Engine::do_update(std::int64_t uid, const pack::RecordType& t, std::int64_t id,
+                               const Current& cur, const Input& in, bool* changed) {
+  auto& c = conn();
+  std::vector<const pack::Field*> changed_fields;
+  for (const auto& f : t.fields) {
+    auto v = in.fields.find(f.name);
+    if (v == in.fields.end()) continue;
+    auto old = cur.fields.find(f.name);
+    if (old == cur.fields.end() || !(old->second == v->second)) changed_fields.push_back(&f);
+  }
+  std::vector<std::string> changed_sections;
+  for (const auto& [name, items] : in.sections) {
+    auto old = cur.sections.find(name);
+    const auto* sec = t.section(name);
+    // Compare entry by entry with absent fields as null.
+    bool same = old != cur.sections.end() && old->second.size() == items.size();
+    for (size_t i = 0; same && i < items.size(); ++i)
+      for (const auto& f : sec->fields) {
+        auto a = items[i].find(f.name);
+        auto b = old->second[i].find(f.name);
+        Value va = a == items[i].end() ? Value{} : a->second;
+        Value vb = b == old->second[i].end() ? Value{} : b->second;
+        if (!(va == vb)) same = false;
+      }
+    if (!same) changed_sections.push_back(name);
+  }
+  bool ext_changed = false;
+  std::optional<std::string> new_ext = cur.external_id;
+  if (in.external_id && *in.external_id != cur.external_id) {
+    ext_changed = true;
+    new_ext = *in.external_id;
+    if (new_ext) check_external_id_free(t, *new_ext, id);
+  }
+  if (changed_fields.empty() && changed_sections.empty() && !ext_changed) {
+    if (changed) *changed = false;
+    return cur.version;
+  }
+  const std::int64_t version = cur.version + 1;
+  std::string sets = "version = ?, updated_at = ?, updated_by = ?, external_id = ?";
+  for (const auto* f : changed_fields)
+    for (const auto& col : store::columns_of(*f)) sets += ", " + store::quote(col.name) + " = ?";
+  auto& s = c.prepare("UPDATE " + store::quote(t.name) + " SET " + sets + " WHERE id = ? AND version = ?");
+  s.bind(1, version).bind(2, now()).bind(3, uid);
+  if (new_ext) s.bind(4, *new_ext); else s.bind(4, nullptr);
+  int i = 5;
+  for (const auto* f : changed_fields)
+    for (const auto& sv : to_sql(*f, in.fields.at(f->name))) s.bind(i++, sv);
+  s.bind(i, id).bind(i + 1, cur.version).run();
+  if (c.changes() != 1) throw Conflict(t.name + " " + std::to_string(id) + " changed meanwhile");
+  Input secs;
+  for (const auto& name : changed_sections) secs.sections[name] = in.sections.at(name);
+  write_sections(t, id, secs);
+  const std::int64_t seq = record_change(uid, t.name, id, "update", version);
+  Json names = Json::array();
+  for (const auto* f : changed_fields) {
+    names.push_back(f->name);
+    if (!f->history) continue;
+    auto old = cur.fields.find(f->name);
+    const Value& ov = old == cur.fields.end() ? Value{} : old->second;
+    const Value& nv = in.fields.at(f->name);
+    std::string from = history_text(ov), to = history_text(nv);
+    history(seq, uid, t.name, id, "changed", f->name,
+            std::holds_alternative<std::monostate>(ov) ? nullptr : &from,
+            std::holds_alternative<std::monostate>(nv) ? nullptr : &to);
+  }
+  for (const auto& n : changed_sections) names.push_back(n);
+  if (ext_changed) names.push_back("external_id");
+  audit(uid, "update", t.name, id, version, seq, Json{{"fields", names}});
+  if (changed) *changed = true;
+  return version;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Public operations
+
+std::int64_t Engine::create(std::int64_t uid, std::string_view type, const Json& j) {
+  std::lock_guard lock(mu_);
+  const auto& t = type_of(type);
+  store::WriteTransaction tx(conn());
+  std::vector<clmis::FieldError> errors;
+  Input in = decode(t, j, true, nullptr, errors);
+  if (!errors.empty()) throw ValidationError(std::move(errors));
+  const auto id = do_create(uid, t, in);
+  tx.commit();
+  return id;
+}
+
+Json Engine::get(std::int64_t, std::string_view type, std::int64_t id) {
+  std::lock_guard lock(mu_);
+  const auto& t = type_of(type);
+  store::ReadTransaction rt(conn());
+  auto& s = conn().prepare(select_sql(t) + " WHERE id = ?");
+  s.bind(1, id);
+  if (!s.step()) {
+    s.reset();
+    throw NotFound("there is no " + t.name + " with id " + std::to_string(id));
+  }
+  // Sections are read with other statements; read them before building the JSON of this row.
+  auto sections = read_sections(t, id);
+  Json out = to_json(t, s, sections);
+  s.reset();
+  return out;
+}
+
+std::int64_t Engine::update(std::int64_t uid, std::string_view type, std::int64_t id,
+                            std::int64_t version, const Json& j) {
+  std::lock_guard lock(mu_);
+  const auto& t = type_of(type);
+  store::WriteTransaction tx(conn());
+  Current cur = read_current(t, id);
+  if (cur.archived) throw Conflict(t.name + " " + std::to_string(id) + " is archived");
+  if (cur.version != version)
+    throw Conflict(t.name + " " + std::to_string(id) + " is at version " +
+                   std::to_string(cur.version) + ", not " + std::to_string(version) +
+                   " as read: someone changed it meanwhile; read it again");
+  std::vector<clmis::FieldError> errors;
+  Input in = decode(t, j, false, &cur, errors);
+  if (!errors.empty()) throw ValidationError(std::move(errors));
+  bool changed = false;
+  const auto v = do_update(uid, t, id, cur, in, &changed);
+  if (changed) tx.commit();
+  return v;
+}
+
+void Engine::archive(std::int64_t uid, std::string_view type, std::int64_t id,
+                     std::int64_t version, std::string_view reason) {
+  std::lock_guard lock(mu_);
+  const auto& t = type_of(type);
+  if (reason.empty() || reason.size() > kMaxReason)
+    throw ValidationError(std::vector<clmis::FieldError>{
+        {t.name, "archive_reason", std::string(reason), reason.empty() ? "required" : "length",
+         "a reason of 1 to 1000 characters is required to archive a record"}});
+  store::WriteTransaction tx(conn());
+  Current cur = read_current(t, id);
+  if (cur.archived) throw Conflict(t.name + " " + std::to_string(id) + " is already archived");
+  if (cur.version != version)
+    throw Conflict(t.name + " " + std::to_string(id) + " is at version " +
+                   std::to_string(cur.version) + ", not " + std::to_string(version));
+  const auto nv = version + 1;
+  conn()
+      .prepare("UPDATE " + store::quote(t.name) +
+               " SET archived = 1, archive_reason = ?, version = ?, updated_at = ?, "
+               "updated_by = ? WHERE id = ?")
+      .bind(1, reason).bind(2, nv).bind(3, now()).bind(4, uid).bind(5, id).run();
+  const auto seq = record_change(uid, t.name, id, "archive", nv);
+  const std::string why(reason);
+  history(seq, uid, t.name, id, "archived", "", nullptr, &why);
+  audit(uid, "archive", t.name, id, nv, seq, Json{{"reason", why}});
+  tx.commit();
+}
+
+UpsertResult Engine::upsert(std::int64_t uid, std::string_view type, std::string_view external_id,
+                            const Json& j) {
+  std::lock_guard lock(mu_);
+  const auto& t = type_of(type);
+  const std::string ext(external_id);
+  if (ext.empty() || ext.size() > kMaxExternalId)
+    throw ValidationError(std::vector<clmis::FieldError>{
+        {t.name, "external_id", ext, "length", "external_id is a string of 1 to 200 characters"}});
+  if (j.is_object() && j.contains("external_id") && j["external_id"] != Json(ext))
+    throw ValidationError(std::vector<clmis::FieldError>{
+        {t.name, "external_id", j["external_id"], "read_only",
+         "the record's external_id must be the one the upsert names"}});
+  store::WriteTransaction tx(conn());
+  auto& s = conn().prepare("SELECT id FROM " + store::quote(t.name) + " WHERE external_id = ?");
+  s.bind(1, ext);
+  std::int64_t id = s.step() ? s.int64(0) : 0;
+  s.reset();
+  std::vector<clmis::FieldError> errors;
+  if (id == 0) {
+    Input in = decode(t, j, true, nullptr, errors);
+    if (!errors.empty()) throw ValidationError(std::move(errors));
+    in.external_id = std::optional<std::string>(ext);
+    id = do_create(uid, t, in);
+    tx.commit();
+    return {id, UpsertOutcome::created};
+  }
+  Current cur = read_current(t, id);
+  if (cur.archived) throw Conflict(t.name + " " + std::to_string(id) + " (external_id \"" + ext + "\") is archived");
+  Input in = decode(t, j, false, &cur, errors);
+  if (!errors.empty()) throw ValidationError(std::move(errors));
+  in.external_id.reset();
+  bool changed = false;
+  do_update(uid, t, id, cur, in, &changed);
+  if (!changed) return {id, UpsertOutcome::unchanged};
+  tx.commit();
+  return {id, UpsertOutcome::updated};
+}
+
+Json Engine::changes_since(std::int64_t, std::int64_t since, int limit) {
+  std::lock_guard lock(mu_);
+  if (limit == 0) limit = 1000;
+  if (limit < 1 || limit > 10000) throw Misuse("limit must be between 1 and 10000");
+  if (since < 0) throw Misuse("since_seq must be 0 or more");
+  auto& s = conn().prepare(
+      "SELECT seq, record_type, record_id, op, version, at, actor FROM clmis_change "
+      "WHERE seq > ? ORDER BY seq LIMIT ?");
+  s.bind(1, since).bind(2, static_cast<std::int64_t>(limit));
+  Json changes = Json::array();
+  std::int64_t last = since;
+  std::vector<std::pair<size_t, std::int64_t>> actors;
+  while (s.step()) {
+    Json o;
+    o["seq"] = last = s.int64(0);
+    o["record_type"] = s.text(1);
+    o["id"] = s.int64(2);
+    o["op"] = s.text(3);
+    o["version"] = s.int64(4);
+    o["at"] = s.text(5);
+    actors.emplace_back(changes.size(), s.int64(6));
+    changes.push_back(std::move(o));
+  }
+  s.reset();
+  for (const auto& [i, uid] : actors) changes[i]["by"] = user_name(uid);
+  return Json{{"changes", changes}, {"last_seq", last}};
+}
+
+}  // namespace clmis::detail

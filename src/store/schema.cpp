@@ -1,0 +1,153 @@
+#include "store/schema.hpp"
+
+namespace clmis::store {
+
+std::vector<Column> columns_of(const pack::Field& f) {
+  switch (f.type) {
+    case FieldType::money: return {{f.name + "_minor", "INTEGER"}, {f.name + "_currency", "TEXT"}};
+    case FieldType::decimal: return {{f.name + "_e" + std::to_string(f.scale), "INTEGER"}};
+    case FieldType::integer:
+    case FieldType::boolean:
+    case FieldType::reference: return {{f.name, "INTEGER"}};
+    default: return {{f.name, "TEXT"}};
+  }
+}
+
+std::string section_table(const pack::RecordType& t, const pack::Section& s) {
+  return t.name + "__" + s.name;
+}
+
+std::vector<std::string> system_ddl() {
+  return {
+      R"(CREATE TABLE clmis_meta (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) STRICT)",
+      R"(CREATE TABLE clmis_pack_file (
+  path TEXT PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN ('pack', 'profile')),
+  content TEXT NOT NULL
+) STRICT)",
+      R"(CREATE TABLE clmis_user (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL UNIQUE,
+  password_hash TEXT NOT NULL,
+  active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+  created_at TEXT NOT NULL,
+  created_by INTEGER REFERENCES clmis_user(id)
+) STRICT)",
+      R"(CREATE TABLE clmis_code_list (
+  name TEXT PRIMARY KEY,
+  labels TEXT NOT NULL,
+  source TEXT NOT NULL,
+  attribution TEXT NOT NULL,
+  provider TEXT NOT NULL CHECK (provider IN ('pack', 'profile'))
+) STRICT)",
+      R"(CREATE TABLE clmis_code (
+  list TEXT NOT NULL REFERENCES clmis_code_list(name),
+  code TEXT NOT NULL,
+  parent TEXT,
+  level INTEGER NOT NULL,
+  labels TEXT NOT NULL,
+  active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+  position INTEGER NOT NULL,
+  PRIMARY KEY (list, code)
+) STRICT, WITHOUT ROWID)",
+      R"(CREATE TABLE clmis_change (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  at TEXT NOT NULL,
+  actor INTEGER NOT NULL REFERENCES clmis_user(id),
+  record_type TEXT NOT NULL,
+  record_id INTEGER NOT NULL,
+  op TEXT NOT NULL,
+  version INTEGER NOT NULL
+) STRICT)",
+      R"(CREATE TABLE clmis_history (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  seq INTEGER NOT NULL REFERENCES clmis_change(seq),
+  record_type TEXT NOT NULL,
+  record_id INTEGER NOT NULL,
+  event TEXT NOT NULL,
+  field TEXT,
+  from_value TEXT,
+  to_value TEXT,
+  effective_date TEXT NOT NULL,
+  actor INTEGER NOT NULL REFERENCES clmis_user(id),
+  at TEXT NOT NULL
+) STRICT)",
+      "CREATE INDEX clmis_history_record ON clmis_history(record_type, record_id)",
+      "CREATE INDEX clmis_history_field ON clmis_history(record_type, field, effective_date)",
+      R"(CREATE TABLE clmis_audit (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  at TEXT NOT NULL,
+  actor INTEGER REFERENCES clmis_user(id),
+  action TEXT NOT NULL,
+  record_type TEXT,
+  record_id INTEGER,
+  version INTEGER,
+  seq INTEGER,
+  detail TEXT
+) STRICT)",
+      R"(CREATE TABLE clmis_security_log (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  at TEXT NOT NULL,
+  user_name TEXT,
+  event TEXT NOT NULL,
+  detail TEXT
+) STRICT)",
+  };
+}
+
+namespace {
+std::string column_defs(const std::vector<pack::Field>& fields) {
+  std::string sql;
+  for (const auto& f : fields) {
+    for (const auto& c : columns_of(f)) {
+      sql += ",\n  " + quote(c.name) + " " + c.sql_type;
+      if (f.type == FieldType::boolean) sql += " CHECK (" + quote(c.name) + " IN (0, 1))";
+      if (f.type == FieldType::reference) sql += " REFERENCES " + quote(f.target) + "(id)";
+    }
+  }
+  return sql;
+}
+
+void indices(std::vector<std::string>& out, const std::string& table,
+             const std::vector<pack::Field>& fields) {
+  for (const auto& f : fields)
+    if (f.index || f.type == FieldType::reference) {
+      const auto cols = columns_of(f);
+      out.push_back("CREATE INDEX " + quote(table + "_ix_" + f.name) + " ON " + quote(table) +
+                    "(" + quote(cols.front().name) + ")");
+    }
+}
+}  // namespace
+
+std::vector<std::string> pack_ddl(const pack::Pack& p) {
+  std::vector<std::string> out;
+  for (const auto& t : p.record_types) {
+    out.push_back("CREATE TABLE " + quote(t.name) + " (\n" +
+                  "  id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+                  "  version INTEGER NOT NULL,\n"
+                  "  created_at TEXT NOT NULL,\n"
+                  "  created_by INTEGER NOT NULL REFERENCES clmis_user(id),\n"
+                  "  updated_at TEXT NOT NULL,\n"
+                  "  updated_by INTEGER NOT NULL REFERENCES clmis_user(id),\n"
+                  "  external_id TEXT UNIQUE,\n"
+                  "  archived INTEGER NOT NULL DEFAULT 0 CHECK (archived IN (0, 1)),\n"
+                  "  archive_reason TEXT" +
+                  column_defs(t.fields) + "\n) STRICT");
+    indices(out, t.name, t.fields);
+    for (const auto& s : t.sections) {
+      const std::string table = section_table(t, s);
+      out.push_back("CREATE TABLE " + quote(table) + " (\n" +
+                    "  id INTEGER PRIMARY KEY,\n"
+                    "  parent_id INTEGER NOT NULL REFERENCES " + quote(t.name) + "(id),\n"
+                    "  item_no INTEGER NOT NULL" +
+                    column_defs(s.fields) + ",\n  UNIQUE (parent_id, item_no)\n) STRICT");
+      indices(out, table, s.fields);
+    }
+  }
+  return out;
+}
+
+}  // namespace clmis::store

@@ -1,0 +1,34 @@
+// Schema generation: system tables and one typed STRICT table per record type and section.
+#pragma once
+
+#include "pack/pack.hpp"
+#include "store/sqlite.hpp"
+
+#include <string>
+#include <vector>
+
+namespace clmis::store {
+
+/// Version of the system tables' layout, stored as clmis_meta.format. A library refuses a
+/// database whose format is newer than this.
+constexpr int kFormat = 1;
+
+/// A storage column of a field.
+struct Column {
+  std::string name;
+  std::string sql_type;  ///< INTEGER or TEXT
+};
+
+/// The columns a field is stored in: one, or two for money (<name>_minor, <name>_currency);
+/// a decimal is stored as an INTEGER of units in <name>_e<scale>.
+std::vector<Column> columns_of(const pack::Field& f);
+
+/// Name of the table of a record type's section.
+std::string section_table(const pack::RecordType& t, const pack::Section& s);
+
+/// DDL of the system tables (clmis_meta, clmis_user, clmis_code, clmis_change...).
+std::vector<std::string> system_ddl();
+/// DDL of the tables and indices of every record type of the pack.
+std::vector<std::string> pack_ddl(const pack::Pack& p);
+
+}  // namespace clmis::store

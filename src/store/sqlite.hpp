@@ -1,0 +1,113 @@
+// The only code that speaks SQL: a small RAII layer over SQLite.
+//
+// Connection owns a sqlite3 handle and a cache of prepared statements. Writes happen inside
+// WriteTransaction, which begins with BEGIN IMMEDIATE and retries a busy database with
+// exponential backoff up to the connection's busy limit before throwing Busy.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <variant>
+#include <vector>
+
+namespace clmis::store {
+
+/// A value as SQLite stores it.
+using SqlValue = std::variant<std::monostate, std::int64_t, std::string>;
+
+class Stmt {
+ public:
+  explicit Stmt(sqlite3_stmt* s) : s_(s) {}
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+
+  Stmt& bind(int i, std::int64_t v);
+  Stmt& bind(int i, std::string_view v);
+  Stmt& bind(int i, const std::string& v) { return bind(i, std::string_view(v)); }
+  Stmt& bind(int i, std::nullptr_t);
+  Stmt& bind(int i, const SqlValue& v);
+  Stmt& bind(int i, const char* v) { return v ? bind(i, std::string_view(v)) : bind(i, nullptr); }
+  /// Steps once: true if a row is ready, false when done. Throws on error.
+  bool step();
+  /// Steps to completion (for statements without rows).
+  void run();
+  void reset();
+
+  [[nodiscard]] int columns() const { return sqlite3_column_count(s_); }
+  [[nodiscard]] bool is_null(int i) const { return sqlite3_column_type(s_, i) == SQLITE_NULL; }
+  [[nodiscard]] std::int64_t int64(int i) const { return sqlite3_column_int64(s_, i); }
+  [[nodiscard]] std::string text(int i) const;
+  [[nodiscard]] SqlValue value(int i) const;
+  [[nodiscard]] sqlite3_stmt* raw() const { return s_; }
+
+ private:
+  sqlite3_stmt* s_;
+};
+
+class Connection {
+ public:
+  /// Opens path. create=false refuses a missing file (NotFound).
+  Connection(const std::string& path, bool create);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  void exec(const std::string& sql);
+  /// A cached prepared statement, reset and with bindings cleared. Valid until the next call
+  /// of prepare() with the same SQL text.
+  Stmt& prepare(const std::string& sql);
+  /// A single integer from a query (nullopt when there is no row or the value is NULL).
+  std::optional<std::int64_t> scalar(const std::string& sql);
+
+  void set_busy_timeout_ms(int ms) { busy_timeout_ms_ = ms; }
+  [[nodiscard]] int busy_timeout_ms() const { return busy_timeout_ms_; }
+  [[nodiscard]] sqlite3* raw() const { return db_; }
+  [[nodiscard]] std::int64_t last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
+  [[nodiscard]] int changes() const { return sqlite3_changes(db_); }
+
+  /// Throws the clmis error matching an SQLite result code.
+  [[noreturn]] void fail(int rc, const std::string& what) const;
+
+ private:
+  sqlite3* db_ = nullptr;
+  int busy_timeout_ms_ = 5000;
+  std::unordered_map<std::string, std::unique_ptr<Stmt>> cache_;
+};
+
+/// BEGIN IMMEDIATE ... COMMIT; rolls back in the destructor unless committed.
+class WriteTransaction {
+ public:
+  explicit WriteTransaction(Connection& c);
+  ~WriteTransaction();
+  WriteTransaction(const WriteTransaction&) = delete;
+  WriteTransaction& operator=(const WriteTransaction&) = delete;
+  void commit();
+
+ private:
+  Connection& c_;
+  bool done_ = false;
+};
+
+/// A read transaction (BEGIN DEFERRED) for a consistent snapshot across several statements.
+class ReadTransaction {
+ public:
+  explicit ReadTransaction(Connection& c);
+  ~ReadTransaction();
+  ReadTransaction(const ReadTransaction&) = delete;
+  ReadTransaction& operator=(const ReadTransaction&) = delete;
+
+ private:
+  Connection& c_;
+  bool active_ = false;
+};
+
+/// Double-quotes an identifier that was validated as a pack name.
+std::string quote(std::string_view ident);
+
+}  // namespace clmis::store

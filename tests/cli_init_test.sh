@@ -1,0 +1,38 @@
+#!/bin/sh
+# clmis init: password from a file or CLMIS_PASSWORD, never an argument; refuses existing files.
+set -eu
+cli="$1"
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+printf 'a-long-password\n' > "$dir/pw"
+"$cli" init "$dir/a.db" --country KNA --password-file "$dir/pw" | grep -q 'Created'
+test -f "$dir/a.db"
+# A second init on the same file is refused and leaves the file as it was.
+before=$(sha256sum "$dir/a.db" | cut -d' ' -f1)
+if "$cli" init "$dir/a.db" --country KNA --password-file "$dir/pw" 2>"$dir/err"; then
+  echo "init over an existing database succeeded"; exit 1
+fi
+grep -q 'already exists' "$dir/err"
+after=$(sha256sum "$dir/a.db" | cut -d' ' -f1)
+test "$before" = "$after"
+# No password anywhere and no terminal: refused, no file left.
+if env -u CLMIS_PASSWORD "$cli" init "$dir/b.db" --country KNA </dev/null 2>"$dir/err"; then
+  echo "init without a password succeeded"; exit 1
+fi
+grep -q 'no password' "$dir/err"
+test ! -e "$dir/b.db"
+# A short password is refused.
+if CLMIS_PASSWORD=short "$cli" init "$dir/c.db" --country KNA 2>"$dir/err"; then
+  echo "init with a short password succeeded"; exit 1
+fi
+grep -q 'at least 8' "$dir/err"
+test ! -e "$dir/c.db"
+# An unknown country is refused.
+if CLMIS_PASSWORD=a-long-password "$cli" init "$dir/d.db" --country XYZ 2>"$dir/err"; then
+  echo "init with an unknown country succeeded"; exit 1
+fi
+grep -q 'no country profile' "$dir/err"
+# The admin name can be chosen.
+CLMIS_PASSWORD=a-long-password "$cli" init "$dir/e.db" --country KNA --admin registrar | grep -q '"registrar"'
+"$cli" --version | grep -q '^clmis [0-9]'
+echo "cli init: ok"
