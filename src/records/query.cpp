@@ -111,6 +111,10 @@ Json Engine::query(std::int64_t, std::string_view type, const Json& q) {
       err(path, v, rej->message);
       return std::nullopt;
     }
+    if (std::holds_alternative<std::monostate>(std::get<Value>(d))) {
+      err(path, v, "a null value can only be tested with \"is_null\"");
+      return std::nullopt;
+    }
     auto sql = [&] {
       const Value& val = std::get<Value>(d);
       switch (k.field->type) {
@@ -126,10 +130,6 @@ Json Engine::query(std::int64_t, std::string_view type, const Json& q) {
       }
       return std::vector<store::SqlValue>{};
     }();
-    if (sql.empty() || std::holds_alternative<std::monostate>(sql[0])) {
-      err(path, v, "a null value can only be tested with \"is_null\"");
-      return std::nullopt;
-    }
     if (k.field->type == FieldType::money) {
       // Money compares within one currency: the currency becomes a condition of its own.
       where += " AND " + store::quote(k.field->name + "_currency") + " = ?";

@@ -1,0 +1,195 @@
+// Pack and country-profile loading: the embedded standard pack, and strict rejection of
+// malformed files naming file, JSON path and reason.
+#include <catch2/catch.hpp>
+
+#include "clmis/error.hpp"
+#include "pack/pack.hpp"
+#include "support.hpp"
+
+#include <fstream>
+#include <map>
+
+using clmis::Json;
+namespace pack = clmis::pack;
+
+TEST_CASE("The embedded standard pack and KNA profile load", "[pack]") {
+  auto src = pack::embedded_source();
+  auto p = pack::load_pack(*src);
+  CHECK(p.name == "standard");
+  CHECK(p.version == "1.0.0");
+  CHECK(p.hash.size() == 64);
+  REQUIRE(p.record_type("employer"));
+  REQUIRE(p.record_type("establishment"));
+  CHECK(p.record_type("establishment")->field("employer")->target == "employer");
+  CHECK(p.record_type("employer")->section("contacts")->max_items == 20);
+
+  // ISIC Rev.4: 766 codes, 21 sections / 88 divisions / 238 groups / 419 classes
+  // (counts from data/classifications/SOURCES.md, the UN's official counts).
+  const auto* isic = p.code_list("isic4");
+  REQUIRE(isic);
+  std::map<int, int> per_level;
+  for (const auto& c : isic->codes) ++per_level[c.level];
+  CHECK(isic->codes.size() == 766);
+  CHECK(per_level == std::map<int, int>{{1, 21}, {2, 88}, {3, 238}, {4, 419}});
+  CHECK(isic->attribution == "Source: United Nations Statistics Division, ISIC Rev.4");
+
+  auto kna = pack::load_profile(*src, "KNA", p);
+  CHECK(kna.currency == "XCD");
+  // KNA: 14 parishes (SOURCES.md §4: 16 rows = 14 parishes + 2 states; there is no KN-14).
+  REQUIRE(kna.code_lists.size() == 1);
+  CHECK(kna.code_lists[0].codes.size() == 14);
+  CHECK(kna.code_lists[0].codes[3].code == "KN-04");
+  CHECK(kna.code_lists[0].codes[3].label.get("en") == "Saint George Gingerland");
+  // Every legal parameter carries a source and a verified flag; none is verified yet.
+  CHECK(kna.legal.at("minimum_working_age").source.size() > 20);
+  CHECK_FALSE(kna.legal.at("minimum_working_age").verified);
+  CHECK_FALSE(kna.legal.at("nis_number_pattern").verified);
+}
+
+TEST_CASE("Names are restricted to safe identifiers", "[pack]") {
+  CHECK(pack::valid_name("job_seeker"));
+  CHECK(pack::valid_name("x_kna_ssb_no"));
+  for (const char* bad : {"", "Name", "1st", "a-b", "a b", "a__b", "clmis_user", "sqlite_x",
+                          "\"x\"", "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvw"})
+    CHECK_FALSE(pack::valid_name(bad));
+}
+
+namespace {
+/// Loads pack and KNA profile from a data tree; returns the PackError message ("" if loaded).
+std::string load_error(const std::string& root) {
+  auto src = pack::directory_source(root);
+  try {
+    auto p = pack::load_pack(*src);
+    pack::load_profile(*src, "KNA", p);
+  } catch (const clmis::PackError& e) {
+    return e.what();
+  }
+  return "";
+}
+}  // namespace
+
+TEST_CASE("The fixture tree loads cleanly", "[pack]") {
+  test::TempDir dir;
+  CHECK(load_error(test::copy_data(dir, "data")) == "");
+}
+
+TEST_CASE("Malformed packs are rejected with file, JSON path and reason", "[pack][errors]") {
+  test::TempDir dir;
+  const std::string root = test::copy_data(dir, "data");
+  const std::string pack_file = root + "/packs/standard/pack.json";
+  const std::string profile_file = root + "/countries/KNA.json";
+
+  struct Case {
+    const char* name;
+    std::function<void(Json&)> edit;
+    const char* path;
+    const char* reason;
+  };
+  const std::vector<Case> pack_cases = {
+      {"unknown key", [](Json& j) { j["record_types"][1]["fields"][2]["colour"] = "red"; },
+       "/record_types/1/fields/2/colour", "unknown key"},
+      {"text without max_length", [](Json& j) { j["record_types"][0]["fields"][0].erase("max_length"); },
+       "/record_types/0/fields/0", "max_length"},
+      {"unknown type", [](Json& j) { j["record_types"][1]["fields"][0]["type"] = "string"; },
+       "/record_types/1/fields/0/type", "unknown type \"string\""},
+      {"unknown code list", [](Json& j) { j["record_types"][1]["fields"][9]["code_list"] = "nope"; },
+       "/record_types/1/fields/9/code_list", "no code list named \"nope\""},
+      {"unknown target", [](Json& j) { j["record_types"][1]["fields"][12]["target"] = "ghost"; },
+       "/record_types/1/fields/12/target", "no record type named \"ghost\""},
+      {"duplicate field", [](Json& j) { j["record_types"][1]["fields"][1]["name"] = "title"; },
+       "/record_types/1/fields/1/name", "duplicate field"},
+      {"bad name", [](Json& j) { j["record_types"][0]["name"] = "Owner"; },
+       "/record_types/0/name", "not a valid name"},
+      {"system field", [](Json& j) { j["record_types"][0]["fields"][0]["name"] = "version"; },
+       "/record_types/0/fields/0/name", "system field"},
+      {"column clash", [](Json& j) {
+         j["record_types"][1]["fields"].push_back(Json{{"name", "pay_minor"}, {"type", "integer"}});
+       }, "/record_types/1/fields/14/name", "column"},
+      {"bad default", [](Json& j) { j["record_types"][1]["fields"][13]["default"] = 3; },
+       "/record_types/1/fields/13/default", "expected a code"},
+      {"bad pattern", [](Json& j) { j["record_types"][1]["fields"][1]["pattern"] = "(["; },
+       "/record_types/1/fields/1/pattern", "regular expression"},
+      {"min above max", [](Json& j) { j["record_types"][1]["fields"][2]["min"] = 500; },
+       "/record_types/1/fields/2/min", "above max"},
+      {"max_length on integer", [](Json& j) { j["record_types"][1]["fields"][2]["max_length"] = 3; },
+       "/record_types/1/fields/2/max_length", "only to text"},
+      {"bad version", [](Json& j) { j["version"] = "1.0"; }, "/version", "MAJOR.MINOR.PATCH"},
+      {"label without English", [](Json& j) { j["record_types"][0]["label"] = Json{{"nl", "Eigenaar"}}; },
+       "/record_types/0/label", "English"},
+      {"duplicate code", [](Json& j) { j["code_lists"][0]["codes"][1]["code"] = "a"; },
+       "/code_lists/0", "duplicate code \"a\""},
+      {"missing parent", [](Json& j) { j["code_lists"][0]["codes"][2]["parent"] = "z"; },
+       "/code_lists/0", "parent \"z\""},
+      {"list without codes", [](Json& j) { j["code_lists"][1].erase("codes"); },
+       "/code_lists/1", "exactly one of"},
+      {"unknown currency", [](Json& j) { j["record_types"][1]["fields"][5]["currencies"][0] = "ABC"; },
+       "/record_types/1/fields/5/currencies/0", "ISO 4217"},
+      {"missing record_types", [](Json& j) { j.erase("record_types"); }, "/", "missing required key \"record_types\""},
+  };
+  for (const auto& c : pack_cases) {
+    SECTION(c.name) {
+      test::edit_json(pack_file, c.edit);
+      const std::string msg = load_error(root);
+      INFO(msg);
+      CHECK_THAT(msg, Catch::StartsWith(pack_file + ": "));
+      CHECK_THAT(msg, Catch::Contains(std::string(": ") + c.path + ": "));
+      CHECK_THAT(msg, Catch::Contains(c.reason));
+    }
+  }
+
+  const std::vector<Case> profile_cases = {
+      {"legal parameter without source", [](Json& j) { j["legal"]["minimum_working_age"].erase("source"); },
+       "/legal/minimum_working_age", "missing required key \"source\""},
+      {"legal parameter without verified", [](Json& j) { j["legal"]["minimum_working_age"].erase("verified"); },
+       "/legal/minimum_working_age", "\"verified\""},
+      {"unknown legal parameter", [](Json& j) { j["legal"]["retirement_age"] = Json{{"value", 62}}; },
+       "/legal/retirement_age", "unknown legal parameter"},
+      {"implausible age", [](Json& j) { j["legal"]["minimum_working_age"]["value"] = 99; },
+       "/legal/minimum_working_age/value", "age in years"},
+      {"unknown currency", [](Json& j) { j["currency"] = "XYZ"; }, "/currency", "ISO 4217"},
+      {"iso3 mismatch", [](Json& j) { j["iso3"] = "LCA"; }, "/iso3", "must have iso3 \"KNA\""},
+      {"missing parish list", [](Json& j) { j.erase("code_lists"); }, "/code_lists",
+       "provide code list \"parish\""},
+      {"list the pack owns", [](Json& j) {
+         j["code_lists"].push_back(Json{{"name", "kind"}, {"label", "K"}, {"source", "x"},
+                                        {"codes", Json::array()}});
+       }, "/code_lists/1/name", "comes from the pack"},
+      {"no languages", [](Json& j) { j["languages"] = Json::array(); }, "/languages", "at least one"},
+  };
+  for (const auto& c : profile_cases) {
+    SECTION(c.name) {
+      test::edit_json(profile_file, c.edit);
+      const std::string msg = load_error(root);
+      INFO(msg);
+      CHECK_THAT(msg, Catch::StartsWith(profile_file + ": "));
+      CHECK_THAT(msg, Catch::Contains(std::string(": ") + c.path + ": "));
+      CHECK_THAT(msg, Catch::Contains(c.reason));
+    }
+  }
+
+  SECTION("malformed JSON") {
+    std::ofstream(pack_file, std::ios::trunc) << "{\"format\": 1,";
+    const std::string msg = load_error(root);
+    CHECK_THAT(msg, Catch::StartsWith(pack_file + ": malformed JSON"));
+  }
+  SECTION("a CSV code list with a missing column") {
+    test::edit_json(pack_file, [](Json& j) {
+      j["code_lists"][1] = Json{{"name", "state"}, {"label", "State"}, {"source", "x"},
+                                {"csv", {{"file", "states.csv"}, {"code", "code"}, {"labels", {{"en", "title"}}}}}};
+    });
+    std::ofstream(root + "/states.csv") << "code,name\nopen,Open\n";
+    const std::string msg = load_error(root);
+    CHECK_THAT(msg, Catch::Contains("/code_lists/1/csv/labels/en: the CSV file has no column \"title\""));
+  }
+}
+
+TEST_CASE("Missing packs and profiles are NotFound", "[pack][errors]") {
+  test::TempDir dir;
+  const std::string root = test::copy_data(dir, "data");
+  auto src = pack::directory_source(root);
+  auto p = pack::load_pack(*src);
+  CHECK_THROWS_AS(pack::load_profile(*src, "LCA", p), clmis::NotFound);
+  CHECK_THROWS_AS(pack::load_profile(*src, "kna", p), clmis::NotFound);
+  CHECK_THROWS_AS(pack::load_profile(*src, "../x", p), clmis::NotFound);
+  CHECK_THROWS_AS(pack::load_pack(*src, "other"), clmis::NotFound);
+}

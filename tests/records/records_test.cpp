@@ -1,0 +1,519 @@
+// The record API through the C++ faces: create, get, update with versions, archive, upsert,
+// the change feed, history, login, validation error lists and unchanged databases.
+#include <catch2/catch.hpp>
+
+#include "support.hpp"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <thread>
+
+using clmis::Json;
+
+namespace {
+/// The validation errors of a call, as (path, rule) pairs; fails the test if it did not throw.
+template <class F>
+std::vector<std::pair<std::string, std::string>> errors_of(F&& f) {
+  try {
+    f();
+  } catch (const clmis::ValidationError& e) {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& fe : e.errors()) out.emplace_back(fe.path, fe.rule);
+    return out;
+  }
+  FAIL("no ValidationError");
+  return {};
+}
+using Errs = std::vector<std::pair<std::string, std::string>>;
+
+Json full_sample(std::int64_t owner) {
+  return Json{{"title", "Case one"},
+              {"note", "all lower case"},
+              {"count", 100},
+              {"ratio", "-0.125"},
+              {"pay", {{"amount", "1250.5"}, {"currency", "XCD"}}},
+              {"pay_usd", {{"amount", "3"}, {"currency", "USD"}}},
+              {"day", "2024-02-29"},
+              {"at", "2026-11-23T08:30:00Z"},
+              {"flag", true},
+              {"kind", "a1"},
+              {"top_kind", "b"},
+              {"parish", "P2"},
+              {"owner", owner},
+              {"items", Json::array({Json{{"label", "first"}, {"qty", 2}}, Json{{"label", "second"}, {"kind", "a"}}})}};
+}
+}  // namespace
+
+TEST_CASE("Create and get round-trip every field type exactly", "[records]") {
+  test::TempDir dir;
+  auto db = test::fixture_db(dir);
+  auto s = db.login("admin", test::kPassword);
+  const auto owner = s.create("owner", Json{{"name", "Owner"}});
+  const auto id = s.create("sample", full_sample(owner));
+  Json r = s.get("sample", id);
+  CHECK(r["id"] == id);
+  CHECK(r["version"] == 1);
+  CHECK(r["created_by"] == "admin");
+  CHECK(r["updated_by"] == "admin");
+  CHECK(r["archived"] == false);
+  CHECK(r["external_id"].is_null());
+  CHECK(r["title"] == "Case one");
+  CHECK(r["count"] == 100);
+  CHECK(r["ratio"] == "-0.125");
+  CHECK(r["pay"] == Json{{"amount", "1250.50"}, {"currency", "XCD"}});
+  CHECK(r["pay_usd"] == Json{{"amount", "3.00"}, {"currency", "USD"}});
+  CHECK(r["day"] == "2024-02-29");
+  CHECK(r["at"] == "2026-11-23T08:30:00Z");
+  CHECK(r["flag"] == true);
+  CHECK(r["kind"] == "a1");
+  CHECK(r["parish"] == "P2");
+  CHECK(r["owner"] == owner);
+  CHECK(r["status"] == "open");  // the declared default
+  CHECK(r["items"] == Json::array({Json{{"label", "first"}, {"qty", 2}, {"kind", nullptr}},
+                                   Json{{"label", "second"}, {"qty", nullptr}, {"kind", "a"}}}));
+  // Keys come in a fixed order: system fields, fields as declared, sections.
+  std::vector<std::string> keys;
+  for (auto it = r.begin(); it != r.end(); ++it) keys.push_back(it.key());
+  CHECK(keys == std::vector<std::string>{"id", "version", "created_at", "created_by", "updated_at",
+                                         "updated_by", "external_id", "archived", "archive_reason",
+                                         "title", "note", "count", "ratio", "pay", "pay_usd", "day",
+                                         "at", "flag", "kind", "top_kind", "parish", "owner", "status",
+                                         "items"});
+  // Stored as typed columns: money in cents, the decimal in thousandths (plain SQL, not the API).
+  const std::string f = dir.file("fixture.db");
+  CHECK(test::raw_scalar(f, "SELECT pay_minor || ' ' || pay_currency FROM sample") == "125050 XCD");
+  CHECK(test::raw_scalar(f, "SELECT ratio_e3 FROM sample") == "-125");
+  CHECK(test::raw_scalar(f, "SELECT typeof(day) || typeof(flag) || typeof(owner) FROM sample") == "textintegerinteger");
+  CHECK(test::raw_scalar(f, "SELECT group_concat(label, '|') FROM (SELECT label FROM sample__items ORDER BY item_no)") == "first|second");
+  CHECK_THROWS_AS(s.get("sample", id + 100), clmis::NotFound);
+  CHECK_THROWS_AS(s.get("nothing", 1), clmis::NotFound);
+}
+
+TEST_CASE("Validation reports every error of a record together and writes nothing", "[records][errors]") {
+  test::TempDir dir;
+  auto db = test::fixture_db(dir);
+  auto s = db.login("admin", test::kPassword);
+  const auto owner = s.create("owner", Json{{"name", "Owner"}});
+  const std::string f = dir.file("fixture.db");
+  const std::string before = test::db_hash(f);
+
+  Json bad = {{"title", "far too long for ten"},   // length
+              {"note", "UPPER"},                     // pattern
+              {"count", 101},                        // range
+              {"ratio", "1000.501"},                 // range
+              {"pay", {{"amount", "1"}, {"currency", "ZZZ"}}},  // code_list (currency)
+              {"pay_usd", {{"amount", "1"}, {"currency", "XCD"}}},  // currency not allowed
+              {"day", "2023-02-29"},                 // type
+              {"flag", "yes"},                       // type
+              {"kind", "zz"},                        // code_list
+              {"top_kind", "a1"},                    // code_list (level 2 on a level-1 field)
+              {"owner", owner + 50},                 // reference
+              {"colour", "red"},                     // unknown_field
+              {"version", 3},                        // read_only
+              {"items", Json::array({Json{{"qty", 0}}, Json{{"label", "ok"}, {"size", 1}}})}};
+  auto errs = errors_of([&] { s.create("sample", bad); });
+  std::sort(errs.begin(), errs.end());
+  CHECK(errs == Errs{{"colour", "unknown_field"},
+                     {"count", "range"},
+                     {"day", "type"},
+                     {"flag", "type"},
+                     {"items[0].label", "required"},
+                     {"items[0].qty", "range"},
+                     {"items[1].size", "unknown_field"},
+                     {"kind", "code_list"},
+                     {"note", "pattern"},
+                     {"owner", "reference"},
+                     {"pay", "code_list"},
+                     {"pay_usd", "code_list"},
+                     {"ratio", "range"},
+                     {"title", "length"},
+                     {"top_kind", "code_list"},
+                     {"version", "read_only"}});
+  CHECK(test::db_hash(f) == before);
+
+  // Required fields missing; "" counts as missing; a section over its maximum; not an object.
+  CHECK(errors_of([&] { s.create("sample", Json::object()); }) == Errs{{"title", "required"}});
+  CHECK(errors_of([&] { s.create("sample", Json{{"title", ""}}); }) == Errs{{"title", "required"}});
+  CHECK(errors_of([&] { s.create("sample", Json{{"title", "x"}, {"items", Json::array({Json{{"label", "1"}}, Json{{"label", "2"}}, Json{{"label", "3"}}, Json{{"label", "4"}}})}}); }) ==
+        Errs{{"items", "length"}});
+  CHECK(errors_of([&] { s.create("sample", Json::array()); }) == Errs{{"", "type"}});
+  CHECK(errors_of([&] { s.create("sample", Json{{"title", "x"}, {"items", "none"}}); }) == Errs{{"items", "type"}});
+  CHECK(test::db_hash(f) == before);
+}
+
+TEST_CASE("Text length counts characters, not bytes", "[records]") {
+  test::TempDir dir;
+  auto db = test::fixture_db(dir);
+  auto s = db.login("admin", test::kPassword);
+  // "Sébastién" is 9 characters in 11 bytes: within a maximum of 10.
+  CHECK(s.create("sample", Json{{"title", "S\xC3\xA9" "basti\xC3\xA9" "n"}}) > 0);
+  CHECK(errors_of([&] { s.create("sample", Json{{"title", "\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9"}}); }) ==
+        Errs{{"title", "length"}});  // 11 characters
+}
+
+TEST_CASE("Updates name the version they read; stale versions conflict", "[records][version]") {
+  test::TempDir dir;
+  auto db = test::fixture_db(dir);
+  auto s = db.login("admin", test::kPassword);
+  const auto id = s.create("sample", Json{{"title", "T"}, {"count", 1}, {"note", "keep me"}});
+  const std::string f = dir.file("fixture.db");
+
+  CHECK(s.update("sample", id, 1, Json{{"count", 2}}) == 2);
+  Json r = s.get("sample", id);
+  CHECK(r["count"] == 2);
+  CHECK(r["note"] == "keep me");  // fields not given are kept
+  CHECK(r["version"] == 2);
+
+  const std::string before = test::db_hash(f);
+  CHECK_THROWS_AS(s.update("sample", id, 1, Json{{"count", 3}}), clmis::Conflict);
+  CHECK_THROWS_AS(s.update("sample", id, 7, Json{{"count", 3}}), clmis::Conflict);
+  CHECK(test::db_hash(f) == before);
+  CHECK_THROWS_AS(s.update("sample", id + 9, 1, Json{{"count", 3}}), clmis::NotFound);
+
+  // An update that changes nothing keeps the version and writes nothing.
+  CHECK(s.update("sample", id, 2, Json{{"count", 2}, {"note", "keep me"}}) == 2);
+  CHECK(test::db_hash(f) == before);
+
+  // null clears; a section given replaces the whole section.
+  CHECK(s.update("sample", id, 2, Json{{"note", nullptr}, {"items", Json::array({Json{{"label", "a"}}})}}) == 3);
+  CHECK(s.update("sample", id, 3, Json{{"items", Json::array({Json{{"label", "b"}}, Json{{"label", "c"}}})}}) == 4);
+  r = s.get("sample", id);
+  CHECK(r["note"].is_null());
+  CHECK(r["items"] == Json::array({Json{{"label", "b"}, {"qty", nullptr}, {"kind", nullptr}},
+                                   Json{{"label", "c"}, {"qty", nullptr}, {"kind", nullptr}}}));
+  CHECK(test::raw_scalar(f, "SELECT count(*) FROM sample__items") == "2");
+  // A required field cannot be cleared.
+  CHECK(errors_of([&] { s.update("sample", id, 4, Json{{"title", nullptr}}); }) == Errs{{"title", "required"}});
+}
+
+TEST_CASE("Archiving needs a reason and freezes the record", "[records][archive]") {
+  test::TempDir dir;
+  auto db = test::fixture_db(dir);
+  auto s = db.login("admin", test::kPassword);
+  const auto owner = s.create("owner", Json{{"name", "Gone Ltd"}});
+  const auto kept = s.create("sample", Json{{"title", "T"}, {"owner", owner}});
+  const std::string f = dir.file("fixture.db");
+  const std::string before = test::db_hash(f);
+  CHECK(errors_of([&] { s.archive("owner", owner, 1, ""); }) == Errs{{"archive_reason", "required"}});
+  CHECK_THROWS_AS(s.archive("owner", owner, 2, "closed down"), clmis::Conflict);
+  CHECK(test::db_hash(f) == before);
+
+  s.archive("owner", owner, 1, "closed down in 2025");
+  Json r = s.get("owner", owner);
+  CHECK(r["archived"] == true);
+  CHECK(r["archive_reason"] == "closed down in 2025");
+  CHECK(r["version"] == 2);
+  CHECK_THROWS_AS(s.update("owner", owner, 2, Json{{"name", "X"}}), clmis::Conflict);
+  CHECK_THROWS_AS(s.archive("owner", owner, 2, "again"), clmis::Conflict);
+  // The record is still there (never a hard delete) but queries leave it out by default.
+  CHECK(s.query("owner")["records"].empty());
+  CHECK(s.query("owner", Json{{"include_archived", true}})["records"].size() == 1);
+  // A new record may not point at an archived one; an old record keeps its reference.
+  CHECK(errors_of([&] { s.create("sample", Json{{"title", "N"}, {"owner", owner}}); }) == Errs{{"owner", "reference"}});
+  CHECK(s.update("sample", kept, 1, Json{{"title", "T2"}, {"owner", owner}}) == 2);
+  CHECK(test::raw_scalar(f, "SELECT event || ':' || to_value FROM clmis_history WHERE record_type = 'owner' AND event = 'archived'") ==
+        "archived:closed down in 2025");
+}
+
+TEST_CASE("Upsert by external_id is idempotent", "[records][upsert]") {
+  test::TempDir dir;
+  auto db = test::fixture_db(dir);
+  auto s = db.login("admin", test::kPassword);
+  const std::string f = dir.file("fixture.db");
+  const Json rec = {{"title", "From NIS"}, {"count", 5}};
+  auto a = s.upsert("sample", "NIS-0001", rec);
+  CHECK(a.outcome == clmis::UpsertOutcome::created);
+  CHECK(s.get("sample", a.id)["external_id"] == "NIS-0001");
+  const std::string after_first = test::db_hash(f);
+  auto b = s.upsert("sample", "NIS-0001", rec);
+  CHECK(b.outcome == clmis::UpsertOutcome::unchanged);
+  CHECK(b.id == a.id);
+  CHECK(test::db_hash(f) == after_first);  // no version, no change number, no audit row
+  auto c = s.upsert("sample", "NIS-0001", Json{{"count", 6}});
+  CHECK(c.outcome == clmis::UpsertOutcome::updated);
+  CHECK(s.get("sample", a.id)["version"] == 2);
+  CHECK(s.get("sample", a.id)["title"] == "From NIS");
+  CHECK(test::raw_scalar(f, "SELECT count(*) FROM sample") == "1");
+  // external_id is unique per record type.
+  CHECK_THROWS_AS(s.create("sample", Json{{"title", "dup"}, {"external_id", "NIS-0001"}}), clmis::AlreadyExists);
+  CHECK(s.create("owner", Json{{"name", "o"}, {"external_id", "NIS-0001"}}) > 0);
+  // A record naming another external_id than the upsert is refused.
+  CHECK(errors_of([&] { s.upsert("sample", "NIS-0002", Json{{"title", "x"}, {"external_id", "NIS-9"}}); }) ==
+        Errs{{"external_id", "read_only"}});
+  CHECK(errors_of([&] { s.upsert("sample", "", rec); }) == Errs{{"external_id", "length"}});
+  // Invalid data is refused whether the record exists or not.
+  CHECK(errors_of([&] { s.upsert("sample", "NIS-0001", Json{{"count", -1}}); }) == Errs{{"count", "range"}});
+  CHECK(errors_of([&] { s.upsert("sample", "NIS-0003", Json{{"count", 1}}); }) == Errs{{"title", "required"}});
+}
+
+TEST_CASE("The change feed numbers every committed write", "[records][changes]") {
+  test::TempDir dir;
+  auto db = test::fixture_db(dir);
+  auto s = db.login("admin", test::kPassword);
+  const auto o = s.create("owner", Json{{"name", "A"}});           // seq 1
+  const auto x = s.create("sample", Json{{"title", "x"}});         // seq 2
+  s.update("owner", o, 1, Json{{"name", "B"}});                     // seq 3
+  s.update("owner", o, 2, Json{{"name", "B"}});                     // no change: no seq
+  CHECK_THROWS(s.update("owner", o, 1, Json{{"name", "C"}}));       // refused: no seq
+  s.archive("sample", x, 1, "entered twice");                       // seq 4
+  Json all = s.changes_since(0);
+  REQUIRE(all["changes"].size() == 4);
+  CHECK(all["last_seq"] == 4);
+  std::vector<std::string> ops;
+  for (const auto& c : all["changes"]) ops.push_back(c["record_type"].get<std::string>() + ":" + c["op"].get<std::string>() + ":" + std::to_string(c["version"].get<int>()));
+  CHECK(ops == std::vector<std::string>{"owner:create:1", "sample:create:1", "owner:update:2", "sample:archive:2"});
+  CHECK(all["changes"][2]["by"] == "admin");
+  // Paging through the feed with last_seq.
+  Json first = s.changes_since(0, 3);
+  CHECK(first["changes"].size() == 3);
+  Json rest = s.changes_since(first["last_seq"].get<std::int64_t>(), 3);
+  CHECK(rest["changes"].size() == 1);
+  CHECK(rest["changes"][0]["seq"] == 4);
+  Json none = s.changes_since(4);
+  CHECK(none["changes"].empty());
+  CHECK(none["last_seq"] == 4);
+  CHECK_THROWS_AS(s.changes_since(0, 10001), clmis::Misuse);
+  CHECK_THROWS_AS(s.changes_since(-1), clmis::Misuse);
+}
+
+TEST_CASE("Status fields write dated history rows", "[records][history]") {
+  test::TempDir dir;
+  auto db = test::fixture_db(dir);
+  auto s = db.login("admin", test::kPassword);
+  const auto id = s.create("sample", Json{{"title", "x"}});
+  s.update("sample", id, 1, Json{{"status", "shut"}});
+  s.update("sample", id, 2, Json{{"count", 4}});  // not a history field
+  const std::string f = dir.file("fixture.db");
+  CHECK(test::raw_scalar(f, "SELECT group_concat(event || ':' || coalesce(field, '') || ':' || coalesce(from_value, '') || '>' || coalesce(to_value, ''), ' ') "
+                            "FROM (SELECT * FROM clmis_history WHERE record_type = 'sample' ORDER BY id)") ==
+        "created::> changed:status:>open changed:status:open>shut");
+  // Each history row belongs to the change that made it, and is dated.
+  CHECK(test::raw_scalar(f, "SELECT count(*) FROM clmis_history h JOIN clmis_change c ON c.seq = h.seq") == "3");
+  CHECK(test::raw_scalar(f, "SELECT count(*) FROM clmis_history WHERE effective_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'") == "3");
+}
+
+TEST_CASE("Deactivated codes stay on old records and are refused on new ones", "[records][codes]") {
+  test::TempDir dir;
+  const std::string f = dir.file("fixture.db");
+  std::int64_t id = 0;
+  {
+    auto db = test::fixture_db(dir);
+    auto s = db.login("admin", test::kPassword);
+    id = s.create("sample", Json{{"title", "x"}, {"kind", "b"}, {"items", Json::array({Json{{"label", "i"}, {"kind", "b"}}})}});
+  }
+  test::raw_exec(f, "UPDATE clmis_code SET active = 0 WHERE list = 'kind' AND code = 'b'");
+  auto db = clmis::Database::open(f);
+  auto s = db.login("admin", test::kPassword);
+  CHECK(errors_of([&] { s.create("sample", Json{{"title", "y"}, {"kind", "b"}}); }) == Errs{{"kind", "code_list"}});
+  // The old record can still be edited, resending its old code and its old section entry.
+  CHECK(s.update("sample", id, 1, Json{{"title", "x2"}, {"kind", "b"}, {"items", Json::array({Json{{"label", "i"}, {"kind", "b"}}, Json{{"label", "j"}}})}}) == 2);
+  CHECK(errors_of([&] { s.update("sample", id, 2, Json{{"items", Json::array({Json{{"label", "k"}, {"kind", "a"}}, Json{{"label", "l"}, {"kind", "zz"}}})}}); }) ==
+        Errs{{"items[1].kind", "code_list"}});
+  auto codes = db.codes("kind", "nl");
+  CHECK(codes[0]["label"] == "Alfa");   // Dutch label
+  CHECK(codes[1]["label"] == "Beta");   // falls back to English
+  CHECK(codes[1]["active"] == false);
+  CHECK(codes[2]["parent"] == "a");
+  CHECK_THROWS_AS(db.codes("nope"), clmis::NotFound);
+}
+
+TEST_CASE("Login takes the right password and refuses the wrong one", "[records][login]") {
+  test::TempDir dir;
+  auto db = test::fixture_db(dir);
+  const std::string f = dir.file("fixture.db");
+  auto s = db.login("admin", test::kPassword);
+  CHECK(s.user() == "admin");
+  const std::string before = test::db_hash(f);
+  CHECK_THROWS_AS(db.login("admin", "wrong-password"), clmis::AuthError);
+  CHECK_THROWS_AS(db.login("admin", ""), clmis::AuthError);
+  CHECK_THROWS_AS(db.login("nobody", test::kPassword), clmis::AuthError);
+  CHECK_THROWS_WITH(db.login("Admin", test::kPassword), "wrong user name or password");
+  // The refusals are in the security log, which may grow; nothing else changed.
+  CHECK(test::raw_scalar(f, "SELECT count(*) FROM clmis_security_log WHERE event = 'login_failed'") == "4");
+  CHECK(test::raw_scalar(f, "SELECT detail FROM clmis_security_log WHERE user_name = 'nobody'") == "unknown user");
+  CHECK(test::db_hash(f) == before);
+}
+
+TEST_CASE("Creating a database refuses bad options and leaves nothing behind", "[records][init]") {
+  test::TempDir dir;
+  clmis::InitOptions o;
+  o.country = "KNA";
+  o.admin_password = test::kPassword;
+  {
+    auto db = clmis::Database::init(dir.file("a.db"), o);
+  }
+  const std::string before = test::db_hash(dir.file("a.db"));
+  CHECK_THROWS_AS(clmis::Database::init(dir.file("a.db"), o), clmis::AlreadyExists);
+  CHECK(test::db_hash(dir.file("a.db")) == before);
+
+  auto refused = [&](clmis::InitOptions bad, const std::string& name) {
+    CHECK_THROWS(clmis::Database::init(dir.file(name), bad));
+    CHECK_FALSE(std::filesystem::exists(dir.file(name)));
+    CHECK_FALSE(std::filesystem::exists(dir.file(name) + "-wal"));
+  };
+  auto short_pw = o;
+  short_pw.admin_password = "1234567";
+  CHECK_THROWS_AS(clmis::Database::init(dir.file("b.db"), short_pw), clmis::ValidationError);
+  refused(short_pw, "b.db");
+  auto no_country = o;
+  no_country.country = "";
+  CHECK_THROWS_AS(clmis::Database::init(dir.file("c.db"), no_country), clmis::Misuse);
+  auto bad_country = o;
+  bad_country.country = "ATL";
+  CHECK_THROWS_AS(clmis::Database::init(dir.file("c.db"), bad_country), clmis::NotFound);
+  refused(bad_country, "c.db");
+  auto bad_user = o;
+  bad_user.admin_user = "two words";
+  refused(bad_user, "d.db");
+  // A malformed pack under data_dir: PackError, and no file.
+  const std::string root = test::copy_data(dir, "data");
+  test::edit_json(root + "/packs/standard/pack.json", [](Json& j) { j["record_types"][0]["fields"][0]["type"] = "strng"; });
+  auto bad_pack = o;
+  bad_pack.data_dir = root;
+  CHECK_THROWS_AS(clmis::Database::init(dir.file("e.db"), bad_pack), clmis::PackError);
+  refused(bad_pack, "e.db");
+}
+
+TEST_CASE("Opening refuses missing, foreign and newer databases untouched", "[records][open]") {
+  test::TempDir dir;
+  CHECK_THROWS_AS(clmis::Database::open(dir.file("missing.db")), clmis::NotFound);
+  CHECK_FALSE(std::filesystem::exists(dir.file("missing.db")));
+
+  std::ofstream(dir.file("text.db")) << "this is not a database, it is a letter to the Labour Commissioner\n";
+  CHECK_THROWS_AS(clmis::Database::open(dir.file("text.db")), clmis::StorageError);
+
+  test::raw_exec(dir.file("other.db"), "CREATE TABLE t(x)");  // a SQLite file, not clmis's
+  CHECK_THROWS_AS(clmis::Database::open(dir.file("other.db")), clmis::StorageError);
+  CHECK(test::raw_scalar(dir.file("other.db"), "SELECT count(*) FROM sqlite_master") == "1");
+
+  { auto db = test::fixture_db(dir, "newer.db"); }
+  test::raw_exec(dir.file("newer.db"), "UPDATE clmis_meta SET value = '99' WHERE key = 'format'");
+  const std::string before = test::db_hash(dir.file("newer.db"));
+  CHECK_THROWS_AS(clmis::Database::open(dir.file("newer.db")), clmis::VersionError);
+  CHECK(test::db_hash(dir.file("newer.db")) == before);
+
+  { auto db = test::fixture_db(dir, "same.db"); }
+  clmis::OpenOptions other;
+  other.data_dir = CLMIS_SOURCE_DIR "/data";  // the standard pack, not the fixture pack it was made with
+  CHECK_THROWS_AS(clmis::Database::open(dir.file("same.db"), other), clmis::PackError);
+  clmis::OpenOptions same;
+  same.data_dir = CLMIS_TEST_FIXTURES "/data";
+  CHECK_NOTHROW(clmis::Database::open(dir.file("same.db"), same));
+  clmis::OpenOptions bad;
+  bad.busy_timeout_ms = -1;
+  CHECK_THROWS_AS(clmis::Database::open(dir.file("same.db"), bad), clmis::Misuse);
+}
+
+TEST_CASE("A closed database refuses its sessions", "[records][lifecycle]") {
+  test::TempDir dir;
+  auto db = test::fixture_db(dir);
+  auto s = db.login("admin", test::kPassword);
+  db.close();
+  db.close();  // idempotent
+  CHECK_THROWS_AS(s.create("owner", Json{{"name", "x"}}), clmis::Misuse);
+  CHECK_THROWS_AS(db.schema(), clmis::Misuse);
+  CHECK_THROWS_AS(db.login("admin", test::kPassword), clmis::Misuse);
+}
+
+TEST_CASE("A locked database is retried, then Busy", "[records][busy]") {
+  test::TempDir dir;
+  { auto init = test::fixture_db(dir); }
+  const std::string f = dir.file("fixture.db");
+  clmis::OpenOptions o;
+  o.busy_timeout_ms = 50;
+  auto db = clmis::Database::open(f, o);
+  auto s = db.login("admin", test::kPassword);
+  sqlite3* other = nullptr;
+  REQUIRE(sqlite3_open(f.c_str(), &other) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK);
+  CHECK_THROWS_AS(s.create("owner", Json{{"name", "waits"}}), clmis::Busy);
+  // Readers are not blocked by a writer in WAL mode.
+  CHECK(s.query("owner")["records"].empty());
+  // A writer that finishes within the limit is waited for.
+  std::thread release([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    sqlite3_exec(other, "COMMIT", nullptr, nullptr, nullptr);
+  });
+  clmis::OpenOptions patient;
+  patient.busy_timeout_ms = 5000;
+  auto db2 = clmis::Database::open(f, patient);
+  auto s2 = db2.login("admin", test::kPassword);
+  CHECK(s2.create("owner", Json{{"name", "waited"}}) == 1);
+  release.join();
+  sqlite3_close(other);
+}
+
+TEST_CASE("A database handle is shared between threads", "[records][threads]") {
+  test::TempDir dir;
+  auto db = test::fixture_db(dir);
+  constexpr int kPerThread = 150;
+  auto work = [&](const std::string& prefix) {
+    auto s = db.login("admin", test::kPassword);  // one session per thread
+    for (int i = 0; i < kPerThread; ++i) s.create("owner", Json{{"name", prefix + std::to_string(i)}});
+  };
+  std::thread a(work, "a"), b(work, "b");
+  a.join();
+  b.join();
+  const std::string f = dir.file("fixture.db");
+  CHECK(test::raw_scalar(f, "SELECT count(*) FROM owner") == "300");
+  CHECK(test::raw_scalar(f, "SELECT count(DISTINCT seq) || ':' || min(seq) || ':' || max(seq) FROM clmis_change") == "300:1:300");
+}
+
+TEST_CASE("The schema describes record types, fields and code lists", "[records][schema]") {
+  test::TempDir dir;
+  auto db = test::standard_db(dir);
+  Json sch = db.schema();
+  CHECK(sch["pack"]["name"] == "standard");
+  CHECK(sch["pack"]["version"] == "1.0.0");
+  CHECK(sch["country"]["iso3"] == "KNA");
+  CHECK(sch["country"]["currency"] == "XCD");
+  CHECK(sch["country"]["legal"]["minimum_working_age"]["verified"] == false);
+  REQUIRE(sch["record_types"].size() == 2);
+  const Json& emp = sch["record_types"][0];
+  CHECK(emp["name"] == "employer");
+  CHECK(emp["fields"][0]["name"] == "name");
+  CHECK(emp["fields"][0]["type"] == "text");
+  CHECK(emp["fields"][0]["max_length"] == 200);
+  CHECK(emp["fields"][0]["required"] == true);
+  CHECK(emp["fields"][4]["name"] == "isic_class");
+  CHECK(emp["fields"][4]["code_list"] == "isic4");
+  CHECK(emp["fields"][4]["level"] == 4);
+  CHECK(emp["sections"][0]["name"] == "contacts");
+  CHECK(emp["sections"][0]["table"] == "employer__contacts");
+  CHECK(sch["record_types"][1]["fields"][0]["target"] == "employer");
+  std::map<std::string, std::int64_t> lists;
+  for (const auto& l : sch["code_lists"]) lists[l["name"].get<std::string>()] = l["active_codes"].get<std::int64_t>();
+  CHECK(lists == std::map<std::string, std::int64_t>{{"employer_status", 3}, {"establishment_status", 2}, {"isic4", 766},
+                                                      {"ownership", 7}, {"parish", 14}, {"sex", 2}});
+  CHECK(sch["workflows"] == Json::array());
+  // Every text field of the pack has a maximum length (DESIGN.md §5).
+  for (const auto& t : sch["record_types"]) {
+    for (const auto& fld : t["fields"])
+      if (fld["type"] == "text") CHECK(fld["max_length"].get<int>() > 0);
+    for (const auto& sec : t["sections"])
+      for (const auto& fld : sec["fields"])
+        if (fld["type"] == "text") CHECK(fld["max_length"].get<int>() > 0);
+  }
+}
+
+TEST_CASE("The standard pack: an employer and its workplaces", "[records][standard]") {
+  test::TempDir dir;
+  auto db = test::standard_db(dir);
+  auto s = db.login("admin", test::kPassword);
+  const auto emp = s.create("employer", Json{{"name", "Basseterre Bottling Co."}, {"isic_class", "1104"},
+                                             {"parish", "KN-03"}, {"workers_male", 12}, {"workers_female", 30},
+                                             {"contacts", Json::array({Json{{"name", "J. Browne"}, {"email", "jb@bbc.kn"}}})}});
+  CHECK(s.get("employer", emp)["status"] == "active");
+  // A division (2 digits) is not a class (4 digits).
+  CHECK(errors_of([&] { s.create("employer", Json{{"name", "X"}, {"isic_class", "11"}}); }) == Errs{{"isic_class", "code_list"}});
+  // A Saint Lucia district is not a KNA parish.
+  CHECK(errors_of([&] { s.create("establishment", Json{{"employer", emp}, {"name", "Depot"}, {"parish", "LC-01"}}); }) ==
+        Errs{{"parish", "code_list"}});
+  CHECK(errors_of([&] { s.create("employer", Json{{"name", "X"}, {"contacts", Json::array({Json{{"email", "not-an-address"}}})}}); }) ==
+        Errs{{"contacts[0].email", "pattern"}, {"contacts[0].name", "required"}});
+  const auto est = s.create("establishment", Json{{"employer", emp}, {"name", "Plant, Basseterre"}, {"parish", "KN-03"}});
+  CHECK(s.get("establishment", est)["employer"] == emp);
+}
