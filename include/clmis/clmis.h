@@ -12,7 +12,8 @@
  *    code otherwise. The codes below are pinned: their values never change.
  *  - After a failure, clmis_error_last() describes it (code and message for people) and
  *    clmis_error_last_json() gives the machine-readable list of validation errors. Both are
- *    thread-local and valid until the next clmis_ call on the same thread.
+ *    thread-local. Every function that returns a status code first clears them; functions that
+ *    return void or a constant (clmis_close, clmis_free, clmis_version...) leave them alone.
  *  - Out-parameters come first. Strings returned through char **out are allocated by the library
  *    and must be released with clmis_free() — never with free().
  *  - JSON text in and out is UTF-8. The encoding of values is fixed (docs/c-api.md, "Values"):
@@ -99,15 +100,17 @@ typedef struct clmis_error {
     const char *message; /**< for people; English; never NULL */
 } clmis_error;
 
-/** The last error that happened on this thread, or NULL if the last clmis_ call succeeded.
- *  The pointer and its message belong to the library and stay valid until the next clmis_ call
- *  on this thread. */
+/** The last error on this thread, or NULL if the last status-returning clmis_ call succeeded.
+ *  The pointer and its message belong to the library and stay valid until the next
+ *  status-returning clmis_ call on this thread. */
 CLMIS_API const clmis_error *clmis_error_last(void);
 
 /** The last error's validation list as JSON text, or "[]" when there is none. Each entry is
  *  {"record": TYPE, "path": "contacts[1].email", "value": <the value given>, "rule": RULE,
  *   "message": TEXT}. All errors of a record are reported together. Owned by the library, valid
- *  until the next clmis_ call on this thread. Never NULL. */
+ *  until the next status-returning clmis_ call on this thread. Never NULL. Rule names:
+ *  required, type, code_list, reference, range, pattern, length, unknown_field, read_only,
+ *  json (malformed JSON text), query (a malformed query document). */
 CLMIS_API const char *clmis_error_last_json(void);
 
 /** Forgets the last error of this thread. */
@@ -150,10 +153,12 @@ typedef struct clmis_init_options {
 CLMIS_API int clmis_init_options_init(clmis_init_options *opts, unsigned int version);
 
 /** Creates a new database file at path with the standard pack and the given country profile,
- *  and its administrator. Fails with CLMIS_EEXISTS if the file exists (nothing is touched),
- *  CLMIS_ENOTFOUND for an unknown country, CLMIS_EINVALID for a missing or short password,
- *  CLMIS_EPACK for a malformed pack or profile (under data_dir). On success *out is a handle
- *  to close with clmis_close(); on failure *out is NULL and no file is left behind. */
+ *  and its administrator. Checked in this order: CLMIS_EMISUSE for NULL arguments or an unknown
+ *  options version; CLMIS_EEXISTS if the file exists (it is not touched); CLMIS_EINVALID for an
+ *  invalid administrator name or a password missing or shorter than 8 characters;
+ *  CLMIS_ENOTFOUND for an unknown country; CLMIS_EPACK for a malformed pack or profile (under
+ *  data_dir). On success *out is a handle to close with clmis_close(); on failure *out is NULL
+ *  and no file is left behind. */
 CLMIS_API int clmis_init(clmis_db **out, const char *path, const clmis_init_options *opts);
 
 /** Options for clmis_open. Same rules as clmis_init_options. */
@@ -161,7 +166,10 @@ typedef struct clmis_open_options {
     unsigned int version;    /**< CLMIS_OPEN_OPTIONS_VERSION */
     int busy_timeout_ms;     /**< how long a write waits for another writer, retrying with
                                   backoff, before CLMIS_EBUSY; default 5000; 0 = no wait */
-    const char *data_dir;    /**< NULL: the pack stored in the database is used */
+    const char *data_dir;    /**< NULL: the pack stored in the database is used. Otherwise the
+                                  pack under data_dir must be the one stored (CLMIS_EPACK if it
+                                  differs or is malformed, CLMIS_ENOTFOUND if missing): moving a
+                                  database to another pack is a migration. */
 } clmis_open_options;
 
 #define CLMIS_OPEN_OPTIONS_VERSION 1
@@ -176,7 +184,8 @@ CLMIS_API int clmis_open_options_init(clmis_open_options *opts, unsigned int ver
 CLMIS_API int clmis_open(clmis_db **out, const char *path, const clmis_open_options *opts);
 
 /** Closes the database handle and sets *db to NULL. NULL and *db == NULL are allowed.
- *  Sessions still open on it stay valid objects to close, but their calls return CLMIS_EMISUSE. */
+ *  Sessions still open on it stay valid objects to close; their calls that use the database
+ *  return CLMIS_EMISUSE (clmis_session_user still answers). */
 CLMIS_API void clmis_close(clmis_db **db);
 
 /** The schema in force as JSON: pack name, version and content hash, the country profile, the
@@ -216,7 +225,9 @@ CLMIS_API int clmis_session_user(char **out, clmis_session *session);
  * clmis_error_last_json(); a refused write changes nothing in the database.
  * ------------------------------------------------------------------------------------------- */
 
-/** Creates a record of type from a JSON object and writes its new id to *out_id. */
+/** Creates a record of type from a JSON object and writes its new id to *out_id.
+ *  CLMIS_ENOTFOUND for an unknown type, CLMIS_EINVALID with the error list for invalid data,
+ *  CLMIS_EEXISTS if external_id is given and another record of the type has it. */
 CLMIS_API int clmis_record_create(int64_t *out_id, clmis_session *session, const char *type,
                                   const char *json);
 
@@ -227,7 +238,8 @@ CLMIS_API int clmis_record_get(char **out, clmis_session *session, const char *t
 /** Changes the fields given in json (a JSON object; a field set to null is cleared; a section
  *  given replaces the whole section) of the record whose version the caller read. Writes the new
  *  version to *out_version (may be NULL). CLMIS_ECONFLICT if the record changed since (stale
- *  version) or is archived; an update that changes nothing keeps the version. */
+ *  version) or is archived; an update that changes nothing keeps the version. CLMIS_EEXISTS if
+ *  it sets an external_id another record of the type has. */
 CLMIS_API int clmis_record_update(int64_t *out_version, clmis_session *session, const char *type,
                                   int64_t id, int64_t version, const char *json);
 
@@ -258,7 +270,10 @@ CLMIS_API int clmis_record_upsert(int64_t *out_id, int *out_outcome, clmis_sessi
  *     "after": CURSOR,            (the "next" of the previous page)
  *     "include_archived": false}
  *  ops: eq, ne, lt, le, gt, ge, in (value is an array), is_null (value true/false),
- *  contains (text, case-insensitive). *out gets {"records": [...], "next": CURSOR or null}.
+ *  contains (text and code fields; case-insensitive for ASCII letters only). A money value
+ *  compares within its currency: {"amount": "10", "currency": "XCD"} never matches USD; money
+ *  sorts by amount alone. Values are given in the encoding of the field.
+ *  *out gets {"records": [...], "next": CURSOR or null}, records as clmis_record_get gives them.
  *  Paging is by key, so records inserted meanwhile never shift a page. */
 CLMIS_API int clmis_record_query(char **out, clmis_session *session, const char *type,
                                  const char *query_json);

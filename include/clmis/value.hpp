@@ -100,6 +100,12 @@ struct Rejection {
 /// digits.
 [[nodiscard]] Json encode_value(const Value& v);
 
+/// True if s is well-formed UTF-8 (no overlongs, no surrogates, at most U+10FFFF).
+[[nodiscard]] bool valid_utf8(std::string_view s) noexcept;
+
+/// Number of Unicode characters (code points) in UTF-8 text: what maximum lengths count.
+[[nodiscard]] std::size_t utf8_length(std::string_view s) noexcept;
+
 /// "YYYY-MM-DD" ⇄ Date; parse returns nullopt for anything else (including 2026-02-30).
 [[nodiscard]] std::optional<Date> parse_date(std::string_view s) noexcept;
 [[nodiscard]] std::string format_date(Date d);

@@ -58,12 +58,16 @@ int set_error(int code, std::string message, std::string json = "[]") {
   return code;
 }
 
+/// JSON text out. Invalid UTF-8 (which can only come from a caller's bytes quoted in a message)
+/// is replaced by U+FFFD rather than thrown: nothing may escape an extern "C" function.
+std::string dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
+
 /// The one place where C++ errors become C status codes.
 int from_exception() {
   try {
     throw;
   } catch (const clmis::ValidationError& e) {
-    return set_error(static_cast<int>(e.code()), e.what(), clmis::to_json(e.errors()).dump());
+    return set_error(static_cast<int>(e.code()), e.what(), dump(clmis::to_json(e.errors())));
   } catch (const clmis::Error& e) {
     return set_error(static_cast<int>(e.code()), e.what());
   } catch (const std::bad_alloc&) {
@@ -224,7 +228,7 @@ int clmis_schema_json(char** out, clmis_db* db) {
   if (!out) return misuse("out is NULL");
   *out = nullptr;
   if (!db_ok(db)) return misuse("db is NULL or not an open clmis_db");
-  return guarded([&] { *out = dup(db->db->schema().dump()); });
+  return guarded([&] { *out = dup(dump(db->db->schema())); });
 }
 
 int clmis_codes_json(char** out, clmis_db* db, const char* list, const char* lang) {
@@ -233,7 +237,7 @@ int clmis_codes_json(char** out, clmis_db* db, const char* list, const char* lan
   *out = nullptr;
   if (!db_ok(db)) return misuse("db is NULL or not an open clmis_db");
   if (!list) return misuse("list is NULL");
-  return guarded([&] { *out = dup(db->db->codes(list, lang ? lang : "").dump()); });
+  return guarded([&] { *out = dup(dump(db->db->codes(list, lang ? lang : ""))); });
 }
 
 int clmis_login(clmis_session** out, clmis_db* db, const char* user, const char* password) {
@@ -286,7 +290,7 @@ int clmis_record_get(char** out, clmis_session* session, const char* type, int64
   if (!out) return misuse("out is NULL");
   *out = nullptr;
   CLMIS_CHECK_SESSION();
-  return guarded([&] { *out = dup(session->session->get(type, id).dump()); });
+  return guarded([&] { *out = dup(dump(session->session->get(type, id))); });
 }
 
 int clmis_record_update(int64_t* out_version, clmis_session* session, const char* type, int64_t id,
@@ -331,7 +335,7 @@ int clmis_record_query(char** out, clmis_session* session, const char* type, con
   CLMIS_CHECK_SESSION();
   return guarded([&] {
     Json q = query_json ? parse_json(query_json, type) : Json::object();
-    *out = dup(session->session->query(type, q).dump());
+    *out = dup(dump(session->session->query(type, q)));
   });
 }
 
@@ -340,7 +344,7 @@ int clmis_changes_since(char** out, clmis_session* session, int64_t since_seq, i
   if (!out) return misuse("out is NULL");
   *out = nullptr;
   if (!session_ok(session)) return misuse("session is NULL or not an open clmis_session");
-  return guarded([&] { *out = dup(session->session->changes_since(since_seq, limit).dump()); });
+  return guarded([&] { *out = dup(dump(session->session->changes_since(since_seq, limit))); });
 }
 
 }  // extern "C"

@@ -124,6 +124,38 @@ std::string Decimal::str() const {
   return out;
 }
 
+bool valid_utf8(std::string_view s) noexcept {
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    size_t n = 0;
+    std::uint32_t cp = 0;
+    if (c < 0x80) { ++i; continue; }
+    if (c >= 0xC2 && c <= 0xDF) { n = 1; cp = c & 0x1F; }
+    else if (c >= 0xE0 && c <= 0xEF) { n = 2; cp = c & 0x0F; }
+    else if (c >= 0xF0 && c <= 0xF4) { n = 3; cp = c & 0x07; }
+    else return false;
+    if (i + n >= s.size()) return false;
+    for (size_t k = 1; k <= n; ++k) {
+      const auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10FFFF ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
+      return false;
+    i += n + 1;
+  }
+  return true;
+}
+
+std::size_t utf8_length(std::string_view s) noexcept {
+  std::size_t n = 0;
+  for (unsigned char c : s)
+    if ((c & 0xC0) != 0x80) ++n;
+  return n;
+}
+
 std::optional<Date> parse_date(std::string_view s) noexcept {
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
   auto num = [&](size_t pos, size_t len) -> int {
@@ -181,6 +213,7 @@ std::variant<Value, Rejection> decode_value(const Json& j, const ValueSpec& spec
   switch (spec.type) {
     case FieldType::text:
       if (!j.is_string()) return type_error("text (a JSON string)", j);
+      if (!valid_utf8(j.get_ref<const std::string&>())) return Rejection{"type", "text is not valid UTF-8"};
       return Value{j.get<std::string>()};
     case FieldType::code:
       if (!j.is_string()) return type_error("a code (a JSON string)", j);

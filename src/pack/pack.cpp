@@ -269,6 +269,95 @@ std::vector<Field> parse_fields(const Reader& r, const Json& owner, const std::s
   return fields;
 }
 
+Rule parse_rule(const Reader& r, const Json& j, const std::string& path, const RecordType& t) {
+  const std::string kind = r.str(j, "kind", path);
+  Rule rule;
+  rule.kind = kind;
+  std::initializer_list<const char*> common = {"kind", "section", "message"};
+  auto keys = [&](std::initializer_list<const char*> required, std::initializer_list<const char*> optional) {
+    std::vector<const char*> opt(common.begin(), common.end());
+    opt.insert(opt.end(), optional.begin(), optional.end());
+    r.object(j, path);
+    for (const char* k : required)
+      if (!j.contains(k)) r.fail(path, std::string("missing required key \"") + k + "\"");
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      auto is = [&](const char* k) { return it.key() == k; };
+      if (std::none_of(required.begin(), required.end(), is) && std::none_of(opt.begin(), opt.end(), is))
+        r.fail(path + "/" + it.key(), "unknown key \"" + it.key() + "\"");
+    }
+  };
+  const std::vector<Field>* scope = &t.fields;
+  rule.section = r.str(j, "section", path);
+  if (!rule.section.empty()) {
+    const Section* s = t.section(rule.section);
+    if (!s) r.fail(path + "/section", "no section \"" + rule.section + "\"");
+    scope = &s->fields;
+  }
+  rule.message = r.str(j, "message", path);
+  auto field_of = [&](const char* key, std::initializer_list<FieldType> types, bool required = true) -> std::string {
+    const std::string name = r.str(j, key, path);
+    if (name.empty()) {
+      if (required) r.fail(path, std::string("missing required key \"") + key + "\"");
+      return name;
+    }
+    auto it = std::find_if(scope->begin(), scope->end(), [&](const Field& f) { return f.name == name; });
+    if (it == scope->end()) r.fail(path + "/" + key, "no field \"" + name + "\"");
+    if (types.size() && std::find(types.begin(), types.end(), it->type) == types.end())
+      r.fail(path + "/" + key, "field \"" + name + "\" has the wrong type for " + rule.kind);
+    return name;
+  };
+  if (kind == "unique_active") {
+    keys({"fields"}, {});
+    if (!rule.section.empty()) r.fail(path + "/section", "unique_active applies to record fields");
+    const auto& arr = r.array(j["fields"], path + "/fields");
+    if (arr.empty() || arr.size() > 4) r.fail(path + "/fields", "1 to 4 fields");
+    for (size_t i = 0; i < arr.size(); ++i) {
+      if (!arr[i].is_string() || !t.field(arr[i].get<std::string>()))
+        r.fail(path + "/fields/" + std::to_string(i), "not a field of the record type");
+      if (t.field(arr[i].get<std::string>())->type == FieldType::money)
+        r.fail(path + "/fields/" + std::to_string(i), "money cannot be a unique key");
+      rule.fields.push_back(arr[i].get<std::string>());
+    }
+  } else if (kind == "date_order") {
+    keys({"earlier", "later"}, {"strict"});
+    rule.first = field_of("earlier", {FieldType::date, FieldType::datetime});
+    rule.second = field_of("later", {FieldType::date, FieldType::datetime});
+    rule.strict = r.boolean(j, "strict", path, false);
+  } else if (kind == "range_order") {
+    keys({"low", "high"}, {"strict"});
+    rule.first = field_of("low", {FieldType::integer, FieldType::decimal, FieldType::money});
+    rule.second = field_of("high", {FieldType::integer, FieldType::decimal, FieldType::money});
+    rule.strict = r.boolean(j, "strict", path, false);
+  } else if (kind == "min_age_at") {
+    keys({"birth"}, {"at", "age", "age_parameter"});
+    rule.first = field_of("birth", {FieldType::date});
+    rule.second = field_of("at", {FieldType::date, FieldType::datetime}, false);
+    if (j.contains("age") == j.contains("age_parameter"))
+      r.fail(path, "min_age_at needs exactly one of \"age\" and \"age_parameter\"");
+    if (j.contains("age")) rule.age = static_cast<int>(r.integer(j, "age", path, 0, 120, 0));
+    rule.age_parameter = r.str(j, "age_parameter", path);
+    if (!rule.age_parameter.empty() && !kLegalParameters.count(rule.age_parameter))
+      r.fail(path + "/age_parameter", "not a legal parameter of country profiles");
+  } else if (kind == "required_if") {
+    keys({"field", "when", "in"}, {});
+    rule.field = field_of("field", {});
+    rule.when = field_of("when", {});
+    const auto& arr = r.array(j["in"], path + "/in");
+    if (arr.empty()) r.fail(path + "/in", "at least one value");
+    const auto& wf = *std::find_if(scope->begin(), scope->end(), [&](const Field& f) { return f.name == rule.when; });
+    for (size_t i = 0; i < arr.size(); ++i) {
+      auto d = decode_value(arr[i], wf.spec());
+      if (std::holds_alternative<Rejection>(d) || arr[i].is_null())
+        r.fail(path + "/in/" + std::to_string(i), "not a value of field \"" + rule.when + "\"");
+      rule.in.push_back(arr[i]);
+    }
+  } else {
+    r.fail(path + "/kind", "unknown rule kind \"" + kind +
+                               "\" (unique_active, date_order, range_order, min_age_at, required_if)");
+  }
+  return rule;
+}
+
 Code parse_code(const Reader& r, const Json& j, const std::string& path) {
   r.keys(j, path, {"code", "label"}, {"parent", "level"});
   Code c;
@@ -535,7 +624,7 @@ Pack load_pack(const DataSource& src, const std::string& name) {
   for (size_t i = 0; i < types.size(); ++i) {
     const std::string path = "/record_types/" + std::to_string(i);
     const auto& t = types[i];
-    r.keys(t, path, {"name", "label", "fields"}, {"description", "source", "sections"});
+    r.keys(t, path, {"name", "label", "fields"}, {"description", "source", "sections", "rules"});
     RecordType rt;
     rt.name = r.name(t, "name", path);
     if (!type_names.insert(rt.name).second) r.fail(path + "/name", "duplicate record type \"" + rt.name + "\"");
@@ -564,6 +653,11 @@ Pack load_pack(const DataSource& src, const std::string& name) {
                    "history applies to record fields, not section fields");
         rt.sections.push_back(std::move(sec));
       }
+    }
+    if (t.contains("rules")) {
+      const auto& rules = r.array(t["rules"], path + "/rules");
+      for (size_t k = 0; k < rules.size(); ++k)
+        rt.rules.push_back(parse_rule(r, rules[k], path + "/rules/" + std::to_string(k), rt));
     }
     p.record_types.push_back(std::move(rt));
   }
@@ -655,6 +749,10 @@ Profile load_profile(const DataSource& src, const std::string& iso3, const Pack&
       p.code_lists.push_back(std::move(l));
     }
   }
+  for (const auto& t : pack.record_types)
+    for (const auto& rule : t.rules)
+      if (!rule.age_parameter.empty() && !p.legal.count(rule.age_parameter))
+        r.fail("/legal", "the pack's rules need the legal parameter \"" + rule.age_parameter + "\"");
   for (const auto& l : pack.code_lists)
     if (l.provided_by_profile &&
         std::none_of(p.code_lists.begin(), p.code_lists.end(),

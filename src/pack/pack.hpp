@@ -36,7 +36,7 @@ struct Field {
   std::optional<int> code_level;       ///< code: only codes of this level (e.g. ISIC class = 4)
   std::string target;                  ///< reference: the record type referred to
   int scale = 2;                       ///< decimal: decimal places
-  std::vector<std::string> currencies; ///< money: allowed currencies (empty = the profile's)
+  std::vector<std::string> currencies; ///< money: allowed currencies (empty = any known one)
   std::optional<Decimal> min, max;     ///< integer/decimal: range (integers at scale 0)
   std::string pattern;                 ///< text: ECMAScript regular expression (whole value)
   Json default_value;                  ///< applied on create when the field is absent
@@ -56,6 +56,35 @@ struct Section {
   [[nodiscard]] const Field* field(std::string_view name) const;
 };
 
+/// A record-level validation rule (DESIGN.md §5: a fixed set, not an expression language).
+/// Field-level rules (required, type, code_list, reference, range, pattern, length) are
+/// properties of the Field; these relate several fields:
+///   unique_active  {"kind": "unique_active", "fields": ["nis_number"]}
+///                  no other record of the type that is not archived has the same values
+///   date_order     {"kind": "date_order", "earlier": "from", "later": "to", "section": "experience"}
+///                  earlier <= later (or < with "strict": true); either may be a date or datetime
+///   range_order    {"kind": "range_order", "low": "wage_min", "high": "wage_max"}
+///                  low <= high (integers, decimals, or money of one currency)
+///   min_age_at     {"kind": "min_age_at", "birth": "date_of_birth", "at": "registration_date",
+///                   "age": 16 | "age_parameter": "minimum_working_age"}
+///                  the age in whole years at `at` (today when "at" is absent or empty) is at least
+///   required_if    {"kind": "required_if", "field": "outcome", "when": "status", "in": ["closed"]}
+///                  field has a value whenever `when` has one of the listed values
+/// A rule with "section" applies to each entry of that section, naming its fields. Each rule
+/// reports its error on one field (later, high, birth, field, the first of fields).
+struct Rule {
+  std::string kind;
+  std::string section;
+  std::vector<std::string> fields;
+  std::string first, second;  ///< date_order: earlier/later; range_order: low/high; min_age_at: birth/at
+  bool strict = false;
+  std::optional<int> age;
+  std::string age_parameter;
+  std::string field, when;     ///< required_if
+  std::vector<Json> in;        ///< required_if: values of `when` (JSON encoding)
+  std::string message;         ///< optional message for people
+};
+
 struct RecordType {
   std::string name;
   Label label;
@@ -63,6 +92,7 @@ struct RecordType {
   std::string source;  ///< where in the seed the record type comes from (form number...)
   std::vector<Field> fields;
   std::vector<Section> sections;
+  std::vector<Rule> rules;
   [[nodiscard]] const Field* field(std::string_view name) const;
   [[nodiscard]] const Section* section(std::string_view name) const;
 };

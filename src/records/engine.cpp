@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <charconv>
 #include <cstring>
 #include <filesystem>
 
@@ -20,7 +21,7 @@ namespace {
 constexpr size_t kMinPasswordLength = 8;
 
 bool valid_user_name(std::string_view s) {
-  if (s.empty() || s.size() > 64) return false;
+  if (s.empty() || !valid_utf8(s) || utf8_length(s) > 64) return false;
   for (unsigned char c : s)
     if (c <= 0x20 || c == 0x7f) return false;  // no spaces or control characters
   return true;
@@ -62,8 +63,6 @@ void Engine::configure_connection() {
   // FULL: a committed case survives a power cut, which small offices see often.
   c.exec("PRAGMA synchronous = FULL");
   c.set_busy_timeout_ms(busy_timeout_ms_);
-  // Readers and the COMMIT itself also wait (briefly) instead of failing on a checkpoint.
-  sqlite3_busy_timeout(c.raw(), busy_timeout_ms_);
 }
 
 std::string Engine::now() const {
@@ -99,6 +98,9 @@ const std::string& Engine::user_name(std::int64_t uid) {
 void Engine::load_state() {
   auto& c = conn();
   codes_.clear();
+  auto& l = c.prepare("SELECT name FROM clmis_code_list");
+  while (l.step()) codes_[l.text(0)];  // a declared list may be empty
+  l.reset();
   auto& s = c.prepare("SELECT list, code, level, active FROM clmis_code");
   while (s.step()) codes_[s.text(0)][s.text(1)] = CodeInfo{s.int64(3) != 0, static_cast<int>(s.int64(2))};
   s.reset();
@@ -115,12 +117,14 @@ void Engine::load_state() {
 
 std::shared_ptr<Engine> Engine::init(const std::string& path, const InitOptions& o) {
   if (path.empty()) throw Misuse("the database path is empty");
-  if (o.country.empty()) throw Misuse("the country (ISO 3166-1 alpha-3) is required");
+  std::error_code exists_ec;
+  if (std::filesystem::exists(path, exists_ec))
+    throw AlreadyExists("a file already exists at " + path);
   if (!valid_user_name(o.admin_user))
     throw ValidationError("the administrator's user name must be 1 to 64 characters without spaces",
                           {{"user", "admin_user", o.admin_user, "length",
                             "1 to 64 characters without spaces or control characters"}});
-  if (o.admin_password.size() < kMinPasswordLength)
+  if (utf8_length(o.admin_password) < kMinPasswordLength)
     throw ValidationError("the administrator's password must have at least 8 characters",
                           {{"user", "admin_password", nullptr, "length",
                             "at least 8 characters; there is no default password"}});
@@ -236,7 +240,11 @@ std::shared_ptr<Engine> Engine::open(const std::string& path, const OpenOptions&
     throw;
   }
   if (format.empty()) throw StorageError(path + " is not a clmis database (no format recorded)");
-  if (std::stoi(format) > store::kFormat)
+  int fmt = 0;
+  if (auto [p, ec] = std::from_chars(format.data(), format.data() + format.size(), fmt);
+      ec != std::errc{} || p != format.data() + format.size() || fmt < 1)
+    throw StorageError(path + " is not a clmis database (format \"" + format + "\")");
+  if (fmt > store::kFormat)
     throw VersionError(path + " was made by a newer clmis (format " + format +
                        "); this library reads format " + std::to_string(store::kFormat));
   auto stored = pack::memory_source(all_files, path);

@@ -86,6 +86,12 @@ class Engine {
                    const std::string& path, Value& out, std::vector<clmis::FieldError>& errors,
                    const Value* current);
   Current read_current(const pack::RecordType& t, std::int64_t id);
+  /// Checks the record-level rules on the record as it would be stored (self = its id, 0 new).
+  void check_rules(const pack::RecordType& t, const Values& fields,
+                   const std::map<std::string, std::vector<Values>, std::less<>>& sections,
+                   std::int64_t self, std::vector<clmis::FieldError>& errors);
+  void check_rules_merged(const pack::RecordType& t, const Current& cur, const Input& in,
+                          std::int64_t self, std::vector<clmis::FieldError>& errors);
   void check_external_id_free(const pack::RecordType& t, const std::string& ext, std::int64_t self);
 
   // Storage.

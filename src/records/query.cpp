@@ -64,6 +64,7 @@ std::optional<store::SqlValue> json_to_sql(const Json& j) {
 
 Json Engine::query(std::int64_t, std::string_view type, const Json& q) {
   std::lock_guard lock(mu_);
+  conn();  // a closed database is refused before anything else
   const auto& t = type_of(type);
   std::vector<clmis::FieldError> errors;
   auto err = [&](const std::string& path, const Json& value, const std::string& message) {

@@ -1,6 +1,8 @@
 // The record API: validate → store → change + history + audit, in one transaction.
 #include "records/engine.hpp"
 
+#include <boost/multiprecision/cpp_int.hpp>
+
 #include <regex>
 #include <set>
 
@@ -14,14 +16,6 @@ const std::set<std::string, std::less<>> kReadOnly = {"id",         "version",  
 
 constexpr size_t kMaxExternalId = 200;
 constexpr size_t kMaxReason = 1000;
-
-/// Number of Unicode code points in valid UTF-8 text.
-size_t utf8_length(std::string_view s) {
-  size_t n = 0;
-  for (unsigned char c : s)
-    if ((c & 0xC0) != 0x80) ++n;
-  return n;
-}
 
 std::vector<store::SqlValue> to_sql(const pack::Field& f, const Value& v) {
   const size_t ncols = f.type == FieldType::money ? 2 : 1;
@@ -176,7 +170,7 @@ Input Engine::decode(const pack::RecordType& t, const Json& j, bool creating, co
     if (key == "external_id") {
       if (it->is_null()) in.external_id = std::optional<std::string>{};
       else if (!it->is_string() || it->get<std::string>().empty() ||
-               it->get<std::string>().size() > kMaxExternalId)
+               utf8_length(it->get<std::string>()) > kMaxExternalId)
         errors.push_back({t.name, key, *it, "type", "external_id is a string of 1 to 200 characters"});
       else in.external_id = it->get<std::string>();
       continue;
@@ -285,6 +279,158 @@ Input Engine::decode(const pack::RecordType& t, const Json& j, bool creating, co
     }
   }
   return in;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Record-level rules
+
+namespace {
+
+/// A date or time as seconds since the epoch (a date is its midnight), or nullopt for no value.
+std::optional<std::int64_t> instant(const Value& v) {
+  if (auto* d = std::get_if<Date>(&v)) return DateTime{*d}.time_since_epoch().count();
+  if (auto* t = std::get_if<DateTime>(&v)) return t->time_since_epoch().count();
+  return std::nullopt;
+}
+
+/// An amount as (units, scale, currency) for range_order.
+struct Amount {
+  boost::multiprecision::int128_t units;
+  int scale;
+  std::string currency;
+};
+std::optional<Amount> amount(const Value& v) {
+  if (auto* i = std::get_if<std::int64_t>(&v)) return Amount{*i, 0, ""};
+  if (auto* d = std::get_if<Decimal>(&v)) return Amount{d->units, d->scale, ""};
+  if (auto* m = std::get_if<Money>(&v)) return Amount{m->minor, 0, m->currency};
+  return std::nullopt;
+}
+
+const Value& value_of(const Values& vals, const std::string& name) {
+  static const Value none;
+  auto it = vals.find(name);
+  return it == vals.end() ? none : it->second;
+}
+
+/// Whole years from birth to at.
+int age_in_years(Date birth, Date at) {
+  date::year_month_day b{birth}, a{at};
+  int years = static_cast<int>(a.year()) - static_cast<int>(b.year());
+  if (a.month() < b.month() || (a.month() == b.month() && a.day() < b.day())) --years;
+  return years;
+}
+
+}  // namespace
+
+void Engine::check_rules(const pack::RecordType& t, const Values& fields,
+                         const std::map<std::string, std::vector<Values>, std::less<>>& sections,
+                         std::int64_t self, std::vector<clmis::FieldError>& errors) {
+  auto has_error = [&](const std::string& path) {
+    return std::any_of(errors.begin(), errors.end(), [&](const clmis::FieldError& e) { return e.path == path; });
+  };
+  for (const auto& rule : t.rules) {
+    // The entries the rule looks at: the record itself, or each entry of its section.
+    std::vector<std::pair<std::string, const Values*>> scopes;
+    if (rule.section.empty()) {
+      scopes.emplace_back("", &fields);
+    } else if (auto it = sections.find(rule.section); it != sections.end()) {
+      for (size_t i = 0; i < it->second.size(); ++i)
+        scopes.emplace_back(rule.section + "[" + std::to_string(i) + "].", &it->second[i]);
+    }
+    for (const auto& [prefix, vals] : scopes) {
+      auto fail = [&](const std::string& field, const std::string& message) {
+        errors.push_back({t.name, prefix + field, encode_value(value_of(*vals, field)), rule.kind,
+                          rule.message.empty() ? message : rule.message});
+      };
+      if (rule.kind == "date_order" || rule.kind == "range_order") {
+        if (has_error(prefix + rule.first) || has_error(prefix + rule.second)) continue;
+        const Value& lo = value_of(*vals, rule.first);
+        const Value& hi = value_of(*vals, rule.second);
+        if (rule.kind == "date_order") {
+          auto a = instant(lo), b = instant(hi);
+          if (a && b && (rule.strict ? !(*a < *b) : !(*a <= *b)))
+            fail(rule.second, rule.second + " must be " + (rule.strict ? "after " : "on or after ") + rule.first);
+        } else {
+          auto a = amount(lo), b = amount(hi);
+          if (!a || !b) continue;
+          if (a->currency != b->currency) {
+            fail(rule.second, rule.first + " and " + rule.second + " must be in the same currency");
+            continue;
+          }
+          // Bring both to one scale exactly (at most 18 + 18 digits: 128 bits cannot overflow).
+          boost::multiprecision::int128_t x = a->units, y = b->units;
+          for (int s = a->scale; s < b->scale; ++s) x *= 10;
+          for (int s = b->scale; s < a->scale; ++s) y *= 10;
+          if (rule.strict ? !(x < y) : !(x <= y))
+            fail(rule.second, rule.second + " must be " + (rule.strict ? "more than " : "at least ") + rule.first);
+        }
+      } else if (rule.kind == "min_age_at") {
+        if (has_error(prefix + rule.first) || (!rule.second.empty() && has_error(prefix + rule.second))) continue;
+        const auto* birth = std::get_if<Date>(&value_of(*vals, rule.first));
+        if (!birth) continue;
+        std::optional<Date> at;
+        if (rule.second.empty()) {
+          at = parse_date(today());
+        } else {
+          const Value& v = value_of(*vals, rule.second);
+          if (auto* d = std::get_if<Date>(&v)) at = *d;
+          else if (auto* dt = std::get_if<DateTime>(&v)) at = date::floor<date::days>(*dt);
+        }
+        if (!at) continue;
+        int min_age = rule.age.value_or(0);
+        std::string source;
+        if (!rule.age_parameter.empty()) {
+          const auto& lp = profile_.legal.at(rule.age_parameter);
+          min_age = static_cast<int>(lp.value.get<std::int64_t>());
+          source = " (" + rule.age_parameter + " of " + profile_.iso3 + (lp.verified ? "" : ", not yet verified") + ")";
+        }
+        if (*birth > *at) fail(rule.first, rule.first + " is after " + (rule.second.empty() ? "today" : rule.second));
+        else if (age_in_years(*birth, *at) < min_age)
+          fail(rule.first, "must be at least " + std::to_string(min_age) + " years old at " +
+                               (rule.second.empty() ? "today" : rule.second) + source);
+      } else if (rule.kind == "required_if") {
+        if (has_error(prefix + rule.field) || has_error(prefix + rule.when)) continue;
+        const Json when = encode_value(value_of(*vals, rule.when));
+        if (std::find(rule.in.begin(), rule.in.end(), when) == rule.in.end()) continue;
+        if (std::holds_alternative<std::monostate>(value_of(*vals, rule.field)))
+          fail(rule.field, rule.field + " is required when " + rule.when + " is " +
+                               (when.is_string() ? when.get<std::string>() : when.dump()));
+      } else if (rule.kind == "unique_active") {
+        std::string where;
+        std::vector<store::SqlValue> params;
+        bool complete = true;
+        for (const auto& name : rule.fields) {
+          const auto* f = t.field(name);
+          const Value& v = value_of(*vals, name);
+          if (std::holds_alternative<std::monostate>(v) || has_error(name)) complete = false;
+          if (!complete) break;
+          where += " AND " + store::quote(store::columns_of(*f).front().name) + " = ?";
+          params.push_back(to_sql(*f, v).front());
+        }
+        if (!complete) continue;
+        auto& s = conn().prepare("SELECT id FROM " + store::quote(t.name) + " WHERE archived = 0 AND id <> ?" + where + " LIMIT 1");
+        s.bind(1, self);
+        for (size_t i = 0; i < params.size(); ++i) s.bind(static_cast<int>(i) + 2, params[i]);
+        if (s.step()) {
+          const auto other = s.int64(0);
+          std::string names;
+          for (const auto& n : rule.fields) names += (names.empty() ? "" : ", ") + n;
+          fail(rule.fields.front(), "another " + t.name + " (id " + std::to_string(other) +
+                                        ") that is not archived has the same " + names);
+        }
+        s.reset();
+      }
+    }
+  }
+}
+
+void Engine::check_rules_merged(const pack::RecordType& t, const Current& cur, const Input& in,
+                                std::int64_t self, std::vector<clmis::FieldError>& errors) {
+  Values fields = cur.fields;
+  for (const auto& [k, v] : in.fields) fields[k] = v;
+  auto sections = cur.sections;
+  for (const auto& [k, v] : in.sections) sections[k] = v;
+  check_rules(t, fields, sections, self, errors);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -558,10 +704,12 @@ std::int64_t Engine::do_update(std::int64_t uid, const pack::RecordType& t, std:
 
 std::int64_t Engine::create(std::int64_t uid, std::string_view type, const Json& j) {
   std::lock_guard lock(mu_);
+  conn();  // a closed database is refused before anything else
   const auto& t = type_of(type);
   store::WriteTransaction tx(conn());
   std::vector<clmis::FieldError> errors;
   Input in = decode(t, j, true, nullptr, errors);
+  check_rules(t, in.fields, in.sections, 0, errors);
   if (!errors.empty()) throw ValidationError(std::move(errors));
   const auto id = do_create(uid, t, in);
   tx.commit();
@@ -570,6 +718,7 @@ std::int64_t Engine::create(std::int64_t uid, std::string_view type, const Json&
 
 Json Engine::get(std::int64_t, std::string_view type, std::int64_t id) {
   std::lock_guard lock(mu_);
+  conn();
   const auto& t = type_of(type);
   store::ReadTransaction rt(conn());
   auto& s = conn().prepare(select_sql(t) + " WHERE id = ?");
@@ -588,6 +737,7 @@ Json Engine::get(std::int64_t, std::string_view type, std::int64_t id) {
 std::int64_t Engine::update(std::int64_t uid, std::string_view type, std::int64_t id,
                             std::int64_t version, const Json& j) {
   std::lock_guard lock(mu_);
+  conn();  // a closed database is refused before anything else
   const auto& t = type_of(type);
   store::WriteTransaction tx(conn());
   Current cur = read_current(t, id);
@@ -598,6 +748,7 @@ std::int64_t Engine::update(std::int64_t uid, std::string_view type, std::int64_
                    " as read: someone changed it meanwhile; read it again");
   std::vector<clmis::FieldError> errors;
   Input in = decode(t, j, false, &cur, errors);
+  check_rules_merged(t, cur, in, id, errors);
   if (!errors.empty()) throw ValidationError(std::move(errors));
   bool changed = false;
   const auto v = do_update(uid, t, id, cur, in, &changed);
@@ -608,8 +759,12 @@ std::int64_t Engine::update(std::int64_t uid, std::string_view type, std::int64_
 void Engine::archive(std::int64_t uid, std::string_view type, std::int64_t id,
                      std::int64_t version, std::string_view reason) {
   std::lock_guard lock(mu_);
+  conn();
   const auto& t = type_of(type);
-  if (reason.empty() || reason.size() > kMaxReason)
+  if (!valid_utf8(reason))
+    throw ValidationError(std::vector<clmis::FieldError>{
+        {t.name, "archive_reason", nullptr, "type", "the reason is not valid UTF-8"}});
+  if (reason.empty() || utf8_length(reason) > kMaxReason)
     throw ValidationError(std::vector<clmis::FieldError>{
         {t.name, "archive_reason", std::string(reason), reason.empty() ? "required" : "length",
          "a reason of 1 to 1000 characters is required to archive a record"}});
@@ -635,9 +790,13 @@ void Engine::archive(std::int64_t uid, std::string_view type, std::int64_t id,
 UpsertResult Engine::upsert(std::int64_t uid, std::string_view type, std::string_view external_id,
                             const Json& j) {
   std::lock_guard lock(mu_);
+  conn();
   const auto& t = type_of(type);
   const std::string ext(external_id);
-  if (ext.empty() || ext.size() > kMaxExternalId)
+  if (!valid_utf8(ext))
+    throw ValidationError(std::vector<clmis::FieldError>{
+        {t.name, "external_id", nullptr, "type", "external_id is not valid UTF-8"}});
+  if (ext.empty() || utf8_length(ext) > kMaxExternalId)
     throw ValidationError(std::vector<clmis::FieldError>{
         {t.name, "external_id", ext, "length", "external_id is a string of 1 to 200 characters"}});
   if (j.is_object() && j.contains("external_id") && j["external_id"] != Json(ext))
@@ -652,6 +811,7 @@ UpsertResult Engine::upsert(std::int64_t uid, std::string_view type, std::string
   std::vector<clmis::FieldError> errors;
   if (id == 0) {
     Input in = decode(t, j, true, nullptr, errors);
+    check_rules(t, in.fields, in.sections, 0, errors);
     if (!errors.empty()) throw ValidationError(std::move(errors));
     in.external_id = std::optional<std::string>(ext);
     id = do_create(uid, t, in);
@@ -661,6 +821,7 @@ UpsertResult Engine::upsert(std::int64_t uid, std::string_view type, std::string
   Current cur = read_current(t, id);
   if (cur.archived) throw Conflict(t.name + " " + std::to_string(id) + " (external_id \"" + ext + "\") is archived");
   Input in = decode(t, j, false, &cur, errors);
+  check_rules_merged(t, cur, in, id, errors);
   if (!errors.empty()) throw ValidationError(std::move(errors));
   in.external_id.reset();
   bool changed = false;
@@ -672,6 +833,7 @@ UpsertResult Engine::upsert(std::int64_t uid, std::string_view type, std::string
 
 Json Engine::changes_since(std::int64_t, std::int64_t since, int limit) {
   std::lock_guard lock(mu_);
+  conn();
   if (limit == 0) limit = 1000;
   if (limit < 1 || limit > 10000) throw Misuse("limit must be between 1 and 10000");
   if (since < 0) throw Misuse("since_seq must be 0 or more");

@@ -2,8 +2,6 @@
 
 #include "clmis/error.hpp"
 
-#include <chrono>
-#include <thread>
 
 namespace clmis::store {
 
@@ -142,19 +140,14 @@ std::optional<std::int64_t> Connection::scalar(const std::string& sql) {
 }
 
 WriteTransaction::WriteTransaction(Connection& c) : c_(c) {
-  using namespace std::chrono;
-  const auto deadline = steady_clock::now() + milliseconds(c.busy_timeout_ms());
-  auto wait = microseconds(500);
-  for (;;) {
-    int rc = sqlite3_exec(c.raw(), "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
-    if (rc == SQLITE_OK) return;
-    if ((rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED) c.fail(rc, "BEGIN IMMEDIATE");
-    if (steady_clock::now() + wait > deadline)
-      throw Busy("the database is locked by another writer (waited " +
-                 std::to_string(c.busy_timeout_ms()) + " ms)");
-    std::this_thread::sleep_for(wait);
-    wait = std::min<microseconds>(wait * 2, milliseconds(100));
-  }
+  // The connection's busy handler (sqlite3_busy_timeout) retries with SQLite's own backoff —
+  // sleeps of 1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, then 100 ms — until the limit.
+  int rc = sqlite3_exec(c.raw(), "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
+  if (rc == SQLITE_OK) return;
+  if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+    throw Busy("the database is locked by another writer (waited " +
+               std::to_string(c.busy_timeout_ms()) + " ms)");
+  c.fail(rc, "BEGIN IMMEDIATE");
 }
 
 WriteTransaction::~WriteTransaction() {

@@ -1,8 +1,8 @@
 // The only code that speaks SQL: a small RAII layer over SQLite.
 //
 // Connection owns a sqlite3 handle and a cache of prepared statements. Writes happen inside
-// WriteTransaction, which begins with BEGIN IMMEDIATE and retries a busy database with
-// exponential backoff up to the connection's busy limit before throwing Busy.
+// WriteTransaction, which begins with BEGIN IMMEDIATE; a busy database is retried by SQLite's
+// busy handler with backoff up to the connection's busy limit, then Busy is thrown.
 #pragma once
 
 #include <sqlite3.h>
@@ -24,6 +24,7 @@ using SqlValue = std::variant<std::monostate, std::int64_t, std::string>;
 class Stmt {
  public:
   explicit Stmt(sqlite3_stmt* s) : s_(s) {}
+  ~Stmt() { sqlite3_finalize(s_); }
   Stmt(const Stmt&) = delete;
   Stmt& operator=(const Stmt&) = delete;
 
@@ -65,7 +66,10 @@ class Connection {
   /// A single integer from a query (nullopt when there is no row or the value is NULL).
   std::optional<std::int64_t> scalar(const std::string& sql);
 
-  void set_busy_timeout_ms(int ms) { busy_timeout_ms_ = ms; }
+  void set_busy_timeout_ms(int ms) {
+    busy_timeout_ms_ = ms;
+    sqlite3_busy_timeout(db_, ms);
+  }
   [[nodiscard]] int busy_timeout_ms() const { return busy_timeout_ms_; }
   [[nodiscard]] sqlite3* raw() const { return db_; }
   [[nodiscard]] std::int64_t last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }

@@ -306,6 +306,19 @@ TEST_CASE("C: bad input returns its code and error list and changes nothing", "[
     CHECK(std::strcmp(clmis_error_last_json(), "[]") == 0);
     CHECK(test::db_hash(f.path) == before);
   }
+  SECTION("invalid UTF-8 is an error, never a crash") {
+    std::int64_t out_id = 0;
+    CHECK(clmis_record_create(&out_id, f.s, "sample", "{\"title\": \"\xC3\x28\"}") == CLMIS_EINVALID);
+    Json errs = last_errors();  // the list itself is valid JSON
+    REQUIRE(errs.size() == 1);
+    CHECK(errs[0]["rule"] == "json");
+    CHECK(clmis_record_archive(f.s, "sample", id, 2, "bad \xFF byte") == CLMIS_EINVALID);
+    CHECK(last_errors()[0]["path"] == "archive_reason");
+    int outcome = 0;
+    CHECK(clmis_record_upsert(&out_id, &outcome, f.s, "sample", "\xED\xA0\x80", "{\"title\": \"x\"}") == CLMIS_EINVALID);
+    CHECK(last_errors()[0]["path"] == "external_id");
+    CHECK(test::db_hash(f.path) == before);
+  }
   SECTION("the value given is echoed") {
     std::int64_t out_id = 0;
     CHECK(clmis_record_create(&out_id, f.s, "sample", "{\"title\": \"x\", \"count\": 101}") == CLMIS_EINVALID);

@@ -129,6 +129,19 @@ TEST_CASE("Each type rejects the wrong JSON type and malformed values", "[core][
   CHECK(rejected(Json::array(), spec(FieldType::text)) == "type");
 }
 
+TEST_CASE("UTF-8 is checked and measured in characters", "[core][utf8]") {
+  CHECK(valid_utf8(""));
+  CHECK(valid_utf8("Saint George Gingerland"));
+  CHECK(valid_utf8("Coöperatie \xE2\x82\xAC \xF0\x9F\x98\x80"));  // ö, €, an emoji
+  CHECK_FALSE(valid_utf8("\xC3\x28"));          // bad continuation
+  CHECK_FALSE(valid_utf8("\xC0\xAF"));          // overlong '/'
+  CHECK_FALSE(valid_utf8("\xED\xA0\x80"));     // a UTF-16 surrogate
+  CHECK_FALSE(valid_utf8("\xF4\x90\x80\x80")); // above U+10FFFF
+  CHECK_FALSE(valid_utf8("abc\xE2\x82"));       // truncated
+  CHECK(utf8_length("Co\xC3\xB6peratie") == 10);  // 11 bytes, 10 characters
+  CHECK(utf8_length("\xF0\x9F\x98\x80") == 1);
+}
+
 TEST_CASE("Dates and times parse only in their one format", "[core][date]") {
   auto d = parse_date("2013-06-12");
   REQUIRE(d);

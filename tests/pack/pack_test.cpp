@@ -104,7 +104,7 @@ TEST_CASE("Malformed packs are rejected with file, JSON path and reason", "[pack
        "/record_types/0/fields/0/name", "system field"},
       {"column clash", [](Json& j) {
          j["record_types"][1]["fields"].push_back(Json{{"name", "pay_minor"}, {"type", "integer"}});
-       }, "/record_types/1/fields/14/name", "column"},
+       }, "/record_types/1/fields/15/name", "column"},
       {"bad default", [](Json& j) { j["record_types"][1]["fields"][13]["default"] = 3; },
        "/record_types/1/fields/13/default", "expected a code"},
       {"bad pattern", [](Json& j) { j["record_types"][1]["fields"][1]["pattern"] = "(["; },
@@ -125,6 +125,16 @@ TEST_CASE("Malformed packs are rejected with file, JSON path and reason", "[pack
       {"unknown currency", [](Json& j) { j["record_types"][1]["fields"][5]["currencies"][0] = "ABC"; },
        "/record_types/1/fields/5/currencies/0", "ISO 4217"},
       {"missing record_types", [](Json& j) { j.erase("record_types"); }, "/", "missing required key \"record_types\""},
+      {"unknown rule kind", [](Json& j) { j["record_types"][1]["rules"][0]["kind"] = "unique"; },
+       "/record_types/1/rules/0/kind", "unknown rule kind"},
+      {"rule on a missing field", [](Json& j) { j["record_types"][1]["rules"][1]["later"] = "when"; },
+       "/record_types/1/rules/1/later", "no field \"when\""},
+      {"rule on a field of the wrong type", [](Json& j) { j["record_types"][1]["rules"][1]["later"] = "title"; },
+       "/record_types/1/rules/1/later", "wrong type"},
+      {"min_age_at with both ages", [](Json& j) { j["record_types"][1]["rules"][4]["age"] = 15; },
+       "/record_types/1/rules/4", "exactly one of"},
+      {"required_if with a foreign value", [](Json& j) { j["record_types"][1]["rules"][5]["in"][0] = 7; },
+       "/record_types/1/rules/5/in/0", "not a value"},
   };
   for (const auto& c : pack_cases) {
     SECTION(c.name) {
@@ -155,6 +165,8 @@ TEST_CASE("Malformed packs are rejected with file, JSON path and reason", "[pack
                                         {"codes", Json::array()}});
        }, "/code_lists/1/name", "comes from the pack"},
       {"no languages", [](Json& j) { j["languages"] = Json::array(); }, "/languages", "at least one"},
+      {"a legal parameter a rule needs", [](Json& j) { j["legal"].erase("minimum_working_age"); }, "/legal",
+       "need the legal parameter \"minimum_working_age\""},
   };
   for (const auto& c : profile_cases) {
     SECTION(c.name) {

@@ -33,10 +33,10 @@ Json full_sample(std::int64_t owner) {
   return Json{{"title", "Case one"},
               {"note", "all lower case"},
               {"count", 100},
-              {"ratio", "-0.125"},
-              {"pay", {{"amount", "1250.5"}, {"currency", "XCD"}}},
+              {"ratio", "100.125"},
+              {"pay", {{"amount", "1.5"}, {"currency", "USD"}}},
               {"pay_usd", {{"amount", "3"}, {"currency", "USD"}}},
-              {"day", "2024-02-29"},
+              {"day", "2008-02-29"},
               {"at", "2026-11-23T08:30:00Z"},
               {"flag", true},
               {"kind", "a1"},
@@ -62,18 +62,18 @@ TEST_CASE("Create and get round-trip every field type exactly", "[records]") {
   CHECK(r["external_id"].is_null());
   CHECK(r["title"] == "Case one");
   CHECK(r["count"] == 100);
-  CHECK(r["ratio"] == "-0.125");
-  CHECK(r["pay"] == Json{{"amount", "1250.50"}, {"currency", "XCD"}});
+  CHECK(r["ratio"] == "100.125");
+  CHECK(r["pay"] == Json{{"amount", "1.50"}, {"currency", "USD"}});
   CHECK(r["pay_usd"] == Json{{"amount", "3.00"}, {"currency", "USD"}});
-  CHECK(r["day"] == "2024-02-29");
+  CHECK(r["day"] == "2008-02-29");
   CHECK(r["at"] == "2026-11-23T08:30:00Z");
   CHECK(r["flag"] == true);
   CHECK(r["kind"] == "a1");
   CHECK(r["parish"] == "P2");
   CHECK(r["owner"] == owner);
   CHECK(r["status"] == "open");  // the declared default
-  CHECK(r["items"] == Json::array({Json{{"label", "first"}, {"qty", 2}, {"kind", nullptr}},
-                                   Json{{"label", "second"}, {"qty", nullptr}, {"kind", "a"}}}));
+  CHECK(r["items"] == Json::array({Json{{"label", "first"}, {"qty", 2}, {"kind", nullptr}, {"from", nullptr}, {"to", nullptr}},
+                                   Json{{"label", "second"}, {"qty", nullptr}, {"kind", "a"}, {"from", nullptr}, {"to", nullptr}}}));
   // Keys come in a fixed order: system fields, fields as declared, sections.
   std::vector<std::string> keys;
   for (auto it = r.begin(); it != r.end(); ++it) keys.push_back(it.key());
@@ -81,11 +81,11 @@ TEST_CASE("Create and get round-trip every field type exactly", "[records]") {
                                          "updated_by", "external_id", "archived", "archive_reason",
                                          "title", "note", "count", "ratio", "pay", "pay_usd", "day",
                                          "at", "flag", "kind", "top_kind", "parish", "owner", "status",
-                                         "items"});
+                                         "ref_no", "items"});
   // Stored as typed columns: money in cents, the decimal in thousandths (plain SQL, not the API).
   const std::string f = dir.file("fixture.db");
-  CHECK(test::raw_scalar(f, "SELECT pay_minor || ' ' || pay_currency FROM sample") == "125050 XCD");
-  CHECK(test::raw_scalar(f, "SELECT ratio_e3 FROM sample") == "-125");
+  CHECK(test::raw_scalar(f, "SELECT pay_minor || ' ' || pay_currency FROM sample") == "150 USD");
+  CHECK(test::raw_scalar(f, "SELECT ratio_e3 FROM sample") == "100125");
   CHECK(test::raw_scalar(f, "SELECT typeof(day) || typeof(flag) || typeof(owner) FROM sample") == "textintegerinteger");
   CHECK(test::raw_scalar(f, "SELECT group_concat(label, '|') FROM (SELECT label FROM sample__items ORDER BY item_no)") == "first|second");
   CHECK_THROWS_AS(s.get("sample", id + 100), clmis::NotFound);
@@ -182,8 +182,8 @@ TEST_CASE("Updates name the version they read; stale versions conflict", "[recor
   CHECK(s.update("sample", id, 3, Json{{"items", Json::array({Json{{"label", "b"}}, Json{{"label", "c"}}})}}) == 4);
   r = s.get("sample", id);
   CHECK(r["note"].is_null());
-  CHECK(r["items"] == Json::array({Json{{"label", "b"}, {"qty", nullptr}, {"kind", nullptr}},
-                                   Json{{"label", "c"}, {"qty", nullptr}, {"kind", nullptr}}}));
+  CHECK(r["items"] == Json::array({Json{{"label", "b"}, {"qty", nullptr}, {"kind", nullptr}, {"from", nullptr}, {"to", nullptr}},
+                                   Json{{"label", "c"}, {"qty", nullptr}, {"kind", nullptr}, {"from", nullptr}, {"to", nullptr}}}));
   CHECK(test::raw_scalar(f, "SELECT count(*) FROM sample__items") == "2");
   // A required field cannot be cleared.
   CHECK(errors_of([&] { s.update("sample", id, 4, Json{{"title", nullptr}}); }) == Errs{{"title", "required"}});
@@ -284,7 +284,7 @@ TEST_CASE("Status fields write dated history rows", "[records][history]") {
   auto db = test::fixture_db(dir);
   auto s = db.login("admin", test::kPassword);
   const auto id = s.create("sample", Json{{"title", "x"}});
-  s.update("sample", id, 1, Json{{"status", "shut"}});
+  s.update("sample", id, 1, Json{{"status", "shut"}, {"note", "moved away"}});
   s.update("sample", id, 2, Json{{"count", 4}});  // not a history field
   const std::string f = dir.file("fixture.db");
   CHECK(test::raw_scalar(f, "SELECT group_concat(event || ':' || coalesce(field, '') || ':' || coalesce(from_value, '') || '>' || coalesce(to_value, ''), ' ') "
@@ -360,7 +360,9 @@ TEST_CASE("Creating a database refuses bad options and leaves nothing behind", "
   refused(short_pw, "b.db");
   auto no_country = o;
   no_country.country = "";
-  CHECK_THROWS_AS(clmis::Database::init(dir.file("c.db"), no_country), clmis::Misuse);
+  CHECK_THROWS_AS(clmis::Database::init(dir.file("c.db"), no_country), clmis::NotFound);
+  // An existing file is refused first, whatever else is wrong.
+  CHECK_THROWS_AS(clmis::Database::init(dir.file("a.db"), no_country), clmis::AlreadyExists);
   auto bad_country = o;
   bad_country.country = "ATL";
   CHECK_THROWS_AS(clmis::Database::init(dir.file("c.db"), bad_country), clmis::NotFound);
@@ -414,6 +416,13 @@ TEST_CASE("A closed database refuses its sessions", "[records][lifecycle]") {
   db.close();
   db.close();  // idempotent
   CHECK_THROWS_AS(s.create("owner", Json{{"name", "x"}}), clmis::Misuse);
+  // The closed handle is reported before any other problem of the call.
+  CHECK_THROWS_AS(s.create("ghost", Json{{"name", "x"}}), clmis::Misuse);
+  CHECK_THROWS_AS(s.query("owner", Json{{"limit", -1}}), clmis::Misuse);
+  CHECK_THROWS_AS(s.archive("owner", 1, 1, ""), clmis::Misuse);
+  CHECK_THROWS_AS(s.upsert("owner", "", Json::object()), clmis::Misuse);
+  CHECK_THROWS_AS(s.changes_since(0), clmis::Misuse);
+  CHECK_THROWS_AS(s.get("owner", 1), clmis::Misuse);
   CHECK_THROWS_AS(db.schema(), clmis::Misuse);
   CHECK_THROWS_AS(db.login("admin", test::kPassword), clmis::Misuse);
 }
@@ -516,4 +525,66 @@ TEST_CASE("The standard pack: an employer and its workplaces", "[records][standa
         Errs{{"contacts[0].email", "pattern"}, {"contacts[0].name", "required"}});
   const auto est = s.create("establishment", Json{{"employer", emp}, {"name", "Plant, Basseterre"}, {"parish", "KN-03"}});
   CHECK(s.get("establishment", est)["employer"] == emp);
+}
+
+TEST_CASE("Record-level rules: each kind passes and fails", "[records][rules]") {
+  test::TempDir dir;
+  auto db = test::fixture_db(dir);
+  auto s = db.login("admin", test::kPassword);
+  const std::string f = dir.file("fixture.db");
+
+  // unique_active: one active record per ref_no; an archived one frees it.
+  const auto a = s.create("sample", Json{{"title", "a"}, {"ref_no", "R-1"}});
+  CHECK(s.create("sample", Json{{"title", "b"}, {"ref_no", "R-2"}}) > 0);
+  const std::string before = test::db_hash(f);
+  CHECK(errors_of([&] { s.create("sample", Json{{"title", "c"}, {"ref_no", "R-1"}}); }) == Errs{{"ref_no", "unique_active"}});
+  CHECK(errors_of([&] { s.update("sample", a + 1, 1, Json{{"ref_no", "R-1"}}); }) == Errs{{"ref_no", "unique_active"}});
+  CHECK(errors_of([&] { s.upsert("sample", "E1", Json{{"title", "d"}, {"ref_no", "R-1"}}); }) == Errs{{"ref_no", "unique_active"}});
+  CHECK(test::db_hash(f) == before);
+  CHECK(s.update("sample", a, 1, Json{{"title", "a2"}, {"ref_no", "R-1"}}) == 2);  // itself is not a duplicate
+  s.archive("sample", a, 2, "entered twice");
+  CHECK(s.create("sample", Json{{"title", "c"}, {"ref_no", "R-1"}}) > 0);
+
+  // date_order: day (a date) on or before at (a time).
+  CHECK(errors_of([&] { s.create("sample", Json{{"title", "x"}, {"day", "2000-01-02"}, {"at", "2000-01-01T23:59:59Z"}}); }) ==
+        Errs{{"at", "date_order"}});
+  // The same day satisfies date_order; only min_age_at (0 years old) objects.
+  CHECK(errors_of([&] { s.create("sample", Json{{"title", "x"}, {"day", "2000-01-02"}, {"at", "2000-01-02T00:00:00Z"}}); }) ==
+        Errs{{"day", "min_age_at"}});
+  // min_age_at: at least 16 (the fixture profile's minimum_working_age) at `at`.
+  // Born 2000-01-02: 15 on 2016-01-01, 16 on 2016-01-02.
+  CHECK(errors_of([&] { s.create("sample", Json{{"title", "x"}, {"day", "2000-01-02"}, {"at", "2016-01-01T12:00:00Z"}}); }) ==
+        Errs{{"day", "min_age_at"}});
+  CHECK(s.create("sample", Json{{"title", "x"}, {"day", "2000-01-02"}, {"at", "2016-01-02T00:00:00Z"}}) > 0);
+  // Born on 29 February: 16 on 1 March of the 16th year, not on 28 February.
+  CHECK(errors_of([&] { s.create("sample", Json{{"title", "x"}, {"day", "2004-02-29"}, {"at", "2020-02-28T00:00:00Z"}}); }) ==
+        Errs{{"day", "min_age_at"}});
+  CHECK(s.create("sample", Json{{"title", "x"}, {"day", "2004-02-29"}, {"at", "2020-02-29T00:00:00Z"}}) > 0);
+
+  // range_order: count <= ratio across scales (integer vs 3 decimals); pay < pay_usd, one currency.
+  CHECK(errors_of([&] { s.create("sample", Json{{"title", "x"}, {"count", 5}, {"ratio", "4.999"}}); }) == Errs{{"ratio", "range_order"}});
+  CHECK(s.create("sample", Json{{"title", "x"}, {"count", 5}, {"ratio", "5"}}) > 0);
+  CHECK(errors_of([&] { s.create("sample", Json{{"title", "x"}, {"pay", {{"amount", "3"}, {"currency", "USD"}}}, {"pay_usd", {{"amount", "3"}, {"currency", "USD"}}}}); }) ==
+        Errs{{"pay_usd", "range_order"}});  // strict
+  CHECK(errors_of([&] { s.create("sample", Json{{"title", "x"}, {"pay", {{"amount", "1"}, {"currency", "XCD"}}}, {"pay_usd", {{"amount", "3"}, {"currency", "USD"}}}}); }) ==
+        Errs{{"pay_usd", "range_order"}});  // currencies differ
+
+  // required_if: a note whenever status is shut; the pack's own message is used.
+  const auto r = s.create("sample", Json{{"title", "x"}});
+  try {
+    s.update("sample", r, 1, Json{{"status", "shut"}});
+    FAIL("accepted");
+  } catch (const clmis::ValidationError& e) {
+    REQUIRE(e.errors().size() == 1);
+    CHECK(e.errors()[0].path == "note");
+    CHECK(e.errors()[0].rule == "required_if");
+    CHECK(e.errors()[0].message == "say why it was shut");
+  }
+  CHECK(s.update("sample", r, 1, Json{{"status", "shut"}, {"note", "flooded"}}) == 2);
+  CHECK(errors_of([&] { s.update("sample", r, 2, Json{{"note", nullptr}}); }) == Errs{{"note", "required_if"}});
+
+  // A section rule names the entry.
+  CHECK(errors_of([&] { s.create("sample", Json{{"title", "x"}, {"items", Json::array({Json{{"label", "ok"}, {"from", "2020-01-01"}, {"to", "2020-01-01"}},
+                                                                                         Json{{"label", "bad"}, {"from", "2021-05-01"}, {"to", "2020-01-01"}}})}}); }) ==
+        Errs{{"items[1].to", "date_order"}});
 }

@@ -34,8 +34,8 @@ TEST_CASE("Record types become typed STRICT tables with keys and indices", "[sto
   CHECK(columns(f, "sample") ==
         sys + " title:TEXT note:TEXT count:INTEGER ratio_e3:INTEGER pay_minor:INTEGER "
               "pay_currency:TEXT pay_usd_minor:INTEGER pay_usd_currency:TEXT day:TEXT at:TEXT "
-              "flag:INTEGER kind:TEXT top_kind:TEXT parish:TEXT owner:INTEGER status:TEXT");
-  CHECK(columns(f, "sample__items") == "id:INTEGER parent_id:INTEGER item_no:INTEGER label:TEXT qty:INTEGER kind:TEXT");
+              "flag:INTEGER kind:TEXT top_kind:TEXT parish:TEXT owner:INTEGER status:TEXT ref_no:TEXT");
+  CHECK(columns(f, "sample__items") == "id:INTEGER parent_id:INTEGER item_no:INTEGER label:TEXT qty:INTEGER kind:TEXT from:TEXT to:TEXT");
   CHECK_THAT(test::raw_scalar(f, "SELECT sql FROM sqlite_master WHERE name = 'sample'"), Catch::EndsWith("STRICT"));
   // Foreign keys: the reference, the section's parent, the actors.
   CHECK(test::raw_scalar(f, "SELECT \"table\" FROM pragma_foreign_key_list('sample') WHERE \"from\" = 'owner'") == "owner");
