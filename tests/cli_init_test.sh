@@ -35,4 +35,11 @@ grep -q 'no country profile' "$dir/err"
 # The admin name can be chosen.
 CLMIS_PASSWORD=a-long-password "$cli" init "$dir/e.db" --country KNA --admin registrar | grep -q '"registrar"'
 "$cli" --version | grep -q '^clmis [0-9]'
+# profile check lists the unverified legal parameters of the database's country.
+"$cli" profile check "$dir/a.db" > "$dir/check"
+grep -q '^KNA: 2 legal parameter(s) not verified' "$dir/check"
+grep -q 'minimum_working_age = 14' "$dir/check"
+"$cli" profile check --json "$dir/a.db" | grep -q '"parameter": "nis_number_pattern"'
+if "$cli" profile check "$dir/missing.db" 2>"$dir/err"; then echo "check of a missing database succeeded"; exit 1; fi
+grep -q 'no database file' "$dir/err"
 echo "cli init: ok"

@@ -79,6 +79,16 @@ int main(int argc, char** argv) {
   init->add_option("--data-dir", data_dir, "Use the pack and profiles under this directory instead "
                                            "of those built into the library");
 
+  std::string check_db;
+  bool check_json = false;
+  auto* profile = app.add_subcommand("profile", "Country profile of a database");
+  profile->require_subcommand(1);
+  auto* check = profile->add_subcommand(
+      "check", "List the legal parameters of the database's country profile that are not verified "
+               "against the law (value, source); exit code 0 either way");
+  check->add_option("database", check_db, "Path of the database")->required();
+  check->add_flag("--json", check_json, "Print JSON instead of text");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -99,6 +109,27 @@ int main(int argc, char** argv) {
                 << " (pack " << schema["pack"]["name"].get<std::string>() << " "
                 << schema["pack"]["version"].get<std::string>() << ") with administrator \"" << admin
                 << "\".\n";
+    }
+    if (*check) {
+      clmis::OpenOptions oo;
+      auto db = clmis::Database::open(check_db, oo);
+      const auto country = db.schema()["country"];
+      clmis::Json unverified = clmis::Json::array();
+      for (auto it = country["legal"].begin(); it != country["legal"].end(); ++it)
+        if (!(*it)["verified"].get<bool>()) {
+          clmis::Json row = *it;
+          row["parameter"] = it.key();
+          unverified.push_back(row);
+        }
+      if (check_json) {
+        std::cout << clmis::Json{{"country", country["iso3"]}, {"unverified", unverified}}.dump(2) << "\n";
+      } else {
+        std::cout << country["iso3"].get<std::string>() << ": " << unverified.size()
+                  << " legal parameter(s) not verified against the law\n";
+        for (const auto& u : unverified)
+          std::cout << "  " << u["parameter"].get<std::string>() << " = " << u["value"].dump() << "\n    source: "
+                    << u["source"].get<std::string>() << "\n";
+      }
     }
     return kExitOk;
   } catch (const clmis::ValidationError& e) {

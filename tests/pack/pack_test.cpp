@@ -205,3 +205,30 @@ TEST_CASE("Missing packs and profiles are NotFound", "[pack][errors]") {
   CHECK_THROWS_AS(pack::load_profile(*src, "../x", p), clmis::NotFound);
   CHECK_THROWS_AS(pack::load_pack(*src, "other"), clmis::NotFound);
 }
+
+TEST_CASE("The six country profiles of the seed's deployments load", "[pack][profiles]") {
+  auto src = pack::embedded_source();
+  auto p = pack::load_pack(*src);
+  CHECK(pack::list_profiles(*src) == std::vector<std::string>{"ATG", "KNA", "LCA", "SUR", "TTO", "VCT"});
+  // Subdivisions per country from data/classifications/SOURCES.md §4: LCA 10 districts,
+  // VCT 6 parishes, ATG 6 parishes + 2 dependencies, SUR 10 districts, TTO 15 (9 regions,
+  // 3 boroughs, 2 cities, Tobago), KNA 14 parishes.
+  const std::map<std::string, std::pair<std::string, size_t>> expected = {
+      {"KNA", {"XCD", 14}}, {"LCA", {"XCD", 10}}, {"VCT", {"XCD", 6}},
+      {"ATG", {"XCD", 8}},  {"SUR", {"SRD", 10}}, {"TTO", {"TTD", 15}}};
+  for (const auto& [iso, want] : expected) {
+    INFO(iso);
+    auto prof = pack::load_profile(*src, iso, p);
+    CHECK(prof.currency == want.first);
+    REQUIRE(prof.code_lists.size() == 1);
+    CHECK(prof.code_lists[0].codes.size() == want.second);
+    for (const auto& [name, lp] : prof.legal) CHECK_FALSE(lp.verified);  // nothing checked against the law yet
+  }
+  CHECK(pack::load_profile(*src, "SUR", p).languages == std::vector<std::string>{"nl", "en"});
+  const auto* isco = p.code_list("isco08");
+  REQUIRE(isco);
+  std::map<int, int> per_level;
+  for (const auto& c : isco->codes) ++per_level[c.level];
+  CHECK(per_level == std::map<int, int>{{1, 10}, {2, 43}, {3, 130}, {4, 436}});  // SOURCES.md §2
+  CHECK(p.code_list("isced2011")->codes.size() == 9);
+}

@@ -495,8 +495,9 @@ TEST_CASE("The schema describes record types, fields and code lists", "[records]
   CHECK(sch["record_types"][1]["fields"][0]["target"] == "employer");
   std::map<std::string, std::int64_t> lists;
   for (const auto& l : sch["code_lists"]) lists[l["name"].get<std::string>()] = l["active_codes"].get<std::int64_t>();
-  CHECK(lists == std::map<std::string, std::int64_t>{{"employer_status", 3}, {"establishment_status", 2}, {"isic4", 766},
-                                                      {"ownership", 7}, {"parish", 14}, {"sex", 2}});
+  // Counts from data/classifications/SOURCES.md: ISCO-08 619, ISIC Rev.4 766, ISCED 9, KNA 14 parishes.
+  CHECK(lists == std::map<std::string, std::int64_t>{{"employer_status", 3}, {"establishment_status", 2}, {"isced2011", 9},
+                                                      {"isco08", 619}, {"isic4", 766}, {"ownership", 7}, {"parish", 14}, {"sex", 2}});
   CHECK(sch["workflows"] == Json::array());
   // Every text field of the pack has a maximum length (DESIGN.md §5).
   for (const auto& t : sch["record_types"]) {
@@ -587,4 +588,22 @@ TEST_CASE("Record-level rules: each kind passes and fails", "[records][rules]") 
   CHECK(errors_of([&] { s.create("sample", Json{{"title", "x"}, {"items", Json::array({Json{{"label", "ok"}, {"from", "2020-01-01"}, {"to", "2020-01-01"}},
                                                                                          Json{{"label", "bad"}, {"from", "2021-05-01"}, {"to", "2020-01-01"}}})}}); }) ==
         Errs{{"items[1].to", "date_order"}});
+}
+
+TEST_CASE("A database can be made for each of the six countries", "[records][profiles]") {
+  test::TempDir dir;
+  for (const char* iso : {"KNA", "LCA", "VCT", "ATG", "SUR", "TTO"}) {
+    INFO(iso);
+    clmis::InitOptions o;
+    o.country = iso;
+    o.admin_password = test::kPassword;
+    auto db = clmis::Database::init(dir.file(std::string(iso) + ".db"), o);
+    CHECK(db.schema()["country"]["iso3"] == iso);
+    auto s = db.login("admin", test::kPassword);
+    const std::string parish = db.codes("parish")[0]["code"];
+    CHECK(s.create("employer", Json{{"name", "Employer"}, {"parish", parish}}) == 1);
+    // Another country's subdivision is refused.
+    CHECK(errors_of([&] { s.create("employer", Json{{"name", "E"}, {"parish", std::string(iso) == "KNA" ? "LC-01" : "KN-01"}}); }) ==
+          Errs{{"parish", "code_list"}});
+  }
 }
