@@ -304,13 +304,8 @@ Json Engine::query(std::int64_t, std::string_view type, const Json& q) {
   order += "id";
 
   store::ReadTransaction rt(conn());
-  std::string cols;
-  for (const auto& f : t.fields)
-    for (const auto& c : store::columns_of(f)) cols += ", " + store::quote(c.name);
-  auto& s = conn().prepare(
-      "SELECT id, version, created_at, created_by, updated_at, updated_by, external_id, archived, "
-      "archive_reason" + cols + extra + " FROM " + store::quote(t.name) + " WHERE " + where +
-      " ORDER BY " + order + " LIMIT ?");
+  auto& s = conn().prepare(store::select_sql(t, extra) + " WHERE " + where + " ORDER BY " + order +
+                           " LIMIT ?");
   int i = 1;
   for (const auto& p : params) s.bind(i++, p);
   s.bind(i, static_cast<std::int64_t>(limit) + 1);
@@ -338,10 +333,7 @@ Json Engine::query(std::int64_t, std::string_view type, const Json& q) {
     for (const auto& sec : t.sections) {
       std::string marks;
       for (size_t k = 0; k < ids.size(); ++k) marks += k ? ", ?" : "?";
-      std::string scols;
-      for (const auto& f : sec.fields)
-        for (const auto& c : store::columns_of(f)) scols += ", " + store::quote(c.name);
-      auto& ss = conn().prepare("SELECT parent_id" + scols + " FROM " +
+      auto& ss = conn().prepare("SELECT parent_id" + store::column_list(sec.fields) + " FROM " +
                                 store::quote(store::section_table(t, sec)) + " WHERE parent_id IN (" +
                                 marks + ") ORDER BY parent_id, item_no");
       for (size_t k = 0; k < ids.size(); ++k) ss.bind(static_cast<int>(k) + 1, ids[k]);

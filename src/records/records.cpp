@@ -63,18 +63,8 @@ Value from_sql(const pack::Field& f, store::Stmt& s, int& col) {
   return Value{};
 }
 
-std::string column_list(const std::vector<pack::Field>& fields) {
-  std::string sql;
-  for (const auto& f : fields)
-    for (const auto& c : store::columns_of(f)) sql += ", " + store::quote(c.name);
-  return sql;
-}
-
-std::string select_sql(const pack::RecordType& t) {
-  return "SELECT id, version, created_at, created_by, updated_at, updated_by, external_id, "
-         "archived, archive_reason" +
-         column_list(t.fields) + " FROM " + store::quote(t.name);
-}
+using store::column_list;
+using store::select_sql;
 
 constexpr int kSystemColumns = 9;
 

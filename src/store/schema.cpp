@@ -13,6 +13,19 @@ std::vector<Column> columns_of(const pack::Field& f) {
   }
 }
 
+std::string column_list(const std::vector<pack::Field>& fields) {
+  std::string sql;
+  for (const auto& f : fields)
+    for (const auto& c : columns_of(f)) sql += ", " + quote(c.name);
+  return sql;
+}
+
+std::string select_sql(const pack::RecordType& t, const std::string& extra) {
+  return "SELECT id, version, created_at, created_by, updated_at, updated_by, external_id, "
+         "archived, archive_reason" +
+         column_list(t.fields) + extra + " FROM " + quote(t.name);
+}
+
 std::string section_table(const pack::RecordType& t, const pack::Section& s) {
   return t.name + "__" + s.name;
 }

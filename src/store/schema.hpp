@@ -23,6 +23,13 @@ struct Column {
 /// a decimal is stored as an INTEGER of units in <name>_e<scale>.
 std::vector<Column> columns_of(const pack::Field& f);
 
+/// ", "col1", "col2"..." — the storage columns of fields, in declared order, each quoted.
+std::string column_list(const std::vector<pack::Field>& fields);
+
+/// "SELECT <9 system columns>, <field columns><extra> FROM <table>": the one shape every read of
+/// records uses (the system columns come first, in the order of the record JSON).
+std::string select_sql(const pack::RecordType& t, const std::string& extra = {});
+
 /// Name of the table of a record type's section.
 std::string section_table(const pack::RecordType& t, const pack::Section& s);
 
