@@ -168,12 +168,19 @@ typedef struct clmis_open_options {
                                   backoff, before CLMIS_EBUSY; default 5000; 0 = no wait */
     const char *data_dir;    /**< NULL: the pack stored in the database is used. Otherwise the
                                   pack under data_dir must be the one stored (CLMIS_EPACK if it
-                                  differs or is malformed, CLMIS_ENOTFOUND if missing): moving a
-                                  database to another pack is a migration. */
+                                  differs or is malformed, CLMIS_ENOTFOUND if missing), unless
+                                  upgrade is set. */
+    int upgrade;             /**< (version 2) non-zero: migrate the database to the pack and
+                                  profile under data_dir (NULL: those embedded in the library)
+                                  if they are newer — one transaction that keeps every record,
+                                  history row and change number, or changes nothing.
+                                  CLMIS_EVERSION if the database holds a newer pack (it is left
+                                  untouched); CLMIS_EPACK for a change that cannot migrate by
+                                  itself (a removed field, record type or code, a changed type). */
 } clmis_open_options;
 
-#define CLMIS_OPEN_OPTIONS_VERSION 1
-#define CLMIS_OPEN_OPTIONS_INIT {CLMIS_OPEN_OPTIONS_VERSION, 5000, NULL}
+#define CLMIS_OPEN_OPTIONS_VERSION 2
+#define CLMIS_OPEN_OPTIONS_INIT {CLMIS_OPEN_OPTIONS_VERSION, 5000, NULL, 0}
 
 /** Fills *opts with the defaults of the given version. */
 CLMIS_API int clmis_open_options_init(clmis_open_options *opts, unsigned int version);
@@ -283,6 +290,61 @@ CLMIS_API int clmis_record_query(char **out, clmis_session *session, const char 
  *  {"changes": [{"seq": 7, "record_type": "employer", "id": 3, "op": "update", "version": 2,
  *  "at": "...", "by": "admin"}], "last_seq": 7}. An integrator stores last_seq and asks again. */
 CLMIS_API int clmis_changes_since(char **out, clmis_session *session, int64_t since_seq, int limit);
+
+/** Warnings of the session's last create, update or upsert as a JSON array (empty if none):
+ *  [{"record", "path", "rule": "possible_duplicate", "message", "other_id", "other_ids"}]. A
+ *  warning never stops a write: the record was stored; a frontend shows the warning to the
+ *  officer (e.g. "possible duplicate of job seeker 12"). *out is freed with clmis_free(). */
+CLMIS_API int clmis_session_warnings_json(char **out, clmis_session *session);
+
+/* ---------------------------------------------------------------------------------------------
+ * Lifecycles: statuses of record types with a workflow change only through transitions
+ * ------------------------------------------------------------------------------------------- */
+
+/** Moves record (type, id) at version through the named transition of its workflow (see the
+ *  "workflows" of clmis_schema_json). args_json (NULL = {}) is {"effective_date":
+ *  "YYYY-MM-DD", "fields": {...}}: the date the change took effect (default today; not in the
+ *  future, not before the record's last status change) and the fields the transition sets, e.g.
+ *  {"fields": {"outcome": "placed"}} to close a job seeker. *out_version (may be NULL) receives
+ *  the new version. CLMIS_ENOTFOUND for an unknown record or transition; CLMIS_ECONFLICT if the
+ *  record is not in a state the transition starts from, is archived or is not at version;
+ *  CLMIS_EINVALID with the error list for bad or missing fields. One history row records the
+ *  transition, from → to state, effective date and actor. */
+CLMIS_API int clmis_record_transition(int64_t *out_version, clmis_session *session,
+                                      const char *type, int64_t id, int64_t version,
+                                      const char *transition, const char *args_json);
+
+/** The history of a record as a JSON array, oldest first: [{"seq", "event", "field", "from",
+ *  "to", "effective_date", "at", "detail", "by"}]. Events: "created", "changed" (fields with
+ *  history), "archived", "initial" (first state) and transition names. */
+CLMIS_API int clmis_record_history_json(char **out, clmis_session *session, const char *type,
+                                        int64_t id);
+
+/** How many records of type were in each state of its workflow on date ("YYYY-MM-DD"),
+ *  computed from the history, archived records excluded: {"record_type", "date", "counts":
+ *  {"registered": 3, "active": 12, "inactive": 1, "closed": 40}}. */
+CLMIS_API int clmis_status_counts_json(char **out, clmis_session *session, const char *type,
+                                       const char *date);
+
+/* ---------------------------------------------------------------------------------------------
+ * Table Maintenance: codes of the code lists
+ * ------------------------------------------------------------------------------------------- */
+
+/** Adds a code to list: code_json {"code": "ST-01", "label": {"en": "...", "nl": "..."},
+ *  "parent": "ST" (optional), "level": 2 (optional; a child is one level below its parent)}.
+ *  CLMIS_EEXISTS if the code exists, CLMIS_ENOTFOUND for an unknown list, CLMIS_EINVALID with
+ *  the error list for a bad code or labels, CLMIS_ECONFLICT for the states of a workflow. */
+CLMIS_API int clmis_code_add(clmis_session *session, const char *list, const char *code_json);
+
+/** Relabels and/or (de)activates a code: changes_json {"label": {"nl": "...", "es": null},
+ *  "active": false}; labels merge by language (null removes one; English stays). A deactivated
+ *  code remains valid on records that hold it and is refused on new entries. */
+CLMIS_API int clmis_code_update(clmis_session *session, const char *list, const char *code,
+                                const char *changes_json);
+
+/** Deletes a code nothing uses. CLMIS_ECONFLICT, naming the record type and field, if any
+ *  record (archived ones included) or section entry holds it, or if it has sub-codes. */
+CLMIS_API int clmis_code_delete(clmis_session *session, const char *list, const char *code);
 
 #ifdef __cplusplus
 }

@@ -36,7 +36,15 @@ struct InitOptions {
 /// Options for Database::open.
 struct OpenOptions {
   int busy_timeout_ms = 5000;  ///< how long a write retries a locked database before Busy
-  std::string data_dir;        ///< "" = use the pack stored in the database
+  /// "" = the pack stored in the database is used; otherwise, without upgrade, the pack under
+  /// data_dir must be the stored one (PackError if it differs).
+  std::string data_dir;
+  /// Migrate the database to the pack and profile of data_dir ("" = those embedded in the
+  /// library) if they are newer: one transaction that keeps every record, history row and change
+  /// number, or leaves the database as it was. A database holding a newer pack is refused with
+  /// VersionError and left untouched; a change a migration cannot make (removing a field, a
+  /// record type or a code, changing a field's type) is refused with PackError.
+  bool upgrade = false;
 };
 
 /// Outcome of Session::upsert.
@@ -99,6 +107,43 @@ class Session {
   /// Committed changes with seq > since_seq, oldest first (see clmis_changes_since).
   [[nodiscard]] Json changes_since(std::int64_t since_seq, int limit = 1000);
 
+  /// Warnings of the last create, update or upsert on this session (an empty array if none):
+  /// [{"record", "path", "rule": "possible_duplicate", "message", "other_id", "other_ids"}].
+  /// A warning never stops a write; a frontend shows it to the officer.
+  [[nodiscard]] const Json& warnings() const noexcept { return warnings_; }
+
+  // Lifecycles -------------------------------------------------------------------------------
+
+  /// Moves a record of a type with a workflow through the named transition; returns the new
+  /// version. args: {"effective_date": "YYYY-MM-DD" (default today; not in the future, not
+  /// before the record's last status change), "fields": {...the fields the transition sets}}.
+  /// NotFound for an unknown transition; Conflict if the record is not in one of the
+  /// transition's "from" states, is archived or is not at version; ValidationError for bad or
+  /// missing fields (the transition's "requires"). Writes one history row with the transition's
+  /// name, from → to state and the effective date.
+  std::int64_t transition(std::string_view type, std::int64_t id, std::int64_t version,
+                          std::string_view name, const Json& args = Json::object());
+  /// How many records of type were in each state on date (from the history; archived records
+  /// are not counted): {"record_type", "date", "counts": {"active": 12, ...}}.
+  [[nodiscard]] Json status_counts(std::string_view type, std::string_view date);
+  /// The history rows of a record, oldest first: [{"seq", "event", "field", "from", "to",
+  /// "effective_date", "at", "detail", "by"}].
+  [[nodiscard]] Json history(std::string_view type, std::int64_t id);
+
+  // Table Maintenance ------------------------------------------------------------------------
+
+  /// Adds a code: {"code": "X1", "label": {"en": "...", "nl": "..."}, "parent"?: "X",
+  /// "level"?: n}. AlreadyExists if the code exists; NotFound for an unknown list; Conflict for
+  /// the states of a workflow.
+  void code_add(std::string_view list, const Json& code);
+  /// Relabels ({"label": {"nl": "...", "es": null}} — null removes a language other than "en")
+  /// and/or deactivates or reactivates ({"active": false}) a code. A deactivated code stays
+  /// valid on the records that hold it and is refused on new entries.
+  void code_update(std::string_view list, std::string_view code, const Json& changes);
+  /// Deletes a code that nothing uses; Conflict (naming where it is used) otherwise, or if it
+  /// has sub-codes. Deactivate codes that are in use.
+  void code_delete(std::string_view list, std::string_view code);
+
  private:
   friend class Database;
   Session(std::shared_ptr<detail::Engine> e, std::int64_t uid, std::string name)
@@ -106,6 +151,7 @@ class Session {
   std::shared_ptr<detail::Engine> engine_;
   std::int64_t user_id_ = 0;
   std::string user_;
+  Json warnings_ = Json::array();
 };
 
 }  // namespace clmis

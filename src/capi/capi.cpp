@@ -164,7 +164,15 @@ int clmis_init_options_init(clmis_init_options* opts, unsigned int version) {
 int clmis_open_options_init(clmis_open_options* opts, unsigned int version) {
   clear_error();
   if (!opts) return misuse("opts is NULL");
-  if (version != CLMIS_OPEN_OPTIONS_VERSION) return misuse("unknown clmis_open_options version");
+  if (version < 1 || version > CLMIS_OPEN_OPTIONS_VERSION)
+    return misuse("unknown clmis_open_options version");
+  if (version == 1) {
+    // A version 1 struct ends before `upgrade`.
+    opts->version = 1;
+    opts->busy_timeout_ms = 5000;
+    opts->data_dir = nullptr;
+    return CLMIS_OK;
+  }
   *opts = clmis_open_options CLMIS_OPEN_OPTIONS_INIT;
   return CLMIS_OK;
 }
@@ -195,12 +203,15 @@ int clmis_open(clmis_db** out, const char* path, const clmis_open_options* opts)
   if (!out) return misuse("out is NULL");
   *out = nullptr;
   if (!path) return misuse("path is NULL");
-  if (opts && opts->version != CLMIS_OPEN_OPTIONS_VERSION) return misuse("unknown clmis_open_options version");
+  // Version 1 callers pass the shorter struct without `upgrade`: never read past it.
+  if (opts && (opts->version < 1 || opts->version > CLMIS_OPEN_OPTIONS_VERSION))
+    return misuse("unknown clmis_open_options version");
   return guarded([&] {
     clmis::OpenOptions o;
     if (opts) {
       o.busy_timeout_ms = opts->busy_timeout_ms;
       if (opts->data_dir) o.data_dir = opts->data_dir;
+      if (opts->version >= 2) o.upgrade = opts->upgrade != 0;
     }
     auto h = std::make_unique<clmis_db>();
     h->db = std::make_unique<clmis::Database>(clmis::Database::open(path, o));
@@ -345,6 +356,71 @@ int clmis_changes_since(char** out, clmis_session* session, int64_t since_seq, i
   *out = nullptr;
   if (!session_ok(session)) return misuse("session is NULL or not an open clmis_session");
   return guarded([&] { *out = dup(dump(session->session->changes_since(since_seq, limit))); });
+}
+
+int clmis_session_warnings_json(char** out, clmis_session* session) {
+  clear_error();
+  if (!out) return misuse("out is NULL");
+  *out = nullptr;
+  if (!session_ok(session)) return misuse("session is NULL or not an open clmis_session");
+  return guarded([&] { *out = dup(dump(session->session->warnings())); });
+}
+
+int clmis_record_transition(int64_t* out_version, clmis_session* session, const char* type,
+                            int64_t id, int64_t version, const char* transition,
+                            const char* args_json) {
+  clear_error();
+  if (out_version) *out_version = 0;
+  CLMIS_CHECK_SESSION();
+  if (!transition) return misuse("transition is NULL");
+  return guarded([&] {
+    Json args = args_json ? parse_json(args_json, type) : Json::object();
+    auto v = session->session->transition(type, id, version, transition, args);
+    if (out_version) *out_version = v;
+  });
+}
+
+int clmis_record_history_json(char** out, clmis_session* session, const char* type, int64_t id) {
+  clear_error();
+  if (!out) return misuse("out is NULL");
+  *out = nullptr;
+  CLMIS_CHECK_SESSION();
+  return guarded([&] { *out = dup(dump(session->session->history(type, id))); });
+}
+
+int clmis_status_counts_json(char** out, clmis_session* session, const char* type, const char* date) {
+  clear_error();
+  if (!out) return misuse("out is NULL");
+  *out = nullptr;
+  CLMIS_CHECK_SESSION();
+  if (!date) return misuse("date is NULL");
+  return guarded([&] { *out = dup(dump(session->session->status_counts(type, date))); });
+}
+
+#define CLMIS_CHECK_LIST()                                                                  \
+  if (!session_ok(session)) return misuse("session is NULL or not an open clmis_session"); \
+  if (!list) return misuse("list is NULL")
+
+int clmis_code_add(clmis_session* session, const char* list, const char* code_json) {
+  clear_error();
+  CLMIS_CHECK_LIST();
+  if (!code_json) return misuse("code_json is NULL");
+  return guarded([&] { session->session->code_add(list, parse_json(code_json, list)); });
+}
+
+int clmis_code_update(clmis_session* session, const char* list, const char* code,
+                      const char* changes_json) {
+  clear_error();
+  CLMIS_CHECK_LIST();
+  if (!code || !changes_json) return misuse("code and changes_json must not be NULL");
+  return guarded([&] { session->session->code_update(list, code, parse_json(changes_json, list)); });
+}
+
+int clmis_code_delete(clmis_session* session, const char* list, const char* code) {
+  clear_error();
+  CLMIS_CHECK_LIST();
+  if (!code) return misuse("code is NULL");
+  return guarded([&] { session->session->code_delete(list, code); });
 }
 
 }  // extern "C"

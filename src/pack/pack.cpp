@@ -6,6 +6,8 @@
 #include "core/hash.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -24,6 +26,12 @@ const std::set<std::string, std::less<>> kSystemColumns = {
 
 const std::set<std::string, std::less<>> kLegalParameters = {"minimum_working_age",
                                                              "nis_number_pattern"};
+// Legal parameters that are regular expressions (usable as a field's "pattern_parameter").
+const std::set<std::string, std::less<>> kPatternParameters = {"nis_number_pattern"};
+
+// Events of the history table that transitions may not be named like.
+const std::set<std::string, std::less<>> kReservedEvents = {"created", "changed", "archived",
+                                                            "initial", "migrated"};
 
 /// Reads one JSON file strictly, naming file and JSON pointer path in every error.
 class Reader {
@@ -153,15 +161,22 @@ std::optional<Decimal> bound(const Reader& r, const Json& o, const char* key,
 }
 
 Field parse_field(const Reader& r, const Json& j, const std::string& path,
-                  const std::vector<CodeList>& lists) {
+                  const std::vector<CodeList>& lists, const std::string& extension_prefix) {
   r.keys(j, path, {"name", "type"},
          {"label", "description", "required", "max_length", "code_list", "level", "target",
-          "scale", "currencies", "min", "max", "pattern", "default", "index", "personal",
-          "history"});
+          "scale", "currencies", "min", "max", "pattern", "pattern_parameter", "assigned",
+          "default", "index", "personal", "history"});
   Field f;
   f.name = r.name(j, "name", path);
   if (kSystemColumns.count(f.name))
     r.fail(path + "/name", "\"" + f.name + "\" is a system field name");
+  if (extension_prefix.empty() && f.name.rfind("x_", 0) == 0)
+    r.fail(path + "/name", "names starting with \"x_\" are kept for country extension fields");
+  if (!extension_prefix.empty()) {
+    if (f.name.rfind(extension_prefix, 0) != 0 || f.name.size() == extension_prefix.size())
+      r.fail(path + "/name", "a country extension field is named " + extension_prefix + "<name>");
+    f.extension = true;
+  }
   auto t = field_type_from_string(r.str(j, "type", path));
   if (!t)
     r.fail(path + "/type", "unknown type \"" + r.str(j, "type", path) +
@@ -181,6 +196,8 @@ Field parse_field(const Reader& r, const Json& j, const std::string& path,
   };
   only("max_length", f.type == FieldType::text, "text fields");
   only("pattern", f.type == FieldType::text, "text fields");
+  only("pattern_parameter", f.type == FieldType::text, "text fields");
+  only("assigned", f.type == FieldType::text, "text fields");
   only("code_list", f.type == FieldType::code, "code fields");
   only("level", f.type == FieldType::code, "code fields");
   only("target", f.type == FieldType::reference, "reference fields");
@@ -198,6 +215,24 @@ Field parse_field(const Reader& r, const Json& j, const std::string& path,
         } catch (const std::regex_error& e) {
           r.fail(path + "/pattern", std::string("not a valid regular expression: ") + e.what());
         }
+      }
+      f.pattern_parameter = r.str(j, "pattern_parameter", path);
+      if (!f.pattern_parameter.empty() && !kPatternParameters.count(f.pattern_parameter))
+        r.fail(path + "/pattern_parameter", "\"" + f.pattern_parameter +
+                                                "\" is not a pattern legal parameter (nis_number_pattern)");
+      if (!f.pattern.empty() && !f.pattern_parameter.empty())
+        r.fail(path, "a field has \"pattern\" or \"pattern_parameter\", not both");
+      if (auto it = j.find("assigned"); it != j.end()) {
+        const std::string ap = path + "/assigned";
+        r.keys(*it, ap, {"digits"}, {"prefix"});
+        f.assigned_prefix = r.str(*it, "prefix", ap);
+        f.assigned_digits = static_cast<int>(r.integer(*it, "digits", ap, 1, 18, 1));
+        if (!valid_utf8(f.assigned_prefix) || utf8_length(f.assigned_prefix) > 10)
+          r.fail(ap + "/prefix", "a prefix has at most 10 characters");
+        if (static_cast<int>(utf8_length(f.assigned_prefix)) + 19 > f.max_length)
+          r.fail(ap, "max_length must leave room for the prefix and 19 digits");
+        if (j.contains("default") || j.contains("required"))
+          r.fail(ap, "an assigned field has no \"default\" or \"required\" (clmis sets it)");
       }
       break;
     case FieldType::code: {
@@ -251,14 +286,15 @@ std::vector<std::string> columns_of(const Field& f) {
 }
 
 std::vector<Field> parse_fields(const Reader& r, const Json& owner, const std::string& path,
-                                const std::vector<CodeList>& lists) {
+                                const std::vector<CodeList>& lists,
+                                const std::string& extension_prefix = "") {
   std::vector<Field> fields;
   if (!owner.contains("fields")) r.fail(path, "missing required key \"fields\"");
   const auto& arr = r.array(owner["fields"], path + "/fields");
   std::set<std::string> names, cols;
   for (size_t i = 0; i < arr.size(); ++i) {
     const std::string p = path + "/fields/" + std::to_string(i);
-    Field f = parse_field(r, arr[i], p, lists);
+    Field f = parse_field(r, arr[i], p, lists, extension_prefix);
     if (!names.insert(f.name).second) r.fail(p + "/name", "duplicate field \"" + f.name + "\"");
     for (const auto& c : columns_of(f))
       if (!cols.insert(c).second || kSystemColumns.count(c))
@@ -306,9 +342,9 @@ Rule parse_rule(const Reader& r, const Json& j, const std::string& path, const R
       r.fail(path + "/" + key, "field \"" + name + "\" has the wrong type for " + rule.kind);
     return name;
   };
-  if (kind == "unique_active") {
+  if (kind == "unique_active" || kind == "possible_duplicate") {
     keys({"fields"}, {});
-    if (!rule.section.empty()) r.fail(path + "/section", "unique_active applies to record fields");
+    if (!rule.section.empty()) r.fail(path + "/section", kind + " applies to record fields");
     const auto& arr = r.array(j["fields"], path + "/fields");
     if (arr.empty() || arr.size() > 4) r.fail(path + "/fields", "1 to 4 fields");
     for (size_t i = 0; i < arr.size(); ++i) {
@@ -353,19 +389,100 @@ Rule parse_rule(const Reader& r, const Json& j, const std::string& path, const R
     }
   } else {
     r.fail(path + "/kind", "unknown rule kind \"" + kind +
-                               "\" (unique_active, date_order, range_order, min_age_at, required_if)");
+                               "\" (unique_active, date_order, range_order, min_age_at, required_if, "
+                               "possible_duplicate)");
   }
   return rule;
 }
 
+std::vector<std::string> names_of(const Reader& r, const Json& o, const char* key,
+                                  const std::string& path) {
+  std::vector<std::string> out;
+  auto it = o.find(key);
+  if (it == o.end()) return out;
+  const auto& arr = r.array(*it, path + "/" + key);
+  for (size_t i = 0; i < arr.size(); ++i) {
+    if (!arr[i].is_string()) r.fail(path + "/" + key + "/" + std::to_string(i), "expected a name");
+    out.push_back(arr[i].get<std::string>());
+  }
+  return out;
+}
+
+Workflow parse_workflow(const Reader& r, const Json& j, const std::string& path,
+                        const RecordType& t, const std::vector<CodeList>& lists) {
+  r.keys(j, path, {"status_field", "initial", "transitions"}, {"outcome_field", "date_field"});
+  Workflow w;
+  auto code_field = [&](const char* key) -> const Field* {
+    const std::string name = r.str(j, key, path);
+    if (name.empty()) return nullptr;
+    const Field* f = t.field(name);
+    if (!f) r.fail(path + "/" + key, "no field \"" + name + "\"");
+    if (f->type != FieldType::code) r.fail(path + "/" + key, "\"" + name + "\" is not a code field");
+    if (f->required || !f->default_value.is_null())
+      r.fail(path + "/" + key, "\"" + name + "\" is set by the workflow: no \"required\" or \"default\"");
+    return f;
+  };
+  const Field* status = code_field("status_field");
+  if (!status) r.fail(path + "/status_field", "expected a field name");
+  w.status_field = status->name;
+  if (const Field* outcome = code_field("outcome_field")) w.outcome_field = outcome->name;
+  if (w.outcome_field == w.status_field) r.fail(path + "/outcome_field", "must differ from status_field");
+  auto list = std::find_if(lists.begin(), lists.end(), [&](const CodeList& l) { return l.name == status->code_list; });
+  if (list->provided_by_profile || list->codes.empty())
+    r.fail(path + "/status_field", "the states come from a code list of the pack itself");
+  for (const auto& c : list->codes) w.states.push_back(c.code);
+  auto is_state = [&](const std::string& s) { return std::find(w.states.begin(), w.states.end(), s) != w.states.end(); };
+  w.initial = r.str(j, "initial", path);
+  if (!is_state(w.initial)) r.fail(path + "/initial", "\"" + w.initial + "\" is not a code of " + list->name);
+  w.date_field = r.str(j, "date_field", path);
+  if (!w.date_field.empty() && (!t.field(w.date_field) || t.field(w.date_field)->type != FieldType::date))
+    r.fail(path + "/date_field", "expected a date field of " + t.name);
+  const auto& arr = r.array(j["transitions"], path + "/transitions");
+  if (arr.empty()) r.fail(path + "/transitions", "at least one transition");
+  for (size_t i = 0; i < arr.size(); ++i) {
+    const std::string tp = path + "/transitions/" + std::to_string(i);
+    r.keys(arr[i], tp, {"name", "from", "to"}, {"label", "fields", "requires", "clears", "description"});
+    Transition tr;
+    tr.name = r.name(arr[i], "name", tp);
+    if (kReservedEvents.count(tr.name)) r.fail(tp + "/name", "\"" + tr.name + "\" is a reserved history event");
+    if (w.transition(tr.name)) r.fail(tp + "/name", "duplicate transition \"" + tr.name + "\"");
+    tr.label = r.label(arr[i], "label", tp, false);
+    if (tr.label.text.empty()) tr.label.text["en"] = tr.name;
+    tr.from = names_of(r, arr[i], "from", tp);
+    if (tr.from.empty()) r.fail(tp + "/from", "at least one state");
+    for (size_t k = 0; k < tr.from.size(); ++k)
+      if (!is_state(tr.from[k])) r.fail(tp + "/from/" + std::to_string(k), "\"" + tr.from[k] + "\" is not a state");
+    tr.to = r.str(arr[i], "to", tp);
+    if (!is_state(tr.to)) r.fail(tp + "/to", "\"" + tr.to + "\" is not a state");
+    if (std::find(tr.from.begin(), tr.from.end(), tr.to) != tr.from.end())
+      r.fail(tp + "/to", "a transition changes the state: \"" + tr.to + "\" is also in \"from\"");
+    tr.fields = names_of(r, arr[i], "fields", tp);
+    tr.requires_ = names_of(r, arr[i], "requires", tp);
+    tr.clears = names_of(r, arr[i], "clears", tp);
+    for (const auto* group : {&tr.fields, &tr.requires_, &tr.clears})
+      for (const auto& n : *group) {
+        if (!t.field(n)) r.fail(tp, "no field \"" + n + "\" in " + t.name);
+        if (n == w.status_field) r.fail(tp, "the status is set by the transition itself");
+        if (t.field(n)->assigned()) r.fail(tp, "\"" + n + "\" is assigned by clmis");
+      }
+    if (tr.to == "closed" && !w.outcome_field.empty() &&
+        (std::find(tr.fields.begin(), tr.fields.end(), w.outcome_field) == tr.fields.end() ||
+         std::find(tr.requires_.begin(), tr.requires_.end(), w.outcome_field) == tr.requires_.end()))
+      r.fail(tp, "a transition to \"closed\" sets and requires the outcome (\"" + w.outcome_field + "\")");
+    w.transitions.push_back(std::move(tr));
+  }
+  return w;
+}
+
 Code parse_code(const Reader& r, const Json& j, const std::string& path) {
-  r.keys(j, path, {"code", "label"}, {"parent", "level"});
+  r.keys(j, path, {"code", "label"}, {"parent", "level", "active"});
   Code c;
   c.code = r.str(j, "code", path);
   if (c.code.empty() || c.code.size() > 32) r.fail(path + "/code", "a code has 1 to 32 characters");
   c.label = r.label(j, "label", path, true);
   c.parent = r.str(j, "parent", path);
   c.level = static_cast<int>(r.integer(j, "level", path, 1, 9, 1));
+  c.active = r.boolean(j, "active", path, true);
   return c;
 }
 
@@ -563,6 +680,12 @@ const Section* RecordType::section(std::string_view n) const {
   return nullptr;
 }
 
+const Transition* Workflow::transition(std::string_view n) const {
+  for (const auto& t : transitions)
+    if (t.name == n) return &t;
+  return nullptr;
+}
+
 const RecordType* Pack::record_type(std::string_view n) const {
   for (const auto& t : record_types)
     if (t.name == n) return &t;
@@ -624,7 +747,8 @@ Pack load_pack(const DataSource& src, const std::string& name) {
   for (size_t i = 0; i < types.size(); ++i) {
     const std::string path = "/record_types/" + std::to_string(i);
     const auto& t = types[i];
-    r.keys(t, path, {"name", "label", "fields"}, {"description", "source", "sections", "rules"});
+    r.keys(t, path, {"name", "label", "fields"},
+           {"description", "source", "sections", "rules", "workflow"});
     RecordType rt;
     rt.name = r.name(t, "name", path);
     if (!type_names.insert(rt.name).second) r.fail(path + "/name", "duplicate record type \"" + rt.name + "\"");
@@ -648,9 +772,9 @@ Pack load_pack(const DataSource& src, const std::string& name) {
         sec.max_items = static_cast<int>(r.integer(secs[s], "max_items", sp, 1, 10000, 100));
         sec.fields = parse_fields(r, secs[s], sp, p.code_lists);
         for (size_t k = 0; k < sec.fields.size(); ++k)
-          if (sec.fields[k].history)
-            r.fail(sp + "/fields/" + std::to_string(k) + "/history",
-                   "history applies to record fields, not section fields");
+          if (sec.fields[k].history || sec.fields[k].assigned())
+            r.fail(sp + "/fields/" + std::to_string(k),
+                   "\"history\" and \"assigned\" apply to record fields, not section fields");
         rt.sections.push_back(std::move(sec));
       }
     }
@@ -659,6 +783,7 @@ Pack load_pack(const DataSource& src, const std::string& name) {
       for (size_t k = 0; k < rules.size(); ++k)
         rt.rules.push_back(parse_rule(r, rules[k], path + "/rules/" + std::to_string(k), rt));
     }
+    if (t.contains("workflow")) rt.workflow = parse_workflow(r, t["workflow"], path + "/workflow", rt, p.code_lists);
     p.record_types.push_back(std::move(rt));
   }
   // References may point forward; check them once every type is known.
@@ -690,7 +815,7 @@ Profile load_profile(const DataSource& src, const std::string& iso3, const Pack&
   Json j = parse_json(src, rel);
   Reader r(src.describe(rel));
   r.keys(j, "", {"format", "iso3", "name", "currency", "languages", "legal"},
-         {"time_zone", "code_lists", "description"});
+         {"time_zone", "code_lists", "description", "department", "extensions"});
   if (r.integer(j, "format", "", 1, 1, 1) != 1) r.fail("/format", "unsupported format");
   Profile p;
   p.files[rel] = *src.read(rel);
@@ -749,10 +874,59 @@ Profile load_profile(const DataSource& src, const std::string& iso3, const Pack&
       p.code_lists.push_back(std::move(l));
     }
   }
-  for (const auto& t : pack.record_types)
+  if (j.contains("department")) {
+    const auto& d = j["department"];
+    r.keys(d, "/department", {"name", "source", "verified"}, {"address", "telephone", "email"});
+    Department dep;
+    dep.name = r.label(d, "name", "/department", true);
+    for (const auto& line : names_of(r, d, "address", "/department")) dep.address.push_back(line);
+    dep.telephone = r.str(d, "telephone", "/department");
+    dep.email = r.str(d, "email", "/department");
+    dep.source = r.str(d, "source", "/department");
+    if (dep.source.empty()) r.fail("/department/source", "the department's details need their source");
+    dep.verified = r.boolean(d, "verified", "/department", false);
+    p.department = std::move(dep);
+  }
+  if (j.contains("extensions")) {
+    const auto& ext = r.object(j["extensions"], "/extensions");
+    std::string prefix = "x_" + iso3 + "_";
+    std::transform(prefix.begin(), prefix.end(), prefix.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    for (auto it = ext.begin(); it != ext.end(); ++it) {
+      const std::string path = "/extensions/" + it.key();
+      const RecordType* t = pack.record_type(it.key());
+      if (!t) r.fail(path, "the pack has no record type \"" + it.key() + "\"");
+      Json owner = {{"fields", *it}};
+      auto fields = parse_fields(r, owner, path, pack.code_lists, prefix);
+      for (size_t k = 0; k < fields.size(); ++k) {
+        const auto& f = fields[k];
+        const std::string fp = path + "/fields/" + std::to_string(k);
+        if (f.assigned() || f.history) r.fail(fp, "an extension field cannot be assigned or have history");
+        if (f.required && f.default_value.is_null())
+          r.fail(fp, "a required extension field needs a default (records exist before it)");
+        if (f.type == FieldType::reference && !pack.record_type(f.target))
+          r.fail(fp + "/target", "no record type named \"" + f.target + "\"");
+        for (const auto& c : columns_of(f))
+          for (const auto& g : t->fields)
+            for (const auto& gc : columns_of(g))
+              if (c == gc) r.fail(fp + "/name", "column \"" + c + "\" is already used by " + t->name);
+      }
+      p.extensions[it.key()] = std::move(fields);
+    }
+  }
+  for (const auto& t : pack.record_types) {
     for (const auto& rule : t.rules)
       if (!rule.age_parameter.empty() && !p.legal.count(rule.age_parameter))
         r.fail("/legal", "the pack's rules need the legal parameter \"" + rule.age_parameter + "\"");
+    auto need = [&](const std::vector<Field>& fields) {
+      for (const auto& f : fields)
+        if (!f.pattern_parameter.empty() && !p.legal.count(f.pattern_parameter))
+          r.fail("/legal", "the pack's field " + t.name + "." + f.name +
+                               " needs the legal parameter \"" + f.pattern_parameter + "\"");
+    };
+    need(t.fields);
+    for (const auto& sec : t.sections) need(sec.fields);
+  }
   for (const auto& l : pack.code_lists)
     if (l.provided_by_profile &&
         std::none_of(p.code_lists.begin(), p.code_lists.end(),
@@ -760,6 +934,30 @@ Profile load_profile(const DataSource& src, const std::string& iso3, const Pack&
       r.fail("/code_lists", "the pack needs the profile to provide code list \"" + l.name + "\"");
   p.hash = hash_files(p.files);
   return p;
+}
+
+Pack with_extensions(Pack pack, const Profile& profile) {
+  for (auto& t : pack.record_types) {
+    auto it = profile.extensions.find(t.name);
+    if (it == profile.extensions.end()) continue;
+    t.fields.insert(t.fields.end(), it->second.begin(), it->second.end());
+  }
+  return pack;
+}
+
+int compare_versions(const std::string& a, const std::string& b) {
+  auto parts = [](const std::string& v) {
+    std::array<long long, 3> out{0, 0, 0};
+    size_t i = 0;
+    std::istringstream in(v);
+    std::string piece;
+    while (i < 3 && std::getline(in, piece, '.')) out[i++] = std::atoll(piece.c_str());
+    return out;
+  };
+  auto x = parts(a), y = parts(b);
+  for (size_t i = 0; i < 3; ++i)
+    if (x[i] != y[i]) return x[i] < y[i] ? -1 : 1;
+  return 0;
 }
 
 std::vector<std::string> list_profiles(const DataSource& src) {

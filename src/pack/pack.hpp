@@ -39,11 +39,16 @@ struct Field {
   std::vector<std::string> currencies; ///< money: allowed currencies (empty = any known one)
   std::optional<Decimal> min, max;     ///< integer/decimal: range (integers at scale 0)
   std::string pattern;                 ///< text: ECMAScript regular expression (whole value)
+  std::string pattern_parameter;       ///< text: the pattern is this legal parameter of the profile
+  std::string assigned_prefix;         ///< text assigned by clmis on create: prefix ...
+  int assigned_digits = 0;             ///< ... and at least this many digits (0 = not assigned)
   Json default_value;                  ///< applied on create when the field is absent
   bool index = false;                  ///< create an index (references always get one)
   bool personal = false;               ///< personal data (masking, security issue)
   bool history = false;                ///< every change is a dated history row
+  bool extension = false;              ///< a country extension field (x_<iso3>_<name>)
 
+  [[nodiscard]] bool assigned() const { return assigned_digits > 0; }
   [[nodiscard]] ValueSpec spec() const { return ValueSpec{type, scale, currencies}; }
 };
 
@@ -70,6 +75,10 @@ struct Section {
 ///                  the age in whole years at `at` (today when "at" is absent or empty) is at least
 ///   required_if    {"kind": "required_if", "field": "outcome", "when": "status", "in": ["closed"]}
 ///                  field has a value whenever `when` has one of the listed values
+/// and one kind that warns instead of refusing:
+///   possible_duplicate {"kind": "possible_duplicate", "fields": ["first_name", "family_name",
+///                   "date_of_birth"]}: a record that is not archived has the same values (text
+///                   compared without regard to ASCII case) → a warning naming its id
 /// A rule with "section" applies to each entry of that section, naming its fields. Each rule
 /// reports its error on one field (later, high, birth, field, the first of fields).
 struct Rule {
@@ -85,6 +94,30 @@ struct Rule {
   std::string message;         ///< optional message for people
 };
 
+/// A declared move of a record from one state to another (DESIGN.md §5: statuses of record
+/// types with a workflow change only through transitions).
+struct Transition {
+  std::string name;
+  Label label;
+  std::vector<std::string> from;      ///< states it may start from
+  std::string to;                     ///< the state it leads to
+  std::vector<std::string> fields;    ///< fields it may set (besides the status)
+  std::vector<std::string> requires_; ///< fields that must have a value after it
+  std::vector<std::string> clears;    ///< fields it empties (e.g. an inactivity reason)
+};
+
+/// The state machine of a record type. The states are the codes of the status field's code
+/// list. The workflow issue adds roles, deadlines and letters to transitions.
+struct Workflow {
+  std::string status_field;   ///< code field holding the state; set only by the engine
+  std::string outcome_field;  ///< code field set only by transitions (the closing outcome)
+  std::string initial;        ///< state of a new record
+  std::string date_field;     ///< date field giving the initial state's effective date
+  std::vector<std::string> states;
+  std::vector<Transition> transitions;
+  [[nodiscard]] const Transition* transition(std::string_view name) const;
+};
+
 struct RecordType {
   std::string name;
   Label label;
@@ -93,6 +126,7 @@ struct RecordType {
   std::vector<Field> fields;
   std::vector<Section> sections;
   std::vector<Rule> rules;
+  std::optional<Workflow> workflow;
   [[nodiscard]] const Field* field(std::string_view name) const;
   [[nodiscard]] const Section* section(std::string_view name) const;
 };
@@ -102,6 +136,7 @@ struct Code {
   std::string parent;
   int level = 1;
   Label label;
+  bool active = true;  ///< false: deprecated by the pack (kept valid on old records)
 };
 
 struct CodeList {
@@ -121,6 +156,15 @@ struct LegalParameter {
   std::string note;
 };
 
+/// The Department of Labour as it appears on letterheads.
+struct Department {
+  Label name;
+  std::vector<std::string> address;  ///< lines
+  std::string telephone, email;
+  std::string source;
+  bool verified = false;
+};
+
 struct Profile {
   std::string iso3;
   Label name;
@@ -129,6 +173,9 @@ struct Profile {
   std::string time_zone;
   std::map<std::string, LegalParameter> legal;
   std::vector<CodeList> code_lists;
+  std::optional<Department> department;
+  /// Country extension fields by record type, named x_<iso3 in lower case>_<name>.
+  std::map<std::string, std::vector<Field>> extensions;
   std::string hash;                            ///< SHA-256 over the profile's files
   std::map<std::string, std::string> files;    ///< relative path → content
 };
@@ -164,6 +211,12 @@ std::unique_ptr<DataSource> directory_source(std::string root);
 /// Files held in memory (e.g. the copies stored in a database).
 std::unique_ptr<DataSource> memory_source(std::map<std::string, std::string> files,
                                           std::string label);
+
+/// The pack as a country uses it: the profile's extension fields appended to their record types.
+Pack with_extensions(Pack pack, const Profile& profile);
+
+/// Compares two semantic versions "MAJOR.MINOR.PATCH": negative, zero or positive.
+int compare_versions(const std::string& a, const std::string& b);
 
 /// The names of the country profiles a source has (ISO3 codes).
 std::vector<std::string> list_profiles(const DataSource& src);

@@ -36,7 +36,8 @@ void Database::close() {
 }
 
 std::int64_t Session::create(std::string_view type, const Json& record) {
-  return live(engine_).create(user_id_, type, record);
+  warnings_ = Json::array();
+  return live(engine_).create(user_id_, type, record, &warnings_);
 }
 
 Json Session::get(std::string_view type, std::int64_t id) {
@@ -45,7 +46,8 @@ Json Session::get(std::string_view type, std::int64_t id) {
 
 std::int64_t Session::update(std::string_view type, std::int64_t id, std::int64_t version,
                              const Json& changes) {
-  return live(engine_).update(user_id_, type, id, version, changes);
+  warnings_ = Json::array();
+  return live(engine_).update(user_id_, type, id, version, changes, &warnings_);
 }
 
 void Session::archive(std::string_view type, std::int64_t id, std::int64_t version,
@@ -55,7 +57,34 @@ void Session::archive(std::string_view type, std::int64_t id, std::int64_t versi
 
 UpsertResult Session::upsert(std::string_view type, std::string_view external_id,
                              const Json& record) {
-  return live(engine_).upsert(user_id_, type, external_id, record);
+  warnings_ = Json::array();
+  return live(engine_).upsert(user_id_, type, external_id, record, &warnings_);
+}
+
+std::int64_t Session::transition(std::string_view type, std::int64_t id, std::int64_t version,
+                                 std::string_view name, const Json& args) {
+  warnings_ = Json::array();
+  return live(engine_).transition(user_id_, type, id, version, name, args);
+}
+
+Json Session::status_counts(std::string_view type, std::string_view date) {
+  return live(engine_).status_counts(user_id_, type, date);
+}
+
+Json Session::history(std::string_view type, std::int64_t id) {
+  return live(engine_).history_of(user_id_, type, id);
+}
+
+void Session::code_add(std::string_view list, const Json& code) {
+  live(engine_).code_add(user_id_, list, code);
+}
+
+void Session::code_update(std::string_view list, std::string_view code, const Json& changes) {
+  live(engine_).code_update(user_id_, list, code, changes);
+}
+
+void Session::code_delete(std::string_view list, std::string_view code) {
+  live(engine_).code_delete(user_id_, list, code);
 }
 
 Json Session::query(std::string_view type, const Json& query) {

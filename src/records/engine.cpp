@@ -95,8 +95,22 @@ const std::string& Engine::user_name(std::int64_t uid) {
   return users_[uid] = name;
 }
 
+void Engine::refresh_state() {
+  auto& s = conn().prepare("PRAGMA data_version");
+  s.step();
+  const auto v = s.int64(0);
+  s.reset();
+  if (v != data_version_) load_state();
+}
+
 void Engine::load_state() {
   auto& c = conn();
+  {
+    auto& v = c.prepare("PRAGMA data_version");
+    v.step();
+    data_version_ = v.int64(0);
+    v.reset();
+  }
   codes_.clear();
   auto& l = c.prepare("SELECT name FROM clmis_code_list");
   while (l.step()) codes_[l.text(0)];  // a declared list may be empty
@@ -146,7 +160,7 @@ std::shared_ptr<Engine> Engine::init(const std::string& path, const InitOptions&
     e->conn_ = std::make_unique<store::Connection>(path, false);
     e->conn_->exec("PRAGMA journal_mode = WAL");
     e->configure_connection();
-    e->pack_ = std::move(p);
+    e->pack_ = pack::with_extensions(std::move(p), prof);
     e->profile_ = std::move(prof);
     auto& c = *e->conn_;
     store::WriteTransaction tx(c);
@@ -179,11 +193,11 @@ std::shared_ptr<Engine> Engine::init(const std::string& path, const InitOptions&
       std::int64_t pos = 0;
       for (const auto& code : l.codes) {
         auto& s = c.prepare("INSERT INTO clmis_code(list, code, parent, level, labels, active, "
-                            "position) VALUES (?, ?, ?, ?, ?, 1, ?)");
+                            "position) VALUES (?, ?, ?, ?, ?, ?, ?)");
         s.bind(1, l.name).bind(2, code.code);
         if (code.parent.empty()) s.bind(3, nullptr); else s.bind(3, code.parent);
         s.bind(4, static_cast<std::int64_t>(code.level)).bind(5, code.label.to_json().dump())
-            .bind(6, pos++).run();
+            .bind(6, static_cast<std::int64_t>(code.active ? 1 : 0)).bind(7, pos++).run();
       }
     };
     for (const auto& l : e->pack_.code_lists)
@@ -248,17 +262,39 @@ std::shared_ptr<Engine> Engine::open(const std::string& path, const OpenOptions&
     throw VersionError(path + " was made by a newer clmis (format " + format +
                        "); this library reads format " + std::to_string(store::kFormat));
   auto stored = pack::memory_source(all_files, path);
-  if (!o.data_dir.empty()) {
+  pack::Pack stored_pack = pack::load_pack(*stored);
+  pack::Profile stored_profile = pack::load_profile(*stored, country, stored_pack);
+  e->pack_ = pack::with_extensions(stored_pack, stored_profile);
+  e->profile_ = stored_profile;
+  e->load_state();
+  if (o.upgrade) {
+    auto src = o.data_dir.empty() ? pack::embedded_source() : pack::directory_source(o.data_dir);
+    pack::Pack candidate = pack::load_pack(*src);
+    pack::Profile candidate_profile = pack::load_profile(*src, country, candidate);
+    const int cmp = pack::compare_versions(candidate.version, stored_pack.version);
+    if (cmp < 0)
+      throw VersionError(path + " holds pack " + stored_pack.name + " " + stored_pack.version +
+                         ", newer than the " + candidate.version + " offered; it is left as it is");
+    if (cmp == 0 && candidate.hash != stored_pack.hash)
+      throw PackError("the pack offered has version " + candidate.version +
+                      " like the one stored in " + path +
+                      " but different content; a changed pack needs a new version");
+    if (candidate.hash != stored_pack.hash || candidate_profile.hash != stored_profile.hash) {
+      store::WriteTransaction tx(c);
+      e->migrate(candidate, candidate_profile, stored_pack.version);
+      tx.commit();
+      e->pack_ = pack::with_extensions(std::move(candidate), candidate_profile);
+      e->profile_ = std::move(candidate_profile);
+      e->load_state();
+    }
+  } else if (!o.data_dir.empty()) {
     auto dir = pack::directory_source(o.data_dir);
     pack::Pack candidate = pack::load_pack(*dir);
     if (candidate.hash != stored_hash)
       throw PackError("the pack under " + o.data_dir + " (version " + candidate.version +
                       ") differs from the one stored in " + path +
-                      "; moving a database to another pack is a migration");
+                      " (version " + stored_pack.version + "); open with upgrade to migrate");
   }
-  e->pack_ = pack::load_pack(*stored);
-  e->profile_ = pack::load_profile(*stored, country, e->pack_);
-  e->load_state();
   return e;
 }
 
@@ -316,7 +352,13 @@ Json Engine::schema() {
                     {"currency", profile_.currency}, {"languages", profile_.languages},
                     {"time_zone", profile_.time_zone}, {"legal", legal},
                     {"hash", profile_.hash}};
-  auto field_json = [](const pack::Field& f) {
+  if (profile_.department) {
+    const auto& d = *profile_.department;
+    out["country"]["department"] = {{"name", d.name.to_json()}, {"address", d.address},
+                                    {"telephone", d.telephone}, {"email", d.email},
+                                    {"source", d.source}, {"verified", d.verified}};
+  }
+  auto field_json = [this](const pack::Field& f) {
     Json o;
     o["name"] = f.name;
     o["type"] = std::string(to_string(f.type));
@@ -333,8 +375,15 @@ Json Engine::schema() {
     if (f.min) o["min"] = f.min->str();
     if (f.max) o["max"] = f.max->str();
     if (!f.default_value.is_null()) o["default"] = f.default_value;
+    if (!f.pattern_parameter.empty()) {
+      o["pattern_parameter"] = f.pattern_parameter;
+      auto lp = profile_.legal.find(f.pattern_parameter);
+      if (lp != profile_.legal.end()) o["pattern"] = lp->second.value;
+    }
+    if (f.assigned()) o["assigned"] = {{"prefix", f.assigned_prefix}, {"digits", f.assigned_digits}};
     if (f.personal) o["personal"] = true;
     if (f.history) o["history"] = true;
+    if (f.extension) o["extension"] = true;
     Json cols = Json::array();
     for (const auto& c : store::columns_of(f)) cols.push_back(c.name);
     o["columns"] = cols;
@@ -365,6 +414,20 @@ Json Engine::schema() {
       secs.push_back(so);
     }
     o["sections"] = secs;
+    if (t.workflow) {
+      const auto& w = *t.workflow;
+      Json tr = Json::array();
+      for (const auto& x : w.transitions)
+        tr.push_back({{"name", x.name}, {"label", x.label.to_json()}, {"from", x.from},
+                      {"to", x.to}, {"fields", x.fields}, {"requires", x.requires_},
+                      {"clears", x.clears}});
+      o["workflow"] = {{"status_field", w.status_field},
+                       {"outcome_field", w.outcome_field.empty() ? Json(nullptr) : Json(w.outcome_field)},
+                       {"initial", w.initial},
+                       {"date_field", w.date_field.empty() ? Json(nullptr) : Json(w.date_field)},
+                       {"states", w.states},
+                       {"transitions", tr}};
+    }
     types.push_back(o);
   }
   out["record_types"] = types;
@@ -379,7 +442,10 @@ Json Engine::schema() {
                      {"provider", s.text(4)}, {"active_codes", s.int64(5)}});
   s.reset();
   out["code_lists"] = lists;
-  out["workflows"] = Json::array();
+  Json workflows = Json::array();
+  for (const auto& t : pack_.record_types)
+    if (t.workflow) workflows.push_back(t.name);
+  out["workflows"] = workflows;  // the record types that have one; see each type's "workflow"
   return out;
 }
 

@@ -44,14 +44,24 @@ class Engine {
   Json schema();
   Json codes(std::string_view list, std::string_view lang);
 
-  std::int64_t create(std::int64_t uid, std::string_view type, const Json& j);
+  // Writes append warnings (possible duplicates) to *warnings when it is not null.
+  std::int64_t create(std::int64_t uid, std::string_view type, const Json& j, Json* warnings);
   Json get(std::int64_t uid, std::string_view type, std::int64_t id);
   std::int64_t update(std::int64_t uid, std::string_view type, std::int64_t id,
-                      std::int64_t version, const Json& j);
+                      std::int64_t version, const Json& j, Json* warnings);
   void archive(std::int64_t uid, std::string_view type, std::int64_t id, std::int64_t version,
                std::string_view reason);
   UpsertResult upsert(std::int64_t uid, std::string_view type, std::string_view external_id,
-                      const Json& j);
+                      const Json& j, Json* warnings);
+  std::int64_t transition(std::int64_t uid, std::string_view type, std::int64_t id,
+                          std::int64_t version, std::string_view name, const Json& args);
+  Json status_counts(std::int64_t uid, std::string_view type, std::string_view on_date);
+  Json history_of(std::int64_t uid, std::string_view type, std::int64_t id);
+
+  // Table Maintenance.
+  void code_add(std::int64_t uid, std::string_view list, const Json& code);
+  void code_update(std::int64_t uid, std::string_view list, std::string_view code, const Json& changes);
+  void code_delete(std::int64_t uid, std::string_view list, std::string_view code);
   Json query(std::int64_t uid, std::string_view type, const Json& q);
   Json changes_since(std::int64_t uid, std::int64_t since, int limit);
 
@@ -64,6 +74,12 @@ class Engine {
   store::Connection& conn();  // throws Misuse after close
   void configure_connection();
   void load_state();
+  /// Reloads cached state (codes) if another connection wrote since it was loaded; called at
+  /// the start of every write transaction.
+  void refresh_state();
+  bool is_state_list(std::string_view list) const;
+  /// Brings the stored database to the pack and profile given (one transaction, caller's).
+  void migrate(const pack::Pack& to_pack, const pack::Profile& to_profile, const std::string& at_version);
   const pack::RecordType& type_of(std::string_view name) const;
   const std::string& user_name(std::int64_t uid);
   std::string now() const;
@@ -89,9 +105,9 @@ class Engine {
   /// Checks the record-level rules on the record as it would be stored (self = its id, 0 new).
   void check_rules(const pack::RecordType& t, const Values& fields,
                    const std::map<std::string, std::vector<Values>, std::less<>>& sections,
-                   std::int64_t self, std::vector<clmis::FieldError>& errors);
+                   std::int64_t self, std::vector<clmis::FieldError>& errors, Json* warnings);
   void check_rules_merged(const pack::RecordType& t, const Current& cur, const Input& in,
-                          std::int64_t self, std::vector<clmis::FieldError>& errors);
+                          std::int64_t self, std::vector<clmis::FieldError>& errors, Json* warnings);
   void check_external_id_free(const pack::RecordType& t, const std::string& ext, std::int64_t self);
 
   // Storage.
@@ -106,12 +122,17 @@ class Engine {
                              const char* op, std::int64_t version);
   void history(std::int64_t seq, std::int64_t uid, const std::string& type, std::int64_t id,
                const char* event, const std::string& field, const std::string* from,
-               const std::string* to);
+               const std::string* to, const std::string& effective_date = {},
+               const Json& detail = nullptr);
   void audit(std::int64_t uid, const char* action, const std::string& type, std::int64_t id,
              std::int64_t version, std::int64_t seq, const Json& detail);
-  std::int64_t do_create(std::int64_t uid, const pack::RecordType& t, const Input& in);
+  std::int64_t do_create(std::int64_t uid, const pack::RecordType& t, Input& in);
   std::int64_t do_update(std::int64_t uid, const pack::RecordType& t, std::int64_t id,
-                         const Current& cur, const Input& in, bool* changed);
+                         const Current& cur, const Input& in, bool* changed,
+                         const char* op = "update", std::int64_t* seq_out = nullptr);
+  /// On a change of a workflow's date field: moves the initial state's effective date.
+  void move_initial_date(const pack::RecordType& t, std::int64_t id, const Current& cur,
+                         const Input& in, std::vector<clmis::FieldError>& errors, bool apply);
 
   std::string path_;
   std::recursive_mutex mu_;
@@ -121,6 +142,7 @@ class Engine {
   pack::Profile profile_;
   std::unordered_map<std::string, std::unordered_map<std::string, CodeInfo>> codes_;
   std::unordered_map<std::int64_t, std::string> users_;
+  std::int64_t data_version_ = -1;  // PRAGMA data_version when the cache was loaded
   const void* zone_ = nullptr;  // date::time_zone of the profile, or null for UTC
 
 };

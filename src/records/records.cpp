@@ -104,6 +104,12 @@ void Engine::check_value(const pack::RecordType& t, const pack::Field& f, const 
                           std::to_string(utf8_length(s)));
       else if (!f.pattern.empty() && !std::regex_match(s, std::regex(f.pattern, std::regex::ECMAScript)))
         err("pattern", "does not have the expected form");
+      else if (!f.pattern_parameter.empty()) {
+        const auto& lp = profile_.legal.at(f.pattern_parameter);
+        if (!std::regex_match(s, std::regex(lp.value.get<std::string>(), std::regex::ECMAScript)))
+          err("pattern", "does not have the form of " + f.pattern_parameter + " of " + profile_.iso3 +
+                             (lp.verified ? "" : " (not yet verified)"));
+      }
       break;
     }
     case FieldType::code: {
@@ -166,6 +172,15 @@ Input Engine::decode(const pack::RecordType& t, const Json& j, bool creating, co
       continue;
     }
     if (const auto* f = t.field(key)) {
+      if (f->assigned()) {
+        errors.push_back({t.name, key, *it, "read_only", "\"" + key + "\" is assigned by clmis"});
+        continue;
+      }
+      if (t.workflow && (key == t.workflow->status_field || key == t.workflow->outcome_field)) {
+        errors.push_back({t.name, key, *it, "read_only",
+                          "\"" + key + "\" changes only through the workflow's transitions"});
+        continue;
+      }
       Value v;
       const Value* current = nullptr;
       if (cur) {
@@ -254,7 +269,7 @@ Input Engine::decode(const pack::RecordType& t, const Json& j, bool creating, co
   }
   if (creating) {
     for (const auto& f : t.fields) {
-      if (in.fields.count(f.name)) continue;
+      if (in.fields.count(f.name) || f.assigned()) continue;
       bool failed = false;
       for (const auto& e : errors)
         if (e.path == f.name) failed = true;
@@ -314,7 +329,8 @@ int age_in_years(Date birth, Date at) {
 
 void Engine::check_rules(const pack::RecordType& t, const Values& fields,
                          const std::map<std::string, std::vector<Values>, std::less<>>& sections,
-                         std::int64_t self, std::vector<clmis::FieldError>& errors) {
+                         std::int64_t self, std::vector<clmis::FieldError>& errors,
+                         Json* warnings) {
   auto has_error = [&](const std::string& path) {
     return std::any_of(errors.begin(), errors.end(), [&](const clmis::FieldError& e) { return e.path == path; });
   };
@@ -385,6 +401,40 @@ void Engine::check_rules(const pack::RecordType& t, const Values& fields,
         if (std::holds_alternative<std::monostate>(value_of(*vals, rule.field)))
           fail(rule.field, rule.field + " is required when " + rule.when + " is " +
                                (when.is_string() ? when.get<std::string>() : when.dump()));
+      } else if (rule.kind == "possible_duplicate") {
+        if (!warnings) continue;
+        std::string where;
+        std::vector<store::SqlValue> params;
+        bool complete = true;
+        for (const auto& name : rule.fields) {
+          const auto* f = t.field(name);
+          const Value& v = value_of(*vals, name);
+          if (std::holds_alternative<std::monostate>(v) || has_error(name)) complete = false;
+          if (!complete) break;
+          const std::string col = store::quote(store::columns_of(*f).front().name);
+          where += f->type == FieldType::text ? " AND lower(" + col + ") = lower(?)" : " AND " + col + " = ?";
+          params.push_back(to_sql(*f, v).front());
+        }
+        if (!complete) continue;
+        auto& s = conn().prepare("SELECT id FROM " + store::quote(t.name) +
+                                 " WHERE archived = 0 AND id <> ?" + where + " ORDER BY id LIMIT 10");
+        s.bind(1, self);
+        for (size_t i = 0; i < params.size(); ++i) s.bind(static_cast<int>(i) + 2, params[i]);
+        Json ids = Json::array();
+        while (s.step()) ids.push_back(s.int64(0));
+        s.reset();
+        if (ids.empty()) continue;
+        std::string names;
+        for (const auto& n : rule.fields) names += (names.empty() ? "" : ", ") + n;
+        warnings->push_back({{"record", t.name},
+                             {"path", rule.fields.front()},
+                             {"rule", "possible_duplicate"},
+                             {"message", rule.message.empty()
+                                             ? "possible duplicate: " + t.name + " " + ids[0].dump() +
+                                                   " has the same " + names
+                                             : rule.message},
+                             {"other_id", ids[0]},
+                             {"other_ids", ids}});
       } else if (rule.kind == "unique_active") {
         std::string where;
         std::vector<store::SqlValue> params;
@@ -398,6 +448,9 @@ void Engine::check_rules(const pack::RecordType& t, const Values& fields,
           params.push_back(to_sql(*f, v).front());
         }
         if (!complete) continue;
+        // With a workflow, a closed record is no longer active (a job seeker who found work
+        // may register again).
+        if (t.workflow) where += " AND coalesce(" + store::quote(t.workflow->status_field) + ", '') <> 'closed'";
         auto& s = conn().prepare("SELECT id FROM " + store::quote(t.name) + " WHERE archived = 0 AND id <> ?" + where + " LIMIT 1");
         s.bind(1, self);
         for (size_t i = 0; i < params.size(); ++i) s.bind(static_cast<int>(i) + 2, params[i]);
@@ -415,12 +468,19 @@ void Engine::check_rules(const pack::RecordType& t, const Values& fields,
 }
 
 void Engine::check_rules_merged(const pack::RecordType& t, const Current& cur, const Input& in,
-                                std::int64_t self, std::vector<clmis::FieldError>& errors) {
+                                std::int64_t self, std::vector<clmis::FieldError>& errors,
+                                Json* warnings) {
   Values fields = cur.fields;
   for (const auto& [k, v] : in.fields) fields[k] = v;
   auto sections = cur.sections;
   for (const auto& [k, v] : in.sections) sections[k] = v;
-  check_rules(t, fields, sections, self, errors);
+  // Warn about possible duplicates only when a field they compare is being changed.
+  bool touched = false;
+  for (const auto& rule : t.rules)
+    if (rule.kind == "possible_duplicate")
+      for (const auto& f : rule.fields)
+        if (in.fields.count(f)) touched = true;
+  check_rules(t, fields, sections, self, errors, touched ? warnings : nullptr);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -523,15 +583,18 @@ std::int64_t Engine::record_change(std::int64_t uid, const std::string& type, st
 
 void Engine::history(std::int64_t seq, std::int64_t uid, const std::string& type, std::int64_t id,
                      const char* event, const std::string& field, const std::string* from,
-                     const std::string* to) {
+                     const std::string* to, const std::string& effective_date,
+                     const Json& detail) {
   auto& s = conn().prepare(
       "INSERT INTO clmis_history(seq, record_type, record_id, event, field, from_value, to_value, "
-      "effective_date, actor, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      "effective_date, actor, at, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   s.bind(1, seq).bind(2, type).bind(3, id).bind(4, event);
   if (field.empty()) s.bind(5, nullptr); else s.bind(5, field);
   if (from) s.bind(6, *from); else s.bind(6, nullptr);
   if (to) s.bind(7, *to); else s.bind(7, nullptr);
-  s.bind(8, today()).bind(9, uid).bind(10, now()).run();
+  s.bind(8, effective_date.empty() ? today() : effective_date).bind(9, uid).bind(10, now());
+  if (detail.is_null()) s.bind(11, nullptr); else s.bind(11, detail.dump());
+  s.run();
 }
 
 void Engine::audit(std::int64_t uid, const char* action, const std::string& type, std::int64_t id,
@@ -576,8 +639,23 @@ void Engine::check_external_id_free(const pack::RecordType& t, const std::string
   s.reset();
 }
 
-std::int64_t Engine::do_create(std::int64_t uid, const pack::RecordType& t, const Input& in) {
+std::int64_t Engine::do_create(std::int64_t uid, const pack::RecordType& t, Input& in) {
   auto& c = conn();
+  // Numbers clmis assigns (registration numbers): the next value of the field's sequence,
+  // never reused, zero-padded after the prefix.
+  for (const auto& f : t.fields) {
+    if (!f.assigned()) continue;
+    auto& q = c.prepare("INSERT INTO clmis_sequence(name, value) VALUES (?, 1) "
+                        "ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value");
+    q.bind(1, t.name + "." + f.name);
+    q.step();
+    std::string n = std::to_string(q.int64(0));
+    q.reset();
+    if (n.size() < static_cast<size_t>(f.assigned_digits))
+      n.insert(0, static_cast<size_t>(f.assigned_digits) - n.size(), '0');
+    in.fields[f.name] = Value{f.assigned_prefix + n};
+  }
+  if (t.workflow) in.fields[t.workflow->status_field] = Value{Code{t.workflow->initial}};
   std::optional<std::string> ext;
   if (in.external_id && *in.external_id) {
     ext = **in.external_id;
@@ -602,8 +680,17 @@ std::int64_t Engine::do_create(std::int64_t uid, const pack::RecordType& t, cons
   write_sections(t, id, in);
   const std::int64_t seq = record_change(uid, t.name, id, "create", 1);
   history(seq, uid, t.name, id, "created", "", nullptr, nullptr);
+  if (t.workflow) {
+    // The initial state, effective on the record's own date (registration date) if it has one.
+    std::string effective;
+    if (!t.workflow->date_field.empty())
+      if (auto* d = std::get_if<Date>(&value_of(in.fields, t.workflow->date_field))) effective = format_date(*d);
+    history(seq, uid, t.name, id, "initial", t.workflow->status_field, nullptr,
+            &t.workflow->initial, effective);
+  }
   for (const auto& f : t.fields) {
     auto v = in.fields.find(f.name);
+    if (t.workflow && f.name == t.workflow->status_field) continue;
     if (f.history && v != in.fields.end() && !std::holds_alternative<std::monostate>(v->second)) {
       const std::string to = history_text(v->second);
       history(seq, uid, t.name, id, "changed", f.name, nullptr, &to);
@@ -618,7 +705,8 @@ std::int64_t Engine::do_create(std::int64_t uid, const pack::RecordType& t, cons
 }
 
 std::int64_t Engine::do_update(std::int64_t uid, const pack::RecordType& t, std::int64_t id,
-                               const Current& cur, const Input& in, bool* changed) {
+                               const Current& cur, const Input& in, bool* changed,
+                               const char* op, std::int64_t* seq_out) {
   auto& c = conn();
   std::vector<const pack::Field*> changed_fields;
   for (const auto& f : t.fields) {
@@ -669,11 +757,12 @@ std::int64_t Engine::do_update(std::int64_t uid, const pack::RecordType& t, std:
   Input secs;
   for (const auto& name : changed_sections) secs.sections[name] = in.sections.at(name);
   write_sections(t, id, secs);
-  const std::int64_t seq = record_change(uid, t.name, id, "update", version);
+  const std::int64_t seq = record_change(uid, t.name, id, op, version);
+  if (seq_out) *seq_out = seq;
   Json names = Json::array();
   for (const auto* f : changed_fields) {
     names.push_back(f->name);
-    if (!f->history) continue;
+    if (!f->history || (t.workflow && f->name == t.workflow->status_field)) continue;
     auto old = cur.fields.find(f->name);
     const Value& ov = old == cur.fields.end() ? Value{} : old->second;
     const Value& nv = in.fields.at(f->name);
@@ -684,7 +773,7 @@ std::int64_t Engine::do_update(std::int64_t uid, const pack::RecordType& t, std:
   }
   for (const auto& n : changed_sections) names.push_back(n);
   if (ext_changed) names.push_back("external_id");
-  audit(uid, "update", t.name, id, version, seq, Json{{"fields", names}});
+  audit(uid, op, t.name, id, version, seq, Json{{"fields", names}});
   if (changed) *changed = true;
   return version;
 }
@@ -692,14 +781,15 @@ std::int64_t Engine::do_update(std::int64_t uid, const pack::RecordType& t, std:
 // ---------------------------------------------------------------------------------------------
 // Public operations
 
-std::int64_t Engine::create(std::int64_t uid, std::string_view type, const Json& j) {
+std::int64_t Engine::create(std::int64_t uid, std::string_view type, const Json& j, Json* warnings) {
   std::lock_guard lock(mu_);
   conn();  // a closed database is refused before anything else
   const auto& t = type_of(type);
   store::WriteTransaction tx(conn());
+  refresh_state();
   std::vector<clmis::FieldError> errors;
   Input in = decode(t, j, true, nullptr, errors);
-  check_rules(t, in.fields, in.sections, 0, errors);
+  check_rules(t, in.fields, in.sections, 0, errors, warnings);
   if (!errors.empty()) throw ValidationError(std::move(errors));
   const auto id = do_create(uid, t, in);
   tx.commit();
@@ -725,11 +815,12 @@ Json Engine::get(std::int64_t, std::string_view type, std::int64_t id) {
 }
 
 std::int64_t Engine::update(std::int64_t uid, std::string_view type, std::int64_t id,
-                            std::int64_t version, const Json& j) {
+                            std::int64_t version, const Json& j, Json* warnings) {
   std::lock_guard lock(mu_);
   conn();  // a closed database is refused before anything else
   const auto& t = type_of(type);
   store::WriteTransaction tx(conn());
+  refresh_state();
   Current cur = read_current(t, id);
   if (cur.archived) throw Conflict(t.name + " " + std::to_string(id) + " is archived");
   if (cur.version != version)
@@ -738,10 +829,12 @@ std::int64_t Engine::update(std::int64_t uid, std::string_view type, std::int64_
                    " as read: someone changed it meanwhile; read it again");
   std::vector<clmis::FieldError> errors;
   Input in = decode(t, j, false, &cur, errors);
-  check_rules_merged(t, cur, in, id, errors);
+  check_rules_merged(t, cur, in, id, errors, warnings);
+  move_initial_date(t, id, cur, in, errors, false);
   if (!errors.empty()) throw ValidationError(std::move(errors));
   bool changed = false;
   const auto v = do_update(uid, t, id, cur, in, &changed);
+  move_initial_date(t, id, cur, in, errors, true);
   if (changed) tx.commit();
   return v;
 }
@@ -759,6 +852,7 @@ void Engine::archive(std::int64_t uid, std::string_view type, std::int64_t id,
         {t.name, "archive_reason", std::string(reason), reason.empty() ? "required" : "length",
          "a reason of 1 to 1000 characters is required to archive a record"}});
   store::WriteTransaction tx(conn());
+  refresh_state();
   Current cur = read_current(t, id);
   if (cur.archived) throw Conflict(t.name + " " + std::to_string(id) + " is already archived");
   if (cur.version != version)
@@ -778,7 +872,7 @@ void Engine::archive(std::int64_t uid, std::string_view type, std::int64_t id,
 }
 
 UpsertResult Engine::upsert(std::int64_t uid, std::string_view type, std::string_view external_id,
-                            const Json& j) {
+                            const Json& j, Json* warnings) {
   std::lock_guard lock(mu_);
   conn();
   const auto& t = type_of(type);
@@ -794,6 +888,7 @@ UpsertResult Engine::upsert(std::int64_t uid, std::string_view type, std::string
         {t.name, "external_id", j["external_id"], "read_only",
          "the record's external_id must be the one the upsert names"}});
   store::WriteTransaction tx(conn());
+  refresh_state();
   auto& s = conn().prepare("SELECT id FROM " + store::quote(t.name) + " WHERE external_id = ?");
   s.bind(1, ext);
   std::int64_t id = s.step() ? s.int64(0) : 0;
@@ -801,7 +896,7 @@ UpsertResult Engine::upsert(std::int64_t uid, std::string_view type, std::string
   std::vector<clmis::FieldError> errors;
   if (id == 0) {
     Input in = decode(t, j, true, nullptr, errors);
-    check_rules(t, in.fields, in.sections, 0, errors);
+    check_rules(t, in.fields, in.sections, 0, errors, warnings);
     if (!errors.empty()) throw ValidationError(std::move(errors));
     in.external_id = std::optional<std::string>(ext);
     id = do_create(uid, t, in);
@@ -811,11 +906,13 @@ UpsertResult Engine::upsert(std::int64_t uid, std::string_view type, std::string
   Current cur = read_current(t, id);
   if (cur.archived) throw Conflict(t.name + " " + std::to_string(id) + " (external_id \"" + ext + "\") is archived");
   Input in = decode(t, j, false, &cur, errors);
-  check_rules_merged(t, cur, in, id, errors);
+  check_rules_merged(t, cur, in, id, errors, warnings);
+  move_initial_date(t, id, cur, in, errors, false);
   if (!errors.empty()) throw ValidationError(std::move(errors));
   in.external_id.reset();
   bool changed = false;
   do_update(uid, t, id, cur, in, &changed);
+  move_initial_date(t, id, cur, in, errors, true);
   if (!changed) return {id, UpsertOutcome::unchanged};
   tx.commit();
   return {id, UpsertOutcome::updated};

@@ -85,11 +85,16 @@ std::vector<std::string> system_ddl() {
   from_value TEXT,
   to_value TEXT,
   effective_date TEXT NOT NULL,
+  detail TEXT,
   actor INTEGER NOT NULL REFERENCES clmis_user(id),
   at TEXT NOT NULL
 ) STRICT)",
       "CREATE INDEX clmis_history_record ON clmis_history(record_type, record_id)",
       "CREATE INDEX clmis_history_field ON clmis_history(record_type, field, effective_date)",
+      R"(CREATE TABLE clmis_sequence (
+  name TEXT PRIMARY KEY,
+  value INTEGER NOT NULL
+) STRICT)",
       R"(CREATE TABLE clmis_audit (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   at TEXT NOT NULL,
@@ -112,32 +117,68 @@ std::vector<std::string> system_ddl() {
 }
 
 namespace {
+std::string column_def(const pack::Field& f, const Column& c) {
+  std::string sql = quote(c.name) + " " + c.sql_type;
+  if (f.type == FieldType::boolean) sql += " CHECK (" + quote(c.name) + " IN (0, 1))";
+  if (f.type == FieldType::reference) sql += " REFERENCES " + quote(f.target) + "(id)";
+  return sql;
+}
+
 std::string column_defs(const std::vector<pack::Field>& fields) {
   std::string sql;
-  for (const auto& f : fields) {
-    for (const auto& c : columns_of(f)) {
-      sql += ",\n  " + quote(c.name) + " " + c.sql_type;
-      if (f.type == FieldType::boolean) sql += " CHECK (" + quote(c.name) + " IN (0, 1))";
-      if (f.type == FieldType::reference) sql += " REFERENCES " + quote(f.target) + "(id)";
-    }
-  }
+  for (const auto& f : fields)
+    for (const auto& c : columns_of(f)) sql += ",\n  " + column_def(f, c);
   return sql;
+}
+
+void index(std::vector<std::string>& out, const std::string& table, const pack::Field& f) {
+  // Assigned numbers are unique; references and declared fields get a plain index.
+  if (f.assigned())
+    out.push_back("CREATE UNIQUE INDEX " + quote(table + "_ux_" + f.name) + " ON " + quote(table) +
+                  "(" + quote(columns_of(f).front().name) + ")");
+  else if (f.index || f.type == FieldType::reference)
+    out.push_back("CREATE INDEX " + quote(table + "_ix_" + f.name) + " ON " + quote(table) +
+                  "(" + quote(columns_of(f).front().name) + ")");
 }
 
 void indices(std::vector<std::string>& out, const std::string& table,
              const std::vector<pack::Field>& fields) {
-  for (const auto& f : fields)
-    if (f.index || f.type == FieldType::reference) {
-      const auto cols = columns_of(f);
-      out.push_back("CREATE INDEX " + quote(table + "_ix_" + f.name) + " ON " + quote(table) +
-                    "(" + quote(cols.front().name) + ")");
-    }
+  for (const auto& f : fields) index(out, table, f);
 }
 }  // namespace
+
+std::vector<std::string> add_field_ddl(const std::string& table, const pack::Field& f) {
+  std::vector<std::string> out;
+  for (const auto& c : columns_of(f))
+    out.push_back("ALTER TABLE " + quote(table) + " ADD COLUMN " + column_def(f, c));
+  index(out, table, f);
+  return out;
+}
+
+std::vector<std::string> section_ddl(const pack::RecordType& t, const pack::Section& s) {
+  std::vector<std::string> out;
+  const std::string table = section_table(t, s);
+  out.push_back("CREATE TABLE " + quote(table) + " (\n" +
+                "  id INTEGER PRIMARY KEY,\n"
+                "  parent_id INTEGER NOT NULL REFERENCES " + quote(t.name) + "(id),\n"
+                "  item_no INTEGER NOT NULL" +
+                column_defs(s.fields) + ",\n  UNIQUE (parent_id, item_no)\n) STRICT");
+  indices(out, table, s.fields);
+  return out;
+}
 
 std::vector<std::string> pack_ddl(const pack::Pack& p) {
   std::vector<std::string> out;
   for (const auto& t : p.record_types) {
+    auto ddl = record_type_ddl(t);
+    out.insert(out.end(), ddl.begin(), ddl.end());
+  }
+  return out;
+}
+
+std::vector<std::string> record_type_ddl(const pack::RecordType& t) {
+  std::vector<std::string> out;
+  {
     out.push_back("CREATE TABLE " + quote(t.name) + " (\n" +
                   "  id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
                   "  version INTEGER NOT NULL,\n"
@@ -150,14 +191,12 @@ std::vector<std::string> pack_ddl(const pack::Pack& p) {
                   "  archive_reason TEXT" +
                   column_defs(t.fields) + "\n) STRICT");
     indices(out, t.name, t.fields);
+    if (t.workflow && !t.field(t.workflow->status_field)->index)
+      out.push_back("CREATE INDEX " + quote(t.name + "_ix_" + t.workflow->status_field) + " ON " +
+                    quote(t.name) + "(" + quote(t.workflow->status_field) + ")");
     for (const auto& s : t.sections) {
-      const std::string table = section_table(t, s);
-      out.push_back("CREATE TABLE " + quote(table) + " (\n" +
-                    "  id INTEGER PRIMARY KEY,\n"
-                    "  parent_id INTEGER NOT NULL REFERENCES " + quote(t.name) + "(id),\n"
-                    "  item_no INTEGER NOT NULL" +
-                    column_defs(s.fields) + ",\n  UNIQUE (parent_id, item_no)\n) STRICT");
-      indices(out, table, s.fields);
+      auto ddl = section_ddl(t, s);
+      out.insert(out.end(), ddl.begin(), ddl.end());
     }
   }
   return out;

@@ -37,5 +37,11 @@ std::string section_table(const pack::RecordType& t, const pack::Section& s);
 std::vector<std::string> system_ddl();
 /// DDL of the tables and indices of every record type of the pack.
 std::vector<std::string> pack_ddl(const pack::Pack& p);
+/// DDL of one record type: its table, its sections' tables, their indices.
+std::vector<std::string> record_type_ddl(const pack::RecordType& t);
+/// DDL of one section's table and indices.
+std::vector<std::string> section_ddl(const pack::RecordType& t, const pack::Section& s);
+/// DDL adding a field to an existing table (ALTER TABLE ... ADD COLUMN, then its index).
+std::vector<std::string> add_field_ddl(const std::string& table, const pack::Field& f);
 
 }  // namespace clmis::store

@@ -2,6 +2,7 @@
 // the change feed, history, login, validation error lists and unchanged databases.
 #include <catch2/catch.hpp>
 
+#include "errors.hpp"
 #include "support.hpp"
 
 #include <sqlite3.h>
@@ -14,20 +15,8 @@
 using clmis::Json;
 
 namespace {
-/// The validation errors of a call, as (path, rule) pairs; fails the test if it did not throw.
-template <class F>
-std::vector<std::pair<std::string, std::string>> errors_of(F&& f) {
-  try {
-    f();
-  } catch (const clmis::ValidationError& e) {
-    std::vector<std::pair<std::string, std::string>> out;
-    for (const auto& fe : e.errors()) out.emplace_back(fe.path, fe.rule);
-    return out;
-  }
-  FAIL("no ValidationError");
-  return {};
-}
-using Errs = std::vector<std::pair<std::string, std::string>>;
+using test::errors_of;
+using test::Errs;
 
 Json full_sample(std::int64_t owner) {
   return Json{{"title", "Case one"},
@@ -476,11 +465,14 @@ TEST_CASE("The schema describes record types, fields and code lists", "[records]
   auto db = test::standard_db(dir);
   Json sch = db.schema();
   CHECK(sch["pack"]["name"] == "standard");
-  CHECK(sch["pack"]["version"] == "1.0.0");
+  CHECK(sch["pack"]["version"] == "1.1.0");
   CHECK(sch["country"]["iso3"] == "KNA");
   CHECK(sch["country"]["currency"] == "XCD");
   CHECK(sch["country"]["legal"]["minimum_working_age"]["verified"] == false);
-  REQUIRE(sch["record_types"].size() == 2);
+  REQUIRE(sch["record_types"].size() == 5);
+  std::vector<std::string> names;
+  for (const auto& t : sch["record_types"]) names.push_back(t["name"]);
+  CHECK(names == std::vector<std::string>{"employer", "establishment", "organisation", "job_seeker", "vacancy"});
   const Json& emp = sch["record_types"][0];
   CHECK(emp["name"] == "employer");
   CHECK(emp["fields"][0]["name"] == "name");
@@ -496,9 +488,21 @@ TEST_CASE("The schema describes record types, fields and code lists", "[records]
   std::map<std::string, std::int64_t> lists;
   for (const auto& l : sch["code_lists"]) lists[l["name"].get<std::string>()] = l["active_codes"].get<std::int64_t>();
   // Counts from data/classifications/SOURCES.md: ISCO-08 619, ISIC Rev.4 766, ISCED 9, KNA 14 parishes.
-  CHECK(lists == std::map<std::string, std::int64_t>{{"employer_status", 3}, {"establishment_status", 2}, {"isced2011", 9},
-                                                      {"isco08", 619}, {"isic4", 766}, {"ownership", 7}, {"parish", 14}, {"sex", 2}});
-  CHECK(sch["workflows"] == Json::array());
+  // The pack's own lists, counted by hand from the "codes" arrays of data/packs/standard/pack.json.
+  CHECK(lists == std::map<std::string, std::int64_t>{
+                     {"employer_status", 3}, {"establishment_status", 2}, {"isced2011", 9}, {"isco08", 619},
+                     {"isic4", 766}, {"ownership", 7}, {"parish", 14}, {"sex", 2},
+                     {"organisation_kind", 3}, {"organisation_status", 3}, {"employment_status", 6},
+                     {"disability", 7}, {"availability", 5}, {"wage_period", 6}, {"contract_type", 8},
+                     {"skill_kind", 4}, {"job_seeker_status", 4}, {"job_seeker_outcome", 7},
+                     {"inactive_reason", 5}, {"vacancy_status", 2}, {"vacancy_outcome", 3}});
+  CHECK(sch["workflows"] == Json::array({"job_seeker", "vacancy"}));
+  const Json& js = sch["record_types"][3];
+  CHECK(js["workflow"]["states"] == Json::array({"registered", "active", "inactive", "closed"}));
+  CHECK(js["workflow"]["initial"] == "registered");
+  CHECK(js["fields"][5]["name"] == "nis_number");
+  CHECK(js["fields"][5]["pattern"] == "^[0-9]{1,12}$");  // from the KNA profile
+  CHECK(js["fields"][0]["assigned"] == Json{{"prefix", "JS-"}, {"digits", 6}});
   // Every text field of the pack has a maximum length (DESIGN.md §5).
   for (const auto& t : sch["record_types"]) {
     for (const auto& fld : t["fields"])

@@ -1,0 +1,295 @@
+// Migrations: a v1 database opened with a v2 pack (a new field, code, record type and country
+// extension field) is upgraded in one transaction keeping every record, history row and change
+// number; a database holding a newer pack is refused untouched; a failed migration changes
+// nothing; changes that would lose data are refused.
+#include <catch2/catch.hpp>
+
+#include "support.hpp"
+
+using clmis::Json;
+
+namespace {
+
+/// Every row of table over the given columns (or all of them), as text, through a raw
+/// connection: compared before and after a migration.
+std::string rows(const std::string& db, const std::string& table, std::string cols = {},
+                 const std::string& where = "1") {
+  if (cols.empty())
+    cols = test::raw_scalar(db, "SELECT group_concat(name, ',') FROM pragma_table_info('" + table + "')");
+  std::string expr;
+  size_t start = 0;
+  while (start <= cols.size()) {
+    size_t end = cols.find(',', start);
+    if (end == std::string::npos) end = cols.size();
+    expr += (expr.empty() ? "" : "||','||") + std::string("quote(\"") + cols.substr(start, end - start) + "\")";
+    start = end + 1;
+  }
+  return test::raw_scalar(db, "SELECT coalesce(group_concat(r, char(10)), '') FROM (SELECT " + expr +
+                                  " AS r FROM \"" + table + "\" WHERE " + where + " ORDER BY r)");
+}
+
+std::string columns(const std::string& db, const std::string& table) {
+  return test::raw_scalar(db, "SELECT group_concat(name, ',') FROM pragma_table_info('" + table + "')");
+}
+
+/// The v2 fixture: the fixture pack at 1.1.0 plus a field, a code and a record type, and a
+/// country extension field in the KNA profile.
+std::string make_v2(const test::TempDir& dir, const std::string& name = "v2") {
+  const std::string root = test::copy_data(dir, name);
+  test::edit_json(root + "/packs/standard/pack.json", [](Json& p) {
+    p["version"] = "1.1.0";
+    for (auto& l : p["code_lists"])
+      if (l["name"] == "kind") l["codes"].push_back({{"code", "k9"}, {"label", {{"en", "Kind nine"}, {"nl", "Soort negen"}}}});
+    for (auto& t : p["record_types"])
+      if (t["name"] == "sample")
+        t["fields"].push_back({{"name", "remark"}, {"type", "text"}, {"max_length", 200}});
+    p["record_types"].push_back(
+        {{"name", "visit"},
+         {"label", "Visit"},
+         {"fields", Json::array({Json{{"name", "owner"}, {"type", "reference"}, {"target", "owner"}, {"required", true}},
+                                 Json{{"name", "on_date"}, {"type", "date"}}})}});
+  });
+  test::edit_json(root + "/countries/KNA.json", [](Json& c) {
+    c["extensions"] = {{"sample", Json::array({Json{{"name", "x_kna_district_code"}, {"type", "text"}, {"max_length", 10},
+                                                    {"label", {{"en", "District code"}}}}})}};
+  });
+  return root;
+}
+
+struct V1 {
+  std::string path;
+  std::int64_t sample_id = 0, owner_id = 0;
+};
+
+V1 make_v1_db(const test::TempDir& dir, const std::string& data) {
+  V1 out;
+  out.path = dir.file("v1.db");
+  clmis::InitOptions o;
+  o.country = "KNA";
+  o.admin_password = test::kPassword;
+  o.data_dir = data;
+  auto db = clmis::Database::init(out.path, o);
+  auto s = db.login("admin", test::kPassword);
+  out.owner_id = s.create("owner", Json{{"name", "Owner A"}});
+  out.sample_id = s.create("sample", Json{{"title", "First"}, {"kind", "a"}, {"status", "open"}, {"owner", out.owner_id},
+                                          {"items", Json::array({Json{{"label", "one"}}, Json{{"label", "two"}}})}});
+  s.update("sample", out.sample_id, 1, Json{{"status", "shut"}, {"note", "closed for season"}});
+  const auto gone = s.create("sample", Json{{"title", "Twice"}});
+  s.archive("sample", gone, 1, "duplicate entry");
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("A v1 database opened with the v2 pack is upgraded keeping every record, history row and change number", "[migrate]") {
+  test::TempDir dir;
+  const std::string v1 = test::copy_data(dir, "v1");
+  const std::string v2 = make_v2(dir);
+  const auto db1 = make_v1_db(dir, v1);
+  const std::string& path = db1.path;
+
+  const std::string sample_cols = columns(path, "sample");
+  const std::string before_sample = rows(path, "sample");
+  const std::string before_owner = rows(path, "owner");
+  const std::string before_items = rows(path, "sample__items");
+  const std::string before_history = rows(path, "clmis_history");
+  const std::string before_change = rows(path, "clmis_change");
+  const std::string before_codes = rows(path, "clmis_code");
+  REQUIRE(test::raw_scalar(path, "SELECT max(seq) FROM clmis_change") == "5");
+
+  clmis::OpenOptions o;
+  o.data_dir = v2;
+  o.upgrade = true;
+  auto db = clmis::Database::open(path, o);
+
+  CHECK(test::raw_scalar(path, "SELECT value FROM clmis_meta WHERE key = 'pack_version'") == "1.1.0");
+  // Every stored value is kept, in the old columns; the new columns are empty.
+  CHECK(rows(path, "sample", sample_cols) == before_sample);
+  CHECK(columns(path, "sample") == sample_cols + ",remark,x_kna_district_code");
+  CHECK(test::raw_scalar(path, "SELECT count(*) FROM sample WHERE remark IS NOT NULL OR x_kna_district_code IS NOT NULL") == "0");
+  CHECK(rows(path, "owner") == before_owner);
+  CHECK(rows(path, "sample__items") == before_items);
+  CHECK(rows(path, "clmis_history") == before_history);
+  CHECK(rows(path, "clmis_change") == before_change);
+  // The old codes are untouched; k9 is added after them.
+  CHECK(rows(path, "clmis_code", "", "code <> 'k9'") == before_codes);
+  CHECK(test::raw_scalar(path, "SELECT labels FROM clmis_code WHERE list = 'kind' AND code = 'k9'") ==
+        R"({"en":"Kind nine","nl":"Soort negen"})");
+  // One audit entry names every step.
+  const Json detail = Json::parse(test::raw_scalar(path, "SELECT detail FROM clmis_audit WHERE action = 'migrate'"));
+  CHECK(detail["from_version"] == "0.0.1");
+  CHECK(detail["to_version"] == "1.1.0");
+  CHECK(detail["steps"] == Json::array({"add field sample.remark", "add field sample.x_kna_district_code",
+                                        "add record type visit", "add code kind.k9"}));
+
+  // What the migration added works end to end.
+  auto s = db.login("admin", test::kPassword);
+  const auto v = s.update("sample", db1.sample_id, 2, Json{{"remark", "after upgrade"}, {"kind", "k9"}, {"x_kna_district_code", "D-7"}});
+  CHECK(v == 3);
+  Json r = s.get("sample", db1.sample_id);
+  CHECK(r["remark"] == "after upgrade");
+  CHECK(r["x_kna_district_code"] == "D-7");
+  CHECK(r["title"] == "First");
+  CHECK(s.query("sample", Json{{"filter", Json::array({Json{{"field", "x_kna_district_code"}, {"op", "eq"}, {"value", "D-7"}}})}})["records"].size() == 1);
+  const auto visit = s.create("visit", Json{{"owner", db1.owner_id}, {"on_date", "2026-01-05"}});
+  CHECK(s.get("visit", visit)["on_date"] == "2026-01-05");
+  // The change sequence continues where it was.
+  CHECK(s.changes_since(5)["changes"][0]["seq"] == 6);
+  // The schema flags the extension field.
+  bool flagged = false;
+  const Json schema = db.schema();
+  for (const auto& t : schema["record_types"])
+    if (t["name"] == "sample")
+      for (const auto& f : t["fields"])
+        if (f["name"] == "x_kna_district_code") flagged = f.value("extension", false);
+  CHECK(flagged);
+  db.close();
+
+  // Reopened without options, the database carries the v2 pack itself.
+  auto again = clmis::Database::open(path);
+  CHECK(again.schema()["pack"]["version"] == "1.1.0");
+  // Upgrading again to the same pack does nothing.
+  const std::string h = test::db_hash(path);
+  again.close();
+  clmis::Database::open(path, o).close();
+  CHECK(test::db_hash(path) == h);
+}
+
+TEST_CASE("A database holding a newer pack is refused and left untouched", "[migrate]") {
+  test::TempDir dir;
+  const std::string v1 = test::copy_data(dir, "v1");
+  const std::string v2 = make_v2(dir);
+  const auto db2 = make_v1_db(dir, v2);  // made with v2 this time
+  const std::string h = test::db_hash(db2.path);
+  clmis::OpenOptions o;
+  o.data_dir = v1;
+  o.upgrade = true;
+  CHECK_THROWS_AS(clmis::Database::open(db2.path, o), clmis::VersionError);
+  CHECK(test::db_hash(db2.path) == h);
+  // Without upgrade, a different pack under data_dir is refused too.
+  clmis::OpenOptions plain;
+  plain.data_dir = v1;
+  CHECK_THROWS_AS(clmis::Database::open(db2.path, plain), clmis::PackError);
+  CHECK(test::db_hash(db2.path) == h);
+}
+
+TEST_CASE("A failed migration leaves the database as it was", "[migrate]") {
+  test::TempDir dir;
+  const std::string v1 = test::copy_data(dir, "v1");
+  const std::string v2 = make_v2(dir);
+  const auto db1 = make_v1_db(dir, v1);
+  // Someone made a table named like the new record type with the sqlite3 shell: creating it fails
+  // after the new columns of "sample" were already added in the same transaction.
+  test::raw_exec(db1.path, "CREATE TABLE visit (id INTEGER PRIMARY KEY)");
+  const std::string h = test::db_hash(db1.path);
+  clmis::OpenOptions o;
+  o.data_dir = v2;
+  o.upgrade = true;
+  CHECK_THROWS_AS(clmis::Database::open(db1.path, o), clmis::Error);
+  CHECK(test::db_hash(db1.path) == h);
+  CHECK(test::raw_scalar(db1.path, "SELECT value FROM clmis_meta WHERE key = 'pack_version'") == "0.0.1");
+  CHECK(columns(db1.path, "sample").find("remark") == std::string::npos);
+  // Once the stray table is gone, the same migration succeeds.
+  test::raw_exec(db1.path, "DROP TABLE visit");
+  clmis::Database::open(db1.path, o).close();
+  CHECK(test::raw_scalar(db1.path, "SELECT value FROM clmis_meta WHERE key = 'pack_version'") == "1.1.0");
+}
+
+TEST_CASE("Migrations refuse changes that would lose or reinterpret data", "[migrate]") {
+  test::TempDir dir;
+  const std::string v1 = test::copy_data(dir, "v1");
+  const auto db1 = make_v1_db(dir, v1);
+  const std::string h = test::db_hash(db1.path);
+  struct Case {
+    const char* name;
+    std::function<void(Json&)> edit;
+    const char* message;
+  };
+  const std::vector<Case> cases = {
+      {"a removed field", [](Json& p) {
+         for (auto& t : p["record_types"])
+           if (t["name"] == "sample") {
+             t["fields"].erase(1);  // "note"
+             t.erase("rules");
+           }
+       }, "sample.note is removed"},
+      {"a changed type", [](Json& p) {
+         for (auto& t : p["record_types"])
+           if (t["name"] == "sample") t["fields"][1] = Json{{"name", "note"}, {"type", "integer"}};
+       }, "sample.note changes type"},
+      {"a removed code", [](Json& p) {
+         for (auto& l : p["code_lists"])
+           if (l["name"] == "kind") l["codes"].erase(1);  // "b"
+       }, "is removed; deprecate it"},
+      {"a removed record type", [](Json& p) {
+         for (auto& t : p["record_types"])
+           if (t["name"] == "sample") {
+             t["fields"].erase(12);  // the reference to owner
+             t.erase("rules");
+           }
+         auto& types = p["record_types"];
+         for (size_t i = 0; i < types.size(); ++i)
+           if (types[i]["name"] == "owner") types.erase(i);
+       }, "owner is removed"},
+  };
+  int n = 0;
+  for (const auto& c : cases) {
+    SECTION(c.name) {
+      const std::string root = test::copy_data(dir, "bad" + std::to_string(n++));
+      test::edit_json(root + "/packs/standard/pack.json", [&](Json& p) {
+        p["version"] = "1.2.0";
+        c.edit(p);
+      });
+      clmis::OpenOptions o;
+      o.data_dir = root;
+      o.upgrade = true;
+      try {
+        clmis::Database::open(db1.path, o);
+        FAIL("migration was not refused");
+      } catch (const clmis::PackError& e) {
+        CHECK_THAT(e.what(), Catch::Contains(c.message));
+      }
+      CHECK(test::db_hash(db1.path) == h);
+    }
+  }
+  SECTION("the same version with other content") {
+    const std::string root = test::copy_data(dir, "same");
+    test::edit_json(root + "/packs/standard/pack.json", [](Json& p) {
+      for (auto& l : p["code_lists"])
+        if (l["name"] == "kind") l["codes"].push_back({{"code", "k8"}, {"label", "Kind eight"}});
+    });
+    clmis::OpenOptions o;
+    o.data_dir = root;
+    o.upgrade = true;
+    CHECK_THROWS_AS(clmis::Database::open(db1.path, o), clmis::PackError);
+    CHECK(test::db_hash(db1.path) == h);
+  }
+}
+
+TEST_CASE("Deprecating a code through a migration keeps it on old records and refuses it on new ones", "[migrate][codes]") {
+  test::TempDir dir;
+  const std::string v1 = test::copy_data(dir, "v1");
+  const auto db1 = make_v1_db(dir, v1);
+  const std::string root = test::copy_data(dir, "v11");
+  test::edit_json(root + "/packs/standard/pack.json", [](Json& p) {
+    p["version"] = "1.0.1";
+    for (auto& l : p["code_lists"])
+      if (l["name"] == "kind") {
+        l["codes"][0]["active"] = false;                   // "a", held by sample 1
+        l["codes"][1]["label"] = {{"en", "Kind two (new name)"}};
+      }
+  });
+  clmis::OpenOptions o;
+  o.data_dir = root;
+  o.upgrade = true;
+  auto db = clmis::Database::open(db1.path, o);
+  auto s = db.login("admin", test::kPassword);
+  const Json codes = db.codes("kind", "en");
+  CHECK(codes[0]["active"] == false);
+  CHECK(codes[1]["label"] == "Kind two (new name)");
+  // Sample 1 keeps "a" through an unrelated update; a new record cannot take it.
+  CHECK(s.update("sample", db1.sample_id, 2, Json{{"kind", "a"}, {"count", 3}}) == 3);
+  CHECK_THROWS_AS(s.create("sample", Json{{"title", "New"}, {"kind", "a"}}), clmis::ValidationError);
+  const Json detail = Json::parse(test::raw_scalar(db1.path, "SELECT detail FROM clmis_audit WHERE action = 'migrate'"));
+  CHECK(detail["steps"] == Json::array({"deprecate code kind.a", "relabel code kind.b"}));
+}
