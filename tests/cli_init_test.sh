@@ -37,9 +37,13 @@ CLMIS_PASSWORD=a-long-password "$cli" init "$dir/e.db" --country KNA --admin reg
 "$cli" --version | grep -q '^clmis [0-9]'
 # profile check lists the unverified legal parameters of the database's country.
 "$cli" profile check "$dir/a.db" > "$dir/check"
-grep -q '^KNA: 2 legal parameter(s) not verified' "$dir/check"
+grep -q '^KNA: 3 value(s) of the country profile not verified' "$dir/check"
+grep -q '^  department = ' "$dir/check"
 grep -q 'minimum_working_age = 14' "$dir/check"
 "$cli" profile check --json "$dir/a.db" | grep -q '"parameter": "nis_number_pattern"'
 if "$cli" profile check "$dir/missing.db" 2>"$dir/err"; then echo "check of a missing database succeeded"; exit 1; fi
 grep -q 'no database file' "$dir/err"
+# upgrade: a database made with the built-in pack is current.
+"$cli" upgrade "$dir/a.db" | grep -q 'is current; nothing to do'
+if "$cli" upgrade "$dir/missing.db" 2>"$dir/err"; then echo "upgrade of a missing database succeeded"; exit 1; fi
 echo "cli init: ok"

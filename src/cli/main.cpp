@@ -84,10 +84,17 @@ int main(int argc, char** argv) {
   auto* profile = app.add_subcommand("profile", "Country profile of a database");
   profile->require_subcommand(1);
   auto* check = profile->add_subcommand(
-      "check", "List the legal parameters of the database's country profile that are not verified "
-               "against the law (value, source); exit code 0 either way");
+      "check", "List the legal parameters (and department details) of the database's country "
+               "profile that are not verified (value, source); exit code 0 either way");
   check->add_option("database", check_db, "Path of the database")->required();
   check->add_flag("--json", check_json, "Print JSON instead of text");
+
+  std::string upgrade_db, upgrade_dir;
+  auto* upgrade = app.add_subcommand(
+      "upgrade", "Migrate a database to the newer pack and country profile built into this library "
+                 "(or under --data-dir): one transaction that keeps every record, or changes nothing");
+  upgrade->add_option("database", upgrade_db, "Path of the database")->required();
+  upgrade->add_option("--data-dir", upgrade_dir, "Take the pack and profile from this directory");
 
   try {
     app.parse(argc, argv);
@@ -110,6 +117,18 @@ int main(int argc, char** argv) {
                 << schema["pack"]["version"].get<std::string>() << ") with administrator \"" << admin
                 << "\".\n";
     }
+    if (*upgrade) {
+      const std::string before = clmis::Database::open(upgrade_db).schema()["pack"]["version"];
+      clmis::OpenOptions oo;
+      oo.data_dir = upgrade_dir;
+      oo.upgrade = true;
+      auto db = clmis::Database::open(upgrade_db, oo);
+      const std::string after = db.schema()["pack"]["version"];
+      if (before == after)
+        std::cout << upgrade_db << ": pack " << after << " is current; nothing to do.\n";
+      else
+        std::cout << upgrade_db << ": migrated from pack " << before << " to " << after << ".\n";
+    }
     if (*check) {
       clmis::OpenOptions oo;
       auto db = clmis::Database::open(check_db, oo);
@@ -121,11 +140,18 @@ int main(int argc, char** argv) {
           row["parameter"] = it.key();
           unverified.push_back(row);
         }
+      // The department's letterhead details are checked the same way.
+      if (country.contains("department") && !country["department"]["verified"].get<bool>())
+        unverified.push_back({{"parameter", "department"},
+                              {"value", country["department"]["name"]},
+                              {"source", country["department"]["source"]},
+                              {"verified", false}});
       if (check_json) {
         std::cout << clmis::Json{{"country", country["iso3"]}, {"unverified", unverified}}.dump(2) << "\n";
       } else {
         std::cout << country["iso3"].get<std::string>() << ": " << unverified.size()
-                  << " legal parameter(s) not verified against the law\n";
+                  << " value(s) of the country profile not verified against the law or the "
+                     "department's own records\n";
         for (const auto& u : unverified)
           std::cout << "  " << u["parameter"].get<std::string>() << " = " << u["value"].dump() << "\n    source: "
                     << u["source"].get<std::string>() << "\n";
