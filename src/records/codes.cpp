@@ -39,7 +39,8 @@ void check_labels(const std::string& list, const Json& j, bool partial,
     else if (it->is_null() && partial && it.key() != "en")
       continue;
     else if (!it->is_string() || it->get<std::string>().empty() || !valid_utf8(it->get<std::string>()))
-      errors.push_back({list, path, it->is_string() ? Json(nullptr) : *it, "type",
+      // The value given is echoed, except text that is not valid UTF-8 (it could not be printed).
+      errors.push_back({list, path, it->is_string() && !valid_utf8(it->get<std::string>()) ? Json(nullptr) : *it, "type",
                         it.key() == "en" && it->is_null() ? "the English label cannot be removed"
                                                           : "a label is a non-empty UTF-8 string"});
     else if (utf8_length(it->get<std::string>()) > kMaxLabel)

@@ -12,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <regex>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -143,6 +144,9 @@ class Engine {
   std::unordered_map<std::string, std::unordered_map<std::string, CodeInfo>> codes_;
   std::unordered_map<std::int64_t, std::string> users_;
   std::int64_t data_version_ = -1;  // PRAGMA data_version when the cache was loaded
+  /// Compiled patterns by source text (std::regex construction costs more than matching).
+  const std::regex& regex(const std::string& pattern);
+  std::unordered_map<std::string, std::regex> regexes_;
   const void* zone_ = nullptr;  // date::time_zone of the profile, or null for UTC
 
 };

@@ -79,6 +79,13 @@ std::string history_text(const Value& v) {
 // ---------------------------------------------------------------------------------------------
 // Validation
 
+const std::regex& Engine::regex(const std::string& pattern) {
+  auto it = regexes_.find(pattern);
+  if (it == regexes_.end())
+    it = regexes_.emplace(pattern, std::regex(pattern, std::regex::ECMAScript)).first;
+  return it->second;
+}
+
 void Engine::check_value(const pack::RecordType& t, const pack::Field& f, const Json& given,
                          const std::string& path, Value& out, std::vector<clmis::FieldError>& errors,
                          const Value* current) {
@@ -102,11 +109,11 @@ void Engine::check_value(const pack::RecordType& t, const pack::Field& f, const 
       if (utf8_length(s) > static_cast<size_t>(f.max_length))
         err("length", "at most " + std::to_string(f.max_length) + " characters, got " +
                           std::to_string(utf8_length(s)));
-      else if (!f.pattern.empty() && !std::regex_match(s, std::regex(f.pattern, std::regex::ECMAScript)))
+      else if (!f.pattern.empty() && !std::regex_match(s, regex(f.pattern)))
         err("pattern", "does not have the expected form");
       else if (!f.pattern_parameter.empty()) {
         const auto& lp = profile_.legal.at(f.pattern_parameter);
-        if (!std::regex_match(s, std::regex(lp.value.get<std::string>(), std::regex::ECMAScript)))
+        if (!std::regex_match(s, regex(lp.value.get<std::string>())))
           err("pattern", "does not have the form of " + f.pattern_parameter + " of " + profile_.iso3 +
                              (lp.verified ? "" : " (not yet verified)"));
       }

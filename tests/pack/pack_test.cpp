@@ -135,6 +135,37 @@ TEST_CASE("Malformed packs are rejected with file, JSON path and reason", "[pack
        "/record_types/1/rules/4", "exactly one of"},
       {"required_if with a foreign value", [](Json& j) { j["record_types"][1]["rules"][5]["in"][0] = 7; },
        "/record_types/1/rules/5/in/0", "not a value"},
+      {"workflow on a required status", [](Json& j) {
+         j["record_types"][1]["workflow"] = Json{{"status_field", "status"}, {"initial", "open"},
+                                                 {"transitions", Json::array({Json{{"name", "shut_it"}, {"from", {"open"}}, {"to", "shut"}}})}};
+       }, "/record_types/1/workflow/status_field", "set by the workflow"},
+      {"transition from an unknown state", [](Json& j) {
+         j["record_types"][1]["fields"][13].erase("required");
+         j["record_types"][1]["fields"][13].erase("default");
+         j["record_types"][1]["workflow"] = Json{{"status_field", "status"}, {"initial", "open"},
+                                                 {"transitions", Json::array({Json{{"name", "shut_it"}, {"from", {"gone"}}, {"to", "shut"}}})}};
+       }, "/record_types/1/workflow/transitions/0/from/0", "is not a state"},
+      {"transition that keeps the state", [](Json& j) {
+         j["record_types"][1]["fields"][13].erase("required");
+         j["record_types"][1]["fields"][13].erase("default");
+         j["record_types"][1]["workflow"] = Json{{"status_field", "status"}, {"initial", "open"},
+                                                 {"transitions", Json::array({Json{{"name", "touch"}, {"from", {"open"}}, {"to", "open"}}})}};
+       }, "/record_types/1/workflow/transitions/0/to", "changes the state"},
+      {"transition named like a history event", [](Json& j) {
+         j["record_types"][1]["fields"][13].erase("required");
+         j["record_types"][1]["fields"][13].erase("default");
+         j["record_types"][1]["workflow"] = Json{{"status_field", "status"}, {"initial", "open"},
+                                                 {"transitions", Json::array({Json{{"name", "created"}, {"from", {"open"}}, {"to", "shut"}}})}};
+       }, "/record_types/1/workflow/transitions/0/name", "reserved"},
+      {"assigned number without room", [](Json& j) { j["record_types"][1]["fields"][14]["assigned"] = Json{{"prefix", "R-"}, {"digits", 4}}; },
+       "/record_types/1/fields/14/assigned", "max_length"},
+      {"extension name in the pack", [](Json& j) { j["record_types"][1]["fields"][0]["name"] = "x_kna_title"; },
+       "/record_types/1/fields/0/name", "country extension"},
+      {"unknown pattern parameter", [](Json& j) { j["record_types"][1]["fields"][0]["pattern_parameter"] = "retirement_age"; },
+       "/record_types/1/fields/0/pattern_parameter", "not a pattern legal parameter"},
+      {"possible_duplicate in a section", [](Json& j) {
+         j["record_types"][1]["rules"].push_back(Json{{"kind", "possible_duplicate"}, {"section", "items"}, {"fields", {"label"}}});
+       }, "/record_types/1/rules/7/section", "applies to record fields"},
   };
   for (const auto& c : pack_cases) {
     SECTION(c.name) {
@@ -167,6 +198,19 @@ TEST_CASE("Malformed packs are rejected with file, JSON path and reason", "[pack
       {"no languages", [](Json& j) { j["languages"] = Json::array(); }, "/languages", "at least one"},
       {"a legal parameter a rule needs", [](Json& j) { j["legal"].erase("minimum_working_age"); }, "/legal",
        "need the legal parameter \"minimum_working_age\""},
+      {"extension field without the country prefix", [](Json& j) {
+         j["extensions"] = {{"sample", Json::array({Json{{"name", "district"}, {"type", "text"}, {"max_length", 5}}})}};
+       }, "/extensions/sample/fields/0/name", "x_kna_<name>"},
+      {"extension field of another country", [](Json& j) {
+         j["extensions"] = {{"sample", Json::array({Json{{"name", "x_lca_district"}, {"type", "text"}, {"max_length", 5}}})}};
+       }, "/extensions/sample/fields/0/name", "x_kna_<name>"},
+      {"extension of a missing record type", [](Json& j) { j["extensions"] = {{"ghost", Json::array()}}; },
+       "/extensions/ghost", "no record type"},
+      {"required extension field without default", [](Json& j) {
+         j["extensions"] = {{"sample", Json::array({Json{{"name", "x_kna_zone"}, {"type", "text"}, {"max_length", 5}, {"required", true}}})}};
+       }, "/extensions/sample/fields/0", "needs a default"},
+      {"department without source", [](Json& j) { j["department"] = {{"name", "Department of Labour"}, {"verified", false}}; },
+       "/department", "missing required key \"source\""},
   };
   for (const auto& c : profile_cases) {
     SECTION(c.name) {

@@ -431,3 +431,45 @@ TEST_CASE("Organisation: trade unions and employers' organisations with officers
   s.archive("organisation", id, 2, "merged into another union");
   CHECK(s.query("organisation")["records"].size() == 0);  // archived records are left out by default
 }
+
+TEST_CASE("Country extension fields x_<iso3>_<name> work end to end on the standard pack", "[registries][extensions]") {
+  test::TempDir dir;
+  // A copy of the real data tree where Saint Lucia adds two fields of its own to job seekers.
+  const std::string root = test::copy_data(dir, "data", CLMIS_SOURCE_DIR "/data");
+  test::edit_json(root + "/countries/LCA.json", [](Json& c) {
+    c["extensions"] = {{"job_seeker", Json::array({Json{{"name", "x_lca_constituency"}, {"type", "text"}, {"max_length", 60},
+                                                        {"label", {{"en", "Electoral constituency"}}}, {"index", true}},
+                                                   Json{{"name", "x_lca_youth_programme"}, {"type", "boolean"},
+                                                        {"default", false}, {"label", {{"en", "In the youth programme"}}}}})}};
+  });
+  clmis::InitOptions o;
+  o.country = "LCA";
+  o.admin_password = test::kPassword;
+  o.data_dir = root;
+  auto db = clmis::Database::init(dir.file("lca.db"), o);
+  const std::string f = dir.file("lca.db");
+  auto s = db.login("admin", test::kPassword);
+  Json in = job_seeker("Marcia", "Joseph", "123456", "2025-03-03");
+  in["parish"] = "LC-02";
+  in["x_lca_constituency"] = "Castries Central";
+  const auto id = s.create("job_seeker", in);
+  Json r = s.get("job_seeker", id);
+  CHECK(r["x_lca_constituency"] == "Castries Central");
+  CHECK(r["x_lca_youth_programme"] == false);  // its default
+  CHECK(test::raw_scalar(f, "SELECT x_lca_constituency || '/' || x_lca_youth_programme FROM job_seeker") == "Castries Central/0");
+  CHECK(s.update("job_seeker", id, 1, Json{{"x_lca_youth_programme", true}}) == 2);
+  Json page = s.query("job_seeker", Json{{"filter", Json::array({Json{{"field", "x_lca_youth_programme"}, {"op", "eq"}, {"value", true}}})}});
+  CHECK(page["records"].size() == 1);
+  CHECK(errors_of([&] { s.update("job_seeker", id, 2, Json{{"x_lca_constituency", std::string(61, 'a')}}); }) ==
+        Errs{{"x_lca_constituency", "length"}});
+  // Another country's extension is not a field here.
+  CHECK(errors_of([&] { s.update("job_seeker", id, 2, Json{{"x_kna_district", "x"}}); }) == Errs{{"x_kna_district", "unknown_field"}});
+  const Json schema = db.schema();
+  for (const auto& t : schema["record_types"])
+    if (t["name"] == "job_seeker") {
+      CHECK(t["fields"].back()["name"] == "x_lca_youth_programme");
+      CHECK(t["fields"].back()["extension"] == true);
+    }
+  CHECK(schema["country"]["department"]["name"]["en"] == "Department of Labour");
+  CHECK(schema["country"]["department"]["verified"] == false);
+}
