@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make demo: a fresh National Labour Administration Database on the embedded SQLite default,
-# with the main job run on it (for now: the C example, registering employers and workplaces).
+# with the main job run on it (for now: the C examples — employers and workplaces, then vacancies
+# and job seekers through their lifecycle).
 set -euo pipefail
 build="${1:-build}"
 demo_dir="$build/demo"
@@ -14,5 +15,7 @@ if [ -z "${CLMIS_PASSWORD:-}" ]; then
 fi
 export CLMIS_PASSWORD
 "$build/example_c" "$db"
+"$build/example_c_job_seekers" "$db"
 echo "demo: the database is $db; open it with any SQLite tool, e.g."
 echo "  sqlite3 $db 'SELECT id, name, parish, workers_male, workers_female FROM establishment'"
+echo "  sqlite3 $db \"SELECT record_id, event, from_value, to_value, effective_date FROM clmis_history WHERE record_type = 'job_seeker'\""

@@ -1,6 +1,9 @@
 #!/bin/sh
-# Runs an example program on a fresh database in a temporary directory.
+# Runs example programs, one after the other, on one fresh database in a temporary directory
+# (the first creates it).
 set -eu
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
-"$1" "$dir/example.db"
+for program in "$@"; do
+  "$program" "$dir/example.db"
+done
