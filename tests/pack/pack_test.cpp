@@ -275,4 +275,18 @@ TEST_CASE("The six country profiles of the seed's deployments load", "[pack][pro
   for (const auto& c : isco->codes) ++per_level[c.level];
   CHECK(per_level == std::map<int, int>{{1, 10}, {2, 43}, {3, 130}, {4, 436}});  // SOURCES.md §2
   CHECK(p.code_list("isced2011")->codes.size() == 9);
+  // The pack's ISCED labels add Dutch and Spanish; their English must be the ILOSTAT titles of
+  // data/classifications/isced2011.csv, read here by a different path (the CSV file itself).
+  std::ifstream ilostat(CLMIS_SOURCE_DIR "/data/classifications/isced2011.csv");
+  std::string line;
+  std::getline(ilostat, line);  // header
+  size_t n = 0;
+  for (const auto& c : p.code_list("isced2011")->codes) {
+    REQUIRE(std::getline(ilostat, line));
+    CHECK(line == c.code + "," + c.label.text.at("en"));
+    CHECK_FALSE(c.label.text.at("nl").empty());
+    CHECK_FALSE(c.label.text.at("es").empty());
+    ++n;
+  }
+  CHECK(n == 9);
 }

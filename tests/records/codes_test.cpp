@@ -136,6 +136,7 @@ TEST_CASE("Codes: labels in the requested language, falling back to English; the
   auto sur = clmis::Database::init(dir.file("sur.db"), o);
   CHECK(find_code(sur.codes("sex"), "F")["label"] == "Vrouw");
   CHECK(find_code(sur.codes("job_seeker_status"), "closed")["label"] == "Afgesloten");
+  CHECK(find_code(sur.codes("isced2011"), "3")["label"] == "Hoger secundair onderwijs");
   CHECK(find_code(sur.codes("sex", "en"), "F")["label"] == "Female");
 }
 
