@@ -187,7 +187,8 @@ CLMIS_API int clmis_open_options_init(clmis_open_options *opts, unsigned int ver
 
 /** Opens an existing clmis database. opts may be NULL for the defaults. Fails with
  *  CLMIS_ENOTFOUND if the file does not exist (none is created), CLMIS_EIO if it is not a clmis
- *  database, CLMIS_EVERSION if it was made by a newer library. */
+ *  database, CLMIS_EVERSION if it was made by a newer library (it is not touched). A database of
+ *  an older storage format is brought up to date first, in one transaction. */
 CLMIS_API int clmis_open(clmis_db **out, const char *path, const clmis_open_options *opts);
 
 /** Closes the database handle and sets *db to NULL. NULL and *db == NULL are allowed.
@@ -288,7 +289,8 @@ CLMIS_API int clmis_record_query(char **out, clmis_session *session, const char 
 /** The change feed: committed writes with a change number greater than since_seq, oldest first,
  *  at most limit (1..10000; 0 means 1000) of them, as
  *  {"changes": [{"seq": 7, "record_type": "employer", "id": 3, "op": "update", "version": 2,
- *  "at": "...", "by": "admin"}], "last_seq": 7}. An integrator stores last_seq and asks again. */
+ *  "at": "...", "by": "admin"}], "last_seq": 7}. op is "create", "update", "transition" (a
+ *  lifecycle step) or "archive". An integrator stores last_seq and asks again. */
 CLMIS_API int clmis_changes_since(char **out, clmis_session *session, int64_t since_seq, int limit);
 
 /** Warnings of the session's last create, update or upsert as a JSON array (empty if none):

@@ -902,8 +902,6 @@ Profile load_profile(const DataSource& src, const std::string& iso3, const Pack&
         const auto& f = fields[k];
         const std::string fp = path + "/fields/" + std::to_string(k);
         if (f.assigned() || f.history) r.fail(fp, "an extension field cannot be assigned or have history");
-        if (f.required && f.default_value.is_null())
-          r.fail(fp, "a required extension field needs a default (records exist before it)");
         if (f.type == FieldType::reference && !pack.record_type(f.target))
           r.fail(fp + "/target", "no record type named \"" + f.target + "\"");
         for (const auto& c : columns_of(f))
@@ -926,6 +924,7 @@ Profile load_profile(const DataSource& src, const std::string& iso3, const Pack&
     };
     need(t.fields);
     for (const auto& sec : t.sections) need(sec.fields);
+    if (auto ext = p.extensions.find(t.name); ext != p.extensions.end()) need(ext->second);
   }
   for (const auto& l : pack.code_lists)
     if (l.provided_by_profile &&

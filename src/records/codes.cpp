@@ -50,6 +50,32 @@ void check_labels(const std::string& list, const Json& j, bool partial,
     errors.push_back({list, "label.en", nullptr, "required", "an English label is required"});
 }
 
+/// Where the pack itself relies on a code: a field's default or a rule's value. Such a code
+/// cannot be deactivated or deleted (every record created without the field would be refused).
+std::string pinned_by(const pack::Pack& p, const std::string& list, const std::string& code) {
+  auto is_code = [&](const pack::Field& f, const Json& v) {
+    return f.type == FieldType::code && f.code_list == list && v.is_string() && v.get<std::string>() == code;
+  };
+  for (const auto& t : p.record_types) {
+    auto scan = [&](const std::vector<pack::Field>& fields, const std::string& where) -> std::string {
+      for (const auto& f : fields)
+        if (is_code(f, f.default_value)) return "it is the default of " + where + "." + f.name;
+      return {};
+    };
+    if (auto w = scan(t.fields, t.name); !w.empty()) return w;
+    for (const auto& sec : t.sections)
+      if (auto w = scan(sec.fields, t.name + "." + sec.name); !w.empty()) return w;
+    for (const auto& rule : t.rules) {
+      if (rule.kind != "required_if") continue;
+      const auto* sec = rule.section.empty() ? nullptr : t.section(rule.section);
+      const auto* when = sec ? sec->field(rule.when) : t.field(rule.when);
+      for (const auto& v : rule.in)
+        if (when && is_code(*when, v)) return "a rule of " + t.name + " names it";
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 bool Engine::is_state_list(std::string_view list) const {
@@ -157,6 +183,9 @@ void Engine::code_update(std::int64_t uid, std::string_view list_name, std::stri
   if (!errors.empty()) throw ValidationError(std::move(errors));
   if (active && *active != cit->second.active && is_state_list(list))
     throw Conflict("the codes of \"" + list + "\" are the states of a workflow: they cannot be deactivated");
+  if (active && !*active)
+    if (auto why = pinned_by(pack_, list, code); !why.empty())
+      throw Conflict("\"" + code + "\" of \"" + list + "\" cannot be deactivated: " + why);
   auto& c = conn();
   auto& r = c.prepare("SELECT labels, active FROM clmis_code WHERE list = ? AND code = ?");
   r.bind(1, list).bind(2, code);
@@ -195,6 +224,8 @@ void Engine::code_delete(std::int64_t uid, std::string_view list_name, std::stri
   if (cit == lit->second.end()) throw NotFound("\"" + code + "\" is not a code of \"" + list + "\"");
   if (is_state_list(list))
     throw Conflict("the codes of \"" + list + "\" are the states of a workflow, declared by the pack");
+  if (auto why = pinned_by(pack_, list, code); !why.empty())
+    throw Conflict("\"" + code + "\" of \"" + list + "\" cannot be deleted: " + why);
   auto& c = conn();
   {
     auto& s = c.prepare("SELECT code FROM clmis_code WHERE list = ? AND parent = ? LIMIT 1");

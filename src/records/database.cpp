@@ -36,8 +36,12 @@ void Database::close() {
 }
 
 std::int64_t Session::create(std::string_view type, const Json& record) {
+  // Warnings belong to a write that happened: a refused one leaves none.
   warnings_ = Json::array();
-  return live(engine_).create(user_id_, type, record, &warnings_);
+  Json w = Json::array();
+  const auto id = live(engine_).create(user_id_, type, record, &w);
+  warnings_ = std::move(w);
+  return id;
 }
 
 Json Session::get(std::string_view type, std::int64_t id) {
@@ -47,7 +51,10 @@ Json Session::get(std::string_view type, std::int64_t id) {
 std::int64_t Session::update(std::string_view type, std::int64_t id, std::int64_t version,
                              const Json& changes) {
   warnings_ = Json::array();
-  return live(engine_).update(user_id_, type, id, version, changes, &warnings_);
+  Json w = Json::array();
+  const auto v = live(engine_).update(user_id_, type, id, version, changes, &w);
+  warnings_ = std::move(w);
+  return v;
 }
 
 void Session::archive(std::string_view type, std::int64_t id, std::int64_t version,
@@ -58,7 +65,10 @@ void Session::archive(std::string_view type, std::int64_t id, std::int64_t versi
 UpsertResult Session::upsert(std::string_view type, std::string_view external_id,
                              const Json& record) {
   warnings_ = Json::array();
-  return live(engine_).upsert(user_id_, type, external_id, record, &warnings_);
+  Json w = Json::array();
+  const auto r = live(engine_).upsert(user_id_, type, external_id, record, &w);
+  warnings_ = std::move(w);
+  return r;
 }
 
 std::int64_t Session::transition(std::string_view type, std::int64_t id, std::int64_t version,

@@ -100,7 +100,17 @@ void Engine::refresh_state() {
   s.step();
   const auto v = s.int64(0);
   s.reset();
-  if (v != data_version_) load_state();
+  if (v == data_version_) return;
+  // Another connection wrote. If it upgraded the pack, this handle's declarations are stale:
+  // refuse the write rather than validate against the old pack.
+  auto& m = conn().prepare("SELECT key, value FROM clmis_meta WHERE key IN ('pack_hash', 'profile_hash')");
+  std::string pack_hash, profile_hash;
+  while (m.step()) (m.text(0) == "pack_hash" ? pack_hash : profile_hash) = m.text(1);
+  m.reset();
+  if (pack_hash != pack_.hash || profile_hash != profile_.hash)
+    throw VersionError(path_ + " was upgraded to another pack or profile by another program since it "
+                       "was opened here; close and open it again");
+  load_state();
 }
 
 void Engine::load_state() {
@@ -261,6 +271,16 @@ std::shared_ptr<Engine> Engine::open(const std::string& path, const OpenOptions&
   if (fmt > store::kFormat)
     throw VersionError(path + " was made by a newer clmis (format " + format +
                        "); this library reads format " + std::to_string(store::kFormat));
+  if (fmt < store::kFormat) {
+    // An older layout of the system tables: bring it up to date (one transaction).
+    store::WriteTransaction tx(c);
+    store::upgrade_system(c, fmt);
+    c.prepare("INSERT INTO clmis_audit(at, actor, action, detail) VALUES (?, NULL, 'format_upgrade', ?)")
+        .bind(1, e->now())
+        .bind(2, Json{{"from", fmt}, {"to", store::kFormat}}.dump())
+        .run();
+    tx.commit();
+  }
   auto stored = pack::memory_source(all_files, path);
   pack::Pack stored_pack = pack::load_pack(*stored);
   pack::Profile stored_profile = pack::load_profile(*stored, country, stored_pack);
@@ -281,8 +301,7 @@ std::shared_ptr<Engine> Engine::open(const std::string& path, const OpenOptions&
                       " but different content; a changed pack needs a new version");
     if (candidate.hash != stored_pack.hash || candidate_profile.hash != stored_profile.hash) {
       store::WriteTransaction tx(c);
-      e->migrate(candidate, candidate_profile, stored_pack.version);
-      tx.commit();
+      if (e->migrate(candidate, candidate_profile, stored_pack.version)) tx.commit();
       e->pack_ = pack::with_extensions(std::move(candidate), candidate_profile);
       e->profile_ = std::move(candidate_profile);
       e->load_state();

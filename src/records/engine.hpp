@@ -79,8 +79,9 @@ class Engine {
   /// the start of every write transaction.
   void refresh_state();
   bool is_state_list(std::string_view list) const;
-  /// Brings the stored database to the pack and profile given (one transaction, caller's).
-  void migrate(const pack::Pack& to_pack, const pack::Profile& to_profile, const std::string& at_version);
+  /// Brings the stored database to the pack and profile given (in the caller's transaction).
+  /// Returns false if another program did it meanwhile (nothing written).
+  bool migrate(const pack::Pack& to_pack, const pack::Profile& to_profile, const std::string& at_version);
   const pack::RecordType& type_of(std::string_view name) const;
   const std::string& user_name(std::int64_t uid);
   std::string now() const;
@@ -130,7 +131,8 @@ class Engine {
   std::int64_t do_create(std::int64_t uid, const pack::RecordType& t, Input& in);
   std::int64_t do_update(std::int64_t uid, const pack::RecordType& t, std::int64_t id,
                          const Current& cur, const Input& in, bool* changed,
-                         const char* op = "update", std::int64_t* seq_out = nullptr);
+                         const char* op = "update", std::int64_t* seq_out = nullptr,
+                         const std::string& effective_date = {});
   /// On a change of a workflow's date field: moves the initial state's effective date.
   void move_initial_date(const pack::RecordType& t, std::int64_t id, const Current& cur,
                          const Input& in, std::vector<clmis::FieldError>& errors, bool apply);

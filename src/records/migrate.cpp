@@ -10,6 +10,8 @@
 #include "records/engine.hpp"
 
 #include <algorithm>
+#include <map>
+#include <set>
 
 namespace clmis::detail {
 
@@ -30,9 +32,21 @@ void same_storage(const std::string& where, const pack::Field& a, const pack::Fi
 
 }  // namespace
 
-void Engine::migrate(const pack::Pack& to_pack, const pack::Profile& to_profile,
+bool Engine::migrate(const pack::Pack& to_pack, const pack::Profile& to_profile,
                      const std::string& from_version) {
   auto& c = conn();
+  // Decided again inside the write transaction: another program may have upgraded meanwhile.
+  {
+    std::map<std::string, std::string> meta;
+    auto& m = c.prepare("SELECT key, value FROM clmis_meta WHERE key IN ('pack_name', 'pack_hash', 'profile_hash')");
+    while (m.step()) meta[m.text(0)] = m.text(1);
+    m.reset();
+    if (meta["pack_name"] != to_pack.name)
+      refuse("the database holds pack \"" + meta["pack_name"] + "\", not \"" + to_pack.name + "\"");
+    if (meta["pack_hash"] == to_pack.hash && meta["profile_hash"] == to_profile.hash) return false;
+    if (meta["pack_hash"] != pack_.hash || meta["profile_hash"] != profile_.hash)
+      throw Conflict("the database's pack changed while it was being opened; open it again");
+  }
   const pack::Pack& from = pack_;  // with the stored profile's extensions
   const pack::Pack to = pack::with_extensions(to_pack, to_profile);
   Json steps = Json::array();
@@ -121,12 +135,17 @@ void Engine::migrate(const pack::Pack& to_pack, const pack::Profile& to_profile,
     lists.push_back({ol == profile_.code_lists.end() ? nullptr : &*ol, &nl, "profile"});
   }
   for (const auto& lc : lists) {
-    if (lc.from)
-      for (const auto& oc : lc.from->codes)
-        if (std::none_of(lc.to->codes.begin(), lc.to->codes.end(),
-                         [&](const pack::Code& x) { return x.code == oc.code; }))
-          refuse("code " + oc.code + " of " + lc.to->name +
-                 " is removed; deprecate it with \"active\": false instead");
+    if (!lc.from) continue;
+    for (const auto& oc : lc.from->codes) {
+      auto nc = std::find_if(lc.to->codes.begin(), lc.to->codes.end(),
+                             [&](const pack::Code& x) { return x.code == oc.code; });
+      if (nc == lc.to->codes.end())
+        refuse("code " + oc.code + " of " + lc.to->name +
+               " is removed; deprecate it with \"active\": false instead");
+      // Levels restrict fields (ISIC class = level 4): moving a code would reinterpret records.
+      if (nc->parent != oc.parent || nc->level != oc.level)
+        refuse("code " + oc.code + " of " + lc.to->name + " changes its parent or level");
+    }
   }
 
   // Every check has passed: now write. Any failure below rolls the whole transaction back.
@@ -167,8 +186,25 @@ void Engine::migrate(const pack::Pack& to_pack, const pack::Profile& to_profile,
         continue;
       }
       if (old->label.text != code.label.text) {
+        // Only the languages the pack changed: a country's own labels in other languages (Table
+        // Maintenance) stay.
+        auto& r = c.prepare("SELECT labels FROM clmis_code WHERE list = ? AND code = ?");
+        r.bind(1, nl.name).bind(2, code.code);
+        Json labels = r.step() ? Json::parse(r.text(0)) : Json::object();
+        r.reset();
+        std::set<std::string> langs;
+        for (const auto& [lang, _] : old->label.text) langs.insert(lang);
+        for (const auto& [lang, _] : code.label.text) langs.insert(lang);
+        for (const auto& lang : langs) {
+          auto o = old->label.text.find(lang);
+          auto n = code.label.text.find(lang);
+          const bool had = o != old->label.text.end(), has = n != code.label.text.end();
+          if (had && has && o->second == n->second) continue;
+          if (has) labels[lang] = n->second;
+          else labels.erase(lang);
+        }
         c.prepare("UPDATE clmis_code SET labels = ? WHERE list = ? AND code = ?")
-            .bind(1, code.label.to_json().dump()).bind(2, nl.name).bind(3, code.code).run();
+            .bind(1, labels.dump()).bind(2, nl.name).bind(3, code.code).run();
         steps.push_back("relabel code " + nl.name + "." + code.code);
       }
       if (old->active != code.active) {
@@ -202,6 +238,7 @@ void Engine::migrate(const pack::Pack& to_pack, const pack::Profile& to_profile,
                     {"profile_hash", to_profile.hash}, {"steps", steps}}
                    .dump())
       .run();
+  return true;
 }
 
 }  // namespace clmis::detail

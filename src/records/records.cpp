@@ -443,6 +443,11 @@ void Engine::check_rules(const pack::RecordType& t, const Values& fields,
                              {"other_id", ids[0]},
                              {"other_ids", ids}});
       } else if (rule.kind == "unique_active") {
+        // A closed record holds nothing: editing it after the person registered again is fine.
+        if (t.workflow) {
+          const auto* st = std::get_if<Code>(&value_of(*vals, t.workflow->status_field));
+          if (st && st->value == "closed") continue;
+        }
         std::string where;
         std::vector<store::SqlValue> params;
         bool complete = true;
@@ -485,8 +490,10 @@ void Engine::check_rules_merged(const pack::RecordType& t, const Current& cur, c
   bool touched = false;
   for (const auto& rule : t.rules)
     if (rule.kind == "possible_duplicate")
-      for (const auto& f : rule.fields)
-        if (in.fields.count(f)) touched = true;
+      for (const auto& f : rule.fields) {
+        auto given = in.fields.find(f);
+        if (given != in.fields.end() && !(given->second == value_of(cur.fields, f))) touched = true;
+      }
   check_rules(t, fields, sections, self, errors, touched ? warnings : nullptr);
 }
 
@@ -713,7 +720,8 @@ std::int64_t Engine::do_create(std::int64_t uid, const pack::RecordType& t, Inpu
 
 std::int64_t Engine::do_update(std::int64_t uid, const pack::RecordType& t, std::int64_t id,
                                const Current& cur, const Input& in, bool* changed,
-                               const char* op, std::int64_t* seq_out) {
+                               const char* op, std::int64_t* seq_out,
+                               const std::string& effective_date) {
   auto& c = conn();
   std::vector<const pack::Field*> changed_fields;
   for (const auto& f : t.fields) {
@@ -776,7 +784,7 @@ std::int64_t Engine::do_update(std::int64_t uid, const pack::RecordType& t, std:
     std::string from = history_text(ov), to = history_text(nv);
     history(seq, uid, t.name, id, "changed", f->name,
             std::holds_alternative<std::monostate>(ov) ? nullptr : &from,
-            std::holds_alternative<std::monostate>(nv) ? nullptr : &to);
+            std::holds_alternative<std::monostate>(nv) ? nullptr : &to, effective_date);
   }
   for (const auto& n : changed_sections) names.push_back(n);
   if (ext_changed) names.push_back("external_id");

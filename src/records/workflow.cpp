@@ -116,6 +116,8 @@ std::int64_t Engine::transition(std::int64_t uid, std::string_view type, std::in
           const Value* current = &field_value(cur.fields, f.key());
           const size_t before = errors.size();
           check_value(t, *field, *f, f.key(), v, errors, current);
+          if (errors.size() == before && field->required && std::holds_alternative<std::monostate>(v))
+            errors.push_back({t.name, f.key(), *f, "required", "a value is required"});
           if (errors.size() == before) {
             in.fields[f.key()] = std::move(v);
             given_fields[f.key()] = *f;
@@ -152,7 +154,7 @@ std::int64_t Engine::transition(std::int64_t uid, std::string_view type, std::in
 
   bool changed = false;
   std::int64_t seq = 0;
-  const auto v = do_update(uid, t, id, cur, in, &changed, "transition", &seq);
+  const auto v = do_update(uid, t, id, cur, in, &changed, "transition", &seq, effective);
   Json detail = {{"transition", tr->name}};
   if (!given_fields.empty()) detail["fields"] = given_fields;
   history(seq, uid, t.name, id, tr->name.c_str(), wf.status_field, &state, &tr->to, effective, detail);

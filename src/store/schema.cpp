@@ -30,6 +30,26 @@ std::string section_table(const pack::RecordType& t, const pack::Section& s) {
   return t.name + "__" + s.name;
 }
 
+namespace {
+const char* const kSequenceDdl = R"(CREATE TABLE clmis_sequence (
+  name TEXT PRIMARY KEY,
+  value INTEGER NOT NULL
+) STRICT)";
+}  // namespace
+
+void upgrade_system(Connection& c, int from) {
+  if (from < 2) {
+    // Format 1 → 2. Some format-1 files of the development period already have the column.
+    const auto has_detail =
+        c.scalar("SELECT count(*) FROM pragma_table_info('clmis_history') WHERE name = 'detail'");
+    if (!has_detail || *has_detail == 0) c.exec("ALTER TABLE clmis_history ADD COLUMN detail TEXT");
+    const auto has_sequence =
+        c.scalar("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'clmis_sequence'");
+    if (!has_sequence || *has_sequence == 0) c.exec(kSequenceDdl);
+  }
+  c.prepare("UPDATE clmis_meta SET value = ? WHERE key = 'format'").bind(1, std::to_string(kFormat)).run();
+}
+
 std::vector<std::string> system_ddl() {
   return {
       R"(CREATE TABLE clmis_meta (
@@ -91,10 +111,7 @@ std::vector<std::string> system_ddl() {
 ) STRICT)",
       "CREATE INDEX clmis_history_record ON clmis_history(record_type, record_id)",
       "CREATE INDEX clmis_history_field ON clmis_history(record_type, field, effective_date)",
-      R"(CREATE TABLE clmis_sequence (
-  name TEXT PRIMARY KEY,
-  value INTEGER NOT NULL
-) STRICT)",
+      kSequenceDdl,
       R"(CREATE TABLE clmis_audit (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   at TEXT NOT NULL,

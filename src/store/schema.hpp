@@ -10,8 +10,10 @@
 namespace clmis::store {
 
 /// Version of the system tables' layout, stored as clmis_meta.format. A library refuses a
-/// database whose format is newer than this.
-constexpr int kFormat = 1;
+/// database whose format is newer than this and upgrades an older one when it opens it.
+///   1  0.1.0 development: the first system tables
+///   2  clmis_history.detail (what a transition set) and clmis_sequence (assigned numbers)
+constexpr int kFormat = 2;
 
 /// A storage column of a field.
 struct Column {
@@ -35,6 +37,9 @@ std::string section_table(const pack::RecordType& t, const pack::Section& s);
 
 /// DDL of the system tables (clmis_meta, clmis_user, clmis_code, clmis_change...).
 std::vector<std::string> system_ddl();
+/// Brings the system tables of a database of format `from` to kFormat, in the caller's
+/// transaction (including clmis_meta.format).
+void upgrade_system(Connection& c, int from);
 /// DDL of the tables and indices of every record type of the pack.
 std::vector<std::string> pack_ddl(const pack::Pack& p);
 /// DDL of one record type: its table, its sections' tables, their indices.

@@ -126,7 +126,7 @@ TEST_CASE("C: init and open", "[capi]") {
   oo.busy_timeout_ms = 100;
   REQUIRE(clmis_open(&db, path.c_str(), &oo) == CLMIS_OK);
   clmis_close(&db);
-  test::raw_exec(path, "UPDATE clmis_meta SET value = '2' WHERE key = 'format'");
+  test::raw_exec(path, "UPDATE clmis_meta SET value = '99' WHERE key = 'format'");
   CHECK(clmis_open(&db, path.c_str(), nullptr) == CLMIS_EVERSION);
   std::ofstream(dir.file("junk.db")) << "junk junk junk junk junk junk junk junk junk junk junk junk";
   CHECK(clmis_open(&db, dir.file("junk.db").c_str(), nullptr) == CLMIS_EIO);

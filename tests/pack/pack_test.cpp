@@ -206,9 +206,10 @@ TEST_CASE("Malformed packs are rejected with file, JSON path and reason", "[pack
        }, "/extensions/sample/fields/0/name", "x_kna_<name>"},
       {"extension of a missing record type", [](Json& j) { j["extensions"] = {{"ghost", Json::array()}}; },
        "/extensions/ghost", "no record type"},
-      {"required extension field without default", [](Json& j) {
-         j["extensions"] = {{"sample", Json::array({Json{{"name", "x_kna_zone"}, {"type", "text"}, {"max_length", 5}, {"required", true}}})}};
-       }, "/extensions/sample/fields/0", "needs a default"},
+      {"extension field with a pattern parameter the profile lacks", [](Json& j) {
+         j["extensions"] = {{"sample", Json::array({Json{{"name", "x_kna_nis2"}, {"type", "text"}, {"max_length", 20},
+                                                         {"pattern_parameter", "nis_number_pattern"}}})}};
+       }, "/legal", "needs the legal parameter \"nis_number_pattern\""},
       {"department without source", [](Json& j) { j["department"] = {{"name", "Department of Labour"}, {"verified", false}}; },
        "/department", "missing required key \"source\""},
   };

@@ -96,6 +96,13 @@ TEST_CASE("Codes: a code in use cannot be deleted; an unused one can", "[codes]"
   s.code_delete("skill_kind", "unused");
   CHECK(find_code(db.codes("skill_kind"), "unused") == nullptr);
   CHECK(find_code(db.codes("skill_kind"), "driving") != nullptr);
+  // Codes the pack relies on (a field's default) cannot be deactivated or deleted: every
+  // organisation created without a status would be refused.
+  const std::string h3 = test::db_hash(f);
+  CHECK_THROWS_AS(s.code_update("organisation_status", "registered", Json{{"active", false}}), clmis::Conflict);
+  CHECK_THROWS_AS(s.code_delete("organisation_status", "registered"), clmis::Conflict);
+  CHECK_THROWS_AS(s.code_delete("employer_status", "active"), clmis::Conflict);
+  CHECK(test::db_hash(f) == h3);
   // The workflow's states can still be relabelled (a country's own wording).
   s.code_update("job_seeker_status", "inactive", Json{{"label", {{"en", "Dormant"}}}});
   CHECK(find_code(db.codes("job_seeker_status", "en"), "inactive")["label"] == "Dormant");

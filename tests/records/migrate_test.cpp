@@ -266,6 +266,76 @@ TEST_CASE("Migrations refuse changes that would lose or reinterpret data", "[mig
   }
 }
 
+TEST_CASE("A handle opened before another program upgraded the database refuses to write with the old pack", "[migrate]") {
+  test::TempDir dir;
+  const std::string v1 = test::copy_data(dir, "v1");
+  const std::string v2 = make_v2(dir);
+  const auto db1 = make_v1_db(dir, v1);
+  auto old_handle = clmis::Database::open(db1.path);
+  auto s = old_handle.login("admin", test::kPassword);
+  clmis::OpenOptions o;
+  o.data_dir = v2;
+  o.upgrade = true;
+  clmis::Database::open(db1.path, o).close();
+  CHECK_THROWS_AS(s.create("owner", Json{{"name", "Late"}}), clmis::VersionError);
+  // Reopened, it writes with the new pack.
+  old_handle.close();
+  auto fresh = clmis::Database::open(db1.path).login("admin", test::kPassword);
+  CHECK(fresh.create("owner", Json{{"name", "Late"}}) > 0);
+}
+
+TEST_CASE("A database of an older system format is brought up to date when opened", "[migrate][format]") {
+  test::TempDir dir;
+  auto db = test::fixture_db(dir);
+  db.close();
+  const std::string f = dir.file("fixture.db");
+  // The format-1 layout: no clmis_history.detail, no clmis_sequence.
+  test::raw_exec(f, "ALTER TABLE clmis_history DROP COLUMN detail");
+  test::raw_exec(f, "DROP TABLE clmis_sequence");
+  test::raw_exec(f, "UPDATE clmis_meta SET value = '1' WHERE key = 'format'");
+  auto s = clmis::Database::open(f).login("admin", test::kPassword);
+  CHECK(test::raw_scalar(f, "SELECT value FROM clmis_meta WHERE key = 'format'") == "2");
+  CHECK(test::raw_scalar(f, "SELECT count(*) FROM pragma_table_info('clmis_history') WHERE name = 'detail'") == "1");
+  CHECK(test::raw_scalar(f, "SELECT detail FROM clmis_audit WHERE action = 'format_upgrade'") == R"({"from":1,"to":2})");
+  CHECK(s.create("sample", Json{{"title", "After"}}) > 0);
+  // A newer format is refused and untouched.
+  test::raw_exec(f, "UPDATE clmis_meta SET value = '99' WHERE key = 'format'");
+  const std::string h = test::db_hash(f);
+  CHECK_THROWS_AS(clmis::Database::open(f), clmis::VersionError);
+  CHECK(test::db_hash(f) == h);
+}
+
+TEST_CASE("Migrations keep a country's own labels and refuse moving a code in its hierarchy", "[migrate][codes]") {
+  test::TempDir dir;
+  const std::string v1 = test::copy_data(dir, "v1");
+  const auto db1 = make_v1_db(dir, v1);
+  {
+    auto s = clmis::Database::open(db1.path).login("admin", test::kPassword);
+    s.code_update("kind", "b", Json{{"label", {{"es", "Tipo b"}}}});
+  }
+  const std::string moved = test::copy_data(dir, "moved");
+  test::edit_json(moved + "/packs/standard/pack.json", [](Json& p) {
+    p["version"] = "0.0.2";
+    p["code_lists"][0]["codes"][2]["parent"] = "b";  // a1 moves from a to b
+  });
+  const std::string h = test::db_hash(db1.path);
+  clmis::OpenOptions o;
+  o.data_dir = moved;
+  o.upgrade = true;
+  CHECK_THROWS_AS(clmis::Database::open(db1.path, o), clmis::PackError);
+  CHECK(test::db_hash(db1.path) == h);
+  // The pack fixes the English label of b: the country's Spanish label stays.
+  const std::string fixed = test::copy_data(dir, "fixed");
+  test::edit_json(fixed + "/packs/standard/pack.json", [](Json& p) {
+    p["version"] = "0.0.2";
+    p["code_lists"][0]["codes"][1]["label"] = "Kind B";
+  });
+  o.data_dir = fixed;
+  auto db = clmis::Database::open(db1.path, o);
+  CHECK(test::raw_scalar(db1.path, "SELECT labels FROM clmis_code WHERE list = 'kind' AND code = 'b'") ==
+        R"({"en":"Kind B","es":"Tipo b"})");
+}
+
 TEST_CASE("Deprecating a code through a migration keeps it on old records and refuses it on new ones", "[migrate][codes]") {
   test::TempDir dir;
   const std::string v1 = test::copy_data(dir, "v1");

@@ -144,7 +144,7 @@ TEST_CASE("Job seeker rules: NIS number, age, birth date, experience, one active
   // Birth in the future, even when registration is further ahead: 19 years old on 2099-01-01,
   // but born after today.
   CHECK(errors_of([&] { s.create("job_seeker", job_seeker("A", "B", "7", "2099-01-01", "2080-01-01")); }) ==
-        Errs{{"date_of_birth", "min_age_at"}});
+        Errs{{"date_of_birth", "min_age_at"}, {"registration_date", "min_age_at"}});
   // Required identification fields, all reported together.
   CHECK(errors_of([&] { s.create("job_seeker", Json{{"first_name", "A"}}); }) ==
         Errs{{"registration_date", "required"}, {"family_name", "required"}, {"sex", "required"}, {"date_of_birth", "required"}});
@@ -159,6 +159,11 @@ TEST_CASE("Job seeker rules: NIS number, age, birth date, experience, one active
   CHECK(s.warnings()[0]["rule"] == "possible_duplicate");
   CHECK(s.warnings()[0]["other_id"] == first);
   CHECK(s.get("job_seeker", again)["status"] == "registered");
+  // The closed registration stays editable although its NIS number is now held by the new one.
+  CHECK(s.update("job_seeker", first, 2, Json{{"telephone", "869-465-1111"}}) == 3);
+  // A refused write leaves no warning behind.
+  CHECK_THROWS_AS(s.create("job_seeker", job_seeker("Keisha", "Liburd", "1846398", "2025-09-02")), clmis::ValidationError);
+  CHECK(s.warnings() == Json::array());
 }
 
 TEST_CASE("Job seeker: a possible duplicate is a warning with the other record's id", "[registries][job_seeker]") {
