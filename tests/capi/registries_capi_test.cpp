@@ -1008,3 +1008,38 @@ TEST_CASE("C open options: version 1 still accepted; version 2 and upgrade", "[c
   clmis_close(&db);
   CHECK(test::db_hash(path) == before);
 }
+
+TEST_CASE("C registries: employer with contact persons and its workplaces: create, section edits, archive, query", "[capi][registries][employer]") {
+  Std d;
+  const auto emp = d.create("employer", Json{{"name", "Basseterre Bottling Co."}, {"isic_class", "1104"}, {"parish", "KN-03"},
+                                             {"contacts", Json::array({Json{{"name", "J. Browne"}, {"position", "Manager"}},
+                                                                       Json{{"name", "K. Hanley"}, {"email", "kh@bbc.kn"}}})}});
+  CHECK(d.sql("SELECT group_concat(name, '|') FROM (SELECT name FROM employer__contacts ORDER BY item_no)") == "J. Browne|K. Hanley");
+  // Replace the contacts with one person; the employer's fields stay.
+  CHECK(d.update("employer", emp, 1, Json{{"contacts", Json::array({Json{{"name", "K. Hanley"}, {"telephone", "869-465-2222"}}})}}) == 2);
+  Json r = d.get("employer", emp);
+  CHECK(r["contacts"] == Json::array({Json{{"name", "K. Hanley"}, {"position", nullptr}, {"telephone", "869-465-2222"}, {"email", nullptr}}}));
+  CHECK(r["isic_class"] == "1104");
+  CHECK(d.sql("SELECT count(*) FROM employer__contacts") == "1");
+  // A bad contact is refused with its path; nothing changes.
+  const std::string h = d.hash();
+  std::int64_t v = 0;
+  CHECK(clmis_record_update(&v, d.s, "employer", emp, 2, R"({"contacts": [{"email": "nobody"}]})") == CLMIS_EINVALID);
+  CHECK(sorted(last_errs()) == Errs{{"contacts[0].email", "pattern"}, {"contacts[0].name", "required"}});
+  CHECK(d.hash() == h);
+
+  const auto w1 = d.create("establishment", Json{{"employer", emp}, {"name", "Plant"}, {"parish", "KN-03"}});
+  const auto w2 = d.create("establishment", Json{{"employer", emp}, {"name", "Depot"}, {"parish", "KN-01"}});
+  Json page = d.query("establishment", Json{{"filter", Json::array({Json{{"field", "employer"}, {"op", "eq"}, {"value", emp}}})},
+                                            {"sort", Json::array({Json{{"field", "name"}}})}});
+  REQUIRE(page["records"].size() == 2);
+  CHECK(page["records"][0]["id"] == w2);  // "Depot" sorts before "Plant"
+  CHECK(clmis_record_archive(d.s, "establishment", w2, 1, "closed down in 2024") == CLMIS_OK);
+  page = d.query("establishment", Json::object());
+  REQUIRE(page["records"].size() == 1);
+  CHECK(page["records"][0]["id"] == w1);
+  CHECK(d.get("establishment", w2)["archive_reason"] == "closed down in 2024");
+  CHECK(clmis_record_archive(d.s, "employer", emp, 2, "") == CLMIS_EINVALID);
+  CHECK(clmis_record_archive(d.s, "employer", emp, 2, "merged") == CLMIS_OK);
+  CHECK(d.query("employer", Json::object())["records"].size() == 0);
+}

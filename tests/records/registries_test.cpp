@@ -478,3 +478,24 @@ TEST_CASE("Country extension fields x_<iso3>_<name> work end to end on the stand
   CHECK(schema["country"]["department"]["name"]["en"] == "Department of Labour");
   CHECK(schema["country"]["department"]["verified"] == false);
 }
+
+TEST_CASE("Employer and workplace: contact-person edits, archive, query", "[registries][employer]") {
+  test::TempDir dir;
+  auto db = test::standard_db(dir);
+  const std::string f = dir.file("nlad.db");
+  auto s = db.login("admin", test::kPassword);
+  const auto emp = s.create("employer", Json{{"name", "Sugar Bay Club"}, {"isic_class", "5510"}, {"parish", "KN-09"},
+                                             {"contacts", Json::array({Json{{"name", "A"}}, Json{{"name", "B"}}})}});
+  CHECK(s.update("employer", emp, 1, Json{{"contacts", Json::array({Json{{"name", "B"}, {"position", "Owner"}}})}, {"workers_female", 12}}) == 2);
+  Json r = s.get("employer", emp);
+  CHECK(r["contacts"].size() == 1);
+  CHECK(r["contacts"][0]["position"] == "Owner");
+  CHECK(test::raw_scalar(f, "SELECT name || '/' || position FROM employer__contacts") == "B/Owner");
+  const auto w = s.create("establishment", Json{{"employer", emp}, {"name", "Hotel"}, {"parish", "KN-09"}});
+  CHECK(s.query("establishment", Json{{"filter", Json::array({Json{{"field", "parish"}, {"op", "eq"}, {"value", "KN-09"}}})}})["records"].size() == 1);
+  s.archive("establishment", w, 1, "sold");
+  CHECK(s.query("establishment")["records"].size() == 0);
+  CHECK(s.query("establishment", Json{{"include_archived", true}})["records"].size() == 1);
+  s.archive("employer", emp, 2, "ceased trading");
+  CHECK(s.get("employer", emp)["archived"] == true);
+}
