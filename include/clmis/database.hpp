@@ -15,6 +15,7 @@
 #include "clmis/value.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -111,6 +112,13 @@ class Session {
   /// [{"record", "path", "rule": "possible_duplicate", "message", "other_id", "other_ids"}].
   /// A warning never stops a write; a frontend shows it to the officer.
   [[nodiscard]] const Json& warnings() const noexcept { return warnings_; }
+
+  /// Runs fn inside one write transaction: every write fn makes through this session commits
+  /// together when fn returns, or none does if fn throws (the exception goes on). A write that
+  /// fails inside fn leaves nothing behind even when fn catches its error and goes on (each
+  /// write is its own savepoint), so a bulk load can skip bad rows. Other threads' calls on this
+  /// database wait until the batch ends. Used by imports and the demo generator.
+  void batch(const std::function<void()>& fn);
 
   // Lifecycles -------------------------------------------------------------------------------
 

@@ -71,6 +71,8 @@ UpsertResult Session::upsert(std::string_view type, std::string_view external_id
   return r;
 }
 
+void Session::batch(const std::function<void()>& fn) { live(engine_).batch(fn); }
+
 std::int64_t Session::transition(std::string_view type, std::int64_t id, std::int64_t version,
                                  std::string_view name, const Json& args) {
   warnings_ = Json::array();

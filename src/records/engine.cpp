@@ -51,6 +51,20 @@ store::Connection& Engine::conn() {
   return *conn_;
 }
 
+void Engine::batch(const std::function<void()>& fn) {
+  std::lock_guard lock(mu_);  // held throughout: the batch is this handle's only writer
+  try {
+    store::WriteTransaction tx(conn());
+    fn();
+    tx.commit();
+  } catch (...) {
+    // The transaction has rolled back (its destructor ran), undoing writes whose savepoints
+    // were released and whose effects on the cached codes were kept: reload the cache.
+    if (conn_) load_state();
+    throw;
+  }
+}
+
 void Engine::close() {
   std::lock_guard lock(mu_);
   conn_.reset();

@@ -8,6 +8,7 @@
 #include "store/schema.hpp"
 #include "store/sqlite.hpp"
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -65,6 +66,9 @@ class Engine {
   void code_delete(std::int64_t uid, std::string_view list, std::string_view code);
   Json query(std::int64_t uid, std::string_view type, const Json& q);
   Json changes_since(std::int64_t uid, std::int64_t since, int limit);
+
+  /// Runs fn inside one write transaction: every write it makes commits together or not at all.
+  void batch(const std::function<void()>& fn);
 
   void close();
   [[nodiscard]] const std::string& path() const { return path_; }

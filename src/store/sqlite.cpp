@@ -140,6 +140,11 @@ std::optional<std::int64_t> Connection::scalar(const std::string& sql) {
 }
 
 WriteTransaction::WriteTransaction(Connection& c) : c_(c) {
+  if (!sqlite3_get_autocommit(c.raw())) {
+    nested_ = true;
+    c.exec("SAVEPOINT clmis_write");
+    return;
+  }
   // The connection's busy handler (sqlite3_busy_timeout) retries with SQLite's own backoff —
   // sleeps of 1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, then 100 ms — until the limit.
   int rc = sqlite3_exec(c.raw(), "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
@@ -151,12 +156,17 @@ WriteTransaction::WriteTransaction(Connection& c) : c_(c) {
 }
 
 WriteTransaction::~WriteTransaction() {
-  if (!done_) sqlite3_exec(c_.raw(), "ROLLBACK", nullptr, nullptr, nullptr);
+  if (done_) return;
+  if (nested_)
+    sqlite3_exec(c_.raw(), "ROLLBACK TO clmis_write; RELEASE clmis_write", nullptr, nullptr, nullptr);
+  else
+    sqlite3_exec(c_.raw(), "ROLLBACK", nullptr, nullptr, nullptr);
 }
 
 void WriteTransaction::commit() {
-  int rc = sqlite3_exec(c_.raw(), "COMMIT", nullptr, nullptr, nullptr);
-  if (rc != SQLITE_OK) c_.fail(rc, "COMMIT");
+  const char* sql = nested_ ? "RELEASE clmis_write" : "COMMIT";
+  int rc = sqlite3_exec(c_.raw(), sql, nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) c_.fail(rc, sql);
   done_ = true;
 }
 

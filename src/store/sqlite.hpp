@@ -84,7 +84,9 @@ class Connection {
   std::unordered_map<std::string, std::unique_ptr<Stmt>> cache_;
 };
 
-/// BEGIN IMMEDIATE ... COMMIT; rolls back in the destructor unless committed.
+/// BEGIN IMMEDIATE ... COMMIT; rolls back in the destructor unless committed. Inside a
+/// transaction that is already open (a batch), it is a SAVEPOINT instead: commit releases it,
+/// and without commit only its own work is rolled back.
 class WriteTransaction {
  public:
   explicit WriteTransaction(Connection& c);
@@ -96,6 +98,7 @@ class WriteTransaction {
  private:
   Connection& c_;
   bool done_ = false;
+  bool nested_ = false;
 };
 
 /// A read transaction (BEGIN DEFERRED) for a consistent snapshot across several statements.

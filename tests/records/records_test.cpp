@@ -611,3 +611,37 @@ TEST_CASE("A database can be made for each of the six countries", "[records][pro
           Errs{{"parish", "code_list"}});
   }
 }
+
+TEST_CASE("A batch commits every write together, or none; a failed write inside leaves nothing", "[records][batch]") {
+  test::TempDir dir;
+  auto db = test::fixture_db(dir);
+  const std::string f = dir.file("fixture.db");
+  auto s = db.login("admin", test::kPassword);
+  // Two good rows and one bad one that the batch skips.
+  std::vector<std::int64_t> ids;
+  int refused = 0;
+  s.batch([&] {
+    for (const char* title : {"One", "This title is far too long", "Two"}) {
+      try {
+        ids.push_back(s.create("sample", Json{{"title", title}}));
+      } catch (const clmis::ValidationError&) {
+        ++refused;
+      }
+    }
+  });
+  CHECK(refused == 1);
+  REQUIRE(ids.size() == 2);
+  CHECK(test::raw_scalar(f, "SELECT group_concat(title, ',') FROM (SELECT title FROM sample ORDER BY id)") == "One,Two");
+  // Change numbers have no gap where the bad row was.
+  CHECK(test::raw_scalar(f, "SELECT group_concat(seq, ',') FROM clmis_change") == "1,2");
+  // A batch that throws leaves the database as it was, including codes added inside it.
+  const std::string h = test::db_hash(f);
+  CHECK_THROWS_AS(s.batch([&] {
+                    s.code_add("kind", Json{{"code", "z"}, {"label", {{"en", "Zed"}}}});
+                    s.create("sample", Json{{"title", "Three"}, {"kind", "z"}});
+                    throw std::runtime_error("the caller gives up");
+                  }),
+                  std::runtime_error);
+  CHECK(test::db_hash(f) == h);
+  CHECK_THROWS_AS(s.create("sample", Json{{"title", "Four"}, {"kind", "z"}}), clmis::ValidationError);
+}
