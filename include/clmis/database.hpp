@@ -119,6 +119,10 @@ class Session {
   /// write is its own savepoint), so a bulk load can skip bad rows. Other threads' calls on this
   /// database wait until the batch ends. Used by imports and the demo generator.
   void batch(const std::function<void()>& fn);
+  /// The same, audited as one entry instead of one per write (DESIGN.md §4: "a bulk import is
+  /// one transaction and one audit entry"): audit_summary's "action" (default "batch") and its
+  /// other members, plus the number and id ranges of the records created and updated.
+  void batch(const std::function<void()>& fn, const Json& audit_summary);
 
   // Lifecycles -------------------------------------------------------------------------------
 

@@ -1,74 +1,117 @@
 #include "core/csv.hpp"
 
-#include <stdexcept>
+#include <sstream>
 
 namespace clmis::csv {
 
-std::vector<Row> parse(std::string_view text) {
-  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
-  std::vector<Row> rows;
-  Row row;
-  std::string field;
-  size_t line = 1;
-  size_t i = 0;
-  bool row_has_content = false;
-  auto end_field = [&] {
-    row.push_back(std::move(field));
-    field.clear();
-  };
-  auto end_row = [&] {
-    end_field();
-    rows.push_back(std::move(row));
-    row.clear();
-    row_has_content = false;
-  };
-  while (i < text.size()) {
-    char c = text[i];
-    if (c == '"' && field.empty()) {
-      // Quoted field.
-      const size_t start_line = line;
-      ++i;
-      for (;;) {
-        if (i >= text.size())
-          throw std::runtime_error("line " + std::to_string(start_line) + ": unterminated quote");
-        char q = text[i];
-        if (q == '"') {
-          if (i + 1 < text.size() && text[i + 1] == '"') {
-            field += '"';
-            i += 2;
-            continue;
-          }
-          ++i;
-          break;
-        }
-        if (q == '\n') ++line;
-        field += q;
-        ++i;
-      }
-      row_has_content = true;
-      if (i < text.size() && text[i] != ',' && text[i] != '\n' && text[i] != '\r')
-        throw std::runtime_error("line " + std::to_string(line) + ": text after closing quote");
-      continue;
-    }
-    if (c == ',') {
-      end_field();
-      row_has_content = true;
-      ++i;
-    } else if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
-      end_row();
-      ++line;
-      i += 2;
-    } else if (c == '\n') {
-      end_row();
-      ++line;
-      ++i;
-    } else {
-      field += c;
-      row_has_content = true;
-      ++i;
+Reader::Reader(std::istream& in, char delimiter) : in_(in), delim_(delimiter), buf_(1 << 16) {}
+
+int Reader::peek() {
+  if (pos_ == len_) {
+    in_.read(buf_.data(), static_cast<std::streamsize>(buf_.size()));
+    len_ = static_cast<size_t>(in_.gcount());
+    pos_ = 0;
+    if (len_ == 0) return -1;
+  }
+  return static_cast<unsigned char>(buf_[pos_]);
+}
+
+int Reader::get() {
+  const int c = peek();
+  if (c >= 0) {
+    ++pos_;
+    ++consumed_;
+    if (c == 0) throw FormatError(line_, "NUL byte in the file (is it UTF-16 or binary?)");
+  }
+  return c;
+}
+
+bool Reader::next(Row& row) {
+  row.clear();
+  if (!started_) {
+    started_ = true;
+    // A UTF-8 byte order mark is dropped; UTF-16 is refused (Excel's "Unicode text").
+    if (peek() == 0xEF) {
+      get();
+      if (get() != 0xBB || get() != 0xBF) throw FormatError(1, "the file starts with a broken byte order mark");
+    } else if (peek() == 0xFF || peek() == 0xFE) {
+      throw FormatError(1, "the file is UTF-16; save it as CSV UTF-8");
     }
   }
-  if (row_has_content || !field.empty()) end_row();
+  if (peek() < 0) return false;
+  record_line_ = line_;
+  std::string field;
+  for (;;) {
+    int c = get();
+    if (c == '"' && field.empty()) {
+      const std::uint64_t start = line_;
+      for (;;) {
+        c = get();
+        if (c < 0) throw FormatError(start, "unterminated quote");
+        if (c == '"') {
+          if (peek() == '"') {
+            get();
+            field += '"';
+            continue;
+          }
+          break;
+        }
+        if (c == '\n') ++line_;
+        field += static_cast<char>(c);
+      }
+      // After the closing quote: a delimiter, the end of the line, or the end of the input.
+      row.push_back(std::move(field));
+      field.clear();
+      c = peek();
+      if (c < 0) return true;
+      if (c == delim_) {
+        get();
+        if (peek() < 0) {  // "a,"<EOF>: a last, empty field
+          row.emplace_back();
+          return true;
+        }
+        continue;
+      }
+      if (c == '\r') {
+        get();
+        if (peek() != '\n') throw FormatError(line_, "text after closing quote");
+        c = '\n';
+      }
+      if (c == '\n') {
+        get();
+        ++line_;
+        return true;
+      }
+      throw FormatError(line_, "text after closing quote");
+    }
+    if (c < 0) {
+      row.push_back(std::move(field));
+      return true;
+    }
+    if (c == delim_) {
+      row.push_back(std::move(field));
+      field.clear();
+    } else if (c == '\n') {
+      row.push_back(std::move(field));
+      ++line_;
+      return true;
+    } else if (c == '\r' && peek() == '\n') {
+      get();
+      row.push_back(std::move(field));
+      ++line_;
+      return true;
+    } else {
+      field += static_cast<char>(c);
+    }
+  }
+}
+
+std::vector<Row> parse(std::string_view text) {
+  std::istringstream in{std::string(text)};
+  Reader r(in);
+  std::vector<Row> rows;
+  Row row;
+  while (r.next(row)) rows.push_back(row);
   return rows;
 }
 

@@ -71,7 +71,11 @@ UpsertResult Session::upsert(std::string_view type, std::string_view external_id
   return r;
 }
 
-void Session::batch(const std::function<void()>& fn) { live(engine_).batch(fn); }
+void Session::batch(const std::function<void()>& fn) { live(engine_).batch(user_id_, fn, nullptr); }
+
+void Session::batch(const std::function<void()>& fn, const Json& audit_summary) {
+  live(engine_).batch(user_id_, fn, &audit_summary);
+}
 
 std::int64_t Session::transition(std::string_view type, std::int64_t id, std::int64_t version,
                                  std::string_view name, const Json& args) {

@@ -51,11 +51,33 @@ store::Connection& Engine::conn() {
   return *conn_;
 }
 
-void Engine::batch(const std::function<void()>& fn) {
+void Engine::batch(std::int64_t uid, const std::function<void()>& fn, const Json* summary) {
   std::lock_guard lock(mu_);  // held throughout: the batch is this handle's only writer
+  if (bulk_) throw Misuse("a batch is already running on this database handle");
+  struct Reset {
+    std::optional<Bulk>& b;
+    ~Reset() { b.reset(); }
+  } reset{bulk_};
   try {
     store::WriteTransaction tx(conn());
+    if (summary) bulk_.emplace();
     fn();
+    if (summary) {
+      auto ranges = [](const std::vector<std::pair<std::int64_t, std::int64_t>>& r) {
+        Json out = Json::array();
+        for (const auto& [a, b] : r) out.push_back(Json::array({a, b}));
+        return out;
+      };
+      Json detail = summary->is_object() ? *summary : Json::object();
+      const std::string action = detail.value("action", std::string("batch"));
+      detail.erase("action");
+      detail["created"] = bulk_->n_created;
+      detail["created_ids"] = ranges(bulk_->created);
+      detail["updated"] = bulk_->n_updated;
+      detail["updated_ids"] = ranges(bulk_->updated);
+      bulk_.reset();
+      audit(uid, action.c_str(), "", 0, 0, 0, detail);
+    }
     tx.commit();
   } catch (...) {
     // The transaction has rolled back (its destructor ran), undoing writes whose savepoints

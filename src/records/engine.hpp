@@ -68,7 +68,9 @@ class Engine {
   Json changes_since(std::int64_t uid, std::int64_t since, int limit);
 
   /// Runs fn inside one write transaction: every write it makes commits together or not at all.
-  void batch(const std::function<void()>& fn);
+  /// With a summary, the writes inside are not audited one by one: one audit entry (action
+  /// summary["action"], default "batch") lists the summary and the ids created and updated.
+  void batch(std::int64_t uid, const std::function<void()>& fn, const Json* summary);
 
   void close();
   [[nodiscard]] const std::string& path() const { return path_; }
@@ -150,6 +152,16 @@ class Engine {
   std::unordered_map<std::string, std::unordered_map<std::string, CodeInfo>> codes_;
   std::unordered_map<std::int64_t, std::string> users_;
   std::int64_t data_version_ = -1;  // PRAGMA data_version when the cache was loaded
+  /// Ids written during a summarised batch, as ranges [first, last].
+  struct Bulk {
+    std::vector<std::pair<std::int64_t, std::int64_t>> created, updated;
+    std::int64_t n_created = 0, n_updated = 0;
+    static void add(std::vector<std::pair<std::int64_t, std::int64_t>>& r, std::int64_t id) {
+      if (!r.empty() && r.back().second + 1 == id) r.back().second = id;
+      else r.emplace_back(id, id);
+    }
+  };
+  std::optional<Bulk> bulk_;
   /// Compiled patterns by source text (std::regex construction costs more than matching).
   const std::regex& regex(const std::string& pattern);
   std::unordered_map<std::string, std::regex> regexes_;

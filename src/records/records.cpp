@@ -714,7 +714,12 @@ std::int64_t Engine::do_create(std::int64_t uid, const pack::RecordType& t, Inpu
   for (const auto& [k, v] : in.fields)
     if (!std::holds_alternative<std::monostate>(v)) fields.push_back(k);
   for (const auto& [k, _] : in.sections) fields.push_back(k);
-  audit(uid, "create", t.name, id, 1, seq, Json{{"fields", fields}});
+  if (bulk_) {
+    Bulk::add(bulk_->created, id);
+    ++bulk_->n_created;
+  } else {
+    audit(uid, "create", t.name, id, 1, seq, Json{{"fields", fields}});
+  }
   return id;
 }
 
@@ -788,7 +793,12 @@ std::int64_t Engine::do_update(std::int64_t uid, const pack::RecordType& t, std:
   }
   for (const auto& n : changed_sections) names.push_back(n);
   if (ext_changed) names.push_back("external_id");
-  audit(uid, op, t.name, id, version, seq, Json{{"fields", names}});
+  if (bulk_) {
+    Bulk::add(bulk_->updated, id);
+    ++bulk_->n_updated;
+  } else {
+    audit(uid, op, t.name, id, version, seq, Json{{"fields", names}});
+  }
   if (changed) *changed = true;
   return version;
 }

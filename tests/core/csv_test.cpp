@@ -2,6 +2,8 @@
 
 #include "core/csv.hpp"
 
+#include <sstream>
+
 using clmis::csv::parse;
 
 TEST_CASE("CSV: BOM, CRLF and LF, quoted commas, quotes and newlines", "[core][csv]") {
@@ -18,4 +20,33 @@ TEST_CASE("CSV: BOM, CRLF and LF, quoted commas, quotes and newlines", "[core][c
 TEST_CASE("CSV: malformed quoting is refused with its line", "[core][csv]") {
   CHECK_THROWS_WITH(parse("a,b\n\"open,c\n"), Catch::Contains("line 2") && Catch::Contains("unterminated"));
   CHECK_THROWS_WITH(parse("\"a\"b,c\n"), Catch::Contains("line 1") && Catch::Contains("after closing quote"));
+}
+
+TEST_CASE("CSV reader: streams records with their line numbers; refuses NUL bytes and UTF-16", "[core][csv]") {
+  std::istringstream in("id,name\r\n1,\"two\nlines\"\n2,\"x\",\n3,\"\"\n\n4,last");
+  clmis::csv::Reader r(in);
+  clmis::csv::Row row;
+  std::vector<std::pair<std::uint64_t, clmis::csv::Row>> got;
+  while (r.next(row)) got.emplace_back(r.line(), row);
+  // Lines: header 1; record "1" spans lines 2-3; "2" on 4; "3" on 5; a blank line 6; "4" on 7.
+  REQUIRE(got.size() == 6);
+  CHECK(got[0] == std::pair<std::uint64_t, clmis::csv::Row>{1, {"id", "name"}});
+  CHECK(got[1] == std::pair<std::uint64_t, clmis::csv::Row>{2, {"1", "two\nlines"}});
+  CHECK(got[2] == std::pair<std::uint64_t, clmis::csv::Row>{4, {"2", "x", ""}});
+  CHECK(got[3] == std::pair<std::uint64_t, clmis::csv::Row>{5, {"3", ""}});
+  CHECK(got[4] == std::pair<std::uint64_t, clmis::csv::Row>{6, {""}});
+  CHECK(got[5] == std::pair<std::uint64_t, clmis::csv::Row>{7, {"4", "last"}});
+  CHECK(r.bytes() == in.str().size());
+
+  std::istringstream nul(std::string("a,b\nc,d\0e\n", 11));
+  clmis::csv::Reader rn(nul);
+  CHECK(rn.next(row));
+  CHECK_THROWS_WITH(rn.next(row), Catch::Contains("line 2") && Catch::Contains("NUL"));
+  std::istringstream utf16("\xFF\xFE" "a\0,\0");
+  clmis::csv::Reader ru(utf16);
+  CHECK_THROWS_WITH(ru.next(row), Catch::Contains("UTF-16"));
+  std::istringstream semi("a;\"b;c\"\n");
+  clmis::csv::Reader rs(semi, ';');
+  CHECK(rs.next(row));
+  CHECK(row == clmis::csv::Row{"a", "b;c"});
 }
