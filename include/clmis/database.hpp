@@ -88,6 +88,8 @@ class Session {
  public:
   /// The user name this session acts for.
   [[nodiscard]] const std::string& user() const noexcept { return user_; }
+  /// The schema in force (as Database::schema), for code that holds only a session.
+  [[nodiscard]] Json schema() const;
 
   /// Creates a record of type from a JSON object; returns its id.
   std::int64_t create(std::string_view type, const Json& record);

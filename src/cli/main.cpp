@@ -1,14 +1,17 @@
-// clmis — the command line. This release has `init`; the Foundation III issue adds the rest
-// (login, get, query, import, export...). A thin layer over the C++ API: no logic lives here.
+// clmis — the command line: a thin layer over the C++ API (clmis/database.hpp, clmis/io.hpp).
+// No domain logic lives here; docs/cli.md documents every command and the exit codes.
 #include "clmis/clmis.h"
 #include "clmis/database.hpp"
+#include "clmis/io.hpp"
 
 #include <CLI/CLI.hpp>
 
 #include <termios.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -17,8 +20,30 @@ namespace {
 
 // Exit codes (documented in docs/cli.md and `clmis --help`).
 constexpr int kExitOk = 0;
-constexpr int kExitUsage = 2;
-constexpr int kExitError = 1;
+constexpr int kExitError = 1;     // storage, I/O, internal
+constexpr int kExitUsage = 2;     // bad command line
+constexpr int kExitInvalid = 3;   // validation errors; an import refused
+constexpr int kExitNotFound = 4;  // database, record type, record, code list, code
+constexpr int kExitAuth = 5;      // wrong user or password; permission denied
+constexpr int kExitConflict = 6;  // stale version, already exists, code in use
+constexpr int kExitBusy = 7;      // another writer held the database too long
+constexpr int kExitPack = 8;      // the database needs another pack or library version
+
+int exit_code(const clmis::Error& e) {
+  switch (e.code()) {
+    case clmis::Errc::invalid: return kExitInvalid;
+    case clmis::Errc::not_found: return kExitNotFound;
+    case clmis::Errc::auth:
+    case clmis::Errc::denied: return kExitAuth;
+    case clmis::Errc::conflict:
+    case clmis::Errc::exists: return kExitConflict;
+    case clmis::Errc::busy: return kExitBusy;
+    case clmis::Errc::pack:
+    case clmis::Errc::version: return kExitPack;
+    case clmis::Errc::misuse: return kExitUsage;
+    default: return kExitError;
+  }
+}
 
 std::string read_password_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -58,13 +83,113 @@ std::string obtain_password(const std::string& file, bool confirm) {
   return pw;
 }
 
+/// A session for the commands that read or write records: --user (default CLMIS_USER), and the
+/// password from --password-file, CLMIS_PASSWORD or a prompt.
+struct Login {
+  std::string user, password_file;
+  void options(CLI::App* cmd) {
+    cmd->add_option("--user", user, "User name (default: the CLMIS_USER environment variable)");
+    cmd->add_option("--password-file", password_file,
+                    "Read the password from the first line of this file (otherwise CLMIS_PASSWORD, "
+                    "otherwise a prompt)");
+  }
+  clmis::Session open(const clmis::Database& db) const {
+    std::string u = user;
+    if (u.empty())
+      if (const char* env = std::getenv("CLMIS_USER")) u = env;
+    if (u.empty()) throw clmis::Misuse("no user: give --user or set CLMIS_USER");
+    return db.login(u, obtain_password(password_file, false));
+  }
+};
+
+std::string display(const clmis::Json& v) {
+  if (v.is_null()) return "";
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_object() && v.contains("amount")) return v["amount"].get<std::string>() + " " + v["currency"].get<std::string>();
+  return v.dump();
+}
+
+/// "field=value", "field!=value", "field<value", "field<=value", "field>value", "field>=value",
+/// "field~text" (contains), "field=" (no value) → a query condition; values typed by the field.
+clmis::Json condition(const std::string& text, const clmis::Json& type) {
+  static const std::pair<const char*, const char*> ops[] = {
+      {"!=", "ne"}, {"<=", "le"}, {">=", "ge"}, {"=", "eq"}, {"<", "lt"}, {">", "gt"}, {"~", "contains"}};
+  for (const auto& [sym, op] : ops) {
+    const auto at = text.find(sym);
+    if (at == std::string::npos || at == 0) continue;
+    // The first operator in the text wins ("a<=b" is <=, not <).
+    bool earlier = false;
+    for (const auto& [s2, o2] : ops) {
+      (void)o2;
+      const auto a2 = text.find(s2);
+      if (a2 != std::string::npos && a2 < at) earlier = true;
+    }
+    if (earlier) continue;
+    const std::string field = text.substr(0, at), raw = text.substr(at + std::strlen(sym));
+    std::string ftype = "text";
+    for (const auto& f : type["fields"])
+      if (f["name"] == field) ftype = f["type"];
+    if (raw.empty() && std::string(op) == "eq") return {{"field", field}, {"op", "is_null"}};
+    clmis::Json value = raw;
+    if (ftype == "integer" || ftype == "reference") {
+      try {
+        value = std::stoll(raw);
+      } catch (const std::exception&) {
+        throw clmis::Misuse("--where " + text + ": " + field + " takes a whole number");
+      }
+    } else if (ftype == "boolean") {
+      value = raw == "true" || raw == "1" || raw == "yes";
+    }
+    return {{"field", field}, {"op", op}, {"value", value}};
+  }
+  throw clmis::Misuse("--where \"" + text + "\": expected FIELD=VALUE, FIELD!=VALUE, FIELD<VALUE, FIELD~TEXT...");
+}
+
+const clmis::Json& record_type(const clmis::Json& schema, const std::string& name) {
+  for (const auto& t : schema["record_types"])
+    if (t["name"] == name) return t;
+  throw clmis::NotFound("no record type \"" + name + "\"");
+}
+
+/// Labels as "en=Text" options → {"en": "Text"}.
+clmis::Json labels(const std::vector<std::string>& given) {
+  clmis::Json out = clmis::Json::object();
+  for (const auto& l : given) {
+    const auto eq = l.find('=');
+    if (eq == std::string::npos) throw clmis::Misuse("--label " + l + ": expected LANG=TEXT, e.g. nl=Nulurencontract");
+    out[l.substr(0, eq)] = l.substr(eq + 1);
+  }
+  return out;
+}
+
+void print_table(const std::vector<std::string>& cols, const std::vector<std::vector<std::string>>& rows) {
+  std::vector<size_t> w(cols.size());
+  for (size_t i = 0; i < cols.size(); ++i) w[i] = cols[i].size();
+  for (const auto& r : rows)
+    for (size_t i = 0; i < r.size(); ++i) w[i] = std::max(w[i], std::min<size_t>(r[i].size(), 40));
+  auto line = [&](const std::vector<std::string>& r) {
+    for (size_t i = 0; i < r.size(); ++i) {
+      std::string c = r[i].size() > 40 ? r[i].substr(0, 37) + "..." : r[i];
+      for (auto& ch : c)
+        if (ch == '\n' || ch == '\t') ch = ' ';
+      std::cout << c << (i + 1 < r.size() ? std::string(w[i] - c.size() + 2, ' ') : "");
+    }
+    std::cout << "\n";
+  };
+  line(cols);
+  for (const auto& r : rows) line(r);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"clmis — Caribbean Labour Market Information System\n"
-               "Exit codes: 0 success, 1 error (message on stderr), 2 usage error."};
+               "Exit codes: 0 success; 1 error; 2 usage; 3 invalid input (or an import refused);\n"
+               "4 not found; 5 wrong user or password; 6 conflict; 7 busy; 8 pack or version."};
   app.set_version_flag("--version", std::string("clmis ") + clmis_version());
   app.require_subcommand(1);
+  bool json = false;
+  auto json_flag = [&](CLI::App* cmd) { cmd->add_flag("--json", json, "Print JSON instead of text"); };
 
   std::string db_path, country, admin = "admin", password_file, data_dir;
   auto* init = app.add_subcommand("init", "Create a new database with the standard pack, a country "
@@ -79,22 +204,126 @@ int main(int argc, char** argv) {
   init->add_option("--data-dir", data_dir, "Use the pack and profiles under this directory instead "
                                            "of those built into the library");
 
-  std::string check_db;
-  bool check_json = false;
   auto* profile = app.add_subcommand("profile", "Country profile of a database");
   profile->require_subcommand(1);
   auto* check = profile->add_subcommand(
       "check", "List the legal parameters (and department details) of the database's country "
                "profile that are not verified (value, source); exit code 0 either way");
-  check->add_option("database", check_db, "Path of the database")->required();
-  check->add_flag("--json", check_json, "Print JSON instead of text");
+  check->add_option("database", db_path, "Path of the database")->required();
+  json_flag(check);
 
-  std::string upgrade_db, upgrade_dir;
+  std::string upgrade_dir;
   auto* upgrade = app.add_subcommand(
       "upgrade", "Migrate a database to the newer pack and country profile built into this library "
                  "(or under --data-dir): one transaction that keeps every record, or changes nothing");
-  upgrade->add_option("database", upgrade_db, "Path of the database")->required();
+  upgrade->add_option("database", db_path, "Path of the database")->required();
   upgrade->add_option("--data-dir", upgrade_dir, "Take the pack and profile from this directory");
+
+  std::string type_name;
+  auto* schema_cmd = app.add_subcommand("schema", "Record types, fields, code lists and workflows in force");
+  schema_cmd->add_option("database", db_path, "Path of the database")->required();
+  schema_cmd->add_option("--type", type_name, "Only this record type");
+  json_flag(schema_cmd);
+
+  // codes
+  std::string list, code, lang, parent;
+  int level = 0;
+  std::vector<std::string> label_opts;
+  Login login;
+  auto* codes = app.add_subcommand("codes", "Code lists (Table Maintenance)");
+  codes->require_subcommand(1);
+  auto* codes_list = codes->add_subcommand("list", "The codes of a list, with labels in a language");
+  codes_list->add_option("database", db_path, "Path of the database")->required();
+  codes_list->add_option("list", list, "Code list, e.g. isco08, parish")->required();
+  codes_list->add_option("--lang", lang, "Language of the labels (default: the country's first)");
+  json_flag(codes_list);
+  auto* codes_add = codes->add_subcommand("add", "Add a code");
+  auto* codes_relabel = codes->add_subcommand("relabel", "Change a code's labels");
+  auto* codes_deactivate = codes->add_subcommand("deactivate", "Refuse a code on new entries (kept on old ones)");
+  auto* codes_activate = codes->add_subcommand("activate", "Accept a deactivated code again");
+  auto* codes_delete = codes->add_subcommand("delete", "Delete a code nothing uses");
+  for (auto* c : {codes_add, codes_relabel, codes_deactivate, codes_activate, codes_delete}) {
+    c->add_option("database", db_path, "Path of the database")->required();
+    c->add_option("list", list, "Code list")->required();
+    c->add_option("code", code, "The code")->required();
+    login.options(c);
+  }
+  codes_add->add_option("--label", label_opts, "LANG=TEXT, e.g. --label en=Welder --label nl=Lasser (en required)")->required();
+  codes_add->add_option("--parent", parent, "Parent code (the new code is one level below)");
+  codes_add->add_option("--level", level, "Level (default: 1, or the parent's + 1)");
+  codes_relabel->add_option("--label", label_opts, "LANG=TEXT; LANG= removes a language other than en")->required();
+
+  // records
+  std::int64_t id = 0;
+  auto* get = app.add_subcommand("get", "One record");
+  get->add_option("database", db_path, "Path of the database")->required();
+  get->add_option("type", type_name, "Record type")->required();
+  get->add_option("id", id, "Record id")->required();
+  login.options(get);
+  json_flag(get);
+
+  std::vector<std::string> where, sort;
+  std::string fields_opt;
+  int limit = 50;
+  bool include_archived = false;
+  auto* query = app.add_subcommand("query", "Records of a type matching conditions");
+  query->add_option("database", db_path, "Path of the database")->required();
+  query->add_option("type", type_name, "Record type")->required();
+  query->add_option("--where", where,
+                    "Condition FIELD=VALUE, FIELD!=VALUE, FIELD<VALUE, FIELD<=VALUE, FIELD>VALUE, "
+                    "FIELD>=VALUE, FIELD~TEXT (contains), FIELD= (no value); repeat to combine");
+  query->add_option("--sort", sort, "Sort by FIELD, or -FIELD for descending; repeatable");
+  query->add_option("--limit", limit, "At most this many records (1 to 1000)")->capture_default_str();
+  query->add_option("--fields", fields_opt, "Columns to show, comma-separated (text output)");
+  query->add_flag("--include-archived", include_archived, "Also archived records");
+  login.options(query);
+  json_flag(query);
+
+  std::int64_t since = 0;
+  auto* changes = app.add_subcommand("changes", "The change feed: committed writes after a change number");
+  changes->add_option("database", db_path, "Path of the database")->required();
+  changes->add_option("--since", since, "Change number to start after (default 0)");
+  changes->add_option("--limit", limit, "At most this many (1 to 10000)");
+  login.options(changes);
+  json_flag(changes);
+
+  auto* history = app.add_subcommand("history", "The dated history of one record");
+  history->add_option("database", db_path, "Path of the database")->required();
+  history->add_option("type", type_name, "Record type")->required();
+  history->add_option("id", id, "Record id")->required();
+  login.options(history);
+  json_flag(history);
+
+  // import / export
+  std::string file, format, on_error = "abort", report_path, date_format, out_path;
+  char delimiter = ',';
+  auto* import = app.add_subcommand(
+      "import", "Import records from CSV (the type's own fields) or JSON Lines (with sections), "
+                "in one transaction");
+  import->add_option("database", db_path, "Path of the database")->required();
+  import->add_option("type", type_name, "Record type")->required();
+  import->add_option("file", file, "CSV or JSON Lines file (- for standard input)")->required();
+  import->add_option("--format", format, "csv or jsonl (default: from the file name, else csv)");
+  import->add_option("--on-error", on_error,
+                     "abort: import nothing if any row is bad (default); skip: import the good rows")
+      ->check(CLI::IsMember({"abort", "skip"}));
+  import->add_option("--report", report_path,
+                     "Write every problem (row, column, value, rule, message, the row) to this CSV "
+                     "file (default with --on-error skip: FILE.report.csv)");
+  import->add_option("--date-format", date_format,
+                     "Layout of dates in the file, e.g. D/M/YYYY or M/D/YYYY (default: YYYY-MM-DD only)");
+  import->add_option("--delimiter", delimiter, "CSV field separator (default ,)");
+  login.options(import);
+  json_flag(import);
+
+  auto* export_cmd = app.add_subcommand("export", "Export the records of a type (streaming)");
+  export_cmd->add_option("database", db_path, "Path of the database")->required();
+  export_cmd->add_option("type", type_name, "Record type")->required();
+  export_cmd->add_option("--format", format, "csv, jsonl or json")->required()->check(CLI::IsMember({"csv", "jsonl", "json"}));
+  export_cmd->add_option("--out", out_path, "Output file (default: standard output)");
+  export_cmd->add_flag("--include-archived", include_archived, "Also archived records");
+  export_cmd->add_option("--where", where, "Conditions, as for query");
+  login.options(export_cmd);
 
   try {
     app.parse(argc, argv);
@@ -118,38 +347,37 @@ int main(int argc, char** argv) {
                 << "\".\n";
     }
     if (*upgrade) {
-      const std::string before = clmis::Database::open(upgrade_db).schema()["pack"]["version"];
+      const std::string before = clmis::Database::open(db_path).schema()["pack"]["version"];
       clmis::OpenOptions oo;
       oo.data_dir = upgrade_dir;
       oo.upgrade = true;
-      auto db = clmis::Database::open(upgrade_db, oo);
+      auto db = clmis::Database::open(db_path, oo);
       const std::string after = db.schema()["pack"]["version"];
       if (before == after)
-        std::cout << upgrade_db << ": pack " << after << " is current; nothing to do.\n";
+        std::cout << db_path << ": pack " << after << " is current; nothing to do.\n";
       else
-        std::cout << upgrade_db << ": migrated from pack " << before << " to " << after << ".\n";
+        std::cout << db_path << ": migrated from pack " << before << " to " << after << ".\n";
     }
     if (*check) {
-      clmis::OpenOptions oo;
-      auto db = clmis::Database::open(check_db, oo);
-      const auto country = db.schema()["country"];
+      auto db = clmis::Database::open(db_path);
+      const auto country_json = db.schema()["country"];
       clmis::Json unverified = clmis::Json::array();
-      for (auto it = country["legal"].begin(); it != country["legal"].end(); ++it)
+      for (auto it = country_json["legal"].begin(); it != country_json["legal"].end(); ++it)
         if (!(*it)["verified"].get<bool>()) {
           clmis::Json row = *it;
           row["parameter"] = it.key();
           unverified.push_back(row);
         }
       // The department's letterhead details are checked the same way.
-      if (country.contains("department") && !country["department"]["verified"].get<bool>())
+      if (country_json.contains("department") && !country_json["department"]["verified"].get<bool>())
         unverified.push_back({{"parameter", "department"},
-                              {"value", country["department"]["name"]},
-                              {"source", country["department"]["source"]},
+                              {"value", country_json["department"]["name"]},
+                              {"source", country_json["department"]["source"]},
                               {"verified", false}});
-      if (check_json) {
-        std::cout << clmis::Json{{"country", country["iso3"]}, {"unverified", unverified}}.dump(2) << "\n";
+      if (json) {
+        std::cout << clmis::Json{{"country", country_json["iso3"]}, {"unverified", unverified}}.dump(2) << "\n";
       } else {
-        std::cout << country["iso3"].get<std::string>() << ": " << unverified.size()
+        std::cout << country_json["iso3"].get<std::string>() << ": " << unverified.size()
                   << " value(s) of the country profile not verified against the law or the "
                      "department's own records\n";
         for (const auto& u : unverified)
@@ -157,15 +385,267 @@ int main(int argc, char** argv) {
                     << u["source"].get<std::string>() << "\n";
       }
     }
+    if (*schema_cmd) {
+      auto db = clmis::Database::open(db_path);
+      const auto schema = db.schema();
+      if (json) {
+        std::cout << (type_name.empty() ? schema : record_type(schema, type_name)).dump(2) << "\n";
+      } else {
+        std::cout << "pack " << schema["pack"]["name"].get<std::string>() << " "
+                  << schema["pack"]["version"].get<std::string>() << ", country "
+                  << schema["country"]["iso3"].get<std::string>() << "\n";
+        for (const auto& t : schema["record_types"]) {
+          if (!type_name.empty() && t["name"] != type_name) continue;
+          std::cout << "\n" << t["name"].get<std::string>() << " — " << t["label"]["en"].get<std::string>() << "\n";
+          for (const auto& f : t["fields"]) {
+            std::string detail = f["type"];
+            if (f.contains("code_list")) detail += " " + f["code_list"].get<std::string>();
+            if (f.contains("target")) detail += " → " + f["target"].get<std::string>();
+            if (f["required"].get<bool>()) detail += ", required";
+            std::cout << "  " << f["name"].get<std::string>() << "  (" << detail << ")  "
+                      << f["label"]["en"].get<std::string>() << "\n";
+          }
+          for (const auto& sec : t["sections"]) {
+            std::cout << "  [" << sec["name"].get<std::string>() << "]";
+            for (const auto& f : sec["fields"]) std::cout << " " << f["name"].get<std::string>();
+            std::cout << "\n";
+          }
+          if (t.contains("workflow")) {
+            std::cout << "  workflow:";
+            for (const auto& tr : t["workflow"]["transitions"])
+              std::cout << " " << tr["name"].get<std::string>() << " → " << tr["to"].get<std::string>() << ";";
+            std::cout << "\n";
+          }
+        }
+      }
+    }
+    if (*codes_list) {
+      auto db = clmis::Database::open(db_path);
+      const auto list_json = db.codes(list, lang);
+      if (json) {
+        std::cout << list_json.dump(2) << "\n";
+      } else {
+        std::vector<std::vector<std::string>> rows;
+        for (const auto& c : list_json)
+          rows.push_back({c["code"], c["label"], display(c["parent"]), std::to_string(c["level"].get<int>()),
+                          c["active"].get<bool>() ? "" : "inactive"});
+        print_table({"code", "label", "parent", "level", ""}, rows);
+      }
+    }
+    if (*codes_add || *codes_relabel || *codes_deactivate || *codes_activate || *codes_delete) {
+      auto db = clmis::Database::open(db_path);
+      auto s = login.open(db);
+      if (*codes_add) {
+        clmis::Json c = {{"code", code}, {"label", labels(label_opts)}};
+        if (!parent.empty()) c["parent"] = parent;
+        if (level) c["level"] = level;
+        s.code_add(list, c);
+        std::cout << "added " << list << " " << code << "\n";
+      } else if (*codes_relabel) {
+        clmis::Json l = labels(label_opts);
+        for (auto it = l.begin(); it != l.end(); ++it)
+          if (it->get<std::string>().empty()) *it = nullptr;
+        s.code_update(list, code, {{"label", l}});
+        std::cout << "relabelled " << list << " " << code << "\n";
+      } else if (*codes_deactivate || *codes_activate) {
+        s.code_update(list, code, {{"active", bool(*codes_activate)}});
+        std::cout << (*codes_activate ? "activated " : "deactivated ") << list << " " << code << "\n";
+      } else {
+        s.code_delete(list, code);
+        std::cout << "deleted " << list << " " << code << "\n";
+      }
+    }
+    if (*get) {
+      auto db = clmis::Database::open(db_path);
+      auto s = login.open(db);
+      const auto r = s.get(type_name, id);
+      if (json) {
+        std::cout << r.dump(2) << "\n";
+      } else {
+        for (auto it = r.begin(); it != r.end(); ++it) {
+          if (it->is_array()) {
+            std::cout << it.key() << ": " << it->size() << " entr" << (it->size() == 1 ? "y" : "ies") << "\n";
+            for (const auto& e : *it) std::cout << "  - " << e.dump() << "\n";
+          } else {
+            std::cout << it.key() << ": " << display(*it) << "\n";
+          }
+        }
+      }
+    }
+    if (*query) {
+      auto db = clmis::Database::open(db_path);
+      auto s = login.open(db);
+      const auto schema = db.schema();
+      const auto& t = record_type(schema, type_name);
+      clmis::Json q = {{"limit", limit}, {"include_archived", include_archived}};
+      clmis::Json filter = clmis::Json::array();
+      for (const auto& w : where) filter.push_back(condition(w, t));
+      q["filter"] = filter;
+      clmis::Json sorts = clmis::Json::array();
+      for (const auto& k : sort)
+        sorts.push_back(k.rfind('-', 0) == 0 ? clmis::Json{{"field", k.substr(1)}, {"desc", true}}
+                                             : clmis::Json{{"field", k}});
+      q["sort"] = sorts;
+      const auto page = s.query(type_name, q);
+      if (json) {
+        std::cout << page.dump(2) << "\n";
+      } else {
+        std::vector<std::string> cols = {"id"};
+        if (!fields_opt.empty()) {
+          std::stringstream ss(fields_opt);
+          std::string f;
+          while (std::getline(ss, f, ',')) cols.push_back(f);
+        } else {
+          for (const auto& f : t["fields"]) {
+            if (cols.size() >= 7) break;
+            cols.push_back(f["name"]);
+          }
+        }
+        std::vector<std::vector<std::string>> rows;
+        for (const auto& r : page["records"]) {
+          std::vector<std::string> row;
+          for (const auto& c : cols) row.push_back(r.contains(c) ? display(r[c]) : "");
+          rows.push_back(row);
+        }
+        print_table(cols, rows);
+        std::cout << page["records"].size() << " record(s)"
+                  << (page["next"].is_null() ? "" : "; more: raise --limit or narrow --where") << "\n";
+      }
+    }
+    if (*changes) {
+      auto db = clmis::Database::open(db_path);
+      auto s = login.open(db);
+      const auto feed = s.changes_since(since, limit == 50 ? 1000 : limit);
+      if (json) {
+        std::cout << feed.dump(2) << "\n";
+      } else {
+        std::vector<std::vector<std::string>> rows;
+        for (const auto& c : feed["changes"])
+          rows.push_back({std::to_string(c["seq"].get<std::int64_t>()), c["at"], c["by"], c["op"],
+                          c["record_type"], std::to_string(c["id"].get<std::int64_t>()),
+                          std::to_string(c["version"].get<std::int64_t>())});
+        print_table({"seq", "at", "by", "op", "type", "id", "version"}, rows);
+      }
+    }
+    if (*history) {
+      auto db = clmis::Database::open(db_path);
+      auto s = login.open(db);
+      const auto h = s.history(type_name, id);
+      if (json) {
+        std::cout << h.dump(2) << "\n";
+      } else {
+        std::vector<std::vector<std::string>> rows;
+        for (const auto& r : h)
+          rows.push_back({r["effective_date"], r["event"], display(r["field"]), display(r["from"]), display(r["to"]),
+                          r["by"], r["at"]});
+        print_table({"effective", "event", "field", "from", "to", "by", "at"}, rows);
+      }
+    }
+    if (*import) {
+      auto db = clmis::Database::open(db_path);
+      auto s = login.open(db);
+      clmis::ImportOptions o;
+      o.format = !format.empty() ? format
+                 : (file.size() > 6 && file.substr(file.size() - 6) == ".jsonl") ? "jsonl"
+                                                                                 : "csv";
+      o.on_error = on_error == "skip" ? clmis::OnError::skip : clmis::OnError::abort;
+      o.date_format = date_format;
+      o.delimiter = delimiter;
+      o.source = file;
+      std::ifstream fin;
+      std::istream* in = &std::cin;
+      std::uint64_t size = 0;
+      if (file != "-") {
+        fin.open(file, std::ios::binary);
+        if (!fin) throw clmis::NotFound("cannot read " + file);
+        fin.seekg(0, std::ios::end);
+        size = static_cast<std::uint64_t>(fin.tellg());
+        fin.seekg(0);
+        in = &fin;
+      }
+      if (report_path.empty() && o.on_error == clmis::OnError::skip && file != "-") report_path = file + ".report.csv";
+      std::ofstream report;
+      if (!report_path.empty()) {
+        report.open(report_path, std::ios::binary | std::ios::trunc);
+        if (!report) throw clmis::StorageError("cannot write the report " + report_path);
+        report << "row,column,value,rule,message,kind,record\r\n";
+      }
+      auto q = [](const std::string& v) {
+        std::string out = "\"";
+        for (char c : v) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+        return out + "\"";
+      };
+      std::uint64_t shown = 0;
+      o.on_problem = [&](const clmis::ImportProblem& p) {
+        if (report)
+          report << p.row << "," << q(p.column) << "," << q(p.value.is_null() ? "" : display(p.value)) << ","
+                 << p.rule << "," << q(p.message) << "," << (p.warning ? "warning" : "error") << "," << q(p.raw)
+                 << "\r\n";
+        if (!json && !p.warning && shown++ < 20)
+          std::cerr << "row " << p.row << (p.column.empty() ? "" : ", " + p.column) << ": " << p.message << " ("
+                    << p.rule << ")\n";
+      };
+      if (isatty(STDERR_FILENO) && !json)
+        o.progress = [&](std::uint64_t bytes, std::uint64_t rows) {
+          std::cerr << "\r  " << rows << " rows";
+          if (size) std::cerr << " (" << (100 * bytes / size) << "%)";
+          std::cerr << std::flush;
+        };
+      const auto r = clmis::import_records(s, type_name, *in, o);
+      if (o.progress) std::cerr << "\n";
+      if (json) {
+        clmis::Json problems = clmis::Json::array();
+        for (const auto& p : r.problems)
+          problems.push_back({{"row", p.row}, {"column", p.column}, {"value", p.value}, {"rule", p.rule},
+                              {"message", p.message}, {"warning", p.warning}});
+        std::cout << clmis::Json{{"committed", r.committed}, {"rows", r.rows}, {"created", r.created},
+                                 {"updated", r.updated}, {"unchanged", r.unchanged}, {"refused", r.refused},
+                                 {"warnings", r.warnings}, {"sha256", r.sha256}, {"problems", problems}}
+                         .dump(2)
+                  << "\n";
+      } else if (r.committed) {
+        std::cout << "imported " << (r.created + r.updated + r.unchanged) << " of " << r.rows << " rows into "
+                  << type_name << " (" << r.created << " created, " << r.updated << " updated, " << r.unchanged
+                  << " unchanged)";
+        if (r.refused) std::cout << "; " << r.refused << " refused";
+        if (r.warnings) std::cout << "; " << r.warnings << " warning(s)";
+        std::cout << "\n";
+        if (!report_path.empty() && (r.refused || r.warnings)) std::cout << "report: " << report_path << "\n";
+      } else {
+        std::cerr << "nothing imported: " << r.refused << " of " << r.rows
+                  << " rows are refused (use --on-error skip to import the others)\n";
+        if (!report_path.empty()) std::cerr << "report: " << report_path << "\n";
+      }
+      return r.committed ? kExitOk : kExitInvalid;
+    }
+    if (*export_cmd) {
+      auto db = clmis::Database::open(db_path);
+      auto s = login.open(db);
+      const auto schema = db.schema();
+      const auto& t = record_type(schema, type_name);
+      clmis::ExportOptions o;
+      o.format = format;
+      o.include_archived = include_archived;
+      for (const auto& w : where) o.filter.push_back(condition(w, t));
+      std::ofstream fout;
+      std::ostream* out = &std::cout;
+      if (!out_path.empty()) {
+        fout.open(out_path, std::ios::binary | std::ios::trunc);
+        if (!fout) throw clmis::StorageError("cannot write " + out_path);
+        out = &fout;
+      }
+      const auto n = clmis::export_records(s, type_name, *out, o);
+      if (!out_path.empty()) std::cerr << "exported " << n << " record(s) to " << out_path << "\n";
+    }
     return kExitOk;
   } catch (const clmis::ValidationError& e) {
     std::cerr << "clmis: " << e.what() << "\n";
     for (const auto& fe : e.errors())
       std::cerr << "  " << (fe.path.empty() ? fe.record : fe.path) << ": " << fe.message << " ("
                 << fe.rule << ")\n";
-    return kExitError;
+    return kExitInvalid;
   } catch (const clmis::Error& e) {
     std::cerr << "clmis: " << e.what() << "\n";
-    return kExitError;
+    return exit_code(e);
   }
 }

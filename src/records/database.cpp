@@ -71,6 +71,8 @@ UpsertResult Session::upsert(std::string_view type, std::string_view external_id
   return r;
 }
 
+Json Session::schema() const { return live(engine_).schema(); }
+
 void Session::batch(const std::function<void()>& fn) { live(engine_).batch(user_id_, fn, nullptr); }
 
 void Session::batch(const std::function<void()>& fn, const Json& audit_summary) {

@@ -469,6 +469,24 @@ Json Engine::schema() {
       secs.push_back(so);
     }
     o["sections"] = secs;
+    Json rules = Json::array();
+    for (const auto& r : t.rules) {
+      Json ro = {{"kind", r.kind}};
+      if (!r.section.empty()) ro["section"] = r.section;
+      if (!r.fields.empty()) ro["fields"] = r.fields;
+      if (r.kind == "date_order") ro.update({{"earlier", r.first}, {"later", r.second}, {"strict", r.strict}});
+      if (r.kind == "range_order") ro.update({{"low", r.first}, {"high", r.second}, {"strict", r.strict}});
+      if (r.kind == "min_age_at") {
+        ro["birth"] = r.first;
+        if (!r.second.empty()) ro["at"] = r.second;
+        if (r.age) ro["age"] = *r.age;
+        if (!r.age_parameter.empty()) ro["age_parameter"] = r.age_parameter;
+      }
+      if (r.kind == "required_if") ro.update({{"field", r.field}, {"when", r.when}, {"in", r.in}});
+      if (!r.message.empty()) ro["message"] = r.message;
+      rules.push_back(std::move(ro));
+    }
+    o["rules"] = rules;
     if (t.workflow) {
       const auto& w = *t.workflow;
       Json tr = Json::array();

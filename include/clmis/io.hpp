@@ -1,0 +1,96 @@
+// clmis/io.hpp — bulk import and export of records (the C++ API; `clmis import` and
+// `clmis export` are built on it).
+//
+// Import reads CSV (a record type's own fields, one column per field) or JSON Lines (one record
+// object per line, with its sections) as a stream, in constant memory, and writes every row in
+// ONE transaction audited as one entry (file hash, row count, id ranges). Rows that carry an
+// external_id are upserted, so running the same import twice changes nothing the second time.
+//
+// CSV cells are converted by field type: text and codes as they are; integers and references as
+// whole numbers; decimals as written ("12.50"); money as "1250.00" (the country's currency) or
+// "1250.00 USD", or with a "<field>_currency" column; booleans as true/false, yes/no or 1/0;
+// dates as YYYY-MM-DD unless ImportOptions::date_format declares another layout; an empty cell
+// is no value (the field's default applies on create). A header naming an unknown column, or
+// missing a required one, refuses the whole file before any row is read.
+//
+// Errors: a file that cannot be read as UTF-8 CSV (NUL bytes, UTF-16, broken quoting) is refused
+// with the row named. Otherwise every bad row is reported with its row number (CSV: the
+// spreadsheet row, header = 1; JSON Lines: the line), column, value, rule and message — all of
+// them, not only the first. With OnError::abort (the default) nothing is imported if any row is
+// bad; with OnError::skip the good rows are imported and the bad ones reported.
+#pragma once
+
+#include "clmis/database.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <istream>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace clmis {
+
+enum class OnError { abort, skip };
+
+/// One problem of one row: an error (the row is refused) or a warning (it was imported).
+struct ImportProblem {
+  std::uint64_t row = 0;  ///< CSV: spreadsheet row (header = 1); JSON Lines: line number
+  std::string column;     ///< the field (path for sections); "" = the whole row
+  Json value;             ///< the value given, if any
+  std::string rule;       ///< a rule kind of DESIGN.md §5, or "json", "csv", "duplicate_in_file"
+  std::string message;
+  bool warning = false;
+  std::string raw;        ///< the row as read (CSV: re-quoted; JSON Lines: the line)
+};
+
+struct ImportOptions {
+  std::string format = "csv";  ///< "csv" or "jsonl"
+  OnError on_error = OnError::abort;
+  /// Layout of dates in CSV cells: "" = ISO 8601 (YYYY-MM-DD) only; otherwise e.g. "D/M/YYYY",
+  /// "M/D/YYYY", "DD/MM/YYYY", "DD-MM-YYYY", "YYYY/MM/DD" (D and M: one or two digits; DD, MM:
+  /// exactly two). Only the declared layout is accepted: "6/12/2013" is never guessed.
+  std::string date_format;
+  char delimiter = ',';         ///< CSV field separator
+  std::string source;           ///< the file's name, for the audit entry
+  /// Called about every 1000 rows with the bytes and rows read so far.
+  std::function<void(std::uint64_t bytes, std::uint64_t rows)> progress;
+  /// Called for every problem as it is found (for a report file); may be empty.
+  std::function<void(const ImportProblem&)> on_problem;
+  std::size_t max_problems = 1000;  ///< how many problems ImportReport::problems keeps
+};
+
+struct ImportReport {
+  std::uint64_t rows = 0;       ///< data rows read
+  std::uint64_t created = 0;
+  std::uint64_t updated = 0;    ///< rows with an external_id already present and changed
+  std::uint64_t unchanged = 0;  ///< rows with an external_id already present, same values
+  std::uint64_t refused = 0;    ///< rows with at least one error
+  std::uint64_t warnings = 0;
+  bool committed = false;       ///< false: nothing was written (abort with bad rows)
+  std::string sha256;           ///< of the bytes read
+  std::vector<ImportProblem> problems;  ///< the first max_problems problems
+};
+
+/// Imports records of type from in. Throws for what stops the whole file (an unreadable file or
+/// header: ValidationError naming row 1 or the row; NotFound for an unknown type; Busy...);
+/// returns the report otherwise, committed or not.
+ImportReport import_records(Session& session, std::string_view type, std::istream& in,
+                            const ImportOptions& options = {});
+
+struct ExportOptions {
+  std::string format = "csv";    ///< "csv", "jsonl" or "json"
+  bool include_archived = false;
+  Json filter = Json::array();   ///< query conditions, as in Session::query
+};
+
+/// Writes the records of type to out, streaming page by page. CSV has the system columns (id,
+/// version, external_id, created_at, created_by, updated_at, updated_by, archived,
+/// archive_reason) and one column per field (money as "<field>" amount and
+/// "<field>_currency"); sections are left out (use jsonl). In CSV, text that a spreadsheet
+/// would run as a formula (starting with =, +, -, @, tab or carriage return) is written with a
+/// leading apostrophe. Returns the number of records written.
+std::uint64_t export_records(Session& session, std::string_view type, std::ostream& out,
+                             const ExportOptions& options = {});
+
+}  // namespace clmis

@@ -1,0 +1,106 @@
+// Export of records (clmis/io.hpp): CSV, JSON Lines or one JSON array, streamed page by page
+// through Session::query's keyset cursor.
+#include "clmis/io.hpp"
+
+namespace clmis {
+
+namespace {
+
+const char* const kSystem[] = {"id",         "version",    "external_id", "created_at", "created_by",
+                               "updated_at", "updated_by", "archived",    "archive_reason"};
+
+/// One CSV cell: quoted when needed; text a spreadsheet would run as a formula is neutralised
+/// with a leading apostrophe (OWASP "CSV injection").
+void cell(std::ostream& out, const std::string& s, bool is_text) {
+  std::string v = s;
+  if (is_text && !v.empty() &&
+      (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@' || v[0] == '\t' || v[0] == '\r'))
+    v.insert(0, 1, '\'');
+  if (v.find_first_of(",\"\r\n") == std::string::npos) {
+    out << v;
+    return;
+  }
+  out << '"';
+  for (char c : v) {
+    if (c == '"') out << '"';
+    out << c;
+  }
+  out << '"';
+}
+
+std::string text_of(const Json& v) {
+  if (v.is_null()) return {};
+  if (v.is_string()) return v.get<std::string>();
+  return v.dump();
+}
+
+}  // namespace
+
+std::uint64_t export_records(Session& session, std::string_view type_name, std::ostream& out,
+                             const ExportOptions& o) {
+  if (o.format != "csv" && o.format != "jsonl" && o.format != "json")
+    throw Misuse("export format is \"csv\", \"jsonl\" or \"json\", not \"" + o.format + "\"");
+  const Json schema = session.schema();
+  const Json* type = nullptr;
+  for (const auto& t : schema["record_types"])
+    if (t["name"] == type_name) type = &t;
+  if (!type) throw NotFound("no record type \"" + std::string(type_name) + "\"");
+
+  if (o.format == "csv") {
+    bool first = true;
+    for (const char* c : kSystem) {
+      if (!first) out << ',';
+      out << c;
+      first = false;
+    }
+    for (const auto& f : (*type)["fields"]) {
+      out << ',' << f["name"].get<std::string>();
+      if (f["type"] == "money") out << ',' << f["name"].get<std::string>() << "_currency";
+    }
+    out << "\r\n";
+  } else if (o.format == "json") {
+    out << "[";
+  }
+  std::uint64_t n = 0;
+  Json q = {{"limit", 1000}, {"include_archived", o.include_archived}, {"filter", o.filter}};
+  for (;;) {
+    const Json page = session.query(type_name, q);
+    for (const auto& r : page["records"]) {
+      if (o.format == "csv") {
+        bool first = true;
+        for (const char* c : kSystem) {
+          if (!first) out << ',';
+          first = false;
+          const std::string name = c;
+          cell(out, text_of(r[name]), name == "external_id" || name == "archive_reason" ||
+                                          name == "created_by" || name == "updated_by");
+        }
+        for (const auto& f : (*type)["fields"]) {
+          const std::string name = f["name"];
+          const Json& v = r[name];
+          out << ',';
+          if (f["type"] == "money") {
+            cell(out, v.is_null() ? "" : v["amount"].get<std::string>(), false);
+            out << ',';
+            cell(out, v.is_null() ? "" : v["currency"].get<std::string>(), false);
+          } else {
+            cell(out, text_of(v), f["type"] == "text");
+          }
+        }
+        out << "\r\n";
+      } else if (o.format == "jsonl") {
+        out << r.dump(-1, ' ', false, Json::error_handler_t::replace) << '\n';
+      } else {
+        out << (n ? ",\n" : "\n") << r.dump(-1, ' ', false, Json::error_handler_t::replace);
+      }
+      ++n;
+    }
+    if (page["next"].is_null()) break;
+    q["after"] = page["next"];
+  }
+  if (o.format == "json") out << (n ? "\n]\n" : "]\n");
+  if (!out) throw StorageError("writing the export failed");
+  return n;
+}
+
+}  // namespace clmis

@@ -1,0 +1,450 @@
+// Bulk import of CSV and JSON Lines (clmis/io.hpp). Built on the public C++ API only: each row
+// is a create or upsert inside one Session::batch, so every rule of the record API applies and a
+// refused row leaves nothing behind (its savepoint rolls back).
+#include "clmis/io.hpp"
+
+#include "core/csv.hpp"
+#include "core/hash.hpp"
+
+#include <charconv>
+#include <cstring>
+#include <map>
+#include <optional>
+#include <set>
+#include <streambuf>
+#include <unordered_map>
+
+namespace clmis {
+
+namespace {
+
+/// A streambuf that reads from another stream and hashes every byte it passes on.
+class HashingBuf : public std::streambuf {
+ public:
+  explicit HashingBuf(std::istream& in) : in_(in), buf_(1 << 16) {}
+  /// The digest of everything read so far (reads to the end first: the whole file is hashed).
+  std::string hex() {
+    while (underflow() != traits_type::eof()) setg(eback(), egptr(), egptr());
+    return sha_.hex();
+  }
+
+ protected:
+  int_type underflow() override {
+    if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
+    in_.read(buf_.data(), static_cast<std::streamsize>(buf_.size()));
+    const auto n = in_.gcount();
+    if (n <= 0) return traits_type::eof();
+    sha_.update(std::string_view(buf_.data(), static_cast<size_t>(n)));
+    setg(buf_.data(), buf_.data(), buf_.data() + n);
+    return traits_type::to_int_type(*gptr());
+  }
+
+ private:
+  std::istream& in_;
+  std::vector<char> buf_;
+  Sha256 sha_;
+};
+
+/// Thrown inside the batch to roll everything back when a bad row aborts the import.
+struct Abort {};
+
+std::string lower(std::string s) {
+  for (auto& c : s)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return s;
+}
+
+std::string quote_csv(const csv::Row& row) {
+  std::string out;
+  for (size_t i = 0; i < row.size(); ++i) {
+    if (i) out += ',';
+    const auto& f = row[i];
+    if (f.find_first_of(",\"\r\n") == std::string::npos) {
+      out += f;
+    } else {
+      out += '"';
+      for (char c : f) {
+        if (c == '"') out += '"';
+        out += c;
+      }
+      out += '"';
+    }
+  }
+  return out;
+}
+
+/// A declared date layout such as "D/M/YYYY": parts in order and the separator.
+struct DateLayout {
+  std::vector<std::string> parts;  // "D", "DD", "M", "MM", "YYYY"
+  char sep = 0;
+};
+
+std::optional<DateLayout> parse_layout(const std::string& f) {
+  DateLayout l;
+  std::string part;
+  for (char c : f) {
+    if (c == 'D' || c == 'M' || c == 'Y') {
+      if (!part.empty() && part.back() != c) return std::nullopt;
+      part += c;
+    } else {
+      if (part.empty() || (l.sep && l.sep != c)) return std::nullopt;
+      l.sep = c;
+      l.parts.push_back(part);
+      part.clear();
+    }
+  }
+  if (part.empty()) return std::nullopt;
+  l.parts.push_back(part);
+  std::set<char> seen;
+  for (const auto& p : l.parts) {
+    if (p != "D" && p != "DD" && p != "M" && p != "MM" && p != "YYYY") return std::nullopt;
+    if (!seen.insert(p[0]).second) return std::nullopt;
+  }
+  if (l.parts.size() != 3 || !l.sep) return std::nullopt;
+  return l;
+}
+
+/// The cell in ISO form per the layout, or nullopt if it does not follow it.
+std::optional<std::string> apply_layout(const DateLayout& l, const std::string& cell) {
+  std::vector<std::string> pieces;
+  std::string cur;
+  for (char c : cell) {
+    if (c == l.sep) {
+      pieces.push_back(cur);
+      cur.clear();
+    } else if (c >= '0' && c <= '9') {
+      cur += c;
+    } else {
+      return std::nullopt;
+    }
+  }
+  pieces.push_back(cur);
+  if (pieces.size() != 3) return std::nullopt;
+  std::string y, m, d;
+  for (size_t i = 0; i < 3; ++i) {
+    const auto& p = l.parts[i];
+    const auto& v = pieces[i];
+    if (p == "YYYY") {
+      if (v.size() != 4) return std::nullopt;
+      y = v;
+    } else {
+      const bool two = p.size() == 2;
+      if (v.empty() || v.size() > 2 || (two && v.size() != 2)) return std::nullopt;
+      (p[0] == 'D' ? d : m) = v.size() == 1 ? "0" + v : v;
+    }
+  }
+  return y + "-" + m + "-" + d;
+}
+
+struct Column {
+  std::string name;     // header text
+  std::string field;    // the field it feeds ("" for external_id)
+  std::string type;     // field type from the schema
+  bool currency = false;  // a "<money field>_currency" column
+};
+
+}  // namespace
+
+ImportReport import_records(Session& session, std::string_view type_name, std::istream& input,
+                            const ImportOptions& o) {
+  const Json schema = session.schema();
+  const Json* type = nullptr;
+  for (const auto& t : schema["record_types"])
+    if (t["name"] == type_name) type = &t;
+  if (!type) throw NotFound("no record type \"" + std::string(type_name) + "\"");
+  const std::string tname(type_name);
+  if (o.format != "csv" && o.format != "jsonl")
+    throw Misuse("import format is \"csv\" or \"jsonl\", not \"" + o.format + "\"");
+  std::optional<DateLayout> layout;
+  if (!o.date_format.empty()) {
+    layout = parse_layout(o.date_format);
+    if (!layout)
+      throw ValidationError("unknown date format \"" + o.date_format + "\"",
+                            {{tname, "date_format", o.date_format, "type",
+                              "a date format is D, DD, M, MM and YYYY with one separator, e.g. D/M/YYYY"}});
+  }
+  const std::string currency = schema["country"]["currency"];
+
+  // Fields by name, and what the importer must know of them.
+  std::map<std::string, const Json*> fields;
+  std::set<std::string> settable;
+  std::set<std::string> read_only;
+  std::string status_field, outcome_field;
+  if (type->contains("workflow")) {
+    status_field = (*type)["workflow"]["status_field"];
+    if (!(*type)["workflow"]["outcome_field"].is_null()) outcome_field = (*type)["workflow"]["outcome_field"];
+  }
+  for (const auto& f : (*type)["fields"]) {
+    const std::string n = f["name"];
+    fields[n] = &f;
+    if (f.contains("assigned") || n == status_field || n == outcome_field) read_only.insert(n);
+    else settable.insert(n);
+  }
+  // Keys unique within the file: each unique_active rule and external_id.
+  std::vector<std::vector<std::string>> unique_keys;
+  for (const auto& r : (*type)["rules"])
+    if (r["kind"] == "unique_active") unique_keys.push_back(r["fields"].get<std::vector<std::string>>());
+
+  ImportReport report;
+  HashingBuf hashing(input);
+  std::istream in(&hashing);
+  csv::Reader reader(in, o.delimiter);
+
+  auto problem = [&](ImportProblem p) {
+    if (p.warning) ++report.warnings;
+    if (o.on_problem) o.on_problem(p);
+    if (report.problems.size() < o.max_problems) report.problems.push_back(std::move(p));
+  };
+
+  // CSV header.
+  std::vector<Column> columns;
+  if (o.format == "csv") {
+    csv::Row header;
+    try {
+      if (!reader.next(header)) throw ValidationError("the file is empty", {{tname, "", nullptr, "csv", "row 1: the file is empty; a header row is needed"}});
+    } catch (const csv::FormatError& e) {
+      throw ValidationError(std::string("row 1: ") + e.what(), {{tname, "", nullptr, "csv", e.what()}});
+    }
+    std::vector<FieldError> errors;
+    std::set<std::string> seen;
+    for (const auto& h : header) {
+      Column c{h, h, "", false};
+      if (!valid_utf8(h)) {
+        errors.push_back({tname, "", nullptr, "csv", "row 1: a column name is not valid UTF-8"});
+        continue;
+      }
+      if (!seen.insert(h).second) {
+        errors.push_back({tname, h, h, "csv", "row 1: column \"" + h + "\" appears twice"});
+        continue;
+      }
+      if (h == "external_id") {
+        c.field.clear();
+      } else if (h.size() > 9 && h.compare(h.size() - 9, 9, "_currency") == 0 &&
+                 fields.count(h.substr(0, h.size() - 9)) &&
+                 (*fields[h.substr(0, h.size() - 9)])["type"] == "money") {
+        c.field = h.substr(0, h.size() - 9);
+        c.currency = true;
+      } else if (read_only.count(h)) {
+        errors.push_back({tname, h, h, "read_only", "row 1: column \"" + h + "\" is set by clmis, not imported"});
+        continue;
+      } else if (!settable.count(h)) {
+        errors.push_back({tname, h, h, "unknown_field",
+                          "row 1: record type \"" + tname + "\" has no field \"" + h + "\""});
+        continue;
+      }
+      if (!c.field.empty()) c.type = (*fields[c.field])["type"];
+      columns.push_back(c);
+    }
+    for (const auto& [n, f] : fields)
+      if ((*f)["required"].get<bool>() && !f->contains("default") && !seen.count(n) && settable.count(n))
+        errors.push_back({tname, n, nullptr, "required", "row 1: the required column \"" + n + "\" is missing"});
+    if (!errors.empty()) throw ValidationError("the header of the file is refused", std::move(errors));
+  }
+
+  // Rows seen per unique key, to name both rows of a duplicate inside the file. Keys are kept as
+  // 64-bit hashes (constant memory per row); the database's own rule still guards the rest.
+  std::vector<std::unordered_map<std::uint64_t, std::uint64_t>> seen_keys(unique_keys.size() + 1);
+  auto key_hash = [](const std::string& s) {
+    std::uint64_t h = 1469598103934665603ULL;  // FNV-1a
+    for (unsigned char c : s) {
+      h ^= c;
+      h *= 1099511628211ULL;
+    }
+    return h;
+  };
+
+  Json summary = {{"action", "import"}, {"record_type", tname}, {"format", o.format},
+                  {"source", o.source}, {"on_error", o.on_error == OnError::skip ? "skip" : "abort"}};
+  std::uint64_t rowno = o.format == "csv" ? 1 : 0;
+  std::uint64_t jsonl_bytes = 0;
+  auto bytes = [&] { return o.format == "csv" ? reader.bytes() : jsonl_bytes; };
+  bool any_error = false;
+
+  auto body = [&] {
+    csv::Row row;
+    std::string line;
+    for (;;) {
+      Json record = Json::object();
+      std::vector<ImportProblem> errs;
+      std::string raw;
+      // Read one row into a JSON record.
+      if (o.format == "csv") {
+        bool more = false;
+        try {
+          more = reader.next(row);
+        } catch (const csv::FormatError& e) {
+          // The rest of the file cannot be trusted: stop here, naming the row.
+          ++rowno;
+          ImportProblem p{rowno, "", nullptr, "csv", e.what(), false, ""};
+          problem(p);
+          ++report.refused;
+          any_error = true;
+          break;
+        }
+        if (!more) break;
+        ++rowno;
+        if (row.size() == 1 && row[0].empty()) continue;  // a blank line
+        ++report.rows;
+        raw = quote_csv(row);
+        if (row.size() != columns.size()) {
+          errs.push_back({rowno, "", nullptr, "csv",
+                          "row has " + std::to_string(row.size()) + " fields, the header " +
+                              std::to_string(columns.size()),
+                          false, raw});
+        } else {
+          std::map<std::string, std::string> currencies;
+          for (size_t i = 0; i < row.size(); ++i)
+            if (columns[i].currency && !row[i].empty()) currencies[columns[i].field] = row[i];
+          for (size_t i = 0; i < row.size(); ++i) {
+            const auto& c = columns[i];
+            const std::string& cell = row[i];
+            if (c.currency) continue;
+            if (!valid_utf8(cell)) {
+              errs.push_back({rowno, c.name, nullptr, "type", "the text is not valid UTF-8 (save the file as CSV UTF-8)", false, raw});
+              continue;
+            }
+            if (cell.empty()) continue;
+            if (c.field.empty()) {
+              record["external_id"] = cell;
+              continue;
+            }
+            const std::string& t = c.type;
+            if (t == "integer" || t == "reference") {
+              std::int64_t v = 0;
+              auto [p, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), v);
+              if (ec != std::errc{} || p != cell.data() + cell.size()) {
+                errs.push_back({rowno, c.name, cell, "type", "expected a whole number", false, raw});
+                continue;
+              }
+              record[c.field] = v;
+            } else if (t == "boolean") {
+              const std::string l = lower(cell);
+              if (l == "true" || l == "yes" || l == "1") record[c.field] = true;
+              else if (l == "false" || l == "no" || l == "0") record[c.field] = false;
+              else errs.push_back({rowno, c.name, cell, "type", "expected true/false, yes/no or 1/0", false, raw});
+            } else if (t == "money") {
+              std::string amount = cell, cur;
+              if (auto sp = cell.find(' '); sp != std::string::npos) {
+                amount = cell.substr(0, sp);
+                cur = cell.substr(sp + 1);
+              }
+              if (auto it = currencies.find(c.field); it != currencies.end()) {
+                if (!cur.empty() && cur != it->second) {
+                  errs.push_back({rowno, c.name, cell, "type", "the amount names " + cur + " but the currency column " + it->second, false, raw});
+                  continue;
+                }
+                cur = it->second;
+              }
+              record[c.field] = {{"amount", amount}, {"currency", cur.empty() ? currency : cur}};
+            } else if (t == "date" && layout) {
+              auto iso = apply_layout(*layout, cell);
+              if (!iso) {
+                errs.push_back({rowno, c.name, cell, "type", "not a date in the declared format " + o.date_format, false, raw});
+                continue;
+              }
+              record[c.field] = *iso;
+            } else if (t == "date" && (cell.size() != 10 || cell[4] != '-' || cell[7] != '-')) {
+              errs.push_back({rowno, c.name, cell, "type",
+                              "not a date YYYY-MM-DD; declare the file's layout with --date-format (e.g. D/M/YYYY)", false, raw});
+            } else {
+              record[c.field] = cell;
+            }
+          }
+          for (size_t i = 0; i < row.size(); ++i)
+            if (columns[i].currency && !row[i].empty() && !record.contains(columns[i].field))
+              errs.push_back({rowno, columns[i].name, row[i], "type", "a currency without an amount", false, raw});
+        }
+      } else {
+        if (!std::getline(in, line)) break;
+        ++rowno;
+        jsonl_bytes += line.size() + 1;
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (line.find_first_not_of(" \t") == std::string::npos) continue;
+        ++report.rows;
+        raw = line;
+        if (!valid_utf8(line)) {
+          errs.push_back({rowno, "", nullptr, "json", "the line is not valid UTF-8", false, ""});
+        } else {
+          record = Json::parse(line, nullptr, false);
+          if (record.is_discarded() || !record.is_object()) {
+            errs.push_back({rowno, "", nullptr, "json", "the line is not one JSON object", false, raw});
+            record = Json::object();
+          }
+        }
+      }
+      // Duplicates inside the file.
+      if (errs.empty()) {
+        auto check = [&](size_t k, const std::vector<std::string>& names) {
+          std::string key;
+          for (const auto& n : names) {
+            if (!record.contains(n) || record[n].is_null()) return;
+            key += record[n].dump();
+            key += '\x1f';
+          }
+          auto [it, fresh] = seen_keys[k].emplace(key_hash(key), rowno);
+          if (!fresh) {
+            std::string what;
+            for (const auto& n : names) what += (what.empty() ? "" : ", ") + n;
+            errs.push_back({rowno, names.front(), record[names.front()], "duplicate_in_file",
+                            "the same " + what + " as row " + std::to_string(it->second) + " of this file", false, raw});
+          }
+        };
+        for (size_t k = 0; k < unique_keys.size(); ++k) check(k, unique_keys[k]);
+        check(unique_keys.size(), {"external_id"});
+      }
+      // Write it.
+      if (errs.empty()) {
+        try {
+          if (record.contains("external_id") && record["external_id"].is_string()) {
+            const std::string ext = record["external_id"];
+            auto r = session.upsert(tname, ext, record);
+            if (r.outcome == UpsertOutcome::created) ++report.created;
+            else if (r.outcome == UpsertOutcome::updated) ++report.updated;
+            else ++report.unchanged;
+          } else {
+            session.create(tname, record);
+            ++report.created;
+          }
+          for (const auto& w : session.warnings())
+            problem({rowno, w.value("path", ""), nullptr, w.value("rule", ""), w.value("message", ""), true, raw});
+        } catch (const ValidationError& e) {
+          for (const auto& fe : e.errors())
+            errs.push_back({rowno, fe.path, fe.value, fe.rule, fe.message, false, raw});
+        } catch (const AlreadyExists& e) {
+          errs.push_back({rowno, "external_id", record.value("external_id", Json()), "unique_active", e.what(), false, raw});
+        } catch (const Conflict& e) {
+          errs.push_back({rowno, "", nullptr, "conflict", e.what(), false, raw});
+        }
+      }
+      if (!errs.empty()) {
+        any_error = true;
+        ++report.refused;
+        for (auto& p : errs) problem(std::move(p));
+      }
+      if (o.progress && report.rows % 1000 == 0) o.progress(bytes(), report.rows);
+    }
+    if (o.progress) o.progress(bytes(), report.rows);
+    if (any_error && o.on_error == OnError::abort) throw Abort{};
+  };
+
+  try {
+    // The audit entry is written when the body returns, from `summary` as it is then: the body
+    // completes it with the file's hash and counts.
+    session.batch(
+        [&] {
+          body();
+          report.sha256 = hashing.hex();
+          summary["sha256"] = report.sha256;
+          summary["rows"] = report.rows;
+          summary["refused"] = report.refused;
+        },
+        summary);
+    report.committed = true;
+  } catch (const Abort&) {
+    report.committed = false;
+    report.sha256 = hashing.hex();
+  }
+  return report;
+}
+
+}  // namespace clmis

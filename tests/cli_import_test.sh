@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# clmis import / export / query through the command line, with hostile files: each gives its
+# documented outcome — imported verbatim, or refused with the row and column named and the
+# database unchanged.
+set -euo pipefail
+cli="$1"
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+export CLMIS_PASSWORD=cli-test-password CLMIS_USER=admin
+db="$dir/t.db"
+"$cli" init "$db" --country KNA > /dev/null
+
+fail() { echo "FAIL: $*"; exit 1; }
+# The state "unchanged" is judged on: every job seeker row, the change sequence, the history and
+# the audit trail, read with the sqlite3 shell (a different code path from clmis).
+state() {
+  sqlite3 "$db" "SELECT * FROM job_seeker; SELECT * FROM job_seeker__experience; SELECT * FROM clmis_change;
+                 SELECT * FROM clmis_history; SELECT * FROM clmis_audit;" | sha256sum
+}
+# expect_refused NAME EXIT_CODE PATTERN FILE [import options...]: refused, message matches, unchanged.
+expect_refused() {
+  local name="$1" code="$2" pattern="$3" file="$4"
+  shift 4
+  local before rc=0
+  before=$(state)
+  "$cli" import "$db" job_seeker "$file" "$@" > "$dir/out" 2> "$dir/err" || rc=$?
+  [ "$rc" -eq "$code" ] || fail "$name: exit $rc, expected $code; $(cat "$dir/err")"
+  grep -q -- "$pattern" "$dir/err" || fail "$name: no \"$pattern\" in: $(cat "$dir/err")"
+  [ "$(state)" = "$before" ] || fail "$name: the database changed"
+}
+header='registration_date,first_name,family_name,nis_number,sex,date_of_birth,parish'
+
+# 1. A good file with a BOM, CRLF line ends, quoted commas, quotes and a newline, imported verbatim.
+printf '\xEF\xBB\xBF%s\r\n2025-03-03,"Keisha ""Kay""",Liburd,1846398,F,1999-07-14,KN-03\r\n2025-03-04,"Browne, Jr.","Two\nLines",2200456,M,2000-01-01,KN-01\r\n' "$header" > "$dir/good.csv"
+"$cli" import "$db" job_seeker "$dir/good.csv" > "$dir/out"
+grep -q 'imported 2 of 2 rows into job_seeker (2 created' "$dir/out" || fail "good file: $(cat "$dir/out")"
+[ "$(sqlite3 "$db" "SELECT first_name FROM job_seeker WHERE id = 1")" = 'Keisha "Kay"' ] || fail "quotes not verbatim"
+[ "$(sqlite3 "$db" "SELECT first_name || '|' || family_name FROM job_seeker WHERE id = 2")" = "Browne, Jr.|Two
+Lines" ] || fail "comma or newline not verbatim"
+[ "$(sqlite3 "$db" "SELECT registration_no FROM job_seeker WHERE id = 2")" = "JS-000002" ] || fail "registration numbers"
+# One audit entry for the whole import, with the file's SHA-256 (computed here by sha256sum).
+sum=$(sha256sum "$dir/good.csv" | cut -d' ' -f1)
+[ "$(sqlite3 "$db" "SELECT count(*) FROM clmis_audit WHERE action = 'import' AND json_extract(detail, '$.sha256') = '$sum' AND json_extract(detail, '$.created') = 2")" = 1 ] \
+  || fail "audit entry of the import"
+[ "$(sqlite3 "$db" "SELECT count(*) FROM clmis_audit WHERE action = 'create'")" = 0 ] || fail "per-row audit entries"
+
+# 2. Legacy dates (6/12/2013 is 6 December with D/M/YYYY) with --date-format; refused without.
+printf '%s\n6/12/2013,Ann,Hodge,3300001,F,14/7/1990,KN-02\n' "$header" > "$dir/legacy.csv"
+expect_refused "legacy date without --date-format" 3 'row 2, registration_date: not a date YYYY-MM-DD' "$dir/legacy.csv"
+"$cli" import "$db" job_seeker "$dir/legacy.csv" --date-format D/M/YYYY > /dev/null
+[ "$(sqlite3 "$db" "SELECT registration_date || ' ' || date_of_birth FROM job_seeker WHERE nis_number = '3300001'")" = "2013-12-06 1990-07-14" ] \
+  || fail "D/M/YYYY read wrongly"
+printf '%s\n12/6/2013,Ben,Hodge,3300002,M,7/14/1990,KN-02\n' "$header" > "$dir/us.csv"
+"$cli" import "$db" job_seeker "$dir/us.csv" --date-format M/D/YYYY > /dev/null
+[ "$(sqlite3 "$db" "SELECT registration_date FROM job_seeker WHERE nis_number = '3300002'")" = "2013-12-06" ] || fail "M/D/YYYY"
+printf '%s\n13/13/2013,Cy,Hodge,3300003,M,1/1/1990,KN-02\n' "$header" > "$dir/baddate.csv"
+expect_refused "impossible date" 3 'row 2, registration_date' "$dir/baddate.csv" --date-format D/M/YYYY
+
+# 3. Every bad row is reported (row and column), and nothing is imported (abort is the default).
+printf '%s\n2025-03-03,Dee,Smith,4400001,F,1990-01-01,KN-03\n2025-03-03,Eve,Smith,44-01,X,1990-01-01,LC-01\n2025-03-03,,Smith,4400003,F,2015-01-01,KN-03\n' "$header" > "$dir/bad.csv"
+expect_refused "bad rows" 3 'row 3, nis_number' "$dir/bad.csv"
+grep -q 'row 3, sex' "$dir/err" || fail "sex not reported"
+grep -q 'row 3, parish' "$dir/err" || fail "foreign parish not reported"
+grep -q 'row 4, first_name' "$dir/err" || fail "missing first name not reported"
+grep -q 'row 4, date_of_birth.*min_age_at' "$dir/err" || fail "under-age registration not reported"
+# --on-error skip: the good row goes in; the bad ones go to the report with their reasons.
+"$cli" import "$db" job_seeker "$dir/bad.csv" --on-error skip > "$dir/out" 2> /dev/null
+grep -q 'imported 1 of 3 rows' "$dir/out" || fail "skip: $(cat "$dir/out")"
+grep -q '^3,"parish","LC-01",code_list,' "$dir/bad.csv.report.csv" || fail "report: $(cat "$dir/bad.csv.report.csv")"
+[ "$(sqlite3 "$db" "SELECT count(*) FROM job_seeker WHERE family_name = 'Smith'")" = 1 ] || fail "skip imported the wrong rows"
+
+# 4. Duplicate keys inside one file name both rows; the NIS number already in the database too.
+printf '%s\n2025-03-03,Fay,Jones,5500001,F,1990-01-01,KN-03\n2025-03-03,Gus,Jones,5500001,M,1991-01-01,KN-03\n' "$header" > "$dir/dup.csv"
+expect_refused "duplicate inside the file" 3 'row 3, nis_number: the same nis_number as row 2 of this file' "$dir/dup.csv"
+printf '%s\n2025-03-03,Hal,Jones,1846398,M,1991-01-01,KN-03\n' "$header" > "$dir/dupdb.csv"
+expect_refused "duplicate of a stored record" 3 'row 2, nis_number.*unique_active' "$dir/dupdb.csv"
+
+# 5. The header: unknown and missing columns, columns set by clmis, repeated columns.
+printf 'registration_date,first_name,family_name,sex,date_of_birth,shoe_size\n' > "$dir/unknown.csv"
+expect_refused "unknown column" 3 'has no field "shoe_size"' "$dir/unknown.csv"
+printf 'first_name,family_name,sex\nA,B,F\n' > "$dir/missing.csv"
+expect_refused "missing required columns" 3 'the required column "registration_date" is missing' "$dir/missing.csv"
+printf '%s,status\n2025-03-03,A,B,1,F,1990-01-01,KN-03,active\n' "$header" > "$dir/status.csv"
+expect_refused "status column" 3 'is set by clmis' "$dir/status.csv"
+printf '%s,sex\n' "$header" > "$dir/twice.csv"
+expect_refused "repeated column" 3 'appears twice' "$dir/twice.csv"
+
+# 6. Ragged rows, broken quoting, NUL bytes, UTF-16, Latin-1 text, an empty file.
+printf '%s\n2025-03-03,Ida,Bell,6600001,F\n' "$header" > "$dir/ragged.csv"
+expect_refused "ragged row" 3 'row 2: row has 5 fields, the header 7' "$dir/ragged.csv"
+printf '%s\n2025-03-03,"Ida,Bell,6600001,F,1990-01-01,KN-03\n' "$header" > "$dir/quote.csv"
+expect_refused "unterminated quote" 3 'unterminated quote' "$dir/quote.csv"
+printf '%s\n2025-03-03,Ida\0,Bell,6600001,F,1990-01-01,KN-03\n' "$header" > "$dir/nul.csv"
+expect_refused "NUL byte" 3 'NUL byte' "$dir/nul.csv"
+printf '\xff\xfer\x00e\x00g\x00\n\x00' > "$dir/utf16.csv"
+expect_refused "UTF-16" 3 'UTF-16' "$dir/utf16.csv"
+printf '%s\n2025-03-03,Jos\xe9,Bell,6600002,M,1990-01-01,KN-03\n' "$header" > "$dir/latin1.csv"
+expect_refused "Latin-1" 3 'row 2, first_name: the text is not valid UTF-8' "$dir/latin1.csv"
+: > "$dir/empty.csv"
+expect_refused "empty file" 3 'the file is empty' "$dir/empty.csv"
+
+# 7. A huge field is refused by the field's maximum length, naming the row.
+long=$(head -c 5000 /dev/zero | tr '\0' 'a')
+printf '%s,counsellor_assessment\n2025-03-03,Kim,Bell,6600003,F,1990-01-01,KN-03,%s%s\n' "$header" "$long" "$long" > "$dir/huge.csv"
+expect_refused "huge field" 3 'row 2, counsellor_assessment: at most 4000 characters' "$dir/huge.csv"
+
+# 8. Formula text is stored verbatim and neutralised in CSV exports.
+printf '%s,counsellor_assessment\n2025-03-03,=HYPERLINK("x"),Bell,6600004,F,1990-01-01,KN-03,+1 call back\n' "$header" > "$dir/formula.csv"
+"$cli" import "$db" job_seeker "$dir/formula.csv" > /dev/null
+[ "$(sqlite3 "$db" "SELECT first_name FROM job_seeker WHERE nis_number = '6600004'")" = '=HYPERLINK("x")' ] || fail "formula not verbatim"
+"$cli" export "$db" job_seeker --format csv --where nis_number=6600004 > "$dir/out.csv"
+grep -q "\"'=HYPERLINK(\"\"x\"\")\"" "$dir/out.csv" || fail "formula not neutralised: $(cat "$dir/out.csv")"
+grep -q ",'+1 call back," "$dir/out.csv" || fail "+ not neutralised"
+
+# 9. JSON Lines with sections; external_id makes a second run change nothing.
+cat > "$dir/js.jsonl" <<'JSONL'
+{"external_id": "old-17", "registration_date": "2025-03-03", "first_name": "Lee", "family_name": "Ward", "sex": "M", "date_of_birth": "1990-01-01", "experience": [{"occupation": "7411", "from": "2015-01-01", "to": "2019-12-31"}]}
+
+{"external_id": "old-18", "registration_date": "2025-03-03", "first_name": "Mo", "family_name": "Ward", "sex": "F", "date_of_birth": "1991-01-01"}
+JSONL
+"$cli" import "$db" job_seeker "$dir/js.jsonl" > "$dir/out"
+grep -q 'imported 2 of 2 rows into job_seeker (2 created' "$dir/out" || fail "jsonl: $(cat "$dir/out")"
+[ "$(sqlite3 "$db" "SELECT occupation FROM job_seeker__experience")" = 7411 ] || fail "jsonl section"
+before=$(state)
+"$cli" import "$db" job_seeker "$dir/js.jsonl" > "$dir/out"
+grep -q '(0 created, 0 updated, 2 unchanged)' "$dir/out" || fail "re-import: $(cat "$dir/out")"
+printf '{"first_name": "x"\n' > "$dir/broken.jsonl"
+expect_refused "broken JSON line" 3 'row 1: the line is not one JSON object' "$dir/broken.jsonl"
+
+# 10. query and export agree with SQL.
+"$cli" query "$db" job_seeker --where family_name=Ward --json > "$dir/q.json"
+[ "$(grep -c '"registration_no"' "$dir/q.json")" = 2 ] || fail "query"
+"$cli" export "$db" job_seeker --format jsonl > "$dir/all.jsonl"
+[ "$(wc -l < "$dir/all.jsonl")" = "$(sqlite3 "$db" "SELECT count(*) FROM job_seeker WHERE archived = 0")" ] || fail "export count"
+"$cli" export "$db" job_seeker --format json --out "$dir/all.json" 2> /dev/null
+/usr/bin/python3 -c "import json,sys; assert len(json.load(open('$dir/all.json'))) == $(wc -l < "$dir/all.jsonl")" || fail "json export"
+
+# 11. Exit codes: unknown record, unknown type, wrong password, usage.
+rc=0; "$cli" get "$db" job_seeker 999 2> /dev/null || rc=$?; [ $rc -eq 4 ] || fail "not found exit $rc"
+rc=0; "$cli" import "$db" ghost "$dir/good.csv" 2> /dev/null || rc=$?; [ $rc -eq 4 ] || fail "unknown type exit $rc"
+rc=0; CLMIS_PASSWORD=wrong-password "$cli" get "$db" job_seeker 1 2> /dev/null || rc=$?; [ $rc -eq 5 ] || fail "auth exit $rc"
+rc=0; "$cli" query 2> /dev/null || rc=$?; [ $rc -eq 2 ] || fail "usage exit $rc"
+echo "cli import: ok"
