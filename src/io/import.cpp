@@ -266,7 +266,8 @@ ImportReport import_records(Session& session, std::string_view type_name, std::i
     for (;;) {
       Json record = Json::object();
       std::vector<ImportProblem> errs;
-      std::string raw;
+      const std::string raw;  // filled in only for rows that have a problem (raw_text)
+      auto raw_text = [&] { return o.format == "csv" ? quote_csv(row) : line; };
       // Read one row into a JSON record.
       if (o.format == "csv") {
         bool more = false;
@@ -285,7 +286,6 @@ ImportReport import_records(Session& session, std::string_view type_name, std::i
         ++rowno;
         if (row.size() == 1 && row[0].empty()) continue;  // a blank line
         ++report.rows;
-        raw = quote_csv(row);
         if (row.size() != columns.size()) {
           errs.push_back({rowno, "", nullptr, "csv",
                           "row has " + std::to_string(row.size()) + " fields, the header " +
@@ -361,7 +361,6 @@ ImportReport import_records(Session& session, std::string_view type_name, std::i
         if (!line.empty() && line.back() == '\r') line.pop_back();
         if (line.find_first_not_of(" \t") == std::string::npos) continue;
         ++report.rows;
-        raw = line;
         if (!valid_utf8(line)) {
           errs.push_back({rowno, "", nullptr, "json", "the line is not valid UTF-8", false, ""});
         } else {
@@ -406,7 +405,7 @@ ImportReport import_records(Session& session, std::string_view type_name, std::i
             ++report.created;
           }
           for (const auto& w : session.warnings())
-            problem({rowno, w.value("path", ""), nullptr, w.value("rule", ""), w.value("message", ""), true, raw});
+            problem({rowno, w.value("path", ""), nullptr, w.value("rule", ""), w.value("message", ""), true, raw_text()});
         } catch (const ValidationError& e) {
           for (const auto& fe : e.errors())
             errs.push_back({rowno, fe.path, fe.value, fe.rule, fe.message, false, raw});
@@ -419,7 +418,11 @@ ImportReport import_records(Session& session, std::string_view type_name, std::i
       if (!errs.empty()) {
         any_error = true;
         ++report.refused;
-        for (auto& p : errs) problem(std::move(p));
+        const std::string text = raw_text();
+        for (auto& p : errs) {
+          p.raw = text;
+          problem(std::move(p));
+        }
       }
       if (o.progress && report.rows % 1000 == 0) o.progress(bytes(), report.rows);
     }

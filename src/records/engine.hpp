@@ -162,6 +162,10 @@ class Engine {
     }
   };
   std::optional<Bulk> bulk_;
+  /// SQL text built from the pack, by (kind, declaration): built once, not for every write.
+  /// Cleared whenever the pack in force changes (load_state).
+  const std::string& sql(int kind, const void* key, const std::function<std::string()>& make);
+  std::map<std::pair<int, const void*>, std::string> sql_;
   /// Compiled patterns by source text (std::regex construction costs more than matching).
   const std::regex& regex(const std::string& pattern);
   std::unordered_map<std::string, std::regex> regexes_;

@@ -148,7 +148,7 @@ void Engine::check_value(const pack::RecordType& t, const pack::Field& f, const 
     }
     case FieldType::reference: {
       const auto id = std::get<Ref>(out).id;
-      auto& s = conn().prepare("SELECT archived FROM " + store::quote(f.target) + " WHERE id = ?");
+      auto& s = conn().prepare(sql(1, &f, [&] { return "SELECT archived FROM " + store::quote(f.target) + " WHERE id = ?"; }));
       s.bind(1, id);
       if (!s.step()) err("reference", "there is no " + f.target + " with id " + std::to_string(id));
       else if (s.int64(0) != 0 && !unchanged)
@@ -423,8 +423,10 @@ void Engine::check_rules(const pack::RecordType& t, const Values& fields,
           params.push_back(to_sql(*f, v).front());
         }
         if (!complete) continue;
-        auto& s = conn().prepare("SELECT id FROM " + store::quote(t.name) +
-                                 " WHERE archived = 0 AND id <> ?" + where + " ORDER BY id LIMIT 10");
+        auto& s = conn().prepare(sql(3, &rule, [&] {
+          return "SELECT id FROM " + store::quote(t.name) + " WHERE archived = 0 AND id <> ?" + where +
+                 " ORDER BY id LIMIT 10";
+        }));
         s.bind(1, self);
         for (size_t i = 0; i < params.size(); ++i) s.bind(static_cast<int>(i) + 2, params[i]);
         Json ids = Json::array();
@@ -463,7 +465,9 @@ void Engine::check_rules(const pack::RecordType& t, const Values& fields,
         // With a workflow, a closed record is no longer active (a job seeker who found work
         // may register again).
         if (t.workflow) where += " AND coalesce(" + store::quote(t.workflow->status_field) + ", '') <> 'closed'";
-        auto& s = conn().prepare("SELECT id FROM " + store::quote(t.name) + " WHERE archived = 0 AND id <> ?" + where + " LIMIT 1");
+        auto& s = conn().prepare(sql(4, &rule, [&] {
+          return "SELECT id FROM " + store::quote(t.name) + " WHERE archived = 0 AND id <> ?" + where + " LIMIT 1";
+        }));
         s.bind(1, self);
         for (size_t i = 0; i < params.size(); ++i) s.bind(static_cast<int>(i) + 2, params[i]);
         if (s.step()) {
@@ -675,12 +679,14 @@ std::int64_t Engine::do_create(std::int64_t uid, const pack::RecordType& t, Inpu
     ext = **in.external_id;
     check_external_id_free(t, *ext, 0);
   }
-  std::string marks;
-  for (const auto& f : t.fields)
-    for (size_t i = 0; i < store::columns_of(f).size(); ++i) marks += ", ?";
-  auto& s = c.prepare("INSERT INTO " + store::quote(t.name) +
-                      " (version, created_at, created_by, updated_at, updated_by, external_id, "
-                      "archived" + column_list(t.fields) + ") VALUES (1, ?, ?, ?, ?, ?, 0" + marks + ")");
+  auto& s = c.prepare(sql(2, &t, [&] {
+    std::string marks;
+    for (const auto& f : t.fields)
+      for (size_t i = 0; i < store::columns_of(f).size(); ++i) marks += ", ?";
+    return "INSERT INTO " + store::quote(t.name) +
+           " (version, created_at, created_by, updated_at, updated_by, external_id, archived" +
+           column_list(t.fields) + ") VALUES (1, ?, ?, ?, ?, ?, 0" + marks + ")";
+  }));
   const std::string at = now();
   s.bind(1, at).bind(2, uid).bind(3, at).bind(4, uid);
   if (ext) s.bind(5, *ext); else s.bind(5, nullptr);

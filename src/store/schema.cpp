@@ -208,6 +208,20 @@ std::vector<std::string> record_type_ddl(const pack::RecordType& t) {
                   "  archive_reason TEXT" +
                   column_defs(t.fields) + "\n) STRICT");
     indices(out, t.name, t.fields);
+    // possible_duplicate compares text without regard to ASCII case: an index on the same
+    // expressions keeps that check from reading the whole table for every new record.
+    int dup = 0;
+    for (const auto& r : t.rules) {
+      if (r.kind != "possible_duplicate") continue;
+      std::string cols;
+      for (const auto& n : r.fields) {
+        const auto* f = t.field(n);
+        const std::string c = quote(columns_of(*f).front().name);
+        cols += (cols.empty() ? "" : ", ") + (f->type == FieldType::text ? "lower(" + c + ")" : c);
+      }
+      out.push_back("CREATE INDEX " + quote(t.name + "_dup_" + std::to_string(dup++)) + " ON " +
+                    quote(t.name) + "(" + cols + ")");
+    }
     if (t.workflow && !t.field(t.workflow->status_field)->index)
       out.push_back("CREATE INDEX " + quote(t.name + "_ix_" + t.workflow->status_field) + " ON " +
                     quote(t.name) + "(" + quote(t.workflow->status_field) + ")");

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# The import benchmark of issue 4: N job seekers from one CSV file, `clmis import` (full
+# validation, one transaction) against the sqlite3 shell's `.import` of the same file into a plain
+# table with the same columns, in the same run, with the same journal settings (WAL,
+# synchronous=FULL). Prints both times, the ratio, rows per second and clmis's peak memory.
+#
+#   usage: bench/import_bench.sh BUILD_DIR [ROWS] [WORK_DIR]     (defaults: 1000000 rows, /tmp)
+set -euo pipefail
+build="${1:?usage: import_bench.sh BUILD_DIR [ROWS] [WORK_DIR]}"
+rows="${2:-1000000}"
+work="${3:-/tmp}/clmis-import-bench.$$"
+mkdir -p "$work"
+trap 'rm -rf "$work"' EXIT
+csv="$work/job_seekers.csv"
+
+# The file: valid KNA job seekers (NIS numbers unique, ages 17 to 64 at registration, parishes
+# KN-01..KN-13 of the KNA profile), generated deterministically by awk.
+awk -v n="$rows" 'BEGIN {
+  srand(42);
+  print "registration_date,first_name,family_name,nis_number,sex,date_of_birth,parish,city,telephone";
+  split("Keisha Dwayne Shanice Jamal Tricia Andre Kimberly Marlon Natasha Devon", first, " ");
+  split("Liburd Browne Hodge Williams Phipps Richards Mills Warner Hanley Isaac", family, " ");
+  for (i = 0; i < n; i++) {
+    y = 2022 + int(rand() * 4); m = 1 + int(rand() * 12); d = 1 + int(rand() * 28);
+    by = y - 17 - int(rand() * 48);
+    printf "%04d-%02d-%02d,%s%d,%s%d,%d,%s,%04d-%02d-%02d,KN-%02d,Basseterre,869-%03d-%04d\n",
+      y, m, d, first[1 + i % 10], i % 997, family[1 + int(i / 10) % 10], i % 1499, 1000000 + i,
+      (i % 2 ? "M" : "F"), by, 1 + int(rand() * 12), 1 + int(rand() * 28), 1 + int(rand() * 13),
+      i % 1000, i % 10000;
+  }
+}' > "$csv"
+size=$(stat -c %s "$csv")
+
+# clmis: a fresh database, then the import (peak memory from GNU time's maximum resident set).
+export CLMIS_PASSWORD=bench-password-1 CLMIS_USER=admin
+"$build/clmis" init "$work/clmis.db" --country KNA > /dev/null
+start=$(date +%s.%N)
+/usr/bin/time -f "%M" -o "$work/rss" "$build/clmis" import "$work/clmis.db" job_seeker "$csv" > "$work/out"
+end=$(date +%s.%N)
+clmis_s=$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')
+rss_kb=$(tail -1 "$work/rss")
+grep -q "imported $rows of $rows rows" "$work/out" || { echo "the import did not take every row:"; cat "$work/out"; exit 1; }
+
+# The peer: the sqlite3 shell's .import into a plain table with the same columns.
+start=$(date +%s.%N)
+sqlite3 "$work/peer.db" > /dev/null <<SQL
+PRAGMA journal_mode = WAL;
+PRAGMA synchronous = FULL;
+CREATE TABLE job_seeker (registration_date TEXT, first_name TEXT, family_name TEXT, nis_number TEXT,
+  sex TEXT, date_of_birth TEXT, parish TEXT, city TEXT, telephone TEXT);
+.mode csv
+.import --skip 1 $csv job_seeker
+SQL
+end=$(date +%s.%N)
+peer_s=$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')
+[ "$(sqlite3 "$work/peer.db" 'SELECT count(*) FROM job_seeker')" = "$rows" ] || { echo "sqlite3 .import lost rows"; exit 1; }
+
+awk -v rows="$rows" -v size="$size" -v c="$clmis_s" -v p="$peer_s" -v rss="$rss_kb" -v dir="${3:-/tmp}" 'BEGIN {
+  printf "import: %d job seekers from CSV (%.1f MiB), databases in %s\n", rows, size / 1048576, dir;
+  printf "  clmis import (full validation): %8.2f s  %9.0f rows/s  peak RSS %.1f MiB\n", c, rows / c, rss / 1024;
+  printf "  sqlite3 .import (plain table):  %8.2f s  %9.0f rows/s\n", p, rows / p;
+  printf "  ratio %.2f (clmis time / sqlite3 time; target <= 2.0); peak RSS target <= 150 MiB\n", c / p;
+}'
