@@ -1,0 +1,146 @@
+# Type stubs of clmis._core, the compiled module (bindings/python/src/module.cpp).
+import datetime
+import os
+from decimal import Decimal
+from typing import (
+    Any,
+    Callable,
+    Dict,
+    Iterator,
+    List,
+    Literal,
+    Mapping,
+    Optional,
+    Sequence,
+    Tuple,
+    TypeVar,
+    Union,
+)
+
+from ._types import Money
+
+__version__: str
+
+_Path = Union[str, "os.PathLike[str]"]
+_T = TypeVar("_T")
+
+# A field value as read: None, str, int, bool, Decimal, Money, datetime.date, datetime.datetime
+# (aware, UTC), or for a section a list of dicts.
+_Value = Any
+_Record = Dict[str, _Value]
+# A value as written: the same types, plus the JSON encodings ("2025-03-03", "12.50",
+# {"amount": "1250.00", "currency": "XCD"}).
+_InValue = Any
+_Filter = Union[
+    Mapping[str, _InValue],
+    Sequence[Union[Mapping[str, Any], Tuple[str, str, _InValue]]],
+]
+_Sort = Union[str, Sequence[Union[str, Tuple[str, bool], Mapping[str, Any]]]]
+_UpsertOutcome = Literal["created", "updated", "unchanged"]
+
+class Error(Exception):
+    code: int
+
+class ValidationError(Error):
+    errors: List[Dict[str, Any]]
+
+class NotFound(Error): ...
+class AlreadyExists(Error): ...
+class Conflict(Error): ...
+class PermissionDenied(Error): ...
+class AuthError(Error): ...
+class Busy(Error): ...
+class Misuse(Error): ...
+class PackError(Error): ...
+class StorageError(Error): ...
+class VersionError(Error): ...
+
+def create(
+    path: _Path,
+    *,
+    country: str,
+    admin_password: str,
+    admin_user: str = "admin",
+    data_dir: Optional[_Path] = None,
+) -> Database: ...
+def open(
+    path: _Path,
+    *,
+    busy_timeout_ms: int = 5000,
+    data_dir: Optional[_Path] = None,
+    upgrade: bool = False,
+) -> Database: ...
+
+class Database:
+    @property
+    def path(self) -> str: ...
+    @property
+    def closed(self) -> bool: ...
+    def login(self, user: str, password: str) -> Session: ...
+    def schema(self) -> Dict[str, Any]: ...
+    def codes(self, list: str, lang: Optional[str] = None) -> List[Dict[str, Any]]: ...
+    def close(self) -> None: ...
+    def __enter__(self) -> Database: ...
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> bool: ...
+
+class Cursor(Iterator[_Record]):
+    @property
+    def record_type(self) -> str: ...
+    @property
+    def pages(self) -> int: ...
+    @property
+    def page_size(self) -> int: ...
+    @property
+    def columns(self) -> List[Tuple[str, str, Optional[str]]]: ...
+    @property
+    def session(self) -> Session: ...
+    def __iter__(self) -> Cursor: ...
+    def __next__(self) -> _Record: ...
+    def to_pandas(
+        self,
+        *,
+        dates: Literal["datetime64", "object"] = "datetime64",
+        codes: Literal["category", "string"] = "category",
+    ) -> Any: ...  # pandas.DataFrame
+
+class Session:
+    @property
+    def user(self) -> str: ...
+    @property
+    def database(self) -> Database: ...
+    @property
+    def warnings(self) -> List[Dict[str, Any]]: ...
+    def create(self, type: str, record: Mapping[str, _InValue]) -> int: ...
+    def get(self, type: str, id: int) -> _Record: ...
+    def update(self, type: str, id: int, version: int, changes: Mapping[str, _InValue]) -> int: ...
+    def archive(self, type: str, id: int, version: int, reason: str) -> None: ...
+    def upsert(
+        self, type: str, external_id: str, record: Mapping[str, _InValue]
+    ) -> Tuple[int, _UpsertOutcome]: ...
+    def query(
+        self,
+        type: str,
+        filter: Optional[_Filter] = None,
+        sort: Optional[_Sort] = None,
+        limit: Optional[int] = None,
+        include_archived: bool = False,
+        *,
+        page_size: int = 500,
+    ) -> Cursor: ...
+    def changes_since(self, since_seq: int, limit: int = 1000) -> Dict[str, Any]: ...
+    def transition(
+        self,
+        type: str,
+        id: int,
+        version: int,
+        name: str,
+        /,
+        effective_date: Union[datetime.date, str, None] = None,
+        **fields: _InValue,
+    ) -> int: ...
+    def status_counts(self, type: str, date: Union[datetime.date, str]) -> Dict[str, Any]: ...
+    def history(self, type: str, id: int) -> List[Dict[str, Any]]: ...
+    def code_add(self, list: str, code: Mapping[str, Any]) -> None: ...
+    def code_update(self, list: str, code: str, changes: Mapping[str, Any]) -> None: ...
+    def code_delete(self, list: str, code: str) -> None: ...
+    def batch(self, fn: Callable[[], _T]) -> _T: ...

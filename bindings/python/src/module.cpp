@@ -1,0 +1,603 @@
+// clmis._core — the Python face of clmis: a thin, mechanical layer over the C++ API
+// (clmis/database.hpp). No rule lives here: values are converted (convert.hpp), errors are
+// mapped (errors.hpp), and every call that reaches the database runs with the GIL released.
+//
+// Locks: the library serialises the calls on a database with its own mutex, taken after the
+// GIL is released; nothing here waits for a lock while holding the GIL or while the library
+// works, so a batch callback (which takes the GIL back while the library holds the database)
+// cannot deadlock.
+#include "convert.hpp"
+#include "errors.hpp"
+
+#include <clmis/database.hpp>
+
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+#include <pybind11/stl/filesystem.h>
+
+#include <atomic>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <utility>
+
+namespace clmis::python {
+namespace {
+
+constexpr int kDefaultPageSize = 500;
+constexpr int kMaxPageSize = 1000;  // the library's maximum "limit" of one page
+
+/// What a Database and every Session and Cursor made from it share.
+struct DbState {
+  DbState(clmis::Database d, std::string p, const Json& schema)
+      : db(std::move(d)), path(std::move(p)), types(std::make_shared<const Schema>(schema)) {}
+  clmis::Database db;
+  std::string path;
+  std::shared_ptr<const Schema> types;
+  std::atomic<bool> closed{false};
+};
+
+/// Runs f with the GIL released (the arguments must be converted before).
+template <class F>
+auto released(F&& f) -> decltype(f()) {
+  py::gil_scoped_release release;
+  return f();
+}
+
+struct PyDatabase {
+  std::shared_ptr<DbState> st;
+};
+
+struct PySession {
+  PySession(std::shared_ptr<DbState> s, clmis::Session sess) : st(std::move(s)), session(std::move(sess)) {}
+  std::shared_ptr<DbState> st;
+
+  /// Runs f on a copy of the session handle with the GIL released. A clmis::Session is for one
+  /// thread at a time and copies are cheap handles to the same session state, so each call
+  /// works on its own copy: Python threads may share a Session, and no lock of the binding is
+  /// held while the library works (nothing to order against the library's own lock, which a
+  /// batch holds while its callback calls other sessions).
+  template <class F>
+  auto read(F&& f) -> decltype(f(std::declval<clmis::Session&>())) {
+    clmis::Session copy = handle();
+    py::gil_scoped_release release;
+    return f(copy);
+  }
+
+  /// As read(), for the calls that set the session's warnings (create, update, upsert,
+  /// transition): the copy's warnings become the session's, also when the write is refused.
+  template <class F>
+  auto write(F&& f) -> decltype(f(std::declval<clmis::Session&>())) {
+    clmis::Session copy = handle();
+    struct Keep {
+      PySession& self;
+      clmis::Session& copy;
+      ~Keep() {
+        std::lock_guard lock(self.mu);
+        self.session = copy;
+      }
+    } keep{*this, copy};
+    py::gil_scoped_release release;
+    return f(copy);
+  }
+
+  [[nodiscard]] clmis::Session handle() {
+    std::lock_guard lock(mu);
+    return session;
+  }
+
+  [[nodiscard]] const TypeSpec* spec(std::string_view type) const { return st->types->find(type); }
+
+ private:
+  // Guards `session` for the copies above; held only to copy, never while waiting.
+  std::mutex mu;
+  clmis::Session session;
+};
+
+std::string fspath(const std::filesystem::path& p) { return p.string(); }
+
+PyDatabase make_database(std::function<clmis::Database()> open_fn) {
+  return released([&] {
+    clmis::Database db = open_fn();
+    const std::string path = db.path();
+    const Json schema = db.schema();
+    return PyDatabase{std::make_shared<DbState>(std::move(db), path, schema)};
+  });
+}
+
+/// Converts an object of a JSON document, typing the keys named in `kinds`.
+py::dict typed_object(const Json& o, std::initializer_list<std::pair<const char*, Kind>> kinds) {
+  py::dict out;
+  if (!o.is_object()) return out;
+  for (auto it = o.begin(); it != o.end(); ++it) {
+    Kind k = Kind::other;
+    for (const auto& [name, kind] : kinds)
+      if (it.key() == name) k = kind;
+    out[py::str(it.key())] = value_from_json(it.value(), k);
+  }
+  return out;
+}
+
+// ---- queries -----------------------------------------------------------------------------------
+
+Json condition(const std::string& field, const char* op, Json value) {
+  return Json{{"field", field}, {"op", op}, {"value", std::move(value)}};
+}
+
+bool is_money(py::handle v) {
+  return py::isinstance(v, py::module_::import("clmis._types").attr("Money"));
+}
+
+/// The filter argument → the query document's "filter" array. Accepted: a dict {field: value}
+/// (None → is_null, a list or tuple → in, anything else → eq), or a list of conditions, each a
+/// dict {"field", "op", "value"} or a tuple (field, op, value).
+Json make_filter(py::handle filter) {
+  Json out = Json::array();
+  if (py::isinstance<py::dict>(filter)) {
+    for (auto item : py::reinterpret_borrow<py::dict>(filter)) {
+      if (!py::isinstance<py::str>(item.first))
+        throw py::type_error("filter: keys are field names (str)");
+      const auto field = item.first.cast<std::string>();
+      const std::string path = "filter['" + field + "']";
+      py::handle v = item.second;
+      if (v.is_none())
+        out.push_back(condition(field, "is_null", true));
+      else if ((py::isinstance<py::list>(v) || py::isinstance<py::tuple>(v)) && !is_money(v))
+        out.push_back(condition(field, "in", to_json(v, path.c_str())));
+      else
+        out.push_back(condition(field, "eq", to_json(v, path.c_str())));
+    }
+    return out;
+  }
+  if (!py::isinstance<py::list>(filter) && !py::isinstance<py::tuple>(filter))
+    throw py::type_error("filter is a dict {field: value} or a list of conditions");
+  size_t i = 0;
+  for (py::handle c : filter) {
+    const std::string path = "filter[" + std::to_string(i++) + "]";
+    if (py::isinstance<py::tuple>(c)) {
+      auto t = py::reinterpret_borrow<py::tuple>(c);
+      if (t.size() != 3 || !py::isinstance<py::str>(t[0]) || !py::isinstance<py::str>(t[1]))
+        throw py::type_error(path + ": a condition tuple is (field, op, value)");
+      out.push_back(condition(t[0].cast<std::string>(), t[1].cast<std::string>().c_str(),
+                              to_json(t[2], (path + "[2]").c_str())));
+    } else {
+      out.push_back(to_json(c, path.c_str()));  // the document's form; the library checks it
+    }
+  }
+  return out;
+}
+
+/// The sort argument → the document's "sort": a field name ("-name" for descending), a list of
+/// those, dicts {"field", "desc"} or tuples (field, desc).
+Json make_sort(py::handle sort) {
+  Json out = Json::array();
+  auto one = [&](py::handle k, const std::string& path) {
+    if (py::isinstance<py::str>(k)) {
+      auto name = k.cast<std::string>();
+      const bool desc = !name.empty() && name[0] == '-';
+      if (desc) name.erase(0, 1);
+      out.push_back(Json{{"field", name}, {"desc", desc}});
+    } else if (py::isinstance<py::tuple>(k)) {
+      auto t = py::reinterpret_borrow<py::tuple>(k);
+      if (t.size() != 2 || !py::isinstance<py::str>(t[0]) || !py::isinstance<py::bool_>(t[1]))
+        throw py::type_error(path + ": a sort tuple is (field, descending: bool)");
+      out.push_back(Json{{"field", t[0].cast<std::string>()}, {"desc", t[1].cast<bool>()}});
+    } else {
+      out.push_back(to_json(k, path.c_str()));
+    }
+  };
+  if (py::isinstance<py::str>(sort)) {
+    one(sort, "sort");
+    return out;
+  }
+  if (!py::isinstance<py::list>(sort) && !py::isinstance<py::tuple>(sort))
+    throw py::type_error("sort is a field name or a list of them (\"-name\" for descending)");
+  size_t i = 0;
+  for (py::handle k : sort) one(k, "sort[" + std::to_string(i++) + "]");
+  return out;
+}
+
+/// A query's records, fetched one page at a time with the keyset cursor ("after").
+struct PyCursor {
+  std::shared_ptr<PySession> session;
+  std::string type;
+  Json doc;                              // the query without "limit" and "after"
+  int page_size = kDefaultPageSize;
+  std::optional<std::int64_t> remaining;  // records still to return when a limit was given
+  Json after = nullptr;
+  bool exhausted = false;
+  int pages = 0;
+  py::list buffer;
+  size_t pos = 0;
+  bool fetching = false;  // a page is being fetched (the GIL released meanwhile)
+
+  /// Fetches the next page into buffer; false when there is none.
+  bool fetch() {
+    if (exhausted) return false;
+    // Like a generator: another thread may not advance the cursor while it waits for a page.
+    if (fetching) throw py::value_error("the cursor is already fetching a page in another thread");
+    fetching = true;
+    struct Done {
+      bool& flag;
+      ~Done() { flag = false; }
+    } done{fetching};
+    Json q = doc;
+    // A limit of 0 still runs the query once (so that a bad filter is reported), for nothing.
+    const bool empty = remaining && *remaining == 0;
+    q["limit"] = remaining && !empty ? std::min<std::int64_t>(page_size, *remaining)
+                 : empty         ? 1
+                                 : page_size;
+    if (!after.is_null()) q["after"] = after;
+    Json page = session->read([&](clmis::Session& s) { return s.query(type, q); });
+    ++pages;
+    const TypeSpec* spec = session->spec(type);
+    const Json& records = page["records"];
+    py::list converted(empty ? 0 : records.size());
+    if (!empty)
+      for (size_t i = 0; i < records.size(); ++i) converted[i] = record_from_json(records[i], spec);
+    buffer = std::move(converted);
+    pos = 0;
+    after = page["next"];
+    if (after.is_null() || empty) exhausted = true;
+    return true;
+  }
+
+  py::object next() {
+    while (pos >= buffer.size()) {
+      if (remaining && *remaining == 0) exhausted = true;
+      if (!fetch()) throw py::stop_iteration();
+    }
+    if (remaining) --*remaining;
+    return buffer[pos++];
+  }
+
+  [[nodiscard]] py::list columns() const {
+    py::list out;
+    if (const TypeSpec* spec = session->spec(type))
+      for (const auto& c : spec->columns)
+        out.append(py::make_tuple(c.name, kind_name(c.kind),
+                                  c.code_list.empty() ? py::object(py::none()) : py::str(c.code_list)));
+    return out;
+  }
+};
+
+const char* outcome_name(UpsertOutcome o) {
+  switch (o) {
+    case UpsertOutcome::created: return "created";
+    case UpsertOutcome::updated: return "updated";
+    case UpsertOutcome::unchanged: break;
+  }
+  return "unchanged";
+}
+
+std::string date_text(py::handle date, const char* what) {
+  Json j = to_json(date, what);
+  if (!j.is_string())
+    throw py::type_error(std::string(what) + " is a datetime.date or a \"YYYY-MM-DD\" string");
+  return j.get<std::string>();
+}
+
+}  // namespace
+}  // namespace clmis::python
+
+using namespace clmis::python;
+using clmis::Json;
+
+PYBIND11_MODULE(_core, m) {
+  m.doc() = "clmis._core: the compiled part of the clmis package (use `import clmis`).";
+  m.attr("__version__") = CLMIS_PY_VERSION;
+  init_conversions();
+  register_errors(m);
+
+  // ---- Database ----------------------------------------------------------------------------------
+  py::class_<PyDatabase>(m, "Database", "An open National Labour Administration Database (one SQLite file).")
+      .def_property_readonly("path", [](const PyDatabase& d) { return d.st->path; },
+                             "The path the database was opened from.")
+      .def_property_readonly("closed", [](const PyDatabase& d) { return d.st->closed.load(); },
+                             "True after close().")
+      .def(
+          "login",
+          [](const PyDatabase& d, const std::string& user, const std::string& password) {
+            auto st = d.st;
+            clmis::Session s = released([&] { return st->db.login(user, password); });
+            return std::make_shared<PySession>(std::move(st), std::move(s));
+          },
+          py::arg("user"), py::arg("password"),
+          "Authenticates and returns a Session (AuthError on a wrong user or password). A password "
+          "check takes tens of milliseconds: log in once and keep the session.")
+      .def(
+          "schema",
+          [](const PyDatabase& d) {
+            Json s = released([&] { return d.st->db.schema(); });
+            return from_json(s);
+          },
+          "The schema in force: pack, country, record_types (fields, sections, workflow), "
+          "code_lists, as a dict.")
+      .def(
+          "codes",
+          [](const PyDatabase& d, const std::string& list, std::optional<std::string> lang) {
+            Json c = released([&] { return d.st->db.codes(list, lang.value_or("")); });
+            return from_json(c);
+          },
+          py::arg("list"), py::arg("lang") = py::none(),
+          "The codes of a code list in declared order: [{code, label, parent, level, active}], "
+          "labels in lang (default: the country's first language). NotFound for an unknown list.")
+      .def(
+          "close",
+          [](PyDatabase& d) {
+            released([&] { d.st->db.close(); });
+            d.st->closed = true;
+          },
+          "Closes the database now; its sessions raise Misuse afterwards. Idempotent.")
+      .def("__enter__", [](PyDatabase& d) -> PyDatabase& { return d; })
+      .def("__exit__",
+           [](PyDatabase& d, const py::object&, const py::object&, const py::object&) {
+             released([&] { d.st->db.close(); });
+             d.st->closed = true;
+             return false;
+           })
+      .def("__repr__", [](const PyDatabase& d) {
+        return "<clmis.Database " + py::repr(py::str(d.st->path)).cast<std::string>() +
+               (d.st->closed ? " closed>" : ">");
+      });
+
+  m.def(
+      "create",
+      [](const std::filesystem::path& path, const std::string& country,
+         const std::string& admin_password, const std::string& admin_user,
+         const std::optional<std::filesystem::path>& data_dir) {
+        clmis::InitOptions o;
+        o.country = country;
+        o.admin_password = admin_password;
+        o.admin_user = admin_user;
+        if (data_dir) o.data_dir = fspath(*data_dir);
+        const std::string p = fspath(path);
+        return make_database([&] { return clmis::Database::init(p, o); });
+      },
+      py::arg("path"), py::kw_only(), py::arg("country"), py::arg("admin_password"),
+      py::arg("admin_user") = "admin", py::arg("data_dir") = py::none(),
+      "Creates a new database at path with the standard pack, the country's profile (ISO 3166 "
+      "alpha-3, e.g. \"KNA\") and the administrator; returns it open. AlreadyExists if the file "
+      "exists (it is left untouched).");
+
+  m.def(
+      "open",
+      [](const std::filesystem::path& path, int busy_timeout_ms,
+         const std::optional<std::filesystem::path>& data_dir, bool upgrade) {
+        clmis::OpenOptions o;
+        o.busy_timeout_ms = busy_timeout_ms;
+        if (data_dir) o.data_dir = fspath(*data_dir);
+        o.upgrade = upgrade;
+        const std::string p = fspath(path);
+        return make_database([&] { return clmis::Database::open(p, o); });
+      },
+      py::arg("path"), py::kw_only(), py::arg("busy_timeout_ms") = 5000,
+      py::arg("data_dir") = py::none(), py::arg("upgrade") = false,
+      "Opens an existing database (NotFound if there is no file). Use it as a context manager: "
+      "`with clmis.open(path) as db:` closes it at the end of the block.");
+
+  // ---- Cursor ------------------------------------------------------------------------------------
+  py::class_<PyCursor, std::shared_ptr<PyCursor>>(
+      m, "Cursor", "The records of a query, fetched lazily one page at a time (keyset paging).")
+      .def("__iter__", [](std::shared_ptr<PyCursor> c) { return c; })
+      .def("__next__", &PyCursor::next)
+      .def_property_readonly("record_type", [](const PyCursor& c) { return c.type; })
+      .def_property_readonly("pages", [](const PyCursor& c) { return c.pages; },
+                             "How many pages have been fetched so far.")
+      .def_property_readonly("page_size", [](const PyCursor& c) { return c.page_size; })
+      .def_property_readonly("columns", &PyCursor::columns,
+                             "The record's columns in order: (name, type, code_list) tuples; "
+                             "type is a field type, or \"section\".")
+      .def_property_readonly("session", [](const PyCursor& c) { return c.session; })
+      .def(
+          "to_pandas",
+          [](py::object self, const std::string& dates, const std::string& codes) {
+            return py::module_::import("clmis._pandas")
+                .attr("cursor_to_pandas")(self, py::arg("dates") = dates, py::arg("codes") = codes);
+          },
+          py::kw_only(), py::arg("dates") = "datetime64", py::arg("codes") = "category",
+          "The records not yet iterated, as a pandas DataFrame with one dtype per field type "
+          "(see docs/python.md). Needs pandas.")
+      .def("__repr__", [](const PyCursor& c) {
+        return "<clmis.Cursor " + c.type + " pages=" + std::to_string(c.pages) +
+               (c.exhausted && c.pos >= c.buffer.size() ? " exhausted>" : ">");
+      });
+
+  // ---- Session -----------------------------------------------------------------------------------
+  using SessionPtr = std::shared_ptr<PySession>;
+  py::class_<PySession, SessionPtr>(
+      m, "Session",
+      "A user working on a database; every read and write goes through one (Database.login).")
+      .def_property_readonly("user", [](PySession& s) { return s.handle().user(); })
+      .def_property_readonly("database", [](const PySession& s) { return PyDatabase{s.st}; },
+                             "The database of this session.")
+      .def(
+          "create",
+          [](PySession& s, const std::string& type, const py::object& record) {
+            const Json j = to_json(record, "record");
+            return s.write([&](clmis::Session& x) { return x.create(type, j); });
+          },
+          py::arg("type"), py::arg("record"), "Creates a record from a dict; returns its id.")
+      .def(
+          "get",
+          [](PySession& s, const std::string& type, std::int64_t id) {
+            const Json r = s.read([&](clmis::Session& x) { return x.get(type, id); });
+            return record_from_json(r, s.spec(type));
+          },
+          py::arg("type"), py::arg("id"),
+          "Reads a record: system fields, fields in declared order, sections as lists of dicts.")
+      .def(
+          "update",
+          [](PySession& s, const std::string& type, std::int64_t id, std::int64_t version,
+             const py::object& changes) {
+            const Json j = to_json(changes, "changes");
+            return s.write([&](clmis::Session& x) { return x.update(type, id, version, j); });
+          },
+          py::arg("type"), py::arg("id"), py::arg("version"), py::arg("changes"),
+          "Sets the fields given (None clears; a section replaces the section) on the version "
+          "read; returns the new version. Conflict on a stale version.")
+      .def(
+          "archive",
+          [](PySession& s, const std::string& type, std::int64_t id, std::int64_t version,
+             const std::string& reason) {
+            s.read([&](clmis::Session& x) { x.archive(type, id, version, reason); });
+          },
+          py::arg("type"), py::arg("id"), py::arg("version"), py::arg("reason"),
+          "Archives the record (the seed's Delete) with a required reason.")
+      .def(
+          "upsert",
+          [](PySession& s, const std::string& type, const std::string& external_id,
+             const py::object& record) {
+            const Json j = to_json(record, "record");
+            const auto r = s.write([&](clmis::Session& x) { return x.upsert(type, external_id, j); });
+            return py::make_tuple(r.id, outcome_name(r.outcome));
+          },
+          py::arg("type"), py::arg("external_id"), py::arg("record"),
+          "Creates or updates the record with this external_id; returns (id, outcome), outcome "
+          "being \"created\", \"updated\" or \"unchanged\".")
+      .def(
+          "query",
+          [](const SessionPtr& s, const std::string& type, const py::object& filter,
+             const py::object& sort, std::optional<std::int64_t> limit, bool include_archived,
+             int page_size) {
+            if (limit && *limit < 0) throw py::value_error("limit is None or at least 0");
+            if (page_size < 1 || page_size > kMaxPageSize)
+              throw py::value_error("page_size is from 1 to 1000");
+            auto c = std::make_shared<PyCursor>();
+            c->session = s;
+            c->type = type;
+            c->page_size = page_size;
+            c->remaining = limit;
+            c->doc = Json::object();
+            if (!filter.is_none()) c->doc["filter"] = make_filter(filter);
+            if (!sort.is_none()) c->doc["sort"] = make_sort(sort);
+            if (include_archived) c->doc["include_archived"] = true;
+            c->fetch();  // the first page now: a bad query raises here, not at the first next()
+            return c;
+          },
+          py::arg("type"), py::arg("filter") = py::none(), py::arg("sort") = py::none(),
+          py::arg("limit") = py::none(), py::arg("include_archived") = false, py::kw_only(),
+          py::arg("page_size") = kDefaultPageSize,
+          "Records of a type matching filter, in sort order (then by id), at most limit of them; "
+          "returns a Cursor that fetches page_size records at a time.")
+      .def(
+          "changes_since",
+          [](PySession& s, std::int64_t since_seq, int limit) {
+            const Json r = s.read([&](clmis::Session& x) { return x.changes_since(since_seq, limit); });
+            py::list changes;
+            if (r.contains("changes"))
+              for (const auto& c : r["changes"]) changes.append(typed_object(c, {{"at", Kind::datetime}}));
+            py::dict out;
+            out["changes"] = changes;
+            out["last_seq"] = from_json(r.value("last_seq", Json(since_seq)));
+            return out;
+          },
+          py::arg("since_seq"), py::arg("limit") = 1000,
+          "Committed changes with seq > since_seq, oldest first: {\"changes\": [{seq, "
+          "record_type, id, op, version, at, by}], \"last_seq\": n}.")
+      .def(
+          "transition",
+          // transition(type, id, version, name, /, effective_date=None, **fields), parsed by hand:
+          // pybind11 2.10 does not hand a keyword named like a positional-only parameter to
+          // **kwargs, and a transition's fields may be called "name" or "type".
+          [](PySession& s, const py::args& a, const py::kwargs& kw) {
+            if (a.size() < 4 || a.size() > 5)
+              throw py::type_error(
+                  "transition(type, id, version, name, /, effective_date=None, **fields) takes 4 "
+                  "or 5 positional arguments, " + std::to_string(a.size()) + " given");
+            const auto type = a[0].cast<std::string>();
+            const auto id = a[1].cast<std::int64_t>();
+            const auto version = a[2].cast<std::int64_t>();
+            const auto name = a[3].cast<std::string>();
+            py::dict fields;
+            py::object effective_date = a.size() == 5 ? py::object(a[4]) : py::object(py::none());
+            for (auto item : kw) {
+              if (py::str(item.first).cast<std::string>() == "effective_date") {
+                if (a.size() == 5)
+                  throw py::type_error("transition() got effective_date twice");
+                effective_date = py::reinterpret_borrow<py::object>(item.second);
+              } else {
+                fields[item.first] = item.second;
+              }
+            }
+            Json args = Json::object();
+            if (!effective_date.is_none()) args["effective_date"] = to_json(effective_date, "effective_date");
+            if (!fields.empty()) args["fields"] = to_json(fields, "fields");
+            return s.write([&](clmis::Session& x) { return x.transition(type, id, version, name, args); });
+          },
+          "transition(type, id, version, name, /, effective_date=None, **fields) -> int\n\n"
+          "Moves the record through the named transition (effective_date: a date, default "
+          "today; the transition's fields as keyword arguments); returns the new version.")
+      .def(
+          "status_counts",
+          [](PySession& s, const std::string& type, const py::object& date) {
+            const std::string d = date_text(date, "date");
+            const Json r = s.read([&](clmis::Session& x) { return x.status_counts(type, d); });
+            return typed_object(r, {{"date", Kind::date}});
+          },
+          py::arg("type"), py::arg("date"),
+          "How many records of type were in each state on date, from the history: "
+          "{\"record_type\", \"date\", \"counts\": {state: n}}.")
+      .def(
+          "history",
+          [](PySession& s, const std::string& type, std::int64_t id) {
+            const Json r = s.read([&](clmis::Session& x) { return x.history(type, id); });
+            py::list out;
+            for (const auto& row : r)
+              out.append(typed_object(row, {{"effective_date", Kind::date}, {"at", Kind::datetime}}));
+            return out;
+          },
+          py::arg("type"), py::arg("id"),
+          "The record's history rows, oldest first: {seq, event, field, from, to, "
+          "effective_date, at, detail, by}.")
+      .def_property_readonly(
+          "warnings",
+          [](PySession& s) {
+            return from_json(s.handle().warnings());
+          },
+          "Warnings of the last create, update or upsert (possible duplicates): a list of dicts.")
+      .def(
+          "code_add",
+          [](PySession& s, const std::string& list, const py::object& code) {
+            const Json j = to_json(code, "code");
+            s.read([&](clmis::Session& x) { x.code_add(list, j); });
+          },
+          py::arg("list"), py::arg("code"),
+          "Table Maintenance: adds {\"code\", \"label\": {lang: text}, \"parent\"?, \"level\"?}.")
+      .def(
+          "code_update",
+          [](PySession& s, const std::string& list, const std::string& code, const py::object& changes) {
+            const Json j = to_json(changes, "changes");
+            s.read([&](clmis::Session& x) { x.code_update(list, code, j); });
+          },
+          py::arg("list"), py::arg("code"), py::arg("changes"),
+          "Relabels ({\"label\": {...}}) and/or deactivates or reactivates ({\"active\": False}).")
+      .def(
+          "code_delete",
+          [](PySession& s, const std::string& list, const std::string& code) {
+            s.read([&](clmis::Session& x) { x.code_delete(list, code); });
+          },
+          py::arg("list"), py::arg("code"), "Deletes a code nothing uses (Conflict otherwise).")
+      .def(
+          "batch",
+          [](PySession& s, const py::object& fn) {
+            py::object result;
+            s.read([&](clmis::Session& x) {
+              x.batch([&] {
+                py::gil_scoped_acquire acquire;
+                result = fn();
+              });
+            });
+            return result;
+          },
+          py::arg("fn"),
+          "Calls fn() inside one write transaction: its writes through this session commit "
+          "together when it returns, or none does if it raises. Returns fn's result.")
+      .def("__repr__", [](PySession& s) {
+        return "<clmis.Session user=" + py::repr(py::str(s.handle().user())).cast<std::string>() +
+               " database=" + py::repr(py::str(s.st->path)).cast<std::string>() + ">";
+      });
+}
