@@ -106,7 +106,9 @@ void Engine::check_value(const pack::RecordType& t, const pack::Field& f, const 
   switch (f.type) {
     case FieldType::text: {
       const auto& s = std::get<std::string>(out);
-      if (utf8_length(s) > static_cast<size_t>(f.max_length))
+      if (s.find('\0') != std::string::npos)
+        err("type", "text may not contain the NUL character (U+0000)");
+      else if (utf8_length(s) > static_cast<size_t>(f.max_length))
         err("length", "at most " + std::to_string(f.max_length) + " characters, got " +
                           std::to_string(utf8_length(s)));
       else if (!f.pattern.empty() && !std::regex_match(s, regex(f.pattern)))
