@@ -1,21 +1,38 @@
 #!/usr/bin/env bash
-# make demo: a fresh National Labour Administration Database on the embedded SQLite default,
-# with the main job run on it (for now: the C examples — employers and workplaces, then vacancies
-# and job seekers through their lifecycle).
+# make demo: the demo national database (synthetic, Saint Kitts and Nevis, scale 1) on the
+# embedded SQLite default, made by `clmis demo`; then the C examples on a database of their own;
+# then a few commands a newcomer can try on the result.
 set -euo pipefail
 build="${1:-build}"
 demo_dir="$build/demo"
 mkdir -p "$demo_dir"
-db="$demo_dir/nlad-demo.db"
-rm -f "$db" "$db-wal" "$db-shm"
+rm -f "$demo_dir"/clmis-demo-kna.db* "$demo_dir"/examples.db*
 if [ -z "${CLMIS_PASSWORD:-}" ]; then
-  # There is no default password: make one for this demo database and say so.
+  # There is no default password: make one for these demo databases and say so.
   CLMIS_PASSWORD="demo-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
   echo "demo: administrator 'admin', password $CLMIS_PASSWORD (set CLMIS_PASSWORD to choose it)"
 fi
 export CLMIS_PASSWORD
-"$build/example_c" "$db"
-"$build/example_c_job_seekers" "$db"
-echo "demo: the database is $db; open it with any SQLite tool, e.g."
-echo "  sqlite3 $db 'SELECT id, name, parish, workers_male, workers_female FROM establishment'"
-echo "  sqlite3 $db \"SELECT record_id, event, from_value, to_value, effective_date FROM clmis_history WHERE record_type = 'job_seeker'\""
+"$build/clmis" demo --country KNA --scale 1 --seed 1 --out "$demo_dir"
+db="$demo_dir/clmis-demo-kna.db"
+
+echo
+echo "demo: the C examples, on a database of their own ($demo_dir/examples.db)"
+"$build/example_c" "$demo_dir/examples.db" | tail -n 1
+"$build/example_c_job_seekers" "$demo_dir/examples.db" | tail -n 1
+
+cat <<TRY
+
+demo: try these (CLMIS_USER=admin and CLMIS_PASSWORD as above):
+  export CLMIS_USER=admin CLMIS_PASSWORD='$CLMIS_PASSWORD'
+  $build/clmis schema $db --type job_seeker
+  $build/clmis query $db job_seeker --where status=active --where parish=KN-03 --limit 5
+  $build/clmis history $db job_seeker 1
+  $build/clmis codes list $db isco08 --lang en | head
+  $build/clmis export $db vacancy --format csv --out vacancies.csv
+  PYTHONPATH=$build/python /usr/bin/python3 -c "import clmis, os
+db = clmis.open('$db'); s = db.login('admin', os.environ['CLMIS_PASSWORD'])
+print(s.query('job_seeker', filter=[{'field': 'status', 'op': 'eq', 'value': 'active'}]).to_pandas().groupby('sex').size())
+print(s.status_counts('job_seeker', '2025-12-31')['counts'])"
+TRY
+echo "done."

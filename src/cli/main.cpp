@@ -3,6 +3,7 @@
 #include "clmis/clmis.h"
 #include "clmis/database.hpp"
 #include "clmis/io.hpp"
+#include "cli/demo.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -10,6 +11,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <random>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -325,6 +327,22 @@ int main(int argc, char** argv) {
   export_cmd->add_option("--where", where, "Conditions, as for query");
   login.options(export_cmd);
 
+  // demo
+  clmis::cli::DemoOptions demo_opt;
+  auto* demo = app.add_subcommand(
+      "demo", "Create a synthetic national database for a country: employers with workplaces, trade unions "
+              "and employers' organisations, job seekers and vacancies with three years of lifecycles, "
+              "following data/demo/parameters.json (plausible values, not statistics of any country)");
+  demo->add_option("--country", demo_opt.country, "ISO 3166-1 alpha-3 code of the country profile")->capture_default_str();
+  demo->add_option("--scale", demo_opt.scale, "Multiply every count (1: 500 employers, 50 organisations, 5,000 job seekers, 1,000 vacancies)")
+      ->capture_default_str()->check(CLI::Range(1, 1000));
+  demo->add_option("--seed", demo_opt.seed, "Random seed: the same seed and options make the same records")->capture_default_str();
+  demo->add_option("--out", demo_opt.out_dir, "Directory of the new database DIR/clmis-demo-<iso3>.db (created if missing; an existing database is never overwritten)")->required();
+  demo->add_option("--as-of", demo_opt.as_of, "Reference date YYYY-MM-DD (default: today): registrations spread over the three years up to it, no status change after it");
+  demo->add_option("--parameters", demo_opt.parameters_file, "Parameters file (default: the data/demo/parameters.json built into clmis)");
+  demo->add_option("--data-dir", demo_opt.data_dir, "Use the pack, profiles and demo/parameters.json under this directory");
+  demo->add_option("--password-file", password_file, "Read the administrator's password from this file (otherwise CLMIS_PASSWORD, otherwise one is made up and printed)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -345,6 +363,24 @@ int main(int argc, char** argv) {
                 << " (pack " << schema["pack"]["name"].get<std::string>() << " "
                 << schema["pack"]["version"].get<std::string>() << ") with administrator \"" << admin
                 << "\".\n";
+    }
+    if (*demo) {
+      // The administrator's password: --password-file, CLMIS_PASSWORD, else made up and shown.
+      const char* env = std::getenv("CLMIS_PASSWORD");
+      const bool made_up = password_file.empty() && !(env && *env);
+      if (made_up) {
+        static const char kAlphabet[] = "abcdefghijkmnpqrstuvwxyz23456789";
+        std::random_device rd;
+        for (int i = 0; i < 16; ++i) demo_opt.admin_password += kAlphabet[rd() % (sizeof kAlphabet - 1)];
+      } else {
+        demo_opt.admin_password = obtain_password(password_file, false);
+      }
+      const auto summary = clmis::cli::run_demo(demo_opt, std::cout);
+      if (made_up) std::cout << "\nAdministrator: admin, password " << demo_opt.admin_password << "\n";
+      std::cout << "\nTry:\n"
+                << "  clmis query " << summary.path << " job_seeker --where status=active --limit 5 --user admin\n"
+                << "  clmis history " << summary.path << " job_seeker 1 --user admin\n"
+                << "  clmis export " << summary.path << " vacancy --format csv --out vacancies.csv --user admin\n";
     }
     if (*upgrade) {
       const std::string before = clmis::Database::open(db_path).schema()["pack"]["version"];

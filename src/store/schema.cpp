@@ -109,7 +109,8 @@ std::vector<std::string> system_ddl() {
   actor INTEGER NOT NULL REFERENCES clmis_user(id),
   at TEXT NOT NULL
 ) STRICT)",
-      "CREATE INDEX clmis_history_record ON clmis_history(record_type, record_id)",
+      // A record's history, and its status rows in date order (a transition checks the last).
+      "CREATE INDEX clmis_history_record ON clmis_history(record_type, record_id, field, effective_date)",
       "CREATE INDEX clmis_history_field ON clmis_history(record_type, field, effective_date)",
       kSequenceDdl,
       R"(CREATE TABLE clmis_audit (

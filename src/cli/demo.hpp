@@ -1,0 +1,73 @@
+// The demo national database (`clmis demo`): a realistic synthetic register for one country —
+// employers with their workplaces, trade unions and employers' organisations, job seekers with
+// their education, experience and lifecycle, and vacancies — made through the public C++ API
+// only, deterministically from a seed, following the shares of data/demo/parameters.json.
+//
+// Everything it writes is synthetic: the parameters are plausible values for a small island
+// economy, not statistics of any country.
+#pragma once
+
+#include "clmis/value.hpp"
+
+#include <cstdint>
+#include <iosfwd>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace clmis::cli {
+
+struct DemoOptions {
+  std::string country = "KNA";  ///< ISO 3166-1 alpha-3 of the country profile
+  int scale = 1;                ///< every count of data/demo/parameters.json is multiplied by it
+  std::uint64_t seed = 1;       ///< same seed (and options) → the same records
+  std::string out_dir;          ///< created if missing; the database is <out_dir>/clmis-demo-<iso3>.db
+  std::string data_dir;         ///< "" = the pack and profiles embedded in the library
+  std::string admin_password;   ///< the administrator's ("admin") password, at least 8 characters
+  /// The reference date "YYYY-MM-DD": registrations spread over the three years up to it, and
+  /// no status change is dated after it. "" = today in the country's time zone.
+  std::string as_of;
+  /// The parameters file. "" = <data_dir>/demo/parameters.json when data_dir is given, otherwise
+  /// the copy compiled into the program (data/demo/parameters.json at build time).
+  std::string parameters_file;
+};
+
+/// Job seeker registrations in one parish, by sex.
+struct DemoParishRow {
+  std::string code;
+  std::string label;
+  std::int64_t female = 0;
+  std::int64_t male = 0;
+};
+
+struct DemoSummary {
+  std::string path;          ///< the database made
+  std::string country;       ///< ISO3
+  std::string country_name;  ///< in English
+  int scale = 1;
+  std::uint64_t seed = 1;
+  std::string as_of;         ///< the reference date used
+  std::string window_start;  ///< the first possible registration date
+  std::string month_end;     ///< the last month end on or before as_of
+  /// Records made, per record type, in the order employer, establishment, organisation,
+  /// job_seeker, vacancy.
+  std::vector<std::pair<std::string, std::int64_t>> records;
+  std::int64_t persons = 0;                          ///< distinct job seekers (people)
+  std::int64_t reregistrations = 0;                  ///< job_seeker records of people registering again
+  std::vector<DemoParishRow> job_seekers_by_parish;  ///< every job_seeker record, by parish and sex
+  Json job_seekers_on_month_end;  ///< Session::status_counts("job_seeker", month_end)["counts"]
+  Json vacancies_on_month_end;    ///< Session::status_counts("vacancy", month_end)["counts"]
+  double seconds = 0;             ///< time taken
+};
+
+/// Creates <out_dir>/clmis-demo-<iso3>.db (AlreadyExists if it exists; nothing is touched),
+/// fills it through Session::batch, prints progress and the summary to log, and returns the
+/// summary. On any failure the half-made database is removed and the error goes on (PackError
+/// for a parameters file that does not fit the pack: an unknown code, a class in the wrong
+/// section, shares that do not add up).
+DemoSummary run_demo(const DemoOptions& options, std::ostream& log);
+
+/// Prints the summary as run_demo does.
+void print_demo_summary(const DemoSummary& summary, std::ostream& out);
+
+}  // namespace clmis::cli

@@ -1,0 +1,396 @@
+// The demo national database (src/cli/demo.cpp, `clmis demo`): made at scale 1 with a fixed seed
+// and reference date, then checked by plain SQL on a separate SQLite connection (an independent
+// path: none of the checks goes through the library) against data/demo/parameters.json.
+#include <catch2/catch.hpp>
+
+#include "cli/demo.hpp"
+#include "support.hpp"
+
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+using clmis::Json;
+
+namespace {
+
+const std::string kParameters = CLMIS_SOURCE_DIR "/data/demo/parameters.json";
+const std::string kAsOf = "2025-06-30";  // a month end: the summary's month end is the same day
+
+using Rows = std::vector<std::vector<std::string>>;
+
+/// Every row of a query, as text (NULL as ""), on a separate read-only connection.
+Rows rows(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK)
+    throw std::runtime_error("cannot open " + path);
+  sqlite3_stmt* s = nullptr;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr) != SQLITE_OK) {
+    const std::string m = sqlite3_errmsg(db);
+    sqlite3_close_v2(db);
+    throw std::runtime_error("SQL: " + m + "\n" + sql);
+  }
+  Rows out;
+  while (sqlite3_step(s) == SQLITE_ROW) {
+    std::vector<std::string> row;
+    for (int i = 0; i < sqlite3_column_count(s); ++i)
+      row.emplace_back(sqlite3_column_type(s, i) == SQLITE_NULL
+                           ? ""
+                           : reinterpret_cast<const char*>(sqlite3_column_text(s, i)));
+    out.push_back(std::move(row));
+  }
+  sqlite3_finalize(s);
+  sqlite3_close_v2(db);
+  return out;
+}
+
+std::int64_t count(const std::string& path, const std::string& sql) {
+  return std::stoll(test::raw_scalar(path, sql));
+}
+
+std::map<std::string, std::int64_t> counts_by_key(const std::string& path, const std::string& sql) {
+  std::map<std::string, std::int64_t> m;
+  for (const auto& r : rows(path, sql)) m[r[0]] = std::stoll(r[1]);
+  return m;
+}
+
+Json parameters() {
+  std::ifstream in(kParameters);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return Json::parse(ss.str());
+}
+
+/// The shares of a population of n against the parameters.
+///
+/// Tolerance: the generator allocates these populations exactly (largest remainder, then shuffles
+/// who gets what), so each count is within one record of share × n — 0.2 percentage points of the
+/// 500 employers, 0.02 of the 5,000 job seekers. The test holds it to that. Independent random
+/// draws would need a binomial 4-sigma bound of about 7 points for the 22 % of employers in
+/// trade (section G) at n = 500, too loose to notice a class filed under the wrong section.
+void check_shares(const std::string& what, const Json& shares, const std::map<std::string, std::int64_t>& got,
+                  std::int64_t n) {
+  double total = 0;
+  for (auto it = shares.begin(); it != shares.end(); ++it) total += it->get<double>();
+  std::int64_t sum = 0;
+  for (const auto& [k, c] : got) sum += c;
+  INFO(what);
+  CHECK(sum == n);
+  std::map<std::string, double> expected;
+  for (auto it = shares.begin(); it != shares.end(); ++it)
+    expected[it.key()] = it->get<double>() / total * static_cast<double>(n);
+  for (const auto& [k, c] : got)
+    if (!expected.count(k)) expected[k] = 0;  // a group the parameters do not have: must be empty
+  for (const auto& [k, e] : expected) {
+    const auto it = got.find(k);
+    const std::int64_t c = it == got.end() ? 0 : it->second;
+    INFO(k << ": " << c << " records, expected " << e);
+    CHECK(std::abs(static_cast<double>(c) - e) < 1.0 + 1e-9);
+  }
+}
+
+/// Employers by ISIC section: class → group → division → section through the code table.
+const char* const kEmployersBySection = R"(
+  SELECT c1.code, count(*) FROM employer e
+  JOIN clmis_code c4 ON c4.list = 'isic4' AND c4.code = e.isic_class AND c4.level = 4
+  JOIN clmis_code c3 ON c3.list = 'isic4' AND c3.code = c4.parent
+  JOIN clmis_code c2 ON c2.list = 'isic4' AND c2.code = c3.parent
+  JOIN clmis_code c1 ON c1.list = 'isic4' AND c1.code = c2.parent AND c1.level = 1
+  WHERE e.archived = 0 GROUP BY c1.code)";
+
+/// People (a re-registration has the NIS number of an earlier record) and their first desired
+/// occupation.
+const char* const kPersons = R"(
+  WITH person AS (
+    SELECT j.* FROM job_seeker j WHERE j.archived = 0 AND (j.nis_number IS NULL OR NOT EXISTS (
+      SELECT 1 FROM job_seeker e WHERE e.nis_number = j.nis_number AND e.id < j.id))),
+  sought AS (
+    SELECT d.parent_id, d.occupation FROM job_seeker__desired_occupations d
+    WHERE d.item_no = (SELECT min(x.item_no) FROM job_seeker__desired_occupations x WHERE x.parent_id = d.parent_id)))";
+
+const char* const kPersonsByMajorGroup = R"(
+  SELECT c1.code, count(*) FROM person p JOIN sought s ON s.parent_id = p.id
+  JOIN clmis_code c4 ON c4.list = 'isco08' AND c4.code = s.occupation AND c4.level = 4
+  JOIN clmis_code c3 ON c3.list = 'isco08' AND c3.code = c4.parent
+  JOIN clmis_code c2 ON c2.list = 'isco08' AND c2.code = c3.parent
+  JOIN clmis_code c1 ON c1.list = 'isco08' AND c1.code = c2.parent AND c1.level = 1
+  GROUP BY c1.code)";
+
+/// Status of every record of type on date from the history rows alone (the last row on or before
+/// the date in insertion order, the history being in date order as checked below).
+std::map<std::string, std::int64_t> status_from_history(const std::string& path, const std::string& type,
+                                                        const std::string& date) {
+  return counts_by_key(path,
+                       "SELECT st, count(*) FROM (SELECT (SELECT h.to_value FROM clmis_history h "
+                       "WHERE h.record_type = '" +
+                           type +
+                           "' AND h.record_id = r.id AND h.field = 'status' "
+                           "AND h.effective_date <= '" +
+                           date +
+                           "' ORDER BY h.id DESC LIMIT 1) AS st "
+                           "FROM " +
+                           type + " r WHERE r.archived = 0) WHERE st IS NOT NULL GROUP BY st");
+}
+
+/// Status history rows of a type that are out of date order, do not chain (from = the previous
+/// to), or have an initial row anywhere but first.
+std::int64_t broken_history(const std::string& path, const std::string& type) {
+  return count(path,
+               "SELECT count(*) FROM (SELECT event, effective_date, from_value, "
+               "lag(effective_date) OVER w AS prev_date, lag(to_value) OVER w AS prev_to, "
+               "row_number() OVER w AS n FROM clmis_history WHERE record_type = '" +
+                   type +
+                   "' AND field = 'status' "
+                   "WINDOW w AS (PARTITION BY record_id ORDER BY id)) "
+                   "WHERE prev_date > effective_date OR (n = 1) <> (event = 'initial') "
+                   "OR (n > 1 AND from_value IS NOT prev_to)");
+}
+
+/// SHA-256 of every record table and child-section table (all columns but the created_at and
+/// updated_at timestamps, by id) and of the status history rows (without their timestamps).
+std::string record_tables_hash(const std::string& path) {
+  REQUIRE(sodium_init() >= 0);
+  crypto_hash_sha256_state st;
+  crypto_hash_sha256_init(&st);
+  auto feed = [&](const std::string& s) {
+    const std::string framed = std::to_string(s.size()) + ":" + s;
+    crypto_hash_sha256_update(&st, reinterpret_cast<const unsigned char*>(framed.data()), framed.size());
+  };
+  const auto tables =
+      rows(path,
+           "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'clmis\\_%' ESCAPE '\\' "
+           "AND name <> 'sqlite_sequence' ORDER BY name");
+  REQUIRE(tables.size() >= 5);
+  for (const auto& t : tables) {
+    std::string cols;
+    for (const auto& c : rows(path, "SELECT name FROM pragma_table_info('" + t[0] + "') ORDER BY cid"))
+      if (c[0] != "created_at" && c[0] != "updated_at")
+        cols += (cols.empty() ? "" : ", ") + ("quote(\"" + c[0] + "\")");
+    feed("table " + t[0]);
+    for (const auto& r : rows(path, "SELECT " + cols + " FROM \"" + t[0] + "\" ORDER BY id"))
+      for (const auto& v : r) feed(v);
+  }
+  feed("history");
+  for (const auto& r :
+       rows(path,
+            "SELECT record_type, record_id, event, from_value, to_value, effective_date, detail "
+            "FROM clmis_history WHERE field = 'status' AND event <> 'changed' ORDER BY id"))
+    for (const auto& v : r) feed(v);
+  unsigned char out[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256_final(&st, out);
+  char hex[crypto_hash_sha256_BYTES * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, out, sizeof out);
+  return hex;
+}
+
+clmis::cli::DemoOptions options(const test::TempDir& dir, const std::string& sub, std::uint64_t seed) {
+  clmis::cli::DemoOptions o;
+  o.country = "KNA";
+  o.scale = 1;
+  o.seed = seed;
+  o.out_dir = dir.file(sub);
+  o.admin_password = test::kPassword;
+  o.as_of = kAsOf;
+  o.parameters_file = kParameters;
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("Demo: a scale-1 national database follows the parameters file, in order, reproducibly", "[demo]") {
+  const Json p = parameters();
+  test::TempDir dir;
+  std::ostringstream log;
+  const auto summary = clmis::cli::run_demo(options(dir, "a", 20250630), log);
+  const std::string db = summary.path;
+  INFO(log.str());
+  CHECK(db == dir.file("a") + "/clmis-demo-kna.db");
+  CHECK(summary.as_of == kAsOf);
+  CHECK(summary.month_end == kAsOf);
+  CHECK(summary.window_start == "2022-07-01");
+
+  // Counts at scale 1.
+  const auto& n = p["counts_at_scale_1"];
+  CHECK(count(db, "SELECT count(*) FROM employer") >= 500);
+  CHECK(count(db, "SELECT count(*) FROM employer") == n["employers"].get<std::int64_t>());
+  CHECK(count(db,
+              "SELECT count(*) FROM employer e WHERE NOT EXISTS (SELECT 1 FROM establishment s WHERE "
+              "s.employer = e.id)") == 0);
+  CHECK(count(db, "SELECT count(*) FROM establishment") >= 500);
+  CHECK(count(db, "SELECT count(*) FROM organisation") >= 50);
+  CHECK(count(db, "SELECT count(*) FROM job_seeker") >= 5000);
+  CHECK(count(db, std::string(kPersons) + " SELECT count(*) FROM person") ==
+        n["job_seekers"].get<std::int64_t>());
+  CHECK(count(db, "SELECT count(*) FROM vacancy") >= 1000);
+  for (const auto& [type, made] : summary.records) CHECK(count(db, "SELECT count(*) FROM " + type) == made);
+  // Some people registered again after closing; never two open registrations for one NIS number.
+  CHECK(count(db, "SELECT count(*) FROM job_seeker") - n["job_seekers"].get<std::int64_t>() ==
+        summary.reregistrations);
+  CHECK(summary.reregistrations > 0);
+  CHECK(count(db,
+              "SELECT count(*) FROM (SELECT nis_number FROM job_seeker WHERE status <> 'closed' "
+              "AND nis_number IS NOT NULL GROUP BY nis_number HAVING count(*) > 1)") == 0);
+  CHECK(count(db,
+              "SELECT count(*) FROM job_seeker WHERE nis_number IS NOT NULL AND "
+              "(length(nis_number) > 12 OR nis_number GLOB '*[^0-9]*')") == 0);  // KNA: ^[0-9]{1,12}$
+  // Nobody under the minimum working age (14 in the KNA profile) on the registration date.
+  CHECK(count(db,
+              "SELECT count(*) FROM job_seeker WHERE date(date_of_birth, '+14 years') > registration_date") ==
+        0);
+  // Every parish of the country is used, and only those.
+  CHECK(count(db, "SELECT count(DISTINCT parish) FROM job_seeker") == 14);
+  CHECK(count(db,
+              "SELECT count(*) FROM job_seeker WHERE parish NOT IN "
+              "(SELECT code FROM clmis_code WHERE list = 'parish')") == 0);
+
+  // Shares against the parameters file.
+  {
+    Json shares = Json::object();
+    for (auto it = p["employers"]["sections"].begin(); it != p["employers"]["sections"].end(); ++it)
+      shares[it.key()] = (*it)["share"];
+    check_shares("employers by ISIC section", shares, counts_by_key(db, kEmployersBySection),
+                 n["employers"].get<std::int64_t>());
+  }
+  check_shares("job seekers (people) by ISCO-08 major group of the occupation sought",
+               p["job_seekers"]["by_isco_major_group"]["shares"],
+               counts_by_key(db, std::string(kPersons) + kPersonsByMajorGroup),
+               n["job_seekers"].get<std::int64_t>());
+  check_shares("job seekers (people) by sex", p["job_seekers"]["sex"]["shares"],
+               counts_by_key(db, std::string(kPersons) + " SELECT sex, count(*) FROM person GROUP BY sex"),
+               n["job_seekers"].get<std::int64_t>());
+  check_shares(
+      "job seekers (people) by highest ISCED level", p["job_seekers"]["education"]["shares"],
+      counts_by_key(
+          db, std::string(kPersons) +
+                  " SELECT (SELECT max(CAST(e.isced_level AS INTEGER)) FROM "
+                  "job_seeker__education e WHERE e.parent_id = p.id), count(*) FROM person p GROUP BY 1"),
+      n["job_seekers"].get<std::int64_t>());
+  check_shares("organisations by kind", p["organisations"]["kinds"]["shares"],
+               counts_by_key(db, "SELECT kind, count(*) FROM organisation GROUP BY kind"),
+               n["organisations"].get<std::int64_t>());
+
+  // Lifecycles: history in date order and chained, starting on the registration date, ending in
+  // the status the record holds, never after the reference date.
+  for (const std::string type : {"job_seeker", "vacancy"}) {
+    INFO(type);
+    CHECK(broken_history(db, type) == 0);
+    CHECK(count(db, "SELECT count(*) FROM clmis_history WHERE record_type = '" + type +
+                        "' AND field = 'status' AND effective_date > '" + kAsOf + "'") == 0);
+    CHECK(count(db, "SELECT count(*) FROM " + type +
+                        " r WHERE r.status IS NOT (SELECT h.to_value FROM clmis_history h "
+                        "WHERE h.record_type = '" +
+                        type +
+                        "' AND h.record_id = r.id AND h.field = 'status' ORDER BY h.id DESC LIMIT 1)") == 0);
+  }
+  CHECK(count(db,
+              "SELECT count(*) FROM job_seeker j WHERE (SELECT count(*) FROM clmis_history h WHERE "
+              "h.record_type = "
+              "'job_seeker' AND h.record_id = j.id AND h.field = 'status' AND h.event = 'initial' "
+              "AND h.effective_date = j.registration_date) <> 1") == 0);
+  CHECK(
+      count(
+          db,
+          "SELECT count(*) FROM vacancy v WHERE (SELECT count(*) FROM clmis_history h WHERE h.record_type = "
+          "'vacancy' AND h.record_id = v.id AND h.field = 'status' AND h.event = 'initial' "
+          "AND h.effective_date = v.date_registered) <> 1") == 0);
+  // Registrations spread over the three years; every kind of step happens.
+  CHECK(test::raw_scalar(db, "SELECT min(registration_date) FROM job_seeker") >= "2022-07-01");
+  CHECK(test::raw_scalar(db, "SELECT max(registration_date) FROM job_seeker") <= kAsOf);
+  for (const char* year : {"2022", "2023", "2024", "2025"})
+    CHECK(count(db, std::string("SELECT count(*) FROM job_seeker WHERE registration_date LIKE '") + year +
+                        "-%'") > 300);
+  for (const char* event : {"activate", "deactivate", "reactivate", "close"})
+    CHECK(count(db, std::string(
+                        "SELECT count(*) FROM clmis_history WHERE record_type = 'job_seeker' AND event = '") +
+                        event + "'") > 100);
+  for (const char* outcome : {"placed", "found_work_self", "withdrawn", "no_contact"})
+    CHECK(count(db, std::string("SELECT count(*) FROM job_seeker WHERE outcome = '") + outcome + "'") > 50);
+  for (const char* outcome : {"filled", "cancelled", "expired"})
+    CHECK(count(db, std::string("SELECT count(*) FROM vacancy WHERE outcome = '") + outcome + "'") > 50);
+
+  // The stocks of Session::status_counts equal the plain count over clmis_history.
+  {
+    auto database = clmis::Database::open(db);
+    auto s = database.login("admin", test::kPassword);
+    for (const std::string type : {"job_seeker", "vacancy"})
+      for (const auto& date : {kAsOf, std::string("2024-01-31"), std::string("2022-07-31")}) {
+        INFO(type << " on " << date);
+        const Json counts = s.status_counts(type, date)["counts"];
+        const auto plain = status_from_history(db, type, date);
+        std::int64_t total = 0;
+        for (auto it = counts.begin(); it != counts.end(); ++it) {
+          const auto p_it = plain.find(it.key());
+          CHECK(it->get<std::int64_t>() == (p_it == plain.end() ? 0 : p_it->second));
+          total += it->get<std::int64_t>();
+        }
+        for (const auto& [state, c] : plain) CHECK(counts.contains(state));
+        if (date == kAsOf) CHECK(total == count(db, "SELECT count(*) FROM " + type));
+      }
+    CHECK(summary.job_seekers_on_month_end == s.status_counts("job_seeker", kAsOf)["counts"]);
+    CHECK(summary.job_seekers_on_month_end["active"].get<std::int64_t>() > 500);
+    // At the reference date the stock is the status column.
+    CHECK(status_from_history(db, "job_seeker", kAsOf) ==
+          counts_by_key(db, "SELECT status, count(*) FROM job_seeker GROUP BY status"));
+  }
+  // The summary's table by parish and sex adds up to the job seekers.
+  {
+    std::int64_t total = 0;
+    for (const auto& r : summary.job_seekers_by_parish) {
+      CHECK(r.female + r.male ==
+            count(db, "SELECT count(*) FROM job_seeker WHERE parish = '" + r.code + "'"));
+      total += r.female + r.male;
+    }
+    CHECK(total == count(db, "SELECT count(*) FROM job_seeker"));
+    CHECK(log.str().find("Job seeker registrations by parish and sex") != std::string::npos);
+  }
+
+  // The same seed gives the same records.
+  std::ostringstream log2;
+  const auto again = clmis::cli::run_demo(options(dir, "b", 20250630), log2);
+  CHECK(record_tables_hash(db) == record_tables_hash(again.path));
+}
+
+TEST_CASE("Demo: refuses an existing database and parameters that do not fit the pack", "[demo]") {
+  test::TempDir dir;
+  std::ostringstream log;
+  auto o = options(dir, "out", 1);
+
+  // An ISIC class filed under the wrong section: refused before any record, and no file is left.
+  const std::string bad = dir.file("bad.json");
+  {
+    std::ifstream in(kParameters);
+    std::ofstream out(bad);
+    out << in.rdbuf();
+  }
+  test::edit_json(bad, [](Json& j) { j["employers"]["sections"]["A"]["classes"][0]["code"] = "4711"; });
+  o.parameters_file = bad;
+  try {
+    clmis::cli::run_demo(o, log);
+    FAIL("a class of section G under section A was accepted");
+  } catch (const clmis::PackError& e) {
+    CHECK(std::string(e.what()).find("4711") != std::string::npos);
+  }
+  CHECK_FALSE(std::filesystem::exists(dir.file("out") + "/clmis-demo-kna.db"));
+
+  // Shares that do not add up.
+  test::edit_json(bad, [](Json& j) {
+    j["employers"]["sections"]["A"]["classes"][0]["code"] = "0113";
+    j["job_seekers"]["sex"]["shares"]["F"] = 0.9;
+  });
+  CHECK_THROWS_AS(clmis::cli::run_demo(o, log), clmis::PackError);
+  CHECK_FALSE(std::filesystem::exists(dir.file("out") + "/clmis-demo-kna.db"));
+
+  // An existing file is never touched.
+  std::filesystem::create_directories(dir.file("out"));
+  { std::ofstream(dir.file("out") + "/clmis-demo-kna.db") << "mine"; }
+  o.parameters_file = kParameters;
+  CHECK_THROWS_AS(clmis::cli::run_demo(o, log), clmis::AlreadyExists);
+  std::ifstream keep(dir.file("out") + "/clmis-demo-kna.db");
+  std::string content;
+  keep >> content;
+  CHECK(content == "mine");
+}
