@@ -267,7 +267,12 @@ ImportReport import_records(Session& session, std::string_view type_name, std::i
       Json record = Json::object();
       std::vector<ImportProblem> errs;
       const std::string raw;  // filled in only for rows that have a problem (raw_text)
-      auto raw_text = [&] { return o.format == "csv" ? quote_csv(row) : line; };
+      auto raw_text = [&] {
+        std::string t = o.format == "csv" ? quote_csv(row) : line;
+        if (valid_utf8(t)) return t;
+        // Bytes that are not UTF-8 become U+FFFD, so the report itself is valid UTF-8.
+        return Json::parse(Json(t).dump(-1, ' ', false, Json::error_handler_t::replace)).get<std::string>();
+      };
       // Read one row into a JSON record.
       if (o.format == "csv") {
         bool more = false;

@@ -10,6 +10,7 @@
 #include "errors.hpp"
 
 #include <clmis/database.hpp>
+#include <clmis/io.hpp>
 
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
@@ -17,6 +18,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -596,6 +598,57 @@ PYBIND11_MODULE(_core, m) {
           py::arg("fn"),
           "Calls fn() inside one write transaction: its writes through this session commit "
           "together when it returns, or none does if it raises. Returns fn's result.")
+      .def(
+          "import_file",
+          [](PySession& s, const std::string& type, const std::filesystem::path& path,
+             const std::optional<std::string>& format, const std::string& on_error,
+             const std::optional<std::string>& date_format, const std::string& delimiter) {
+            if (on_error != "abort" && on_error != "skip")
+              throw py::value_error("on_error is \"abort\" or \"skip\"");
+            if (delimiter.size() != 1) throw py::value_error("delimiter is one character");
+            clmis::ImportOptions o;
+            const std::string p = path.string();
+            o.format = format ? *format : (p.size() > 6 && p.substr(p.size() - 6) == ".jsonl" ? "jsonl" : "csv");
+            o.on_error = on_error == "skip" ? clmis::OnError::skip : clmis::OnError::abort;
+            if (date_format) o.date_format = *date_format;
+            o.delimiter = delimiter[0];
+            o.source = p;
+            const clmis::ImportReport r = s.read([&](clmis::Session& x) {
+              std::ifstream in(p, std::ios::binary);
+              if (!in) throw clmis::NotFound("cannot read " + p);
+              return clmis::import_records(x, type, in, o);
+            });
+            Json problems = Json::array();
+            for (const auto& pr : r.problems)
+              problems.push_back({{"row", pr.row}, {"column", pr.column}, {"value", pr.value},
+                                  {"rule", pr.rule}, {"message", pr.message}, {"warning", pr.warning},
+                                  {"raw", pr.raw}});
+            return from_json(Json{{"committed", r.committed}, {"rows", r.rows}, {"created", r.created},
+                                  {"updated", r.updated}, {"unchanged", r.unchanged},
+                                  {"refused", r.refused}, {"warnings", r.warnings},
+                                  {"sha256", r.sha256}, {"problems", problems}});
+          },
+          py::arg("type"), py::arg("path"), py::kw_only(), py::arg("format") = py::none(),
+          py::arg("on_error") = "abort", py::arg("date_format") = py::none(), py::arg("delimiter") = ",",
+          "Imports a CSV or JSON Lines file in one transaction (docs/cli.md, \"Importing\"). Returns the "
+          "report: {committed, rows, created, updated, unchanged, refused, warnings, sha256, problems}. "
+          "With on_error=\"abort\" nothing is imported if any row is bad (committed is False).")
+      .def(
+          "export_file",
+          [](PySession& s, const std::string& type, const std::filesystem::path& path,
+             const std::string& format, bool include_archived) {
+            clmis::ExportOptions o;
+            o.format = format;
+            o.include_archived = include_archived;
+            return s.read([&](clmis::Session& x) {
+              std::ofstream out(path.string(), std::ios::binary | std::ios::trunc);
+              if (!out) throw clmis::StorageError("cannot write " + path.string());
+              return clmis::export_records(x, type, out, o);
+            });
+          },
+          py::arg("type"), py::arg("path"), py::kw_only(), py::arg("format") = "csv",
+          py::arg("include_archived") = false,
+          "Writes the records of type to a CSV, JSON Lines or JSON file; returns how many.")
       .def("__repr__", [](PySession& s) {
         return "<clmis.Session user=" + py::repr(py::str(s.handle().user())).cast<std::string>() +
                " database=" + py::repr(py::str(s.st->path)).cast<std::string>() + ">";

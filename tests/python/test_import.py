@@ -1,0 +1,90 @@
+"""Import and export through Python: hostile CSV files give the documented outcome — imported
+verbatim, or refused with the row and column named and the database unchanged (conftest.digest,
+computed through the sqlite3 module)."""
+from pathlib import Path
+from typing import List, Tuple
+
+import pytest
+
+import clmis
+from conftest import digest, sql
+
+HEADER = "registration_date,first_name,family_name,nis_number,sex,date_of_birth,parish\n"
+
+
+def write(tmp_path: Path, name: str, data: bytes) -> Path:
+    p = tmp_path / name
+    p.write_bytes(data)
+    return p
+
+
+def errors(report: dict) -> List[Tuple[int, str, str]]:
+    return [(p["row"], p["column"], p["rule"]) for p in report["problems"] if not p["warning"]]
+
+
+def test_a_good_file_is_imported_verbatim(session: clmis.Session, db_path: Path, tmp_path: Path) -> None:
+    data = ("\ufeff" + HEADER.replace("\n", "\r\n")
+            + '2025-03-03,"Keisha ""Kay""",Liburd,1846398,F,1999-07-14,KN-03\r\n'
+            + '2025-03-04,"Browne, Jr.","Two\nLines",2200456,M,2000-01-01,KN-01\r\n').encode()
+    report = session.import_file("job_seeker", write(tmp_path, "good.csv", data))
+    assert report["committed"] and report["created"] == 2 and report["refused"] == 0
+    assert sql(db_path, "SELECT first_name, family_name FROM job_seeker ORDER BY id") == [
+        ('Keisha "Kay"', "Liburd"), ("Browne, Jr.", "Two\nLines")]
+    import hashlib
+    assert report["sha256"] == hashlib.sha256(data).hexdigest()
+
+
+@pytest.mark.parametrize("name,data,expected", [
+    ("latin1", (HEADER + "2025-03-03,Jos\xe9,Bell,1,M,1990-01-01,KN-03\n").encode("latin-1"),
+     [(2, "first_name", "type")]),
+    ("legacy date", (HEADER + "6/12/2013,Ann,Hodge,2,F,1990-01-01,KN-03\n").encode(),
+     [(2, "registration_date", "type")]),
+    ("foreign parish and bad sex", (HEADER + "2025-03-03,Ann,Hodge,3,X,1990-01-01,LC-01\n").encode(),
+     [(2, "sex", "code_list"), (2, "parish", "code_list")]),
+    ("under age", (HEADER + "2025-03-03,Ann,Hodge,4,F,2015-01-01,KN-03\n").encode(),
+     [(2, "date_of_birth", "min_age_at")]),
+    ("duplicate key in the file", (HEADER + "2025-03-03,A,B,5,F,1990-01-01,KN-03\n"
+                                   "2025-03-03,C,D,5,M,1991-01-01,KN-03\n").encode(),
+     [(3, "nis_number", "duplicate_in_file")]),
+    ("ragged row", (HEADER + "2025-03-03,A,B,6,F\n").encode(), [(2, "", "csv")]),
+    ("NUL byte", (HEADER + "2025-03-03,A\0,B,7,F,1990-01-01,KN-03\n").encode(), [(2, "", "csv")]),
+])
+def test_hostile_rows_are_refused_and_nothing_changes(session: clmis.Session, db_path: Path, tmp_path: Path,
+                                                      name: str, data: bytes,
+                                                      expected: List[Tuple[int, str, str]]) -> None:
+    before = digest(db_path)
+    report = session.import_file("job_seeker", write(tmp_path, "bad.csv", data))
+    assert not report["committed"]
+    assert errors(report) == expected
+    assert digest(db_path) == before
+
+
+def test_header_problems_raise(session: clmis.Session, db_path: Path, tmp_path: Path) -> None:
+    before = digest(db_path)
+    with pytest.raises(clmis.ValidationError) as e:
+        session.import_file("job_seeker", write(tmp_path, "h.csv", b"first_name,shoe_size\nA,42\n"))
+    assert ("shoe_size", "unknown_field") in [(x["path"], x["rule"]) for x in e.value.errors]
+    with pytest.raises(clmis.ValidationError):
+        session.import_file("job_seeker", write(tmp_path, "u16.csv", "\ufeffa,b\n".encode("utf-16")))
+    assert digest(db_path) == before
+
+
+def test_skip_imports_the_good_rows_and_legacy_dates_need_their_layout(session: clmis.Session, db_path: Path,
+                                                                      tmp_path: Path) -> None:
+    data = (HEADER + "6/12/2013,Ann,Hodge,11,F,14/7/1990,KN-03\n13/13/2013,Bo,Hodge,12,M,1/1/1990,KN-03\n").encode()
+    report = session.import_file("job_seeker", write(tmp_path, "l.csv", data), date_format="D/M/YYYY",
+                                 on_error="skip")
+    assert report["committed"] and report["created"] == 1 and errors(report) == [(3, "registration_date", "type")]
+    # 6/12/2013 read as 6 December 2013 (D/M/YYYY), 14/7/1990 as 14 July.
+    assert sql(db_path, "SELECT registration_date, date_of_birth FROM job_seeker") == [("2013-12-06", "1990-07-14")]
+
+
+def test_export_neutralises_formulas(session: clmis.Session, tmp_path: Path) -> None:
+    session.import_file("job_seeker", write(tmp_path, "f.csv", (HEADER + '2025-03-03,=1+2,@SUM,21,F,1990-01-01,KN-03\n').encode()))
+    assert session.get("job_seeker", 1)["first_name"] == "=1+2"
+    out = tmp_path / "out.csv"
+    assert session.export_file("job_seeker", out) == 1
+    text = out.read_text(encoding="utf-8")
+    assert ",'=1+2,'@SUM," in text
+    with pytest.raises(ValueError):
+        session.import_file("job_seeker", out, on_error="ignore")
