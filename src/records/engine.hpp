@@ -110,6 +110,8 @@ class Engine {
                    const std::string& path, Value& out, std::vector<clmis::FieldError>& errors,
                    const Value* current);
   Current read_current(const pack::RecordType& t, std::int64_t id);
+  /// read_current, refusing (Conflict) an archived record or one not at the version read.
+  Current read_for_write(const pack::RecordType& t, std::int64_t id, std::int64_t version);
   /// Checks the record-level rules on the record as it would be stored (self = its id, 0 new).
   void check_rules(const pack::RecordType& t, const Values& fields,
                    const std::map<std::string, std::vector<Values>, std::less<>>& sections,

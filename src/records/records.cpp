@@ -343,6 +343,20 @@ void Engine::check_rules(const pack::RecordType& t, const Values& fields,
   auto has_error = [&](const std::string& path) {
     return std::any_of(errors.begin(), errors.end(), [&](const clmis::FieldError& e) { return e.path == path; });
   };
+  // "AND col = ?" for each of a rule's fields (text compared in lower case if asked); false if
+  // one of them has no value or an error, so the rule does not apply.
+  auto key_condition = [&](const pack::Rule& rule, const Values& vals, bool lower_text, std::string& where,
+                           std::vector<store::SqlValue>& params) {
+    for (const auto& name : rule.fields) {
+      const auto* f = t.field(name);
+      const Value& v = value_of(vals, name);
+      if (std::holds_alternative<std::monostate>(v) || has_error(name)) return false;
+      const std::string col = store::quote(store::columns_of(*f).front().name);
+      where += lower_text && f->type == FieldType::text ? " AND lower(" + col + ") = lower(?)" : " AND " + col + " = ?";
+      params.push_back(to_sql(*f, v).front());
+    }
+    return true;
+  };
   for (const auto& rule : t.rules) {
     // The entries the rule looks at: the record itself, or each entry of its section.
     std::vector<std::pair<std::string, const Values*>> scopes;
@@ -414,17 +428,7 @@ void Engine::check_rules(const pack::RecordType& t, const Values& fields,
         if (!warnings) continue;
         std::string where;
         std::vector<store::SqlValue> params;
-        bool complete = true;
-        for (const auto& name : rule.fields) {
-          const auto* f = t.field(name);
-          const Value& v = value_of(*vals, name);
-          if (std::holds_alternative<std::monostate>(v) || has_error(name)) complete = false;
-          if (!complete) break;
-          const std::string col = store::quote(store::columns_of(*f).front().name);
-          where += f->type == FieldType::text ? " AND lower(" + col + ") = lower(?)" : " AND " + col + " = ?";
-          params.push_back(to_sql(*f, v).front());
-        }
-        if (!complete) continue;
+        if (!key_condition(rule, *vals, true, where, params)) continue;
         auto& s = conn().prepare(sql(3, &rule, [&] {
           return "SELECT id FROM " + store::quote(t.name) + " WHERE archived = 0 AND id <> ?" + where +
                  " ORDER BY id LIMIT 10";
@@ -454,16 +458,7 @@ void Engine::check_rules(const pack::RecordType& t, const Values& fields,
         }
         std::string where;
         std::vector<store::SqlValue> params;
-        bool complete = true;
-        for (const auto& name : rule.fields) {
-          const auto* f = t.field(name);
-          const Value& v = value_of(*vals, name);
-          if (std::holds_alternative<std::monostate>(v) || has_error(name)) complete = false;
-          if (!complete) break;
-          where += " AND " + store::quote(store::columns_of(*f).front().name) + " = ?";
-          params.push_back(to_sql(*f, v).front());
-        }
-        if (!complete) continue;
+        if (!key_condition(rule, *vals, false, where, params)) continue;
         // With a workflow, a closed record is no longer active (a job seeker who found work
         // may register again).
         if (t.workflow) where += " AND coalesce(" + store::quote(t.workflow->status_field) + ", '') <> 'closed'";
@@ -626,6 +621,17 @@ void Engine::audit(std::int64_t uid, const char* action, const std::string& type
   if (type.empty()) s.bind(4, nullptr).bind(5, nullptr).bind(6, nullptr).bind(7, nullptr);
   else s.bind(4, type).bind(5, id).bind(6, version).bind(7, seq);
   s.bind(8, detail.dump()).run();
+}
+
+Engine::Current Engine::read_for_write(const pack::RecordType& t, std::int64_t id,
+                                       std::int64_t version) {
+  Current cur = read_current(t, id);
+  if (cur.archived) throw Conflict(t.name + " " + std::to_string(id) + " is archived");
+  if (cur.version != version)
+    throw Conflict(t.name + " " + std::to_string(id) + " is at version " +
+                   std::to_string(cur.version) + ", not " + std::to_string(version) +
+                   " as read: someone changed it meanwhile; read it again");
+  return cur;
 }
 
 Engine::Current Engine::read_current(const pack::RecordType& t, std::int64_t id) {
@@ -854,12 +860,7 @@ std::int64_t Engine::update(std::int64_t uid, std::string_view type, std::int64_
   const auto& t = type_of(type);
   store::WriteTransaction tx(conn());
   refresh_state();
-  Current cur = read_current(t, id);
-  if (cur.archived) throw Conflict(t.name + " " + std::to_string(id) + " is archived");
-  if (cur.version != version)
-    throw Conflict(t.name + " " + std::to_string(id) + " is at version " +
-                   std::to_string(cur.version) + ", not " + std::to_string(version) +
-                   " as read: someone changed it meanwhile; read it again");
+  Current cur = read_for_write(t, id, version);
   std::vector<clmis::FieldError> errors;
   Input in = decode(t, j, false, &cur, errors);
   check_rules_merged(t, cur, in, id, errors, warnings);

@@ -71,12 +71,7 @@ std::int64_t Engine::transition(std::int64_t uid, std::string_view type, std::in
         {t.name, "", args, "type", "the arguments of a transition are a JSON object"}});
   store::WriteTransaction tx(conn());
   refresh_state();
-  Current cur = read_current(t, id);
-  if (cur.archived) throw Conflict(t.name + " " + std::to_string(id) + " is archived");
-  if (cur.version != version)
-    throw Conflict(t.name + " " + std::to_string(id) + " is at version " +
-                   std::to_string(cur.version) + ", not " + std::to_string(version) +
-                   " as read: someone changed it meanwhile; read it again");
+  Current cur = read_for_write(t, id, version);
   const auto* state_code = std::get_if<Code>(&field_value(cur.fields, wf.status_field));
   const std::string state = state_code ? state_code->value : std::string();
   if (std::find(tr->from.begin(), tr->from.end(), state) == tr->from.end())
