@@ -135,7 +135,18 @@ expect_refused "broken JSON line" 3 'row 1: the line is not one JSON object' "$d
 "$cli" export "$db" job_seeker --format json --out "$dir/all.json" 2> /dev/null
 /usr/bin/python3 -c "import json,sys; assert len(json.load(open('$dir/all.json'))) == $(wc -l < "$dir/all.jsonl")" || fail "json export"
 
-# 11. Exit codes: unknown record, unknown type, wrong password, usage.
+# 11. A transition from the command line; a refused one changes nothing.
+"$cli" transition "$db" job_seeker 1 activate --version 1 --date 2025-03-05 | grep -q 'activate (version 2)' || fail "transition"
+before=$(state)
+rc=0; "$cli" transition "$db" job_seeker 1 close --version 2 2> "$dir/err" || rc=$?
+[ $rc -eq 3 ] && grep -q 'outcome is required' "$dir/err" || fail "close without outcome: exit $rc $(cat "$dir/err")"
+rc=0; "$cli" transition "$db" job_seeker 1 activate --version 2 2> /dev/null || rc=$?
+[ $rc -eq 6 ] || fail "activate twice: exit $rc"
+[ "$(state)" = "$before" ] || fail "a refused transition changed the database"
+"$cli" transition "$db" job_seeker 1 close --version 2 --date 2025-06-30 --set outcome=placed > /dev/null
+[ "$(sqlite3 "$db" "SELECT status || ' ' || outcome FROM job_seeker WHERE id = 1")" = "closed placed" ] || fail "close"
+
+# 12. Exit codes: unknown record, unknown type, wrong password, usage.
 rc=0; "$cli" get "$db" job_seeker 999 2> /dev/null || rc=$?; [ $rc -eq 4 ] || fail "not found exit $rc"
 rc=0; "$cli" import "$db" ghost "$dir/good.csv" 2> /dev/null || rc=$?; [ $rc -eq 4 ] || fail "unknown type exit $rc"
 rc=0; CLMIS_PASSWORD=wrong-password "$cli" get "$db" job_seeker 1 2> /dev/null || rc=$?; [ $rc -eq 5 ] || fail "auth exit $rc"

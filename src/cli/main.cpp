@@ -296,6 +296,19 @@ int main(int argc, char** argv) {
   login.options(history);
   json_flag(history);
 
+  std::string transition_name, effective;
+  std::int64_t version = 0;
+  std::vector<std::string> sets;
+  auto* transition = app.add_subcommand("transition", "Move a record through a transition of its workflow");
+  transition->add_option("database", db_path, "Path of the database")->required();
+  transition->add_option("type", type_name, "Record type")->required();
+  transition->add_option("id", id, "Record id")->required();
+  transition->add_option("name", transition_name, "Transition, e.g. activate, close")->required();
+  transition->add_option("--version", version, "The record's version as read (a stale one is refused)")->required();
+  transition->add_option("--date", effective, "Effective date YYYY-MM-DD (default today)");
+  transition->add_option("--set", sets, "FIELD=VALUE the transition sets, e.g. --set outcome=placed; repeatable");
+  login.options(transition);
+
   // import / export
   std::string file, format, on_error = "abort", report_path, date_format, out_path;
   char delimiter = ',';
@@ -576,6 +589,21 @@ int main(int argc, char** argv) {
                           r["by"], r["at"]});
         print_table({"effective", "event", "field", "from", "to", "by", "at"}, rows);
       }
+    }
+    if (*transition) {
+      auto db = clmis::Database::open(db_path);
+      auto s = login.open(db);
+      clmis::Json args = clmis::Json::object();
+      if (!effective.empty()) args["effective_date"] = effective;
+      clmis::Json fields = clmis::Json::object();
+      for (const auto& kv : sets) {
+        const auto eq = kv.find('=');
+        if (eq == std::string::npos || eq == 0) throw clmis::Misuse("--set " + kv + ": expected FIELD=VALUE");
+        fields[kv.substr(0, eq)] = kv.substr(eq + 1);
+      }
+      if (!fields.empty()) args["fields"] = fields;
+      const auto v = s.transition(type_name, id, version, transition_name, args);
+      std::cout << type_name << " " << id << ": " << transition_name << " (version " << v << ")\n";
     }
     if (*import) {
       auto db = clmis::Database::open(db_path);
