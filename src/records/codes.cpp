@@ -78,6 +78,15 @@ std::string pinned_by(const pack::Pack& p, const std::string& list, const std::s
 
 }  // namespace
 
+std::pair<Engine::CodeLists::iterator, std::unordered_map<std::string, CodeInfo>::iterator>
+Engine::find_code(const std::string& list, const std::string& code) {
+  auto lit = codes_.find(list);
+  if (lit == codes_.end()) throw NotFound("no code list \"" + list + "\"");
+  auto cit = lit->second.find(code);
+  if (cit == lit->second.end()) throw NotFound("\"" + code + "\" is not a code of \"" + list + "\"");
+  return {lit, cit};
+}
+
 bool Engine::is_state_list(std::string_view list) const {
   for (const auto& t : pack_.record_types)
     if (t.workflow && t.field(t.workflow->status_field)->code_list == list) return true;
@@ -163,10 +172,7 @@ void Engine::code_update(std::int64_t uid, std::string_view list_name, std::stri
   store::WriteTransaction tx(conn());
   refresh_state();
   const std::string list(list_name), code(code_name);
-  auto lit = codes_.find(list);
-  if (lit == codes_.end()) throw NotFound("no code list \"" + list + "\"");
-  auto cit = lit->second.find(code);
-  if (cit == lit->second.end()) throw NotFound("\"" + code + "\" is not a code of \"" + list + "\"");
+  auto [lit, cit] = find_code(list, code);
   if (!j.is_object()) throw ValidationError(std::vector<clmis::FieldError>{
       {list, "", j, "type", "changes are a JSON object {\"label\": {...}, \"active\": true|false}"}});
   std::vector<clmis::FieldError> errors;
@@ -218,10 +224,7 @@ void Engine::code_delete(std::int64_t uid, std::string_view list_name, std::stri
   store::WriteTransaction tx(conn());
   refresh_state();
   const std::string list(list_name), code(code_name);
-  auto lit = codes_.find(list);
-  if (lit == codes_.end()) throw NotFound("no code list \"" + list + "\"");
-  auto cit = lit->second.find(code);
-  if (cit == lit->second.end()) throw NotFound("\"" + code + "\" is not a code of \"" + list + "\"");
+  auto [lit, cit] = find_code(list, code);
   if (is_state_list(list))
     throw Conflict("the codes of \"" + list + "\" are the states of a workflow, declared by the pack");
   if (auto why = pinned_by(pack_, list, code); !why.empty())

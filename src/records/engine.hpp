@@ -151,7 +151,11 @@ class Engine {
   int busy_timeout_ms_ = 5000;
   pack::Pack pack_;
   pack::Profile profile_;
-  std::unordered_map<std::string, std::unordered_map<std::string, CodeInfo>> codes_;
+  using CodeLists = std::unordered_map<std::string, std::unordered_map<std::string, CodeInfo>>;
+  CodeLists codes_;
+  /// The list and the code in the cache, or NotFound naming which is missing.
+  std::pair<CodeLists::iterator, std::unordered_map<std::string, CodeInfo>::iterator> find_code(
+      const std::string& list, const std::string& code);
   std::unordered_map<std::int64_t, std::string> users_;
   std::int64_t data_version_ = -1;  // PRAGMA data_version when the cache was loaded
   /// Ids written during a summarised batch, as ranges [first, last].

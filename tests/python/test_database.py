@@ -62,7 +62,7 @@ def test_create_refuses_a_short_password_and_leaves_no_file(db_path: Path) -> No
 
 def test_create_with_an_unknown_country(db_path: Path) -> None:
     with pytest.raises(clmis.NotFound):
-        clmis.create(db_path, country="XXX", admin_password=PASSWORD)
+        clmis.create(db_path, country="QZQ", admin_password=PASSWORD)  # no country has this code
     assert not db_path.exists()
 
 
