@@ -12,10 +12,11 @@ db="$dir/t.db"
 
 fail() { echo "FAIL: $*"; exit 1; }
 # The state "unchanged" is judged on: every job seeker row, the change sequence, the history and
-# the audit trail, read with the sqlite3 shell (a different code path from clmis).
+# the audit trail, read with the sqlite3 shell (a different code path from clmis). Each command
+# logs in, and a login is an audit entry of its own: those entries are left out.
 state() {
   sqlite3 "$db" "SELECT * FROM job_seeker; SELECT * FROM job_seeker__experience; SELECT * FROM clmis_change;
-                 SELECT * FROM clmis_history; SELECT * FROM clmis_audit;" | sha256sum
+                 SELECT * FROM clmis_history; SELECT * FROM clmis_audit WHERE action <> 'login';" | sha256sum
 }
 # expect_refused NAME EXIT_CODE PATTERN FILE [import options...]: refused, message matches, unchanged.
 expect_refused() {

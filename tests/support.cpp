@@ -68,7 +68,7 @@ std::string db_hash(const std::string& path) {
   sqlite3_stmt* s = nullptr;
   sqlite3_prepare_v2(raw.db,
                      "SELECT name, coalesce(sql, '') FROM sqlite_master "
-                     "WHERE name <> 'clmis_security_log' ORDER BY type, name",
+                     "WHERE name NOT IN ('clmis_security_log', 'clmis_login_state') ORDER BY type, name",
                      -1, &s, nullptr);
   while (sqlite3_step(s) == SQLITE_ROW) {
     std::string name = reinterpret_cast<const char*>(sqlite3_column_text(s, 0));

@@ -24,6 +24,11 @@ namespace clmis {
 
 namespace detail {
 class Engine;
+/// Who acts: a user, through a password session (key_id 0) or a service key's session.
+struct Actor {
+  std::int64_t uid = 0;
+  std::int64_t key_id = 0;
+};
 }
 
 /// Options for Database::init.
@@ -32,6 +37,12 @@ struct InitOptions {
   std::string admin_user = "admin";  ///< the administrator's user name
   std::string admin_password;        ///< required, at least 8 characters; no default exists
   std::string data_dir;              ///< "" = the pack and profiles embedded in the library
+  /// The key that chains the audit trail (HMAC-SHA-256), kept outside the database. By default
+  /// a new random key is written to a new owner-only file "<path>.key" (AlreadyExists if that
+  /// file exists). audit_key_file names another file to create; audit_key (64 hexadecimal
+  /// digits) supplies the key instead, for an integrator who keeps it elsewhere (no file).
+  std::string audit_key_file;
+  std::string audit_key;
 };
 
 /// Options for Database::open.
@@ -46,6 +57,12 @@ struct OpenOptions {
   /// VersionError and left untouched; a change a migration cannot make (removing a field, a
   /// record type or a code, changing a field's type) is refused with PackError.
   bool upgrade = false;
+  /// The audit trail's key: the file "<path>.key" by default, or audit_key_file, or the key
+  /// itself (audit_key, 64 hexadecimal digits). NotFound without it; PermissionDenied if the
+  /// file can be read by others (it must be owner-only) or the key is not this database's.
+  /// A database from before format 3 gets a new key file when it has none.
+  std::string audit_key_file;
+  std::string audit_key;
 };
 
 /// Outcome of Session::upsert.
@@ -66,8 +83,17 @@ class Database {
   /// Opens an existing database (NotFound if there is no file; none is created).
   static Database open(const std::string& path, const OpenOptions& options = {});
 
-  /// Authenticates and returns a session (AuthError on a wrong user or password).
+  /// Authenticates and returns a session. AuthError — the same for a wrong user, a wrong
+  /// password, an inactive or a locked account; the reason goes to the security log. After the
+  /// country's lockout_attempts consecutive failures (5 by default) the account is locked for
+  /// lockout_minutes (15), even for the right password. A session whose password must be
+  /// changed (a new account, a reset) may only call change_password.
   Session login(std::string_view user, std::string_view password) const;
+  /// A session on behalf of user for an integrator's system that authenticates its own staff:
+  /// key is a service key (Session::service_key_create). The session holds the roles both the
+  /// user and the key have. AuthError (logged) for an unknown, revoked or expired key, or an
+  /// unknown, inactive or locked user.
+  Session login_service(std::string_view key, std::string_view user) const;
 
   /// The schema in force: pack, profile, record types, fields, sections, code lists.
   [[nodiscard]] Json schema() const;
@@ -115,6 +141,59 @@ class Session {
   /// A warning never stops a write; a frontend shows it to the officer.
   [[nodiscard]] const Json& warnings() const noexcept { return warnings_; }
 
+  // Security (docs/security.md) ---------------------------------------------------------------
+  //
+  // Every operation checks the session's roles (the pack's "roles": grants of actions on record
+  // types within a scope — own records, the user's section, all) and throws PermissionDenied,
+  // naming the permission, when they do not allow it; the refusal is written to the security
+  // log and nothing else changes. Personal fields are masked in get, query and history for
+  // users without read_personal (null; birth dates become an age group such as "25-29"), and
+  // the record lists them in "masked".
+
+  /// What this session may do: {"user", "roles", "section", "system": [...], "record_types":
+  /// {"job_seeker": {"read": "all", "update": "own", "transition:close": "all", ...}}} — a
+  /// frontend shows only what is allowed.
+  [[nodiscard]] Json permissions() const;
+  /// Throws PermissionDenied (logged) unless the session may do action ("create", "read",
+  /// "export", "transition:close"...) on records of type.
+  void require(std::string_view type, std::string_view action) const;
+  /// Accounts (permission "users"): the list of users.
+  [[nodiscard]] Json users() const;
+  /// Creates an account: {"name", "password", "roles": [...], "section"?: "inspections",
+  /// "must_change_password"?: true}. The password follows the country's policy (length, not
+  /// the user name). Returns the user's id.
+  std::int64_t user_create(const Json& spec);
+  /// Changes roles, section, active (false deactivates: the user's sessions stop working) or
+  /// unlocks ({"locked": false}). Conflict if no active administrator would remain.
+  void user_update(std::string_view name, const Json& changes);
+  /// Sets a new password that the user must change at the next login; unlocks the account.
+  void user_reset_password(std::string_view name, std::string_view password);
+  /// Your Account: changes this session's own password (AuthError if old_password is wrong;
+  /// ValidationError if the new one breaks the policy or is one of the last N).
+  void change_password(std::string_view old_password, std::string_view new_password);
+  /// Service keys (permission "service_keys"): {"name", "roles": [...], "expires_at"?: date or
+  /// UTC timestamp}. Returns {"name", "key", "roles", "expires_at"}: the key is shown this once
+  /// and stored only as a hash.
+  Json service_key_create(const Json& spec);
+  /// The keys, without secrets: name, roles, created, expiry, state (active/expired/revoked).
+  [[nodiscard]] Json service_keys() const;
+  /// Revokes a key: its sessions stop working at their next call.
+  void service_key_revoke(std::string_view name);
+  /// Checks the audit trail's chain (permission "audit"): {"ok", "entries", "head": {"count",
+  /// "mac"}, "first_bad": id or null, "problems": [...], "checkpoint": null/"matches"/
+  /// "mismatch"/"truncated"}. With a checkpoint from audit_checkpoint() a truncated tail is
+  /// detected as well.
+  [[nodiscard]] Json audit_verify(const Json& checkpoint = nullptr) const;
+  /// The head of the audit trail {"count", "mac", "at"}, to keep somewhere else.
+  [[nodiscard]] Json audit_checkpoint() const;
+  /// Audit entries with id > after_id, oldest first (permission "audit").
+  [[nodiscard]] Json audit_entries(std::int64_t after_id = 0, int limit = 1000) const;
+  /// The security log (refusals, failed logins, lockouts) after after_id (permission "audit").
+  [[nodiscard]] Json security_log(std::int64_t after_id = 0, int limit = 1000) const;
+  /// Records an export of type (permission "export" and "read") in the audit trail; export
+  /// functions call it before they write anything.
+  void export_started(std::string_view type, const Json& detail = Json::object());
+
   /// Runs fn inside one write transaction: every write fn makes through this session commits
   /// together when fn returns, or none does if fn throws (the exception goes on). A write that
   /// fails inside fn leaves nothing behind even when fn catches its error and goes on (each
@@ -160,10 +239,13 @@ class Session {
 
  private:
   friend class Database;
-  Session(std::shared_ptr<detail::Engine> e, std::int64_t uid, std::string name)
-      : engine_(std::move(e)), user_id_(uid), user_(std::move(name)) {}
+  Session(std::shared_ptr<detail::Engine> e, std::int64_t uid, std::string name,
+          std::int64_t key_id = 0)
+      : engine_(std::move(e)), user_id_(uid), key_id_(key_id), user_(std::move(name)) {}
   std::shared_ptr<detail::Engine> engine_;
   std::int64_t user_id_ = 0;
+  std::int64_t key_id_ = 0;  ///< the service key of a login_service session
+  [[nodiscard]] detail::Actor actor() const { return {user_id_, key_id_}; }
   std::string user_;
   Json warnings_ = Json::array();
 };

@@ -1630,7 +1630,7 @@ DemoSummary Generator::run() {
 
 void remove_database_files(const std::string& path) {
   std::error_code ec;
-  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) fs::remove(path + suffix, ec);
+  for (const char* suffix : {"", "-wal", "-shm", "-journal", ".key"}) fs::remove(path + suffix, ec);
 }
 
 }  // namespace

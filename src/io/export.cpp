@@ -45,6 +45,9 @@ std::uint64_t export_records(Session& session, std::string_view type_name, std::
   for (const auto& t : schema["record_types"])
     if (t["name"] == type_name) type = &t;
   if (!type) throw NotFound("no record type \"" + std::string(type_name) + "\"");
+  // Checks the export permission and records the export in the audit trail.
+  session.export_started(type_name, Json{{"format", o.format}, {"filter", o.filter},
+                                         {"include_archived", o.include_archived}});
 
   if (o.format == "csv") {
     bool first = true;

@@ -152,6 +152,7 @@ ImportReport import_records(Session& session, std::string_view type_name, std::i
   for (const auto& t : schema["record_types"])
     if (t["name"] == type_name) type = &t;
   if (!type) throw NotFound("no record type \"" + std::string(type_name) + "\"");
+  session.require(type_name, "create");  // refused once, before any row is read
   const std::string tname(type_name);
   if (o.format != "csv" && o.format != "jsonl")
     throw Misuse("import format is \"csv\" or \"jsonl\", not \"" + o.format + "\"");

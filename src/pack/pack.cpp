@@ -408,6 +408,89 @@ std::vector<std::string> names_of(const Reader& r, const Json& o, const char* ke
   return out;
 }
 
+/// "*" (every) or a list of names; "*" gives an empty list.
+std::vector<std::string> names_or_every(const Reader& r, const Json& o, const char* key,
+                                        const std::string& path) {
+  auto it = o.find(key);
+  if (it != o.end() && it->is_string()) {
+    if (it->get<std::string>() != "*") r.fail(path + "/" + key, "expected \"*\" or a list of names");
+    return {};
+  }
+  auto out = names_of(r, o, key, path);
+  if (out.empty()) r.fail(path + "/" + key, "expected \"*\" or a non-empty list of names");
+  return out;
+}
+
+/// The roles of a pack (prefix "") or a country profile (prefix "x_<iso3>_"), checked against
+/// the pack's record types, transitions and sections.
+std::vector<Role> parse_roles(const Reader& r, const Json& arr_j, const std::string& base,
+                              const std::vector<RecordType>& types, const std::string& prefix,
+                              const std::vector<Role>& existing) {
+  std::vector<Role> out;
+  const auto& arr = r.array(arr_j, base);
+  for (size_t i = 0; i < arr.size(); ++i) {
+    const std::string path = base + "/" + std::to_string(i);
+    r.keys(arr[i], path, {"name", "label"}, {"description", "system", "grants", "agency"});
+    Role role;
+    role.name = r.name(arr[i], "name", path);
+    if (!prefix.empty() && role.name.rfind(prefix, 0) != 0)
+      r.fail(path + "/name", "a country's role is named " + prefix + "<name>");
+    auto same = [&](const Role& o) { return o.name == role.name; };
+    if (std::any_of(out.begin(), out.end(), same) || std::any_of(existing.begin(), existing.end(), same))
+      r.fail(path + "/name", "duplicate role \"" + role.name + "\"");
+    role.label = r.label(arr[i], "label", path, true);
+    role.description = r.str(arr[i], "description", path);
+    role.agency = r.boolean(arr[i], "agency", path, false);
+    role.system = names_of(r, arr[i], "system", path);
+    for (size_t k = 0; k < role.system.size(); ++k)
+      if (std::none_of(std::begin(kSystemPermissions), std::end(kSystemPermissions),
+                       [&](const char* p) { return role.system[k] == p; }))
+        r.fail(path + "/system/" + std::to_string(k), "unknown permission \"" + role.system[k] +
+                                                         "\" (users, code_lists, audit, service_keys)");
+    if (arr[i].contains("grants")) {
+      const auto& grants = r.array(arr[i]["grants"], path + "/grants");
+      for (size_t g = 0; g < grants.size(); ++g) {
+        const std::string gp = path + "/grants/" + std::to_string(g);
+        r.keys(grants[g], gp, {"record_types", "actions", "scope"}, {});
+        Grant grant;
+        grant.record_types = names_or_every(r, grants[g], "record_types", gp);
+        for (const auto& n : grant.record_types)
+          if (std::none_of(types.begin(), types.end(), [&](const RecordType& t) { return t.name == n; }))
+            r.fail(gp + "/record_types", "no record type named \"" + n + "\"");
+        grant.actions = names_or_every(r, grants[g], "actions", gp);
+        for (const auto& a : grant.actions) {
+          if (a.rfind("transition:", 0) == 0) {
+            const std::string tn = a.substr(11);
+            bool found = false;
+            for (const auto& t : types)
+              if (t.workflow && t.workflow->transition(tn) &&
+                  (grant.record_types.empty() ||
+                   std::count(grant.record_types.begin(), grant.record_types.end(), t.name)))
+                found = true;
+            if (!found) r.fail(gp + "/actions", "no record type of the grant has a transition \"" + tn + "\"");
+            continue;
+          }
+          if (std::none_of(std::begin(kRecordActions), std::end(kRecordActions),
+                           [&](const char* k) { return a == k; }))
+            r.fail(gp + "/actions", "unknown action \"" + a +
+                                        "\" (create, read, read_personal, update, archive, export, "
+                                        "transition, transition:<name>)");
+        }
+        const std::string scope = r.str(grants[g], "scope", gp);
+        if (scope == "all") grant.scope = Scope::all;
+        else if (scope == "section") grant.scope = Scope::section;
+        else if (scope == "own") grant.scope = Scope::own;
+        else r.fail(gp + "/scope", "expected \"all\", \"section\" or \"own\"");
+        role.grants.push_back(std::move(grant));
+      }
+    }
+    if (role.agency && !role.grants.empty())
+      r.fail(path + "/grants", "a partner agency's role reaches its own data series only, not records");
+    out.push_back(std::move(role));
+  }
+  return out;
+}
+
 Workflow parse_workflow(const Reader& r, const Json& j, const std::string& path,
                         const RecordType& t, const std::vector<CodeList>& lists) {
   r.keys(j, path, {"status_field", "initial", "transitions"}, {"outcome_field", "date_field"});
@@ -686,6 +769,16 @@ const Transition* Workflow::transition(std::string_view n) const {
   return nullptr;
 }
 
+const Role* Pack::role(std::string_view n) const {
+  for (const auto& r : roles)
+    if (r.name == n) return &r;
+  return nullptr;
+}
+
+bool Pack::has_section(std::string_view n) const {
+  return std::any_of(sections.begin(), sections.end(), [&](const OrgSection& s) { return s.name == n; });
+}
+
 const RecordType* Pack::record_type(std::string_view n) const {
   for (const auto& t : record_types)
     if (t.name == n) return &t;
@@ -722,7 +815,8 @@ Pack load_pack(const DataSource& src, const std::string& name) {
   const std::string rel = "packs/" + name + "/pack.json";
   Json j = parse_json(src, rel);
   Reader r(src.describe(rel));
-  r.keys(j, "", {"format", "name", "version", "code_lists", "record_types"}, {"title", "description"});
+  r.keys(j, "", {"format", "name", "version", "code_lists", "record_types"},
+         {"title", "description", "sections", "roles"});
   if (r.integer(j, "format", "", 1, 1, 1) != 1) r.fail("/format", "unsupported format");
   Pack p;
   p.files[rel] = *src.read(rel);
@@ -732,6 +826,16 @@ Pack load_pack(const DataSource& src, const std::string& name) {
   static const std::regex semver(R"(^[0-9]+\.[0-9]+\.[0-9]+$)");
   if (!std::regex_match(p.version, semver)) r.fail("/version", "expected MAJOR.MINOR.PATCH");
   p.title = r.label(j, "title", "", false);
+  if (j.contains("sections")) {
+    const auto& secs = r.array(j["sections"], "/sections");
+    for (size_t i = 0; i < secs.size(); ++i) {
+      const std::string path = "/sections/" + std::to_string(i);
+      r.keys(secs[i], path, {"name", "label"}, {});
+      OrgSection sec{r.name(secs[i], "name", path), r.label(secs[i], "label", path, true)};
+      if (p.has_section(sec.name)) r.fail(path + "/name", "duplicate section \"" + sec.name + "\"");
+      p.sections.push_back(std::move(sec));
+    }
+  }
 
   const auto& lists = r.array(j["code_lists"], "/code_lists");
   std::set<std::string> list_names;
@@ -748,13 +852,16 @@ Pack load_pack(const DataSource& src, const std::string& name) {
     const std::string path = "/record_types/" + std::to_string(i);
     const auto& t = types[i];
     r.keys(t, path, {"name", "label", "fields"},
-           {"description", "source", "sections", "rules", "workflow"});
+           {"description", "source", "sections", "rules", "workflow", "section"});
     RecordType rt;
     rt.name = r.name(t, "name", path);
     if (!type_names.insert(rt.name).second) r.fail(path + "/name", "duplicate record type \"" + rt.name + "\"");
     rt.label = r.label(t, "label", path, true);
     rt.description = r.str(t, "description", path);
     rt.source = r.str(t, "source", path);
+    rt.org_section = r.str(t, "section", path);
+    if (!rt.org_section.empty() && !p.has_section(rt.org_section))
+      r.fail(path + "/section", "no section named \"" + rt.org_section + "\" in the pack's \"sections\"");
     rt.fields = parse_fields(r, t, path, p.code_lists);
     if (t.contains("sections")) {
       const auto& secs = r.array(t["sections"], path + "/sections");
@@ -802,6 +909,19 @@ Pack load_pack(const DataSource& src, const std::string& name) {
   for (const auto& t : p.record_types)
     for (const auto& s : t.sections)
       if (type_names.count(t.name + "__" + s.name)) r.fail("/record_types", "name clash: " + t.name + "__" + s.name);
+  if (j.contains("roles")) {
+    p.roles = parse_roles(r, j["roles"], "/roles", p.record_types, "", {});
+  } else {
+    // A pack that declares no roles (a minimal or test pack) has the one the first user holds.
+    Role admin;
+    admin.name = "administrator";
+    admin.label.text["en"] = "Administrator";
+    admin.system.assign(std::begin(kSystemPermissions), std::end(kSystemPermissions));
+    admin.grants.push_back(Grant{});
+    p.roles.push_back(std::move(admin));
+  }
+  if (!p.role("administrator"))
+    r.fail("/roles", "the pack must declare the role \"administrator\" (the first user holds it)");
   p.hash = hash_files(p.files);
   return p;
 }
@@ -815,7 +935,8 @@ Profile load_profile(const DataSource& src, const std::string& iso3, const Pack&
   Json j = parse_json(src, rel);
   Reader r(src.describe(rel));
   r.keys(j, "", {"format", "iso3", "name", "currency", "languages", "legal"},
-         {"time_zone", "code_lists", "description", "department", "extensions"});
+         {"time_zone", "code_lists", "description", "department", "extensions", "roles",
+          "security"});
   if (r.integer(j, "format", "", 1, 1, 1) != 1) r.fail("/format", "unsupported format");
   Profile p;
   p.files[rel] = *src.read(rel);
@@ -912,6 +1033,22 @@ Profile load_profile(const DataSource& src, const std::string& iso3, const Pack&
       p.extensions[it.key()] = std::move(fields);
     }
   }
+  if (j.contains("roles")) {
+    std::string prefix = "x_" + iso3 + "_";
+    std::transform(prefix.begin(), prefix.end(), prefix.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    p.roles = parse_roles(r, j["roles"], "/roles", pack.record_types, prefix, pack.roles);
+  }
+  if (j.contains("security")) {
+    const auto& sj = j["security"];
+    r.keys(sj, "/security", {},
+           {"password_min_length", "password_history", "lockout_attempts", "lockout_minutes"});
+    auto& sp = p.security;
+    sp.password_min_length = static_cast<int>(r.integer(sj, "password_min_length", "/security", 8, 128, 8));
+    sp.password_history = static_cast<int>(r.integer(sj, "password_history", "/security", 0, 50, 5));
+    sp.lockout_attempts = static_cast<int>(r.integer(sj, "lockout_attempts", "/security", 1, 100, 5));
+    sp.lockout_minutes = static_cast<int>(r.integer(sj, "lockout_minutes", "/security", 1, 10080, 15));
+  }
   for (const auto& t : pack.record_types) {
     for (const auto& rule : t.rules)
       if (!rule.age_parameter.empty() && !p.legal.count(rule.age_parameter))
@@ -941,6 +1078,7 @@ Pack with_extensions(Pack pack, const Profile& profile) {
     if (it == profile.extensions.end()) continue;
     t.fields.insert(t.fields.end(), it->second.begin(), it->second.end());
   }
+  pack.roles.insert(pack.roles.end(), profile.roles.begin(), profile.roles.end());
   return pack;
 }
 

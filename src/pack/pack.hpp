@@ -123,6 +123,9 @@ struct RecordType {
   Label label;
   std::string description;
   std::string source;  ///< where in the seed the record type comes from (form number...)
+  /// The organisational section whose work the records are (employment_services...); empty for
+  /// registers every section shares (employers, workplaces).
+  std::string org_section;
   std::vector<Field> fields;
   std::vector<Section> sections;
   std::vector<Rule> rules;
@@ -146,6 +149,51 @@ struct CodeList {
   std::string attribution;
   bool provided_by_profile = false;  ///< the pack only names it; the profile supplies codes
   std::vector<Code> codes;
+};
+
+/// An organisational section of the Department of Labour (industrial relations, inspections...).
+struct OrgSection {
+  std::string name;
+  Label label;
+};
+
+/// How far a grant reaches: the records a user created (own), the record types of the user's
+/// section (section; shared registers count as everyone's section), or every record (all).
+enum class Scope { none = 0, own = 1, section = 2, all = 3 };
+
+/// Actions on records that grants name. "transition" allows every transition of a type;
+/// "transition:<name>" one of them.
+inline constexpr const char* kRecordActions[] = {"create", "read",   "read_personal", "update",
+                                                  "archive", "export", "transition"};
+/// Permissions that do not concern one record type.
+inline constexpr const char* kSystemPermissions[] = {"users", "code_lists", "audit",
+                                                      "service_keys"};
+
+/// A grant of a role: actions on record types within a scope. Empty lists mean "every".
+struct Grant {
+  std::vector<std::string> record_types;
+  std::vector<std::string> actions;
+  Scope scope = Scope::all;
+};
+
+/// A role users hold (DESIGN.md §5: permissions are enforced by the library in every face).
+struct Role {
+  std::string name;
+  Label label;
+  std::string description;
+  std::vector<std::string> system;  ///< permissions from kSystemPermissions
+  std::vector<Grant> grants;
+  /// Partner agencies see only their own agency's data series (the indicator issue's series);
+  /// a role with an agency scope holds no record grants.
+  bool agency = false;
+};
+
+/// Account rules of a country (profile "security"; defaults when absent).
+struct SecurityPolicy {
+  int password_min_length = 8;
+  int password_history = 5;     ///< a new password may not be one of the last N
+  int lockout_attempts = 5;     ///< consecutive failures that lock an account
+  int lockout_minutes = 15;     ///< how long the lock lasts
 };
 
 struct LegalParameter {
@@ -176,6 +224,9 @@ struct Profile {
   std::optional<Department> department;
   /// Country extension fields by record type, named x_<iso3 in lower case>_<name>.
   std::map<std::string, std::vector<Field>> extensions;
+  /// Country roles (named x_<iso3>_<name>), added to the pack's.
+  std::vector<Role> roles;
+  SecurityPolicy security;
   std::string hash;                            ///< SHA-256 over the profile's files
   std::map<std::string, std::string> files;    ///< relative path → content
 };
@@ -186,11 +237,15 @@ struct Pack {
   Label title;
   std::vector<CodeList> code_lists;
   std::vector<RecordType> record_types;
+  std::vector<OrgSection> sections;          ///< organisational sections
+  std::vector<Role> roles;
   std::string hash;                          ///< SHA-256 over the pack's files
   std::map<std::string, std::string> files;  ///< relative path → content
 
   [[nodiscard]] const RecordType* record_type(std::string_view name) const;
   [[nodiscard]] const CodeList* code_list(std::string_view name) const;
+  [[nodiscard]] const Role* role(std::string_view name) const;
+  [[nodiscard]] bool has_section(std::string_view name) const;
 };
 
 /// Where pack and profile files come from, by path relative to the data root
@@ -212,7 +267,8 @@ std::unique_ptr<DataSource> directory_source(std::string root);
 std::unique_ptr<DataSource> memory_source(std::map<std::string, std::string> files,
                                           std::string label);
 
-/// The pack as a country uses it: the profile's extension fields appended to their record types.
+/// The pack as a country uses it: the profile's extension fields appended to their record types
+/// and its roles added.
 Pack with_extensions(Pack pack, const Profile& profile);
 
 /// Compares two semantic versions "MAJOR.MINOR.PATCH": negative, zero or positive.

@@ -93,8 +93,11 @@ bool Engine::is_state_list(std::string_view list) const {
   return false;
 }
 
-void Engine::code_add(std::int64_t uid, std::string_view list_name, const Json& j) {
+void Engine::code_add(const Actor& who, std::string_view list_name, const Json& j) {
   std::lock_guard lock(mu_);
+  FlushSecurity flush{*this};
+  require_system(who, "code_lists");
+  const std::int64_t uid = who.uid;
   conn();
   store::WriteTransaction tx(conn());
   refresh_state();
@@ -165,9 +168,12 @@ void Engine::code_add(std::int64_t uid, std::string_view list_name, const Json& 
   codes_[list][code] = CodeInfo{true, level};
 }
 
-void Engine::code_update(std::int64_t uid, std::string_view list_name, std::string_view code_name,
+void Engine::code_update(const Actor& who, std::string_view list_name, std::string_view code_name,
                          const Json& j) {
   std::lock_guard lock(mu_);
+  FlushSecurity flush{*this};
+  require_system(who, "code_lists");
+  const std::int64_t uid = who.uid;
   conn();
   store::WriteTransaction tx(conn());
   refresh_state();
@@ -218,8 +224,11 @@ void Engine::code_update(std::int64_t uid, std::string_view list_name, std::stri
   cit->second.active = now_active;
 }
 
-void Engine::code_delete(std::int64_t uid, std::string_view list_name, std::string_view code_name) {
+void Engine::code_delete(const Actor& who, std::string_view list_name, std::string_view code_name) {
   std::lock_guard lock(mu_);
+  FlushSecurity flush{*this};
+  require_system(who, "code_lists");
+  const std::int64_t uid = who.uid;
   conn();
   store::WriteTransaction tx(conn());
   refresh_state();

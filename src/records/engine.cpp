@@ -27,16 +27,6 @@ bool valid_user_name(std::string_view s) {
   return true;
 }
 
-std::string hash_password(std::string_view password) {
-  sodium_ready();
-  char out[crypto_pwhash_STRBYTES];
-  if (crypto_pwhash_str_alg(out, password.data(), password.size(),
-                            crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                            crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) != 0)
-    throw Error(Errc::nomem, "not enough memory to hash the password");
-  return out;
-}
-
 /// Removes a database file and its WAL companions.
 void remove_db_files(const std::string& path) {
   std::error_code ec;
@@ -51,8 +41,12 @@ store::Connection& Engine::conn() {
   return *conn_;
 }
 
-void Engine::batch(std::int64_t uid, const std::function<void()>& fn, const Json* summary) {
+void Engine::batch(const Actor& who, const std::function<void()>& fn, const Json* summary) {
   std::lock_guard lock(mu_);  // held throughout: the batch is this handle's only writer
+  const std::int64_t uid = who.uid;
+  // Refusals inside the batch are logged once it has ended (committed or rolled back).
+  FlushSecurity flush{*this};
+  require_active(who);
   if (bulk_) throw Misuse("a batch is already running on this database handle");
   struct Reset {
     std::optional<Bulk>& b;
@@ -189,6 +183,7 @@ void Engine::load_state() {
   while (s.step()) codes_[s.text(0)][s.text(1)] = CodeInfo{s.int64(3) != 0, static_cast<int>(s.int64(2))};
   s.reset();
   users_.clear();
+  principals_.clear();
   zone_ = nullptr;
   if (!profile_.time_zone.empty()) {
     try {
@@ -226,7 +221,11 @@ std::shared_ptr<Engine> Engine::init(const std::string& path, const InitOptions&
   ::close(fd);
 
   std::shared_ptr<Engine> e(new Engine(path));
+  bool key_created = false;
+  const std::string key_path = o.audit_key_file.empty() ? path + ".key" : o.audit_key_file;
   try {
+    e->audit_key_ = load_audit_key(path, o.audit_key_file, o.audit_key, o.audit_key.empty());
+    key_created = o.audit_key.empty();
     e->conn_ = std::make_unique<store::Connection>(path, false);
     e->conn_->exec("PRAGMA journal_mode = WAL");
     e->configure_connection();
@@ -248,6 +247,7 @@ std::shared_ptr<Engine> Engine::init(const std::string& path, const InitOptions&
     meta("pack_hash", e->pack_.hash);
     meta("country", e->profile_.iso3);
     meta("profile_hash", e->profile_.hash);
+    meta("audit_key_id", e->audit_key_id());
     auto file = [&](const char* kind, const std::string& rel, const std::string& content) {
       c.prepare("INSERT INTO clmis_pack_file(path, kind, content) VALUES (?, ?, ?)")
           .bind(1, rel).bind(2, kind).bind(3, content).run();
@@ -273,9 +273,12 @@ std::shared_ptr<Engine> Engine::init(const std::string& path, const InitOptions&
     for (const auto& l : e->pack_.code_lists)
       if (!l.provided_by_profile) add_list(l, "pack");
     for (const auto& l : e->profile_.code_lists) add_list(l, "profile");
-    c.prepare("INSERT INTO clmis_user(name, password_hash, active, created_at) VALUES (?, ?, 1, ?)")
-        .bind(1, o.admin_user).bind(2, hash_password(o.admin_password)).bind(3, at).run();
+    c.prepare("INSERT INTO clmis_user(name, password_hash, active, created_at, roles, password_changed_at) "
+              "VALUES (?, ?, 1, ?, '[\"administrator\"]', ?)")
+        .bind(1, o.admin_user).bind(2, hash_password(o.admin_password)).bind(3, at).bind(4, at).run();
     const std::int64_t admin = c.last_insert_rowid();
+    c.prepare("INSERT INTO clmis_password_history(user_id, password_hash, at) "
+              "SELECT id, password_hash, created_at FROM clmis_user WHERE id = ?").bind(1, admin).run();
     e->audit(admin, "init", "", 0, 0, 0,
              Json{{"pack", e->pack_.name}, {"pack_version", e->pack_.version},
                   {"pack_hash", e->pack_.hash}, {"country", e->profile_.iso3},
@@ -285,6 +288,10 @@ std::shared_ptr<Engine> Engine::init(const std::string& path, const InitOptions&
   } catch (...) {
     e->conn_.reset();
     remove_db_files(path);
+    if (key_created) {
+      std::error_code ec;
+      std::filesystem::remove(key_path, ec);
+    }
     throw;
   }
   return e;
@@ -331,15 +338,39 @@ std::shared_ptr<Engine> Engine::open(const std::string& path, const OpenOptions&
   if (fmt > store::kFormat)
     throw VersionError(path + " was made by a newer clmis (format " + format +
                        "); this library reads format " + std::to_string(store::kFormat));
+  // The audit key: a database from before format 3 gets one (its trail is sealed under it).
+  bool key_created = false;
+  const std::string key_path = o.audit_key_file.empty() ? path + ".key" : o.audit_key_file;
+  if (fmt < 3 && o.audit_key.empty() && !std::filesystem::exists(key_path, ec)) {
+    e->audit_key_ = load_audit_key(path, o.audit_key_file, "", true);
+    key_created = true;
+  } else {
+    e->audit_key_ = load_audit_key(path, o.audit_key_file, o.audit_key, false);
+  }
   if (fmt < store::kFormat) {
     // An older layout of the system tables: bring it up to date (one transaction).
-    store::WriteTransaction tx(c);
-    store::upgrade_system(c, fmt);
-    c.prepare("INSERT INTO clmis_audit(at, actor, action, detail) VALUES (?, NULL, 'format_upgrade', ?)")
-        .bind(1, e->now())
-        .bind(2, Json{{"from", fmt}, {"to", store::kFormat}}.dump())
-        .run();
-    tx.commit();
+    try {
+      store::WriteTransaction tx(c);
+      store::upgrade_system(c, fmt);
+      if (fmt < 3) {
+        e->seal_audit_trail();
+        for (const auto& [name, sql] : store::audit_triggers()) c.exec(sql);
+        c.prepare("INSERT INTO clmis_meta(key, value) VALUES ('audit_key_id', ?)").bind(1, e->audit_key_id()).run();
+      }
+      e->audit(std::nullopt, "format_upgrade", "", 0, 0, 0, Json{{"from", fmt}, {"to", store::kFormat}});
+      tx.commit();
+    } catch (...) {
+      if (key_created) std::filesystem::remove(key_path, ec);
+      throw;
+    }
+  }
+  {
+    auto& k = c.prepare("SELECT value FROM clmis_meta WHERE key = 'audit_key_id'");
+    const std::string stored_id = k.step() ? k.text(0) : "";
+    k.reset();
+    if (stored_id != e->audit_key_id())
+      throw PermissionDenied("the audit key " + (o.audit_key.empty() ? "in " + key_path : std::string("given")) +
+                             " is not the one of " + path);
   }
   auto stored = pack::memory_source(all_files, path);
   pack::Pack stored_pack = pack::load_pack(*stored);
@@ -375,44 +406,6 @@ std::shared_ptr<Engine> Engine::open(const std::string& path, const OpenOptions&
                       " (version " + stored_pack.version + "); open with upgrade to migrate");
   }
   return e;
-}
-
-std::pair<std::int64_t, std::string> Engine::login(std::string_view user, std::string_view password) {
-  std::lock_guard lock(mu_);
-  auto& c = conn();
-  sodium_ready();
-  auto& s = c.prepare("SELECT id, password_hash, active FROM clmis_user WHERE name = ?");
-  s.bind(1, user);
-  std::int64_t uid = 0;
-  std::string hash;
-  bool active = false;
-  if (s.step()) {
-    uid = s.int64(0);
-    hash = s.text(1);
-    active = s.int64(2) != 0;
-  }
-  s.reset();
-  const std::string pw(password);
-  bool ok = false;
-  if (uid != 0) {
-    ok = crypto_pwhash_str_verify(hash.c_str(), pw.data(), pw.size()) == 0 && active;
-  } else {
-    // Spend the same time for an unknown user, so timing does not reveal which names exist.
-    static const std::string dummy = hash_password("clmis-timing-equaliser");
-    if (crypto_pwhash_str_verify(dummy.c_str(), pw.data(), pw.size()) == 0) {
-      // The dummy's password is never a user's; nothing to do either way.
-    }
-  }
-  if (!ok) {
-    store::WriteTransaction tx(c);
-    c.prepare("INSERT INTO clmis_security_log(at, user_name, event, detail) VALUES (?, ?, ?, ?)")
-        .bind(1, now()).bind(2, user).bind(3, "login_failed")
-        .bind(4, uid == 0 ? "unknown user" : (active ? "wrong password" : "inactive user")).run();
-    tx.commit();
-    throw AuthError("wrong user name or password");
-  }
-  users_[uid] = std::string(user);
-  return {uid, std::string(user)};
 }
 
 Json Engine::schema() {

@@ -14,6 +14,7 @@
 #include <mutex>
 #include <optional>
 #include <regex>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -30,6 +31,22 @@ struct Input {
   std::map<std::string, std::vector<Values>, std::less<>> sections;  ///< sections given
 };
 
+/// A user as the permission checks see them (cached until the database changes).
+struct Principal {
+  std::string name;
+  bool active = false;               ///< account active (and the service key, if any, valid)
+  bool must_change_password = false; ///< only change_password is allowed until it is done
+  std::string section;
+  std::string expires_at;            ///< a service key's expiry ("" = none)
+  std::vector<std::string> role_names;
+  std::vector<const pack::Role*> roles;  ///< in force (a key's session: the user's ∩ the key's)
+  std::set<std::string, std::less<>> system;
+};
+
+/// Argon2id (libsodium's interactive limits), and its check.
+std::string hash_password(std::string_view password);
+bool verify_password(const std::string& hash, std::string_view password);
+
 struct CodeInfo {
   bool active = true;
   int level = 1;
@@ -40,42 +57,114 @@ class Engine {
   static std::shared_ptr<Engine> init(const std::string& path, const InitOptions& o);
   static std::shared_ptr<Engine> open(const std::string& path, const OpenOptions& o);
 
-  /// Returns the user id, or throws AuthError.
+  /// Returns the user id, or throws AuthError (the same error for every failure; the reason
+  /// goes to the security log). Locks the account after the profile's lockout_attempts.
   std::pair<std::int64_t, std::string> login(std::string_view user, std::string_view password);
+  /// A session on behalf of user through a service key: returns (uid, key id, user name).
+  std::tuple<std::int64_t, std::int64_t, std::string> login_service(std::string_view key,
+                                                                    std::string_view user);
+
+  // Security (src/security): permissions, accounts, service keys, the audit trail.
+  Json permissions(const Actor& who);
+  /// Throws PermissionDenied (logged) unless who may do action on type (any scope).
+  void require(const Actor& who, std::string_view type, std::string_view action);
+  Json users(const Actor& who);
+  std::int64_t user_create(const Actor& who, const Json& spec);
+  void user_update(const Actor& who, std::string_view name, const Json& changes);
+  void user_reset_password(const Actor& who, std::string_view name, std::string_view password);
+  void change_password(const Actor& who, std::string_view old_password, std::string_view password);
+  Json service_key_create(const Actor& who, const Json& spec);
+  Json service_keys(const Actor& who);
+  void service_key_revoke(const Actor& who, std::string_view name);
+  /// An export's audit entry (after the export permission check).
+  void export_started(const Actor& who, std::string_view type, const Json& detail);
+  Json audit_verify(const Actor& who, const Json& checkpoint);
+  Json audit_checkpoint(const Actor& who);
+  Json audit_entries(const Actor& who, std::int64_t after_id, int limit);
+  Json security_log(const Actor& who, std::int64_t after_id, int limit);
 
   Json schema();
   Json codes(std::string_view list, std::string_view lang);
 
   // Writes append warnings (possible duplicates) to *warnings when it is not null.
-  std::int64_t create(std::int64_t uid, std::string_view type, const Json& j, Json* warnings);
-  Json get(std::int64_t uid, std::string_view type, std::int64_t id);
-  std::int64_t update(std::int64_t uid, std::string_view type, std::int64_t id,
+  std::int64_t create(const Actor& who, std::string_view type, const Json& j, Json* warnings);
+  Json get(const Actor& who, std::string_view type, std::int64_t id);
+  std::int64_t update(const Actor& who, std::string_view type, std::int64_t id,
                       std::int64_t version, const Json& j, Json* warnings);
-  void archive(std::int64_t uid, std::string_view type, std::int64_t id, std::int64_t version,
+  void archive(const Actor& who, std::string_view type, std::int64_t id, std::int64_t version,
                std::string_view reason);
-  UpsertResult upsert(std::int64_t uid, std::string_view type, std::string_view external_id,
+  UpsertResult upsert(const Actor& who, std::string_view type, std::string_view external_id,
                       const Json& j, Json* warnings);
-  std::int64_t transition(std::int64_t uid, std::string_view type, std::int64_t id,
+  std::int64_t transition(const Actor& who, std::string_view type, std::int64_t id,
                           std::int64_t version, std::string_view name, const Json& args);
-  Json status_counts(std::int64_t uid, std::string_view type, std::string_view on_date);
-  Json history_of(std::int64_t uid, std::string_view type, std::int64_t id);
+  Json status_counts(const Actor& who, std::string_view type, std::string_view on_date);
+  Json history_of(const Actor& who, std::string_view type, std::int64_t id);
 
   // Table Maintenance.
-  void code_add(std::int64_t uid, std::string_view list, const Json& code);
-  void code_update(std::int64_t uid, std::string_view list, std::string_view code, const Json& changes);
-  void code_delete(std::int64_t uid, std::string_view list, std::string_view code);
-  Json query(std::int64_t uid, std::string_view type, const Json& q);
-  Json changes_since(std::int64_t uid, std::int64_t since, int limit);
+  void code_add(const Actor& who, std::string_view list, const Json& code);
+  void code_update(const Actor& who, std::string_view list, std::string_view code, const Json& changes);
+  void code_delete(const Actor& who, std::string_view list, std::string_view code);
+  Json query(const Actor& who, std::string_view type, const Json& q);
+  Json changes_since(const Actor& who, std::int64_t since, int limit);
 
   /// Runs fn inside one write transaction: every write it makes commits together or not at all.
   /// With a summary, the writes inside are not audited one by one: one audit entry (action
   /// summary["action"], default "batch") lists the summary and the ids created and updated.
-  void batch(std::int64_t uid, const std::function<void()>& fn, const Json* summary);
+  void batch(const Actor& who, const std::function<void()>& fn, const Json* summary);
 
   void close();
   [[nodiscard]] const std::string& path() const { return path_; }
 
  private:
+  // --- security (src/security) ---
+  const Principal& principal(const Actor& who);
+  /// The scope who has for action on t, with "section" resolved against who's section (own,
+  /// all or none).
+  pack::Scope scope_of(const Actor& who, const pack::RecordType& t, std::string_view action);
+  /// require() with the scope, for the callers that check records (own scope).
+  pack::Scope require_scope(const Actor& who, const pack::RecordType& t, std::string_view action);
+  /// With own scope: refuses a record who did not create (reads its created_by).
+  void require_record(const Actor& who, const pack::RecordType& t, std::string_view action,
+                      pack::Scope scope, std::int64_t id);
+  void require_system(const Actor& who, std::string_view permission);
+  /// Refuses a session that may not act at all (inactive account, revoked key, a password to
+  /// change first).
+  void require_active(const Actor& who);
+  [[noreturn]] void deny(const Actor& who, const std::string& permission, const std::string& what);
+  /// Appends to the security log now, or after the transaction in progress ends (a refusal
+  /// inside a batch must survive the batch's rollback).
+  void security_event(std::string_view user, std::string_view event, const std::string& detail);
+  void flush_security();
+  struct FlushSecurity {
+    Engine& e;
+    ~FlushSecurity() { e.flush_security(); }
+  };
+  struct SecurityEvent {
+    std::string at, user, event, detail;
+  };
+  std::vector<SecurityEvent> pending_security_;
+  std::map<std::pair<std::int64_t, std::int64_t>, Principal> principals_;
+  /// Masks personal fields of a record JSON (get, query) unless who may read them; returns the
+  /// names masked. created_by = the record's creator's id (for an own read_personal scope).
+  void mask(const Actor& who, const pack::RecordType& t, Json& record, std::int64_t created_by);
+  bool may_read_personal(const Actor& who, const pack::RecordType& t, std::int64_t created_by);
+  void check_password_policy(std::int64_t uid, std::string_view name, std::string_view password,
+                             std::vector<clmis::FieldError>& errors);
+  void set_password(std::int64_t uid, std::string_view password, bool must_change);
+  // The audit chain.
+  std::string audit_key_;     ///< 32 bytes; empty until loaded
+  std::string audit_mac(const std::string& prev, std::int64_t id, const std::string& at,
+                        const std::optional<std::int64_t>& actor, const std::string& action,
+                        const std::string& type, std::int64_t record_id, std::int64_t version,
+                        std::int64_t seq, const std::string& detail) const;
+  /// A keyed hash of a personal value for the audit trail ("hmac:" + 32 hex digits).
+  std::string personal_digest(const std::string& value) const;
+  /// Computes the MACs of entries that have none (the trail of a database from before format 3).
+  void seal_audit_trail();
+  static std::string load_audit_key(const std::string& db_path, const std::string& key_file,
+                                    const std::string& key_hex, bool create);
+  std::string audit_key_id() const;
+
   explicit Engine(std::string path) : path_(std::move(path)) {}
 
   store::Connection& conn();  // throws Misuse after close
@@ -134,8 +223,11 @@ class Engine {
                const char* event, const std::string& field, const std::string* from,
                const std::string* to, const std::string& effective_date = {},
                const Json& detail = nullptr);
-  void audit(std::int64_t uid, const char* action, const std::string& type, std::int64_t id,
+  void audit(std::optional<std::int64_t> uid, const char* action, const std::string& type, std::int64_t id,
              std::int64_t version, std::int64_t seq, const Json& detail);
+  /// A value as the audit trail records it (personal values as keyed hashes).
+  Json audit_value(const pack::Field& f, const Value& v) const;
+  Json audit_section(const pack::Section& sec, const std::vector<Values>& items) const;
   std::int64_t do_create(std::int64_t uid, const pack::RecordType& t, Input& in);
   std::int64_t do_update(std::int64_t uid, const pack::RecordType& t, std::int64_t id,
                          const Current& cur, const Input& in, bool* changed,

@@ -231,13 +231,9 @@ bool Engine::migrate(const pack::Pack& to_pack, const pack::Profile& to_profile,
   meta("pack_hash", to_pack.hash);
   meta("profile_hash", to_profile.hash);
   // No session exists yet: the migration's audit entry has no actor.
-  c.prepare("INSERT INTO clmis_audit(at, actor, action, detail) VALUES (?, NULL, 'migrate', ?)")
-      .bind(1, now())
-      .bind(2, Json{{"pack", to_pack.name}, {"from_version", from_version},
-                    {"to_version", to_pack.version}, {"pack_hash", to_pack.hash},
-                    {"profile_hash", to_profile.hash}, {"steps", steps}}
-                   .dump())
-      .run();
+  audit(std::nullopt, "migrate", "", 0, 0, 0,
+        Json{{"pack", to_pack.name}, {"from_version", from_version}, {"to_version", to_pack.version},
+             {"pack_hash", to_pack.hash}, {"profile_hash", to_profile.hash}, {"steps", steps}});
   return true;
 }
 

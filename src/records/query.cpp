@@ -62,10 +62,16 @@ std::optional<store::SqlValue> json_to_sql(const Json& j) {
 
 }  // namespace
 
-Json Engine::query(std::int64_t, std::string_view type, const Json& q) {
+Json Engine::query(const Actor& who, std::string_view type, const Json& q) {
   std::lock_guard lock(mu_);
   conn();  // a closed database is refused before anything else
+  FlushSecurity flush{*this};
   const auto& t = type_of(type);
+  const auto read_scope = require_scope(who, t, "read");
+  // Filtering or sorting on a personal field needs read_personal over every record the query
+  // can reach (DESIGN.md §5), or the order of results would reveal the values.
+  const bool personal_keys_ok = scope_of(who, t, "read_personal") >= read_scope;
+  std::vector<std::string> personal_keys;
   std::vector<clmis::FieldError> errors;
   auto err = [&](const std::string& path, const Json& value, const std::string& message) {
     errors.push_back({t.name, path, value, "query", message});
@@ -93,6 +99,10 @@ Json Engine::query(std::int64_t, std::string_view type, const Json& q) {
 
   std::string where = include_archived ? "1" : "archived = 0";
   std::vector<store::SqlValue> params;
+  if (read_scope == pack::Scope::own) {
+    where += " AND created_by = ?";
+    params.emplace_back(who.uid);
+  }
 
   // Converts a filter value of a key to its stored form.
   auto storage_value = [&](const Key& k, const Json& v, const std::string& path) -> std::optional<store::SqlValue> {
@@ -164,6 +174,7 @@ Json Engine::query(std::int64_t, std::string_view type, const Json& q) {
           err(path + ".field", c["field"], "record type \"" + t.name + "\" has no field \"" + name + "\"");
           continue;
         }
+        if (key->field && key->field->personal) personal_keys.push_back(key->field->name);
         const std::string col = store::quote(key->column);
         const Json value = c.contains("value") ? c["value"] : Json(nullptr);
         static const std::map<std::string, std::string> cmp = {
@@ -227,6 +238,7 @@ Json Engine::query(std::int64_t, std::string_view type, const Json& q) {
                                                s["field"].get<std::string>() + "\"");
           continue;
         }
+        if (key->field && key->field->personal) personal_keys.push_back(key->field->name);
         if (key->column == "id") continue;  // id is always the last key
         sort.emplace_back(*key, s.value("desc", false));
       }
@@ -295,6 +307,9 @@ Json Engine::query(std::int64_t, std::string_view type, const Json& q) {
     }
   }
   if (!errors.empty()) throw ValidationError(std::move(errors));
+  if (!personal_keys.empty() && !personal_keys_ok)
+    deny(who, t.name + ".read_personal",
+         "filtering or sorting on the personal field " + personal_keys.front() + " needs read_personal");
 
   std::string order, extra;
   for (const auto& [k, desc] : sort) {
@@ -310,7 +325,7 @@ Json Engine::query(std::int64_t, std::string_view type, const Json& q) {
   for (const auto& p : params) s.bind(i++, p);
   s.bind(i, static_cast<std::int64_t>(limit) + 1);
   Json records = Json::array();
-  std::vector<std::int64_t> ids;
+  std::vector<std::int64_t> ids, creators;
   Json last_keys;
   bool more = false;
   const std::map<std::string, std::vector<Values>, std::less<>> no_sections;
@@ -321,6 +336,7 @@ Json Engine::query(std::int64_t, std::string_view type, const Json& q) {
       break;
     }
     ids.push_back(s.int64(0));
+    creators.push_back(s.int64(3));
     records.push_back(to_json(t, s, no_sections));
     last_keys = Json::array();
     for (size_t k = 0; k < sort.size(); ++k) last_keys.push_back(sql_to_json(s.value(first_extra + static_cast<int>(k))));
@@ -351,6 +367,8 @@ Json Engine::query(std::int64_t, std::string_view type, const Json& q) {
         records[k][sec.name] = it == by_parent.end() ? Json::array() : std::move(it->second);
       }
     }
+
+  for (size_t k = 0; k < ids.size(); ++k) mask(who, t, records[k], creators[k]);
 
   Json next = nullptr;
   if (more) next = b64url(Json{{"q", fingerprint}, {"k", last_keys}}.dump());

@@ -612,17 +612,6 @@ void Engine::history(std::int64_t seq, std::int64_t uid, const std::string& type
   s.run();
 }
 
-void Engine::audit(std::int64_t uid, const char* action, const std::string& type, std::int64_t id,
-                   std::int64_t version, std::int64_t seq, const Json& detail) {
-  auto& s = conn().prepare(
-      "INSERT INTO clmis_audit(at, actor, action, record_type, record_id, version, seq, detail) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-  s.bind(1, now()).bind(2, uid).bind(3, action);
-  if (type.empty()) s.bind(4, nullptr).bind(5, nullptr).bind(6, nullptr).bind(7, nullptr);
-  else s.bind(4, type).bind(5, id).bind(6, version).bind(7, seq);
-  s.bind(8, detail.dump()).run();
-}
-
 Engine::Current Engine::read_for_write(const pack::RecordType& t, std::int64_t id,
                                        std::int64_t version) {
   Current cur = read_current(t, id);
@@ -663,6 +652,27 @@ void Engine::check_external_id_free(const pack::RecordType& t, const std::string
                         std::to_string(other));
   }
   s.reset();
+}
+
+Json Engine::audit_value(const pack::Field& f, const Value& v) const {
+  if (std::holds_alternative<std::monostate>(v)) return nullptr;
+  Json j = encode_value(v);
+  // Personal values are in the trail as keyed hashes: equal values can be matched, not read.
+  if (f.personal) return personal_digest(j.is_string() ? j.get<std::string>() : j.dump());
+  return j;
+}
+
+Json Engine::audit_section(const pack::Section& sec, const std::vector<Values>& items) const {
+  Json out = Json::array();
+  for (const auto& item : items) {
+    Json o = Json::object();
+    for (const auto& f : sec.fields) {
+      auto v = item.find(f.name);
+      o[f.name] = v == item.end() ? Json(nullptr) : audit_value(f, v->second);
+    }
+    out.push_back(std::move(o));
+  }
+  return out;
 }
 
 std::int64_t Engine::do_create(std::int64_t uid, const pack::RecordType& t, Input& in) {
@@ -724,15 +734,18 @@ std::int64_t Engine::do_create(std::int64_t uid, const pack::RecordType& t, Inpu
       history(seq, uid, t.name, id, "changed", f.name, nullptr, &to);
     }
   }
-  Json fields = Json::array();
-  for (const auto& [k, v] : in.fields)
-    if (!std::holds_alternative<std::monostate>(v)) fields.push_back(k);
-  for (const auto& [k, _] : in.sections) fields.push_back(k);
   if (bulk_) {
     Bulk::add(bulk_->created, id);
     ++bulk_->n_created;
   } else {
-    audit(uid, "create", t.name, id, 1, seq, Json{{"fields", fields}});
+    Json values = Json::object();
+    for (const auto& f : t.fields) {
+      auto v = in.fields.find(f.name);
+      if (v != in.fields.end() && !std::holds_alternative<std::monostate>(v->second))
+        values[f.name] = audit_value(f, v->second);
+    }
+    for (const auto& [k, items] : in.sections) values[k] = audit_section(*t.section(k), items);
+    audit(uid, "create", t.name, id, 1, seq, Json{{"values", values}});
   }
   return id;
 }
@@ -793,9 +806,13 @@ std::int64_t Engine::do_update(std::int64_t uid, const pack::RecordType& t, std:
   write_sections(t, id, secs);
   const std::int64_t seq = record_change(uid, t.name, id, op, version);
   if (seq_out) *seq_out = seq;
-  Json names = Json::array();
+  Json names = Json::object();
   for (const auto* f : changed_fields) {
-    names.push_back(f->name);
+    {
+      auto old = cur.fields.find(f->name);
+      names[f->name] = {{"from", old == cur.fields.end() ? Json(nullptr) : audit_value(*f, old->second)},
+                        {"to", audit_value(*f, in.fields.at(f->name))}};
+    }
     if (!f->history || (t.workflow && f->name == t.workflow->status_field)) continue;
     auto old = cur.fields.find(f->name);
     const Value& ov = old == cur.fields.end() ? Value{} : old->second;
@@ -805,13 +822,20 @@ std::int64_t Engine::do_update(std::int64_t uid, const pack::RecordType& t, std:
             std::holds_alternative<std::monostate>(ov) ? nullptr : &from,
             std::holds_alternative<std::monostate>(nv) ? nullptr : &to, effective_date);
   }
-  for (const auto& n : changed_sections) names.push_back(n);
-  if (ext_changed) names.push_back("external_id");
+  for (const auto& n : changed_sections) {
+    auto old = cur.sections.find(n);
+    const auto& sec = *t.section(n);
+    names[n] = {{"from", old == cur.sections.end() ? Json::array() : audit_section(sec, old->second)},
+                {"to", audit_section(sec, in.sections.at(n))}};
+  }
+  if (ext_changed)
+    names["external_id"] = {{"from", cur.external_id ? Json(*cur.external_id) : Json(nullptr)},
+                            {"to", new_ext ? Json(*new_ext) : Json(nullptr)}};
   if (bulk_) {
     Bulk::add(bulk_->updated, id);
     ++bulk_->n_updated;
   } else {
-    audit(uid, op, t.name, id, version, seq, Json{{"fields", names}});
+    audit(uid, op, t.name, id, version, seq, Json{{"changes", names}});
   }
   if (changed) *changed = true;
   return version;
@@ -820,10 +844,13 @@ std::int64_t Engine::do_update(std::int64_t uid, const pack::RecordType& t, std:
 // ---------------------------------------------------------------------------------------------
 // Public operations
 
-std::int64_t Engine::create(std::int64_t uid, std::string_view type, const Json& j, Json* warnings) {
+std::int64_t Engine::create(const Actor& who, std::string_view type, const Json& j, Json* warnings) {
   std::lock_guard lock(mu_);
   conn();  // a closed database is refused before anything else
+  FlushSecurity flush{*this};
+  const std::int64_t uid = who.uid;
   const auto& t = type_of(type);
+  require_scope(who, t, "create");
   store::WriteTransaction tx(conn());
   refresh_state();
   std::vector<clmis::FieldError> errors;
@@ -835,10 +862,12 @@ std::int64_t Engine::create(std::int64_t uid, std::string_view type, const Json&
   return id;
 }
 
-Json Engine::get(std::int64_t, std::string_view type, std::int64_t id) {
+Json Engine::get(const Actor& who, std::string_view type, std::int64_t id) {
   std::lock_guard lock(mu_);
   conn();
+  FlushSecurity flush{*this};
   const auto& t = type_of(type);
+  require_record(who, t, "read", require_scope(who, t, "read"), id);
   store::ReadTransaction rt(conn());
   auto& s = conn().prepare(select_sql(t) + " WHERE id = ?");
   s.bind(1, id);
@@ -849,15 +878,20 @@ Json Engine::get(std::int64_t, std::string_view type, std::int64_t id) {
   // Sections are read with other statements; read them before building the JSON of this row.
   auto sections = read_sections(t, id);
   Json out = to_json(t, s, sections);
+  const std::int64_t created_by = s.int64(3);
   s.reset();
+  mask(who, t, out, created_by);
   return out;
 }
 
-std::int64_t Engine::update(std::int64_t uid, std::string_view type, std::int64_t id,
+std::int64_t Engine::update(const Actor& who, std::string_view type, std::int64_t id,
                             std::int64_t version, const Json& j, Json* warnings) {
   std::lock_guard lock(mu_);
   conn();  // a closed database is refused before anything else
+  FlushSecurity flush{*this};
+  const std::int64_t uid = who.uid;
   const auto& t = type_of(type);
+  require_record(who, t, "update", require_scope(who, t, "update"), id);
   store::WriteTransaction tx(conn());
   refresh_state();
   Current cur = read_for_write(t, id, version);
@@ -873,11 +907,14 @@ std::int64_t Engine::update(std::int64_t uid, std::string_view type, std::int64_
   return v;
 }
 
-void Engine::archive(std::int64_t uid, std::string_view type, std::int64_t id,
+void Engine::archive(const Actor& who, std::string_view type, std::int64_t id,
                      std::int64_t version, std::string_view reason) {
   std::lock_guard lock(mu_);
   conn();
+  FlushSecurity flush{*this};
+  const std::int64_t uid = who.uid;
   const auto& t = type_of(type);
+  require_record(who, t, "archive", require_scope(who, t, "archive"), id);
   if (!valid_utf8(reason))
     throw ValidationError(std::vector<clmis::FieldError>{
         {t.name, "archive_reason", nullptr, "type", "the reason is not valid UTF-8"}});
@@ -905,11 +942,14 @@ void Engine::archive(std::int64_t uid, std::string_view type, std::int64_t id,
   tx.commit();
 }
 
-UpsertResult Engine::upsert(std::int64_t uid, std::string_view type, std::string_view external_id,
+UpsertResult Engine::upsert(const Actor& who, std::string_view type, std::string_view external_id,
                             const Json& j, Json* warnings) {
   std::lock_guard lock(mu_);
   conn();
+  FlushSecurity flush{*this};
+  const std::int64_t uid = who.uid;
   const auto& t = type_of(type);
+  require_active(who);
   const std::string ext(external_id);
   if (!valid_utf8(ext))
     throw ValidationError(std::vector<clmis::FieldError>{
@@ -927,6 +967,10 @@ UpsertResult Engine::upsert(std::int64_t uid, std::string_view type, std::string
   s.bind(1, ext);
   std::int64_t id = s.step() ? s.int64(0) : 0;
   s.reset();
+  // Creating needs create, changing the record found needs update (of that record): checked
+  // inside the transaction, so the answer holds for the record actually written.
+  if (id == 0) require_scope(who, t, "create");
+  else require_record(who, t, "update", require_scope(who, t, "update"), id);
   std::vector<clmis::FieldError> errors;
   if (id == 0) {
     Input in = decode(t, j, true, nullptr, errors);
@@ -952,31 +996,57 @@ UpsertResult Engine::upsert(std::int64_t uid, std::string_view type, std::string
   return {id, UpsertOutcome::updated};
 }
 
-Json Engine::changes_since(std::int64_t, std::int64_t since, int limit) {
+Json Engine::changes_since(const Actor& who, std::int64_t since, int limit) {
   std::lock_guard lock(mu_);
   conn();
+  FlushSecurity flush{*this};
+  require_active(who);
   if (limit == 0) limit = 1000;
   if (limit < 1 || limit > 10000) throw Misuse("limit must be between 1 and 10000");
   if (since < 0) throw Misuse("since_seq must be 0 or more");
-  auto& s = conn().prepare(
-      "SELECT seq, record_type, record_id, op, version, at, actor FROM clmis_change "
-      "WHERE seq > ? ORDER BY seq LIMIT ?");
-  s.bind(1, since).bind(2, static_cast<std::int64_t>(limit));
+  // Only the changes of records the user may read: whole types, or their own records.
+  std::string cond;
+  std::vector<store::SqlValue> params{since};
+  for (const auto& t : pack_.record_types) {
+    const auto scope = scope_of(who, t, "read");
+    if (scope == pack::Scope::none) continue;
+    cond += cond.empty() ? "" : " OR ";
+    params.emplace_back(t.name);
+    if (scope == pack::Scope::all) {
+      cond += "record_type = ?";
+    } else {
+      cond += "(record_type = ? AND record_id IN (SELECT id FROM " + store::quote(t.name) +
+              " WHERE created_by = ?))";
+      params.emplace_back(who.uid);
+    }
+  }
+  store::ReadTransaction rt(conn());
   Json changes = Json::array();
   std::int64_t last = since;
   std::vector<std::pair<size_t, std::int64_t>> actors;
-  while (s.step()) {
-    Json o;
-    o["seq"] = last = s.int64(0);
-    o["record_type"] = s.text(1);
-    o["id"] = s.int64(2);
-    o["op"] = s.text(3);
-    o["version"] = s.int64(4);
-    o["at"] = s.text(5);
-    actors.emplace_back(changes.size(), s.int64(6));
-    changes.push_back(std::move(o));
+  if (!cond.empty()) {
+    auto& s = conn().prepare(
+        "SELECT seq, record_type, record_id, op, version, at, actor FROM clmis_change "
+        "WHERE seq > ? AND (" + cond + ") ORDER BY seq LIMIT ?");
+    int i = 1;
+    for (const auto& p : params) s.bind(i++, p);
+    s.bind(i, static_cast<std::int64_t>(limit));
+    while (s.step()) {
+      Json o;
+      o["seq"] = last = s.int64(0);
+      o["record_type"] = s.text(1);
+      o["id"] = s.int64(2);
+      o["op"] = s.text(3);
+      o["version"] = s.int64(4);
+      o["at"] = s.text(5);
+      actors.emplace_back(changes.size(), s.int64(6));
+      changes.push_back(std::move(o));
+    }
+    s.reset();
   }
-  s.reset();
+  // A page that is not full has seen every change there is: skip past the unreadable ones too.
+  if (static_cast<int>(changes.size()) < limit)
+    if (auto top = conn().scalar("SELECT max(seq) FROM clmis_change"); top && *top > last) last = *top;
   for (const auto& [i, uid] : actors) changes[i]["by"] = user_name(uid);
   return Json{{"changes", changes}, {"last_seq", last}};
 }

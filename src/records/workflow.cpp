@@ -56,16 +56,22 @@ void Engine::move_initial_date(const pack::RecordType& t, std::int64_t id, const
       .bind(1, date).bind(2, t.name).bind(3, id).bind(4, t.workflow->status_field).run();
 }
 
-std::int64_t Engine::transition(std::int64_t uid, std::string_view type, std::int64_t id,
+std::int64_t Engine::transition(const Actor& who, std::string_view type, std::int64_t id,
                                 std::int64_t version, std::string_view name, const Json& args) {
   std::lock_guard lock(mu_);
   conn();
+  FlushSecurity flush{*this};
+  const std::int64_t uid = who.uid;
   const auto& t = type_of(type);
   if (!t.workflow) throw NotFound("record type \"" + t.name + "\" has no workflow");
   const auto& wf = *t.workflow;
   const auto* tr = wf.transition(name);
   if (!tr)
     throw NotFound("the workflow of " + t.name + " has no transition \"" + std::string(name) + "\"");
+  {
+    const std::string action = "transition:" + tr->name;
+    require_record(who, t, action, require_scope(who, t, action), id);
+  }
   if (!args.is_object() && !args.is_null())
     throw ValidationError(std::vector<clmis::FieldError>{
         {t.name, "", args, "type", "the arguments of a transition are a JSON object"}});
@@ -157,10 +163,13 @@ std::int64_t Engine::transition(std::int64_t uid, std::string_view type, std::in
   return v;
 }
 
-Json Engine::status_counts(std::int64_t, std::string_view type, std::string_view on_date) {
+Json Engine::status_counts(const Actor& who, std::string_view type, std::string_view on_date) {
   std::lock_guard lock(mu_);
   conn();
+  FlushSecurity flush{*this};
   const auto& t = type_of(type);
+  // Counts reveal no record: any read scope will do.
+  require_scope(who, t, "read");
   if (!t.workflow) throw NotFound("record type \"" + t.name + "\" has no workflow");
   auto d = parse_date(on_date);
   if (!d) throw ValidationError(std::vector<clmis::FieldError>{
@@ -183,18 +192,27 @@ Json Engine::status_counts(std::int64_t, std::string_view type, std::string_view
   return Json{{"record_type", t.name}, {"date", format_date(*d)}, {"counts", counts}};
 }
 
-Json Engine::history_of(std::int64_t, std::string_view type, std::int64_t id) {
+Json Engine::history_of(const Actor& who, std::string_view type, std::int64_t id) {
   std::lock_guard lock(mu_);
   conn();
+  FlushSecurity flush{*this};
   const auto& t = type_of(type);
+  require_record(who, t, "read", require_scope(who, t, "read"), id);
   store::ReadTransaction rt(conn());
+  std::int64_t created_by = 0;
   {
-    auto& e = conn().prepare("SELECT 1 FROM " + store::quote(t.name) + " WHERE id = ?");
+    auto& e = conn().prepare("SELECT created_by FROM " + store::quote(t.name) + " WHERE id = ?");
     e.bind(1, id);
     const bool exists = e.step();
+    if (exists) created_by = e.int64(0);
     e.reset();
     if (!exists) throw NotFound("there is no " + t.name + " with id " + std::to_string(id));
   }
+  const bool personal_ok = may_read_personal(who, t, created_by);
+  auto is_personal = [&](const std::string& field) {
+    const auto* f = t.field(field);
+    return f && f->personal;
+  };
   auto& s = conn().prepare(
       "SELECT seq, event, field, from_value, to_value, effective_date, actor, at, detail "
       "FROM clmis_history WHERE record_type = ? AND record_id = ? ORDER BY id");
@@ -211,6 +229,17 @@ Json Engine::history_of(std::int64_t, std::string_view type, std::int64_t id) {
     o["effective_date"] = s.text(5);
     o["at"] = s.text(7);
     o["detail"] = s.is_null(8) ? Json(nullptr) : Json::parse(s.text(8));
+    if (!personal_ok) {
+      // The values of personal fields are masked as in get().
+      if (!o["field"].is_null() && is_personal(o["field"].get<std::string>())) {
+        if (!o["from"].is_null()) o["from"] = nullptr;
+        if (!o["to"].is_null()) o["to"] = nullptr;
+        o["masked"] = true;
+      }
+      if (o["detail"].is_object())
+        for (auto& [k, v] : o["detail"].items())
+          if (is_personal(k) && !v.is_null()) v = nullptr;
+    }
     actors.emplace_back(rows.size(), s.int64(6));
     rows.push_back(std::move(o));
   }

@@ -35,7 +35,44 @@ const char* const kSequenceDdl = R"(CREATE TABLE clmis_sequence (
   name TEXT PRIMARY KEY,
   value INTEGER NOT NULL
 ) STRICT)";
+
+const char* const kPasswordHistoryDdl = R"(CREATE TABLE clmis_password_history (
+  user_id INTEGER NOT NULL REFERENCES clmis_user(id),
+  password_hash TEXT NOT NULL,
+  at TEXT NOT NULL
+) STRICT)";
+
+// Consecutive failed logins and the lock they cause: security state that a refused login
+// changes, kept apart from the accounts (like the security log, it is not domain data).
+const char* const kLoginStateDdl = R"(CREATE TABLE clmis_login_state (
+  user_id INTEGER PRIMARY KEY REFERENCES clmis_user(id),
+  failed_logins INTEGER NOT NULL DEFAULT 0,
+  locked_until TEXT
+) STRICT)";
+
+const char* const kServiceKeyDdl = R"(CREATE TABLE clmis_service_key (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL UNIQUE,
+  key_hash TEXT NOT NULL UNIQUE,
+  roles TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  created_by INTEGER NOT NULL REFERENCES clmis_user(id),
+  expires_at TEXT,
+  revoked_at TEXT,
+  revoked_by INTEGER REFERENCES clmis_user(id)
+) STRICT)";
 }  // namespace
+
+std::vector<std::pair<std::string, std::string>> audit_triggers() {
+  return {
+      {"clmis_audit_no_update",
+       "CREATE TRIGGER clmis_audit_no_update BEFORE UPDATE ON clmis_audit BEGIN "
+       "SELECT RAISE(ABORT, 'the audit trail is append-only'); END"},
+      {"clmis_audit_no_delete",
+       "CREATE TRIGGER clmis_audit_no_delete BEFORE DELETE ON clmis_audit BEGIN "
+       "SELECT RAISE(ABORT, 'the audit trail is append-only'); END"},
+  };
+}
 
 void upgrade_system(Connection& c, int from) {
   if (from < 2) {
@@ -47,11 +84,27 @@ void upgrade_system(Connection& c, int from) {
         c.scalar("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'clmis_sequence'");
     if (!has_sequence || *has_sequence == 0) c.exec(kSequenceDdl);
   }
+  if (from < 3) {
+    // Format 2 → 3. The MACs of the entries already there are computed by the engine, which
+    // holds the key, in the same transaction; it then creates the append-only triggers.
+    for (const char* ddl : {
+             "ALTER TABLE clmis_user ADD COLUMN roles TEXT NOT NULL DEFAULT '[]'",
+             "ALTER TABLE clmis_user ADD COLUMN section TEXT",
+             "ALTER TABLE clmis_user ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0 "
+             "CHECK (must_change_password IN (0, 1))",
+             "ALTER TABLE clmis_user ADD COLUMN password_changed_at TEXT",
+             "ALTER TABLE clmis_audit ADD COLUMN mac TEXT"})
+      c.exec(ddl);
+    c.exec("UPDATE clmis_user SET roles = '[\"administrator\"]'");
+    c.exec(kPasswordHistoryDdl);
+    c.exec(kLoginStateDdl);
+    c.exec(kServiceKeyDdl);
+  }
   c.prepare("UPDATE clmis_meta SET value = ? WHERE key = 'format'").bind(1, std::to_string(kFormat)).run();
 }
 
 std::vector<std::string> system_ddl() {
-  return {
+  std::vector<std::string> out = {
       R"(CREATE TABLE clmis_meta (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL
@@ -67,8 +120,15 @@ std::vector<std::string> system_ddl() {
   password_hash TEXT NOT NULL,
   active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
   created_at TEXT NOT NULL,
-  created_by INTEGER REFERENCES clmis_user(id)
+  created_by INTEGER REFERENCES clmis_user(id),
+  roles TEXT NOT NULL DEFAULT '[]',
+  section TEXT,
+  must_change_password INTEGER NOT NULL DEFAULT 0 CHECK (must_change_password IN (0, 1)),
+  password_changed_at TEXT
 ) STRICT)",
+      kPasswordHistoryDdl,
+      kLoginStateDdl,
+      kServiceKeyDdl,
       R"(CREATE TABLE clmis_code_list (
   name TEXT PRIMARY KEY,
   labels TEXT NOT NULL,
@@ -122,7 +182,8 @@ std::vector<std::string> system_ddl() {
   record_id INTEGER,
   version INTEGER,
   seq INTEGER,
-  detail TEXT
+  detail TEXT,
+  mac TEXT
 ) STRICT)",
       R"(CREATE TABLE clmis_security_log (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -132,6 +193,8 @@ std::vector<std::string> system_ddl() {
   detail TEXT
 ) STRICT)",
   };
+  for (const auto& [name, sql] : audit_triggers()) out.push_back(sql);
+  return out;
 }
 
 namespace {

@@ -13,7 +13,13 @@ namespace clmis::store {
 /// database whose format is newer than this and upgrades an older one when it opens it.
 ///   1  0.1.0 development: the first system tables
 ///   2  clmis_history.detail (what a transition set) and clmis_sequence (assigned numbers)
-constexpr int kFormat = 2;
+///   3  security: users' roles, section, lockout and password history; service keys; the audit
+///      trail chained with HMAC-SHA-256 (clmis_audit.mac) and append-only triggers
+constexpr int kFormat = 3;
+
+/// The triggers that make clmis_audit append-only, by name, as created (audit verify checks
+/// that they are in place with exactly this text).
+std::vector<std::pair<std::string, std::string>> audit_triggers();
 
 /// A storage column of a field.
 struct Column {
@@ -38,7 +44,8 @@ std::string section_table(const pack::RecordType& t, const pack::Section& s);
 /// DDL of the system tables (clmis_meta, clmis_user, clmis_code, clmis_change...).
 std::vector<std::string> system_ddl();
 /// Brings the system tables of a database of format `from` to kFormat, in the caller's
-/// transaction (including clmis_meta.format).
+/// transaction (including clmis_meta.format). Users of a database older than format 3 (where
+/// every user could do everything) become administrators.
 void upgrade_system(Connection& c, int from);
 /// DDL of the tables and indices of every record type of the pack.
 std::vector<std::string> pack_ddl(const pack::Pack& p);

@@ -51,7 +51,7 @@ def digest(path: Path) -> str:
     """A hash over every table (domain tables, sections, history, change sequence, audit, codes,
     users, meta) and the schema: what "the database is unchanged" means (DESIGN.md §5). The
     security log may grow (refused logins are recorded) and is left out, with its row of
-    sqlite_sequence."""
+    sqlite_sequence, and so is the login state (failures counted towards a lockout)."""
     con = connect_ro(path)
     try:
         h = hashlib.sha256()
@@ -60,11 +60,11 @@ def digest(path: Path) -> str:
         assert tables, "no tables"
         for name, ddl in tables:
             h.update(repr((name, ddl)).encode())
-            if name == "clmis_security_log":
+            if name in ("clmis_security_log", "clmis_login_state"):
                 continue
             rows = con.execute(f'SELECT * FROM "{name}"').fetchall()
             if name == "sqlite_sequence":  # the security log's AUTOINCREMENT counter may grow too
-                rows = [r for r in rows if r[0] != "clmis_security_log"]
+                rows = [r for r in rows if r[0] not in ("clmis_security_log", "clmis_login_state")]
             for row in sorted(rows, key=repr):
                 h.update(repr(row).encode())
         return h.hexdigest()

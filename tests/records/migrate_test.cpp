@@ -2,6 +2,7 @@
 // extension field) is upgraded in one transaction keeping every record, history row and change
 // number; a database holding a newer pack is refused untouched; a failed migration changes
 // nothing; changes that would lose data are refused.
+#include <filesystem>
 #include <catch2/catch.hpp>
 
 #include "support.hpp"
@@ -289,14 +290,33 @@ TEST_CASE("A database of an older system format is brought up to date when opene
   auto db = test::fixture_db(dir);
   db.close();
   const std::string f = dir.file("fixture.db");
-  // The format-1 layout: no clmis_history.detail, no clmis_sequence.
-  test::raw_exec(f, "ALTER TABLE clmis_history DROP COLUMN detail");
-  test::raw_exec(f, "DROP TABLE clmis_sequence");
-  test::raw_exec(f, "UPDATE clmis_meta SET value = '1' WHERE key = 'format'");
+  // The format-1 layout: no clmis_history.detail, no clmis_sequence; and none of format 3's
+  // security tables, columns, triggers or audit key.
+  for (const char* sql : {"DROP TRIGGER clmis_audit_no_update", "DROP TRIGGER clmis_audit_no_delete",
+                          "ALTER TABLE clmis_audit DROP COLUMN mac", "ALTER TABLE clmis_user DROP COLUMN roles",
+                          "ALTER TABLE clmis_user DROP COLUMN section",
+                          "ALTER TABLE clmis_user DROP COLUMN must_change_password",
+                          "ALTER TABLE clmis_user DROP COLUMN password_changed_at",
+                          "DROP TABLE clmis_password_history", "DROP TABLE clmis_login_state",
+                          "DROP TABLE clmis_service_key", "DELETE FROM clmis_meta WHERE key = 'audit_key_id'",
+                          "ALTER TABLE clmis_history DROP COLUMN detail", "DROP TABLE clmis_sequence",
+                          "UPDATE clmis_meta SET value = '1' WHERE key = 'format'"})
+    test::raw_exec(f, sql);
+  std::filesystem::remove(f + ".key");
+  const auto entries_before = std::stoll(test::raw_scalar(f, "SELECT count(*) FROM clmis_audit"));
   auto s = clmis::Database::open(f).login("admin", test::kPassword);
-  CHECK(test::raw_scalar(f, "SELECT value FROM clmis_meta WHERE key = 'format'") == "2");
+  CHECK(test::raw_scalar(f, "SELECT value FROM clmis_meta WHERE key = 'format'") == "3");
   CHECK(test::raw_scalar(f, "SELECT count(*) FROM pragma_table_info('clmis_history') WHERE name = 'detail'") == "1");
-  CHECK(test::raw_scalar(f, "SELECT detail FROM clmis_audit WHERE action = 'format_upgrade'") == R"({"from":1,"to":2})");
+  CHECK(test::raw_scalar(f, "SELECT detail FROM clmis_audit WHERE action = 'format_upgrade'") == R"({"from":1,"to":3})");
+  // Users of the old format, who could do everything, are administrators; the trail so far is
+  // sealed under a new owner-only key file and verifies.
+  CHECK(test::raw_scalar(f, "SELECT roles FROM clmis_user WHERE name = 'admin'") == R"(["administrator"])");
+  CHECK((std::filesystem::status(f + ".key").permissions() & std::filesystem::perms::all) ==
+        (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write));
+  const auto v = s.audit_verify();
+  CHECK(v["ok"] == true);
+  // The entries before, the format_upgrade entry and this login.
+  CHECK(v["entries"] == entries_before + 2);
   CHECK(s.create("sample", Json{{"title", "After"}}) > 0);
   // A newer format is refused and untouched.
   test::raw_exec(f, "UPDATE clmis_meta SET value = '99' WHERE key = 'format'");
