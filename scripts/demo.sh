@@ -13,6 +13,11 @@ if [ -z "${CLMIS_PASSWORD:-}" ]; then
   echo "demo: administrator 'admin', password $CLMIS_PASSWORD (set CLMIS_PASSWORD to choose it)"
 fi
 export CLMIS_PASSWORD
+if [ -z "${CLMIS_DEMO_USERS_PASSWORD:-}" ]; then
+  # One account per role (officer, statistician, auditor...) shares this password.
+  CLMIS_DEMO_USERS_PASSWORD="users-$(head -c 9 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+fi
+export CLMIS_DEMO_USERS_PASSWORD
 "$build/clmis" demo --country KNA --scale 1 --seed 1 --out "$demo_dir"
 db="$demo_dir/clmis-demo-kna.db"
 
@@ -34,5 +39,18 @@ demo: try these (CLMIS_USER=admin and CLMIS_PASSWORD as above):
 db = clmis.open('$db'); s = db.login('admin', os.environ['CLMIS_PASSWORD'])
 print(s.query('job_seeker', filter=[{'field': 'status', 'op': 'eq', 'value': 'active'}]).to_pandas().groupby('sex').size())
 print(s.status_counts('job_seeker', '2025-12-31')['counts'])"
+
+demo: log in as each role (every demo user has the password $CLMIS_DEMO_USERS_PASSWORD):
+  CLMIS_PASSWORD='$CLMIS_DEMO_USERS_PASSWORD' CLMIS_USER=officer $build/clmis whoami $db
+  CLMIS_PASSWORD='$CLMIS_DEMO_USERS_PASSWORD' CLMIS_USER=statistician $build/clmis query $db job_seeker --limit 3
+      (names and NIS numbers masked, birth dates as age groups)
+  CLMIS_PASSWORD='$CLMIS_DEMO_USERS_PASSWORD' CLMIS_USER=data_entry $build/clmis query $db job_seeker
+      (only the records that user entered: none yet)
+  CLMIS_PASSWORD='$CLMIS_DEMO_USERS_PASSWORD' CLMIS_USER=officer $build/clmis query $db organisation
+      (refused: industrial relations is another section; see audit security-log)
+  users: supervisor, officer, data_entry (section employment_services), statistician, publisher,
+         auditor, read_only, partner_agency; the administrator is admin (password above)
+  $build/clmis audit verify $db            # as admin: the audit trail's HMAC chain
+  $build/clmis audit security-log $db      # the refusal above
 TRY
 echo "done."

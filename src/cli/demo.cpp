@@ -1675,6 +1675,12 @@ void print_demo_summary(const DemoSummary& s, std::ostream& out) {
   out << "\nOn " << s.month_end << " (the last month end)\n"
       << "  job seekers: " << counts(s.job_seekers_on_month_end) << "\n"
       << "  vacancies:   " << counts(s.vacancies_on_month_end) << "\n";
+  if (!s.users.empty()) {
+    out << "\nUsers, one per role (besides admin), all with the demo users' password\n";
+    for (const auto& [name, role, section] : s.users)
+      out << "  " << std::left << std::setw(16) << name << std::right
+          << (section.empty() ? std::string() : "section " + section) << "\n";
+  }
   out << "\nMade in " << std::fixed << std::setprecision(1) << s.seconds << " s.\n";
   out.unsetf(std::ios::fixed);
 }
@@ -1705,6 +1711,18 @@ DemoSummary run_demo(const DemoOptions& o, std::ostream& log) {
     Session s = db.login("admin", o.admin_password);
     Generator g(o, params, db, s, log);
     DemoSummary sum = g.run();
+    const Json schema = s.schema();  // kept: a range-for over a temporary's member dangles
+    if (!o.users_password.empty())
+      for (const auto& role : schema["roles"]) {
+        const std::string name = role["name"];
+        if (name == "administrator") continue;
+        const bool sectioned = name == "supervisor" || name == "officer" || name == "data_entry";
+        Json spec = {{"name", name}, {"password", o.users_password}, {"roles", {name}},
+                     {"must_change_password", false}};
+        if (sectioned) spec["section"] = "employment_services";
+        s.user_create(spec);
+        sum.users.emplace_back(name, name, sectioned ? "employment_services" : "");
+      }
     print_demo_summary(sum, log);
     return sum;
   } catch (...) {

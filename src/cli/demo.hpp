@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <iosfwd>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -30,6 +31,11 @@ struct DemoOptions {
   /// The parameters file. "" = <data_dir>/demo/parameters.json when data_dir is given, otherwise
   /// the copy compiled into the program (data/demo/parameters.json at build time).
   std::string parameters_file;
+  /// When not empty: one account per role of the pack besides the administrator, named after
+  /// the role ("officer", "statistician"...), all with this password and no need to change it
+  /// (a demo convenience; real accounts must change their first password). The section roles
+  /// (supervisor, officer, data_entry) work in employment_services, the demo's section.
+  std::string users_password;
 };
 
 /// Job seeker registrations in one parish, by sex.
@@ -56,6 +62,8 @@ struct DemoSummary {
   std::int64_t reregistrations = 0;                  ///< job_seeker records of people registering again
   std::vector<DemoParishRow> job_seekers_by_parish;  ///< every job_seeker record, by parish and sex
   Json job_seekers_on_month_end;  ///< Session::status_counts("job_seeker", month_end)["counts"]
+  /// The accounts made for users_password: (user name, role, section or "").
+  std::vector<std::tuple<std::string, std::string, std::string>> users;
   Json vacancies_on_month_end;    ///< Session::status_counts("vacancy", month_end)["counts"]
   double seconds = 0;             ///< time taken
 };

@@ -30,6 +30,7 @@ constexpr int kExitAuth = 5;      // wrong user or password; permission denied
 constexpr int kExitConflict = 6;  // stale version, already exists, code in use
 constexpr int kExitBusy = 7;      // another writer held the database too long
 constexpr int kExitPack = 8;      // the database needs another pack or library version
+constexpr int kExitTampered = 9;  // audit verify: the audit trail fails its check
 
 int exit_code(const clmis::Error& e) {
   switch (e.code()) {
@@ -100,9 +101,29 @@ struct Login {
     if (u.empty())
       if (const char* env = std::getenv("CLMIS_USER")) u = env;
     if (u.empty()) throw clmis::Misuse("no user: give --user or set CLMIS_USER");
+    // An integrator's system acting on behalf of its user: a service key instead of a password.
+    if (const char* key = std::getenv("CLMIS_SERVICE_KEY"); key && *key) return db.login_service(key, u);
     return db.login(u, obtain_password(password_file, false));
   }
 };
+
+/// Opens a database; the audit key file from CLMIS_AUDIT_KEY_FILE when set (default DB.key).
+clmis::Database open_db(const std::string& path, clmis::OpenOptions o = {}) {
+  if (const char* k = std::getenv("CLMIS_AUDIT_KEY_FILE"); k && *k) o.audit_key_file = k;
+  return clmis::Database::open(path, o);
+}
+
+/// A new password (for another account, or one's own): --new-password-file, else
+/// CLMIS_NEW_PASSWORD, else a prompt twice on a terminal.
+std::string obtain_new_password(const std::string& file) {
+  if (!file.empty()) return read_password_file(file);
+  if (const char* env = std::getenv("CLMIS_NEW_PASSWORD"); env && *env) return env;
+  if (!isatty(STDIN_FILENO))
+    throw clmis::Misuse("no new password: use --new-password-file, CLMIS_NEW_PASSWORD, or run on a terminal");
+  std::string pw = prompt_password("New password: ");
+  if (prompt_password("New password again: ") != pw) throw clmis::ValidationError("the two passwords differ");
+  return pw;
+}
 
 std::string display(const clmis::Json& v) {
   if (v.is_null()) return "";
@@ -187,7 +208,8 @@ void print_table(const std::vector<std::string>& cols, const std::vector<std::ve
 int main(int argc, char** argv) {
   CLI::App app{"clmis — Caribbean Labour Market Information System\n"
                "Exit codes: 0 success; 1 error; 2 usage; 3 invalid input (or an import refused);\n"
-               "4 not found; 5 wrong user or password; 6 conflict; 7 busy; 8 pack or version."};
+               "4 not found; 5 wrong user or password, or permission denied; 6 conflict; 7 busy;\n"
+               "8 pack or version; 9 the audit trail fails verification."};
   app.set_version_flag("--version", std::string("clmis ") + clmis_version());
   app.require_subcommand(1);
   bool json = false;
@@ -356,6 +378,79 @@ int main(int argc, char** argv) {
   demo->add_option("--data-dir", demo_opt.data_dir, "Use the pack, profiles and demo/parameters.json under this directory");
   demo->add_option("--password-file", password_file, "Read the administrator's password from this file (otherwise CLMIS_PASSWORD, otherwise one is made up and printed)");
 
+
+  // Security: accounts, service keys, the audit trail (docs/security.md)
+  std::string user_name, section, expires, checkpoint_path, new_password_file;
+  std::vector<std::string> roles;
+  bool no_section = false, activate = false, deactivate = false, unlock = false;
+  std::int64_t after = 0;
+  auto* users = app.add_subcommand("users", "Accounts (Administration): list, add, set, reset-password");
+  users->require_subcommand(1);
+  auto* users_list = users->add_subcommand("list", "Every account with its roles, section and state");
+  auto* users_add = users->add_subcommand("add", "Create an account (the user must change the first password)");
+  auto* users_set = users->add_subcommand("set", "Change roles or section, deactivate, activate or unlock an account");
+  auto* users_reset = users->add_subcommand("reset-password", "Set a new password the user must change at the next login");
+  for (auto* c : {users_list, users_add, users_set, users_reset}) {
+    c->add_option("database", db_path, "Path of the database")->required();
+    login.options(c);
+  }
+  json_flag(users_list);
+  for (auto* c : {users_add, users_set, users_reset}) c->add_option("name", user_name, "User name")->required();
+  for (auto* c : {users_add, users_set}) {
+    c->add_option("--role", roles, "A role (repeatable): administrator, supervisor, officer, data_entry, "
+                                   "statistician, publisher, auditor, read_only, partner_agency");
+    c->add_option("--section", section, "Section: industrial_relations, inspections, employment_services, osh, "
+                                        "work_permits, statistics");
+  }
+  users_set->add_flag("--no-section", no_section, "Remove the user's section");
+  users_set->add_flag("--activate", activate, "Activate the account");
+  users_set->add_flag("--deactivate", deactivate, "Deactivate the account (its sessions stop working)");
+  users_set->add_flag("--unlock", unlock, "Lift a lock after too many failed logins");
+  for (auto* c : {users_add, users_reset})
+    c->add_option("--new-password-file", new_password_file,
+                  "The new password from this file's first line (otherwise CLMIS_NEW_PASSWORD, otherwise a prompt)");
+  auto* passwd = app.add_subcommand("passwd", "Your Account: change your own password");
+  passwd->add_option("database", db_path, "Path of the database")->required();
+  passwd->add_option("--new-password-file", new_password_file,
+                     "The new password from this file's first line (otherwise CLMIS_NEW_PASSWORD, otherwise a prompt)");
+  login.options(passwd);
+  auto* whoami = app.add_subcommand("whoami", "Your roles, section and what they allow on each record type");
+  whoami->add_option("database", db_path, "Path of the database")->required();
+  login.options(whoami);
+  json_flag(whoami);
+  auto* keys = app.add_subcommand("keys", "Service keys for integrators' systems: create, list, revoke");
+  keys->require_subcommand(1);
+  auto* keys_create = keys->add_subcommand("create", "Create a key (printed once; only its hash is kept)");
+  auto* keys_list = keys->add_subcommand("list", "The keys, without secrets");
+  auto* keys_revoke = keys->add_subcommand("revoke", "Revoke a key: its sessions stop at their next call");
+  for (auto* c : {keys_create, keys_list, keys_revoke}) {
+    c->add_option("database", db_path, "Path of the database")->required();
+    login.options(c);
+  }
+  json_flag(keys_list);
+  json_flag(keys_create);
+  for (auto* c : {keys_create, keys_revoke}) c->add_option("name", user_name, "Name of the key")->required();
+  keys_create->add_option("--role", roles, "A role the key's sessions may hold (repeatable)")->required();
+  keys_create->add_option("--expires", expires, "Expiry date YYYY-MM-DD or UTC timestamp (default: none)");
+  auto* audit = app.add_subcommand("audit", "The audit trail: verify, checkpoint, list, security-log");
+  audit->require_subcommand(1);
+  auto* audit_verify = audit->add_subcommand("verify", "Check the audit trail's HMAC chain (exit 9 if it fails)");
+  auto* audit_checkpoint = audit->add_subcommand("checkpoint", "Print the head of the trail (count and MAC) to keep elsewhere");
+  auto* audit_list = audit->add_subcommand("list", "Audit entries, oldest first");
+  auto* audit_log = audit->add_subcommand("security-log", "Refusals, failed logins and lockouts");
+  for (auto* c : {audit_verify, audit_checkpoint, audit_list, audit_log}) {
+    c->add_option("database", db_path, "Path of the database")->required();
+    login.options(c);
+  }
+  audit_verify->add_option("--checkpoint", checkpoint_path, "A checkpoint file from `clmis audit checkpoint` (detects a truncated tail)");
+  json_flag(audit_verify);
+  audit_checkpoint->add_option("--out", out_path, "Write the checkpoint to this file");
+  for (auto* c : {audit_list, audit_log}) {
+    c->add_option("--after", after, "Entries after this id");
+    c->add_option("--limit", limit, "At most this many entries (default 50)");
+    json_flag(c);
+  }
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -370,12 +465,16 @@ int main(int argc, char** argv) {
       o.admin_user = admin;
       o.data_dir = data_dir;
       o.admin_password = obtain_password(password_file, true);
+      if (const char* k = std::getenv("CLMIS_AUDIT_KEY_FILE"); k && *k) o.audit_key_file = k;
       auto db = clmis::Database::init(db_path, o);
       auto schema = db.schema();
       std::cout << "Created " << db_path << " for " << schema["country"]["name"]["en"].get<std::string>()
                 << " (pack " << schema["pack"]["name"].get<std::string>() << " "
                 << schema["pack"]["version"].get<std::string>() << ") with administrator \"" << admin
-                << "\".\n";
+                << "\".\n"
+                << "Audit key: " << (o.audit_key_file.empty() ? db_path + ".key" : o.audit_key_file)
+                << " (owner-only; clmis needs it to open the database: back it up apart from the "
+                   "database, see docs/security.md).\n";
     }
     if (*demo) {
       // The administrator's password: --password-file, CLMIS_PASSWORD, else made up and shown.
@@ -388,19 +487,36 @@ int main(int argc, char** argv) {
       } else {
         demo_opt.admin_password = obtain_password(password_file, false);
       }
+      // The demo's users (one per role) share a password: CLMIS_DEMO_USERS_PASSWORD, else made up.
+      if (const char* up = std::getenv("CLMIS_DEMO_USERS_PASSWORD"); up && *up) {
+        demo_opt.users_password = up;
+      } else {
+        static const char kAlphabet[] = "abcdefghijkmnpqrstuvwxyz23456789";
+        std::random_device rd;
+        for (int i = 0; i < 16; ++i) demo_opt.users_password += kAlphabet[rd() % (sizeof kAlphabet - 1)];
+      }
       const auto summary = clmis::cli::run_demo(demo_opt, std::cout);
       if (made_up) std::cout << "\nAdministrator: admin, password " << demo_opt.admin_password << "\n";
+      std::cout << "Demo users' password: " << demo_opt.users_password << "\n";
       std::cout << "\nTry:\n"
                 << "  clmis query " << summary.path << " job_seeker --where status=active --limit 5 --user admin\n"
                 << "  clmis history " << summary.path << " job_seeker 1 --user admin\n"
-                << "  clmis export " << summary.path << " vacancy --format csv --out vacancies.csv --user admin\n";
+                << "  clmis export " << summary.path << " vacancy --format csv --out vacancies.csv --user admin\n"
+                << "\nLog in as each role (with the demo users' password) and see what it may do:\n";
+      for (const auto& [name, role, section] : summary.users)
+        std::cout << "  CLMIS_USER=" << name << " clmis whoami " << summary.path << "\n";
+      std::cout << "  CLMIS_USER=statistician clmis query " << summary.path
+                << " job_seeker --limit 3     # names and NIS numbers masked, birth dates as age groups\n"
+                << "  CLMIS_USER=officer clmis query " << summary.path
+                << " organisation              # refused: another section's records\n"
+                << "  clmis audit verify " << summary.path << " --user admin\n";
     }
     if (*upgrade) {
-      const std::string before = clmis::Database::open(db_path).schema()["pack"]["version"];
+      const std::string before = open_db(db_path).schema()["pack"]["version"];
       clmis::OpenOptions oo;
       oo.data_dir = upgrade_dir;
       oo.upgrade = true;
-      auto db = clmis::Database::open(db_path, oo);
+      auto db = open_db(db_path, oo);
       const std::string after = db.schema()["pack"]["version"];
       if (before == after)
         std::cout << db_path << ": pack " << after << " is current; nothing to do.\n";
@@ -408,7 +524,7 @@ int main(int argc, char** argv) {
         std::cout << db_path << ": migrated from pack " << before << " to " << after << ".\n";
     }
     if (*check) {
-      auto db = clmis::Database::open(db_path);
+      auto db = open_db(db_path);
       const auto country_json = db.schema()["country"];
       clmis::Json unverified = clmis::Json::array();
       for (auto it = country_json["legal"].begin(); it != country_json["legal"].end(); ++it)
@@ -435,7 +551,7 @@ int main(int argc, char** argv) {
       }
     }
     if (*schema_cmd) {
-      auto db = clmis::Database::open(db_path);
+      auto db = open_db(db_path);
       const auto schema = db.schema();
       if (json) {
         std::cout << (type_name.empty() ? schema : record_type(schema, type_name)).dump(2) << "\n";
@@ -469,7 +585,7 @@ int main(int argc, char** argv) {
       }
     }
     if (*codes_list) {
-      auto db = clmis::Database::open(db_path);
+      auto db = open_db(db_path);
       const auto list_json = db.codes(list, lang);
       if (json) {
         std::cout << list_json.dump(2) << "\n";
@@ -482,7 +598,7 @@ int main(int argc, char** argv) {
       }
     }
     if (*codes_add || *codes_relabel || *codes_deactivate || *codes_activate || *codes_delete) {
-      auto db = clmis::Database::open(db_path);
+      auto db = open_db(db_path);
       auto s = login.open(db);
       if (*codes_add) {
         clmis::Json c = {{"code", code}, {"label", labels(label_opts)}};
@@ -505,7 +621,7 @@ int main(int argc, char** argv) {
       }
     }
     if (*get) {
-      auto db = clmis::Database::open(db_path);
+      auto db = open_db(db_path);
       auto s = login.open(db);
       const auto r = s.get(type_name, id);
       if (json) {
@@ -522,7 +638,7 @@ int main(int argc, char** argv) {
       }
     }
     if (*query) {
-      auto db = clmis::Database::open(db_path);
+      auto db = open_db(db_path);
       auto s = login.open(db);
       const auto schema = db.schema();
       const auto& t = record_type(schema, type_name);
@@ -562,7 +678,7 @@ int main(int argc, char** argv) {
       }
     }
     if (*changes) {
-      auto db = clmis::Database::open(db_path);
+      auto db = open_db(db_path);
       auto s = login.open(db);
       const auto feed = s.changes_since(since, limit == 50 ? 1000 : limit);
       if (json) {
@@ -577,7 +693,7 @@ int main(int argc, char** argv) {
       }
     }
     if (*history) {
-      auto db = clmis::Database::open(db_path);
+      auto db = open_db(db_path);
       auto s = login.open(db);
       const auto h = s.history(type_name, id);
       if (json) {
@@ -591,7 +707,7 @@ int main(int argc, char** argv) {
       }
     }
     if (*transition) {
-      auto db = clmis::Database::open(db_path);
+      auto db = open_db(db_path);
       auto s = login.open(db);
       clmis::Json args = clmis::Json::object();
       if (!effective.empty()) args["effective_date"] = effective;
@@ -606,7 +722,7 @@ int main(int argc, char** argv) {
       std::cout << type_name << " " << id << ": " << transition_name << " (version " << v << ")\n";
     }
     if (*import) {
-      auto db = clmis::Database::open(db_path);
+      auto db = open_db(db_path);
       auto s = login.open(db);
       clmis::ImportOptions o;
       o.format = !format.empty() ? format
@@ -683,7 +799,7 @@ int main(int argc, char** argv) {
       return r.committed ? kExitOk : kExitInvalid;
     }
     if (*export_cmd) {
-      auto db = clmis::Database::open(db_path);
+      auto db = open_db(db_path);
       auto s = login.open(db);
       const auto schema = db.schema();
       const auto& t = record_type(schema, type_name);
@@ -700,6 +816,167 @@ int main(int argc, char** argv) {
       }
       const auto n = clmis::export_records(s, type_name, *out, o);
       if (!out_path.empty()) std::cerr << "exported " << n << " record(s) to " << out_path << "\n";
+    }
+    if (*users_list || *users_add || *users_set || *users_reset) {
+      auto db = open_db(db_path);
+      auto s = login.open(db);
+      if (*users_list) {
+        const auto list = s.users();
+        if (json) {
+          std::cout << list.dump(2) << "\n";
+        } else {
+          std::vector<std::vector<std::string>> rows;
+          for (const auto& u : list) {
+            std::string r;
+            for (const auto& x : u["roles"]) r += (r.empty() ? "" : ",") + x.get<std::string>();
+            std::string state = u["active"].get<bool>() ? "active" : "inactive";
+            if (!u["locked_until"].is_null()) state += ", locked until " + u["locked_until"].get<std::string>();
+            if (u["must_change_password"].get<bool>()) state += ", must change password";
+            rows.push_back({u["name"], r, display(u["section"]), state});
+          }
+          print_table({"user", "roles", "section", "state"}, rows);
+        }
+      } else if (*users_add) {
+        clmis::Json spec = {{"name", user_name}, {"roles", roles}, {"password", obtain_new_password(new_password_file)}};
+        if (!section.empty()) spec["section"] = section;
+        s.user_create(spec);
+        std::cout << "created user " << user_name << " (the password must be changed at the first login)\n";
+      } else if (*users_set) {
+        clmis::Json ch = clmis::Json::object();
+        if (!roles.empty()) ch["roles"] = roles;
+        if (!section.empty()) ch["section"] = section;
+        if (no_section) ch["section"] = nullptr;
+        if (activate && deactivate) throw clmis::Misuse("--activate and --deactivate together");
+        if (activate || deactivate) ch["active"] = activate;
+        if (unlock) ch["locked"] = false;
+        if (ch.empty()) throw clmis::Misuse("nothing to set: give --role, --section, --no-section, --activate, --deactivate or --unlock");
+        s.user_update(user_name, ch);
+        std::cout << "updated user " << user_name << "\n";
+      } else {
+        s.user_reset_password(user_name, obtain_new_password(new_password_file));
+        std::cout << "reset the password of " << user_name << " (to be changed at the next login)\n";
+      }
+    }
+    if (*passwd) {
+      auto db = open_db(db_path);
+      std::string u = login.user;
+      if (u.empty())
+        if (const char* env = std::getenv("CLMIS_USER")) u = env;
+      if (u.empty()) throw clmis::Misuse("no user: give --user or set CLMIS_USER");
+      const std::string old = obtain_password(login.password_file, false);
+      auto s = db.login(u, old);
+      s.change_password(old, obtain_new_password(new_password_file));
+      std::cout << "changed the password of " << u << "\n";
+    }
+    if (*whoami) {
+      auto db = open_db(db_path);
+      auto s = login.open(db);
+      const auto p = s.permissions();
+      if (json) {
+        std::cout << p.dump(2) << "\n";
+      } else {
+        std::string r;
+        for (const auto& x : p["roles"]) r += (r.empty() ? "" : ", ") + x.get<std::string>();
+        std::cout << p["user"].get<std::string>() << ": roles " << (r.empty() ? "(none)" : r) << "; section "
+                  << (p["section"].is_null() ? "(none)" : p["section"].get<std::string>())
+                  << (p["service_key"].get<bool>() ? "; through a service key" : "") << "\n";
+        std::string sys;
+        for (const auto& x : p["system"]) sys += " " + x.get<std::string>();
+        if (!sys.empty()) std::cout << "system:" << sys << "\n";
+        for (auto it = p["record_types"].begin(); it != p["record_types"].end(); ++it) {
+          std::cout << "  " << it.key() << ":";
+          if (it->empty()) std::cout << " nothing";
+          for (auto a = it->begin(); a != it->end(); ++a)
+            std::cout << " " << a.key() << (a.value() == "own" ? "(own)" : "");
+          std::cout << "\n";
+        }
+      }
+    }
+    if (*keys_create || *keys_list || *keys_revoke) {
+      auto db = open_db(db_path);
+      auto s = login.open(db);
+      if (*keys_create) {
+        clmis::Json spec = {{"name", user_name}, {"roles", roles}};
+        if (!expires.empty()) spec["expires_at"] = expires;
+        const auto k = s.service_key_create(spec);
+        if (json) {
+          std::cout << k.dump(2) << "\n";
+        } else {
+          std::cout << "service key " << user_name << " (shown this once; clmis keeps only its hash):\n"
+                    << k["key"].get<std::string>() << "\n";
+        }
+      } else if (*keys_list) {
+        const auto list = s.service_keys();
+        if (json) {
+          std::cout << list.dump(2) << "\n";
+        } else {
+          std::vector<std::vector<std::string>> rows;
+          for (const auto& k : list) {
+            std::string r;
+            for (const auto& x : k["roles"]) r += (r.empty() ? "" : ",") + x.get<std::string>();
+            rows.push_back({k["name"], r, k["state"], display(k["expires_at"]), k["created_at"], k["created_by"]});
+          }
+          print_table({"key", "roles", "state", "expires", "created", "by"}, rows);
+        }
+      } else {
+        s.service_key_revoke(user_name);
+        std::cout << "revoked service key " << user_name << "\n";
+      }
+    }
+    if (*audit_verify || *audit_checkpoint || *audit_list || *audit_log) {
+      auto db = open_db(db_path);
+      auto s = login.open(db);
+      if (*audit_verify) {
+        clmis::Json cp = nullptr;
+        if (!checkpoint_path.empty()) {
+          std::ifstream in(checkpoint_path);
+          if (!in) throw clmis::NotFound("cannot read the checkpoint " + checkpoint_path);
+          cp = clmis::Json::parse(in, nullptr, false);
+          if (cp.is_discarded()) throw clmis::ValidationError("the checkpoint " + checkpoint_path + " is not JSON");
+        }
+        const auto v = s.audit_verify(cp);
+        if (json) {
+          std::cout << v.dump(2) << "\n";
+        } else if (v["ok"].get<bool>()) {
+          std::cout << "audit trail intact: " << v["entries"] << " entries"
+                    << (v["checkpoint"] == "matches" ? ", and the checkpoint matches" : "") << "\n";
+        } else {
+          std::cout << "AUDIT TRAIL FAILS VERIFICATION";
+          if (!v["first_bad"].is_null()) std::cout << ": first bad entry " << v["first_bad"];
+          std::cout << "\n";
+          for (const auto& p : v["problems"]) std::cout << "  " << p.get<std::string>() << "\n";
+        }
+        return v["ok"].get<bool>() ? kExitOk : kExitTampered;
+      }
+      if (*audit_checkpoint) {
+        const auto cp = s.audit_checkpoint();
+        if (!out_path.empty()) {
+          std::ofstream out(out_path, std::ios::trunc);
+          out << cp.dump(2) << "\n";
+          if (!out) throw clmis::StorageError("cannot write " + out_path);
+          std::cerr << "checkpoint of " << cp["count"] << " entries written to " << out_path << "\n";
+        } else {
+          std::cout << cp.dump(2) << "\n";
+        }
+      }
+      if (*audit_list || *audit_log) {
+        const auto list = *audit_list ? s.audit_entries(after, limit) : s.security_log(after, limit);
+        if (json) {
+          std::cout << list.dump(2) << "\n";
+        } else {
+          std::vector<std::vector<std::string>> rows;
+          for (const auto& e : list) {
+            if (*audit_list)
+              rows.push_back({std::to_string(e["id"].get<std::int64_t>()), e["at"], display(e["by"]), e["action"],
+                              display(e["record_type"]), display(e["record_id"]), e["detail"].dump()});
+            else
+              rows.push_back({std::to_string(e["id"].get<std::int64_t>()), e["at"], display(e["user"]), e["event"],
+                              e["detail"].dump()});
+          }
+          if (*audit_list) print_table({"id", "at", "by", "action", "type", "record", "detail"}, rows);
+          else print_table({"id", "at", "user", "event", "detail"}, rows);
+        }
+      }
     }
     return kExitOk;
   } catch (const clmis::ValidationError& e) {

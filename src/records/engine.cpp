@@ -468,6 +468,7 @@ Json Engine::schema() {
     o["label"] = t.label.to_json();
     if (!t.description.empty()) o["description"] = t.description;
     if (!t.source.empty()) o["source"] = t.source;
+    o["section"] = t.org_section.empty() ? Json(nullptr) : Json(t.org_section);
     o["table"] = t.name;
     Json fields = Json::array();
     for (const auto& f : t.fields) fields.push_back(field_json(f));
@@ -521,6 +522,25 @@ Json Engine::schema() {
     types.push_back(o);
   }
   out["record_types"] = types;
+  // Sections of the department and roles: what accounts can be given (docs/security.md).
+  Json sections = Json::array();
+  for (const auto& sec : pack_.sections) sections.push_back({{"name", sec.name}, {"label", sec.label.to_json()}});
+  out["sections"] = sections;
+  Json roles = Json::array();
+  for (const auto& r : pack_.roles) {
+    Json grants = Json::array();
+    for (const auto& g : r.grants) {
+      const char* scope = g.scope == pack::Scope::all ? "all" : g.scope == pack::Scope::section ? "section" : "own";
+      grants.push_back({{"record_types", g.record_types.empty() ? Json("*") : Json(g.record_types)},
+                        {"actions", g.actions.empty() ? Json("*") : Json(g.actions)},
+                        {"scope", scope}});
+    }
+    Json ro = {{"name", r.name}, {"label", r.label.to_json()}, {"system", r.system}, {"grants", grants}};
+    if (!r.description.empty()) ro["description"] = r.description;
+    if (r.agency) ro["agency"] = true;
+    roles.push_back(std::move(ro));
+  }
+  out["roles"] = roles;
   Json lists = Json::array();
   auto& s = conn().prepare(
       "SELECT l.name, l.labels, l.source, l.attribution, l.provider, "
