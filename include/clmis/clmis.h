@@ -143,10 +143,14 @@ typedef struct clmis_init_options {
     const char *admin_password; /**< required; at least 8 characters; there is no default */
     const char *data_dir;       /**< NULL: the pack and profiles embedded in the library; else a
                                      directory laid out like the source tree's data/ */
+    const char *audit_key_file; /**< (version 2) the new owner-only file for the audit trail's
+                                     HMAC key; NULL: "<path>.key". CLMIS_EEXISTS if it exists. */
+    const char *audit_key;      /**< (version 2) the key itself, 64 hexadecimal digits, for an
+                                     integrator who keeps it elsewhere (then no file is written) */
 } clmis_init_options;
 
-#define CLMIS_INIT_OPTIONS_VERSION 1
-#define CLMIS_INIT_OPTIONS_INIT {CLMIS_INIT_OPTIONS_VERSION, NULL, NULL, NULL, NULL}
+#define CLMIS_INIT_OPTIONS_VERSION 2
+#define CLMIS_INIT_OPTIONS_INIT {CLMIS_INIT_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL}
 
 /** Fills *opts with the defaults of the given version. Returns CLMIS_EMISUSE for a NULL opts or
  *  a version this library does not know. */
@@ -177,10 +181,14 @@ typedef struct clmis_open_options {
                                   CLMIS_EVERSION if the database holds a newer pack (it is left
                                   untouched); CLMIS_EPACK for a change that cannot migrate by
                                   itself (a removed field, record type or code, a changed type). */
+    const char *audit_key_file; /**< (version 3) the audit key's file; NULL: "<path>.key". It
+                                     must be owner-only (CLMIS_EDENIED otherwise); without it the
+                                     database does not open (CLMIS_ENOTFOUND). */
+    const char *audit_key;      /**< (version 3) or the key itself (64 hexadecimal digits) */
 } clmis_open_options;
 
-#define CLMIS_OPEN_OPTIONS_VERSION 2
-#define CLMIS_OPEN_OPTIONS_INIT {CLMIS_OPEN_OPTIONS_VERSION, 5000, NULL, 0}
+#define CLMIS_OPEN_OPTIONS_VERSION 3
+#define CLMIS_OPEN_OPTIONS_INIT {CLMIS_OPEN_OPTIONS_VERSION, 5000, NULL, 0, NULL, NULL}
 
 /** Fills *opts with the defaults of the given version. */
 CLMIS_API int clmis_open_options_init(clmis_open_options *opts, unsigned int version);
@@ -347,6 +355,56 @@ CLMIS_API int clmis_code_update(clmis_session *session, const char *list, const 
 /** Deletes a code nothing uses. CLMIS_ECONFLICT, naming the record type and field, if any
  *  record (archived ones included) or section entry holds it, or if it has sub-codes. */
 CLMIS_API int clmis_code_delete(clmis_session *session, const char *list, const char *code);
+
+/* ---------------------------------------------------------------------------------------------
+ * Security (docs/security.md): service sessions, permissions, accounts, service keys, the audit
+ * trail. Every function of this header checks the session's roles; a refusal is CLMIS_EDENIED
+ * naming the permission in the message, is written to the security log and changes nothing else.
+ * ------------------------------------------------------------------------------------------- */
+
+/** A session on behalf of user for an integrator's system that authenticates its own staff,
+ *  with a service key (clmis_service_key_create). The session holds the roles both the user and
+ *  the key have. CLMIS_EAUTH for an unknown, revoked or expired key, or an unknown, inactive or
+ *  locked user (one error for all; the reason is in the security log). */
+CLMIS_API int clmis_login_service(clmis_session **out, clmis_db *db, const char *key, const char *user);
+
+/** What the session may do, as JSON: {"user", "roles", "section", "system": [...],
+ *  "record_types": {"job_seeker": {"read": "all", "update": "own", ...}}, "must_change_password",
+ *  "service_key"}. */
+CLMIS_API int clmis_session_permissions_json(char **out, clmis_session *session);
+
+/** Accounts (permission "users"): the users as a JSON array. */
+CLMIS_API int clmis_users_json(char **out, clmis_session *session);
+/** Creates an account from {"name", "password", "roles": [...], "section"?, "must_change_password"?
+ *  (default true)}; the password follows the country's policy. *out_id may be NULL. */
+CLMIS_API int clmis_user_create(int64_t *out_id, clmis_session *session, const char *spec_json);
+/** Changes {"roles"?, "section"?, "active"?, "locked": false (unlock)?} of an account. */
+CLMIS_API int clmis_user_update(clmis_session *session, const char *name, const char *changes_json);
+/** A new password the user must change at the next login. */
+CLMIS_API int clmis_user_reset_password(clmis_session *session, const char *name, const char *password);
+/** Your Account: the session's own password (CLMIS_EAUTH if old_password is wrong). */
+CLMIS_API int clmis_password_change(clmis_session *session, const char *old_password,
+                                    const char *new_password);
+
+/** Creates a service key from {"name", "roles": [...], "expires_at"?}; *out is {"name", "key",
+ *  "roles", "expires_at"} — the key is shown this once and only its hash is kept. */
+CLMIS_API int clmis_service_key_create(char **out, clmis_session *session, const char *spec_json);
+/** The service keys without secrets (name, roles, state active/expired/revoked...). */
+CLMIS_API int clmis_service_keys_json(char **out, clmis_session *session);
+/** Revokes a key: its sessions stop at their next call. */
+CLMIS_API int clmis_service_key_revoke(clmis_session *session, const char *name);
+
+/** Checks the audit trail's HMAC chain (permission "audit"): {"ok", "entries", "head", "first_bad",
+ *  "problems", "checkpoint"}. checkpoint_json: NULL, or a checkpoint from
+ *  clmis_audit_checkpoint_json (then a truncated tail is found too). A trail that fails is
+ *  CLMIS_OK with "ok": false — the function worked; the trail did not. */
+CLMIS_API int clmis_audit_verify_json(char **out, clmis_session *session, const char *checkpoint_json);
+/** The head of the audit trail {"count", "mac", "at"}, to keep somewhere else. */
+CLMIS_API int clmis_audit_checkpoint_json(char **out, clmis_session *session);
+/** Audit entries with id > after_id, oldest first, at most limit (1 to 10000). */
+CLMIS_API int clmis_audit_entries_json(char **out, clmis_session *session, int64_t after_id, int limit);
+/** The security log (refusals, failed logins, lockouts) after after_id. */
+CLMIS_API int clmis_security_log_json(char **out, clmis_session *session, int64_t after_id, int limit);
 
 #ifdef __cplusplus
 }

@@ -156,7 +156,13 @@ void clmis_free(void* p) { std::free(p); }
 int clmis_init_options_init(clmis_init_options* opts, unsigned int version) {
   clear_error();
   if (!opts) return misuse("opts is NULL");
-  if (version != CLMIS_INIT_OPTIONS_VERSION) return misuse("unknown clmis_init_options version");
+  if (version < 1 || version > CLMIS_INIT_OPTIONS_VERSION) return misuse("unknown clmis_init_options version");
+  if (version == 1) {
+    // A version 1 struct ends before the audit key members.
+    opts->version = 1;
+    opts->country = opts->admin_user = opts->admin_password = opts->data_dir = nullptr;
+    return CLMIS_OK;
+  }
   *opts = clmis_init_options CLMIS_INIT_OPTIONS_INIT;
   return CLMIS_OK;
 }
@@ -173,6 +179,14 @@ int clmis_open_options_init(clmis_open_options* opts, unsigned int version) {
     opts->data_dir = nullptr;
     return CLMIS_OK;
   }
+  if (version == 2) {
+    // A version 2 struct ends before the audit key members.
+    opts->version = 2;
+    opts->busy_timeout_ms = 5000;
+    opts->data_dir = nullptr;
+    opts->upgrade = 0;
+    return CLMIS_OK;
+  }
   *opts = clmis_open_options CLMIS_OPEN_OPTIONS_INIT;
   return CLMIS_OK;
 }
@@ -183,7 +197,8 @@ int clmis_init(clmis_db** out, const char* path, const clmis_init_options* opts)
   *out = nullptr;
   if (!path) return misuse("path is NULL");
   if (!opts) return misuse("opts is NULL");
-  if (opts->version != CLMIS_INIT_OPTIONS_VERSION) return misuse("unknown clmis_init_options version");
+  if (opts->version < 1 || opts->version > CLMIS_INIT_OPTIONS_VERSION)
+    return misuse("unknown clmis_init_options version");
   if (!opts->country) return misuse("opts->country is NULL");
   return guarded([&] {
     clmis::InitOptions o;
@@ -191,6 +206,10 @@ int clmis_init(clmis_db** out, const char* path, const clmis_init_options* opts)
     if (opts->admin_user) o.admin_user = opts->admin_user;
     if (opts->admin_password) o.admin_password = opts->admin_password;
     if (opts->data_dir) o.data_dir = opts->data_dir;
+    if (opts->version >= 2) {
+      if (opts->audit_key_file) o.audit_key_file = opts->audit_key_file;
+      if (opts->audit_key) o.audit_key = opts->audit_key;
+    }
     auto h = std::make_unique<clmis_db>();
     h->db = std::make_unique<clmis::Database>(clmis::Database::init(path, o));
     h->magic = kDbMagic;
@@ -212,6 +231,10 @@ int clmis_open(clmis_db** out, const char* path, const clmis_open_options* opts)
       o.busy_timeout_ms = opts->busy_timeout_ms;
       if (opts->data_dir) o.data_dir = opts->data_dir;
       if (opts->version >= 2) o.upgrade = opts->upgrade != 0;
+      if (opts->version >= 3) {
+        if (opts->audit_key_file) o.audit_key_file = opts->audit_key_file;
+        if (opts->audit_key) o.audit_key = opts->audit_key;
+      }
     }
     auto h = std::make_unique<clmis_db>();
     h->db = std::make_unique<clmis::Database>(clmis::Database::open(path, o));
@@ -421,6 +444,112 @@ int clmis_code_delete(clmis_session* session, const char* list, const char* code
   CLMIS_CHECK_LIST();
   if (!code) return misuse("code is NULL");
   return guarded([&] { session->session->code_delete(list, code); });
+}
+
+#define CLMIS_CHECK_SESSION_ONLY() \
+  if (!session_ok(session)) return misuse("session is NULL or not an open clmis_session")
+
+int clmis_login_service(clmis_session** out, clmis_db* db, const char* key, const char* user) {
+  clear_error();
+  if (!out) return misuse("out is NULL");
+  *out = nullptr;
+  if (!db_ok(db)) return misuse("db is NULL or not an open clmis_db");
+  if (!key || !user) return misuse("key and user must not be NULL");
+  return guarded([&] {
+    auto h = std::make_unique<clmis_session>();
+    h->session = std::make_unique<clmis::Session>(db->db->login_service(key, user));
+    h->magic = kSessionMagic;
+    *out = h.release();
+  });
+}
+
+#define CLMIS_JSON_OUT()  \
+  clear_error();          \
+  if (!out) return misuse("out is NULL"); \
+  *out = nullptr;         \
+  CLMIS_CHECK_SESSION_ONLY()
+
+int clmis_session_permissions_json(char** out, clmis_session* session) {
+  CLMIS_JSON_OUT();
+  return guarded([&] { *out = dup(dump(session->session->permissions())); });
+}
+
+int clmis_users_json(char** out, clmis_session* session) {
+  CLMIS_JSON_OUT();
+  return guarded([&] { *out = dup(dump(session->session->users())); });
+}
+
+int clmis_user_create(int64_t* out_id, clmis_session* session, const char* spec_json) {
+  clear_error();
+  if (out_id) *out_id = 0;
+  CLMIS_CHECK_SESSION_ONLY();
+  if (!spec_json) return misuse("spec_json is NULL");
+  return guarded([&] {
+    const auto id = session->session->user_create(parse_json(spec_json, "user"));
+    if (out_id) *out_id = id;
+  });
+}
+
+int clmis_user_update(clmis_session* session, const char* name, const char* changes_json) {
+  clear_error();
+  CLMIS_CHECK_SESSION_ONLY();
+  if (!name || !changes_json) return misuse("name and changes_json must not be NULL");
+  return guarded([&] { session->session->user_update(name, parse_json(changes_json, "user")); });
+}
+
+int clmis_user_reset_password(clmis_session* session, const char* name, const char* password) {
+  clear_error();
+  CLMIS_CHECK_SESSION_ONLY();
+  if (!name || !password) return misuse("name and password must not be NULL");
+  return guarded([&] { session->session->user_reset_password(name, password); });
+}
+
+int clmis_password_change(clmis_session* session, const char* old_password, const char* new_password) {
+  clear_error();
+  CLMIS_CHECK_SESSION_ONLY();
+  if (!old_password || !new_password) return misuse("old_password and new_password must not be NULL");
+  return guarded([&] { session->session->change_password(old_password, new_password); });
+}
+
+int clmis_service_key_create(char** out, clmis_session* session, const char* spec_json) {
+  CLMIS_JSON_OUT();
+  if (!spec_json) return misuse("spec_json is NULL");
+  return guarded([&] { *out = dup(dump(session->session->service_key_create(parse_json(spec_json, "service_key")))); });
+}
+
+int clmis_service_keys_json(char** out, clmis_session* session) {
+  CLMIS_JSON_OUT();
+  return guarded([&] { *out = dup(dump(session->session->service_keys())); });
+}
+
+int clmis_service_key_revoke(clmis_session* session, const char* name) {
+  clear_error();
+  CLMIS_CHECK_SESSION_ONLY();
+  if (!name) return misuse("name is NULL");
+  return guarded([&] { session->session->service_key_revoke(name); });
+}
+
+int clmis_audit_verify_json(char** out, clmis_session* session, const char* checkpoint_json) {
+  CLMIS_JSON_OUT();
+  return guarded([&] {
+    const clmis::Json cp = checkpoint_json ? parse_json(checkpoint_json, "audit") : clmis::Json(nullptr);
+    *out = dup(dump(session->session->audit_verify(cp)));
+  });
+}
+
+int clmis_audit_checkpoint_json(char** out, clmis_session* session) {
+  CLMIS_JSON_OUT();
+  return guarded([&] { *out = dup(dump(session->session->audit_checkpoint())); });
+}
+
+int clmis_audit_entries_json(char** out, clmis_session* session, int64_t after_id, int limit) {
+  CLMIS_JSON_OUT();
+  return guarded([&] { *out = dup(dump(session->session->audit_entries(after_id, limit))); });
+}
+
+int clmis_security_log_json(char** out, clmis_session* session, int64_t after_id, int limit) {
+  CLMIS_JSON_OUT();
+  return guarded([&] { *out = dup(dump(session->session->security_log(after_id, limit))); });
 }
 
 }  // extern "C"
