@@ -69,6 +69,9 @@ def _column(pd: Any, values: List[Any], kind: str, code_list: Optional[str], dat
     if kind == "boolean":
         return pd.array(values, dtype="boolean")
     if kind == "date":
+        if any(isinstance(v, str) for v in values):
+            # A birth date masked for this user: age groups ("25-29"), not dates.
+            return pd.array(values, dtype="string")
         if dates == "object":
             return pd.Series(values, dtype=object)
         return pd.Series(values, dtype="datetime64[ns]")

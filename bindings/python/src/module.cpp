@@ -311,6 +311,18 @@ PYBIND11_MODULE(_core, m) {
           "Authenticates and returns a Session (AuthError on a wrong user or password). A password "
           "check takes tens of milliseconds: log in once and keep the session.")
       .def(
+          "login_service",
+          [](const PyDatabase& d, const std::string& key, const std::string& user) {
+            auto st = d.st;
+            clmis::Session s = released([&] { return st->db.login_service(key, user); });
+            return std::make_shared<PySession>(std::move(st), std::move(s));
+          },
+          py::arg("key"), py::arg("user"),
+          "A session on behalf of user through a service key (Session.service_key_create), for a "
+          "system that authenticates its own staff. It holds the roles both the user and the key "
+          "have. AuthError for an unknown, revoked or expired key, or an unknown, inactive or "
+          "locked user.")
+      .def(
           "schema",
           [](const PyDatabase& d) {
             Json s = released([&] { return d.st->db.schema(); });
@@ -350,34 +362,43 @@ PYBIND11_MODULE(_core, m) {
       "create",
       [](const std::filesystem::path& path, const std::string& country,
          const std::string& admin_password, const std::string& admin_user,
-         const std::optional<std::filesystem::path>& data_dir) {
+         const std::optional<std::filesystem::path>& data_dir,
+         const std::optional<std::filesystem::path>& audit_key_file, const std::optional<std::string>& audit_key) {
         clmis::InitOptions o;
         o.country = country;
         o.admin_password = admin_password;
         o.admin_user = admin_user;
         if (data_dir) o.data_dir = fspath(*data_dir);
+        if (audit_key_file) o.audit_key_file = fspath(*audit_key_file);
+        if (audit_key) o.audit_key = *audit_key;
         const std::string p = fspath(path);
         return make_database([&] { return clmis::Database::init(p, o); });
       },
       py::arg("path"), py::kw_only(), py::arg("country"), py::arg("admin_password"),
       py::arg("admin_user") = "admin", py::arg("data_dir") = py::none(),
+      py::arg("audit_key_file") = py::none(), py::arg("audit_key") = py::none(),
       "Creates a new database at path with the standard pack, the country's profile (ISO 3166 "
       "alpha-3, e.g. \"KNA\") and the administrator; returns it open. AlreadyExists if the file "
-      "exists (it is left untouched).");
+      "exists (it is left untouched). The audit trail's key goes to a new owner-only file "
+      "(audit_key_file, default path + \".key\"), or is given as 64 hex digits (audit_key).");
 
   m.def(
       "open",
       [](const std::filesystem::path& path, int busy_timeout_ms,
-         const std::optional<std::filesystem::path>& data_dir, bool upgrade) {
+         const std::optional<std::filesystem::path>& data_dir, bool upgrade,
+         const std::optional<std::filesystem::path>& audit_key_file, const std::optional<std::string>& audit_key) {
         clmis::OpenOptions o;
         o.busy_timeout_ms = busy_timeout_ms;
         if (data_dir) o.data_dir = fspath(*data_dir);
         o.upgrade = upgrade;
+        if (audit_key_file) o.audit_key_file = fspath(*audit_key_file);
+        if (audit_key) o.audit_key = *audit_key;
         const std::string p = fspath(path);
         return make_database([&] { return clmis::Database::open(p, o); });
       },
       py::arg("path"), py::kw_only(), py::arg("busy_timeout_ms") = 5000,
       py::arg("data_dir") = py::none(), py::arg("upgrade") = false,
+      py::arg("audit_key_file") = py::none(), py::arg("audit_key") = py::none(),
       "Opens an existing database (NotFound if there is no file). Use it as a context manager: "
       "`with clmis.open(path) as db:` closes it at the end of the block.");
 
@@ -583,6 +604,95 @@ PYBIND11_MODULE(_core, m) {
             s.read([&](clmis::Session& x) { x.code_delete(list, code); });
           },
           py::arg("list"), py::arg("code"), "Deletes a code nothing uses (Conflict otherwise).")
+      .def(
+          "permissions",
+          [](PySession& s) { return from_json(s.read([&](clmis::Session& x) { return x.permissions(); })); },
+          "What this session may do: {user, roles, section, system, record_types: {type: {action: "
+          "scope}}, must_change_password, service_key}.")
+      .def(
+          "require",
+          [](PySession& s, const std::string& type, const std::string& action) {
+            s.read([&](clmis::Session& x) { x.require(type, action); });
+          },
+          py::arg("type"), py::arg("action"),
+          "Raises PermissionDenied (logged) unless the session may do action on records of type.")
+      .def(
+          "users", [](PySession& s) { return from_json(s.read([&](clmis::Session& x) { return x.users(); })); },
+          "Accounts (permission \"users\"): a list of dicts.")
+      .def(
+          "user_create",
+          [](PySession& s, const std::string& name, const std::string& password, const std::vector<std::string>& roles,
+             const std::optional<std::string>& section, bool must_change_password) {
+            Json spec = {{"name", name}, {"password", password}, {"roles", roles},
+                         {"must_change_password", must_change_password}};
+            if (section) spec["section"] = *section;
+            return s.read([&](clmis::Session& x) { return x.user_create(spec); });
+          },
+          py::arg("name"), py::kw_only(), py::arg("password"), py::arg("roles"), py::arg("section") = py::none(),
+          py::arg("must_change_password") = true,
+          "Creates an account; returns its id. The password follows the country's policy.")
+      .def(
+          "user_update",
+          [](PySession& s, const std::string& name, const py::kwargs& changes) {
+            const Json j = to_json(changes, "changes");
+            s.read([&](clmis::Session& x) { x.user_update(name, j); });
+          },
+          py::arg("name"),
+          "Changes an account: roles=[...], section=..., active=False/True, locked=False (unlock).")
+      .def(
+          "user_reset_password",
+          [](PySession& s, const std::string& name, const std::string& password) {
+            s.read([&](clmis::Session& x) { x.user_reset_password(name, password); });
+          },
+          py::arg("name"), py::arg("password"), "A new password the user must change at the next login.")
+      .def(
+          "change_password",
+          [](PySession& s, const std::string& old_password, const std::string& new_password) {
+            s.read([&](clmis::Session& x) { x.change_password(old_password, new_password); });
+          },
+          py::arg("old_password"), py::arg("new_password"), "Your Account: changes this session's own password.")
+      .def(
+          "service_key_create",
+          [](PySession& s, const std::string& name, const std::vector<std::string>& roles,
+             const std::optional<std::string>& expires_at) {
+            Json spec = {{"name", name}, {"roles", roles}};
+            if (expires_at) spec["expires_at"] = *expires_at;
+            return from_json(s.read([&](clmis::Session& x) { return x.service_key_create(spec); }));
+          },
+          py::arg("name"), py::kw_only(), py::arg("roles"), py::arg("expires_at") = py::none(),
+          "Creates a service key: {name, key, roles, expires_at}; the key is shown this once.")
+      .def(
+          "service_keys",
+          [](PySession& s) { return from_json(s.read([&](clmis::Session& x) { return x.service_keys(); })); },
+          "The service keys, without secrets.")
+      .def(
+          "service_key_revoke",
+          [](PySession& s, const std::string& name) { s.read([&](clmis::Session& x) { x.service_key_revoke(name); }); },
+          py::arg("name"), "Revokes a key: its sessions stop at their next call.")
+      .def(
+          "audit_verify",
+          [](PySession& s, const py::object& checkpoint) {
+            const Json cp = checkpoint.is_none() ? Json(nullptr) : to_json(checkpoint, "checkpoint");
+            return from_json(s.read([&](clmis::Session& x) { return x.audit_verify(cp); }));
+          },
+          py::arg("checkpoint") = py::none(),
+          "Checks the audit trail's HMAC chain: {ok, entries, head, first_bad, problems, checkpoint}.")
+      .def(
+          "audit_checkpoint",
+          [](PySession& s) { return from_json(s.read([&](clmis::Session& x) { return x.audit_checkpoint(); })); },
+          "The head of the audit trail {count, mac, at}, to keep somewhere else.")
+      .def(
+          "audit_entries",
+          [](PySession& s, std::int64_t after_id, int limit) {
+            return from_json(s.read([&](clmis::Session& x) { return x.audit_entries(after_id, limit); }));
+          },
+          py::arg("after_id") = 0, py::arg("limit") = 1000, "Audit entries after after_id, oldest first.")
+      .def(
+          "security_log",
+          [](PySession& s, std::int64_t after_id, int limit) {
+            return from_json(s.read([&](clmis::Session& x) { return x.security_log(after_id, limit); }));
+          },
+          py::arg("after_id") = 0, py::arg("limit") = 1000, "Refusals, failed logins and lockouts.")
       .def(
           "batch",
           [](PySession& s, const py::object& fn) {
