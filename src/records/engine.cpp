@@ -211,6 +211,11 @@ std::shared_ptr<Engine> Engine::init(const std::string& path, const InitOptions&
   auto src = o.data_dir.empty() ? pack::embedded_source() : pack::directory_source(o.data_dir);
   pack::Pack p = pack::load_pack(*src);
   pack::Profile prof = pack::load_profile(*src, o.country, p);
+  if (utf8_length(o.admin_password) < static_cast<size_t>(prof.security.password_min_length))
+    throw ValidationError("the administrator's password is shorter than the country's policy allows",
+                          {{"user", "admin_password", nullptr, "length",
+                            "at least " + std::to_string(prof.security.password_min_length) +
+                                " characters (the country profile's password policy)"}});
 
   // Create the file exclusively: never touch an existing one, even if it appears meanwhile.
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);

@@ -405,3 +405,46 @@ TEST_CASE("Permissions: personal fields are masked, and filtering on them needs 
   // Non-personal filters work.
   CHECK(stat.query("job_seeker", Json{{"filter", {{{"field", "parish"}, {"op", "eq"}, {"value", "KN-03"}}}}})["records"].size() == 1);
 }
+
+TEST_CASE("Permissions: a country adds its own roles in its profile", "[security][permissions][pack]") {
+  test::TempDir dir;
+  const std::string data = test::copy_data(dir, "data", std::string(CLMIS_SOURCE_DIR) + "/data");
+  test::edit_json(data + "/countries/KNA.json", [](Json& p) {
+    p["roles"] = Json::array({Json{{"name", "x_kna_registry_clerk"},
+                                   {"label", "Registry clerk"},
+                                   {"grants", {{{"record_types", {"employer", "establishment"}},
+                                                {"actions", {"create", "read", "update"}},
+                                                {"scope", "all"}}}}}});
+    p["security"] = Json{{"password_min_length", 12}, {"lockout_attempts", 3}};
+  });
+  clmis::InitOptions o;
+  o.country = "KNA";
+  o.data_dir = data;
+  o.admin_password = "short-admin";  // 11 characters: below the profile's 12
+  CHECK_THROWS_AS(clmis::Database::init(dir.file("k.db"), o), clmis::ValidationError);
+  CHECK_FALSE(std::filesystem::exists(dir.file("k.db")));
+  o.admin_password = "a-long-enough-admin-pw";
+  auto db = clmis::Database::init(dir.file("k.db"), o);
+  auto admin = db.login("admin", o.admin_password);
+  // The profile's password policy: 12 characters.
+  CHECK_THROWS_AS(admin.user_create(Json{{"name", "c"}, {"password", "eleven-char"}, {"roles", {"x_kna_registry_clerk"}}}),
+                  clmis::ValidationError);
+  admin.user_create(Json{{"name", "c"}, {"password", "twelve-chars"}, {"roles", {"x_kna_registry_clerk"}},
+                         {"must_change_password", false}});
+  auto c = db.login("c", "twelve-chars");
+  const Json p = c.permissions()["record_types"];
+  CHECK(p["employer"] == Json{{"create", "all"}, {"read", "all"}, {"update", "all"}});
+  CHECK(p["job_seeker"] == Json::object());
+  // Lockout after the profile's 3 failures.
+  for (int i = 0; i < 3; ++i) CHECK_THROWS_AS(db.login("c", "wrong-password"), clmis::AuthError);
+  CHECK_THROWS_AS(db.login("c", "twelve-chars"), clmis::AuthError);
+  // A country role must carry the country's prefix.
+  test::edit_json(data + "/countries/KNA.json", [](Json& p) { p["roles"][0]["name"] = "registry_clerk"; });
+  o.admin_password = "a-long-enough-admin-pw";
+  try {
+    clmis::Database::init(dir.file("bad.db"), o);
+    FAIL("a country role without the prefix was accepted");
+  } catch (const clmis::PackError& e) {
+    CHECK(std::string(e.what()).find("x_kna_") != std::string::npos);
+  }
+}
