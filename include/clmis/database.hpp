@@ -24,6 +24,7 @@ namespace clmis {
 
 namespace detail {
 class Engine;
+struct SessionAccess;  // the importer's way to the engine (src/io/import.cpp)
 }
 
 /// Options for Database::init.
@@ -160,6 +161,7 @@ class Session {
 
  private:
   friend class Database;
+  friend struct detail::SessionAccess;
   Session(std::shared_ptr<detail::Engine> e, std::int64_t uid, std::string name)
       : engine_(std::move(e)), user_id_(uid), user_(std::move(name)) {}
   std::shared_ptr<detail::Engine> engine_;
