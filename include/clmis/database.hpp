@@ -29,6 +29,7 @@ struct Actor {
   std::int64_t uid = 0;
   std::int64_t key_id = 0;
 };
+struct SessionAccess;  // the importer's way to the engine (src/io/import.cpp)
 }
 
 /// Options for Database::init.
@@ -239,6 +240,7 @@ class Session {
 
  private:
   friend class Database;
+  friend struct detail::SessionAccess;
   Session(std::shared_ptr<detail::Engine> e, std::int64_t uid, std::string name,
           std::int64_t key_id = 0)
       : engine_(std::move(e)), user_id_(uid), key_id_(key_id), user_(std::move(name)) {}

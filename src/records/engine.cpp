@@ -13,6 +13,8 @@
 #include <charconv>
 #include <cstring>
 #include <filesystem>
+#include <tuple>
+#include <utility>
 
 namespace clmis::detail {
 
@@ -111,17 +113,29 @@ void Engine::configure_connection() {
   c.set_busy_timeout_ms(busy_timeout_ms_);
 }
 
+// Both are called several times for every record written (a bulk import writes tens of
+// thousands a second): the text is kept for the second it was made in.
 std::string Engine::now() const {
-  return format_datetime(std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
+  const auto t = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  thread_local std::pair<std::chrono::sys_seconds, std::string> last;
+  if (last.second.empty() || last.first != t) last = {t, format_datetime(t)};
+  return last.second;
 }
 
 std::string Engine::today() const {
   auto t = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  thread_local std::tuple<const void*, std::chrono::sys_seconds, std::string> last;
+  if (!std::get<2>(last).empty() && std::get<0>(last) == zone_ && std::get<1>(last) == t)
+    return std::get<2>(last);
+  std::string day;
   if (zone_) {
     auto local = static_cast<const date::time_zone*>(zone_)->to_local(t);
-    return format_date(Date{date::floor<date::days>(local).time_since_epoch()});
+    day = format_date(Date{date::floor<date::days>(local).time_since_epoch()});
+  } else {
+    day = format_date(date::floor<date::days>(t));
   }
-  return format_date(date::floor<date::days>(t));
+  last = {zone_, t, day};
+  return day;
 }
 
 const pack::RecordType& Engine::type_of(std::string_view name) const {

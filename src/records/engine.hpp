@@ -112,6 +112,14 @@ class Engine {
   /// summary["action"], default "batch") lists the summary and the ids created and updated.
   void batch(const Actor& who, const std::function<void()>& fn, const Json* summary);
 
+  // Bulk import (src/records/bulk.cpp). Inside a batch these are create and upsert without a
+  // savepoint of their own for a new record: it is validated in full before its first write,
+  // and a write that still fails throws an error that ends the batch (rolled back). Outside a
+  // batch, or for an upsert that updates, they are create and upsert.
+  std::int64_t bulk_create(const Actor& who, std::string_view type, const Json& j, Json* warnings);
+  UpsertResult bulk_upsert(const Actor& who, std::string_view type, std::string_view external_id,
+                           const Json& j, Json* warnings);
+
   void close();
   [[nodiscard]] const std::string& path() const { return path_; }
 
