@@ -104,6 +104,7 @@ TEST_CASE("C: service keys and the audit trail", "[capi][security]") {
   REQUIRE(clmis_login_service(&svc, f.db, key.c_str(), "clerk") == CLMIS_OK);
   std::int64_t id = 0;
   CHECK(clmis_record_create(&id, svc, "employer", R"({"name": "Via portal", "isic_class": "5510", "parish": "KN-03"})") == CLMIS_OK);
+  clmis_session_close(&svc);
   CHECK(clmis_login_service(&svc, f.db, "clmis_sk_nonsense", "clerk") == CLMIS_EAUTH);
   CHECK(svc == nullptr);
   REQUIRE(clmis_login_service(&svc, f.db, key.c_str(), "clerk") == CLMIS_OK);
