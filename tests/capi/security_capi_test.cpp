@@ -173,3 +173,45 @@ TEST_CASE("C: the audit key options; version 1 and 2 option structs still work",
   clmis_close(&db);
   CHECK(last_code() == CLMIS_OK);
 }
+
+TEST_CASE("C: the security functions refuse NULL arguments and bad input, changing nothing", "[capi][security]") {
+  Standard f;
+  char* out = reinterpret_cast<char*>(1);
+  clmis_session* s = reinterpret_cast<clmis_session*>(1);
+  CHECK(clmis_login_service(&s, nullptr, "k", "u") == CLMIS_EMISUSE);
+  CHECK(s == nullptr);
+  CHECK(clmis_login_service(&s, f.db, nullptr, "u") == CLMIS_EMISUSE);
+  CHECK(clmis_login_service(&s, f.db, "k", nullptr) == CLMIS_EMISUSE);
+  CHECK(clmis_login_service(nullptr, f.db, "k", "u") == CLMIS_EMISUSE);
+  CHECK(clmis_session_permissions_json(nullptr, f.admin) == CLMIS_EMISUSE);
+  CHECK(clmis_session_permissions_json(&out, nullptr) == CLMIS_EMISUSE);
+  CHECK(out == nullptr);
+  CHECK(clmis_users_json(&out, nullptr) == CLMIS_EMISUSE);
+  CHECK(clmis_user_update(f.admin, nullptr, "{}") == CLMIS_EMISUSE);
+  CHECK(clmis_user_update(f.admin, "admin", nullptr) == CLMIS_EMISUSE);
+  CHECK(clmis_user_reset_password(f.admin, "admin", nullptr) == CLMIS_EMISUSE);
+  CHECK(clmis_password_change(f.admin, nullptr, "x") == CLMIS_EMISUSE);
+  CHECK(clmis_service_key_create(&out, f.admin, nullptr) == CLMIS_EMISUSE);
+  CHECK(clmis_service_keys_json(nullptr, f.admin) == CLMIS_EMISUSE);
+  CHECK(clmis_service_key_revoke(f.admin, nullptr) == CLMIS_EMISUSE);
+  CHECK(clmis_audit_verify_json(nullptr, f.admin, nullptr) == CLMIS_EMISUSE);
+  CHECK(clmis_audit_checkpoint_json(&out, nullptr) == CLMIS_EMISUSE);
+  CHECK(clmis_audit_entries_json(nullptr, f.admin, 0, 10) == CLMIS_EMISUSE);
+  CHECK(clmis_security_log_json(&out, f.admin, 0, 100000) == CLMIS_EMISUSE);
+  // Bad input: the error and its list, and nothing written.
+  const std::string before = test::db_hash(f.path);
+  CHECK(clmis_user_update(f.admin, "admin", R"({"roles": ["boss"], "colour": "red"})") == CLMIS_EINVALID);
+  const Json errs = Json::parse(clmis_error_last_json());
+  REQUIRE(errs.size() == 2);
+  CHECK(errs[0]["path"] == "colour");
+  CHECK(errs[1]["path"] == "roles[0]");
+  CHECK(clmis_user_update(f.admin, "admin", "{not json") == CLMIS_EINVALID);
+  CHECK(clmis_user_create(nullptr, f.admin, R"({"name": "admin", "password": "another-pw-123"})") == CLMIS_EEXISTS);
+  CHECK(clmis_service_key_create(&out, f.admin, R"({"name": "k", "roles": []})") == CLMIS_EINVALID);
+  CHECK(clmis_service_key_create(&out, f.admin, R"({"name": "k", "roles": ["officer"], "expires_at": "soon"})") == CLMIS_EINVALID);
+  CHECK(clmis_service_key_revoke(f.admin, "no-such-key") == CLMIS_ENOTFOUND);
+  CHECK(clmis_user_reset_password(f.admin, "admin", "admin") == CLMIS_EINVALID);  // too short and the name
+  CHECK(clmis_password_change(f.admin, test::kPassword.c_str(), test::kPassword.c_str()) == CLMIS_EINVALID);  // reused
+  CHECK(clmis_audit_verify_json(&out, f.admin, R"({"count": 0, "mac": ""})") == CLMIS_EINVALID);
+  CHECK(test::db_hash(f.path) == before);
+}
