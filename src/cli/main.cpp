@@ -96,11 +96,16 @@ struct Login {
                     "Read the password from the first line of this file (otherwise CLMIS_PASSWORD, "
                     "otherwise a prompt)");
   }
-  clmis::Session open(const clmis::Database& db) const {
+  /// --user, else CLMIS_USER.
+  std::string name() const {
     std::string u = user;
     if (u.empty())
       if (const char* env = std::getenv("CLMIS_USER")) u = env;
     if (u.empty()) throw clmis::Misuse("no user: give --user or set CLMIS_USER");
+    return u;
+  }
+  clmis::Session open(const clmis::Database& db) const {
+    const std::string u = name();
     // An integrator's system acting on behalf of its user: a service key instead of a password.
     if (const char* key = std::getenv("CLMIS_SERVICE_KEY"); key && *key) return db.login_service(key, u);
     return db.login(u, obtain_password(password_file, false));
@@ -384,16 +389,17 @@ int main(int argc, char** argv) {
   std::vector<std::string> roles;
   bool no_section = false, activate = false, deactivate = false, unlock = false;
   std::int64_t after = 0;
+  auto database_and_login = [&](CLI::App* c) {
+    c->add_option("database", db_path, "Path of the database")->required();
+    login.options(c);
+  };
   auto* users = app.add_subcommand("users", "Accounts (Administration): list, add, set, reset-password");
   users->require_subcommand(1);
   auto* users_list = users->add_subcommand("list", "Every account with its roles, section and state");
   auto* users_add = users->add_subcommand("add", "Create an account (the user must change the first password)");
   auto* users_set = users->add_subcommand("set", "Change roles or section, deactivate, activate or unlock an account");
   auto* users_reset = users->add_subcommand("reset-password", "Set a new password the user must change at the next login");
-  for (auto* c : {users_list, users_add, users_set, users_reset}) {
-    c->add_option("database", db_path, "Path of the database")->required();
-    login.options(c);
-  }
+  for (auto* c : {users_list, users_add, users_set, users_reset}) database_and_login(c);
   json_flag(users_list);
   for (auto* c : {users_add, users_set, users_reset}) c->add_option("name", user_name, "User name")->required();
   for (auto* c : {users_add, users_set}) {
@@ -410,23 +416,18 @@ int main(int argc, char** argv) {
     c->add_option("--new-password-file", new_password_file,
                   "The new password from this file's first line (otherwise CLMIS_NEW_PASSWORD, otherwise a prompt)");
   auto* passwd = app.add_subcommand("passwd", "Your Account: change your own password");
-  passwd->add_option("database", db_path, "Path of the database")->required();
+  database_and_login(passwd);
   passwd->add_option("--new-password-file", new_password_file,
                      "The new password from this file's first line (otherwise CLMIS_NEW_PASSWORD, otherwise a prompt)");
-  login.options(passwd);
   auto* whoami = app.add_subcommand("whoami", "Your roles, section and what they allow on each record type");
-  whoami->add_option("database", db_path, "Path of the database")->required();
-  login.options(whoami);
+  database_and_login(whoami);
   json_flag(whoami);
   auto* keys = app.add_subcommand("keys", "Service keys for integrators' systems: create, list, revoke");
   keys->require_subcommand(1);
   auto* keys_create = keys->add_subcommand("create", "Create a key (printed once; only its hash is kept)");
   auto* keys_list = keys->add_subcommand("list", "The keys, without secrets");
   auto* keys_revoke = keys->add_subcommand("revoke", "Revoke a key: its sessions stop at their next call");
-  for (auto* c : {keys_create, keys_list, keys_revoke}) {
-    c->add_option("database", db_path, "Path of the database")->required();
-    login.options(c);
-  }
+  for (auto* c : {keys_create, keys_list, keys_revoke}) database_and_login(c);
   json_flag(keys_list);
   json_flag(keys_create);
   for (auto* c : {keys_create, keys_revoke}) c->add_option("name", user_name, "Name of the key")->required();
@@ -438,10 +439,7 @@ int main(int argc, char** argv) {
   auto* audit_checkpoint = audit->add_subcommand("checkpoint", "Print the head of the trail (count and MAC) to keep elsewhere");
   auto* audit_list = audit->add_subcommand("list", "Audit entries, oldest first");
   auto* audit_log = audit->add_subcommand("security-log", "Refusals, failed logins and lockouts");
-  for (auto* c : {audit_verify, audit_checkpoint, audit_list, audit_log}) {
-    c->add_option("database", db_path, "Path of the database")->required();
-    login.options(c);
-  }
+  for (auto* c : {audit_verify, audit_checkpoint, audit_list, audit_log}) database_and_login(c);
   audit_verify->add_option("--checkpoint", checkpoint_path, "A checkpoint file from `clmis audit checkpoint` (detects a truncated tail)");
   json_flag(audit_verify);
   audit_checkpoint->add_option("--out", out_path, "Write the checkpoint to this file");
@@ -859,10 +857,7 @@ int main(int argc, char** argv) {
     }
     if (*passwd) {
       auto db = open_db(db_path);
-      std::string u = login.user;
-      if (u.empty())
-        if (const char* env = std::getenv("CLMIS_USER")) u = env;
-      if (u.empty()) throw clmis::Misuse("no user: give --user or set CLMIS_USER");
+      const std::string u = login.name();
       const std::string old = obtain_password(login.password_file, false);
       auto s = db.login(u, old);
       s.change_password(old, obtain_new_password(new_password_file));
