@@ -54,7 +54,7 @@ struct Raw {
 };
 }  // namespace
 
-std::string db_hash(const std::string& path) {
+std::string db_hash(const std::string& path, std::int64_t audit_upto) {
   Raw raw(path);
   if (sodium_init() < 0) throw std::runtime_error("sodium");
   crypto_hash_sha256_state st;
@@ -79,11 +79,18 @@ std::string db_hash(const std::string& path) {
   sqlite3_finalize(s);
   for (const auto& [name, sql] : tables) {
     if (name == "sqlite_sequence") {
-      // The counters of the other tables, minus the security log's.
+      // The counters of the other tables, minus the security log's (and the audit trail's when
+      // its tail is left out).
       sqlite3_prepare_v2(raw.db,
-                         "SELECT name, seq FROM sqlite_sequence WHERE name <> 'clmis_security_log' "
-                         "ORDER BY name",
+                         audit_upto < 0
+                             ? "SELECT name, seq FROM sqlite_sequence WHERE name <> 'clmis_security_log' "
+                               "ORDER BY name"
+                             : "SELECT name, seq FROM sqlite_sequence WHERE name NOT IN "
+                               "('clmis_security_log', 'clmis_audit') ORDER BY name",
                          -1, &s, nullptr);
+    } else if (name == "clmis_audit" && audit_upto >= 0) {
+      sqlite3_prepare_v2(raw.db, "SELECT * FROM clmis_audit WHERE id <= ? ORDER BY id", -1, &s, nullptr);
+      sqlite3_bind_int64(s, 1, audit_upto);
     } else {
       // Order by every column so that WITHOUT ROWID tables hash deterministically too.
       sqlite3_stmt* probe = nullptr;
@@ -112,6 +119,17 @@ std::string db_hash(const std::string& path) {
   char hex[crypto_hash_sha256_BYTES * 2 + 1];
   sodium_bin2hex(hex, sizeof hex, out, sizeof out);
   return hex;
+}
+
+std::vector<std::string> audit_actions_after(const std::string& path, std::int64_t after_id) {
+  Raw raw(path);
+  sqlite3_stmt* s = nullptr;
+  sqlite3_prepare_v2(raw.db, "SELECT action FROM clmis_audit WHERE id > ? ORDER BY id", -1, &s, nullptr);
+  sqlite3_bind_int64(s, 1, after_id);
+  std::vector<std::string> out;
+  while (sqlite3_step(s) == SQLITE_ROW) out.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)));
+  sqlite3_finalize(s);
+  return out;
 }
 
 void raw_exec(const std::string& path, const std::string& sql) {

@@ -5,7 +5,9 @@
 
 #include <filesystem>
 #include <functional>
+#include <cstdint>
 #include <string>
+#include <vector>
 
 namespace test {
 
@@ -31,8 +33,12 @@ clmis::Database standard_db(const TempDir& dir, const std::string& name = "nlad.
 clmis::Database fixture_db(const TempDir& dir, const std::string& name = "fixture.db");
 
 /// SHA-256 over the schema and every row of every table except clmis_security_log, read through
-/// a separate raw SQLite connection: the "database is unchanged" of DESIGN.md §5.
-std::string db_hash(const std::string& path);
+/// a separate raw SQLite connection: the "database is unchanged" of DESIGN.md §5. With
+/// audit_upto >= 0, audit entries after that id are left out: for operations that change nothing
+/// but are audited themselves (a login), whose entries audit_actions_after() then names.
+std::string db_hash(const std::string& path, std::int64_t audit_upto = -1);
+/// The actions of the audit entries with id > after_id, oldest first.
+std::vector<std::string> audit_actions_after(const std::string& path, std::int64_t after_id);
 
 /// Runs one SQL statement on a separate raw connection (for fixtures and independent checks).
 void raw_exec(const std::string& path, const std::string& sql);

@@ -12,6 +12,7 @@
 #include "support.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -936,18 +937,27 @@ struct open_options_v1 {
 };
 }  // namespace
 
-TEST_CASE("C open options: version 1 still accepted; version 2 and upgrade", "[capi][open]") {
+TEST_CASE("C open options: every struct version is accepted, and upgrade", "[capi][open]") {
   clmis_open_options o;
+  // A version-2 struct ends before the audit key members: init writes only within it.
   std::memset(&o, 0xff, sizeof o);
   REQUIRE(clmis_open_options_init(&o, 2) == CLMIS_OK);
   CHECK(o.version == 2);
   CHECK(o.busy_timeout_ms == 5000);
   CHECK(o.data_dir == nullptr);
   CHECK(o.upgrade == 0);
-  CHECK(CLMIS_OPEN_OPTIONS_VERSION == 2);
+  CHECK(reinterpret_cast<std::uintptr_t>(o.audit_key_file) == UINTPTR_MAX);
+  // The current version sets every member.
+  std::memset(&o, 0xff, sizeof o);
+  REQUIRE(clmis_open_options_init(&o, CLMIS_OPEN_OPTIONS_VERSION) == CLMIS_OK);
+  CHECK(o.version == CLMIS_OPEN_OPTIONS_VERSION);
+  CHECK(o.upgrade == 0);
+  CHECK(o.audit_key_file == nullptr);
+  CHECK(o.audit_key == nullptr);
   const clmis_open_options lit = CLMIS_OPEN_OPTIONS_INIT;
+  CHECK(lit.version == CLMIS_OPEN_OPTIONS_VERSION);
   CHECK(lit.upgrade == 0);
-  CHECK(clmis_open_options_init(&o, 3) == CLMIS_EMISUSE);
+  CHECK(clmis_open_options_init(&o, CLMIS_OPEN_OPTIONS_VERSION + 1) == CLMIS_EMISUSE);
   CHECK(clmis_open_options_init(&o, 0) == CLMIS_EMISUSE);
   CHECK(clmis_open_options_init(nullptr, 2) == CLMIS_EMISUSE);
 
@@ -968,8 +978,14 @@ TEST_CASE("C open options: version 1 still accepted; version 2 and upgrade", "[c
   REQUIRE(clmis_code_add(f->s, "skill_kind", R"({"code": "welding", "label": {"en": "Welding"}})") == CLMIS_OK);
   clmis_session_close(&f->s);
   clmis_close(&f->db);
-  const std::string before = test::db_hash(path);
   const std::string seq_before = test::raw_scalar(path, "SELECT max(seq) FROM clmis_history");
+  const std::int64_t audit_before = std::stoll(test::raw_scalar(path, "SELECT max(id) FROM clmis_audit"));
+  const std::string before = test::db_hash(path, audit_before);
+  // Every open below changes nothing (DESIGN.md §5) but for the audit entries of the logins.
+  auto unchanged_but_logins = [&](int logins) {
+    CHECK(test::db_hash(path, audit_before) == before);
+    CHECK(test::audit_actions_after(path, audit_before) == std::vector<std::string>(static_cast<size_t>(logins), "login"));
+  };
 
   // Open with the version-1 struct.
   clmis_db* db = nullptr;
@@ -981,10 +997,10 @@ TEST_CASE("C open options: version 1 still accepted; version 2 and upgrade", "[c
   CHECK(take(out)["status"] == "active");
   clmis_session_close(&s);
   clmis_close(&db);
-  CHECK(test::db_hash(path) == before);
+  unchanged_but_logins(1);
 
   // Upgrade to the embedded pack, which is the one stored: nothing changes.
-  REQUIRE(clmis_open_options_init(&o, 2) == CLMIS_OK);
+  REQUIRE(clmis_open_options_init(&o, 2) == CLMIS_OK);  // a version-2 caller asks for the upgrade
   o.upgrade = 1;
   o.data_dir = nullptr;
   REQUIRE(clmis_open(&db, path.c_str(), &o) == CLMIS_OK);
@@ -998,7 +1014,7 @@ TEST_CASE("C open options: version 1 still accepted; version 2 and upgrade", "[c
   CHECK(find_code(take(out), "welding") != nullptr);  // a code added by Table Maintenance survives
   clmis_session_close(&s);
   clmis_close(&db);
-  CHECK(test::db_hash(path) == before);
+  unchanged_but_logins(2);
   CHECK(test::raw_scalar(path, "SELECT max(seq) FROM clmis_history") == seq_before);
 
   // And once more (idempotent), then a plain open.
@@ -1006,7 +1022,7 @@ TEST_CASE("C open options: version 1 still accepted; version 2 and upgrade", "[c
   clmis_close(&db);
   REQUIRE(clmis_open(&db, path.c_str(), nullptr) == CLMIS_OK);
   clmis_close(&db);
-  CHECK(test::db_hash(path) == before);
+  unchanged_but_logins(2);
 }
 
 TEST_CASE("C registries: employer with contact persons and its workplaces: create, section edits, archive, query", "[capi][registries][employer]") {

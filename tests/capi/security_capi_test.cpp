@@ -135,7 +135,7 @@ TEST_CASE("C: service keys and the audit trail", "[capi][security]") {
   CHECK(bad["first_bad"] == 3);
 }
 
-TEST_CASE("C: the audit key options; version 1 and 2 option structs still work", "[capi][security]") {
+TEST_CASE("C: the audit key options (older option structs still work)", "[capi][security]") {
   test::TempDir dir;
   const std::string path = dir.file("k.db");
   const std::string key(64, 'a');

@@ -22,7 +22,7 @@ TEST_CASE("CSV: malformed quoting is refused with its line", "[core][csv]") {
   CHECK_THROWS_WITH(parse("\"a\"b,c\n"), Catch::Contains("line 1") && Catch::Contains("after closing quote"));
 }
 
-TEST_CASE("CSV reader: streams records with their line numbers; refuses NUL bytes and UTF-16", "[core][csv]") {
+TEST_CASE("CSV reader: streams records with their line numbers, refuses NUL bytes and UTF-16", "[core][csv]") {
   std::istringstream in("id,name\r\n1,\"two\nlines\"\n2,\"x\",\n3,\"\"\n\n4,last");
   clmis::csv::Reader r(in);
   clmis::csv::Row row;

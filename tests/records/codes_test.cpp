@@ -16,7 +16,7 @@ Json find_code(const Json& codes, const std::string& code) {
 }
 }  // namespace
 
-TEST_CASE("Codes: add, relabel, deactivate; deactivated codes stay on old records only", "[codes]") {
+TEST_CASE("Codes: add, relabel and deactivate (deactivated codes stay on old records only)", "[codes]") {
   test::TempDir dir;
   auto db = test::standard_db(dir);
   const std::string f = dir.file("nlad.db");
@@ -67,7 +67,7 @@ TEST_CASE("Codes: add, relabel, deactivate; deactivated codes stay on old record
   CHECK(test::db_hash(f) == h2);
 }
 
-TEST_CASE("Codes: a code in use cannot be deleted; an unused one can", "[codes]") {
+TEST_CASE("Codes: a code in use cannot be deleted but an unused one can", "[codes]") {
   test::TempDir dir;
   auto db = test::standard_db(dir);
   const std::string f = dir.file("nlad.db");
@@ -127,7 +127,7 @@ TEST_CASE("Codes: bad input is refused with the error list and changes nothing",
   CHECK(test::db_hash(f) == h);
 }
 
-TEST_CASE("Codes: labels in the requested language, falling back to English; the profile's language by default", "[codes][language]") {
+TEST_CASE("Codes: labels in the requested language (English as fallback, the profile's language by default)", "[codes][language]") {
   test::TempDir dir;
   auto kna = test::standard_db(dir);
   CHECK(find_code(kna.codes("sex", "nl"), "F")["label"] == "Vrouw");

@@ -143,7 +143,7 @@ TEST_CASE("Text length counts characters, not bytes", "[records]") {
         Errs{{"title", "length"}});  // 11 characters
 }
 
-TEST_CASE("Updates name the version they read; stale versions conflict", "[records][version]") {
+TEST_CASE("Updates name the version they read and stale versions conflict", "[records][version]") {
   test::TempDir dir;
   auto db = test::fixture_db(dir);
   auto s = db.login("admin", test::kPassword);
@@ -612,7 +612,7 @@ TEST_CASE("A database can be made for each of the six countries", "[records][pro
   }
 }
 
-TEST_CASE("A batch commits every write together, or none; a failed write inside leaves nothing", "[records][batch]") {
+TEST_CASE("A batch commits every write together or none, and a failed write inside leaves nothing", "[records][batch]") {
   test::TempDir dir;
   auto db = test::fixture_db(dir);
   const std::string f = dir.file("fixture.db");

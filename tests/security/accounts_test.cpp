@@ -26,7 +26,7 @@ std::int64_t count(const std::string& path, const std::string& where) {
 
 }  // namespace
 
-TEST_CASE("Lockout: the 5th failure locks; the 6th attempt is refused even with the right password; the lock expires", "[security][accounts]") {
+TEST_CASE("Lockout: the 5th failure locks, the 6th attempt is refused even with the right password, and the lock expires", "[security][accounts]") {
   test::TempDir dir;
   auto db = test::standard_db(dir);
   const std::string f = dir.file("nlad.db");
@@ -55,7 +55,7 @@ TEST_CASE("Lockout: the 5th failure locks; the 6th attempt is refused even with 
   CHECK(count(f, "event = 'login_failed' AND user_name = 'keisha'") == 16);
 }
 
-TEST_CASE("Accounts: first login must change the password; policy; deactivation; the last administrator", "[security][accounts]") {
+TEST_CASE("Accounts: first login must change the password, the policy, deactivation and the last administrator", "[security][accounts]") {
   test::TempDir dir;
   auto db = test::standard_db(dir);
   const std::string f = dir.file("nlad.db");
@@ -127,7 +127,7 @@ TEST_CASE("Accounts: first login must change the password; policy; deactivation;
     CHECK(bytes.find(pw) == std::string::npos);
 }
 
-TEST_CASE("Service keys: a session on behalf of a user, limited to the key's roles; revoked and expired keys refused", "[security][service]") {
+TEST_CASE("Service keys: a session on behalf of a user, limited to the key's roles (revoked and expired keys refused)", "[security][service]") {
   test::TempDir dir;
   auto db = test::standard_db(dir);
   const std::string f = dir.file("nlad.db");

@@ -41,7 +41,7 @@ std::string sha256_hex(const std::string& s) {
 
 }  // namespace
 
-TEST_CASE("Audit: an untouched trail verifies; entries carry before and after values, personal ones hashed", "[security][audit]") {
+TEST_CASE("Audit: an untouched trail verifies and entries carry before and after values (personal ones hashed)", "[security][audit]") {
   Trail t;
   const Json v = t.admin.audit_verify();
   CHECK(v["ok"] == true);
@@ -160,7 +160,7 @@ TEST_CASE("Audit: every tampering through the raw file is detected, naming the f
   }
 }
 
-TEST_CASE("Audit: the key stays outside the database, owner-only; a wrong or missing key is refused", "[security][audit]") {
+TEST_CASE("Audit: the key stays outside the database, owner-only (a wrong or missing key is refused)", "[security][audit]") {
   test::TempDir dir;
   const std::string f = dir.file("nlad.db");
   { test::standard_db(dir); }
