@@ -23,11 +23,11 @@ SOURCE = Path(os.environ.get("CLMIS_SOURCE_DIR") or HERE.parent.parent).resolve(
 
 
 def clmis_version() -> str:
-    """The version of include/clmis/clmis.h, which CMake's PROJECT_VERSION also reads."""
-    header = (SOURCE / "include" / "clmis" / "clmis.h").read_text(encoding="utf-8")
+    """The version of include/clmis/version.h, which CMake's PROJECT_VERSION also reads."""
+    header = (SOURCE / "include" / "clmis" / "version.h").read_text(encoding="utf-8")
     match = re.search(r'^#define CLMIS_VERSION "([0-9.]+)"', header, re.MULTILINE)
     if not match:
-        raise RuntimeError(f"no CLMIS_VERSION in {SOURCE}/include/clmis/clmis.h")
+        raise RuntimeError(f"no CLMIS_VERSION in {SOURCE}/include/clmis/version.h")
     return match.group(1)
 
 

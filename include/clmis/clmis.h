@@ -42,15 +42,8 @@ extern "C" {
  * Version
  * ------------------------------------------------------------------------------------------- */
 
-#define CLMIS_VERSION_MAJOR 0
-#define CLMIS_VERSION_MINOR 1
-#define CLMIS_VERSION_PATCH 0
-/** The version as a string, "MAJOR.MINOR.PATCH". */
-#define CLMIS_VERSION "0.1.0"
-/** MAJOR*1000000 + MINOR*1000 + PATCH: compare with clmis_libversion_number(). */
-#define CLMIS_VERSION_NUMBER 1000
-/** The shared library's SONAME suffix; changes only when the ABI breaks. */
-#define CLMIS_SOVERSION 0
+/* The version macros (CLMIS_VERSION, CLMIS_VERSION_NUMBER, CLMIS_SOVERSION...) live in version.h. */
+#include "version.h"
 
 #if defined(_WIN32) && !defined(CLMIS_STATIC)
 #  ifdef CLMIS_BUILDING
@@ -147,10 +140,13 @@ typedef struct clmis_init_options {
                                      HMAC key; NULL: "<path>.key". CLMIS_EEXISTS if it exists. */
     const char *audit_key;      /**< (version 2) the key itself, 64 hexadecimal digits, for an
                                      integrator who keeps it elsewhere (then no file is written) */
+    int64_t (*now)(void *ctx);  /**< (version 3) the clock, as for clmis_open_options; NULL: the
+                                     system clock */
+    void *now_ctx;              /**< (version 3) passed to now */
 } clmis_init_options;
 
-#define CLMIS_INIT_OPTIONS_VERSION 2
-#define CLMIS_INIT_OPTIONS_INIT {CLMIS_INIT_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL}
+#define CLMIS_INIT_OPTIONS_VERSION 3
+#define CLMIS_INIT_OPTIONS_INIT {CLMIS_INIT_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL}
 
 /** Fills *opts with the defaults of the given version. Returns CLMIS_EMISUSE for a NULL opts or
  *  a version this library does not know. */
@@ -160,8 +156,8 @@ CLMIS_API int clmis_init_options_init(clmis_init_options *opts, unsigned int ver
  *  and its administrator. Checked in this order: CLMIS_EMISUSE for NULL arguments or an unknown
  *  options version; CLMIS_EEXISTS if the file exists (it is not touched); CLMIS_EINVALID for an
  *  invalid administrator name or a password missing or shorter than 8 characters;
- *  CLMIS_ENOTFOUND for an unknown country; CLMIS_EPACK for a malformed pack or profile (under
- *  data_dir). On success *out is a handle to close with clmis_close(); on failure *out is NULL
+ *  CLMIS_ENOTFOUND for an unknown country, or a country whose time zone this machine lacks;
+ *  CLMIS_EPACK for a malformed pack or profile (under data_dir). On success *out is a handle to close with clmis_close(); on failure *out is NULL
  *  and no file is left behind. */
 CLMIS_API int clmis_init(clmis_db **out, const char *path, const clmis_init_options *opts);
 
@@ -185,18 +181,28 @@ typedef struct clmis_open_options {
                                      must be owner-only (CLMIS_EDENIED otherwise); without it the
                                      database does not open (CLMIS_ENOTFOUND). */
     const char *audit_key;      /**< (version 3) or the key itself (64 hexadecimal digits) */
+    int64_t (*now)(void *ctx);  /**< (version 4) the clock this database reads: the current time
+                                     as seconds since 1970-01-01T00:00:00Z (UTC), given now_ctx.
+                                     Every timestamp, "today" (in the country's time zone),
+                                     lockout and service key expiry read it. NULL: the system
+                                     clock. It must return a time between 1970 and 9999 (a call
+                                     that reads another fails with CLMIS_EMISUSE and changes
+                                     nothing); it is called with the database's lock held, from
+                                     the thread using the database, and must not call clmis. */
+    void *now_ctx;              /**< (version 4) passed to now; may be NULL */
 } clmis_open_options;
 
-#define CLMIS_OPEN_OPTIONS_VERSION 3
-#define CLMIS_OPEN_OPTIONS_INIT {CLMIS_OPEN_OPTIONS_VERSION, 5000, NULL, 0, NULL, NULL}
+#define CLMIS_OPEN_OPTIONS_VERSION 4
+#define CLMIS_OPEN_OPTIONS_INIT {CLMIS_OPEN_OPTIONS_VERSION, 5000, NULL, 0, NULL, NULL, NULL, NULL}
 
 /** Fills *opts with the defaults of the given version. */
 CLMIS_API int clmis_open_options_init(clmis_open_options *opts, unsigned int version);
 
 /** Opens an existing clmis database. opts may be NULL for the defaults. Fails with
- *  CLMIS_ENOTFOUND if the file does not exist (none is created), CLMIS_EIO if it is not a clmis
- *  database, CLMIS_EVERSION if it was made by a newer library (it is not touched). A database of
- *  an older storage format is brought up to date first, in one transaction. */
+ *  CLMIS_ENOTFOUND if the file does not exist (none is created) or if the country profile's time
+ *  zone is not in this machine's time zone database (install tzdata), CLMIS_EIO if it is not a
+ *  clmis database, CLMIS_EVERSION if it was made by a newer library (it is not touched). A
+ *  database of an older storage format is brought up to date first, in one transaction. */
 CLMIS_API int clmis_open(clmis_db **out, const char *path, const clmis_open_options *opts);
 
 /** Closes the database handle and sets *db to NULL. NULL and *db == NULL are allowed.
@@ -213,6 +219,11 @@ CLMIS_API int clmis_schema_json(char **out, clmis_db *db);
  *  "level": ..., "active": true}, ...] with labels in lang ("en", "nl", "es"; falls back to
  *  English; NULL means the profile's first language). CLMIS_ENOTFOUND for an unknown list. */
 CLMIS_API int clmis_codes_json(char **out, clmis_db *db, const char *list, const char *lang);
+
+/** Today as "YYYY-MM-DD" in the country profile's time zone, by the database's clock (see
+ *  clmis_open_options.now): the day effective dates default to and ages are counted at.
+ *  *out is freed with clmis_free(). */
+CLMIS_API int clmis_today(char **out, clmis_db *db);
 
 /* ---------------------------------------------------------------------------------------------
  * Sessions

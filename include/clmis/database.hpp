@@ -11,6 +11,7 @@
 // Errors: every function throws a subclass of clmis::Error (clmis/error.hpp) and nothing else.
 #pragma once
 
+#include "clmis/clock.hpp"
 #include "clmis/error.hpp"
 #include "clmis/value.hpp"
 
@@ -24,12 +25,7 @@ namespace clmis {
 
 namespace detail {
 class Engine;
-/// Who acts: a user, through a password session (key_id 0) or a service key's session.
-struct Actor {
-  std::int64_t uid = 0;
-  std::int64_t key_id = 0;
-};
-struct SessionAccess;  // the importer's way to the engine (src/io/import.cpp)
+struct SessionAccess;  // the importer's way to the engine (src/api/bulk.hpp)
 }
 
 /// Options for Database::init.
@@ -44,6 +40,9 @@ struct InitOptions {
   /// digits) supplies the key instead, for an integrator who keeps it elsewhere (no file).
   std::string audit_key_file;
   std::string audit_key;
+  /// The clock this database reads (clmis/clock.hpp); empty = the system clock. The `init`
+  /// audit entry and the administrator's created_at take their time from it.
+  Clock clock;
 };
 
 /// Options for Database::open.
@@ -64,6 +63,9 @@ struct OpenOptions {
   /// A database from before format 3 gets a new key file when it has none.
   std::string audit_key_file;
   std::string audit_key;
+  /// The clock this database reads (clmis/clock.hpp): every timestamp, "today", lockout and
+  /// service key expiry. Empty = the system clock.
+  Clock clock;
 };
 
 /// Outcome of Session::upsert.
@@ -102,6 +104,9 @@ class Database {
   [[nodiscard]] Json codes(std::string_view list, std::string_view lang = {}) const;
   /// The path the database was opened from.
   [[nodiscard]] const std::string& path() const;
+  /// Today, "YYYY-MM-DD", in the country profile's time zone by this database's clock: the day
+  /// effective dates default to and ages are counted at.
+  [[nodiscard]] std::string today() const;
 
   /// Closes the connection now. Sessions on it throw Misuse afterwards. Idempotent.
   void close();
@@ -247,7 +252,6 @@ class Session {
   std::shared_ptr<detail::Engine> engine_;
   std::int64_t user_id_ = 0;
   std::int64_t key_id_ = 0;  ///< the service key of a login_service session
-  [[nodiscard]] detail::Actor actor() const { return {user_id_, key_id_}; }
   std::string user_;
   Json warnings_ = Json::array();
 };

@@ -4,6 +4,7 @@
 #include "clmis/clmis.h"
 #include "clmis/database.hpp"
 
+#include <cstddef>
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -115,6 +116,31 @@ Json parse_json(const char* text, const char* record) {
   }
 }
 
+// The size of each version of the option structs: a caller compiled against an older header
+// passes a shorter struct, which is never read or written past its end.
+size_t init_options_size(unsigned int version) {
+  switch (version) {
+    case 1: return offsetof(clmis_init_options, audit_key_file);
+    case 2: return offsetof(clmis_init_options, now);
+    default: return sizeof(clmis_init_options);
+  }
+}
+
+size_t open_options_size(unsigned int version) {
+  switch (version) {
+    case 1: return offsetof(clmis_open_options, upgrade);
+    case 2: return offsetof(clmis_open_options, audit_key_file);
+    case 3: return offsetof(clmis_open_options, now);
+    default: return sizeof(clmis_open_options);
+  }
+}
+
+/// The C clock as a clmis::Clock.
+clmis::Clock clock_of(std::int64_t (*now)(void*), void* ctx) {
+  if (!now) return {};
+  return [now, ctx] { return std::chrono::sys_seconds{std::chrono::seconds{now(ctx)}}; };
+}
+
 }  // namespace
 
 extern "C" {
@@ -157,37 +183,19 @@ int clmis_init_options_init(clmis_init_options* opts, unsigned int version) {
   clear_error();
   if (!opts) return misuse("opts is NULL");
   if (version < 1 || version > CLMIS_INIT_OPTIONS_VERSION) return misuse("unknown clmis_init_options version");
-  if (version == 1) {
-    // A version 1 struct ends before the audit key members.
-    opts->version = 1;
-    opts->country = opts->admin_user = opts->admin_password = opts->data_dir = nullptr;
-    return CLMIS_OK;
-  }
-  *opts = clmis_init_options CLMIS_INIT_OPTIONS_INIT;
+  clmis_init_options d = CLMIS_INIT_OPTIONS_INIT;
+  d.version = version;
+  std::memcpy(opts, &d, init_options_size(version));
   return CLMIS_OK;
 }
 
 int clmis_open_options_init(clmis_open_options* opts, unsigned int version) {
   clear_error();
   if (!opts) return misuse("opts is NULL");
-  if (version < 1 || version > CLMIS_OPEN_OPTIONS_VERSION)
-    return misuse("unknown clmis_open_options version");
-  if (version == 1) {
-    // A version 1 struct ends before `upgrade`.
-    opts->version = 1;
-    opts->busy_timeout_ms = 5000;
-    opts->data_dir = nullptr;
-    return CLMIS_OK;
-  }
-  if (version == 2) {
-    // A version 2 struct ends before the audit key members.
-    opts->version = 2;
-    opts->busy_timeout_ms = 5000;
-    opts->data_dir = nullptr;
-    opts->upgrade = 0;
-    return CLMIS_OK;
-  }
-  *opts = clmis_open_options CLMIS_OPEN_OPTIONS_INIT;
+  if (version < 1 || version > CLMIS_OPEN_OPTIONS_VERSION) return misuse("unknown clmis_open_options version");
+  clmis_open_options d = CLMIS_OPEN_OPTIONS_INIT;
+  d.version = version;
+  std::memcpy(opts, &d, open_options_size(version));
   return CLMIS_OK;
 }
 
@@ -210,6 +218,7 @@ int clmis_init(clmis_db** out, const char* path, const clmis_init_options* opts)
       if (opts->audit_key_file) o.audit_key_file = opts->audit_key_file;
       if (opts->audit_key) o.audit_key = opts->audit_key;
     }
+    if (opts->version >= 3) o.clock = clock_of(opts->now, opts->now_ctx);
     auto h = std::make_unique<clmis_db>();
     h->db = std::make_unique<clmis::Database>(clmis::Database::init(path, o));
     h->magic = kDbMagic;
@@ -235,6 +244,7 @@ int clmis_open(clmis_db** out, const char* path, const clmis_open_options* opts)
         if (opts->audit_key_file) o.audit_key_file = opts->audit_key_file;
         if (opts->audit_key) o.audit_key = opts->audit_key;
       }
+      if (opts->version >= 4) o.clock = clock_of(opts->now, opts->now_ctx);
     }
     auto h = std::make_unique<clmis_db>();
     h->db = std::make_unique<clmis::Database>(clmis::Database::open(path, o));
@@ -272,6 +282,14 @@ int clmis_codes_json(char** out, clmis_db* db, const char* list, const char* lan
   if (!db_ok(db)) return misuse("db is NULL or not an open clmis_db");
   if (!list) return misuse("list is NULL");
   return guarded([&] { *out = dup(dump(db->db->codes(list, lang ? lang : ""))); });
+}
+
+int clmis_today(char** out, clmis_db* db) {
+  clear_error();
+  if (!out) return misuse("out is NULL");
+  *out = nullptr;
+  if (!db_ok(db)) return misuse("db is NULL or not an open clmis_db");
+  return guarded([&] { *out = dup(db->db->today()); });
 }
 
 int clmis_login(clmis_session** out, clmis_db* db, const char* user, const char* password) {

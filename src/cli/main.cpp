@@ -1,9 +1,9 @@
 // clmis — the command line: a thin layer over the C++ API (clmis/database.hpp, clmis/io.hpp).
 // No domain logic lives here; docs/cli.md documents every command and the exit codes.
-#include "clmis/clmis.h"
+#include "clmis/version.h"
 #include "clmis/database.hpp"
 #include "clmis/io.hpp"
-#include "cli/demo.hpp"
+#include "demo/demo.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -215,7 +215,7 @@ int main(int argc, char** argv) {
                "Exit codes: 0 success; 1 error; 2 usage; 3 invalid input (or an import refused);\n"
                "4 not found; 5 wrong user or password, or permission denied; 6 conflict; 7 busy;\n"
                "8 pack or version; 9 the audit trail fails verification."};
-  app.set_version_flag("--version", std::string("clmis ") + clmis_version());
+  app.set_version_flag("--version", std::string("clmis ") + CLMIS_VERSION);
   app.require_subcommand(1);
   bool json = false;
   auto json_flag = [&](CLI::App* cmd) { cmd->add_flag("--json", json, "Print JSON instead of text"); };
@@ -368,7 +368,7 @@ int main(int argc, char** argv) {
   login.options(export_cmd);
 
   // demo
-  clmis::cli::DemoOptions demo_opt;
+  clmis::demo::DemoOptions demo_opt;
   auto* demo = app.add_subcommand(
       "demo", "Create a synthetic national database for a country: employers with workplaces, trade unions "
               "and employers' organisations, job seekers and vacancies with three years of lifecycles, "
@@ -493,7 +493,7 @@ int main(int argc, char** argv) {
         std::random_device rd;
         for (int i = 0; i < 16; ++i) demo_opt.users_password += kAlphabet[rd() % (sizeof kAlphabet - 1)];
       }
-      const auto summary = clmis::cli::run_demo(demo_opt, std::cout);
+      const auto summary = clmis::demo::run_demo(demo_opt, std::cout);
       if (made_up) std::cout << "\nAdministrator: admin, password " << demo_opt.admin_password << "\n";
       std::cout << "Demo users' password: " << demo_opt.users_password << "\n";
       std::cout << "\nTry:\n"

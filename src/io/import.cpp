@@ -1,14 +1,14 @@
 // Bulk import of CSV and JSON Lines (clmis/io.hpp). Each row is a create or upsert inside one
 // Session::batch, so every rule of the record API applies and a refused row leaves nothing
-// behind. Rows go to the engine's bulk_create / bulk_upsert (src/records/bulk.cpp): the same
-// validation and writes as Session::create / upsert, without a savepoint per new record (it is
-// validated in full before its first write). import_records_per_record (io/import.hpp) takes the
-// public per-record path instead; the tests compare the two.
+// behind. Rows go to the bulk path (api/bulk.hpp): the same validation and writes as
+// Session::create / upsert, without a savepoint per new record (it is validated in full before
+// its first write). import_records_per_record (io/import.hpp) takes the public per-record path
+// instead; the tests compare the two.
 #include "io/import.hpp"
 
+#include "api/bulk.hpp"
 #include "core/csv.hpp"
 #include "core/hash.hpp"
-#include "records/engine.hpp"
 
 #include <charconv>
 #include <cstring>
@@ -19,17 +19,6 @@
 #include <unordered_map>
 
 namespace clmis {
-
-namespace detail {
-/// The importer's way past the public API to the engine behind a session.
-struct SessionAccess {
-  static Engine& engine(Session& s) {
-    if (!s.engine_) throw Misuse("the database handle is closed");
-    return *s.engine_;
-  }
-  static Actor actor(const Session& s) { return s.actor(); }
-};
-}  // namespace detail
 
 namespace {
 
@@ -422,8 +411,7 @@ ImportReport import_impl(Session& session, std::string_view type_name, std::istr
               r = session.upsert(tname, ext, record);
               warnings = session.warnings();
             } else {
-              r = detail::SessionAccess::engine(session).bulk_upsert(
-                  detail::SessionAccess::actor(session), tname, ext, record, &warnings);
+              r = detail::SessionAccess::bulk_upsert(session, tname, ext, record, &warnings);
             }
             if (r.outcome == UpsertOutcome::created) ++report.created;
             else if (r.outcome == UpsertOutcome::updated) ++report.updated;
@@ -433,8 +421,7 @@ ImportReport import_impl(Session& session, std::string_view type_name, std::istr
               session.create(tname, record);
               warnings = session.warnings();
             } else {
-              detail::SessionAccess::engine(session).bulk_create(detail::SessionAccess::actor(session),
-                                                                 tname, record, &warnings);
+              detail::SessionAccess::bulk_create(session, tname, record, &warnings);
             }
             ++report.created;
           }

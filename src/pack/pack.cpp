@@ -18,12 +18,6 @@ namespace clmis::pack {
 
 namespace {
 
-// Columns every record table has; no field may be named like one of them.
-const std::set<std::string, std::less<>> kSystemColumns = {
-    "id",         "version",    "created_at",  "created_by",     "updated_at",
-    "updated_by", "external_id", "archived",   "archive_reason", "parent_id",
-    "item_no"};
-
 const std::set<std::string, std::less<>> kLegalParameters = {"minimum_working_age",
                                                              "nis_number_pattern"};
 // Legal parameters that are regular expressions (usable as a field's "pattern_parameter").
@@ -168,7 +162,7 @@ Field parse_field(const Reader& r, const Json& j, const std::string& path,
           "default", "index", "personal", "history"});
   Field f;
   f.name = r.name(j, "name", path);
-  if (kSystemColumns.count(f.name))
+  if (is_system_name(f.name))
     r.fail(path + "/name", "\"" + f.name + "\" is a system field name");
   if (extension_prefix.empty() && f.name.rfind("x_", 0) == 0)
     r.fail(path + "/name", "names starting with \"x_\" are kept for country extension fields");
@@ -211,7 +205,7 @@ Field parse_field(const Reader& r, const Json& j, const std::string& path,
       f.pattern = r.str(j, "pattern", path);
       if (!f.pattern.empty()) {
         try {
-          std::regex re(f.pattern, std::regex::ECMAScript);
+          f.regex = std::make_shared<const std::regex>(f.pattern, std::regex::ECMAScript);
         } catch (const std::regex_error& e) {
           r.fail(path + "/pattern", std::string("not a valid regular expression: ") + e.what());
         }
@@ -276,15 +270,6 @@ Field parse_field(const Reader& r, const Json& j, const std::string& path,
   return f;
 }
 
-/// Storage columns of a field, for collision checks (the same naming as store/schema.cpp).
-std::vector<std::string> columns_of(const Field& f) {
-  switch (f.type) {
-    case FieldType::money: return {f.name + "_minor", f.name + "_currency"};
-    case FieldType::decimal: return {f.name + "_e" + std::to_string(f.scale)};
-    default: return {f.name};
-  }
-}
-
 std::vector<Field> parse_fields(const Reader& r, const Json& owner, const std::string& path,
                                 const std::vector<CodeList>& lists,
                                 const std::string& extension_prefix = "") {
@@ -296,8 +281,8 @@ std::vector<Field> parse_fields(const Reader& r, const Json& owner, const std::s
     const std::string p = path + "/fields/" + std::to_string(i);
     Field f = parse_field(r, arr[i], p, lists, extension_prefix);
     if (!names.insert(f.name).second) r.fail(p + "/name", "duplicate field \"" + f.name + "\"");
-    for (const auto& c : columns_of(f))
-      if (!cols.insert(c).second || kSystemColumns.count(c))
+    for (const auto& c : f.columns())
+      if (!cols.insert(c).second || is_system_name(c))
         r.fail(p + "/name", "field \"" + f.name + "\" would store into column \"" + c +
                                 "\", which another field or a system column uses");
     fields.push_back(std::move(f));
@@ -308,7 +293,6 @@ std::vector<Field> parse_fields(const Reader& r, const Json& owner, const std::s
 Rule parse_rule(const Reader& r, const Json& j, const std::string& path, const RecordType& t) {
   const std::string kind = r.str(j, "kind", path);
   Rule rule;
-  rule.kind = kind;
   std::initializer_list<const char*> common = {"kind", "section", "message"};
   auto keys = [&](std::initializer_list<const char*> required, std::initializer_list<const char*> optional) {
     std::vector<const char*> opt(common.begin(), common.end());
@@ -339,54 +323,69 @@ Rule parse_rule(const Reader& r, const Json& j, const std::string& path, const R
     auto it = std::find_if(scope->begin(), scope->end(), [&](const Field& f) { return f.name == name; });
     if (it == scope->end()) r.fail(path + "/" + key, "no field \"" + name + "\"");
     if (types.size() && std::find(types.begin(), types.end(), it->type) == types.end())
-      r.fail(path + "/" + key, "field \"" + name + "\" has the wrong type for " + rule.kind);
+      r.fail(path + "/" + key, "field \"" + name + "\" has the wrong type for " + kind);
     return name;
   };
-  if (kind == "unique_active" || kind == "possible_duplicate") {
+  auto key_fields = [&] {
     keys({"fields"}, {});
     if (!rule.section.empty()) r.fail(path + "/section", kind + " applies to record fields");
     const auto& arr = r.array(j["fields"], path + "/fields");
     if (arr.empty() || arr.size() > 4) r.fail(path + "/fields", "1 to 4 fields");
+    std::vector<std::string> fields;
     for (size_t i = 0; i < arr.size(); ++i) {
       if (!arr[i].is_string() || !t.field(arr[i].get<std::string>()))
         r.fail(path + "/fields/" + std::to_string(i), "not a field of the record type");
       if (t.field(arr[i].get<std::string>())->type == FieldType::money)
         r.fail(path + "/fields/" + std::to_string(i), "money cannot be a unique key");
-      rule.fields.push_back(arr[i].get<std::string>());
+      fields.push_back(arr[i].get<std::string>());
     }
+    return fields;
+  };
+  if (kind == "unique_active") {
+    rule.check = rules::UniqueActive{key_fields()};
+  } else if (kind == "possible_duplicate") {
+    rule.check = rules::PossibleDuplicate{key_fields()};
   } else if (kind == "date_order") {
     keys({"earlier", "later"}, {"strict"});
-    rule.first = field_of("earlier", {FieldType::date, FieldType::datetime});
-    rule.second = field_of("later", {FieldType::date, FieldType::datetime});
-    rule.strict = r.boolean(j, "strict", path, false);
+    rules::DateOrder k;
+    k.earlier = field_of("earlier", {FieldType::date, FieldType::datetime});
+    k.later = field_of("later", {FieldType::date, FieldType::datetime});
+    k.strict = r.boolean(j, "strict", path, false);
+    rule.check = std::move(k);
   } else if (kind == "range_order") {
     keys({"low", "high"}, {"strict"});
-    rule.first = field_of("low", {FieldType::integer, FieldType::decimal, FieldType::money});
-    rule.second = field_of("high", {FieldType::integer, FieldType::decimal, FieldType::money});
-    rule.strict = r.boolean(j, "strict", path, false);
+    rules::RangeOrder k;
+    k.low = field_of("low", {FieldType::integer, FieldType::decimal, FieldType::money});
+    k.high = field_of("high", {FieldType::integer, FieldType::decimal, FieldType::money});
+    k.strict = r.boolean(j, "strict", path, false);
+    rule.check = std::move(k);
   } else if (kind == "min_age_at") {
     keys({"birth"}, {"at", "age", "age_parameter"});
-    rule.first = field_of("birth", {FieldType::date});
-    rule.second = field_of("at", {FieldType::date, FieldType::datetime}, false);
+    rules::MinAgeAt k;
+    k.birth = field_of("birth", {FieldType::date});
+    k.at = field_of("at", {FieldType::date, FieldType::datetime}, false);
     if (j.contains("age") == j.contains("age_parameter"))
       r.fail(path, "min_age_at needs exactly one of \"age\" and \"age_parameter\"");
-    if (j.contains("age")) rule.age = static_cast<int>(r.integer(j, "age", path, 0, 120, 0));
-    rule.age_parameter = r.str(j, "age_parameter", path);
-    if (!rule.age_parameter.empty() && !kLegalParameters.count(rule.age_parameter))
+    if (j.contains("age")) k.age = static_cast<int>(r.integer(j, "age", path, 0, 120, 0));
+    k.age_parameter = r.str(j, "age_parameter", path);
+    if (!k.age_parameter.empty() && !kLegalParameters.count(k.age_parameter))
       r.fail(path + "/age_parameter", "not a legal parameter of country profiles");
+    rule.check = std::move(k);
   } else if (kind == "required_if") {
     keys({"field", "when", "in"}, {});
-    rule.field = field_of("field", {});
-    rule.when = field_of("when", {});
+    rules::RequiredIf k;
+    k.field = field_of("field", {});
+    k.when = field_of("when", {});
     const auto& arr = r.array(j["in"], path + "/in");
     if (arr.empty()) r.fail(path + "/in", "at least one value");
-    const auto& wf = *std::find_if(scope->begin(), scope->end(), [&](const Field& f) { return f.name == rule.when; });
+    const auto& wf = *std::find_if(scope->begin(), scope->end(), [&](const Field& f) { return f.name == k.when; });
     for (size_t i = 0; i < arr.size(); ++i) {
       auto d = decode_value(arr[i], wf.spec());
       if (std::holds_alternative<Rejection>(d) || arr[i].is_null())
-        r.fail(path + "/in/" + std::to_string(i), "not a value of field \"" + rule.when + "\"");
-      rule.in.push_back(arr[i]);
+        r.fail(path + "/in/" + std::to_string(i), "not a value of field \"" + k.when + "\"");
+      k.in.push_back(arr[i]);
     }
+    rule.check = std::move(k);
   } else {
     r.fail(path + "/kind", "unknown rule kind \"" + kind +
                                "\" (unique_active, date_order, range_order, min_age_at, required_if, "
@@ -751,6 +750,40 @@ const Field* Section::field(std::string_view n) const {
   return nullptr;
 }
 
+std::vector<std::string> Field::columns() const {
+  switch (type) {
+    case FieldType::money: return {name + "_minor", name + "_currency"};
+    case FieldType::decimal: return {name + "_e" + std::to_string(scale)};
+    default: return {name};
+  }
+}
+
+const SystemField* system_field(std::string_view name) {
+  for (const auto& f : kSystemFields)
+    if (name == f.name) return &f;
+  return nullptr;
+}
+
+bool is_system_name(std::string_view name) {
+  for (const auto& f : kSystemFields)
+    if (name == f.name) return true;
+  for (const char* c : kSectionSystemColumns)
+    if (name == c) return true;
+  return false;
+}
+
+std::string_view Rule::kind() const {
+  struct Name {
+    std::string_view operator()(const rules::UniqueActive&) const { return "unique_active"; }
+    std::string_view operator()(const rules::PossibleDuplicate&) const { return "possible_duplicate"; }
+    std::string_view operator()(const rules::DateOrder&) const { return "date_order"; }
+    std::string_view operator()(const rules::RangeOrder&) const { return "range_order"; }
+    std::string_view operator()(const rules::MinAgeAt&) const { return "min_age_at"; }
+    std::string_view operator()(const rules::RequiredIf&) const { return "required_if"; }
+  };
+  return std::visit(Name{}, check);
+}
+
 const Field* RecordType::field(std::string_view n) const {
   for (const auto& f : fields)
     if (f.name == n) return &f;
@@ -1025,9 +1058,9 @@ Profile load_profile(const DataSource& src, const std::string& iso3, const Pack&
         if (f.assigned() || f.history) r.fail(fp, "an extension field cannot be assigned or have history");
         if (f.type == FieldType::reference && !pack.record_type(f.target))
           r.fail(fp + "/target", "no record type named \"" + f.target + "\"");
-        for (const auto& c : columns_of(f))
+        for (const auto& c : f.columns())
           for (const auto& g : t->fields)
-            for (const auto& gc : columns_of(g))
+            for (const auto& gc : g.columns())
               if (c == gc) r.fail(fp + "/name", "column \"" + c + "\" is already used by " + t->name);
       }
       p.extensions[it.key()] = std::move(fields);
@@ -1051,8 +1084,9 @@ Profile load_profile(const DataSource& src, const std::string& iso3, const Pack&
   }
   for (const auto& t : pack.record_types) {
     for (const auto& rule : t.rules)
-      if (!rule.age_parameter.empty() && !p.legal.count(rule.age_parameter))
-        r.fail("/legal", "the pack's rules need the legal parameter \"" + rule.age_parameter + "\"");
+      if (const auto* k = std::get_if<rules::MinAgeAt>(&rule.check); k && !k->age_parameter.empty() &&
+                                                                    !p.legal.count(k->age_parameter))
+        r.fail("/legal", "the pack's rules need the legal parameter \"" + k->age_parameter + "\"");
     auto need = [&](const std::vector<Field>& fields) {
       for (const auto& f : fields)
         if (!f.pattern_parameter.empty() && !p.legal.count(f.pattern_parameter))
@@ -1075,8 +1109,17 @@ Profile load_profile(const DataSource& src, const std::string& iso3, const Pack&
 Pack with_extensions(Pack pack, const Profile& profile) {
   for (auto& t : pack.record_types) {
     auto it = profile.extensions.find(t.name);
-    if (it == profile.extensions.end()) continue;
-    t.fields.insert(t.fields.end(), it->second.begin(), it->second.end());
+    if (it != profile.extensions.end()) t.fields.insert(t.fields.end(), it->second.begin(), it->second.end());
+    // Patterns that are legal parameters of the country: compiled once, here (load_profile
+    // checked that they compile).
+    auto compile = [&](std::vector<Field>& fields) {
+      for (auto& f : fields)
+        if (!f.pattern_parameter.empty())
+          if (auto lp = profile.legal.find(f.pattern_parameter); lp != profile.legal.end())
+            f.regex = std::make_shared<const std::regex>(lp->second.value.get<std::string>(), std::regex::ECMAScript);
+    };
+    compile(t.fields);
+    for (auto& sec : t.sections) compile(sec.fields);
   }
   pack.roles.insert(pack.roles.end(), profile.roles.begin(), profile.roles.end());
   return pack;

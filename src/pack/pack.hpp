@@ -13,7 +13,9 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <regex>
 #include <string>
+#include <variant>
 #include <vector>
 
 namespace clmis::pack {
@@ -47,10 +49,49 @@ struct Field {
   bool personal = false;               ///< personal data (masking, security issue)
   bool history = false;                ///< every change is a dated history row
   bool extension = false;              ///< a country extension field (x_<iso3>_<name>)
+  /// The compiled pattern (of `pattern`, or of the profile's `pattern_parameter` once the pack
+  /// is combined with a profile by with_extensions); null when the field has none.
+  std::shared_ptr<const std::regex> regex;
 
   [[nodiscard]] bool assigned() const { return assigned_digits > 0; }
   [[nodiscard]] ValueSpec spec() const { return ValueSpec{type, scale, currencies}; }
+  /// The names of the columns the field is stored in: its name, or <name>_minor and
+  /// <name>_currency for money, or <name>_e<scale> for a decimal (the scale in the name, so a
+  /// change of scale can never reinterpret stored units). The one place this naming lives.
+  [[nodiscard]] std::vector<std::string> columns() const;
 };
+
+/// A column every record has, set by clmis (DESIGN.md §5 "Records"). Declared once, here: the
+/// pack refuses fields named like them, the store creates them, the record API sets them and
+/// schema() lists them ("system_fields").
+struct SystemField {
+  const char* name;
+  FieldType type;     ///< as the record JSON shows it (created_by: the user's name, text)
+  bool user;          ///< stored as a user id, shown as the user's name
+  bool nullable;      ///< may be null
+  bool queryable;     ///< a query may filter and sort on it
+  const char* description;
+};
+inline constexpr SystemField kSystemFields[] = {
+    {"id", FieldType::integer, false, false, true, "the record's number, never reused"},
+    {"version", FieldType::integer, false, false, true,
+     "1 when created, one more at every change; updates name the version they read"},
+    {"created_at", FieldType::datetime, false, false, true, "when the record was created (UTC)"},
+    {"created_by", FieldType::text, true, false, false, "the user who created it"},
+    {"updated_at", FieldType::datetime, false, false, true, "when it last changed (UTC)"},
+    {"updated_by", FieldType::text, true, false, false, "the user who last changed it"},
+    {"external_id", FieldType::text, false, true, true,
+     "the record's key in another system, unique per record type (upsert)"},
+    {"archived", FieldType::boolean, false, false, false,
+     "archived (the seed's Delete): kept, but left out of queries unless include_archived"},
+    {"archive_reason", FieldType::text, false, true, false, "why it was archived"},
+};
+/// The system columns of a section's table, besides its id.
+inline constexpr const char* kSectionSystemColumns[] = {"parent_id", "item_no"};
+/// True for the names of kSystemFields and kSectionSystemColumns.
+bool is_system_name(std::string_view name);
+/// The system field of that name, or null.
+const SystemField* system_field(std::string_view name);
 
 struct Section {
   std::string name;
@@ -61,37 +102,60 @@ struct Section {
   [[nodiscard]] const Field* field(std::string_view name) const;
 };
 
-/// A record-level validation rule (DESIGN.md §5: a fixed set, not an expression language).
-/// Field-level rules (required, type, code_list, reference, range, pattern, length) are
-/// properties of the Field; these relate several fields:
-///   unique_active  {"kind": "unique_active", "fields": ["nis_number"]}
-///                  no other record of the type that is not archived has the same values
-///   date_order     {"kind": "date_order", "earlier": "from", "later": "to", "section": "experience"}
-///                  earlier <= later (or < with "strict": true); either may be a date or datetime
-///   range_order    {"kind": "range_order", "low": "wage_min", "high": "wage_max"}
-///                  low <= high (integers, decimals, or money of one currency)
-///   min_age_at     {"kind": "min_age_at", "birth": "date_of_birth", "at": "registration_date",
-///                   "age": 16 | "age_parameter": "minimum_working_age"}
-///                  the age in whole years at `at` (today when "at" is absent or empty) is at least
-///   required_if    {"kind": "required_if", "field": "outcome", "when": "status", "in": ["closed"]}
-///                  field has a value whenever `when` has one of the listed values
-/// and one kind that warns instead of refusing:
-///   possible_duplicate {"kind": "possible_duplicate", "fields": ["first_name", "family_name",
-///                   "date_of_birth"]}: a record that is not archived has the same values (text
-///                   compared without regard to ASCII case) → a warning naming its id
-/// A rule with "section" applies to each entry of that section, naming its fields. Each rule
-/// reports its error on one field (later, high, birth, field, the first of fields).
-struct Rule {
-  std::string kind;
-  std::string section;
+/// The record-level validation rules (DESIGN.md §5: a fixed set, not an expression language),
+/// one type per kind. Field-level rules (required, type, code_list, reference, range, pattern,
+/// length) are properties of the Field; these relate several fields. Each reports its error on
+/// one field (later, high, birth, field, the first of fields).
+namespace rules {
+/// {"kind": "unique_active", "fields": ["nis_number"]}: no other record of the type that is not
+/// archived (nor closed, with a workflow) has the same values.
+struct UniqueActive {
   std::vector<std::string> fields;
-  std::string first, second;  ///< date_order: earlier/later; range_order: low/high; min_age_at: birth/at
+};
+/// {"kind": "possible_duplicate", "fields": ["first_name", "family_name", "date_of_birth"]}: a
+/// record that is not archived has the same values (text compared without regard to ASCII
+/// case) → a warning naming its id, never a refusal.
+struct PossibleDuplicate {
+  std::vector<std::string> fields;
+};
+/// {"kind": "date_order", "earlier": "from", "later": "to"}: earlier <= later (< with "strict":
+/// true); either may be a date or datetime.
+struct DateOrder {
+  std::string earlier, later;
   bool strict = false;
+};
+/// {"kind": "range_order", "low": "wage_min", "high": "wage_max"}: low <= high (integers,
+/// decimals, or money of one currency).
+struct RangeOrder {
+  std::string low, high;
+  bool strict = false;
+};
+/// {"kind": "min_age_at", "birth": "date_of_birth", "at": "registration_date", "age": 16 |
+/// "age_parameter": "minimum_working_age"}: the age in whole years at `at` (today when absent)
+/// is at least the age.
+struct MinAgeAt {
+  std::string birth, at;
   std::optional<int> age;
   std::string age_parameter;
-  std::string field, when;     ///< required_if
-  std::vector<Json> in;        ///< required_if: values of `when` (JSON encoding)
-  std::string message;         ///< optional message for people
+};
+/// {"kind": "required_if", "field": "outcome", "when": "status", "in": ["closed"]}: field has a
+/// value whenever `when` has one of the listed values (JSON encoding).
+struct RequiredIf {
+  std::string field, when;
+  std::vector<Json> in;
+};
+}  // namespace rules
+
+/// A declared rule: its kind (one of the types above), and where it applies. A rule with
+/// "section" applies to each entry of that section, naming its fields.
+struct Rule {
+  std::variant<rules::UniqueActive, rules::PossibleDuplicate, rules::DateOrder, rules::RangeOrder,
+               rules::MinAgeAt, rules::RequiredIf>
+      check;
+  std::string section;
+  std::string message;  ///< optional message for people
+  /// The kind's name in packs: "unique_active", "date_order"...
+  [[nodiscard]] std::string_view kind() const;
 };
 
 /// A declared move of a record from one state to another (DESIGN.md §5: statuses of record

@@ -1,10 +1,10 @@
-// Table Maintenance: adding, relabelling, deactivating and deleting codes of a code list.
-//
-// A deactivated code stays valid on the records that hold it and is refused on new entries
-// (check_value). A code in use anywhere — any record, archived or not, any section entry — is
-// never deleted: deactivate it instead. The states of a workflow are declared by the pack and
-// can only be relabelled here.
-#include "records/engine.hpp"
+#include "records/codes.hpp"
+
+#include "security/access.hpp"
+#include "security/audit.hpp"
+#include "store/codes.hpp"
+#include "store/rows.hpp"
+#include "store/schema.hpp"
 
 #include <algorithm>
 
@@ -26,8 +26,7 @@ bool valid_language(std::string_view s) {
 }
 
 /// Checks labels {"en": "...", "nl": "..."}; with `partial`, null removes a language.
-void check_labels(const std::string& list, const Json& j, bool partial,
-                  std::vector<clmis::FieldError>& errors) {
+void check_labels(const std::string& list, const Json& j, bool partial, std::vector<FieldError>& errors) {
   if (!j.is_object()) {
     errors.push_back({list, "label", j, "type", "labels are an object by language: {\"en\": \"...\"}"});
     return;
@@ -46,8 +45,7 @@ void check_labels(const std::string& list, const Json& j, bool partial,
     else if (utf8_length(it->get<std::string>()) > kMaxLabel)
       errors.push_back({list, path, *it, "length", "at most 500 characters"});
   }
-  if (!partial && !j.contains("en"))
-    errors.push_back({list, "label.en", nullptr, "required", "an English label is required"});
+  if (!partial && !j.contains("en")) errors.push_back({list, "label.en", nullptr, "required", "an English label is required"});
 }
 
 /// Where the pack itself relies on a code: a field's default or a rule's value. Such a code
@@ -66,49 +64,47 @@ std::string pinned_by(const pack::Pack& p, const std::string& list, const std::s
     for (const auto& sec : t.sections)
       if (auto w = scan(sec.fields, t.name + "." + sec.name); !w.empty()) return w;
     for (const auto& rule : t.rules) {
-      if (rule.kind != "required_if") continue;
+      const auto* ri = std::get_if<pack::rules::RequiredIf>(&rule.check);
+      if (!ri) continue;
       const auto* sec = rule.section.empty() ? nullptr : t.section(rule.section);
-      const auto* when = sec ? sec->field(rule.when) : t.field(rule.when);
-      for (const auto& v : rule.in)
+      const auto* when = sec ? sec->field(ri->when) : t.field(ri->when);
+      for (const auto& v : ri->in)
         if (when && is_code(*when, v)) return "a rule of " + t.name + " names it";
     }
   }
   return {};
 }
 
-}  // namespace
+bool is_state_list(const pack::Pack& p, std::string_view list) {
+  for (const auto& t : p.record_types)
+    if (t.workflow && t.field(t.workflow->status_field)->code_list == list) return true;
+  return false;
+}
 
-std::pair<Engine::CodeLists::iterator, std::unordered_map<std::string, CodeInfo>::iterator>
-Engine::find_code(const std::string& list, const std::string& code) {
-  auto lit = codes_.find(list);
-  if (lit == codes_.end()) throw NotFound("no code list \"" + list + "\"");
+/// The list and the code in the cache, or NotFound naming which is missing.
+std::pair<store::CodeIndex::iterator, std::unordered_map<std::string, store::CodeInfo>::iterator> find_code(
+    Context& cx, const std::string& list, const std::string& code) {
+  auto lit = cx.cache.codes.find(list);
+  if (lit == cx.cache.codes.end()) throw NotFound("no code list \"" + list + "\"");
   auto cit = lit->second.find(code);
   if (cit == lit->second.end()) throw NotFound("\"" + code + "\" is not a code of \"" + list + "\"");
   return {lit, cit};
 }
 
-bool Engine::is_state_list(std::string_view list) const {
-  for (const auto& t : pack_.record_types)
-    if (t.workflow && t.field(t.workflow->status_field)->code_list == list) return true;
-  return false;
-}
+}  // namespace
 
-void Engine::code_add(const Actor& who, std::string_view list_name, const Json& j) {
-  std::lock_guard lock(mu_);
-  FlushSecurity flush{*this};
-  require_system(who, "code_lists");
-  const std::int64_t uid = who.uid;
-  conn();
-  store::WriteTransaction tx(conn());
-  refresh_state();
+void code_add(Context& cx, std::string_view list_name, const Json& j) {
+  cx.access.require_system(cx, "code_lists");
+  Write w(cx);
   const std::string list(list_name);
-  auto lit = codes_.find(list);
-  if (lit == codes_.end()) throw NotFound("no code list \"" + list + "\"");
-  if (is_state_list(list))
+  auto lit = cx.cache.codes.find(list);
+  if (lit == cx.cache.codes.end()) throw NotFound("no code list \"" + list + "\"");
+  if (is_state_list(cx.pack, list))
     throw Conflict("the codes of \"" + list + "\" are the states of a workflow, declared by the pack");
-  std::vector<clmis::FieldError> errors;
-  if (!j.is_object()) throw ValidationError(std::vector<clmis::FieldError>{
-      {list, "", j, "type", "a code is a JSON object {\"code\", \"label\", \"parent\", \"level\"}"}});
+  std::vector<FieldError> errors;
+  if (!j.is_object())
+    throw ValidationError(std::vector<FieldError>{
+        {list, "", j, "type", "a code is a JSON object {\"code\", \"label\", \"parent\", \"level\"}"}});
   std::string code, parent;
   int level = 0;
   Json labels;
@@ -143,45 +139,29 @@ void Engine::code_add(const Actor& who, std::string_view list_name, const Json& 
                       "a child of a level " + std::to_string(parent_level) + " code is at level " +
                           std::to_string(parent_level + 1)});
   if (!errors.empty()) throw ValidationError(std::move(errors));
-  if (lit->second.count(code))
-    throw AlreadyExists("\"" + code + "\" is already a code of \"" + list + "\"");
-  auto& c = conn();
-  auto& pos = c.prepare("SELECT coalesce(max(position), -1) + 1 FROM clmis_code WHERE list = ?");
-  pos.bind(1, list);
-  pos.step();
-  const auto position = pos.int64(0);
-  pos.reset();
+  if (lit->second.count(code)) throw AlreadyExists("\"" + code + "\" is already a code of \"" + list + "\"");
   // Stored with English first, like the pack's labels.
   Json ordered = Json::object();
   ordered["en"] = labels["en"];
   for (auto it = labels.begin(); it != labels.end(); ++it)
     if (it.key() != "en") ordered[it.key()] = *it;
-  auto& s = c.prepare("INSERT INTO clmis_code(list, code, parent, level, labels, active, position) "
-                      "VALUES (?, ?, ?, ?, ?, 1, ?)");
-  s.bind(1, list).bind(2, code);
-  if (parent.empty()) s.bind(3, nullptr); else s.bind(3, parent);
-  s.bind(4, static_cast<std::int64_t>(level)).bind(5, ordered.dump()).bind(6, position).run();
-  audit(uid, "code_add", "", 0, 0, 0,
-        Json{{"list", list}, {"code", code}, {"label", ordered},
-             {"parent", parent.empty() ? Json(nullptr) : Json(parent)}, {"level", level}});
-  tx.commit();
-  codes_[list][code] = CodeInfo{true, level};
+  store::insert_code(cx.conn, list, code, parent, level, ordered.dump(), true);
+  cx.audit.append(cx.conn, cx.clock.now_text(), cx.who.uid, "code_add", {},
+                  Json{{"list", list}, {"code", code}, {"label", ordered},
+                       {"parent", parent.empty() ? Json(nullptr) : Json(parent)}, {"level", level}});
+  w.commit();
+  cx.cache.codes[list][code] = store::CodeInfo{true, level};
 }
 
-void Engine::code_update(const Actor& who, std::string_view list_name, std::string_view code_name,
-                         const Json& j) {
-  std::lock_guard lock(mu_);
-  FlushSecurity flush{*this};
-  require_system(who, "code_lists");
-  const std::int64_t uid = who.uid;
-  conn();
-  store::WriteTransaction tx(conn());
-  refresh_state();
+void code_update(Context& cx, std::string_view list_name, std::string_view code_name, const Json& j) {
+  cx.access.require_system(cx, "code_lists");
+  Write w(cx);
   const std::string list(list_name), code(code_name);
-  auto [lit, cit] = find_code(list, code);
-  if (!j.is_object()) throw ValidationError(std::vector<clmis::FieldError>{
-      {list, "", j, "type", "changes are a JSON object {\"label\": {...}, \"active\": true|false}"}});
-  std::vector<clmis::FieldError> errors;
+  auto [lit, cit] = find_code(cx, list, code);
+  if (!j.is_object())
+    throw ValidationError(std::vector<FieldError>{
+        {list, "", j, "type", "changes are a JSON object {\"label\": {...}, \"active\": true|false}"}});
+  std::vector<FieldError> errors;
   std::optional<bool> active;
   for (auto it = j.begin(); it != j.end(); ++it) {
     if (it.key() == "label") check_labels(list, *it, true, errors);
@@ -193,18 +173,14 @@ void Engine::code_update(const Actor& who, std::string_view list_name, std::stri
     }
   }
   if (!errors.empty()) throw ValidationError(std::move(errors));
-  if (active && *active != cit->second.active && is_state_list(list))
+  if (active && *active != cit->second.active && is_state_list(cx.pack, list))
     throw Conflict("the codes of \"" + list + "\" are the states of a workflow: they cannot be deactivated");
   if (active && !*active)
-    if (auto why = pinned_by(pack_, list, code); !why.empty())
+    if (auto why = pinned_by(cx.pack, list, code); !why.empty())
       throw Conflict("\"" + code + "\" of \"" + list + "\" cannot be deactivated: " + why);
-  auto& c = conn();
-  auto& r = c.prepare("SELECT labels, active FROM clmis_code WHERE list = ? AND code = ?");
-  r.bind(1, list).bind(2, code);
-  r.step();
-  const Json before_labels = Json::parse(r.text(0));
-  const bool before_active = r.int64(1) != 0;
-  r.reset();
+  const auto row = store::read_code(cx.conn, list, code);
+  const Json before_labels = row->labels;
+  const bool before_active = row->active;
   Json labels = before_labels;
   if (j.contains("label"))
     for (auto it = j["label"].begin(); it != j["label"].end(); ++it) {
@@ -213,66 +189,62 @@ void Engine::code_update(const Actor& who, std::string_view list_name, std::stri
     }
   const bool now_active = active.value_or(before_active);
   if (labels == before_labels && now_active == before_active) return;  // nothing to change
-  c.prepare("UPDATE clmis_code SET labels = ?, active = ? WHERE list = ? AND code = ?")
-      .bind(1, labels.dump()).bind(2, static_cast<std::int64_t>(now_active ? 1 : 0))
-      .bind(3, list).bind(4, code).run();
+  store::update_code(cx.conn, list, code, labels, now_active);
   Json detail = {{"list", list}, {"code", code}};
   if (labels != before_labels) detail["label"] = {{"from", before_labels}, {"to", labels}};
   if (now_active != before_active) detail["active"] = {{"from", before_active}, {"to", now_active}};
-  audit(uid, "code_update", "", 0, 0, 0, detail);
-  tx.commit();
+  cx.audit.append(cx.conn, cx.clock.now_text(), cx.who.uid, "code_update", {}, detail);
+  w.commit();
   cit->second.active = now_active;
 }
 
-void Engine::code_delete(const Actor& who, std::string_view list_name, std::string_view code_name) {
-  std::lock_guard lock(mu_);
-  FlushSecurity flush{*this};
-  require_system(who, "code_lists");
-  const std::int64_t uid = who.uid;
-  conn();
-  store::WriteTransaction tx(conn());
-  refresh_state();
+void code_delete(Context& cx, std::string_view list_name, std::string_view code_name) {
+  cx.access.require_system(cx, "code_lists");
+  Write w(cx);
   const std::string list(list_name), code(code_name);
-  auto [lit, cit] = find_code(list, code);
-  if (is_state_list(list))
+  auto [lit, cit] = find_code(cx, list, code);
+  if (is_state_list(cx.pack, list))
     throw Conflict("the codes of \"" + list + "\" are the states of a workflow, declared by the pack");
-  if (auto why = pinned_by(pack_, list, code); !why.empty())
+  if (auto why = pinned_by(cx.pack, list, code); !why.empty())
     throw Conflict("\"" + code + "\" of \"" + list + "\" cannot be deleted: " + why);
-  auto& c = conn();
-  {
-    auto& s = c.prepare("SELECT code FROM clmis_code WHERE list = ? AND parent = ? LIMIT 1");
-    s.bind(1, list).bind(2, code);
-    if (s.step()) {
-      const std::string child = s.text(0);
-      s.reset();
-      throw Conflict("\"" + code + "\" has sub-codes (\"" + child + "\"); it cannot be deleted");
-    }
-    s.reset();
-  }
+  if (auto child = store::first_child(cx.conn, list, code))
+    throw Conflict("\"" + code + "\" has sub-codes (\"" + *child + "\"); it cannot be deleted");
   // Every column that can hold a code of this list, archived records included.
-  auto check_use = [&](const std::string& table, const std::string& what,
-                       const std::vector<pack::Field>& fields) {
+  auto check_use = [&](const std::string& table, const std::string& what, const std::vector<pack::Field>& fields) {
     for (const auto& f : fields) {
       if (f.type != FieldType::code || f.code_list != list) continue;
-      auto& s = c.prepare("SELECT count(*) FROM " + store::quote(table) + " WHERE " +
-                          store::quote(f.name) + " = ?");
-      s.bind(1, code);
-      s.step();
-      const auto n = s.int64(0);
-      s.reset();
-      if (n > 0)
-        throw Conflict("\"" + code + "\" of \"" + list + "\" is used by " + std::to_string(n) + " " +
-                       what + "." + f.name + "; deactivate it instead");
+      if (const auto n = store::count_code_uses(cx.conn, table, f.columns().front(), code); n > 0)
+        throw Conflict("\"" + code + "\" of \"" + list + "\" is used by " + std::to_string(n) + " " + what + "." +
+                       f.name + "; deactivate it instead");
     }
   };
-  for (const auto& t : pack_.record_types) {
+  for (const auto& t : cx.pack.record_types) {
     check_use(t.name, t.name, t.fields);
     for (const auto& sec : t.sections) check_use(store::section_table(t, sec), t.name + "." + sec.name, sec.fields);
   }
-  c.prepare("DELETE FROM clmis_code WHERE list = ? AND code = ?").bind(1, list).bind(2, code).run();
-  audit(uid, "code_delete", "", 0, 0, 0, Json{{"list", list}, {"code", code}});
-  tx.commit();
+  store::delete_code(cx.conn, list, code);
+  cx.audit.append(cx.conn, cx.clock.now_text(), cx.who.uid, "code_delete", {}, Json{{"list", list}, {"code", code}});
+  w.commit();
   lit->second.erase(cit);
+}
+
+Json codes_of(Context& cx, std::string_view list, std::string_view lang) {
+  if (!cx.cache.codes.count(std::string(list))) throw NotFound("no code list \"" + std::string(list) + "\"");
+  const std::string language = lang.empty() ? cx.profile.languages.front() : std::string(lang);
+  Json out = Json::array();
+  for (const auto& c : store::list_codes(cx.conn, std::string(list))) {
+    std::string label;
+    if (c.labels.contains(language)) label = c.labels[language].get<std::string>();
+    else if (c.labels.contains("en")) label = c.labels["en"].get<std::string>();
+    Json o;
+    o["code"] = c.code;
+    o["label"] = label;
+    o["parent"] = c.parent ? Json(*c.parent) : Json(nullptr);
+    o["level"] = c.level;
+    o["active"] = c.active;
+    out.push_back(o);
+  }
+  return out;
 }
 
 }  // namespace clmis::detail

@@ -1,9 +1,10 @@
-// The audit trail: append-only, each entry chained to the one before by HMAC-SHA-256 under a key
-// kept outside the database, so that a change, deletion, insertion or reordering of entries —
-// even by someone who can write the file and recompute plain hashes — is detected by
-// audit_verify, and a truncated tail by a checkpoint kept elsewhere (docs/security.md).
+// The audit trail's chain, its key and its verification (docs/security.md).
+#include "security/audit.hpp"
+
 #include "core/hash.hpp"
-#include "records/engine.hpp"
+#include "security/access.hpp"
+#include "store/audit.hpp"
+#include "store/schema.hpp"
 
 #include <sodium.h>
 
@@ -48,7 +49,7 @@ std::string hmac_hex(const std::string& key, std::string_view message) {
 
 /// The canonical serialisation of an entry: a JSON array of its columns in a fixed order
 /// (integers, strings, nulls; the detail as its stored text), with the previous entry's MAC.
-std::string canonical(const std::string& prev, const std::vector<store::SqlValue>& cols) {
+std::string canonical(const std::string& prev, const store::AuditColumns& cols) {
   Json a = Json::array();
   for (const auto& v : cols) {
     if (auto* i = std::get_if<std::int64_t>(&v)) a.push_back(*i);
@@ -58,10 +59,16 @@ std::string canonical(const std::string& prev, const std::vector<store::SqlValue
   return "clmis-audit-v1\n" + prev + "\n" + a.dump();
 }
 
+Json ranges(const std::vector<std::pair<std::int64_t, std::int64_t>>& r) {
+  Json out = Json::array();
+  for (const auto& [a, b] : r) out.push_back(Json::array({a, b}));
+  return out;
+}
+
 }  // namespace
 
-std::string Engine::load_audit_key(const std::string& db_path, const std::string& key_file,
-                                   const std::string& key_hex, bool create) {
+std::string AuditTrail::load_key(const std::string& db_path, const std::string& key_file, const std::string& key_hex,
+                                 bool create) {
   sodium_ready();
   if (!key_hex.empty()) {
     auto k = from_hex(key_hex);
@@ -105,61 +112,66 @@ std::string Engine::load_audit_key(const std::string& db_path, const std::string
   return *k;
 }
 
-std::string Engine::audit_key_id() const {
-  return hmac_hex(audit_key_, "clmis audit key id").substr(0, 16);
+std::string AuditTrail::mac(const std::string& prev, const store::AuditColumns& cols) const {
+  return hmac_hex(key_, canonical(prev, cols));
 }
 
-std::string Engine::personal_digest(const std::string& value) const {
-  const std::string k = hmac_hex(audit_key_, "clmis personal values");
+std::string AuditTrail::key_id() const { return hmac_hex(key_, "clmis audit key id").substr(0, 16); }
+
+std::string AuditTrail::personal_digest(const std::string& value) const {
+  const std::string k = hmac_hex(key_, "clmis personal values");
   return "hmac:" + hmac_hex(k, value).substr(0, 32);
 }
 
-void Engine::audit(std::optional<std::int64_t> uid, const char* action, const std::string& type,
-                   std::int64_t id, std::int64_t version, std::int64_t seq, const Json& detail) {
-  if (audit_key_.empty()) throw Misuse("the audit key is not loaded");
-  auto& last = conn().prepare("SELECT id, mac FROM clmis_audit ORDER BY id DESC LIMIT 1");
-  std::int64_t prev_id = 0;
-  std::string prev_mac;
-  if (last.step()) {
-    prev_id = last.int64(0);
-    prev_mac = last.is_null(1) ? "" : last.text(1);
-  }
-  last.reset();
-  const std::int64_t entry = prev_id + 1;
-  std::vector<store::SqlValue> cols = {entry, now(), uid ? store::SqlValue{*uid} : store::SqlValue{},
-                                       std::string(action)};
-  if (type.empty()) cols.insert(cols.end(), {store::SqlValue{}, store::SqlValue{}, store::SqlValue{}, store::SqlValue{}});
-  else cols.insert(cols.end(), {type, id, version, seq});
+void AuditTrail::append(store::Connection& c, const std::string& at, std::optional<std::int64_t> actor,
+                        std::string_view action, const AuditSubject& subject, const Json& detail) {
+  if (key_.empty()) throw Misuse("the audit key is not loaded");
+  const auto [prev_id, prev_mac] = store::last_audit(c);
+  store::AuditColumns cols = {prev_id + 1, at, actor ? store::SqlValue{*actor} : store::SqlValue{},
+                              std::string(action)};
+  if (subject.type.empty())
+    cols.insert(cols.end(), {store::SqlValue{}, store::SqlValue{}, store::SqlValue{}, store::SqlValue{}});
+  else
+    cols.insert(cols.end(), {subject.type, subject.id, subject.version, subject.seq});
   cols.emplace_back(detail.dump());
-  const std::string mac = hmac_hex(audit_key_, canonical(prev_mac, cols));
-  auto& s = conn().prepare(
-      "INSERT INTO clmis_audit(id, at, actor, action, record_type, record_id, version, seq, detail, mac) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  for (size_t i = 0; i < cols.size(); ++i) s.bind(static_cast<int>(i) + 1, cols[i]);
-  s.bind(10, mac).run();
+  store::insert_audit(c, cols, mac(prev_mac, cols));
 }
 
-void Engine::seal_audit_trail() {
-  // Only for entries from before format 3 (no MAC): computed in id order, as audit() would have.
-  auto& s = conn().prepare(
-      "SELECT id, at, actor, action, record_type, record_id, version, seq, detail, mac FROM clmis_audit ORDER BY id");
+void AuditTrail::seal(store::Connection& c) {
+  // Only for entries from before format 3 (no MAC): computed in id order, as append would have.
   std::vector<std::pair<std::int64_t, std::string>> macs;
   std::string prev;
-  while (s.step()) {
-    std::vector<store::SqlValue> cols;
-    for (int i = 0; i < 9; ++i) cols.push_back(s.value(i));
-    prev = s.is_null(9) ? hmac_hex(audit_key_, canonical(prev, cols)) : s.text(9);
-    if (s.is_null(9)) macs.emplace_back(s.int64(0), prev);
-  }
-  s.reset();
-  for (const auto& [id, mac] : macs)
-    conn().prepare("UPDATE clmis_audit SET mac = ? WHERE id = ?").bind(1, mac).bind(2, id).run();
+  store::scan_audit(c, [&](const store::AuditColumns& cols, const std::string& stored) {
+    prev = stored.empty() ? this->mac(prev, cols) : stored;
+    if (stored.empty()) macs.emplace_back(std::get<std::int64_t>(cols[0]), prev);
+  });
+  for (const auto& [id, m] : macs) store::set_audit_mac(c, id, m);
 }
 
-Json Engine::audit_verify(const Actor& who, const Json& checkpoint) {
-  std::lock_guard lock(mu_);
-  FlushSecurity flush{*this};
-  require_system(who, "audit");
+void AuditTrail::summarise(bool created, std::int64_t id) {
+  auto& r = created ? summary_->created : summary_->updated;
+  if (!r.empty() && r.back().second + 1 == id) r.back().second = id;
+  else r.emplace_back(id, id);
+  ++(created ? summary_->n_created : summary_->n_updated);
+}
+
+std::pair<std::string, Json> AuditTrail::end_summary(const Json& given) {
+  Json detail = given.is_object() ? given : Json::object();
+  const std::string action = detail.value("action", std::string("batch"));
+  detail.erase("action");
+  detail["created"] = summary_->n_created;
+  detail["created_ids"] = ranges(summary_->created);
+  detail["updated"] = summary_->n_updated;
+  detail["updated_ids"] = ranges(summary_->updated);
+  summary_.reset();
+  return {action, detail};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Session's audit operations
+
+Json audit_verify(Context& cx, const Json& checkpoint) {
+  cx.access.require_system(cx, "audit");
   std::optional<std::int64_t> cp_count;
   std::string cp_mac;
   if (!checkpoint.is_null()) {
@@ -170,14 +182,11 @@ Json Engine::audit_verify(const Actor& who, const Json& checkpoint) {
     cp_count = checkpoint["count"].get<std::int64_t>();
     cp_mac = checkpoint["mac"].get<std::string>();
   }
-  store::ReadTransaction rt(conn());
+  store::ReadTransaction rt(cx.conn);
   Json problems = Json::array();
   // The append-only triggers, exactly as created.
   {
-    std::map<std::string, std::string> found;
-    auto& t = conn().prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'clmis_audit'");
-    while (t.step()) found[t.text(0)] = t.text(1);
-    t.reset();
+    auto found = store::audit_triggers_found(cx.conn);
     for (const auto& [name, sql] : store::audit_triggers()) {
       auto it = found.find(name);
       if (it == found.end()) problems.push_back("the append-only trigger " + name + " was dropped");
@@ -186,25 +195,21 @@ Json Engine::audit_verify(const Actor& who, const Json& checkpoint) {
     }
     for (const auto& [name, _] : found) problems.push_back("an unexpected trigger " + name + " is on the audit trail");
   }
-  auto& s = conn().prepare(
-      "SELECT id, at, actor, action, record_type, record_id, version, seq, detail, mac FROM clmis_audit ORDER BY id");
   std::int64_t expected = 1, count = 0;
   std::string prev;
   Json first_bad = nullptr;
   std::string head_mac;
   std::optional<std::string> mac_at_checkpoint;
-  while (s.step()) {
-    const auto id = s.int64(0);
-    std::vector<store::SqlValue> cols;
-    for (int i = 0; i < 9; ++i) cols.push_back(s.value(i));
-    const std::string stored = s.is_null(9) ? "" : s.text(9);
+  store::scan_audit(cx.conn, [&](const store::AuditColumns& cols, const std::string& stored) {
+    const auto id = std::get<std::int64_t>(cols[0]);
     if (first_bad.is_null()) {
       if (id != expected) {
         first_bad = id;
-        problems.push_back("entry " + std::to_string(expected) + (id > expected ? " is missing (deleted)" : " is out of sequence") +
+        problems.push_back("entry " + std::to_string(expected) +
+                           (id > expected ? " is missing (deleted)" : " is out of sequence") +
                            "; the first entry after the gap is " + std::to_string(id));
       } else if (stored.size() != 64 ||
-                 sodium_memcmp(stored.data(), hmac_hex(audit_key_, canonical(prev, cols)).data(), 64) != 0) {
+                 sodium_memcmp(stored.data(), cx.audit.mac(prev, cols).data(), 64) != 0) {
         first_bad = id;
         problems.push_back("entry " + std::to_string(id) +
                            " does not match its MAC: it was changed, inserted, moved, or the chain before it was");
@@ -215,8 +220,7 @@ Json Engine::audit_verify(const Actor& who, const Json& checkpoint) {
     ++expected;
     head_mac = stored;
     if (cp_count && id == *cp_count) mac_at_checkpoint = stored;
-  }
-  s.reset();
+  });
   Json cp_result = nullptr;
   if (cp_count) {
     if (count < *cp_count) {
@@ -240,62 +244,22 @@ Json Engine::audit_verify(const Actor& who, const Json& checkpoint) {
               {"checkpoint", cp_result}};
 }
 
-Json Engine::audit_checkpoint(const Actor& who) {
-  std::lock_guard lock(mu_);
-  FlushSecurity flush{*this};
-  require_system(who, "audit");
-  auto& s = conn().prepare("SELECT id, mac FROM clmis_audit ORDER BY id DESC LIMIT 1");
-  Json out = {{"count", 0}, {"mac", ""}, {"at", now()}};
-  if (s.step()) {
-    out["count"] = s.int64(0);
-    out["mac"] = s.is_null(1) ? "" : s.text(1);
-  }
-  s.reset();
-  return out;
+Json audit_checkpoint(Context& cx) {
+  cx.access.require_system(cx, "audit");
+  const auto [id, mac] = store::last_audit(cx.conn);
+  return Json{{"count", id}, {"mac", mac}, {"at", cx.clock.now_text()}};
 }
 
-Json Engine::audit_entries(const Actor& who, std::int64_t after_id, int limit) {
-  std::lock_guard lock(mu_);
-  FlushSecurity flush{*this};
-  require_system(who, "audit");
+Json audit_entries(Context& cx, std::int64_t after_id, int limit) {
+  cx.access.require_system(cx, "audit");
   if (limit < 1 || limit > 10000) throw Misuse("limit must be between 1 and 10000");
-  auto& s = conn().prepare(
-      "SELECT a.id, a.at, u.name, a.action, a.record_type, a.record_id, a.version, a.seq, a.detail, a.mac "
-      "FROM clmis_audit a LEFT JOIN clmis_user u ON u.id = a.actor WHERE a.id > ? ORDER BY a.id LIMIT ?");
-  s.bind(1, after_id).bind(2, static_cast<std::int64_t>(limit));
-  Json out = Json::array();
-  auto opt_text = [&](int i) { return s.is_null(i) ? Json(nullptr) : Json(s.text(i)); };
-  auto opt_int = [&](int i) { return s.is_null(i) ? Json(nullptr) : Json(s.int64(i)); };
-  while (s.step())
-    out.push_back({{"id", s.int64(0)}, {"at", s.text(1)}, {"by", opt_text(2)}, {"action", s.text(3)},
-                   {"record_type", opt_text(4)}, {"record_id", opt_int(5)}, {"version", opt_int(6)},
-                   {"seq", opt_int(7)}, {"detail", s.is_null(8) ? Json(nullptr) : Json::parse(s.text(8))},
-                   {"mac", opt_text(9)}});
-  s.reset();
-  return out;
+  return store::audit_entries(cx.conn, after_id, limit);
 }
 
-Json Engine::security_log(const Actor& who, std::int64_t after_id, int limit) {
-  std::lock_guard lock(mu_);
-  FlushSecurity flush{*this};
-  require_system(who, "audit");
+Json security_log(Context& cx, std::int64_t after_id, int limit) {
+  cx.access.require_system(cx, "audit");
   if (limit < 1 || limit > 10000) throw Misuse("limit must be between 1 and 10000");
-  auto& s = conn().prepare(
-      "SELECT id, at, user_name, event, detail FROM clmis_security_log WHERE id > ? ORDER BY id LIMIT ?");
-  s.bind(1, after_id).bind(2, static_cast<std::int64_t>(limit));
-  Json out = Json::array();
-  while (s.step()) {
-    Json detail = nullptr;
-    if (!s.is_null(4)) {
-      detail = Json::parse(s.text(4), nullptr, false);
-      if (detail.is_discarded()) detail = s.text(4);
-    }
-    out.push_back({{"id", s.int64(0)}, {"at", s.text(1)},
-                   {"user", s.is_null(2) ? Json(nullptr) : Json(s.text(2))},
-                   {"event", s.text(3)}, {"detail", detail}});
-  }
-  s.reset();
-  return out;
+  return store::security_log(cx.conn, after_id, limit);
 }
 
 }  // namespace clmis::detail

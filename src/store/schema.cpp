@@ -3,13 +3,14 @@
 namespace clmis::store {
 
 std::vector<Column> columns_of(const pack::Field& f) {
+  const auto names = f.columns();
   switch (f.type) {
-    case FieldType::money: return {{f.name + "_minor", "INTEGER"}, {f.name + "_currency", "TEXT"}};
-    case FieldType::decimal: return {{f.name + "_e" + std::to_string(f.scale), "INTEGER"}};
+    case FieldType::money: return {{names[0], "INTEGER"}, {names[1], "TEXT"}};
+    case FieldType::decimal:
     case FieldType::integer:
     case FieldType::boolean:
-    case FieldType::reference: return {{f.name, "INTEGER"}};
-    default: return {{f.name, "TEXT"}};
+    case FieldType::reference: return {{names[0], "INTEGER"}};
+    default: return {{names[0], "TEXT"}};
   }
 }
 
@@ -20,10 +21,14 @@ std::string column_list(const std::vector<pack::Field>& fields) {
   return sql;
 }
 
+std::string system_column_list() {
+  std::string sql;
+  for (const auto& f : pack::kSystemFields) sql += (sql.empty() ? "" : ", ") + std::string(f.name);
+  return sql;
+}
+
 std::string select_sql(const pack::RecordType& t, const std::string& extra) {
-  return "SELECT id, version, created_at, created_by, updated_at, updated_by, external_id, "
-         "archived, archive_reason" +
-         column_list(t.fields) + extra + " FROM " + quote(t.name);
+  return "SELECT " + system_column_list() + column_list(t.fields) + extra + " FROM " + quote(t.name);
 }
 
 std::string section_table(const pack::RecordType& t, const pack::Section& s) {
@@ -101,6 +106,19 @@ void upgrade_system(Connection& c, int from) {
     c.exec(kServiceKeyDdl);
   }
   c.prepare("UPDATE clmis_meta SET value = ? WHERE key = 'format'").bind(1, std::to_string(kFormat)).run();
+}
+
+void create_schema(Connection& c, const pack::Pack& p) {
+  for (const auto& ddl : system_ddl()) c.exec(ddl);
+  for (const auto& ddl : pack_ddl(p)) c.exec(ddl);
+}
+
+void apply_ddl(Connection& c, const std::vector<std::string>& ddl) {
+  for (const auto& sql : ddl) c.exec(sql);
+}
+
+void create_audit_triggers(Connection& c) {
+  for (const auto& [name, sql] : audit_triggers()) c.exec(sql);
 }
 
 std::vector<std::string> system_ddl() {
@@ -205,6 +223,28 @@ std::string column_def(const pack::Field& f, const Column& c) {
   return sql;
 }
 
+/// The system columns of a record table (pack::kSystemFields), as DDL.
+std::string system_column_defs() {
+  std::string sql;
+  for (const auto& f : pack::kSystemFields) {
+    const std::string name = f.name;
+    std::string def = "  " + name;
+    if (name == "id") {
+      def += " INTEGER PRIMARY KEY AUTOINCREMENT";
+    } else if (f.user) {
+      def += " INTEGER NOT NULL REFERENCES clmis_user(id)";
+    } else if (f.type == FieldType::boolean) {
+      def += " INTEGER NOT NULL DEFAULT 0 CHECK (" + name + " IN (0, 1))";
+    } else {
+      def += f.type == FieldType::integer ? " INTEGER" : " TEXT";
+      if (!f.nullable) def += " NOT NULL";
+      if (name == "external_id") def += " UNIQUE";
+    }
+    sql += (sql.empty() ? "" : ",\n") + def;
+  }
+  return sql;
+}
+
 std::string column_defs(const std::vector<pack::Field>& fields) {
   std::string sql;
   for (const auto& f : fields)
@@ -260,25 +300,17 @@ std::vector<std::string> pack_ddl(const pack::Pack& p) {
 std::vector<std::string> record_type_ddl(const pack::RecordType& t) {
   std::vector<std::string> out;
   {
-    out.push_back("CREATE TABLE " + quote(t.name) + " (\n" +
-                  "  id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
-                  "  version INTEGER NOT NULL,\n"
-                  "  created_at TEXT NOT NULL,\n"
-                  "  created_by INTEGER NOT NULL REFERENCES clmis_user(id),\n"
-                  "  updated_at TEXT NOT NULL,\n"
-                  "  updated_by INTEGER NOT NULL REFERENCES clmis_user(id),\n"
-                  "  external_id TEXT UNIQUE,\n"
-                  "  archived INTEGER NOT NULL DEFAULT 0 CHECK (archived IN (0, 1)),\n"
-                  "  archive_reason TEXT" +
+    out.push_back("CREATE TABLE " + quote(t.name) + " (\n" + system_column_defs() +
                   column_defs(t.fields) + "\n) STRICT");
     indices(out, t.name, t.fields);
     // possible_duplicate compares text without regard to ASCII case: an index on the same
     // expressions keeps that check from reading the whole table for every new record.
     int dup = 0;
     for (const auto& r : t.rules) {
-      if (r.kind != "possible_duplicate") continue;
+      const auto* pd = std::get_if<pack::rules::PossibleDuplicate>(&r.check);
+      if (!pd) continue;
       std::string cols;
-      for (const auto& n : r.fields) {
+      for (const auto& n : pd->fields) {
         const auto* f = t.field(n);
         const std::string c = quote(columns_of(*f).front().name);
         cols += (cols.empty() ? "" : ", ") + (f->type == FieldType::text ? "lower(" + c + ")" : c);

@@ -4,6 +4,7 @@
 #include "pack/pack.hpp"
 #include "store/sqlite.hpp"
 
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -27,20 +28,29 @@ struct Column {
   std::string sql_type;  ///< INTEGER or TEXT
 };
 
-/// The columns a field is stored in: one, or two for money (<name>_minor, <name>_currency);
-/// a decimal is stored as an INTEGER of units in <name>_e<scale>.
+/// The columns a field is stored in, with their SQL types: pack::Field::columns() names them
+/// (one, or two for money); a decimal is an INTEGER of units.
 std::vector<Column> columns_of(const pack::Field& f);
 
 /// ", "col1", "col2"..." — the storage columns of fields, in declared order, each quoted.
 std::string column_list(const std::vector<pack::Field>& fields);
 
-/// "SELECT <9 system columns>, <field columns><extra> FROM <table>": the one shape every read of
-/// records uses (the system columns come first, in the order of the record JSON).
+/// "SELECT <system columns>, <field columns><extra> FROM <table>": the one shape every read of
+/// records uses (the system columns of pack::kSystemFields first, in the order of the record
+/// JSON).
 std::string select_sql(const pack::RecordType& t, const std::string& extra = {});
+/// The number of system columns select_sql starts with.
+inline constexpr int kSystemColumnCount = static_cast<int>(std::size(pack::kSystemFields));
 
 /// Name of the table of a record type's section.
 std::string section_table(const pack::RecordType& t, const pack::Section& s);
 
+/// Creates the system tables and the tables of every record type of the pack (a new database).
+void create_schema(Connection& c, const pack::Pack& p);
+/// Runs DDL statements (migrations: new tables, columns, indexes) in the caller's transaction.
+void apply_ddl(Connection& c, const std::vector<std::string>& ddl);
+/// Creates the append-only triggers of the audit trail (a database from before format 3).
+void create_audit_triggers(Connection& c);
 /// DDL of the system tables (clmis_meta, clmis_user, clmis_code, clmis_change...).
 std::vector<std::string> system_ddl();
 /// Brings the system tables of a database of format `from` to kFormat, in the caller's

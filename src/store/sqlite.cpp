@@ -139,8 +139,47 @@ std::optional<std::int64_t> Connection::scalar(const std::string& sql) {
   return v;
 }
 
-WriteTransaction::WriteTransaction(Connection& c) : c_(c) {
+void Connection::configure(int busy_timeout_ms) {
+  exec("PRAGMA foreign_keys = ON");
+  exec("PRAGMA trusted_schema = OFF");
+  // FULL: a committed case survives a power cut, which small offices see often.
+  exec("PRAGMA synchronous = FULL");
+  // Statement and savepoint journals in memory: a batch makes one savepoint per write, and a
+  // temporary file for each would cost a write system call per page.
+  exec("PRAGMA temp_store = MEMORY");
+  set_busy_timeout_ms(busy_timeout_ms);
+}
+
+BigCache::BigCache(Connection& c, int kib) : c_(c) { c_.exec("PRAGMA cache_size = -" + std::to_string(kib)); }
+
+BigCache::~BigCache() {
+  try {
+    c_.exec("PRAGMA cache_size = -2000");  // SQLite's default (2 MiB)
+  } catch (...) {
+  }
+}
+
+const std::string& Connection::text(int kind, const void* key, const std::function<std::string()>& make) {
+  auto k = std::make_pair(kind, key);
+  auto it = texts_.find(k);
+  if (it == texts_.end()) it = texts_.emplace(k, make()).first;
+  return it->second;
+}
+
+std::int64_t Connection::data_version() {
+  auto& s = prepare("PRAGMA data_version");
+  s.step();
+  const auto v = s.int64(0);
+  s.reset();
+  return v;
+}
+
+WriteTransaction::WriteTransaction(Connection& c, Nested nested) : c_(c) {
   if (!sqlite3_get_autocommit(c.raw())) {
+    if (nested == Nested::join) {
+      joined_ = true;
+      return;
+    }
     nested_ = true;
     c.exec("SAVEPOINT clmis_write");
     return;
@@ -156,7 +195,7 @@ WriteTransaction::WriteTransaction(Connection& c) : c_(c) {
 }
 
 WriteTransaction::~WriteTransaction() {
-  if (done_) return;
+  if (done_ || joined_) return;
   if (nested_)
     sqlite3_exec(c_.raw(), "ROLLBACK TO clmis_write; RELEASE clmis_write", nullptr, nullptr, nullptr);
   else
@@ -164,6 +203,10 @@ WriteTransaction::~WriteTransaction() {
 }
 
 void WriteTransaction::commit() {
+  if (joined_) {
+    done_ = true;
+    return;
+  }
   const char* sql = nested_ ? "RELEASE clmis_write" : "COMMIT";
   int rc = sqlite3_exec(c_.raw(), sql, nullptr, nullptr, nullptr);
   if (rc != SQLITE_OK) c_.fail(rc, sql);

@@ -1,4 +1,6 @@
-// The only code that speaks SQL: a small RAII layer over SQLite.
+// The store layer is the only code that speaks SQL (docs/architecture.md, "Layers"). This file is
+// its small RAII layer over SQLite; the operations the layers above call, named for what they
+// do, are in the other headers of src/store/ (rows, query, feed, codes, meta, accounts, audit).
 //
 // Connection owns a sqlite3 handle and a cache of prepared statements. Writes happen inside
 // WriteTransaction, which begins with BEGIN IMMEDIATE; a busy database is retried by SQLite's
@@ -8,6 +10,8 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -65,7 +69,21 @@ class Connection {
   Stmt& prepare(const std::string& sql);
   /// A single integer from a query (nullopt when there is no row or the value is NULL).
   std::optional<std::int64_t> scalar(const std::string& sql);
+  /// SQL text built from a declaration of the pack (kind: which statement; key: the
+  /// declaration), built once by make() and kept until forget_texts() (when the pack in force
+  /// changes): a write must not rebuild its statement's text for every record.
+  const std::string& text(int kind, const void* key, const std::function<std::string()>& make);
+  void forget_texts() { texts_.clear(); }
+  /// True inside a transaction (BEGIN ... not yet committed).
+  [[nodiscard]] bool in_transaction() const { return !sqlite3_get_autocommit(db_); }
+  /// PRAGMA data_version: changes when another connection commits.
+  std::int64_t data_version();
 
+  /// The settings of every clmis connection: foreign keys on, untrusted schema off, synchronous
+  /// FULL (a committed case survives a power cut), statement journals in memory, busy timeout.
+  void configure(int busy_timeout_ms);
+  /// Switches a new database to WAL (persistent in the file).
+  void use_wal() { exec("PRAGMA journal_mode = WAL"); }
   void set_busy_timeout_ms(int ms) {
     busy_timeout_ms_ = ms;
     sqlite3_busy_timeout(db_, ms);
@@ -82,14 +100,18 @@ class Connection {
   sqlite3* db_ = nullptr;
   int busy_timeout_ms_ = 5000;
   std::unordered_map<std::string, std::unique_ptr<Stmt>> cache_;
+  std::map<std::pair<int, const void*>, std::string> texts_;
 };
 
 /// BEGIN IMMEDIATE ... COMMIT; rolls back in the destructor unless committed. Inside a
 /// transaction that is already open (a batch), it is a SAVEPOINT instead: commit releases it,
-/// and without commit only its own work is rolled back.
+/// and without commit only its own work is rolled back — or, with Nested::join, nothing at all:
+/// the work joins the open transaction, and an error must then end that transaction (the bulk
+/// path of imports, for records validated in full before their first write).
 class WriteTransaction {
  public:
-  explicit WriteTransaction(Connection& c);
+  enum class Nested { savepoint, join };
+  explicit WriteTransaction(Connection& c, Nested nested = Nested::savepoint);
   ~WriteTransaction();
   WriteTransaction(const WriteTransaction&) = delete;
   WriteTransaction& operator=(const WriteTransaction&) = delete;
@@ -99,6 +121,7 @@ class WriteTransaction {
   Connection& c_;
   bool done_ = false;
   bool nested_ = false;
+  bool joined_ = false;
 };
 
 /// A read transaction (BEGIN DEFERRED) for a consistent snapshot across several statements.
@@ -112,6 +135,19 @@ class ReadTransaction {
  private:
   Connection& c_;
   bool active_ = false;
+};
+
+/// A bigger page cache for the life of a long write (a batch), so that it does not spill pages to
+/// the WAL before its commit; the default again afterwards.
+class BigCache {
+ public:
+  BigCache(Connection& c, int kib);
+  ~BigCache();
+  BigCache(const BigCache&) = delete;
+  BigCache& operator=(const BigCache&) = delete;
+
+ private:
+  Connection& c_;
 };
 
 /// Double-quotes an identifier that was validated as a pack name.

@@ -3,7 +3,7 @@
 // path: none of the checks goes through the library) against data/demo/parameters.json.
 #include <catch2/catch.hpp>
 
-#include "cli/demo.hpp"
+#include "demo/demo.hpp"
 #include "support.hpp"
 
 #include <sodium.h>
@@ -187,8 +187,8 @@ std::string record_tables_hash(const std::string& path) {
   return hex;
 }
 
-clmis::cli::DemoOptions options(const test::TempDir& dir, const std::string& sub, std::uint64_t seed) {
-  clmis::cli::DemoOptions o;
+clmis::demo::DemoOptions options(const test::TempDir& dir, const std::string& sub, std::uint64_t seed) {
+  clmis::demo::DemoOptions o;
   o.country = "KNA";
   o.scale = 1;
   o.seed = seed;
@@ -205,7 +205,7 @@ TEST_CASE("Demo: a scale-1 national database follows the parameters file, in ord
   const Json p = parameters();
   test::TempDir dir;
   std::ostringstream log;
-  const auto summary = clmis::cli::run_demo(options(dir, "a", 20250630), log);
+  const auto summary = clmis::demo::run_demo(options(dir, "a", 20250630), log);
   const std::string db = summary.path;
   INFO(log.str());
   CHECK(db == dir.file("a") + "/clmis-demo-kna.db");
@@ -350,7 +350,7 @@ TEST_CASE("Demo: a scale-1 national database follows the parameters file, in ord
 
   // The same seed gives the same records.
   std::ostringstream log2;
-  const auto again = clmis::cli::run_demo(options(dir, "b", 20250630), log2);
+  const auto again = clmis::demo::run_demo(options(dir, "b", 20250630), log2);
   CHECK(record_tables_hash(db) == record_tables_hash(again.path));
 }
 
@@ -369,7 +369,7 @@ TEST_CASE("Demo: refuses an existing database and parameters that do not fit the
   test::edit_json(bad, [](Json& j) { j["employers"]["sections"]["A"]["classes"][0]["code"] = "4711"; });
   o.parameters_file = bad;
   try {
-    clmis::cli::run_demo(o, log);
+    clmis::demo::run_demo(o, log);
     FAIL("a class of section G under section A was accepted");
   } catch (const clmis::PackError& e) {
     CHECK(std::string(e.what()).find("4711") != std::string::npos);
@@ -381,14 +381,14 @@ TEST_CASE("Demo: refuses an existing database and parameters that do not fit the
     j["employers"]["sections"]["A"]["classes"][0]["code"] = "0113";
     j["job_seekers"]["sex"]["shares"]["F"] = 0.9;
   });
-  CHECK_THROWS_AS(clmis::cli::run_demo(o, log), clmis::PackError);
+  CHECK_THROWS_AS(clmis::demo::run_demo(o, log), clmis::PackError);
   CHECK_FALSE(std::filesystem::exists(dir.file("out") + "/clmis-demo-kna.db"));
 
   // An existing file is never touched.
   std::filesystem::create_directories(dir.file("out"));
   { std::ofstream(dir.file("out") + "/clmis-demo-kna.db") << "mine"; }
   o.parameters_file = kParameters;
-  CHECK_THROWS_AS(clmis::cli::run_demo(o, log), clmis::AlreadyExists);
+  CHECK_THROWS_AS(clmis::demo::run_demo(o, log), clmis::AlreadyExists);
   std::ifstream keep(dir.file("out") + "/clmis-demo-kna.db");
   std::string content;
   keep >> content;

@@ -28,7 +28,8 @@ def header_constants() -> Dict[str, int]:
 
 
 def header_version() -> str:
-    text = (SOURCE / "include" / "clmis" / "clmis.h").read_text(encoding="utf-8")
+    """CLMIS_VERSION, read from include/clmis/version.h (the one place the version is written)."""
+    text = (SOURCE / "include" / "clmis" / "version.h").read_text(encoding="utf-8")
     m = re.search(r'^#define CLMIS_VERSION "([0-9.]+)"', text, re.MULTILINE)
     assert m
     return m.group(1)

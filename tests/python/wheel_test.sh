@@ -21,5 +21,5 @@ echo "built $(basename "$1")"
 "$dir/venv/bin/python" -m pip install --no-deps "$1" > "$dir/pip-install.log" 2>&1 || {
   cat "$dir/pip-install.log"; exit 1; }
 cd "$dir"
-CLMIS_EXPECTED_VERSION=$("$python" -c "import re,sys; print(re.search(r'#define CLMIS_VERSION \"([0-9.]+)\"', open(sys.argv[1]).read()).group(1))" "$src/include/clmis/clmis.h") \
+CLMIS_EXPECTED_VERSION=$("$python" -c "import re,sys; print(re.search(r'#define CLMIS_VERSION \"([0-9.]+)\"', open(sys.argv[1]).read()).group(1))" "$src/include/clmis/version.h") \
   "$dir/venv/bin/python" -W error "$src/tests/python/wheel_smoke.py" "$dir/smoke.db"

@@ -3,7 +3,7 @@
 // log; strings with SQL and format metacharacters in every text field come back verbatim.
 #include <catch2/catch.hpp>
 
-#include "cli/demo.hpp"
+#include "demo/demo.hpp"
 #include "clmis/io.hpp"
 #include "support.hpp"
 
@@ -44,12 +44,12 @@ struct Canaries {
 
 TEST_CASE("Personal data: canaries in every personal field of the demo never reach a statistician or a log", "[security][personal][demo]") {
   test::TempDir dir;
-  clmis::cli::DemoOptions o;
+  clmis::demo::DemoOptions o;
   o.out_dir = dir.file("out");
   o.admin_password = test::kPassword;
   o.as_of = "2026-06-30";
   std::ostringstream log;
-  const auto sum = clmis::cli::run_demo(o, log);
+  const auto sum = clmis::demo::run_demo(o, log);
   auto db = clmis::Database::open(sum.path);
   auto admin = db.login("admin", test::kPassword);
   const Json schema = admin.schema();

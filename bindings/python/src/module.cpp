@@ -101,6 +101,42 @@ struct PySession {
 
 std::string fspath(const std::filesystem::path& p) { return p.string(); }
 
+/// A Python callable as the database's clock: it returns an int (seconds since 1970 UTC) or an
+/// aware datetime.datetime (fractions of a second dropped). The library calls it with the GIL
+/// released, so the call takes the GIL; what it raises, or a value of another kind, becomes
+/// Misuse for the operation that read the clock (which then changes nothing).
+clmis::Clock python_clock(const py::object& fn) {
+  if (fn.is_none()) return {};
+  if (!PyCallable_Check(fn.ptr()))
+    throw py::type_error("clock must be a callable returning an int of UTC seconds or an aware datetime");
+  // The callable is released with the GIL held, whichever thread drops the database.
+  std::shared_ptr<py::object> holder(new py::object(fn), [](py::object* p) {
+    if (!Py_IsInitialized()) return;  // the interpreter is gone: leave it
+    py::gil_scoped_acquire gil;
+    delete p;
+  });
+  return [holder]() -> std::chrono::sys_seconds {
+    py::gil_scoped_acquire gil;
+    try {
+      py::object v = (*holder)();
+      if (py::isinstance<py::int_>(v) && !py::isinstance<py::bool_>(v))
+        return std::chrono::sys_seconds{std::chrono::seconds{v.cast<std::int64_t>()}};
+      static const py::object datetime_type = py::module_::import("datetime").attr("datetime");
+      if (py::isinstance(v, datetime_type)) {
+        if (v.attr("tzinfo").is_none() || v.attr("utcoffset")().is_none())
+          throw clmis::Misuse("the clock returned a naive datetime; return an aware one (tzinfo=timezone.utc) or "
+                              "an int of UTC seconds");
+        const Json text = to_json(v.attr("replace")(py::arg("microsecond") = 0), "clock");
+        if (auto t = clmis::parse_datetime(text.get<std::string>())) return *t;
+      }
+      throw clmis::Misuse("the clock returned " + py::repr(v).cast<std::string>() +
+                          "; it returns an int of UTC seconds or an aware datetime");
+    } catch (py::error_already_set& e) {
+      throw clmis::Misuse(std::string("the clock raised ") + e.what());
+    }
+  };
+}
+
 PyDatabase make_database(std::function<clmis::Database()> open_fn) {
   return released([&] {
     clmis::Database db = open_fn();
@@ -340,6 +376,13 @@ PYBIND11_MODULE(_core, m) {
           "The codes of a code list in declared order: [{code, label, parent, level, active}], "
           "labels in lang (default: the country's first language). NotFound for an unknown list.")
       .def(
+          "today",
+          [](const PyDatabase& d) {
+            const std::string t = released([&] { return d.st->db.today(); });
+            return value_from_json(Json(t), Kind::date);
+          },
+          "Today (datetime.date) in the country's time zone, by the database's clock.")
+      .def(
           "close",
           [](PyDatabase& d) {
             released([&] { d.st->db.close(); });
@@ -363,8 +406,10 @@ PYBIND11_MODULE(_core, m) {
       [](const std::filesystem::path& path, const std::string& country,
          const std::string& admin_password, const std::string& admin_user,
          const std::optional<std::filesystem::path>& data_dir,
-         const std::optional<std::filesystem::path>& audit_key_file, const std::optional<std::string>& audit_key) {
+         const std::optional<std::filesystem::path>& audit_key_file, const std::optional<std::string>& audit_key,
+         const py::object& clock) {
         clmis::InitOptions o;
+        o.clock = python_clock(clock);
         o.country = country;
         o.admin_password = admin_password;
         o.admin_user = admin_user;
@@ -376,18 +421,21 @@ PYBIND11_MODULE(_core, m) {
       },
       py::arg("path"), py::kw_only(), py::arg("country"), py::arg("admin_password"),
       py::arg("admin_user") = "admin", py::arg("data_dir") = py::none(),
-      py::arg("audit_key_file") = py::none(), py::arg("audit_key") = py::none(),
+      py::arg("audit_key_file") = py::none(), py::arg("audit_key") = py::none(), py::arg("clock") = py::none(),
       "Creates a new database at path with the standard pack, the country's profile (ISO 3166 "
       "alpha-3, e.g. \"KNA\") and the administrator; returns it open. AlreadyExists if the file "
       "exists (it is left untouched). The audit trail's key goes to a new owner-only file "
-      "(audit_key_file, default path + \".key\"), or is given as 64 hex digits (audit_key).");
+      "(audit_key_file, default path + \".key\"), or is given as 64 hex digits (audit_key). "
+      "clock: as for open().");
 
   m.def(
       "open",
       [](const std::filesystem::path& path, int busy_timeout_ms,
          const std::optional<std::filesystem::path>& data_dir, bool upgrade,
-         const std::optional<std::filesystem::path>& audit_key_file, const std::optional<std::string>& audit_key) {
+         const std::optional<std::filesystem::path>& audit_key_file, const std::optional<std::string>& audit_key,
+         const py::object& clock) {
         clmis::OpenOptions o;
+        o.clock = python_clock(clock);
         o.busy_timeout_ms = busy_timeout_ms;
         if (data_dir) o.data_dir = fspath(*data_dir);
         o.upgrade = upgrade;
@@ -398,9 +446,12 @@ PYBIND11_MODULE(_core, m) {
       },
       py::arg("path"), py::kw_only(), py::arg("busy_timeout_ms") = 5000,
       py::arg("data_dir") = py::none(), py::arg("upgrade") = false,
-      py::arg("audit_key_file") = py::none(), py::arg("audit_key") = py::none(),
+      py::arg("audit_key_file") = py::none(), py::arg("audit_key") = py::none(), py::arg("clock") = py::none(),
       "Opens an existing database (NotFound if there is no file). Use it as a context manager: "
-      "`with clmis.open(path) as db:` closes it at the end of the block.");
+      "`with clmis.open(path) as db:` closes it at the end of the block. clock: a callable "
+      "returning the current time as an int of UTC seconds or an aware datetime, which every "
+      "timestamp, today, lockout and key expiry read (default: the system clock); for tests and "
+      "simulations.");
 
   // ---- Cursor ------------------------------------------------------------------------------------
   py::class_<PyCursor, std::shared_ptr<PyCursor>>(

@@ -16,7 +16,7 @@
 #include <utility>
 #include <vector>
 
-namespace clmis::cli {
+namespace clmis::demo {
 
 struct DemoOptions {
   std::string country = "KNA";  ///< ISO 3166-1 alpha-3 of the country profile
@@ -78,4 +78,4 @@ DemoSummary run_demo(const DemoOptions& options, std::ostream& log);
 /// Prints the summary as run_demo does.
 void print_demo_summary(const DemoSummary& summary, std::ostream& out);
 
-}  // namespace clmis::cli
+}  // namespace clmis::demo

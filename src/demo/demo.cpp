@@ -12,10 +12,11 @@
 // std::mt19937_64 (whose output the standard fixes) with our own integer and choice helpers —
 // the standard distributions differ between libraries — and no transcendental functions, so the
 // same seed gives the same database everywhere.
-#include "cli/demo.hpp"
+#include "demo/demo.hpp"
 
 #include "clmis/database.hpp"
 #include "clmis/error.hpp"
+#include "core/dates.hpp"
 
 #include <date/date.h>
 #include <date/tz.h>
@@ -40,7 +41,7 @@
 #endif
 #endif
 
-namespace clmis::cli {
+namespace clmis::demo {
 
 namespace {
 
@@ -178,49 +179,14 @@ class Deck {
   std::string last_;
 };
 
-// --- dates --------------------------------------------------------------------------------
+// --- dates (core/dates.hpp) -----------------------------------------------------------------
 
-Date plus_days(Date d, std::int64_t n) {
-  return d + date::days{n};
-}
-std::int64_t days_between(Date a, Date b) {
-  return (b - a).count();
-}
-int year_of(Date d) {
-  return static_cast<int>(date::year_month_day{d}.year());
-}
-unsigned month_of(Date d) {
-  return static_cast<unsigned>(date::year_month_day{d}.month());
-}
-
-/// The same day `years` years earlier (28 February for 29 February in a common year).
-Date years_before(Date d, int years) {
-  const date::year_month_day ymd{d};
-  const date::year y = ymd.year() - date::years{years};
-  const date::year_month_day r{y, ymd.month(), ymd.day()};
-  if (r.ok()) return date::sys_days{r};
-  return date::sys_days{date::year_month_day_last{y, date::month_day_last{ymd.month()}}};
-}
-
-Date last_month_end(Date d) {
-  const date::year_month_day ymd{d};
-  const date::sys_days end{date::year_month_day_last{ymd.year(), date::month_day_last{ymd.month()}}};
-  if (end == d) return d;
-  return date::sys_days{date::year_month_day{ymd.year(), ymd.month(), date::day{1}}} - date::days{1};
-}
-
-/// Today in the country's time zone (what the engine calls today), UTC if the zone is unknown.
-Date today_in(const std::string& zone) {
-  const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-  try {
-    if (!zone.empty()) {
-      const auto local = date::locate_zone(zone)->to_local(now);
-      return Date{date::floor<date::days>(local).time_since_epoch()};
-    }
-  } catch (const std::exception&) {
-  }
-  return date::floor<date::days>(now);
-}
+using detail::days_between;
+using detail::last_month_end;
+using detail::month_of;
+using detail::plus_days;
+using detail::year_of;
+using detail::years_before;
 
 /// Days of [from, to] weighted by calendar month (weights[0] = January).
 struct DayChoice {
@@ -489,7 +455,7 @@ class Generator {
   std::ostream& log_;
 
   // country
-  std::string iso3_, country_name_, short_name_, currency_, zone_;
+  std::string iso3_, country_name_, short_name_, currency_;
   std::int64_t min_age_ = 14;
   std::string nis_pattern_;
   std::vector<std::pair<std::string, std::string>> parish_labels_;  // code, label in order
@@ -526,7 +492,6 @@ void Generator::read_country() {
   iso3_ = c["iso3"].get<std::string>();
   country_name_ = c["name"].contains("en") ? c["name"]["en"].get<std::string>() : iso3_;
   currency_ = c["currency"].get<std::string>();
-  zone_ = c.value("time_zone", std::string());
   if (c.contains("legal") && c["legal"].contains("minimum_working_age") &&
       c["legal"]["minimum_working_age"]["value"].is_number_integer())
     min_age_ = c["legal"]["minimum_working_age"]["value"].get<std::int64_t>();
@@ -541,7 +506,7 @@ void Generator::read_country() {
 
 void Generator::read_and_check_parameters() {
   // Dates.
-  Date today = today_in(zone_);
+  const Date today = *parse_date(db_.today());  // the country's today, by the database's clock
   if (o_.as_of.empty()) {
     as_of_ = today;
   } else {
@@ -1741,4 +1706,4 @@ DemoSummary run_demo(const DemoOptions& o, std::ostream& log) {
   }
 }
 
-}  // namespace clmis::cli
+}  // namespace clmis::demo

@@ -1,0 +1,19 @@
+// The bulk path of imports (src/io/import.cpp): create and upsert inside a Session::batch
+// without a savepoint per new record. A new record is validated in full — decode, record rules,
+// a free external_id — before its first write, and the writes that follow can only fail on
+// storage errors, which end the batch (rolled back). Everything else — validation, the writes,
+// their order — is the per-record path's code (records/records.cpp). Outside a batch, or for an
+// upsert that finds its record, these are Session::create and Session::upsert.
+#pragma once
+
+#include "clmis/database.hpp"
+
+namespace clmis::detail {
+
+struct SessionAccess {
+  static std::int64_t bulk_create(Session& s, std::string_view type, const Json& record, Json* warnings);
+  static UpsertResult bulk_upsert(Session& s, std::string_view type, std::string_view external_id,
+                                  const Json& record, Json* warnings);
+};
+
+}  // namespace clmis::detail

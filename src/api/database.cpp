@@ -1,0 +1,237 @@
+// The public C++ API (clmis/database.hpp): each function runs one module operation through the
+// Engine front (api/engine.hpp), which supplies the lock, the context and the security log.
+#include "api/bulk.hpp"
+#include "api/engine.hpp"
+#include "records/codes.hpp"
+#include "records/history.hpp"
+#include "records/query.hpp"
+#include "records/records.hpp"
+#include "records/schema.hpp"
+#include "security/accounts.hpp"
+#include "workflow/workflow.hpp"
+
+namespace clmis {
+
+using detail::Context;
+
+namespace {
+
+detail::Engine& live(const std::shared_ptr<detail::Engine>& e) {
+  if (!e) throw Misuse("the database handle is closed");
+  return *e;
+}
+
+UpsertResult public_result(const detail::Upserted& u) {
+  switch (u.outcome) {
+    case detail::Upserted::Outcome::created: return {u.id, UpsertOutcome::created};
+    case detail::Upserted::Outcome::updated: return {u.id, UpsertOutcome::updated};
+    case detail::Upserted::Outcome::unchanged: break;
+  }
+  return {u.id, UpsertOutcome::unchanged};
+}
+
+}  // namespace
+
+Database Database::init(const std::string& path, const InitOptions& options) {
+  return Database(detail::Engine::init(path, options));
+}
+
+Database Database::open(const std::string& path, const OpenOptions& options) {
+  return Database(detail::Engine::open(path, options));
+}
+
+Session Database::login(std::string_view user, std::string_view password) const {
+  auto [uid, name] = live(engine_).run({}, [&](Context& cx) { return detail::login(cx, user, password); });
+  return Session(engine_, uid, std::move(name));
+}
+
+Session Database::login_service(std::string_view key, std::string_view user) const {
+  auto [uid, key_id, name] = live(engine_).run({}, [&](Context& cx) { return detail::login_service(cx, key, user); });
+  return Session(engine_, uid, std::move(name), key_id);
+}
+
+Json Database::schema() const {
+  return live(engine_).run({}, [](Context& cx) { return detail::schema_json(cx); });
+}
+
+Json Database::codes(std::string_view list, std::string_view lang) const {
+  return live(engine_).run({}, [&](Context& cx) { return detail::codes_of(cx, list, lang); });
+}
+
+const std::string& Database::path() const { return live(engine_).path(); }
+
+std::string Database::today() const {
+  return live(engine_).run({}, [](Context& cx) { return cx.clock.today_text(); });
+}
+
+void Database::close() {
+  if (engine_) engine_->close();
+}
+
+// --- records ---------------------------------------------------------------------------------
+
+std::int64_t Session::create(std::string_view type, const Json& record) {
+  // Warnings belong to a write that happened: a refused one leaves none.
+  warnings_ = Json::array();
+  Json w = Json::array();
+  const auto id = live(engine_).run({user_id_, key_id_}, [&](Context& cx) { return detail::create_record(cx, type, record, &w); });
+  warnings_ = std::move(w);
+  return id;
+}
+
+Json Session::get(std::string_view type, std::int64_t id) {
+  return live(engine_).run({user_id_, key_id_}, [&](Context& cx) { return detail::get_record(cx, type, id); });
+}
+
+std::int64_t Session::update(std::string_view type, std::int64_t id, std::int64_t version, const Json& changes) {
+  warnings_ = Json::array();
+  Json w = Json::array();
+  const auto v = live(engine_).run({user_id_, key_id_},
+                                   [&](Context& cx) { return detail::update_record(cx, type, id, version, changes, &w); });
+  warnings_ = std::move(w);
+  return v;
+}
+
+void Session::archive(std::string_view type, std::int64_t id, std::int64_t version, std::string_view reason) {
+  live(engine_).run({user_id_, key_id_}, [&](Context& cx) { detail::archive_record(cx, type, id, version, reason); });
+}
+
+UpsertResult Session::upsert(std::string_view type, std::string_view external_id, const Json& record) {
+  warnings_ = Json::array();
+  Json w = Json::array();
+  const auto r = live(engine_).run({user_id_, key_id_},
+                                   [&](Context& cx) { return detail::upsert_record(cx, type, external_id, record, &w); });
+  warnings_ = std::move(w);
+  return public_result(r);
+}
+
+Json Session::schema() const {
+  return live(engine_).run({}, [](Context& cx) { return detail::schema_json(cx); });
+}
+
+void Session::batch(const std::function<void()>& fn) { live(engine_).batch({user_id_, key_id_}, fn, nullptr); }
+
+void Session::batch(const std::function<void()>& fn, const Json& audit_summary) {
+  live(engine_).batch({user_id_, key_id_}, fn, &audit_summary);
+}
+
+Json Session::query(std::string_view type, const Json& query) {
+  return live(engine_).run({user_id_, key_id_}, [&](Context& cx) { return detail::query_records(cx, type, query); });
+}
+
+Json Session::changes_since(std::int64_t since_seq, int limit) {
+  return live(engine_).run({user_id_, key_id_}, [&](Context& cx) { return detail::changes_since(cx, since_seq, limit); });
+}
+
+Json Session::history(std::string_view type, std::int64_t id) {
+  return live(engine_).run({user_id_, key_id_}, [&](Context& cx) { return detail::record_history(cx, type, id); });
+}
+
+void Session::export_started(std::string_view type, const Json& detail) {
+  live(engine_).run({user_id_, key_id_}, [&](Context& cx) { detail::export_started(cx, type, detail); });
+}
+
+// --- lifecycles ------------------------------------------------------------------------------
+
+std::int64_t Session::transition(std::string_view type, std::int64_t id, std::int64_t version, std::string_view name,
+                                 const Json& args) {
+  warnings_ = Json::array();
+  return live(engine_).run({user_id_, key_id_},
+                           [&](Context& cx) { return detail::transition(cx, type, id, version, name, args); });
+}
+
+Json Session::status_counts(std::string_view type, std::string_view date) {
+  return live(engine_).run({user_id_, key_id_}, [&](Context& cx) { return detail::status_counts(cx, type, date); });
+}
+
+// --- Table Maintenance -----------------------------------------------------------------------
+
+void Session::code_add(std::string_view list, const Json& code) {
+  live(engine_).run({user_id_, key_id_}, [&](Context& cx) { detail::code_add(cx, list, code); });
+}
+
+void Session::code_update(std::string_view list, std::string_view code, const Json& changes) {
+  live(engine_).run({user_id_, key_id_}, [&](Context& cx) { detail::code_update(cx, list, code, changes); });
+}
+
+void Session::code_delete(std::string_view list, std::string_view code) {
+  live(engine_).run({user_id_, key_id_}, [&](Context& cx) { detail::code_delete(cx, list, code); });
+}
+
+// --- security --------------------------------------------------------------------------------
+
+Json Session::permissions() const {
+  return live(engine_).run({user_id_, key_id_}, [](Context& cx) { return cx.access.permissions(cx); });
+}
+
+void Session::require(std::string_view type, std::string_view action) const {
+  live(engine_).run({user_id_, key_id_}, [&](Context& cx) { cx.access.require_scope(cx, cx.type(type), action); });
+}
+
+Json Session::users() const {
+  return live(engine_).run({user_id_, key_id_}, [](Context& cx) { return detail::users(cx); });
+}
+
+std::int64_t Session::user_create(const Json& spec) {
+  return live(engine_).run({user_id_, key_id_}, [&](Context& cx) { return detail::user_create(cx, spec); });
+}
+
+void Session::user_update(std::string_view name, const Json& changes) {
+  live(engine_).run({user_id_, key_id_}, [&](Context& cx) { detail::user_update(cx, name, changes); });
+}
+
+void Session::user_reset_password(std::string_view name, std::string_view password) {
+  live(engine_).run({user_id_, key_id_}, [&](Context& cx) { detail::user_reset_password(cx, name, password); });
+}
+
+void Session::change_password(std::string_view old_password, std::string_view new_password) {
+  live(engine_).run({user_id_, key_id_}, [&](Context& cx) { detail::change_password(cx, old_password, new_password); });
+}
+
+Json Session::service_key_create(const Json& spec) {
+  return live(engine_).run({user_id_, key_id_}, [&](Context& cx) { return detail::service_key_create(cx, spec); });
+}
+
+Json Session::service_keys() const {
+  return live(engine_).run({user_id_, key_id_}, [](Context& cx) { return detail::service_keys(cx); });
+}
+
+void Session::service_key_revoke(std::string_view name) {
+  live(engine_).run({user_id_, key_id_}, [&](Context& cx) { detail::service_key_revoke(cx, name); });
+}
+
+Json Session::audit_verify(const Json& checkpoint) const {
+  return live(engine_).run({user_id_, key_id_}, [&](Context& cx) { return detail::audit_verify(cx, checkpoint); });
+}
+
+Json Session::audit_checkpoint() const {
+  return live(engine_).run({user_id_, key_id_}, [](Context& cx) { return detail::audit_checkpoint(cx); });
+}
+
+Json Session::audit_entries(std::int64_t after_id, int limit) const {
+  return live(engine_).run({user_id_, key_id_}, [&](Context& cx) { return detail::audit_entries(cx, after_id, limit); });
+}
+
+Json Session::security_log(std::int64_t after_id, int limit) const {
+  return live(engine_).run({user_id_, key_id_}, [&](Context& cx) { return detail::security_log(cx, after_id, limit); });
+}
+
+// --- the bulk path of imports (api/bulk.hpp) -------------------------------------------------
+
+namespace detail {
+
+std::int64_t SessionAccess::bulk_create(Session& s, std::string_view type, const Json& record, Json* warnings) {
+  return live(s.engine_).run({s.user_id_, s.key_id_},
+                             [&](Context& cx) { return create_record(cx, type, record, warnings); }, true);
+}
+
+UpsertResult SessionAccess::bulk_upsert(Session& s, std::string_view type, std::string_view external_id,
+                                        const Json& record, Json* warnings) {
+  return public_result(live(s.engine_).run(
+      {s.user_id_, s.key_id_}, [&](Context& cx) { return upsert_record(cx, type, external_id, record, warnings); },
+      true));
+}
+
+}  // namespace detail
+
+}  // namespace clmis

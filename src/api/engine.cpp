@@ -1,0 +1,261 @@
+// The Engine front: creating and opening databases, batches, and the context every operation
+// runs in.
+#include "api/engine.hpp"
+
+#include "clmis/version.h"
+#include "records/migrate.hpp"
+#include "security/accounts.hpp"
+#include "store/codes.hpp"
+#include "store/meta.hpp"
+#include "store/schema.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <charconv>
+#include <cstring>
+#include <filesystem>
+
+namespace clmis::detail {
+
+namespace {
+
+constexpr size_t kMinPasswordLength = 8;
+
+/// Removes a database file and its WAL companions.
+void remove_db_files(const std::string& path) {
+  std::error_code ec;
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::filesystem::remove(path + suffix, ec);
+}
+
+}  // namespace
+
+store::Connection& Engine::conn() {
+  if (!conn_) throw Misuse("the database handle is closed");
+  return *conn_;
+}
+
+Context Engine::context(const Actor& who, bool join_batch) {
+  return Context{path_, conn(), pack_, profile_, clock_, cache_, access_, audit_, who, join_batch};
+}
+
+void Engine::set_declarations(const pack::Pack& p, pack::Profile profile) {
+  pack_ = pack::with_extensions(p, profile);
+  profile_ = std::move(profile);
+  clock_.set_zone(profile_zone(profile_.time_zone, profile_.iso3));
+  cache_.load(conn());
+  access_.forget();
+}
+
+void Engine::batch(const Actor& who, const std::function<void()>& fn, const Json* summary) {
+  std::lock_guard lock(mu_);  // held throughout: the batch is this handle's only writer
+  auto& c = conn();
+  // Refusals inside the batch are logged once it has ended (committed or rolled back).
+  FlushSecurity flush{access_, &c};
+  Context cx = context(who);
+  access_.require_active(cx);
+  if (audit_.summarising()) throw Misuse("a batch is already running on this database handle");
+  struct Drop {
+    AuditTrail& a;
+    ~Drop() { a.drop_summary(); }
+  } drop{audit_};
+  try {
+    // A bigger page cache for the batch (64 MiB instead of SQLite's 2 MiB default), so a long
+    // transaction does not spill pages to the WAL before its commit.
+    store::BigCache cache(c, 65536);
+    store::WriteTransaction tx(c);
+    if (summary) audit_.begin_summary();
+    fn();
+    if (summary) {
+      auto [action, detail] = audit_.end_summary(*summary);
+      audit_.append(c, clock_.now_text(), who.uid, action, {}, detail);
+    }
+    tx.commit();
+  } catch (...) {
+    // The transaction has rolled back (its destructor ran), undoing writes whose savepoints
+    // were released and whose effects on the cached codes were kept: reload the cache.
+    if (conn_) cx.reload();
+    throw;
+  }
+}
+
+void Engine::close() {
+  std::lock_guard lock(mu_);
+  conn_.reset();
+}
+
+std::shared_ptr<Engine> Engine::init(const std::string& path, const InitOptions& o) {
+  if (path.empty()) throw Misuse("the database path is empty");
+  std::error_code exists_ec;
+  if (std::filesystem::exists(path, exists_ec)) throw AlreadyExists("a file already exists at " + path);
+  if (!valid_user_name(o.admin_user))
+    throw ValidationError("the administrator's user name must be 1 to 64 characters without spaces",
+                          {{"user", "admin_user", o.admin_user, "length",
+                            "1 to 64 characters without spaces or control characters"}});
+  if (utf8_length(o.admin_password) < kMinPasswordLength)
+    throw ValidationError("the administrator's password must have at least 8 characters",
+                          {{"user", "admin_password", nullptr, "length", "at least 8 characters; there is no default password"}});
+
+  auto src = o.data_dir.empty() ? pack::embedded_source() : pack::directory_source(o.data_dir);
+  pack::Pack p = pack::load_pack(*src);
+  pack::Profile prof = pack::load_profile(*src, o.country, p);
+  if (utf8_length(o.admin_password) < static_cast<size_t>(prof.security.password_min_length))
+    throw ValidationError("the administrator's password is shorter than the country's policy allows",
+                          {{"user", "admin_password", nullptr, "length",
+                            "at least " + std::to_string(prof.security.password_min_length) +
+                                " characters (the country profile's password policy)"}});
+  profile_zone(prof.time_zone, prof.iso3);  // refused before any file is made
+
+  // Create the file exclusively: never touch an existing one, even if it appears meanwhile.
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    if (errno == EEXIST) throw AlreadyExists("a file already exists at " + path);
+    throw StorageError("cannot create " + path + ": " + std::strerror(errno));
+  }
+  ::close(fd);
+
+  std::shared_ptr<Engine> e(new Engine(path, o.clock));
+  bool key_created = false;
+  const std::string key_path = o.audit_key_file.empty() ? path + ".key" : o.audit_key_file;
+  try {
+    e->audit_.set_key(AuditTrail::load_key(path, o.audit_key_file, o.audit_key, o.audit_key.empty()));
+    key_created = o.audit_key.empty();
+    e->conn_ = std::make_unique<store::Connection>(path, false);
+    e->conn_->use_wal();
+    e->conn_->configure(e->busy_timeout_ms_);
+    e->pack_ = pack::with_extensions(std::move(p), prof);
+    e->profile_ = std::move(prof);
+    e->clock_.set_zone(profile_zone(e->profile_.time_zone, e->profile_.iso3));
+    auto& c = *e->conn_;
+    store::WriteTransaction tx(c);
+    store::create_schema(c, e->pack_);
+    const std::string at = e->clock_.now_text();
+    store::insert_meta(c, "format", std::to_string(store::kFormat));
+    store::insert_meta(c, "library_version", CLMIS_VERSION);
+    store::insert_meta(c, "created_at", at);
+    store::insert_meta(c, "pack_name", e->pack_.name);
+    store::insert_meta(c, "pack_version", e->pack_.version);
+    store::insert_meta(c, "pack_hash", e->pack_.hash);
+    store::insert_meta(c, "country", e->profile_.iso3);
+    store::insert_meta(c, "profile_hash", e->profile_.hash);
+    store::insert_meta(c, "audit_key_id", e->audit_.key_id());
+    store::write_pack_files(c, e->pack_, e->profile_);
+    for (const auto& l : e->pack_.code_lists)
+      if (!l.provided_by_profile) store::insert_code_list(c, l, "pack");
+    for (const auto& l : e->profile_.code_lists) store::insert_code_list(c, l, "profile");
+    Context cx = e->context(Actor{});
+    const auto admin = create_administrator(cx, o.admin_user, o.admin_password);
+    e->audit_.append(c, at, admin, "init", {},
+                     Json{{"pack", e->pack_.name}, {"pack_version", e->pack_.version}, {"pack_hash", e->pack_.hash},
+                          {"country", e->profile_.iso3}, {"admin_user", o.admin_user}});
+    tx.commit();
+    e->cache_.load(c);
+  } catch (...) {
+    e->conn_.reset();
+    remove_db_files(path);
+    if (key_created) {
+      std::error_code ec;
+      std::filesystem::remove(key_path, ec);
+    }
+    throw;
+  }
+  return e;
+}
+
+std::shared_ptr<Engine> Engine::open(const std::string& path, const OpenOptions& o) {
+  if (path.empty()) throw Misuse("the database path is empty");
+  if (o.busy_timeout_ms < 0) throw Misuse("busy_timeout_ms must be 0 or more");
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) throw NotFound("no database file at " + path);
+  std::shared_ptr<Engine> e(new Engine(path, o.clock));
+  e->busy_timeout_ms_ = o.busy_timeout_ms;
+  e->conn_ = std::make_unique<store::Connection>(path, false);
+  e->conn_->configure(e->busy_timeout_ms_);
+  auto& c = *e->conn_;
+  std::map<std::string, std::string> meta;
+  store::StoredFiles files;
+  try {
+    store::ReadTransaction rt(c);
+    meta = store::read_meta(c);
+    files = store::read_pack_files(c);
+  } catch (const Error& err) {
+    if (err.code() == Errc::generic || err.code() == Errc::io)
+      throw StorageError(path + " is not a clmis database (" + err.what() + ")");
+    throw;
+  }
+  const std::string format = meta["format"], country = meta["country"], stored_hash = meta["pack_hash"];
+  if (format.empty()) throw StorageError(path + " is not a clmis database (no format recorded)");
+  int fmt = 0;
+  if (auto [p, fec] = std::from_chars(format.data(), format.data() + format.size(), fmt);
+      fec != std::errc{} || p != format.data() + format.size() || fmt < 1)
+    throw StorageError(path + " is not a clmis database (format \"" + format + "\")");
+  if (fmt > store::kFormat)
+    throw VersionError(path + " was made by a newer clmis (format " + format + "); this library reads format " +
+                       std::to_string(store::kFormat));
+  // The declarations stored in the database are the ones in force; a time zone this machine
+  // lacks is refused before anything is written.
+  auto stored = pack::memory_source(files.all, path);
+  pack::Pack stored_pack = pack::load_pack(*stored);
+  pack::Profile stored_profile = pack::load_profile(*stored, country, stored_pack);
+  e->clock_.set_zone(profile_zone(stored_profile.time_zone, stored_profile.iso3));
+  // The audit key: a database from before format 3 gets one (its trail is sealed under it).
+  bool key_created = false;
+  const std::string key_path = o.audit_key_file.empty() ? path + ".key" : o.audit_key_file;
+  if (fmt < 3 && o.audit_key.empty() && !std::filesystem::exists(key_path, ec)) {
+    e->audit_.set_key(AuditTrail::load_key(path, o.audit_key_file, "", true));
+    key_created = true;
+  } else {
+    e->audit_.set_key(AuditTrail::load_key(path, o.audit_key_file, o.audit_key, false));
+  }
+  if (fmt < store::kFormat) {
+    // An older layout of the system tables: bring it up to date (one transaction).
+    try {
+      store::WriteTransaction tx(c);
+      store::upgrade_system(c, fmt);
+      if (fmt < 3) {
+        e->audit_.seal(c);
+        store::create_audit_triggers(c);
+        store::insert_meta(c, "audit_key_id", e->audit_.key_id());
+      }
+      e->audit_.append(c, e->clock_.now_text(), std::nullopt, "format_upgrade", {},
+                       Json{{"from", fmt}, {"to", store::kFormat}});
+      tx.commit();
+    } catch (...) {
+      if (key_created) std::filesystem::remove(key_path, ec);
+      throw;
+    }
+  }
+  if (store::meta_value(c, "audit_key_id") != e->audit_.key_id())
+    throw PermissionDenied("the audit key " + (o.audit_key.empty() ? "in " + key_path : std::string("given")) +
+                           " is not the one of " + path);
+  e->set_declarations(stored_pack, stored_profile);
+  if (o.upgrade) {
+    auto src = o.data_dir.empty() ? pack::embedded_source() : pack::directory_source(o.data_dir);
+    pack::Pack candidate = pack::load_pack(*src);
+    pack::Profile candidate_profile = pack::load_profile(*src, country, candidate);
+    const int cmp = pack::compare_versions(candidate.version, stored_pack.version);
+    if (cmp < 0)
+      throw VersionError(path + " holds pack " + stored_pack.name + " " + stored_pack.version + ", newer than the " +
+                         candidate.version + " offered; it is left as it is");
+    if (cmp == 0 && candidate.hash != stored_pack.hash)
+      throw PackError("the pack offered has version " + candidate.version + " like the one stored in " + path +
+                      " but different content; a changed pack needs a new version");
+    if (candidate.hash != stored_pack.hash || candidate_profile.hash != stored_profile.hash) {
+      profile_zone(candidate_profile.time_zone, candidate_profile.iso3);
+      store::WriteTransaction tx(c);
+      Context cx = e->context(Actor{});
+      if (migrate(cx, candidate, candidate_profile, stored_pack.version)) tx.commit();
+      e->set_declarations(candidate, std::move(candidate_profile));
+    }
+  } else if (!o.data_dir.empty()) {
+    auto dir = pack::directory_source(o.data_dir);
+    pack::Pack candidate = pack::load_pack(*dir);
+    if (candidate.hash != stored_hash)
+      throw PackError("the pack under " + o.data_dir + " (version " + candidate.version +
+                      ") differs from the one stored in " + path + " (version " + stored_pack.version +
+                      "); open with upgrade to migrate");
+  }
+  return e;
+}
+
+}  // namespace clmis::detail

@@ -1,0 +1,71 @@
+// The engine behind Database and Session: a thin front. It owns what one open database keeps —
+// the connection, the pack and profile in force, the clock, the caches, access control's state,
+// the audit trail's key — and runs each operation as: take the handle's lock, build the
+// transaction context (security/context.hpp) for the acting user, call the module that owns the
+// operation, and write the security log once the operation has ended. It holds no domain logic:
+// that is in the modules (records/, workflow/, security/...). Internal: the faces use
+// clmis/database.hpp.
+#pragma once
+
+#include "clmis/database.hpp"
+#include "core/clock.hpp"
+#include "pack/pack.hpp"
+#include "security/access.hpp"
+#include "security/audit.hpp"
+#include "security/context.hpp"
+#include "store/cache.hpp"
+#include "store/sqlite.hpp"
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+
+namespace clmis::detail {
+
+class Engine {
+ public:
+  static std::shared_ptr<Engine> init(const std::string& path, const InitOptions& o);
+  static std::shared_ptr<Engine> open(const std::string& path, const OpenOptions& o);
+
+  /// Runs f(Context&) for who with the handle's lock held: the one way into the modules. A
+  /// closed handle is refused (Misuse) before anything else; refusals f logged inside a batch
+  /// are written once the batch has ended. join_batch: the bulk path of imports (Context).
+  template <class F>
+  auto run(const Actor& who, F&& f, bool join_batch = false) {
+    std::lock_guard lock(mu_);
+    auto& c = conn();
+    FlushSecurity flush{access_, &c};
+    Context cx = context(who, join_batch);
+    return f(cx);
+  }
+
+  /// Runs fn inside one write transaction: every write it makes commits together or not at all.
+  /// With a summary, the writes inside are not audited one by one: one audit entry (action
+  /// summary["action"], default "batch") lists the summary and the ids created and updated.
+  void batch(const Actor& who, const std::function<void()>& fn, const Json* summary);
+
+  void close();
+  [[nodiscard]] const std::string& path() const { return path_; }
+
+ private:
+  explicit Engine(std::string path, Clock clock) : path_(std::move(path)), clock_(std::move(clock)) {}
+  store::Connection& conn();  // Misuse after close
+  Context context(const Actor& who, bool join_batch = false);
+  /// Makes pack and profile the ones in force (the pack with the profile's extensions) and
+  /// reloads the caches.
+  void set_declarations(const pack::Pack& p, pack::Profile profile);
+
+  std::string path_;
+  std::recursive_mutex mu_;
+  std::unique_ptr<store::Connection> conn_;
+  int busy_timeout_ms_ = 5000;
+  pack::Pack pack_;
+  pack::Profile profile_;
+  TimeSource clock_;
+  store::Cache cache_;
+  Access access_;
+  AuditTrail audit_;
+};
+
+}  // namespace clmis::detail

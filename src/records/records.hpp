@@ -1,0 +1,60 @@
+// The record operations: create, get, update (a patch naming the version read), archive (with a
+// reason, never a delete) and upsert by external_id. Each checks the caller's permission, then
+// in one write: validate → the row → change, history and audit. The write core (write_create,
+// write_update, add_history) is shared with the workflow module, whose transitions are updates.
+#pragma once
+
+#include "records/validate.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace clmis::detail {
+
+std::int64_t create_record(Context& cx, std::string_view type, const Json& j, Json* warnings);
+Json get_record(Context& cx, std::string_view type, std::int64_t id);
+std::int64_t update_record(Context& cx, std::string_view type, std::int64_t id, std::int64_t version, const Json& j,
+                           Json* warnings);
+void archive_record(Context& cx, std::string_view type, std::int64_t id, std::int64_t version,
+                    std::string_view reason);
+
+struct Upserted {
+  enum class Outcome { unchanged, created, updated };
+  std::int64_t id = 0;
+  Outcome outcome = Outcome::unchanged;
+};
+Upserted upsert_record(Context& cx, std::string_view type, std::string_view external_id, const Json& j,
+                       Json* warnings);
+
+/// Checks the export permission (export and read) and records the export in the audit trail.
+void export_started(Context& cx, std::string_view type, const Json& detail);
+
+// --- the write core --------------------------------------------------------------------------
+
+/// The stored record, refusing (Conflict) an archived one or one not at the version read;
+/// NotFound when there is none.
+store::StoredRecord read_for_write(Context& cx, const pack::RecordType& t, std::int64_t id, std::int64_t version);
+
+/// What an update wrote.
+struct Written {
+  std::int64_t version = 0;  ///< the record's version after it
+  std::int64_t seq = 0;      ///< its change number (0 when nothing changed)
+  bool changed = false;
+};
+/// Writes the fields and sections of `in` that differ from cur (nothing, when none does): the
+/// row at version + 1, the change (op), `changed` history rows of history fields effective on
+/// effective_date ("" = today), and the audit entry.
+Written write_update(Context& cx, const pack::RecordType& t, std::int64_t id, const store::StoredRecord& cur,
+                     const Input& in, const char* op = "update", const std::string& effective_date = {});
+
+/// Appends a history row of a record by cx.who (effective_date "" = today).
+void add_history(Context& cx, std::int64_t seq, const pack::RecordType& t, std::int64_t id, const std::string& event,
+                 const std::string& field, const std::optional<std::string>& from, const std::optional<std::string>& to,
+                 const std::string& effective_date = {}, const Json& detail = nullptr);
+
+/// A stored record as the API's JSON: system fields (users by name), fields, sections.
+Json record_json(Context& cx, const pack::RecordType& t, const store::StoredRecord& r);
+
+}  // namespace clmis::detail

@@ -1,0 +1,37 @@
+// Validation of a record's JSON against its record type: every key decoded to a typed value and
+// checked (the field-level rule kinds: required, type, code_list, reference, range, pattern,
+// length), every error collected, none thrown until the caller has them all.
+#pragma once
+
+#include "core/record.hpp"
+#include "security/context.hpp"
+#include "store/rows.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace clmis::detail {
+
+/// A decoded, validated write request.
+struct Input {
+  Values fields;
+  std::optional<std::optional<std::string>> external_id;  ///< given: a value or null
+  Sections sections;                                      ///< the sections given
+};
+
+/// Decodes and checks a record's JSON (a whole record when creating, a patch otherwise), adding
+/// every problem to errors. cur is the stored record on update (null on create): values it
+/// already holds stay acceptable even if their code was deactivated or their target archived.
+Input decode(Context& cx, const pack::RecordType& t, const Json& j, bool creating,
+             const store::StoredRecord* cur, std::vector<FieldError>& errors);
+
+/// Decodes and checks one value of a field given at path into out. current: the stored value
+/// (kept acceptable if deactivated or archived since), or null.
+void check_value(Context& cx, const pack::RecordType& t, const pack::Field& f, const Json& given,
+                 const std::string& path, Value& out, std::vector<FieldError>& errors, const Value* current);
+
+/// The text of a value in history rows: its JSON encoding, strings without quotes.
+std::string history_text(const Value& v);
+
+}  // namespace clmis::detail

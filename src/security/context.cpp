@@ -1,0 +1,35 @@
+#include "security/context.hpp"
+
+#include "security/access.hpp"
+#include "store/meta.hpp"
+
+namespace clmis::detail {
+
+const pack::RecordType& Context::type(std::string_view name) const {
+  const auto* t = pack.record_type(name);
+  if (!t) throw NotFound("no record type \"" + std::string(name) + "\"");
+  return *t;
+}
+
+void Context::refresh() {
+  if (!cache.stale(conn)) return;
+  // Another connection wrote. If it upgraded the pack, this handle's declarations are stale:
+  // refuse rather than validate against the old pack.
+  if (store::meta_value(conn, "pack_hash") != pack.hash || store::meta_value(conn, "profile_hash") != profile.hash)
+    throw VersionError(path + " was upgraded to another pack or profile by another program since it "
+                       "was opened here; close and open it again");
+  reload();
+}
+
+void Context::reload() {
+  cache.load(conn);
+  access.forget();
+}
+
+Write::Write(Context& cx, bool may_join)
+    : tx_(cx.conn, may_join && cx.join_batch ? store::WriteTransaction::Nested::join
+                                             : store::WriteTransaction::Nested::savepoint) {
+  cx.refresh();
+}
+
+}  // namespace clmis::detail

@@ -1,0 +1,267 @@
+#include "store/rows.hpp"
+
+#include "clmis/error.hpp"
+#include "store/schema.hpp"
+
+namespace clmis::store {
+
+namespace {
+
+using detail::Sections;
+using detail::Values;
+
+// Statement kinds of Connection::text.
+enum Text { kInsert = 1, kMatch, kReference };
+
+Value from_sql(const pack::Field& f, Stmt& s, int& col) {
+  const int c = col;
+  col += f.type == FieldType::money ? 2 : 1;
+  if (s.is_null(c)) return Value{};
+  switch (f.type) {
+    case FieldType::text: return Value{s.text(c)};
+    case FieldType::code: return Value{Code{s.text(c)}};
+    case FieldType::integer: return Value{s.int64(c)};
+    case FieldType::reference: return Value{Ref{s.int64(c)}};
+    case FieldType::boolean: return Value{s.int64(c) != 0};
+    case FieldType::decimal: return Value{Decimal{s.int64(c), f.scale}};
+    case FieldType::money: return Value{Money{s.int64(c), s.text(c + 1)}};
+    case FieldType::date: {
+      auto d = parse_date(s.text(c));
+      if (!d) throw StorageError("stored date is malformed in column " + f.name);
+      return Value{*d};
+    }
+    case FieldType::datetime: {
+      auto t = parse_datetime(s.text(c));
+      if (!t) throw StorageError("stored time is malformed in column " + f.name);
+      return Value{*t};
+    }
+  }
+  return Value{};
+}
+
+Values read_values(const std::vector<pack::Field>& fields, Stmt& s, int col) {
+  Values v;
+  for (const auto& f : fields) v[f.name] = from_sql(f, s, col);
+  return v;
+}
+
+}  // namespace
+
+std::vector<SqlValue> to_sql(const pack::Field& f, const Value& v) {
+  const size_t ncols = f.type == FieldType::money ? 2 : 1;
+  if (std::holds_alternative<std::monostate>(v)) return std::vector<SqlValue>(ncols);
+  switch (f.type) {
+    case FieldType::text: return {std::get<std::string>(v)};
+    case FieldType::code: return {std::get<Code>(v).value};
+    case FieldType::integer: return {std::get<std::int64_t>(v)};
+    case FieldType::reference: return {std::get<Ref>(v).id};
+    case FieldType::boolean: return {static_cast<std::int64_t>(std::get<bool>(v) ? 1 : 0)};
+    case FieldType::decimal: return {std::get<Decimal>(v).units};
+    case FieldType::money: {
+      const auto& m = std::get<Money>(v);
+      return {m.minor, m.currency};
+    }
+    case FieldType::date: return {format_date(std::get<Date>(v))};
+    case FieldType::datetime: return {format_datetime(std::get<DateTime>(v))};
+  }
+  return std::vector<SqlValue>(ncols);
+}
+
+StoredRecord read_row(const pack::RecordType& t, Stmt& s) {
+  StoredRecord r;
+  r.id = s.int64(0);
+  r.version = s.int64(1);
+  r.created_at = s.text(2);
+  r.created_by = s.int64(3);
+  r.updated_at = s.text(4);
+  r.updated_by = s.int64(5);
+  if (!s.is_null(6)) r.external_id = s.text(6);
+  r.archived = s.int64(7) != 0;
+  if (!s.is_null(8)) r.archive_reason = s.text(8);
+  r.fields = read_values(t.fields, s, kSystemColumnCount);
+  return r;
+}
+
+std::optional<StoredRecord> read_record(Connection& c, const pack::RecordType& t, std::int64_t id) {
+  auto& s = c.prepare(select_sql(t) + " WHERE id = ?");
+  s.bind(1, id);
+  if (!s.step()) {
+    s.reset();
+    return std::nullopt;
+  }
+  StoredRecord r = read_row(t, s);
+  s.reset();
+  auto secs = read_sections(c, t, {id});
+  if (auto it = secs.find(id); it != secs.end()) r.sections = std::move(it->second);
+  for (const auto& sec : t.sections) r.sections[sec.name];  // every section, empty or not
+  return r;
+}
+
+std::map<std::int64_t, Sections> read_sections(Connection& c, const pack::RecordType& t,
+                                               const std::vector<std::int64_t>& ids) {
+  std::map<std::int64_t, Sections> out;
+  if (ids.empty()) return out;
+  for (const auto& sec : t.sections) {
+    const std::string head = "SELECT parent_id" + column_list(sec.fields) + " FROM " +
+                             quote(section_table(t, sec));
+    std::string sql;
+    if (ids.size() == 1) {
+      sql = head + " WHERE parent_id = ? ORDER BY item_no";
+    } else {
+      std::string marks;
+      for (size_t k = 0; k < ids.size(); ++k) marks += k ? ", ?" : "?";
+      sql = head + " WHERE parent_id IN (" + marks + ") ORDER BY parent_id, item_no";
+    }
+    auto& s = c.prepare(sql);
+    for (size_t k = 0; k < ids.size(); ++k) s.bind(static_cast<int>(k) + 1, ids[k]);
+    while (s.step()) out[s.int64(0)][sec.name].push_back(read_values(sec.fields, s, 1));
+    s.reset();
+  }
+  return out;
+}
+
+std::optional<std::int64_t> record_creator(Connection& c, const pack::RecordType& t, std::int64_t id) {
+  auto& s = c.prepare("SELECT created_by FROM " + quote(t.name) + " WHERE id = ?");
+  s.bind(1, id);
+  std::optional<std::int64_t> by;
+  if (s.step()) by = s.int64(0);
+  s.reset();
+  return by;
+}
+
+std::optional<std::int64_t> find_by_external_id(Connection& c, const pack::RecordType& t,
+                                                const std::string& external_id) {
+  auto& s = c.prepare("SELECT id FROM " + quote(t.name) + " WHERE external_id = ?");
+  s.bind(1, external_id);
+  std::optional<std::int64_t> id;
+  if (s.step()) id = s.int64(0);
+  s.reset();
+  return id;
+}
+
+Presence reference_target(Connection& c, const pack::Field& f, std::int64_t id) {
+  auto& s = c.prepare(c.text(kReference, &f, [&] { return "SELECT archived FROM " + quote(f.target) + " WHERE id = ?"; }));
+  s.bind(1, id);
+  Presence p = Presence::missing;
+  if (s.step()) p = s.int64(0) != 0 ? Presence::archived : Presence::active;
+  s.reset();
+  return p;
+}
+
+std::vector<std::int64_t> find_matching(Connection& c, const pack::RecordType& t, const Match& m) {
+  auto& s = c.prepare(c.text(kMatch, m.key, [&] {
+    std::string where;
+    for (const auto* f : m.fields) {
+      const std::string col = quote(f->columns().front());
+      where += m.ignore_case && f->type == FieldType::text ? " AND lower(" + col + ") = lower(?)"
+                                                           : " AND " + col + " = ?";
+    }
+    if (!m.closed_status_field.empty())
+      where += " AND coalesce(" + quote(m.closed_status_field) + ", '') <> 'closed'";
+    return "SELECT id FROM " + quote(t.name) + " WHERE archived = 0 AND id <> ?" + where +
+           (m.limit > 1 ? " ORDER BY id" : "") + " LIMIT " + std::to_string(m.limit);
+  }));
+  s.bind(1, m.self);
+  for (size_t i = 0; i < m.fields.size(); ++i) s.bind(static_cast<int>(i) + 2, to_sql(*m.fields[i], m.values[i]).front());
+  std::vector<std::int64_t> ids;
+  while (s.step()) ids.push_back(s.int64(0));
+  s.reset();
+  return ids;
+}
+
+std::int64_t next_in_sequence(Connection& c, const std::string& name) {
+  auto& q = c.prepare("INSERT INTO clmis_sequence(name, value) VALUES (?, 1) "
+                      "ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value");
+  q.bind(1, name);
+  q.step();
+  const auto n = q.int64(0);
+  q.reset();
+  return n;
+}
+
+std::int64_t insert_row(Connection& c, const pack::RecordType& t, const Values& fields,
+                           std::int64_t uid, const std::string& at,
+                           const std::optional<std::string>& external_id) {
+  auto& s = c.prepare(c.text(kInsert, &t, [&] {
+    std::string marks;
+    for (const auto& f : t.fields)
+      for (size_t i = 0; i < f.columns().size(); ++i) marks += ", ?";
+    return "INSERT INTO " + quote(t.name) +
+           " (version, created_at, created_by, updated_at, updated_by, external_id, archived" +
+           column_list(t.fields) + ") VALUES (1, ?, ?, ?, ?, ?, 0" + marks + ")";
+  }));
+  s.bind(1, at).bind(2, uid).bind(3, at).bind(4, uid);
+  if (external_id) s.bind(5, *external_id); else s.bind(5, nullptr);
+  int i = 6;
+  for (const auto& f : t.fields)
+    for (const auto& sv : to_sql(f, detail::value_of(fields, f.name))) s.bind(i++, sv);
+  s.run();
+  return c.last_insert_rowid();
+}
+
+bool update_row(Connection& c, const pack::RecordType& t, std::int64_t id, std::int64_t from_version,
+                   const std::vector<const pack::Field*>& changed, const Values& values,
+                   std::int64_t uid, const std::string& at, const std::optional<std::string>& external_id) {
+  std::string sets = "version = ?, updated_at = ?, updated_by = ?, external_id = ?";
+  for (const auto* f : changed)
+    for (const auto& col : f->columns()) sets += ", " + quote(col) + " = ?";
+  auto& s = c.prepare("UPDATE " + quote(t.name) + " SET " + sets + " WHERE id = ? AND version = ?");
+  s.bind(1, from_version + 1).bind(2, at).bind(3, uid);
+  if (external_id) s.bind(4, *external_id); else s.bind(4, nullptr);
+  int i = 5;
+  for (const auto* f : changed)
+    for (const auto& sv : to_sql(*f, detail::value_of(values, f->name))) s.bind(i++, sv);
+  s.bind(i, id).bind(i + 1, from_version).run();
+  return c.changes() == 1;
+}
+
+void archive_row(Connection& c, const pack::RecordType& t, std::int64_t id, std::int64_t version,
+                    const std::string& reason, std::int64_t uid, const std::string& at) {
+  c.prepare("UPDATE " + quote(t.name) +
+            " SET archived = 1, archive_reason = ?, version = ?, updated_at = ?, "
+            "updated_by = ? WHERE id = ?")
+      .bind(1, reason).bind(2, version).bind(3, at).bind(4, uid).bind(5, id).run();
+}
+
+void write_sections(Connection& c, const pack::RecordType& t, std::int64_t id, const Sections& given) {
+  for (const auto& sec : t.sections) {
+    auto items = given.find(sec.name);
+    if (items == given.end()) continue;
+    const std::string table = quote(section_table(t, sec));
+    c.prepare("DELETE FROM " + table + " WHERE parent_id = ?").bind(1, id).run();
+    std::string marks;
+    for (const auto& f : sec.fields)
+      for (size_t i = 0; i < f.columns().size(); ++i) marks += ", ?";
+    const std::string sql = "INSERT INTO " + table + " (parent_id, item_no" + column_list(sec.fields) +
+                            ") VALUES (?, ?" + marks + ")";
+    std::int64_t pos = 0;
+    for (const auto& item : items->second) {
+      auto& s = c.prepare(sql);
+      s.bind(1, id).bind(2, pos++);
+      int i = 3;
+      for (const auto& f : sec.fields)
+        for (const auto& sv : to_sql(f, detail::value_of(item, f.name))) s.bind(i++, sv);
+      s.run();
+    }
+  }
+}
+
+bool has_rows(Connection& c, const std::string& table) {
+  auto& s = c.prepare("SELECT EXISTS (SELECT 1 FROM " + quote(table) + ")");
+  s.step();
+  const bool any = s.int64(0) != 0;
+  s.reset();
+  return any;
+}
+
+std::int64_t count_code_uses(Connection& c, const std::string& table, const std::string& column,
+                             const std::string& code) {
+  auto& s = c.prepare("SELECT count(*) FROM " + quote(table) + " WHERE " + quote(column) + " = ?");
+  s.bind(1, code);
+  s.step();
+  const auto n = s.int64(0);
+  s.reset();
+  return n;
+}
+
+}  // namespace clmis::store
