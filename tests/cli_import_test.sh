@@ -147,6 +147,42 @@ rc=0; "$cli" transition "$db" job_seeker 1 activate --version 2 2> /dev/null || 
 "$cli" transition "$db" job_seeker 1 close --version 2 --date 2025-06-30 --set outcome=placed > /dev/null
 [ "$(sqlite3 "$db" "SELECT status || ' ' || outcome FROM job_seeker WHERE id = 1")" = "closed placed" ] || fail "close"
 
+# 11b. Counts on a day (--as-of), from the dated history, on a database of their own. By hand:
+# job seeker 1 registered 2025-03-03, active from 2025-03-05, closed 2025-06-30; job seeker 2
+# registered 2025-04-01.
+cdb="$dir/counts.db"
+"$cli" init "$cdb" --country KNA > /dev/null
+printf '%s
+2025-03-03,Ann,Hill,7700001,F,1990-01-01,KN-03
+2025-04-01,Bea,Hill,7700002,F,1991-01-01,KN-01
+' "$header" > "$dir/two.csv"
+"$cli" import "$cdb" job_seeker "$dir/two.csv" > /dev/null
+"$cli" transition "$cdb" job_seeker 1 activate --version 1 --date 2025-03-05 > /dev/null
+"$cli" transition "$cdb" job_seeker 1 close --version 2 --date 2025-06-30 --set outcome=placed > /dev/null
+counts() {  # counts DAY: "registered active inactive closed" on that day ("" = today)
+  local opt=()
+  [ -n "$1" ] && opt=(--as-of "$1")
+  "$cli" counts "$cdb" job_seeker "${opt[@]}" > "$dir/counts" || fail "counts $1: exit $?"
+  local line=""
+  for st in registered active inactive closed; do
+    line="$line $(awk -v s="$st" '$1 == s {print $2}' "$dir/counts")"
+  done
+  echo "${line# }"
+}
+[ "$(counts 2025-03-02)" = "0 0 0 0" ] || fail "counts before any registration: $(counts 2025-03-02)"
+[ "$(counts 2025-03-04)" = "1 0 0 0" ] || fail "counts on 2025-03-04: $(counts 2025-03-04)"
+[ "$(counts 2025-04-01)" = "1 1 0 0" ] || fail "counts on 2025-04-01: $(counts 2025-04-01)"
+[ "$(counts 2025-06-30)" = "1 0 0 1" ] || fail "counts on 2025-06-30: $(counts 2025-06-30)"
+d1=$(TZ=America/St_Kitts date +%F)
+[ "$(counts "")" = "1 0 0 1" ] || fail "counts today: $(counts "")"
+d2=$(TZ=America/St_Kitts date +%F)  # today in Saint Kitts, before and after (midnight may pass)
+grep -qx "job_seeker on \($d1\|$d2\)" "$dir/counts" || fail "counts today names another day: $(head -1 "$dir/counts")"
+"$cli" counts "$cdb" job_seeker --as-of 2025-04-01 --json | grep -q '"date": "2025-04-01"' || fail "counts --json"
+rc=0; "$cli" counts "$cdb" job_seeker --as-of 2025-02-30 2> "$dir/err" || rc=$?
+[ $rc -eq 3 ] && grep -q 'expected a date' "$dir/err" || fail "counts on 2025-02-30: exit $rc $(cat "$dir/err")"
+rc=0; "$cli" counts "$cdb" employer 2> "$dir/err" || rc=$?
+[ $rc -eq 4 ] && grep -q 'has no workflow' "$dir/err" || fail "counts of employers: exit $rc $(cat "$dir/err")"
+
 # 12. Exit codes: unknown record, unknown type, wrong password, usage.
 rc=0; "$cli" get "$db" job_seeker 999 2> /dev/null || rc=$?; [ $rc -eq 4 ] || fail "not found exit $rc"
 rc=0; "$cli" import "$db" ghost "$dir/good.csv" 2> /dev/null || rc=$?; [ $rc -eq 4 ] || fail "unknown type exit $rc"

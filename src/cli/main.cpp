@@ -323,6 +323,16 @@ int main(int argc, char** argv) {
   login.options(history);
   json_flag(history);
 
+  std::string as_of;
+  auto* counts = app.add_subcommand(
+      "counts", "How many records of a type with a workflow were in each state on a day (from their "
+                "dated history)");
+  counts->add_option("database", db_path, "Path of the database")->required();
+  counts->add_option("type", type_name, "Record type with a workflow, e.g. job_seeker, vacancy")->required();
+  counts->add_option("--as-of", as_of, "The day YYYY-MM-DD (default: today in the country's time zone)");
+  login.options(counts);
+  json_flag(counts);
+
   std::string transition_name, effective;
   std::int64_t version = 0;
   std::vector<std::string> sets;
@@ -702,6 +712,24 @@ int main(int argc, char** argv) {
           rows.push_back({r["effective_date"], r["event"], display(r["field"]), display(r["from"]), display(r["to"]),
                           r["by"], r["at"]});
         print_table({"effective", "event", "field", "from", "to", "by", "at"}, rows);
+      }
+    }
+    if (*counts) {
+      auto db = open_db(db_path);
+      auto s = login.open(db);
+      const auto c = s.status_counts(type_name, as_of.empty() ? db.today() : as_of);
+      if (json) {
+        std::cout << c.dump(2) << "\n";
+      } else {
+        std::vector<std::vector<std::string>> rows;
+        std::int64_t total = 0;
+        for (auto it = c["counts"].begin(); it != c["counts"].end(); ++it) {
+          rows.push_back({it.key(), std::to_string(it->get<std::int64_t>())});
+          total += it->get<std::int64_t>();
+        }
+        rows.push_back({"total", std::to_string(total)});
+        std::cout << type_name << " on " << c["date"].get<std::string>() << "\n";
+        print_table({"state", "records"}, rows);
       }
     }
     if (*transition) {
