@@ -101,9 +101,11 @@ CLMIS_API const clmis_error *clmis_error_last(void);
 /** The last error's validation list as JSON text, or "[]" when there is none. Each entry is
  *  {"record": TYPE, "path": "contacts[1].email", "value": <the value given>, "rule": RULE,
  *   "message": TEXT}. All errors of a record are reported together. Owned by the library, valid
- *  until the next status-returning clmis_ call on this thread. Never NULL. Rule names:
- *  required, type, code_list, reference, range, pattern, length, unknown_field, read_only,
- *  json (malformed JSON text), query (a malformed query document). */
+ *  until the next status-returning clmis_ call on this thread. Never NULL. Rule names: the
+ *  field rules required, type, code_list, reference, range, pattern, length; the record rules
+ *  unique_active, date_order, range_order, min_age_at, required_if (date_order also for a
+ *  transition's effective date); unknown_field, read_only, password_policy, json (malformed
+ *  JSON text), query (a malformed query document). */
 CLMIS_API const char *clmis_error_last_json(void);
 
 /** Forgets the last error of this thread. */

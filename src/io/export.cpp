@@ -2,12 +2,24 @@
 // through Session::query's keyset cursor.
 #include "clmis/io.hpp"
 
+#include <algorithm>
+#include <utility>
+#include <vector>
+
 namespace clmis {
 
 namespace {
 
-const char* const kSystem[] = {"id",         "version",    "external_id", "created_at", "created_by",
-                               "updated_at", "updated_by", "archived",    "archive_reason"};
+/// The system columns of a CSV export: the schema's system fields, with external_id moved next
+/// to id and version (the key a re-import matches on comes first); (name, is text).
+std::vector<std::pair<std::string, bool>> system_columns(const Json& schema) {
+  std::vector<std::pair<std::string, bool>> cols;
+  for (const auto& f : schema["system_fields"]) cols.emplace_back(f["name"].get<std::string>(), f["type"] == "text");
+  auto ext = std::find_if(cols.begin(), cols.end(), [](const auto& c) { return c.first == "external_id"; });
+  auto version = std::find_if(cols.begin(), cols.end(), [](const auto& c) { return c.first == "version"; });
+  if (ext != cols.end() && version != cols.end() && ext > version) std::rotate(version + 1, ext, ext + 1);
+  return cols;
+}
 
 /// One CSV cell: quoted when needed; text a spreadsheet would run as a formula is neutralised
 /// with a leading apostrophe (OWASP "CSV injection").
@@ -49,9 +61,10 @@ std::uint64_t export_records(Session& session, std::string_view type_name, std::
   session.export_started(type_name, Json{{"format", o.format}, {"filter", o.filter},
                                          {"include_archived", o.include_archived}});
 
+  const auto system = system_columns(schema);
   if (o.format == "csv") {
     bool first = true;
-    for (const char* c : kSystem) {
+    for (const auto& [c, text] : system) {
       if (!first) out << ',';
       out << c;
       first = false;
@@ -71,12 +84,10 @@ std::uint64_t export_records(Session& session, std::string_view type_name, std::
     for (const auto& r : page["records"]) {
       if (o.format == "csv") {
         bool first = true;
-        for (const char* c : kSystem) {
+        for (const auto& [name, text] : system) {
           if (!first) out << ',';
           first = false;
-          const std::string name = c;
-          cell(out, text_of(r[name]), name == "external_id" || name == "archive_reason" ||
-                                          name == "created_by" || name == "updated_by");
+          cell(out, text_of(r[name]), text);
         }
         for (const auto& f : (*type)["fields"]) {
           const std::string name = f["name"];

@@ -9,6 +9,7 @@
 #include "api/bulk.hpp"
 #include "core/csv.hpp"
 #include "core/hash.hpp"
+#include "core/text.hpp"
 
 #include <charconv>
 #include <cstring>
@@ -51,12 +52,6 @@ class HashingBuf : public std::streambuf {
 
 /// Thrown inside the batch to roll everything back when a bad row aborts the import.
 struct Abort {};
-
-std::string lower(std::string s) {
-  for (auto& c : s)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return s;
-}
 
 std::string quote_csv(const csv::Row& row) {
   std::string out;
@@ -327,7 +322,7 @@ ImportReport import_impl(Session& session, std::string_view type_name, std::istr
               }
               record[c.field] = v;
             } else if (t == "boolean") {
-              const std::string l = lower(cell);
+              const std::string l = detail::ascii_lower(cell);
               if (l == "true" || l == "yes" || l == "1") record[c.field] = true;
               else if (l == "false" || l == "no" || l == "0") record[c.field] = false;
               else errs.push_back({rowno, c.name, cell, "type", "expected true/false, yes/no or 1/0", false, raw});

@@ -1,6 +1,7 @@
 #include "records/rules.hpp"
 
 #include "core/dates.hpp"
+#include "core/text.hpp"
 
 #include <boost/multiprecision/cpp_int.hpp>
 
@@ -28,12 +29,6 @@ std::optional<Amount> amount(const Value& v) {
   if (auto* d = std::get_if<Decimal>(&v)) return Amount{d->units, d->scale, ""};
   if (auto* m = std::get_if<Money>(&v)) return Amount{m->minor, 0, m->currency};
   return std::nullopt;
-}
-
-std::string join(const std::vector<std::string>& names) {
-  std::string out;
-  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
-  return out;
 }
 
 /// What one rule checks against: the record (or one entry of a section), where its errors go.

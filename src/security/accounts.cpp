@@ -2,6 +2,7 @@
 #include "security/accounts.hpp"
 
 #include "core/hash.hpp"
+#include "core/text.hpp"
 #include "security/access.hpp"
 #include "security/audit.hpp"
 #include "store/accounts.hpp"
@@ -15,13 +16,6 @@
 namespace clmis::detail {
 
 namespace {
-
-std::string lower_ascii(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
 
 std::string sha256_hex(std::string_view s) {
   Sha256 h;
@@ -64,7 +58,7 @@ void check_password_policy(Context& cx, std::int64_t uid, std::string_view name,
     errors.push_back({"user", "password", nullptr, "length",
                       "a password has " + std::to_string(pol.password_min_length) +
                           " to 1024 characters (the country's password policy)"});
-  if (lower_ascii(password) == lower_ascii(name))
+  if (ascii_lower(password) == ascii_lower(name))
     errors.push_back({"user", "password", nullptr, "password_policy", "the password may not be the user name"});
   if (uid != 0 && pol.password_history > 0)
     for (const auto& h : store::password_history(cx.conn, uid, pol.password_history))

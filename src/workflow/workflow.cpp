@@ -1,5 +1,6 @@
 #include "workflow/workflow.hpp"
 
+#include "core/text.hpp"
 #include "records/records.hpp"
 #include "records/rules.hpp"
 #include "security/access.hpp"
@@ -8,16 +9,6 @@
 #include <algorithm>
 
 namespace clmis::detail {
-
-namespace {
-
-std::string join(const std::vector<std::string>& v) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
-  return out;
-}
-
-}  // namespace
 
 std::int64_t transition(Context& cx, std::string_view type, std::int64_t id, std::int64_t version,
                         std::string_view name, const Json& args) {

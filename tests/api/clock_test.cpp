@@ -101,7 +101,7 @@ TEST_CASE("Clock: timestamps are the clock's, today is the country's date by it"
   CHECK(stat.get("job_seeker", id)["date_of_birth"] == "20-24");
 }
 
-TEST_CASE("Clock: a time outside 1970..9999 is refused and changes nothing; key expiry follows the clock", "[clock][security]") {
+TEST_CASE("Clock: a time outside 1970..9999 is refused and changes nothing, and key expiry follows the clock", "[clock][security]") {
   test::TempDir dir;
   TestClock clock;
   clock.set(kJune1Noon);

@@ -12,7 +12,7 @@ import pytest
 import clmis
 from conftest import FIXTURE_DATA, PASSWORD, header_constants
 
-# The class of each C status code (docs/c-api.md, "Status codes"); the numbers come from clmis.h.
+# The class of each C status code (docs/c-api.md, "Errors"); the numbers come from clmis.h.
 CLASS_OF_CONSTANT: Dict[str, Type[clmis.Error]] = {
     "CLMIS_ERROR": clmis.Error,
     "CLMIS_EINVALID": clmis.ValidationError,
@@ -135,7 +135,7 @@ def test_each_class_is_raised_with_its_code(cls: Type[clmis.Error], db: clmis.Da
 
 
 def test_permission_denied_is_ready() -> None:
-    # Version 0.1.0 has no roles, so nothing raises it yet (docs/c-api.md); the class is there.
+    # The class and its code; refusals themselves are tested in test_security.py.
     err = clmis.PermissionDenied("not allowed")
     assert isinstance(err, clmis.Error) and err.code == header_constants()["CLMIS_EDENIED"]
 

@@ -242,16 +242,8 @@ Schema::Schema(const Json& schema) {
     if (!rt.is_object() || !rt.contains("name") || !rt["name"].is_string()) continue;
     auto t = std::make_shared<TypeSpec>();
     t->name = rt["name"].get<std::string>();
-    // The system fields, in the order Session::get returns them (docs/c-api.md, "Records").
-    add(*t, {"id", Kind::integer, {}, {}});
-    add(*t, {"version", Kind::integer, {}, {}});
-    add(*t, {"created_at", Kind::datetime, {}, {}});
-    add(*t, {"created_by", Kind::text, {}, {}});
-    add(*t, {"updated_at", Kind::datetime, {}, {}});
-    add(*t, {"updated_by", Kind::text, {}, {}});
-    add(*t, {"external_id", Kind::text, {}, {}});
-    add(*t, {"archived", Kind::boolean, {}, {}});
-    add(*t, {"archive_reason", Kind::text, {}, {}});
+    // The system fields first, in the order Session::get returns them (schema "system_fields").
+    if (schema.contains("system_fields")) add_fields(*t, schema["system_fields"]);
     if (rt.contains("fields")) add_fields(*t, rt["fields"]);
     if (rt.contains("sections") && rt["sections"].is_array())
       for (const auto& s : rt["sections"]) {
