@@ -13,7 +13,7 @@
 
 namespace clmis {
 
-/// The current time in UTC. It must return a time between 1970-01-01 and 9999-12-31 (otherwise
+/// The current time in UTC. It must return a time between 1970-01-01 and 9999-12-30 (otherwise
 /// the operation that read it fails with Misuse); it is called with the database's lock held,
 /// so it must not call back into clmis. An empty Clock is the system clock.
 using Clock = std::function<std::chrono::sys_seconds()>;

@@ -55,10 +55,15 @@ void Engine::batch(const Actor& who, const std::function<void()>& fn, const Json
   Context cx = context(who);
   access_.require_active(cx);
   if (audit_.summarising()) throw Misuse("a batch is already running on this database handle");
-  struct Drop {
+  struct Running {
     AuditTrail& a;
-    ~Drop() { a.drop_summary(); }
-  } drop{audit_};
+    int& batches;
+    bool summary;
+    ~Running() {
+      --batches;
+      if (summary) a.drop_summary();
+    }
+  } running{audit_, ++batches_, summary != nullptr};
   try {
     // A bigger page cache for the batch (64 MiB instead of SQLite's 2 MiB default), so a long
     // transaction does not spill pages to the WAL before its commit.
@@ -81,6 +86,7 @@ void Engine::batch(const Actor& who, const std::function<void()>& fn, const Json
 
 void Engine::close() {
   std::lock_guard lock(mu_);
+  if (batches_ > 0) throw Misuse("the database cannot be closed inside a batch on it; close it after the batch");
   conn_.reset();
 }
 

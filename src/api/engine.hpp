@@ -45,6 +45,7 @@ class Engine {
   /// summary["action"], default "batch") lists the summary and the ids created and updated.
   void batch(const Actor& who, const std::function<void()>& fn, const Json* summary);
 
+  /// Closes the connection. Misuse inside a batch of this handle (its transaction still uses it).
   void close();
   [[nodiscard]] const std::string& path() const { return path_; }
 
@@ -66,6 +67,7 @@ class Engine {
   store::Cache cache_;
   Access access_;
   AuditTrail audit_;
+  int batches_ = 0;  ///< batches running on this handle (a batch's function may start another)
 };
 
 }  // namespace clmis::detail

@@ -6,9 +6,10 @@
 namespace clmis::detail {
 
 namespace {
-// 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z: what the timestamp encoding can write.
+// 1970-01-01T00:00:00Z and 9999-12-30T23:59:59Z: what the timestamp and date encodings can
+// write, with a day to spare for "today" in a zone east of UTC.
 constexpr std::int64_t kFirst = 0;
-constexpr std::int64_t kLast = 253402300799;
+constexpr std::int64_t kLast = 253402214399;
 }  // namespace
 
 DateTime TimeSource::now() {
@@ -17,7 +18,7 @@ DateTime TimeSource::now() {
   const auto s = t.time_since_epoch().count();
   if (s < kFirst || s > kLast)
     throw Misuse("the clock given to clmis returned " + std::to_string(s) +
-                 " s since 1970, outside 1970-01-01 .. 9999-12-31");
+                 " s since 1970, outside 1970-01-01 .. 9999-12-30");
   return t;
 }
 

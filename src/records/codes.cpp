@@ -179,6 +179,7 @@ void code_update(Context& cx, std::string_view list_name, std::string_view code_
     if (auto why = pinned_by(cx.pack, list, code); !why.empty())
       throw Conflict("\"" + code + "\" of \"" + list + "\" cannot be deactivated: " + why);
   const auto row = store::read_code(cx.conn, list, code);
+  if (!row) throw NotFound("\"" + code + "\" is not a code of \"" + list + "\"");
   const Json before_labels = row->labels;
   const bool before_active = row->active;
   Json labels = before_labels;

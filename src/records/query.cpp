@@ -100,9 +100,10 @@ Json query_records(Context& cx, std::string_view type, const Json& q) {
   if (read_scope == pack::Scope::own) pq.created_by = cx.who.uid;
 
   using Op = store::Condition::Op;
-  // Converts a filter value of a key to its stored form (a money value adds a condition on its
-  // currency: money compares within one currency).
-  auto storage_value = [&](const Key& k, const Json& v, const std::string& path) -> std::optional<store::SqlValue> {
+  // Converts a filter value of a key to its stored form; a money amount's currency goes to
+  // *currency (money compares within one currency: the caller adds that condition once).
+  auto storage_value = [&](const Key& k, const Json& v, const std::string& path,
+                           std::optional<std::string>* currency) -> std::optional<store::SqlValue> {
     if (!k.field) {
       if (k.type == FieldType::integer) {
         if (v.is_number_integer()) return store::SqlValue{v.get<std::int64_t>()};
@@ -124,8 +125,19 @@ Json query_records(Context& cx, std::string_view type, const Json& q) {
       return std::nullopt;
     }
     const auto sql = store::to_sql(*k.field, std::get<Value>(d));
-    if (k.field->type == FieldType::money) pq.where.push_back({k.field->columns()[1], Op::eq, {sql[1]}});
+    if (k.field->type == FieldType::money) {
+      const auto& cur = std::get<std::string>(sql[1]);
+      if (currency->has_value() && **currency != cur) {
+        err(path, v, "the amounts of one condition must be in one currency (" + **currency + ")");
+        return std::nullopt;
+      }
+      *currency = cur;
+    }
     return sql[0];
+  };
+  // The currency condition of a money key, once per condition.
+  auto add_currency = [&](const Key& k, const std::optional<std::string>& currency) {
+    if (currency) pq.where.push_back({k.field->columns()[1], Op::eq, {*currency}});
   };
 
   if (auto it = q.find("filter"); it != q.end()) {
@@ -157,15 +169,22 @@ Json query_records(Context& cx, std::string_view type, const Json& q) {
         static const std::map<std::string, Op> cmp = {{"eq", Op::eq}, {"ne", Op::ne}, {"lt", Op::lt},
                                                       {"le", Op::le}, {"gt", Op::gt}, {"ge", Op::ge}};
         if (auto op_it = cmp.find(op); op_it != cmp.end()) {
-          if (auto v = storage_value(*key, value, path + ".value")) pq.where.push_back({key->column, op_it->second, {*v}});
+          std::optional<std::string> currency;
+          if (auto v = storage_value(*key, value, path + ".value", &currency)) {
+            add_currency(*key, currency);
+            pq.where.push_back({key->column, op_it->second, {*v}});
+          }
         } else if (op == "in") {
           if (!value.is_array() || value.empty() || value.size() > kMaxIn) {
             err(path + ".value", value, "\"in\" takes an array of 1 to 1000 values");
             continue;
           }
           store::Condition in{key->column, Op::in, {}};
+          std::optional<std::string> currency;
           for (size_t k = 0; k < value.size(); ++k)
-            if (auto v = storage_value(*key, value[k], path + ".value[" + std::to_string(k) + "]")) in.values.push_back(*v);
+            if (auto v = storage_value(*key, value[k], path + ".value[" + std::to_string(k) + "]", &currency))
+              in.values.push_back(*v);
+          add_currency(*key, currency);
           if (!in.values.empty()) pq.where.push_back(std::move(in));
         } else if (op == "is_null") {
           if (!value.is_boolean()) {

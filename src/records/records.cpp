@@ -330,6 +330,7 @@ Upserted upsert_record(Context& cx, std::string_view type, std::string_view exte
   }
   const std::int64_t id = *found;
   const auto cur = store::read_record(cx.conn, t, id);
+  if (!cur) throw StorageError(t.name + " " + std::to_string(id) + " vanished inside its write transaction");
   if (cur->archived) throw Conflict(t.name + " " + std::to_string(id) + " (external_id \"" + ext + "\") is archived");
   Input in = decode(cx, t, j, false, &*cur, errors);
   check_rules_merged(cx, t, *cur, in, id, errors, warnings);

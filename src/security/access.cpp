@@ -126,7 +126,7 @@ void Access::require_system(Context& cx, std::string_view permission) {
 }
 
 void Access::deny(Context& cx, const std::string& permission, const std::string& what) {
-  const auto& p = principal(cx);
+  const Principal p = principal(cx);
   security_event(cx, p.name, "permission_denied",
                  Json{{"permission", permission}, {"reason", what}, {"roles", p.role_names},
                       {"service_key", cx.who.key_id != 0}}
@@ -153,7 +153,8 @@ void Access::flush(store::Connection* c) {
 }
 
 Json Access::permissions(Context& cx) {
-  const auto& p = principal(cx);
+  // A copy: scope_of below may reload the cache (another program wrote) and forget principals.
+  const Principal p = principal(cx);
   Json types = Json::object();
   for (const auto& t : cx.pack.record_types) {
     Json acts = Json::object();

@@ -117,10 +117,16 @@ TEST_CASE("Clock: a time outside 1970..9999 is refused and changes nothing, and 
 
   const std::string before = test::db_hash(f);
   clock.set(-1);
-  CHECK_THROWS_WITH(db.login("admin", test::kPassword), Catch::Contains("outside 1970-01-01 .. 9999-12-31"));
+  CHECK_THROWS_WITH(db.login("admin", test::kPassword), Catch::Contains("outside 1970-01-01 .. 9999-12-30"));
   CHECK_THROWS_AS(admin.create("employer", Json{{"name", "Too early Ltd"}}), clmis::Misuse);
   clock.set(253402300800);  // 10000-01-01T00:00:00Z
   CHECK_THROWS_AS(db.today(), clmis::Misuse);
+  // 9999-12-31T00:00:00Z = 253402300800 - 86400: refused too, so that today in a zone east of
+  // UTC cannot become the year 10000; the day before is the last one accepted.
+  clock.set(253402300800 - 86400);
+  CHECK_THROWS_AS(db.today(), clmis::Misuse);
+  clock.set(253402300800 - 86400 - 1);
+  CHECK(db.today() == "9999-12-30");  // 19:59:59 on 30 December in Saint Kitts
   CHECK(test::db_hash(f) == before);
 }
 

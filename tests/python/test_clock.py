@@ -58,7 +58,7 @@ def test_a_bad_clock_is_refused_and_changes_nothing(tmp_path: Path) -> None:
 
     for clock, words in ((naive, "naive datetime"), (broken, "the time server is down"),
                          (lambda: "noon", "'noon'"), (lambda: -1, "outside 1970-01-01"),
-                         (lambda: True, "True")):
+                         (lambda: True, "True"), (lambda: 2**70, "cannot use")):
         with clmis.open(path, clock=clock) as db:
             with pytest.raises(clmis.Misuse) as e:
                 db.login("admin", PASSWORD)

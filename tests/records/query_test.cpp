@@ -127,6 +127,23 @@ TEST_CASE("Filters on every kind of field", "[query][filter]") {
   CHECK(ids(Json::array({Json{{"field", "pay"}, {"op", "eq"}, {"value", {{"amount", "10.00"}, {"currency", "XCD"}}}}})) == V{1});
   CHECK(ids(Json::array({Json{{"field", "pay"}, {"op", "gt"}, {"value", {{"amount", "5"}, {"currency", "XCD"}}}}})) == V{1, 3});
   CHECK(ids(Json::array({Json{{"field", "id"}, {"op", "ge"}, {"value", 2}}})) == V{2, 3});
+  // "in" on money: amounts of one currency (10 and 99.99 XCD are records 1 and 3; 10 USD is 2).
+  // Before 0.1.0 was released this returned nothing for two amounts or more.
+  CHECK(ids(Json::array({Json{{"field", "pay"}, {"op", "in"},
+                              {"value", Json::array({Json{{"amount", "10"}, {"currency", "XCD"}},
+                                                     Json{{"amount", "99.99"}, {"currency", "XCD"}}})}}})) == V{1, 3});
+  CHECK(ids(Json::array({Json{{"field", "pay"}, {"op", "in"},
+                              {"value", Json::array({Json{{"amount", "10"}, {"currency", "USD"}}})}}})) == V{2});
+  try {
+    (void)s.query("sample", Json{{"filter", Json::array({Json{{"field", "pay"}, {"op", "in"},
+                                                         {"value", Json::array({Json{{"amount", "10"}, {"currency", "XCD"}},
+                                                                                Json{{"amount", "10"}, {"currency", "USD"}}})}}})}});
+    FAIL("mixed currencies in one condition were accepted");
+  } catch (const clmis::ValidationError& e) {
+    REQUIRE(e.errors().size() == 1);
+    CHECK(e.errors()[0].path == "filter[0].value[1]");
+    CHECK(e.errors()[0].rule == "query");
+  }
   // Sections come with each record of a page.
   s.create("sample", Json{{"title", "withitems"}, {"items", Json::array({Json{{"label", "x"}}})}});
   Json p = s.query("sample", Json{{"filter", Json::array({Json{{"field", "title"}, {"op", "eq"}, {"value", "withitems"}}})}});

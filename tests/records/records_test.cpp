@@ -644,4 +644,13 @@ TEST_CASE("A batch commits every write together or none, and a failed write insi
                   std::runtime_error);
   CHECK(test::db_hash(f) == h);
   CHECK_THROWS_AS(s.create("sample", Json{{"title", "Four"}, {"kind", "z"}}), clmis::ValidationError);
+  // The database cannot be closed from inside a batch (its transaction still uses it); the
+  // batch goes on and commits, and the handle closes afterwards.
+  s.batch([&] {
+    CHECK_THROWS_AS(db.close(), clmis::Misuse);
+    s.create("sample", Json{{"title", "Five"}});
+  });
+  CHECK(test::raw_scalar(f, "SELECT count(*) FROM sample WHERE title = 'Five'") == "1");
+  db.close();
+  CHECK_THROWS_AS(s.create("sample", Json{{"title", "Six"}}), clmis::Misuse);
 }

@@ -121,8 +121,7 @@ clmis::Clock python_clock(const py::object& fn) {
       py::object v = (*holder)();
       if (py::isinstance<py::int_>(v) && !py::isinstance<py::bool_>(v))
         return std::chrono::sys_seconds{std::chrono::seconds{v.cast<std::int64_t>()}};
-      static const py::object datetime_type = py::module_::import("datetime").attr("datetime");
-      if (py::isinstance(v, datetime_type)) {
+      if (py::isinstance(v, py::module_::import("datetime").attr("datetime"))) {
         if (v.attr("tzinfo").is_none() || v.attr("utcoffset")().is_none())
           throw clmis::Misuse("the clock returned a naive datetime; return an aware one (tzinfo=timezone.utc) or "
                               "an int of UTC seconds");
@@ -131,8 +130,12 @@ clmis::Clock python_clock(const py::object& fn) {
       }
       throw clmis::Misuse("the clock returned " + py::repr(v).cast<std::string>() +
                           "; it returns an int of UTC seconds or an aware datetime");
+    } catch (const clmis::Error&) {
+      throw;
     } catch (py::error_already_set& e) {
       throw clmis::Misuse(std::string("the clock raised ") + e.what());
+    } catch (const std::exception& e) {  // a conversion that failed (an int beyond 64 bits...)
+      throw clmis::Misuse(std::string("the clock returned a value clmis cannot use: ") + e.what());
     }
   };
 }
