@@ -108,6 +108,33 @@ class Database {
   /// effective dates default to and ages are counted at.
   [[nodiscard]] std::string today() const;
 
+  // The country's calendar (docs/calendars.md) ---------------------------------------------
+  //
+  // Public holidays computed from the profile's rules for any year from 1900 to 2200, with the
+  // dates the administrator proclaims each year (Session::proclaim). Reference data: no session
+  // is needed to read it. NotFound if the profile has no calendar.
+
+  /// The days of a year: [{"date", "weekday", "name", "kind": "holiday"|"substitute"|"special",
+  /// "rule", "status": "computed"|"proclaimed"|"estimate", "statutory", "day_off", "source",
+  /// "entered", "substitute_for"?: {"date", "name", "reason"}}], names in lang ("" = the
+  /// profile's first language). An estimate is the date of a holiday whose notice is not known
+  /// yet; it counts as a day off until the real date is proclaimed.
+  [[nodiscard]] Json calendar(int year, std::string_view lang = {}) const;
+  /// from + days: counted in working days (weekends and days off skipped) when working, else in
+  /// calendar days (then moved to the next working day if the profile's deadlines roll forward).
+  /// {"from", "days", "working", "date", "skipped"?: [{"date", "reasons": [...]}]} — with
+  /// explain, every day skipped and why, so an officer can defend a date. ValidationError for a
+  /// date that does not exist or a count below 0.
+  [[nodiscard]] Json add_days(std::string_view from, int days, bool working = true, bool explain = false) const;
+  /// The working days d with from < d <= to (negative when to is before from):
+  /// {"from", "to", "working_days"}.
+  [[nodiscard]] Json working_days(std::string_view from, std::string_view to) const;
+  /// A time limit in hours, counted in calendar time: "YYYY-MM-DDThh:mm:ssZ" + hours (0 to 8784).
+  [[nodiscard]] std::string add_hours(std::string_view from, int hours) const;
+  /// The holidays of a year whose date must be proclaimed and is not known yet:
+  /// [{"rule", "name", "estimate", "status", "source"}].
+  [[nodiscard]] Json calendar_pending(int year) const;
+
   /// Closes the connection now. Sessions on it throw Misuse afterwards. Idempotent.
   void close();
 
@@ -242,6 +269,19 @@ class Session {
   /// Deletes a code that nothing uses; Conflict (naming where it is used) otherwise, or if it
   /// has sub-codes. Deactivate codes that are in use.
   void code_delete(std::string_view list, std::string_view code);
+
+  /// Enters in the country's calendar (permission "code_lists"; audited) the date a holiday rule
+  /// has this year — {"date": "2026-03-20", "rule": "eid_al_fitr", "note"?: "the notice"} — or a
+  /// one-off day off — {"date", "name": "Election victory holiday" or {"en": ..., "nl": ...},
+  /// "note"?}. The substitutes that follow from it follow it. Returns {"year", "date", "rule" or
+  /// "name", "note", "added": [{"date", "name"}], "removed": [...], "working_days_change_from":
+  /// the first date whose status changed (deadlines running past it may move) or null}.
+  /// ValidationError for an unknown rule, a date that does not exist or a year outside the rule's
+  /// validity; Conflict if the rule already has an entered date that year (withdraw it first).
+  Json proclaim(const Json& spec);
+  /// Withdraws an entered day — {"rule", "year"} or {"date"} of a one-off day (audited; the entry
+  /// is kept, marked withdrawn). Returns the changes as proclaim does. NotFound if none is entered.
+  Json withdraw_proclamation(const Json& spec);
 
  private:
   friend class Database;

@@ -8,6 +8,7 @@
 #include "records/records.hpp"
 #include "records/schema.hpp"
 #include "security/accounts.hpp"
+#include "workflow/calendar.hpp"
 #include "workflow/workflow.hpp"
 
 namespace clmis {
@@ -62,6 +63,47 @@ const std::string& Database::path() const { return live(engine_).path(); }
 
 std::string Database::today() const {
   return live(engine_).run({}, [](Context& cx) { return cx.clock.today_text(); });
+}
+
+Json Database::calendar(int year, std::string_view lang) const {
+  return live(engine_).run({}, [&](Context& cx) {
+    store::ReadTransaction rt(cx.conn);
+    return detail::calendar_year(cx, year, lang);
+  });
+}
+
+Json Database::add_days(std::string_view from, int days, bool working, bool explain) const {
+  return live(engine_).run({}, [&](Context& cx) {
+    store::ReadTransaction rt(cx.conn);
+    return detail::calendar_add_days(cx, from, days, working, explain);
+  });
+}
+
+Json Database::working_days(std::string_view from, std::string_view to) const {
+  return live(engine_).run({}, [&](Context& cx) {
+    store::ReadTransaction rt(cx.conn);
+    return detail::calendar_working_days(cx, from, to);
+  });
+}
+
+std::string Database::add_hours(std::string_view from, int hours) const {
+  live(engine_);
+  auto t = parse_datetime(from);
+  if (!t) throw ValidationError(std::vector<FieldError>{{"calendar", "from", std::string(from), "type",
+                                                         "a UTC timestamp YYYY-MM-DDThh:mm:ssZ"}});
+  if (hours < 0 || hours > 8784)
+    throw ValidationError(std::vector<FieldError>{{"calendar", "hours", hours, "range", "0 to 8784 hours (a year)"}});
+  const auto r = *t + std::chrono::hours(hours);
+  if (r > *parse_datetime("9999-12-31T23:59:59Z"))
+    throw ValidationError(std::vector<FieldError>{{"calendar", "hours", hours, "range", "the result is after 9999"}});
+  return format_datetime(r);
+}
+
+Json Database::calendar_pending(int year) const {
+  return live(engine_).run({}, [&](Context& cx) {
+    store::ReadTransaction rt(cx.conn);
+    return detail::calendar_pending(cx, year);
+  });
 }
 
 void Database::close() {
@@ -156,6 +198,14 @@ void Session::code_update(std::string_view list, std::string_view code, const Js
 
 void Session::code_delete(std::string_view list, std::string_view code) {
   live(engine_).run({user_id_, key_id_}, [&](Context& cx) { detail::code_delete(cx, list, code); });
+}
+
+Json Session::proclaim(const Json& spec) {
+  return live(engine_).run({user_id_, key_id_}, [&](Context& cx) { return detail::calendar_proclaim(cx, spec); });
+}
+
+Json Session::withdraw_proclamation(const Json& spec) {
+  return live(engine_).run({user_id_, key_id_}, [&](Context& cx) { return detail::calendar_withdraw(cx, spec); });
 }
 
 // --- security --------------------------------------------------------------------------------

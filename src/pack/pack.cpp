@@ -1,6 +1,9 @@
 // Loading and strict checking of packs and country profiles.
 #include "pack/pack.hpp"
 
+#include "pack/calendar.hpp"
+#include "pack/reader.hpp"
+
 #include "clmis/error.hpp"
 #include "core/csv.hpp"
 #include "core/hash.hpp"
@@ -16,6 +19,9 @@
 
 namespace clmis::pack {
 
+using detail::parse_json;
+using detail::Reader;
+
 namespace {
 
 const std::set<std::string, std::less<>> kLegalParameters = {"minimum_working_age",
@@ -26,118 +32,6 @@ const std::set<std::string, std::less<>> kPatternParameters = {"nis_number_patte
 // Events of the history table that transitions may not be named like.
 const std::set<std::string, std::less<>> kReservedEvents = {"created", "changed", "archived",
                                                             "initial", "migrated"};
-
-/// Reads one JSON file strictly, naming file and JSON pointer path in every error.
-class Reader {
- public:
-  explicit Reader(std::string file) : file_(std::move(file)) {}
-
-  [[noreturn]] void fail(const std::string& path, const std::string& reason) const {
-    throw PackError(file_ + ": " + (path.empty() ? "/" : path) + ": " + reason);
-  }
-
-  const Json& object(const Json& j, const std::string& path) const {
-    if (!j.is_object()) fail(path, std::string("expected an object, got ") + j.type_name());
-    return j;
-  }
-
-  const Json& array(const Json& j, const std::string& path) const {
-    if (!j.is_array()) fail(path, std::string("expected an array, got ") + j.type_name());
-    return j;
-  }
-
-  /// Checks that o has every required key and no key outside required ∪ optional.
-  void keys(const Json& o, const std::string& path, std::initializer_list<const char*> required,
-            std::initializer_list<const char*> optional) const {
-    object(o, path);
-    for (const char* k : required)
-      if (!o.contains(k)) fail(path, std::string("missing required key \"") + k + "\"");
-    for (auto it = o.begin(); it != o.end(); ++it) {
-      auto is = [&](const char* k) { return it.key() == k; };
-      if (std::none_of(required.begin(), required.end(), is) &&
-          std::none_of(optional.begin(), optional.end(), is))
-        fail(path + "/" + it.key(), "unknown key \"" + it.key() + "\"");
-    }
-  }
-
-  std::string str(const Json& o, const char* key, const std::string& path,
-                  const std::string& fallback = {}) const {
-    auto it = o.find(key);
-    if (it == o.end()) return fallback;
-    if (!it->is_string()) fail(path + "/" + key, std::string("expected a string, got ") +
-                                                     it->type_name());
-    return it->get<std::string>();
-  }
-
-  std::string name(const Json& o, const char* key, const std::string& path) const {
-    auto s = str(o, key, path);
-    if (!valid_name(s))
-      fail(path + "/" + key, "\"" + s +
-                                 "\" is not a valid name ([a-z][a-z0-9_]*, no \"__\", not "
-                                 "clmis_/sqlite_, at most 48 characters)");
-    return s;
-  }
-
-  bool boolean(const Json& o, const char* key, const std::string& path, bool fallback) const {
-    auto it = o.find(key);
-    if (it == o.end()) return fallback;
-    if (!it->is_boolean()) fail(path + "/" + key, "expected true or false");
-    return it->get<bool>();
-  }
-
-  std::int64_t integer(const Json& o, const char* key, const std::string& path, std::int64_t lo,
-                       std::int64_t hi, std::int64_t fallback) const {
-    auto it = o.find(key);
-    if (it == o.end()) return fallback;
-    if (!it->is_number_integer()) fail(path + "/" + key, "expected an integer");
-    auto v = it->get<std::int64_t>();
-    if (v < lo || v > hi)
-      fail(path + "/" + key,
-           "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
-    return v;
-  }
-
-  Label label(const Json& o, const char* key, const std::string& path, bool required) const {
-    Label l;
-    auto it = o.find(key);
-    if (it == o.end()) {
-      if (required) fail(path, std::string("missing required key \"") + key + "\"");
-      return l;
-    }
-    const std::string p = path + "/" + key;
-    if (it->is_string()) {
-      l.text["en"] = it->get<std::string>();
-      return l;
-    }
-    if (!it->is_object()) fail(p, "expected a string or an object of labels by language");
-    for (auto li = it->begin(); li != it->end(); ++li) {
-      const auto& lang = li.key();
-      if (lang.size() != 2 || !std::islower(static_cast<unsigned char>(lang[0])) ||
-          !std::islower(static_cast<unsigned char>(lang[1])))
-        fail(p + "/" + lang, "\"" + lang + "\" is not a two-letter ISO 639-1 language code");
-      if (!li->is_string() || li->get<std::string>().empty())
-        fail(p + "/" + lang, "expected a non-empty string");
-      l.text[lang] = li->get<std::string>();
-    }
-    if (!l.text.count("en")) fail(p, "an English label (\"en\") is required");
-    return l;
-  }
-
-  const std::string& file() const { return file_; }
-
- private:
-  std::string file_;
-};
-
-Json parse_json(const DataSource& src, const std::string& rel) {
-  auto text = src.read(rel);
-  if (!text) throw NotFound("no such file: " + src.describe(rel));
-  try {
-    return Json::parse(*text);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw PackError(src.describe(rel) + ": malformed JSON: " + e.what());
-  }
-}
 
 std::optional<Decimal> bound(const Reader& r, const Json& o, const char* key,
                              const std::string& path, const Field& f) {
@@ -969,7 +863,7 @@ Profile load_profile(const DataSource& src, const std::string& iso3, const Pack&
   Reader r(src.describe(rel));
   r.keys(j, "", {"format", "iso3", "name", "currency", "languages", "legal"},
          {"time_zone", "code_lists", "description", "department", "extensions", "roles",
-          "security"});
+          "security", "calendar"});
   if (r.integer(j, "format", "", 1, 1, 1) != 1) r.fail("/format", "unsupported format");
   Profile p;
   p.files[rel] = *src.read(rel);
@@ -1071,6 +965,16 @@ Profile load_profile(const DataSource& src, const std::string& iso3, const Pack&
     std::transform(prefix.begin(), prefix.end(), prefix.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     p.roles = parse_roles(r, j["roles"], "/roles", pack.record_types, prefix, pack.roles);
+  }
+  if (j.contains("calendar")) {
+    // The public holidays are a file of their own (data/calendars/<ISO3>.json).
+    r.keys(j["calendar"], "/calendar", {"file"}, {});
+    const std::string file = r.str(j["calendar"], "file", "/calendar");
+    if (file.rfind("calendars/", 0) != 0 || file.find("..") != std::string::npos)
+      r.fail("/calendar/file", "a calendar file is under calendars/");
+    if (!src.read(file)) r.fail("/calendar/file", "no such file: " + src.describe(file));
+    p.files[file] = *src.read(file);
+    p.calendar = load_calendar(src, file, iso3);
   }
   if (j.contains("security")) {
     const auto& sj = j["security"];

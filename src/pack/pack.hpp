@@ -277,6 +277,124 @@ struct Department {
   bool verified = false;
 };
 
+/// A country's public holidays, for counting working days (profile "calendar": a file under
+/// data/calendars/; docs/calendars.md). The rule kinds are fixed here; a country declares its
+/// rules, each with its legal source.
+namespace calendar {
+
+/// Days of the week, Monday = 0 ... Sunday = 6.
+enum class Weekday : unsigned { mon = 0, tue, wed, thu, fri, sat, sun };
+/// "Mon".."Sun".
+[[nodiscard]] const char* weekday_name(Weekday w) noexcept;
+
+enum class Kind {
+  fixed,                ///< month, day
+  easter,               ///< offset days from Western Easter Sunday
+  nth_weekday,          ///< the n-th weekday of month (n = -1: the last), plus offset_days
+  weekday_on_or_after,  ///< the first weekday on or after month/day
+  relative,             ///< offset days from another rule's date that year (to)
+  proclaimed,           ///< a date fixed each year by notice: none can be computed
+  conditional,          ///< a holiday that depends on an event (proclaimed when it happens)
+  inactive,             ///< in the statute, not observed: produces no date
+};
+[[nodiscard]] const char* kind_name(Kind k) noexcept;
+
+/// What the law makes of a rule.
+enum class Status {
+  statutory,                  ///< in the law's schedule
+  proclaimed_annually,        ///< not in the schedule, proclaimed every year
+  statutory_date_proclaimed,  ///< in the law, with the date set by a yearly notice
+  statutory_conditional,      ///< in the law, dependent on an event
+  customary,                  ///< not a holiday in law, but widely closed
+  inactive,                   ///< in the statute, not observed
+};
+[[nodiscard]] const char* status_name(Status s) noexcept;
+
+struct NameOverTime {
+  int from_year = -32768, to_year = 32767;  ///< inclusive
+  Label name;
+};
+
+struct Rule {
+  std::string id;
+  Label name;
+  std::vector<NameOverTime> names_over_time;
+  Kind kind = Kind::fixed;
+  Status status = Status::statutory;
+  unsigned month = 0, day = 0;
+  int offset = 0;        ///< easter, relative: days
+  int n = 0;             ///< nth_weekday: 1..5, or -1 for the last
+  int offset_days = 0;   ///< nth_weekday: days after the n-th weekday
+  Weekday weekday = Weekday::mon;
+  std::string to;        ///< relative: the rule it follows
+  std::string calendar;  ///< proclaimed: the calendar its date follows (islamic_lunar...), informative
+  /// The years the rule applies in: [from, to] ranges (empty: every year).
+  std::vector<std::pair<int, int>> periods;
+  std::map<int, Date> year_overrides;  ///< dates moved by a past proclamation, by year
+  std::map<int, Date> estimates;       ///< proclaimed: estimated dates by year, until proclaimed
+  /// Substitution in "shift" calendars: weekday → days to the substitute (e.g. Sun → 1).
+  std::map<Weekday, int> observed_shift;
+  int observed_from_year = -32768;
+  std::string source;
+  bool verified = false;
+  std::string note;
+
+  /// True in a year of its validity.
+  [[nodiscard]] bool valid_in(int year) const;
+  /// The rule's name in a year (names_over_time), in lang with English as fallback.
+  [[nodiscard]] const std::string& name_in(int year, const std::string& lang) const;
+  /// True when its date must come from a notice each year (an estimate until then).
+  [[nodiscard]] bool needs_proclamation() const {
+    return status == Status::proclaimed_annually || status == Status::statutory_date_proclaimed ||
+           kind == Kind::proclaimed;
+  }
+  /// True when it makes days off by law (customary days only if the calendar says so).
+  [[nodiscard]] bool statutory() const { return status != Status::customary; }
+};
+
+/// A date the profile ships as proclaimed (a notice already seen).
+struct Proclamation {
+  std::string rule;
+  Date date{};
+  std::string source;
+};
+
+/// A one-off day off (an election victory, a state funeral...).
+struct OneOff {
+  Date date{};
+  Label name;
+  std::string source;
+};
+
+/// A flag of the calendar with its legal source.
+struct Setting {
+  bool value = false;
+  std::string source;
+  bool verified = false;
+};
+
+struct Calendar {
+  std::vector<Weekday> weekend;
+  /// How a holiday on a rest day or on another holiday moves: "shift" (each rule's
+  /// observed_shift, no cascade) or "next_free_day" (every statutory holiday on a Sunday, and
+  /// each one coinciding with another, gives the next day that is not a Sunday nor a holiday:
+  /// Trinidad and Tobago's Act).
+  enum class Substitution { shift, next_free_day } substitution = Substitution::shift;
+  std::string substitution_summary, substitution_source;
+  bool substitution_verified = false;
+  Setting customary_days_off;      ///< customary days count as days off
+  Setting deadlines_roll_forward;  ///< a deadline on a non-working day moves to the next working day
+  std::vector<std::pair<std::string, std::string>> sources;  ///< (title, url)
+  std::vector<Rule> rules;
+  std::vector<Proclamation> proclaimed;
+  std::vector<OneOff> one_off;
+  std::string file;  ///< the file it was read from ("calendars/KNA.json")
+
+  [[nodiscard]] const Rule* rule(std::string_view id) const;
+};
+
+}  // namespace calendar
+
 struct Profile {
   std::string iso3;
   Label name;
@@ -291,6 +409,8 @@ struct Profile {
   /// Country roles (named x_<iso3>_<name>), added to the pack's.
   std::vector<Role> roles;
   SecurityPolicy security;
+  /// The country's public holidays; absent when the profile declares none.
+  std::shared_ptr<const calendar::Calendar> calendar;
   std::string hash;                            ///< SHA-256 over the profile's files
   std::map<std::string, std::string> files;    ///< relative path → content
 };

@@ -55,6 +55,25 @@ const char* const kLoginStateDdl = R"(CREATE TABLE clmis_login_state (
   locked_until TEXT
 ) STRICT)";
 
+// Days a country's administrator enters in its calendar: the date a rule of the profile's
+// calendar has in a year (a proclamation), or a one-off day off. A mistaken entry is withdrawn,
+// never deleted: the row stays, with who withdrew it and when.
+const char* const kCalendarDayDdl = R"(CREATE TABLE clmis_calendar_day (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  year INTEGER NOT NULL,
+  date TEXT NOT NULL,
+  rule TEXT,
+  name TEXT,
+  note TEXT,
+  entered_at TEXT NOT NULL,
+  entered_by INTEGER NOT NULL REFERENCES clmis_user(id),
+  withdrawn_at TEXT,
+  withdrawn_by INTEGER REFERENCES clmis_user(id),
+  CHECK ((rule IS NULL) <> (name IS NULL))
+) STRICT)";
+const char* const kCalendarDayIndexDdl =
+    "CREATE INDEX clmis_calendar_day_year ON clmis_calendar_day(year, withdrawn_at)";
+
 const char* const kServiceKeyDdl = R"(CREATE TABLE clmis_service_key (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   name TEXT NOT NULL UNIQUE,
@@ -104,6 +123,11 @@ void upgrade_system(Connection& c, int from) {
     c.exec(kPasswordHistoryDdl);
     c.exec(kLoginStateDdl);
     c.exec(kServiceKeyDdl);
+  }
+  if (from < 4) {
+    // Format 3 → 4: the calendar's entered days.
+    c.exec(kCalendarDayDdl);
+    c.exec(kCalendarDayIndexDdl);
   }
   c.prepare("UPDATE clmis_meta SET value = ? WHERE key = 'format'").bind(1, std::to_string(kFormat)).run();
 }
@@ -203,6 +227,8 @@ std::vector<std::string> system_ddl() {
   detail TEXT,
   mac TEXT
 ) STRICT)",
+      kCalendarDayDdl,
+      kCalendarDayIndexDdl,
       R"(CREATE TABLE clmis_security_log (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   at TEXT NOT NULL,

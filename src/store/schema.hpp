@@ -16,7 +16,9 @@ namespace clmis::store {
 ///   2  clmis_history.detail (what a transition set) and clmis_sequence (assigned numbers)
 ///   3  security: users' roles, section, lockout and password history; service keys; the audit
 ///      trail chained with HMAC-SHA-256 (clmis_audit.mac) and append-only triggers
-constexpr int kFormat = 3;
+///   4  clmis_calendar_day: holiday dates proclaimed each year and one-off days, entered by the
+///      country's administrator
+constexpr int kFormat = 4;
 
 /// The triggers that make clmis_audit append-only, by name, as created (audit verify checks
 /// that they are in place with exactly this text).

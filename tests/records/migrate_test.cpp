@@ -290,9 +290,9 @@ TEST_CASE("A database of an older system format is brought up to date when opene
   auto db = test::fixture_db(dir);
   db.close();
   const std::string f = dir.file("fixture.db");
-  // The format-1 layout: no clmis_history.detail, no clmis_sequence; and none of format 3's
-  // security tables, columns, triggers or audit key.
-  for (const char* sql : {"DROP TRIGGER clmis_audit_no_update", "DROP TRIGGER clmis_audit_no_delete",
+  // The format-1 layout: no clmis_history.detail, no clmis_sequence; none of format 3's
+  // security tables, columns, triggers or audit key; no calendar (format 4).
+  for (const char* sql : {"DROP TABLE clmis_calendar_day", "DROP TRIGGER clmis_audit_no_update", "DROP TRIGGER clmis_audit_no_delete",
                           "ALTER TABLE clmis_audit DROP COLUMN mac", "ALTER TABLE clmis_user DROP COLUMN roles",
                           "ALTER TABLE clmis_user DROP COLUMN section",
                           "ALTER TABLE clmis_user DROP COLUMN must_change_password",
@@ -305,9 +305,10 @@ TEST_CASE("A database of an older system format is brought up to date when opene
   std::filesystem::remove(f + ".key");
   const auto entries_before = std::stoll(test::raw_scalar(f, "SELECT count(*) FROM clmis_audit"));
   auto s = clmis::Database::open(f).login("admin", test::kPassword);
-  CHECK(test::raw_scalar(f, "SELECT value FROM clmis_meta WHERE key = 'format'") == "3");
+  CHECK(test::raw_scalar(f, "SELECT value FROM clmis_meta WHERE key = 'format'") == "4");
   CHECK(test::raw_scalar(f, "SELECT count(*) FROM pragma_table_info('clmis_history') WHERE name = 'detail'") == "1");
-  CHECK(test::raw_scalar(f, "SELECT detail FROM clmis_audit WHERE action = 'format_upgrade'") == R"({"from":1,"to":3})");
+  CHECK(test::raw_scalar(f, "SELECT count(*) FROM sqlite_master WHERE name = 'clmis_calendar_day'") == "1");
+  CHECK(test::raw_scalar(f, "SELECT detail FROM clmis_audit WHERE action = 'format_upgrade'") == R"({"from":1,"to":4})");
   // Users of the old format, who could do everything, are administrators; the trail so far is
   // sealed under a new owner-only key file and verifies.
   CHECK(test::raw_scalar(f, "SELECT roles FROM clmis_user WHERE name = 'admin'") == R"(["administrator"])");
@@ -323,6 +324,21 @@ TEST_CASE("A database of an older system format is brought up to date when opene
   const std::string h = test::db_hash(f);
   CHECK_THROWS_AS(clmis::Database::open(f), clmis::VersionError);
   CHECK(test::db_hash(f) == h);
+}
+
+TEST_CASE("A format-3 database gets the calendar's table when opened (format 4)", "[migrate][format][calendar]") {
+  test::TempDir dir;
+  test::standard_db(dir).close();
+  const std::string f = dir.file("nlad.db");
+  test::raw_exec(f, "DROP TABLE clmis_calendar_day");
+  test::raw_exec(f, "UPDATE clmis_meta SET value = '3' WHERE key = 'format'");
+  auto db = clmis::Database::open(f);
+  CHECK(test::raw_scalar(f, "SELECT value FROM clmis_meta WHERE key = 'format'") == "4");
+  CHECK(test::raw_scalar(f, "SELECT detail FROM clmis_audit WHERE action = 'format_upgrade'") == R"({"from":3,"to":4})");
+  auto s = db.login("admin", test::kPassword);
+  s.proclaim(Json{{"date", "2027-01-04"}, {"rule", "carnival_last_lap"}});
+  CHECK(test::raw_scalar(f, "SELECT date FROM clmis_calendar_day") == "2027-01-04");
+  CHECK(s.audit_verify()["ok"] == true);
 }
 
 TEST_CASE("Migrations keep a country's own labels and refuse moving a code in its hierarchy", "[migrate][codes]") {
