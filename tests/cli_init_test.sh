@@ -35,9 +35,13 @@ grep -q 'no country profile' "$dir/err"
 # The admin name can be chosen.
 CLMIS_PASSWORD=a-long-password "$cli" init "$dir/e.db" --country KNA --admin registrar | grep -q '"registrar"'
 "$cli" --version | grep -q '^clmis [0-9]'
-# profile check lists the unverified legal parameters of the database's country.
+# profile check lists the unverified values of the database's country: 3 in the profile (two
+# legal parameters and the department) and every unverified value of its calendar file (the
+# substitution rule and each holiday rule).
 "$cli" profile check "$dir/a.db" > "$dir/check"
-grep -q '^KNA: 3 value(s) of the country profile not verified' "$dir/check"
+calendar_unverified=$(grep -c '"verified": false' "$(dirname "$0")/../data/calendars/KNA.json")
+grep -q "^KNA: $((3 + calendar_unverified)) value(s) of the country profile not verified" "$dir/check"
+grep -q '^  calendar.rules.good_friday = "Good Friday"' "$dir/check"
 grep -q '^  department = ' "$dir/check"
 grep -q 'minimum_working_age = 14' "$dir/check"
 "$cli" profile check --json "$dir/a.db" | grep -q '"parameter": "nis_number_pattern"'

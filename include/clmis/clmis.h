@@ -370,6 +370,56 @@ CLMIS_API int clmis_code_update(clmis_session *session, const char *list, const 
 CLMIS_API int clmis_code_delete(clmis_session *session, const char *list, const char *code);
 
 /* ---------------------------------------------------------------------------------------------
+ * The country's calendar: public holidays and working days (docs/calendars.md)
+ *
+ * Holidays are computed from the rules of the country profile for any year from 1900 to 2200,
+ * with the dates the administrator proclaims each year. Reading the calendar needs no session
+ * (reference data, like the code lists). Every function returns CLMIS_ENOTFOUND if the profile
+ * has no calendar, and CLMIS_EINVALID (with the error list) for a date that does not exist, a
+ * year outside 1900..2200 or a negative count.
+ * ------------------------------------------------------------------------------------------- */
+
+/** The days of a year as JSON: [{"date", "weekday", "name", "kind": "holiday" | "substitute" |
+ *  "special", "rule", "status": "computed" | "proclaimed" | "estimate", "statutory", "day_off",
+ *  "source", "entered", "entered_by"?, "substitute_for"?: {"date", "name", "reason"}}], names in
+ *  lang (NULL: the profile's first language). "estimate" is the date of a holiday whose notice is
+ *  not known yet; it counts as a day off until the real date is proclaimed. */
+CLMIS_API int clmis_calendar_json(char **out, clmis_db *db, int year, const char *lang);
+
+/** Flags of clmis_calendar_add_days. */
+#define CLMIS_CALENDAR_WORKING 1 /**< count working days (weekends and days off skipped) */
+#define CLMIS_CALENDAR_EXPLAIN 2 /**< list every day skipped and why */
+
+/** from ("YYYY-MM-DD") + days, as JSON {"from", "days", "working", "date", "rolled_forward"?,
+ *  "skipped"?: [{"date", "reasons": ["Saturday (weekend)", "Emancipation Day (Act ...)"]}]}.
+ *  With CLMIS_CALENDAR_WORKING the n-th working day after from (from itself for 0); otherwise
+ *  from + days, moved to the next working day when the profile says deadlines roll forward. */
+CLMIS_API int clmis_calendar_add_days(char **out, clmis_db *db, const char *from, int days, int flags);
+
+/** The working days d with from < d <= to, as JSON {"from", "to", "working_days"} (negative
+ *  when to is before from). */
+CLMIS_API int clmis_calendar_working_days(char **out, clmis_db *db, const char *from, const char *to);
+
+/** The holidays of a year whose date must be proclaimed and is not known yet, as JSON:
+ *  [{"rule", "name", "estimate", "status", "source"}]. */
+CLMIS_API int clmis_calendar_pending_json(char **out, clmis_db *db, int year);
+
+/** Enters in the calendar (permission "code_lists", audited) a rule's date for its year —
+ *  {"date": "2026-03-20", "rule": "eid_al_fitr", "note": "the notice"} — or a one-off day off —
+ *  {"date", "name": "..." or {"en": ..., "nl": ...}, "note"}. The substitutes that follow from it
+ *  follow it. *out (may be NULL) receives {"year", "date", "rule" | "name", "note", "added":
+ *  [{"date", "name"}], "removed": [...], "working_days_change_from": date or null}: the days off
+ *  it changed, and the first date whose working status changed. CLMIS_EINVALID for an unknown
+ *  rule, a date that does not exist or a year outside the rule's validity; CLMIS_ECONFLICT if
+ *  the rule already has an entered date that year; CLMIS_EDENIED without the permission. */
+CLMIS_API int clmis_calendar_proclaim(char **out, clmis_session *session, const char *spec_json);
+
+/** Withdraws an entered day — {"rule": "eid_al_fitr", "year": 2026} or {"date": "..."} of a
+ *  one-off day — keeping the entry, marked withdrawn (audited). *out (may be NULL) receives the
+ *  changes as for clmis_calendar_proclaim. CLMIS_ENOTFOUND if nothing is entered. */
+CLMIS_API int clmis_calendar_withdraw(char **out, clmis_session *session, const char *spec_json);
+
+/* ---------------------------------------------------------------------------------------------
  * Security (docs/security.md): service sessions, permissions, accounts, service keys, the audit
  * trail. Every function of this header checks the session's roles; a refusal is CLMIS_EDENIED
  * naming the permission in the message, is written to the security log and changes nothing else.

@@ -467,6 +467,66 @@ int clmis_code_delete(clmis_session* session, const char* list, const char* code
 #define CLMIS_CHECK_SESSION_ONLY() \
   if (!session_ok(session)) return misuse("session is NULL or not an open clmis_session")
 
+int clmis_calendar_json(char** out, clmis_db* db, int year, const char* lang) {
+  clear_error();
+  if (!out) return misuse("out is NULL");
+  *out = nullptr;
+  if (!db_ok(db)) return misuse("db is NULL or not an open clmis_db");
+  return guarded([&] { *out = dup(dump(db->db->calendar(year, lang ? lang : ""))); });
+}
+
+int clmis_calendar_add_days(char** out, clmis_db* db, const char* from, int days, int flags) {
+  clear_error();
+  if (!out) return misuse("out is NULL");
+  *out = nullptr;
+  if (!db_ok(db)) return misuse("db is NULL or not an open clmis_db");
+  if (!from) return misuse("from is NULL");
+  if (flags & ~(CLMIS_CALENDAR_WORKING | CLMIS_CALENDAR_EXPLAIN)) return misuse("unknown flags");
+  return guarded([&] {
+    *out = dup(dump(db->db->add_days(from, days, (flags & CLMIS_CALENDAR_WORKING) != 0,
+                                     (flags & CLMIS_CALENDAR_EXPLAIN) != 0)));
+  });
+}
+
+int clmis_calendar_working_days(char** out, clmis_db* db, const char* from, const char* to) {
+  clear_error();
+  if (!out) return misuse("out is NULL");
+  *out = nullptr;
+  if (!db_ok(db)) return misuse("db is NULL or not an open clmis_db");
+  if (!from || !to) return misuse("from or to is NULL");
+  return guarded([&] { *out = dup(dump(db->db->working_days(from, to))); });
+}
+
+int clmis_calendar_pending_json(char** out, clmis_db* db, int year) {
+  clear_error();
+  if (!out) return misuse("out is NULL");
+  *out = nullptr;
+  if (!db_ok(db)) return misuse("db is NULL or not an open clmis_db");
+  return guarded([&] { *out = dup(dump(db->db->calendar_pending(year))); });
+}
+
+int clmis_calendar_proclaim(char** out, clmis_session* session, const char* spec_json) {
+  clear_error();
+  if (out) *out = nullptr;
+  CLMIS_CHECK_SESSION_ONLY();
+  if (!spec_json) return misuse("spec_json is NULL");
+  return guarded([&] {
+    const Json r = session->session->proclaim(parse_json(spec_json, "calendar"));
+    if (out) *out = dup(dump(r));
+  });
+}
+
+int clmis_calendar_withdraw(char** out, clmis_session* session, const char* spec_json) {
+  clear_error();
+  if (out) *out = nullptr;
+  CLMIS_CHECK_SESSION_ONLY();
+  if (!spec_json) return misuse("spec_json is NULL");
+  return guarded([&] {
+    const Json r = session->session->withdraw_proclamation(parse_json(spec_json, "calendar"));
+    if (out) *out = dup(dump(r));
+  });
+}
+
 int clmis_login_service(clmis_session** out, clmis_db* db, const char* key, const char* user) {
   clear_error();
   if (!out) return misuse("out is NULL");

@@ -282,6 +282,39 @@ int main(int argc, char** argv) {
   codes_add->add_option("--level", level, "Level (default: 1, or the parent's + 1)");
   codes_relabel->add_option("--label", label_opts, "LANG=TEXT; LANG= removes a language other than en")->required();
 
+  // the country's calendar
+  int cal_year = 0, cal_days = 0;
+  std::string cal_date, cal_to, cal_rule, cal_name, cal_note;
+  bool cal_working = false, cal_explain = false;
+  auto* calendar = app.add_subcommand("calendar", "The country's public holidays and working days");
+  calendar->require_subcommand(1);
+  auto* cal_list = calendar->add_subcommand("list", "The holidays of a year: computed, proclaimed and estimated");
+  auto* cal_add = calendar->add_subcommand("add-days", "A date plus a number of days, calendar or working days");
+  auto* cal_between = calendar->add_subcommand("between", "The working days after one date up to another");
+  auto* cal_pending = calendar->add_subcommand("pending", "The holidays of a year whose date is still to be proclaimed");
+  auto* cal_proclaim = calendar->add_subcommand(
+      "proclaim", "Enter a holiday's date proclaimed for its year (--rule) or a one-off day off (--name)");
+  auto* cal_withdraw = calendar->add_subcommand("withdraw", "Withdraw an entered date (--rule and --year, or --date)");
+  for (auto* c : {cal_list, cal_add, cal_between, cal_pending, cal_proclaim, cal_withdraw})
+    c->add_option("database", db_path, "Path of the database")->required();
+  for (auto* c : {cal_list, cal_pending}) c->add_option("--year", cal_year, "The year")->required()->check(CLI::Range(1900, 2200));
+  cal_list->add_option("--lang", lang, "Language of the names (default: the country's first)");
+  cal_add->add_option("date", cal_date, "The date counted from, YYYY-MM-DD")->required();
+  cal_add->add_option("days", cal_days, "How many days (0 or more)")->required();
+  cal_add->add_flag("--working", cal_working, "Count working days (weekends and days off skipped)");
+  cal_add->add_flag("--explain", cal_explain, "List every day skipped and why");
+  cal_between->add_option("from", cal_date, "From (not counted), YYYY-MM-DD")->required();
+  cal_between->add_option("to", cal_to, "To (counted), YYYY-MM-DD")->required();
+  cal_proclaim->add_option("date", cal_date, "The date, YYYY-MM-DD")->required();
+  auto* rule_opt = cal_proclaim->add_option("--rule", cal_rule, "The holiday rule whose date this is (see `calendar pending`)");
+  cal_proclaim->add_option("--name", cal_name, "A one-off day's name")->excludes(rule_opt);
+  cal_proclaim->add_option("--note", cal_note, "The notice: gazette, proclamation, its date");
+  cal_withdraw->add_option("--rule", cal_rule, "The rule");
+  cal_withdraw->add_option("--year", cal_year, "The year of the rule's entry");
+  cal_withdraw->add_option("--date", cal_date, "The date of a one-off day");
+  for (auto* c : {cal_proclaim, cal_withdraw}) login.options(c);
+  for (auto* c : {cal_list, cal_add, cal_between, cal_pending, cal_proclaim, cal_withdraw}) json_flag(c);
+
   // records
   std::int64_t id = 0;
   auto* get = app.add_subcommand("get", "One record");
@@ -547,6 +580,20 @@ int main(int argc, char** argv) {
                               {"value", country_json["department"]["name"]},
                               {"source", country_json["department"]["source"]},
                               {"verified", false}});
+      // And the calendar: its substitution rule, its settings, each holiday rule.
+      if (const auto& cal = country_json["calendar"]; cal.is_object()) {
+        if (!cal["substitution"]["verified"].get<bool>())
+          unverified.push_back({{"parameter", "calendar.substitution"}, {"value", cal["substitution"]["kind"]},
+                                {"source", cal["substitution"]["source"]}, {"verified", false}});
+        for (const char* k : {"customary_days_off", "deadlines_roll_forward"})
+          if (cal[k]["value"].get<bool>() && !cal[k]["verified"].get<bool>())
+            unverified.push_back({{"parameter", std::string("calendar.") + k}, {"value", true},
+                                  {"source", cal[k]["source"]}, {"verified", false}});
+        for (const auto& r : cal["rules"])
+          if (!r["verified"].get<bool>())
+            unverified.push_back({{"parameter", "calendar.rules." + r["id"].get<std::string>()},
+                                  {"value", r["name"]["en"]}, {"source", r["source"]}, {"verified", false}});
+      }
       if (json) {
         std::cout << clmis::Json{{"country", country_json["iso3"]}, {"unverified", unverified}}.dump(2) << "\n";
       } else {
@@ -590,6 +637,71 @@ int main(int argc, char** argv) {
             std::cout << "\n";
           }
         }
+      }
+    }
+    if (*cal_list) {
+      auto db = open_db(db_path);
+      const auto days = db.calendar(cal_year, lang);
+      if (json) {
+        std::cout << days.dump(2) << "\n";
+      } else {
+        std::vector<std::vector<std::string>> rows;
+        for (const auto& d : days)
+          rows.push_back({d["date"], d["weekday"], d["name"], d["kind"], display(d["rule"]), d["status"],
+                          d["day_off"].get<bool>() ? (d["statutory"].get<bool>() ? "" : "customary") : "working day",
+                          d["source"]});
+        print_table({"date", "day", "name", "kind", "rule", "status", "", "source"}, rows);
+      }
+    }
+    if (*cal_add || *cal_between || *cal_pending) {
+      auto db = open_db(db_path);
+      clmis::Json r;
+      if (*cal_add) r = db.add_days(cal_date, cal_days, cal_working, cal_explain);
+      else if (*cal_between) r = db.working_days(cal_date, cal_to);
+      else r = db.calendar_pending(cal_year);
+      if (json) {
+        std::cout << r.dump(2) << "\n";
+      } else if (*cal_add) {
+        std::cout << r["date"].get<std::string>() << "\n";
+        if (r.contains("skipped"))
+          for (const auto& k : r["skipped"])
+            for (const auto& why : k["reasons"])
+              std::cout << "  skipped " << k["date"].get<std::string>() << " " << why.get<std::string>() << "\n";
+      } else if (*cal_between) {
+        std::cout << r["working_days"].get<std::int64_t>() << "\n";
+      } else {
+        std::vector<std::vector<std::string>> rows;
+        for (const auto& p : r) rows.push_back({p["rule"], p["name"], display(p["estimate"]), p["source"]});
+        std::cout << r.size() << " holiday(s) of " << cal_year << " to proclaim\n";
+        if (!rows.empty()) print_table({"rule", "name", "estimate", "source"}, rows);
+      }
+    }
+    if (*cal_proclaim || *cal_withdraw) {
+      auto db = open_db(db_path);
+      auto s = login.open(db);
+      clmis::Json spec = clmis::Json::object();
+      clmis::Json r;
+      if (*cal_proclaim) {
+        spec["date"] = cal_date;
+        if (!cal_rule.empty()) spec["rule"] = cal_rule;
+        if (!cal_name.empty()) spec["name"] = cal_name;
+        if (!cal_note.empty()) spec["note"] = cal_note;
+        r = s.proclaim(spec);
+      } else {
+        if (!cal_rule.empty()) spec["rule"] = cal_rule;
+        if (cal_year) spec["year"] = cal_year;
+        if (!cal_date.empty()) spec["date"] = cal_date;
+        r = s.withdraw_proclamation(spec);
+      }
+      if (json) {
+        std::cout << r.dump(2) << "\n";
+      } else {
+        std::cout << (*cal_proclaim ? "entered " : "withdrawn ") << r["date"].get<std::string>() << "\n";
+        for (const auto& a : r["added"]) std::cout << "  + " << a["date"].get<std::string>() << " " << a["name"].get<std::string>() << "\n";
+        for (const auto& a : r["removed"]) std::cout << "  - " << a["date"].get<std::string>() << " " << a["name"].get<std::string>() << "\n";
+        if (!r["working_days_change_from"].is_null())
+          std::cout << "working days change from " << r["working_days_change_from"].get<std::string>()
+                    << ": time limits running past it may move\n";
       }
     }
     if (*codes_list) {

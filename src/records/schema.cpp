@@ -90,6 +90,36 @@ Json schema_json(Context& cx) {
                                     {"telephone", d.telephone}, {"email", d.email},
                                     {"source", d.source}, {"verified", d.verified}};
   }
+  // The country's calendar: its rules and settings, each with its source (the days themselves
+  // come from Database::calendar).
+  if (const auto& cal = profile_.calendar) {
+    using namespace pack::calendar;
+    auto setting = [](const Setting& st) {
+      return Json{{"value", st.value}, {"source", st.source}, {"verified", st.verified}};
+    };
+    Json weekend = Json::array();
+    for (auto w : cal->weekend) weekend.push_back(weekday_name(w));
+    Json rules = Json::array();
+    for (const auto& r : cal->rules)
+      rules.push_back({{"id", r.id}, {"name", r.name.to_json()}, {"kind", kind_name(r.kind)},
+                       {"status", status_name(r.status)}, {"source", r.source}, {"verified", r.verified}});
+    Json sources = Json::array();
+    for (const auto& [title, url] : cal->sources)
+      sources.push_back(url.empty() ? Json{{"title", title}} : Json{{"title", title}, {"url", url}});
+    out["country"]["calendar"] = {
+        {"file", cal->file},
+        {"weekend", weekend},
+        {"substitution", {{"kind", cal->substitution == Calendar::Substitution::shift ? "shift" : "next_free_day"},
+                          {"summary", cal->substitution_summary},
+                          {"source", cal->substitution_source},
+                          {"verified", cal->substitution_verified}}},
+        {"customary_days_off", setting(cal->customary_days_off)},
+        {"deadlines_roll_forward", setting(cal->deadlines_roll_forward)},
+        {"rules", rules},
+        {"sources", sources}};
+  } else {
+    out["country"]["calendar"] = nullptr;
+  }
   // The fields every record has, set by clmis (the same for every record type).
   Json system = Json::array();
   for (const auto& f : pack::kSystemFields)

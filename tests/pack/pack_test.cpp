@@ -6,7 +6,9 @@
 #include "pack/pack.hpp"
 #include "support.hpp"
 
+#include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 
 using clmis::Json;
@@ -290,4 +292,75 @@ TEST_CASE("The six country profiles of the seed's deployments load", "[pack][pro
     ++n;
   }
   CHECK(n == 9);
+}
+
+TEST_CASE("Malformed calendar files are rejected with file, JSON path and reason", "[pack][errors][calendar]") {
+  test::TempDir dir;
+  // A fixture tree whose KNA profile uses a small calendar of its own.
+  const Json base = {
+      {"format", 1}, {"country", "KNA"}, {"weekend", {"Sat", "Sun"}},
+      {"substitution", {{"kind", "shift"}, {"source", "Test Act, s.2"}, {"verified", false}}},
+      {"rules", Json::array({Json{{"id", "new_year"}, {"name", "New Year's Day"}, {"kind", "fixed"}, {"month", 1}, {"day", 1},
+                                  {"status", "statutory"}, {"source", "Test Act, schedule"}, {"verified", false}},
+                             Json{{"id", "eid"}, {"name", "Eid"}, {"kind", "proclaimed"}, {"status", "statutory_date_proclaimed"},
+                                  {"from_year", 2000}, {"source", "Test Act"}, {"verified", false}}})}};
+  auto tree = [&](const std::string& name, const std::function<void(Json&)>& edit) {
+    const std::string data = test::copy_data(dir, name);
+    std::filesystem::create_directories(data + "/calendars");
+    Json cal = base;
+    edit(cal);
+    std::ofstream(data + "/calendars/KNA.json") << cal.dump(2);
+    test::edit_json(data + "/countries/KNA.json", [](Json& p) { p["calendar"] = {{"file", "calendars/KNA.json"}}; });
+    return data;
+  };
+  {
+    auto src = pack::directory_source(tree("ok", [](Json&) {}));
+    auto p = pack::load_pack(*src);
+    auto kna = pack::load_profile(*src, "KNA", p);
+    REQUIRE(kna.calendar);
+    CHECK(kna.calendar->rules.size() == 2);
+    CHECK(kna.calendar->rule("eid")->needs_proclamation());
+    CHECK(kna.files.count("calendars/KNA.json") == 1);  // stored with the profile, in its hash
+  }
+  struct Case {
+    std::function<void(Json&)> edit;
+    std::string path, words;
+  };
+  const std::vector<Case> cases = {
+      {[](Json& c) { c["rules"][0]["kind"] = "lunar"; }, "/rules/0/kind", "unknown rule kind \"lunar\""},
+      {[](Json& c) { c["rules"][0]["day"] = 29; c["rules"][0]["month"] = 2; }, "/rules/0/day", "does not exist every year"},
+      {[](Json& c) { c["rules"][0]["day"] = 31; c["rules"][0]["month"] = 4; }, "/rules/0/day", "does not exist every year"},
+      {[](Json& c) { c["rules"][0].erase("source"); }, "/rules/0", "missing required key \"source\""},
+      {[](Json& c) { c["rules"][0]["source"] = ""; }, "/rules/0/source", "needs its legal source"},
+      {[](Json& c) { c["rules"][0]["offset"] = 1; }, "/rules/0/offset", "a fixed rule has no \"offset\""},
+      {[](Json& c) { c["rules"][1] = c["rules"][0]; }, "/rules/1/id", "duplicate rule \"new_year\""},
+      {[](Json& c) { c["rules"][0] = Json{{"id", "a"}, {"name", "A"}, {"kind", "relative"}, {"to", "b"}, {"offset", 1},
+                                          {"status", "statutory"}, {"source", "x"}, {"verified", false}};
+                     c["rules"][1] = Json{{"id", "b"}, {"name", "B"}, {"kind", "relative"}, {"to", "a"}, {"offset", 1},
+                                          {"status", "statutory"}, {"source", "x"}, {"verified", false}}; },
+       "/rules/0/to", "form a cycle"},
+      {[](Json& c) { c["rules"][0]["observed_shift"] = {{"Sunday", 1}}; }, "/rules/0/observed_shift/Sunday", "expected a weekday"},
+      {[](Json& c) { c["proclaimed"] = Json::array({Json{{"rule", "diwali"}, {"date", "2026-11-08"}, {"source", "x"}}}); },
+       "/proclaimed/0/rule", "no rule \"diwali\""},
+      {[](Json& c) { c["proclaimed"] = Json::array({Json{{"rule", "eid"}, {"date", "1999-01-19"}, {"source", "x"}}}); },
+       "/proclaimed/0/date", "does not apply in 1999"},
+      {[](Json& c) { c["proclaimed"] = Json::array({Json{{"rule", "eid"}, {"date", "2026-02-30"}, {"source", "x"}}}); },
+       "/proclaimed/0/date", "not a date YYYY-MM-DD that exists"},
+      {[](Json& c) { c["rules"][1]["estimates"] = {{"2027", "2028-03-09"}}; }, "/rules/1/estimates/2027", "not in 2027"},
+      {[](Json& c) { c["weekend"] = Json::array({"Sat", "Sat"}); }, "/weekend/1", "named twice"},
+      {[](Json& c) { c["substitution"]["kind"] = "cascade"; }, "/substitution/kind", "\"shift\" or \"next_free_day\""},
+      {[](Json& c) { c["country"] = "LCA"; }, "/country", "must say \"country\": \"KNA\""},
+  };
+  int n = 0;
+  for (const auto& c : cases) {
+    INFO(c.path << " " << c.words);
+    auto src = pack::directory_source(tree("bad" + std::to_string(n++), c.edit));
+    auto p = pack::load_pack(*src);
+    try {
+      (void)pack::load_profile(*src, "KNA", p);
+      FAIL("accepted");
+    } catch (const clmis::PackError& e) {
+      CHECK_THAT(e.what(), Catch::Contains("calendars/KNA.json: " + c.path + ": ") && Catch::Contains(c.words));
+    }
+  }
 }

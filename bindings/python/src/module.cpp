@@ -321,6 +321,28 @@ std::string date_text(py::handle date, const char* what) {
   return j.get<std::string>();
 }
 
+/// A calendar day (or a proclamation's change) with its dates as datetime.date.
+py::dict calendar_day(const Json& d) {
+  py::dict o = typed_object(d, {{"date", Kind::date}, {"estimate", Kind::date}});
+  if (d.contains("substitute_for") && d["substitute_for"].is_object())
+    o["substitute_for"] = typed_object(d["substitute_for"], {{"date", Kind::date}});
+  return o;
+}
+
+py::list calendar_days(const Json& days) {
+  py::list out;
+  for (const auto& d : days) out.append(calendar_day(d));
+  return out;
+}
+
+/// The result of a proclamation or a withdrawal, with dates typed.
+py::dict calendar_change(const Json& r) {
+  py::dict o = typed_object(r, {{"date", Kind::date}, {"working_days_change_from", Kind::date}});
+  o["added"] = calendar_days(r["added"]);
+  o["removed"] = calendar_days(r["removed"]);
+  return o;
+}
+
 }  // namespace
 }  // namespace clmis::python
 
@@ -385,6 +407,63 @@ PYBIND11_MODULE(_core, m) {
             return value_from_json(Json(t), Kind::date);
           },
           "Today (datetime.date) in the country's time zone, by the database's clock.")
+      .def(
+          "calendar",
+          [](const PyDatabase& d, int year, std::optional<std::string> lang) {
+            const Json r = released([&] { return d.st->db.calendar(year, lang.value_or("")); });
+            return calendar_days(r);
+          },
+          py::arg("year"), py::arg("lang") = py::none(),
+          "The country's public holidays of a year (docs/calendars.md): [{date, weekday, name, kind "
+          "(holiday, substitute, special), rule, status (computed, proclaimed, estimate), statutory, "
+          "day_off, source, entered, substitute_for?}], names in lang (default: the country's first "
+          "language). NotFound if the profile has no calendar.")
+      .def(
+          "add_days",
+          [](const PyDatabase& d, const py::object& from, int days, bool working, bool explain) -> py::object {
+            const std::string f = date_text(from, "from");
+            const Json r = released([&] { return d.st->db.add_days(f, days, working, explain); });
+            if (!explain) return value_from_json(r["date"], Kind::date);
+            py::dict o = typed_object(r, {{"from", Kind::date}, {"date", Kind::date}});
+            py::list skipped;
+            for (const auto& k : r["skipped"]) skipped.append(typed_object(k, {{"date", Kind::date}}));
+            o["skipped"] = skipped;
+            return o;
+          },
+          py::arg("from_date"), py::arg("days"), py::kw_only(), py::arg("working") = true,
+          py::arg("explain") = false,
+          "from_date + days: working days (weekends and days off skipped) by default, else calendar "
+          "days (moved to the next working day when the country's deadlines roll forward). Returns "
+          "the date, or with explain=True a dict {from, days, working, date, skipped: [{date, "
+          "reasons}]} naming every day skipped and why.")
+      .def(
+          "working_days",
+          [](const PyDatabase& d, const py::object& from, const py::object& to) {
+            const std::string f = date_text(from, "from_date"), t = date_text(to, "to_date");
+            const Json r = released([&] { return d.st->db.working_days(f, t); });
+            return r["working_days"].get<std::int64_t>();
+          },
+          py::arg("from_date"), py::arg("to_date"),
+          "The working days d with from_date < d <= to_date (negative when to_date is earlier).")
+      .def(
+          "add_hours",
+          [](const PyDatabase& d, const py::object& from, int hours) {
+            const Json f = to_json(from, "from_time");
+            if (!f.is_string()) throw py::type_error("from_time is an aware datetime.datetime");
+            const std::string r = released([&] { return d.st->db.add_hours(f.get<std::string>(), hours); });
+            return value_from_json(Json(r), Kind::datetime);
+          },
+          py::arg("from_time"), py::arg("hours"),
+          "A time limit in hours, counted in calendar time: from_time + hours (an aware datetime).")
+      .def(
+          "calendar_pending",
+          [](const PyDatabase& d, int year) {
+            const Json r = released([&] { return d.st->db.calendar_pending(year); });
+            return calendar_days(r);
+          },
+          py::arg("year"),
+          "The holidays of a year whose date must be proclaimed and is not known yet: [{rule, name, "
+          "estimate, status, source}].")
       .def(
           "close",
           [](PyDatabase& d) {
@@ -608,6 +687,35 @@ PYBIND11_MODULE(_core, m) {
           "transition(type, id, version, name, /, effective_date=None, **fields) -> int\n\n"
           "Moves the record through the named transition (effective_date: a date, default "
           "today; the transition's fields as keyword arguments); returns the new version.")
+      .def(
+          "proclaim",
+          [](PySession& s, const py::object& date, std::optional<std::string> rule, const py::object& name,
+             std::optional<std::string> note) {
+            Json spec = {{"date", date_text(date, "date")}};
+            if (rule) spec["rule"] = *rule;
+            if (!name.is_none()) spec["name"] = to_json(name, "name");
+            if (note) spec["note"] = *note;
+            const Json r = s.read([&](clmis::Session& x) { return x.proclaim(spec); });
+            return calendar_change(r);
+          },
+          py::arg("date"), py::kw_only(), py::arg("rule") = py::none(), py::arg("name") = py::none(),
+          py::arg("note") = py::none(),
+          "Enters in the country's calendar (permission code_lists; audited) the date a holiday rule "
+          "has this year (rule=), or a one-off day off (name=: a str or {lang: text}); note: the notice "
+          "cited. Returns {year, date, rule or name, note, added, removed, working_days_change_from}.")
+      .def(
+          "withdraw_proclamation",
+          [](PySession& s, std::optional<std::string> rule, std::optional<int> year, const py::object& date) {
+            Json spec = Json::object();
+            if (rule) spec["rule"] = *rule;
+            if (year) spec["year"] = *year;
+            if (!date.is_none()) spec["date"] = date_text(date, "date");
+            const Json r = s.read([&](clmis::Session& x) { return x.withdraw_proclamation(spec); });
+            return calendar_change(r);
+          },
+          py::kw_only(), py::arg("rule") = py::none(), py::arg("year") = py::none(), py::arg("date") = py::none(),
+          "Withdraws an entered day: rule= and year=, or date= of a one-off day (audited; kept, "
+          "marked withdrawn). Returns the changes as proclaim does.")
       .def(
           "status_counts",
           [](PySession& s, const std::string& type, const py::object& date) {
