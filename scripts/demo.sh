@@ -22,6 +22,11 @@ export CLMIS_DEMO_USERS_PASSWORD
 db="$demo_dir/clmis-demo-kna.db"
 
 echo
+echo "demo: the calendar of Saint Kitts and Nevis — 20 working days from 2026-12-01, and why:"
+"$build/clmis" calendar add-days "$db" 2026-12-01 20 --working --explain
+"$build/clmis" calendar pending "$db" --year 2027
+
+echo
 echo "demo: the C examples, on a database of their own ($demo_dir/examples.db)"
 "$build/example_c" "$demo_dir/examples.db" | tail -n 1
 "$build/example_c_job_seekers" "$demo_dir/examples.db" | tail -n 1
@@ -35,6 +40,9 @@ demo: try these (CLMIS_USER=admin and CLMIS_PASSWORD as above):
   $build/clmis history $db job_seeker 1
   $build/clmis codes list $db isco08 --lang en | head
   $build/clmis export $db vacancy --format csv --out vacancies.csv
+  $build/clmis counts $db job_seeker --as-of 2025-12-31
+  $build/clmis calendar list $db --year 2027
+  $build/clmis calendar proclaim $db 2027-01-04 --rule carnival_last_lap --note "Proclamation of ..."
   PYTHONPATH=$build/python /usr/bin/python3 -c "import clmis, os
 db = clmis.open('$db'); s = db.login('admin', os.environ['CLMIS_PASSWORD'])
 print(s.query('job_seeker', filter=[{'field': 'status', 'op': 'eq', 'value': 'active'}]).to_pandas().groupby('sex').size())
