@@ -60,7 +60,7 @@ std::string gauss_easter(int y) {
     month = 4;
     day -= 31;
   }
-  char buf[11];
+  char buf[32];  // room for any int, so the compiler can prove no truncation
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, month, day);
   return buf;
 }
