@@ -245,6 +245,26 @@ CLMIS_API void clmis_session_close(clmis_session **session);
 CLMIS_API int clmis_session_user(char **out, clmis_session *session);
 
 /* ---------------------------------------------------------------------------------------------
+ * JSON text given to the library
+ *
+ * Every const char* argument that holds JSON (records, queries, transition arguments, codes,
+ * users, keys, calendar specs, checkpoints) is UTF-8 JSON (RFC 8259) read by one parser that
+ * stops at the first of these limits, before the input costs memory or time, and refuses a
+ * duplicate key in an object, a byte-order mark before the text and a number too large for a
+ * double (1e999). Each refusal is CLMIS_EINVALID with one error of rule "json" whose path says
+ * where the text went wrong ("name", "contacts[3]", "" for the whole text); the offending text
+ * is never copied whole into the error, and every error's "value" is bounded (a string cut
+ * after 64 characters, a large array or object described). All text the library returns is
+ * valid UTF-8.
+ * ------------------------------------------------------------------------------------------- */
+
+#define CLMIS_JSON_MAX_BYTES 16777216 /**< one document: 16 MiB */
+#define CLMIS_JSON_MAX_DEPTH 64       /**< nesting of arrays and objects */
+#define CLMIS_JSON_MAX_STRING 1048576 /**< bytes of one string or key: 1 MiB */
+#define CLMIS_JSON_MAX_MEMBERS 10000  /**< keys of one object */
+#define CLMIS_JSON_MAX_VALUES 1000000 /**< values in one document */
+
+/* ---------------------------------------------------------------------------------------------
  * Records
  *
  * Every record has the system fields id, version, created_at, created_by, updated_at,

@@ -36,7 +36,7 @@ enum class Errc : int {
 struct FieldError {
   std::string record;   ///< record type, e.g. "employer"
   std::string path;     ///< field path, e.g. "contacts[1].email"; "" for the whole record
-  Json value; ///< the value given (null when missing)
+  Json value;           ///< the value given, bounded (null when missing)
   std::string rule;     ///< rule kind: required, type, code_list, reference, length, range,
                         ///< pattern, unknown_field, read_only, ...
   std::string message;  ///< for people
@@ -55,11 +55,12 @@ class Error : public std::runtime_error {
 };
 
 /// Input refused: malformed JSON, or one or more validation errors (all of them, in errors()).
+/// Each FieldError::value is bounded (json_excerpt in clmis/json.hpp): a long string or a large
+/// array or object given by the caller is cut or described, never carried whole.
 class ValidationError : public Error {
  public:
   explicit ValidationError(std::vector<FieldError> errors);
-  ValidationError(const std::string& message, std::vector<FieldError> errors = {})
-      : Error(Errc::invalid, message), errors_(std::move(errors)) {}
+  ValidationError(const std::string& message, std::vector<FieldError> errors = {});
   [[nodiscard]] const std::vector<FieldError>& errors() const noexcept { return errors_; }
 
  private:

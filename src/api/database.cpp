@@ -1,7 +1,10 @@
 // The public C++ API (clmis/database.hpp): each function runs one module operation through the
 // Engine front (api/engine.hpp), which supplies the lock, the context and the security log.
+// Every JSON value a caller gives is checked against the input limits first (check_json): the
+// C API and the CLI parse with those limits, C++ and Python callers build values themselves.
 #include "api/bulk.hpp"
 #include "api/engine.hpp"
+#include "clmis/json.hpp"
 #include "records/codes.hpp"
 #include "records/history.hpp"
 #include "records/query.hpp"
@@ -113,6 +116,7 @@ void Database::close() {
 // --- records ---------------------------------------------------------------------------------
 
 std::int64_t Session::create(std::string_view type, const Json& record) {
+  check_json(record, type);
   // Warnings belong to a write that happened: a refused one leaves none.
   warnings_ = Json::array();
   Json w = Json::array();
@@ -126,6 +130,7 @@ Json Session::get(std::string_view type, std::int64_t id) {
 }
 
 std::int64_t Session::update(std::string_view type, std::int64_t id, std::int64_t version, const Json& changes) {
+  check_json(changes, type);
   warnings_ = Json::array();
   Json w = Json::array();
   const auto v = live(engine_).run({user_id_, key_id_},
@@ -139,6 +144,7 @@ void Session::archive(std::string_view type, std::int64_t id, std::int64_t versi
 }
 
 UpsertResult Session::upsert(std::string_view type, std::string_view external_id, const Json& record) {
+  check_json(record, type);
   warnings_ = Json::array();
   Json w = Json::array();
   const auto r = live(engine_).run({user_id_, key_id_},
@@ -154,10 +160,12 @@ Json Session::schema() const {
 void Session::batch(const std::function<void()>& fn) { live(engine_).batch({user_id_, key_id_}, fn, nullptr); }
 
 void Session::batch(const std::function<void()>& fn, const Json& audit_summary) {
+  check_json(audit_summary, "audit_summary");
   live(engine_).batch({user_id_, key_id_}, fn, &audit_summary);
 }
 
 Json Session::query(std::string_view type, const Json& query) {
+  check_json(query, type);
   return live(engine_).run({user_id_, key_id_}, [&](Context& cx) { return detail::query_records(cx, type, query); });
 }
 
@@ -170,6 +178,7 @@ Json Session::history(std::string_view type, std::int64_t id) {
 }
 
 void Session::export_started(std::string_view type, const Json& detail) {
+  check_json(detail, type);
   live(engine_).run({user_id_, key_id_}, [&](Context& cx) { detail::export_started(cx, type, detail); });
 }
 
@@ -177,6 +186,7 @@ void Session::export_started(std::string_view type, const Json& detail) {
 
 std::int64_t Session::transition(std::string_view type, std::int64_t id, std::int64_t version, std::string_view name,
                                  const Json& args) {
+  check_json(args, type);
   warnings_ = Json::array();
   return live(engine_).run({user_id_, key_id_},
                            [&](Context& cx) { return detail::transition(cx, type, id, version, name, args); });
@@ -189,10 +199,12 @@ Json Session::status_counts(std::string_view type, std::string_view date) {
 // --- Table Maintenance -----------------------------------------------------------------------
 
 void Session::code_add(std::string_view list, const Json& code) {
+  check_json(code, list);
   live(engine_).run({user_id_, key_id_}, [&](Context& cx) { detail::code_add(cx, list, code); });
 }
 
 void Session::code_update(std::string_view list, std::string_view code, const Json& changes) {
+  check_json(changes, list);
   live(engine_).run({user_id_, key_id_}, [&](Context& cx) { detail::code_update(cx, list, code, changes); });
 }
 
@@ -201,10 +213,12 @@ void Session::code_delete(std::string_view list, std::string_view code) {
 }
 
 Json Session::proclaim(const Json& spec) {
+  check_json(spec, "calendar");
   return live(engine_).run({user_id_, key_id_}, [&](Context& cx) { return detail::calendar_proclaim(cx, spec); });
 }
 
 Json Session::withdraw_proclamation(const Json& spec) {
+  check_json(spec, "calendar");
   return live(engine_).run({user_id_, key_id_}, [&](Context& cx) { return detail::calendar_withdraw(cx, spec); });
 }
 
@@ -223,10 +237,12 @@ Json Session::users() const {
 }
 
 std::int64_t Session::user_create(const Json& spec) {
+  check_json(spec, "user");
   return live(engine_).run({user_id_, key_id_}, [&](Context& cx) { return detail::user_create(cx, spec); });
 }
 
 void Session::user_update(std::string_view name, const Json& changes) {
+  check_json(changes, "user");
   live(engine_).run({user_id_, key_id_}, [&](Context& cx) { detail::user_update(cx, name, changes); });
 }
 
@@ -239,6 +255,7 @@ void Session::change_password(std::string_view old_password, std::string_view ne
 }
 
 Json Session::service_key_create(const Json& spec) {
+  check_json(spec, "service_key");
   return live(engine_).run({user_id_, key_id_}, [&](Context& cx) { return detail::service_key_create(cx, spec); });
 }
 
@@ -251,6 +268,7 @@ void Session::service_key_revoke(std::string_view name) {
 }
 
 Json Session::audit_verify(const Json& checkpoint) const {
+  check_json(checkpoint, "checkpoint");
   return live(engine_).run({user_id_, key_id_}, [&](Context& cx) { return detail::audit_verify(cx, checkpoint); });
 }
 

@@ -3,6 +3,8 @@
 #define CLMIS_BUILDING 1
 #include "clmis/clmis.h"
 #include "clmis/database.hpp"
+#include "clmis/json.hpp"
+#include "core/text.hpp"
 
 #include <cstddef>
 #include <cstdlib>
@@ -52,16 +54,16 @@ void clear_error() {
 int set_error(int code, std::string message, std::string json = "[]") {
   auto& e = tls();
   e.set = true;
-  e.message = std::move(message);
+  e.message = clmis::detail::utf8_repaired(message);  // a caller's bytes quoted in it stay text
   e.err.code = code;
   e.err.message = e.message.c_str();
   e.json = std::move(json);
   return code;
 }
 
-/// JSON text out. Invalid UTF-8 (which can only come from a caller's bytes quoted in a message)
-/// is replaced by U+FFFD rather than thrown: nothing may escape an extern "C" function.
-std::string dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
+/// JSON text out (clmis::dump_json: bytes stored before they were checked come out as U+FFFD,
+/// never an exception, which may not escape an extern "C" function).
+std::string dump(const Json& j) { return clmis::dump_json(j); }
 
 /// The one place where C++ errors become C status codes.
 int from_exception() {
@@ -104,16 +106,16 @@ char* dup(const std::string& s) {
 bool db_ok(const clmis_db* db) { return db && db->magic == kDbMagic && db->db; }
 bool session_ok(const clmis_session* s) { return s && s->magic == kSessionMagic && s->session; }
 
-/// Parses JSON text of a record; malformed text is a validation error with rule "json".
-Json parse_json(const char* text, const char* record) {
-  try {
-    return Json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    std::string msg = e.what();
-    throw clmis::ValidationError(
-        "malformed JSON: " + msg,
-        {{record ? record : "", "", nullptr, "json", "malformed JSON: " + msg}});
-  }
+// The limits clmis.h documents are the library's.
+static_assert(clmis::JsonLimits{}.max_bytes == CLMIS_JSON_MAX_BYTES);
+static_assert(clmis::JsonLimits{}.max_depth == CLMIS_JSON_MAX_DEPTH);
+static_assert(clmis::JsonLimits{}.max_string == CLMIS_JSON_MAX_STRING);
+static_assert(clmis::JsonLimits{}.max_members == CLMIS_JSON_MAX_MEMBERS);
+static_assert(clmis::JsonLimits{}.max_values == CLMIS_JSON_MAX_VALUES);
+
+/// JSON text given by the caller, through the library's one entry point (clmis/json.hpp).
+Json parse_json(const char* text, const char* what) {
+  return clmis::parse_json(text, what ? what : "");
 }
 
 // The size of each version of the option structs: a caller compiled against an older header

@@ -1,8 +1,10 @@
 // clmis — the command line: a thin layer over the C++ API (clmis/database.hpp, clmis/io.hpp).
 // No domain logic lives here; docs/cli.md documents every command and the exit codes.
 #include "clmis/version.h"
+#include "core/text.hpp"
 #include "clmis/database.hpp"
 #include "clmis/io.hpp"
+#include "clmis/json.hpp"
 #include "demo/demo.hpp"
 
 #include <CLI/CLI.hpp>
@@ -11,6 +13,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <random>
 #include <cstdlib>
 #include <cstring>
@@ -134,7 +137,7 @@ std::string display(const clmis::Json& v) {
   if (v.is_null()) return "";
   if (v.is_string()) return v.get<std::string>();
   if (v.is_object() && v.contains("amount")) return v["amount"].get<std::string>() + " " + v["currency"].get<std::string>();
-  return v.dump();
+  return clmis::dump_json(v);
 }
 
 /// "field=value", "field!=value", "field<value", "field<=value", "field>value", "field>=value",
@@ -157,26 +160,28 @@ clmis::Json condition(const std::string& text, const clmis::Json& type) {
     std::string ftype = "text";
     for (const auto& f : type["fields"])
       if (f["name"] == field) ftype = f["type"];
-    if (raw.empty() && std::string(op) == "eq") return {{"field", field}, {"op", "is_null"}};
+    // "FIELD=" has no value, "FIELD!=" has one.
+    if (raw.empty() && std::string(op) == "eq") return {{"field", field}, {"op", "is_null"}, {"value", true}};
+    if (raw.empty() && std::string(op) == "ne") return {{"field", field}, {"op", "is_null"}, {"value", false}};
     clmis::Json value = raw;
     if (ftype == "integer" || ftype == "reference") {
-      try {
-        value = std::stoll(raw);
-      } catch (const std::exception&) {
-        throw clmis::Misuse("--where " + text + ": " + field + " takes a whole number");
-      }
+      std::int64_t n = 0;
+      const auto [end, ec] = std::from_chars(raw.data(), raw.data() + raw.size(), n);
+      if (ec != std::errc{} || end != raw.data() + raw.size())
+        throw clmis::Misuse("--where " + clmis::detail::quoted(text) + ": " + field + " takes a whole number");
+      value = n;
     } else if (ftype == "boolean") {
       value = raw == "true" || raw == "1" || raw == "yes";
     }
     return {{"field", field}, {"op", op}, {"value", value}};
   }
-  throw clmis::Misuse("--where \"" + text + "\": expected FIELD=VALUE, FIELD!=VALUE, FIELD<VALUE, FIELD~TEXT...");
+  throw clmis::Misuse("--where " + clmis::detail::quoted(text) + ": expected FIELD=VALUE, FIELD!=VALUE, FIELD<VALUE, FIELD~TEXT...");
 }
 
 const clmis::Json& record_type(const clmis::Json& schema, const std::string& name) {
   for (const auto& t : schema["record_types"])
     if (t["name"] == name) return t;
-  throw clmis::NotFound("no record type \"" + name + "\"");
+  throw clmis::NotFound("no record type " + clmis::detail::quoted(name));
 }
 
 /// Labels as "en=Text" options → {"en": "Text"}.
@@ -595,13 +600,13 @@ int main(int argc, char** argv) {
                                   {"value", r["name"]["en"]}, {"source", r["source"]}, {"verified", false}});
       }
       if (json) {
-        std::cout << clmis::Json{{"country", country_json["iso3"]}, {"unverified", unverified}}.dump(2) << "\n";
+        std::cout << clmis::dump_json(clmis::Json{{"country", country_json["iso3"]}, {"unverified", unverified}}, 2) << "\n";
       } else {
         std::cout << country_json["iso3"].get<std::string>() << ": " << unverified.size()
                   << " value(s) of the country profile not verified against the law or the "
                      "department's own records\n";
         for (const auto& u : unverified)
-          std::cout << "  " << u["parameter"].get<std::string>() << " = " << u["value"].dump() << "\n    source: "
+          std::cout << "  " << u["parameter"].get<std::string>() << " = " << clmis::dump_json(u["value"]) << "\n    source: "
                     << u["source"].get<std::string>() << "\n";
       }
     }
@@ -609,7 +614,7 @@ int main(int argc, char** argv) {
       auto db = open_db(db_path);
       const auto schema = db.schema();
       if (json) {
-        std::cout << (type_name.empty() ? schema : record_type(schema, type_name)).dump(2) << "\n";
+        std::cout << clmis::dump_json(type_name.empty() ? schema : record_type(schema, type_name), 2) << "\n";
       } else {
         std::cout << "pack " << schema["pack"]["name"].get<std::string>() << " "
                   << schema["pack"]["version"].get<std::string>() << ", country "
@@ -643,7 +648,7 @@ int main(int argc, char** argv) {
       auto db = open_db(db_path);
       const auto days = db.calendar(cal_year, lang);
       if (json) {
-        std::cout << days.dump(2) << "\n";
+        std::cout << clmis::dump_json(days, 2) << "\n";
       } else {
         std::vector<std::vector<std::string>> rows;
         for (const auto& d : days)
@@ -660,7 +665,7 @@ int main(int argc, char** argv) {
       else if (*cal_between) r = db.working_days(cal_date, cal_to);
       else r = db.calendar_pending(cal_year);
       if (json) {
-        std::cout << r.dump(2) << "\n";
+        std::cout << clmis::dump_json(r, 2) << "\n";
       } else if (*cal_add) {
         std::cout << r["date"].get<std::string>() << "\n";
         if (r.contains("skipped"))
@@ -694,7 +699,7 @@ int main(int argc, char** argv) {
         r = s.withdraw_proclamation(spec);
       }
       if (json) {
-        std::cout << r.dump(2) << "\n";
+        std::cout << clmis::dump_json(r, 2) << "\n";
       } else {
         std::cout << (*cal_proclaim ? "entered " : "withdrawn ") << r["date"].get<std::string>() << "\n";
         for (const auto& a : r["added"]) std::cout << "  + " << a["date"].get<std::string>() << " " << a["name"].get<std::string>() << "\n";
@@ -708,7 +713,7 @@ int main(int argc, char** argv) {
       auto db = open_db(db_path);
       const auto list_json = db.codes(list, lang);
       if (json) {
-        std::cout << list_json.dump(2) << "\n";
+        std::cout << clmis::dump_json(list_json, 2) << "\n";
       } else {
         std::vector<std::vector<std::string>> rows;
         for (const auto& c : list_json)
@@ -745,12 +750,12 @@ int main(int argc, char** argv) {
       auto s = login.open(db);
       const auto r = s.get(type_name, id);
       if (json) {
-        std::cout << r.dump(2) << "\n";
+        std::cout << clmis::dump_json(r, 2) << "\n";
       } else {
         for (auto it = r.begin(); it != r.end(); ++it) {
           if (it->is_array()) {
             std::cout << it.key() << ": " << it->size() << " entr" << (it->size() == 1 ? "y" : "ies") << "\n";
-            for (const auto& e : *it) std::cout << "  - " << e.dump() << "\n";
+            for (const auto& e : *it) std::cout << "  - " << clmis::dump_json(e) << "\n";
           } else {
             std::cout << it.key() << ": " << display(*it) << "\n";
           }
@@ -773,7 +778,7 @@ int main(int argc, char** argv) {
       q["sort"] = sorts;
       const auto page = s.query(type_name, q);
       if (json) {
-        std::cout << page.dump(2) << "\n";
+        std::cout << clmis::dump_json(page, 2) << "\n";
       } else {
         std::vector<std::string> cols = {"id"};
         if (!fields_opt.empty()) {
@@ -802,7 +807,7 @@ int main(int argc, char** argv) {
       auto s = login.open(db);
       const auto feed = s.changes_since(since, limit == 50 ? 1000 : limit);
       if (json) {
-        std::cout << feed.dump(2) << "\n";
+        std::cout << clmis::dump_json(feed, 2) << "\n";
       } else {
         std::vector<std::vector<std::string>> rows;
         for (const auto& c : feed["changes"])
@@ -817,7 +822,7 @@ int main(int argc, char** argv) {
       auto s = login.open(db);
       const auto h = s.history(type_name, id);
       if (json) {
-        std::cout << h.dump(2) << "\n";
+        std::cout << clmis::dump_json(h, 2) << "\n";
       } else {
         std::vector<std::vector<std::string>> rows;
         for (const auto& r : h)
@@ -831,7 +836,7 @@ int main(int argc, char** argv) {
       auto s = login.open(db);
       const auto c = s.status_counts(type_name, as_of.empty() ? db.today() : as_of);
       if (json) {
-        std::cout << c.dump(2) << "\n";
+        std::cout << clmis::dump_json(c, 2) << "\n";
       } else {
         std::vector<std::vector<std::string>> rows;
         std::int64_t total = 0;
@@ -916,10 +921,11 @@ int main(int argc, char** argv) {
         for (const auto& p : r.problems)
           problems.push_back({{"row", p.row}, {"column", p.column}, {"value", p.value}, {"rule", p.rule},
                               {"message", p.message}, {"warning", p.warning}});
-        std::cout << clmis::Json{{"committed", r.committed}, {"rows", r.rows}, {"created", r.created},
-                                 {"updated", r.updated}, {"unchanged", r.unchanged}, {"refused", r.refused},
-                                 {"warnings", r.warnings}, {"sha256", r.sha256}, {"problems", problems}}
-                         .dump(2)
+        std::cout << clmis::dump_json(clmis::Json{{"committed", r.committed}, {"rows", r.rows}, {"created", r.created},
+                                                  {"updated", r.updated}, {"unchanged", r.unchanged},
+                                                  {"refused", r.refused}, {"warnings", r.warnings},
+                                                  {"sha256", r.sha256}, {"problems", problems}},
+                                      2)
                   << "\n";
       } else if (r.committed) {
         std::cout << "imported " << (r.created + r.updated + r.unchanged) << " of " << r.rows << " rows into "
@@ -961,7 +967,7 @@ int main(int argc, char** argv) {
       if (*users_list) {
         const auto list = s.users();
         if (json) {
-          std::cout << list.dump(2) << "\n";
+          std::cout << clmis::dump_json(list, 2) << "\n";
         } else {
           std::vector<std::vector<std::string>> rows;
           for (const auto& u : list) {
@@ -1008,7 +1014,7 @@ int main(int argc, char** argv) {
       auto s = login.open(db);
       const auto p = s.permissions();
       if (json) {
-        std::cout << p.dump(2) << "\n";
+        std::cout << clmis::dump_json(p, 2) << "\n";
       } else {
         std::string r;
         for (const auto& x : p["roles"]) r += (r.empty() ? "" : ", ") + x.get<std::string>();
@@ -1035,7 +1041,7 @@ int main(int argc, char** argv) {
         if (!expires.empty()) spec["expires_at"] = expires;
         const auto k = s.service_key_create(spec);
         if (json) {
-          std::cout << k.dump(2) << "\n";
+          std::cout << clmis::dump_json(k, 2) << "\n";
         } else {
           std::cout << "service key " << user_name << " (shown this once; clmis keeps only its hash):\n"
                     << k["key"].get<std::string>() << "\n";
@@ -1043,7 +1049,7 @@ int main(int argc, char** argv) {
       } else if (*keys_list) {
         const auto list = s.service_keys();
         if (json) {
-          std::cout << list.dump(2) << "\n";
+          std::cout << clmis::dump_json(list, 2) << "\n";
         } else {
           std::vector<std::vector<std::string>> rows;
           for (const auto& k : list) {
@@ -1064,14 +1070,14 @@ int main(int argc, char** argv) {
       if (*audit_verify) {
         clmis::Json cp = nullptr;
         if (!checkpoint_path.empty()) {
-          std::ifstream in(checkpoint_path);
+          std::ifstream in(checkpoint_path, std::ios::binary);
           if (!in) throw clmis::NotFound("cannot read the checkpoint " + checkpoint_path);
-          cp = clmis::Json::parse(in, nullptr, false);
-          if (cp.is_discarded()) throw clmis::ValidationError("the checkpoint " + checkpoint_path + " is not JSON");
+          const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+          cp = clmis::parse_json(text, "checkpoint");
         }
         const auto v = s.audit_verify(cp);
         if (json) {
-          std::cout << v.dump(2) << "\n";
+          std::cout << clmis::dump_json(v, 2) << "\n";
         } else if (v["ok"].get<bool>()) {
           std::cout << "audit trail intact: " << v["entries"] << " entries"
                     << (v["checkpoint"] == "matches" ? ", and the checkpoint matches" : "") << "\n";
@@ -1087,26 +1093,26 @@ int main(int argc, char** argv) {
         const auto cp = s.audit_checkpoint();
         if (!out_path.empty()) {
           std::ofstream out(out_path, std::ios::trunc);
-          out << cp.dump(2) << "\n";
+          out << clmis::dump_json(cp, 2) << "\n";
           if (!out) throw clmis::StorageError("cannot write " + out_path);
           std::cerr << "checkpoint of " << cp["count"] << " entries written to " << out_path << "\n";
         } else {
-          std::cout << cp.dump(2) << "\n";
+          std::cout << clmis::dump_json(cp, 2) << "\n";
         }
       }
       if (*audit_list || *audit_log) {
         const auto list = *audit_list ? s.audit_entries(after, limit) : s.security_log(after, limit);
         if (json) {
-          std::cout << list.dump(2) << "\n";
+          std::cout << clmis::dump_json(list, 2) << "\n";
         } else {
           std::vector<std::vector<std::string>> rows;
           for (const auto& e : list) {
             if (*audit_list)
               rows.push_back({std::to_string(e["id"].get<std::int64_t>()), e["at"], display(e["by"]), e["action"],
-                              display(e["record_type"]), display(e["record_id"]), e["detail"].dump()});
+                              display(e["record_type"]), display(e["record_id"]), clmis::dump_json(e["detail"])});
             else
               rows.push_back({std::to_string(e["id"].get<std::int64_t>()), e["at"], display(e["user"]), e["event"],
-                              e["detail"].dump()});
+                              clmis::dump_json(e["detail"])});
           }
           if (*audit_list) print_table({"id", "at", "by", "action", "type", "record", "detail"}, rows);
           else print_table({"id", "at", "user", "event", "detail"}, rows);

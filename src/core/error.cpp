@@ -1,5 +1,7 @@
 #include "clmis/error.hpp"
 
+#include "clmis/json.hpp"
+
 namespace clmis {
 
 Json to_json(const std::vector<FieldError>& errors) {
@@ -26,9 +28,17 @@ std::string summarise(const std::vector<FieldError>& errors) {
   }
   return m;
 }
+
+std::vector<FieldError> bounded(std::vector<FieldError> errors) {
+  for (auto& e : errors) e.value = json_excerpt(e.value);
+  return errors;
+}
 }  // namespace
 
 ValidationError::ValidationError(std::vector<FieldError> errors)
-    : Error(Errc::invalid, summarise(errors)), errors_(std::move(errors)) {}
+    : Error(Errc::invalid, summarise(errors)), errors_(bounded(std::move(errors))) {}
+
+ValidationError::ValidationError(const std::string& message, std::vector<FieldError> errors)
+    : Error(Errc::invalid, message), errors_(bounded(std::move(errors))) {}
 
 }  // namespace clmis

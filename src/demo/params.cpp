@@ -2,6 +2,7 @@
 #include "demo/params.hpp"
 
 #include "clmis/error.hpp"
+#include "clmis/json.hpp"
 
 #include <cmath>
 #include <cstddef>
@@ -163,8 +164,8 @@ Params load_parameters(const DemoOptions& o) {
         "give the parameters file or a data directory");
   }
   try {
-    return Params(Json::parse(text), origin);
-  } catch (const Json::parse_error& e) {
+    return Params(parse_json(text, "demo parameters"), origin);
+  } catch (const ValidationError& e) {
     throw PackError("demo parameters (" + origin + ") are not valid JSON: " + e.what());
   }
 }

@@ -1,6 +1,8 @@
 // Export of records (clmis/io.hpp): CSV, JSON Lines or one JSON array, streamed page by page
 // through Session::query's keyset cursor.
 #include "clmis/io.hpp"
+#include "clmis/json.hpp"
+#include "core/text.hpp"
 
 #include <algorithm>
 #include <utility>
@@ -43,7 +45,7 @@ void cell(std::ostream& out, const std::string& s, bool is_text) {
 std::string text_of(const Json& v) {
   if (v.is_null()) return {};
   if (v.is_string()) return v.get<std::string>();
-  return v.dump();
+  return dump_json(v);
 }
 
 }  // namespace
@@ -56,7 +58,7 @@ std::uint64_t export_records(Session& session, std::string_view type_name, std::
   const Json* type = nullptr;
   for (const auto& t : schema["record_types"])
     if (t["name"] == type_name) type = &t;
-  if (!type) throw NotFound("no record type \"" + std::string(type_name) + "\"");
+  if (!type) throw NotFound("no record type " + detail::quoted(type_name));
   // Checks the export permission and records the export in the audit trail.
   session.export_started(type_name, Json{{"format", o.format}, {"filter", o.filter},
                                          {"include_archived", o.include_archived}});
@@ -103,9 +105,9 @@ std::uint64_t export_records(Session& session, std::string_view type_name, std::
         }
         out << "\r\n";
       } else if (o.format == "jsonl") {
-        out << r.dump(-1, ' ', false, Json::error_handler_t::replace) << '\n';
+        out << dump_json(r) << '\n';
       } else {
-        out << (n ? ",\n" : "\n") << r.dump(-1, ' ', false, Json::error_handler_t::replace);
+        out << (n ? ",\n" : "\n") << dump_json(r);
       }
       ++n;
     }

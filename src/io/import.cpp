@@ -10,6 +10,7 @@
 #include "core/csv.hpp"
 #include "core/hash.hpp"
 #include "core/text.hpp"
+#include "clmis/json.hpp"
 
 #include <charconv>
 #include <cstring>
@@ -22,6 +23,27 @@
 namespace clmis {
 
 namespace {
+
+/// The JSON limits of one line of a JSON Lines file (one record): the library's defaults.
+const JsonLimits kJsonLimits{};
+
+/// Reads one line (without its '\n') into `line`, keeping at most `max` bytes of it; `bytes` is
+/// the line's whole length, so a longer line is seen (bytes > max) without holding it in memory.
+/// False at the end of the input.
+bool read_line(std::istream& in, std::string& line, std::size_t max, std::size_t& bytes) {
+  line.clear();
+  bytes = 0;
+  std::streambuf* sb = in.rdbuf();
+  for (;;) {
+    const int c = sb->sbumpc();
+    if (c == std::char_traits<char>::eof()) {
+      in.setstate(std::ios::eofbit);
+      return bytes > 0;
+    }
+    if (c == '\n') return true;
+    if (bytes++ < max) line.push_back(static_cast<char>(c));
+  }
+}
 
 /// A streambuf that reads from another stream and hashes every byte it passes on.
 class HashingBuf : public std::streambuf {
@@ -149,7 +171,7 @@ ImportReport import_impl(Session& session, std::string_view type_name, std::istr
   const Json* type = nullptr;
   for (const auto& t : schema["record_types"])
     if (t["name"] == type_name) type = &t;
-  if (!type) throw NotFound("no record type \"" + std::string(type_name) + "\"");
+  if (!type) throw NotFound("no record type " + detail::quoted(type_name));
   session.require(type_name, "create");  // refused once, before any row is read
   const std::string tname(type_name);
   if (o.format != "csv" && o.format != "jsonl")
@@ -224,11 +246,11 @@ ImportReport import_impl(Session& session, std::string_view type_name, std::istr
         c.field = h.substr(0, h.size() - 9);
         c.currency = true;
       } else if (read_only.count(h)) {
-        errors.push_back({tname, h, h, "read_only", "row 1: column \"" + h + "\" is set by clmis, not imported"});
+        errors.push_back({tname, h, h, "read_only", "row 1: column " + detail::quoted(h) + " is set by clmis, not imported"});
         continue;
       } else if (!settable.count(h)) {
         errors.push_back({tname, h, h, "unknown_field",
-                          "row 1: record type \"" + tname + "\" has no field \"" + h + "\""});
+                          "row 1: record type \"" + tname + "\" has no field " + detail::quoted(h)});
         continue;
       }
       if (!c.field.empty()) c.type = (*fields[c.field])["type"];
@@ -270,7 +292,7 @@ ImportReport import_impl(Session& session, std::string_view type_name, std::istr
         std::string t = o.format == "csv" ? quote_csv(row) : line;
         if (valid_utf8(t)) return t;
         // Bytes that are not UTF-8 become U+FFFD, so the report itself is valid UTF-8.
-        return Json::parse(Json(t).dump(-1, ' ', false, Json::error_handler_t::replace)).get<std::string>();
+        return detail::utf8_repaired(t);
       };
       // Read one row into a JSON record.
       if (o.format == "csv") {
@@ -359,18 +381,38 @@ ImportReport import_impl(Session& session, std::string_view type_name, std::istr
               errs.push_back({rowno, columns[i].name, row[i], "type", "a currency without an amount", false, raw});
         }
       } else {
-        if (!std::getline(in, line)) break;
+        // A line is read up to the JSON size limit; the rest of a longer line is skipped
+        // unread into memory, and the line refused.
+        std::size_t line_bytes = 0;
+        if (!read_line(in, line, kJsonLimits.max_bytes, line_bytes)) break;
         ++rowno;
-        jsonl_bytes += line.size() + 1;
+        jsonl_bytes += line_bytes + 1;
         if (!line.empty() && line.back() == '\r') line.pop_back();
-        if (line.find_first_not_of(" \t") == std::string::npos) continue;
+        if (line_bytes <= kJsonLimits.max_bytes && line.find_first_not_of(" \t") == std::string::npos) continue;
         ++report.rows;
-        if (!valid_utf8(line)) {
+        if (line_bytes > kJsonLimits.max_bytes) {
+          errs.push_back({rowno, "", nullptr, "json",
+                          "malformed JSON: a line of " + std::to_string(line_bytes) + " bytes (at most " +
+                              std::to_string(kJsonLimits.max_bytes) + ")",
+                          false, ""});
+          line.clear();
+        } else if (!valid_utf8(line)) {
           errs.push_back({rowno, "", nullptr, "json", "the line is not valid UTF-8", false, ""});
         } else {
-          record = Json::parse(line, nullptr, false);
-          if (record.is_discarded() || !record.is_object()) {
-            errs.push_back({rowno, "", nullptr, "json", "the line is not one JSON object", false, raw});
+          try {
+            record = parse_json(line, tname, kJsonLimits);
+            if (!record.is_object()) {
+              errs.push_back({rowno, "", nullptr, "json", "the line is not one JSON object", false, raw});
+              record = Json::object();
+            }
+          } catch (const ValidationError& e) {
+            for (const auto& fe : e.errors()) {
+              // "malformed JSON: at line 1, column 19: ..." of one line is "at column 19" of the row.
+              std::string m = fe.message;
+              if (m.rfind("malformed JSON: ", 0) == 0) m.erase(0, 16);
+              if (m.rfind("at line 1, column ", 0) == 0) m.replace(0, 18, "at column ");
+              errs.push_back({rowno, fe.path, nullptr, "json", "the line is not one JSON object: " + m, false, raw});
+            }
             record = Json::object();
           }
         }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "clmis/error.hpp"
+#include "clmis/json.hpp"
 #include "pack/pack.hpp"
 
 #include <algorithm>
@@ -117,10 +118,15 @@ class Reader {
 inline Json parse_json(const DataSource& src, const std::string& rel) {
   auto text = src.read(rel);
   if (!text) throw NotFound("no such file: " + src.describe(rel));
+  // The library's JSON entry point, with room for a pack's code lists (a file of up to 64 MiB).
+  JsonLimits limits;
+  limits.max_bytes = std::size_t{64} * 1024 * 1024;
   try {
-    return Json::parse(*text);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw PackError(src.describe(rel) + ": malformed JSON: " + e.what());
+    return clmis::parse_json(*text, rel, limits);
+  } catch (const ValidationError& e) {
+    const auto& errs = e.errors();
+    throw PackError(src.describe(rel) + ": " + e.what() +
+                    (errs.empty() || errs[0].path.empty() ? "" : " at " + errs[0].path));
   }
 }
 

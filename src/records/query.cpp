@@ -1,5 +1,6 @@
 #include "records/query.hpp"
 
+#include "clmis/json.hpp"
 #include "core/hash.hpp"
 #include "records/records.hpp"
 #include "security/access.hpp"
@@ -242,8 +243,14 @@ Json query_records(Context& cx, std::string_view type, const Json& q) {
   if (auto it = q.find("after"); it != q.end() && !it->is_null()) {
     std::optional<Json> cursor;
     if (it->is_string())
-      if (auto bin = unb64url(it->get<std::string>())) cursor = Json::parse(*bin, nullptr, false);
-    if (!cursor || cursor->is_discarded() || !cursor->is_object() || !(*cursor)["q"].is_string() ||
+      if (auto bin = unb64url(it->get<std::string>())) {
+        try {
+          cursor = parse_json(*bin, t.name);
+        } catch (const ValidationError&) {
+          // not a cursor: refused below with the field's own message
+        }
+      }
+    if (!cursor || !cursor->is_object() || !(*cursor)["q"].is_string() ||
         !(*cursor)["k"].is_array() || (*cursor)["k"].size() != pq.sort.size() + 1 ||
         !(*cursor)["k"].back().is_number_integer()) {
       err("after", *it, "not a cursor returned by this query");

@@ -107,10 +107,25 @@ std::int64_t create_administrator(Context& cx, const std::string& name, std::str
 // ---------------------------------------------------------------------------------------------
 // Logins
 
+namespace {
+/// The name a failed login is logged under: the name itself when an account could have it;
+/// otherwise its first 64 bytes made valid UTF-8, with its true length (a 10 MB name adds
+/// about 100 bytes to the log, not 10 MB).
+std::string logged_user_name(std::string_view user) {
+  if (valid_user_name(user)) return std::string(user);
+  std::string out = utf8_repaired(utf8_prefix(user, 64));
+  if (user.size() > 64) out += "… (" + std::to_string(user.size()) + " bytes)";
+  return out;
+}
+}  // namespace
+
 std::pair<std::int64_t, std::string> login(Context& cx, std::string_view user, std::string_view password) {
   auto& c = cx.conn;
   sodium_ready();
-  const auto row = store::login_row(c, user);
+  // A name no account can have is not looked up; the log keeps a bounded, valid-UTF-8 form of it.
+  const bool name_ok = valid_user_name(user);
+  const std::string logged = logged_user_name(user);
+  const auto row = name_ok ? store::login_row(c, user) : std::nullopt;
   const std::int64_t uid = row ? row->id : 0;
   // Always one Argon2id verification, so timing does not tell which names exist or are locked.
   static const std::string dummy = hash_password("clmis-timing-equaliser");
@@ -127,14 +142,15 @@ std::pair<std::int64_t, std::string> login(Context& cx, std::string_view user, s
     cx.cache.user_names[uid] = std::string(user);
     return {uid, std::string(user)};
   }
-  const char* reason = uid == 0 ? "unknown user" : !active ? "inactive user" : locked ? "account locked" : "wrong password";
-  store::append_security_log(c, at, user, "login_failed", Json{{"reason", reason}}.dump());
+  const char* reason = !name_ok ? "not a user name" : uid == 0 ? "unknown user" : !active ? "inactive user"
+                     : locked ? "account locked" : "wrong password";
+  store::append_security_log(c, at, logged, "login_failed", Json{{"reason", reason}}.dump());
   if (uid != 0 && active && !locked && !password_ok) {
     const auto& pol = cx.profile.security;
     if (row->failed_logins + 1 >= pol.lockout_attempts) {
       const std::string until = plus_minutes(at, pol.lockout_minutes);
       store::lock_account(c, uid, until);
-      store::append_security_log(c, at, user, "account_locked",
+      store::append_security_log(c, at, logged, "account_locked",
                                  Json{{"failures", row->failed_logins + 1}, {"until", until}}.dump());
     } else {
       store::count_failed_login(c, uid);
@@ -159,6 +175,7 @@ std::tuple<std::int64_t, std::int64_t, std::string> login_service(Context& cx, s
     reason = "unknown key";
   }
   std::int64_t uid = 0;
+  if (reason.empty() && !valid_user_name(user)) reason = "not a user name";
   if (reason.empty()) {
     const auto row = store::login_row(c, user);
     if (!row) reason = "unknown user";
@@ -168,7 +185,7 @@ std::tuple<std::int64_t, std::int64_t, std::string> login_service(Context& cx, s
   }
   store::WriteTransaction tx(c);
   if (!reason.empty()) {
-    store::append_security_log(c, at, user, "service_login_failed",
+    store::append_security_log(c, at, logged_user_name(user), "service_login_failed",
                                Json{{"reason", reason}, {"key", key_name.empty() ? Json(nullptr) : Json(key_name)}}.dump());
     tx.commit();
     throw AuthError("the service key or the user was refused");

@@ -1,4 +1,5 @@
 #include "security/context.hpp"
+#include "core/text.hpp"
 
 #include "security/access.hpp"
 #include "store/meta.hpp"
@@ -7,7 +8,7 @@ namespace clmis::detail {
 
 const pack::RecordType& Context::type(std::string_view name) const {
   const auto* t = pack.record_type(name);
-  if (!t) throw NotFound("no record type \"" + std::string(name) + "\"");
+  if (!t) throw NotFound("no record type " + quoted(name));
   return *t;
 }
 

@@ -3,8 +3,13 @@
 // The CPython datetime C API; PyDateTime_IMPORT fills this translation unit's PyDateTimeAPI.
 #include <datetime.h>
 
+#include <clmis/error.hpp>
+#include <clmis/json.hpp>
+
 #include <cstdio>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace clmis::python {
 
@@ -111,7 +116,21 @@ std::string four(int v) {
   return buf;
 }
 
-Json convert(py::handle o, std::string& path);
+/// The state of one conversion: where it is (for messages) and what it has used of the limits
+/// every JSON input has (clmis/json.hpp), so a Python value meets the same limits as JSON text.
+struct Walk {
+  std::string path;
+  std::size_t depth = 0;
+  std::size_t values = 0;
+  JsonLimits limits;
+};
+
+[[noreturn]] void over_limit(const Walk& w, const std::string& message) {
+  throw clmis::ValidationError("malformed JSON: " + message + " at " + w.path,
+                               {{"", w.path, nullptr, "json", "malformed JSON: " + message}});
+}
+
+Json convert(py::handle o, Walk& w);
 
 /// A str as UTF-8; a str that has none (lone surrogates) is a ValueError naming the place.
 std::string utf8(py::handle s, const std::string& path) {
@@ -124,23 +143,49 @@ std::string utf8(py::handle s, const std::string& path) {
   return std::string(data, static_cast<size_t>(size));
 }
 
-Json convert_items(py::handle items, std::string& path) {
-  Json out = Json::object();
+/// A dict or Mapping: its members appended in linear time (json_object), not looked up one by one.
+Json convert_items(py::handle items, Walk& w) {
+  std::vector<std::pair<std::string, Json>> members;
   for (py::handle item : items) {
     auto pair = py::reinterpret_borrow<py::tuple>(item);
     py::handle key = pair[0];
     if (!PyUnicode_Check(key.ptr()))
-      fail(PyExc_TypeError, path, "keys must be str, not " + type_name(key));
-    const auto k = utf8(key, path);
-    const size_t mark = path.size();
-    path += "['" + k + "']";
-    out[k] = convert(pair[1], path);
-    path.resize(mark);
+      fail(PyExc_TypeError, w.path, "keys must be str, not " + type_name(key));
+    auto k = utf8(key, w.path);
+    if (members.size() == w.limits.max_members)
+      over_limit(w, "a dict with more than " + std::to_string(w.limits.max_members) + " keys");
+    if (k.size() > w.limits.max_string)
+      over_limit(w, "a key of " + std::to_string(k.size()) + " bytes (at most " +
+                        std::to_string(w.limits.max_string) + ")");
+    const size_t mark = w.path.size();
+    w.path += "['" + json_excerpt(Json(k)).get<std::string>() + "']";  // a long key is cut
+    Json v = convert(pair[1], w);
+    w.path.resize(mark);
+    members.emplace_back(std::move(k), std::move(v));
   }
-  return out;
+  return json_object(std::move(members), w.path);
 }
 
-Json convert(py::handle o, std::string& path) {
+/// Entering a dict, list or tuple: one level deeper, refused past the depth limit before the
+/// recursion goes on (a list nested 100,000 deep is an error, not a stack overflow).
+struct Nest {
+  explicit Nest(Walk& w) : w_(w) {
+    if (w.depth == w.limits.max_depth)
+      over_limit(w, "nested deeper than " + std::to_string(w.limits.max_depth) + " levels");
+    ++w.depth;
+  }
+  ~Nest() { --w_.depth; }
+  Nest(const Nest&) = delete;
+  Nest& operator=(const Nest&) = delete;
+
+ private:
+  Walk& w_;
+};
+
+Json convert(py::handle o, Walk& w) {
+  std::string& path = w.path;
+  if (++w.values > w.limits.max_values)
+    over_limit(w, "more than " + std::to_string(w.limits.max_values) + " values");
   PyObject* p = o.ptr();
   if (p == Py_None) return nullptr;
   if (PyBool_Check(p)) return p == Py_True;
@@ -154,7 +199,13 @@ Json convert(py::handle o, std::string& path) {
   // A float goes to the library as a JSON float, which it refuses for every field type with a
   // ValidationError that names the field: binary floating point is never rounded into a value.
   if (PyFloat_Check(p)) return PyFloat_AS_DOUBLE(p);
-  if (PyUnicode_Check(p)) return utf8(o, path);
+  if (PyUnicode_Check(p)) {
+    std::string text = utf8(o, path);
+    if (text.size() > w.limits.max_string)
+      over_limit(w, "a string of " + std::to_string(text.size()) + " bytes (at most " +
+                        std::to_string(w.limits.max_string) + ")");
+    return text;
+  }
   if (PyObject_IsInstance(p, g_decimal) == 1) {
     // Plain notation ("100", not "1E+2"); NaN and Infinity come out as text the library refuses.
     return py::str(py::reinterpret_steal<py::object>(PyObject_Format(p, py::str("f").ptr())))
@@ -181,29 +232,37 @@ Json convert(py::handle o, std::string& path) {
     Json out = Json::object();
     const size_t mark = path.size();
     path += ".amount";
-    out["amount"] = convert(o.attr("amount"), path);
+    out["amount"] = convert(o.attr("amount"), w);
     path.resize(mark);
     path += ".currency";
-    out["currency"] = convert(o.attr("currency"), path);
+    out["currency"] = convert(o.attr("currency"), w);
     path.resize(mark);
     return out;
   }
-  if (PyDict_Check(p)) return convert_items(o.attr("items")(), path);
+  if (PyDict_Check(p)) {
+    Nest nest(w);
+    return convert_items(o.attr("items")(), w);
+  }
   if (PyList_Check(p) || PyTuple_Check(p)) {
+    Nest nest(w);
     Json out = Json::array();
     size_t i = 0;
     for (py::handle item : o) {
       const size_t mark = path.size();
       path += "[" + std::to_string(i++) + "]";
-      out.push_back(convert(item, path));
+      out.push_back(convert(item, w));
       path.resize(mark);
     }
     return out;
   }
-  if (PyObject_IsInstance(p, g_mapping) == 1) return convert_items(o.attr("items")(), path);
+  if (PyObject_IsInstance(p, g_mapping) == 1) {
+    Nest nest(w);
+    return convert_items(o.attr("items")(), w);
+  }
   // Integer-like objects (numpy.int64...): their exact integer value.
   if (PyIndex_Check(p)) {
-    return convert(py::reinterpret_steal<py::object>(PyNumber_Index(p)), path);
+    --w.values;  // the same value, as an int
+    return convert(py::reinterpret_steal<py::object>(PyNumber_Index(p)), w);
   }
   fail(PyExc_TypeError, path,
        "a value of type " + type_name(o) +
@@ -274,8 +333,17 @@ void init_conversions() {
 }
 
 Json to_json(py::handle value, const char* what) {
-  std::string path = what;
-  return convert(value, path);
+  Walk w;
+  w.path = what;
+  return convert(value, w);
+}
+
+py::str text(const std::string& s) {
+  // Bytes stored before they were checked (a failed login's name) come out as U+FFFD, never a
+  // UnicodeDecodeError.
+  PyObject* o = PyUnicode_DecodeUTF8(s.data(), static_cast<Py_ssize_t>(s.size()), "replace");
+  if (!o) throw py::error_already_set();
+  return py::reinterpret_steal<py::str>(o);
 }
 
 py::object from_json(const Json& j) {
@@ -285,7 +353,7 @@ py::object from_json(const Json& j) {
     case Json::value_t::number_integer: return py::int_(j.get<std::int64_t>());
     case Json::value_t::number_unsigned: return py::int_(j.get<std::uint64_t>());
     case Json::value_t::number_float: return py::float_(j.get<double>());
-    case Json::value_t::string: return py::str(j.get_ref<const std::string&>());
+    case Json::value_t::string: return text(j.get_ref<const std::string&>());
     case Json::value_t::array: {
       py::list out(j.size());
       for (size_t i = 0; i < j.size(); ++i) out[i] = from_json(j[i]);
@@ -293,7 +361,7 @@ py::object from_json(const Json& j) {
     }
     case Json::value_t::object: {
       py::dict out;
-      for (auto it = j.begin(); it != j.end(); ++it) out[py::str(it.key())] = from_json(it.value());
+      for (auto it = j.begin(); it != j.end(); ++it) out[text(it.key())] = from_json(it.value());
       return out;
     }
     case Json::value_t::binary:

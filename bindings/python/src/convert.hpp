@@ -74,6 +74,10 @@ void init_conversions();
 /// Untyped JSON → Python (dict, list, str, int, bool, None).
 [[nodiscard]] py::object from_json(const Json& j);
 
+/// A Python str of UTF-8 text from the library; bytes that are not UTF-8 (stored before they were
+/// checked) become U+FFFD instead of raising UnicodeDecodeError.
+[[nodiscard]] py::str text(const std::string& s);
+
 /// One value of a field of the given kind → its Python type (None for null).
 [[nodiscard]] py::object value_from_json(const Json& j, Kind kind);
 

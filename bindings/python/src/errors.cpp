@@ -46,7 +46,7 @@ PyObject* class_for(Errc code) {
 
 void set_python_error(const clmis::Error& e) {
   PyObject* cls = class_for(e.code());
-  pybind11::object exc = pybind11::reinterpret_borrow<pybind11::object>(cls)(pybind11::str(e.what()));
+  pybind11::object exc = pybind11::reinterpret_borrow<pybind11::object>(cls)(text(e.what()));
   exc.attr("code") = static_cast<int>(e.code());
   if (const auto* v = dynamic_cast<const clmis::ValidationError*>(&e))
     exc.attr("errors") = errors_to_python(clmis::to_json(v->errors()));
