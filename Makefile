@@ -35,6 +35,7 @@ sanitize: deps
 # Benchmarks against raw SQLite on the same data (not tests; they print figures and ratios).
 bench: build
 	$(BUILD)/bench/bench_records
+	$(BUILD)/bench/bench_json
 	./bench/import_bench.sh $(BUILD) $${ROWS:-1000000}
 
 clean:

@@ -6,6 +6,8 @@
 
 #include <cmath>
 #include <limits>
+#include <cstdint>
+#include <functional>
 #include <unordered_set>
 
 namespace clmis {
@@ -13,14 +15,6 @@ namespace clmis {
 namespace {
 
 using Members = Json::object_t::Container;  // the vector of (key, value) an ordered object is
-
-/// Appends a member without the linear search ordered_json's operator[] does; the caller has
-/// made sure the key is new.
-Json& append_member(Json& object, std::string key, Json value) {
-  auto& members = static_cast<Members&>(object.get_ref<Json::object_t&>());
-  members.emplace_back(std::move(key), std::move(value));
-  return members.back().second;
-}
 
 std::string count_text(std::size_t n) {
   std::string digits = std::to_string(n), out;
@@ -73,7 +67,50 @@ class Path {
                         {{std::string(what), path, nullptr, "json", "malformed JSON: " + message}});
 }
 
-/// Builds the document from the parser's events, enforcing the limits as it goes.
+/// The keys of one object seen so far, for refusing a duplicate in constant time per key: a
+/// linear scan while the object is small (most records), then an open-addressing table of the
+/// keys' hashes, whose hits are confirmed against the keys themselves.
+class KeySet {
+ public:
+  /// False if `key` is already among `keys` (the members read so far, in order).
+  bool insert(std::string_view key, const std::vector<std::pair<std::string, Json>>& keys) {
+    if (keys.size() < kScan) {
+      for (const auto& m : keys)
+        if (m.first == key) return false;
+      return true;
+    }
+    if (table_.empty()) rebuild(keys, 64);
+    else if ((keys.size() + 1) * 2 > table_.size()) rebuild(keys, table_.size() * 2);
+    const std::uint64_t h = hash(key);
+    for (std::size_t i = h & (table_.size() - 1);; i = (i + 1) & (table_.size() - 1)) {
+      if (table_[i] == 0) {
+        table_[i] = h;
+        return true;
+      }
+      if (table_[i] == h)
+        for (const auto& m : keys)
+          if (m.first == key) return false;
+    }
+  }
+
+ private:
+  static constexpr std::size_t kScan = 16;
+  static std::uint64_t hash(std::string_view k) { return std::hash<std::string_view>{}(k) | 1U; }
+  void rebuild(const std::vector<std::pair<std::string, Json>>& keys, std::size_t size) {
+    table_.assign(size, 0);
+    for (const auto& m : keys) {
+      const std::uint64_t h = hash(m.first);
+      std::size_t i = h & (size - 1);
+      while (table_[i] != 0) i = (i + 1) & (size - 1);
+      table_[i] = h;
+    }
+  }
+  std::vector<std::uint64_t> table_;
+};
+
+/// Builds the document from the parser's events, enforcing the limits as it goes. Each open
+/// array or object collects its values in a vector of its own; when it closes they are moved
+/// into the JSON value in one go, so nothing is searched or copied per key.
 class Builder final : public nlohmann::json_sax<Json> {
  public:
   explicit Builder(const JsonLimits& limits) : limits_(limits) {}
@@ -96,21 +133,21 @@ class Builder final : public nlohmann::json_sax<Json> {
   }
   bool binary(binary_t&) override { return fail("binary values are not JSON"); }
 
-  bool start_object(std::size_t) override { return open(Json::object(), true); }
+  bool start_object(std::size_t) override { return open(true); }
   bool key(string_t& k) override {
     Frame& f = stack_.back();
     path_.set_key(k);
     if (k.size() > limits_.max_string)
       return fail("a key of " + count_text(k.size()) + " bytes (at most " +
                   count_text(limits_.max_string) + ")");
-    if (++f.members > limits_.max_members)
+    if (f.members.size() >= limits_.max_members)
       return fail("an object with more than " + count_text(limits_.max_members) + " keys");
-    if (!f.keys.insert(k).second) return fail("the key " + detail::quoted(k, 40) + " appears twice");
+    if (!f.keys.insert(k, f.members)) return fail("the key " + detail::quoted(k, 40) + " appears twice");
     f.key = std::move(k);
     return true;
   }
   bool end_object() override { return close(); }
-  bool start_array(std::size_t) override { return open(Json::array(), false); }
+  bool start_array(std::size_t) override { return open(false); }
   bool end_array() override { return close(); }
 
   bool parse_error(std::size_t byte, const std::string&, const nlohmann::detail::exception& e) override {
@@ -126,7 +163,7 @@ class Builder final : public nlohmann::json_sax<Json> {
       m.erase(0, std::string_view("parse error ").size());  // "at line 1, column 3: ..."
     error_ = detail::utf8_repaired(m) + " (byte " + std::to_string(byte) + ")";
     // The value being read when the text went wrong is the array's next element.
-    if (!stack_.empty() && !stack_.back().object) path_.set_index(stack_.back().value->size());
+    if (!stack_.empty() && !stack_.back().object) path_.set_index(stack_.back().items.size());
     error_path_ = path_.str();
     return false;
   }
@@ -137,11 +174,11 @@ class Builder final : public nlohmann::json_sax<Json> {
 
  private:
   struct Frame {
-    Json* value = nullptr;
     bool object = false;
-    std::size_t members = 0;
-    std::string key;
-    std::unordered_set<std::string> keys;
+    std::vector<Json> items;                            // an array's values
+    std::vector<std::pair<std::string, Json>> members;  // an object's members, in order
+    std::string key;                                    // the key whose value comes next
+    KeySet keys;
   };
 
   bool fail(const std::string& message) {
@@ -152,25 +189,23 @@ class Builder final : public nlohmann::json_sax<Json> {
     return false;
   }
 
-  Json* place(Json v) {
+  void place(Json v) {
     if (stack_.empty()) {
       root_ = std::move(v);
-      return &root_;
+      return;
     }
     Frame& f = stack_.back();
     if (f.object) {
-      // Between members an error is the object's, not the last key's.
-      if (!v.is_structured()) path_.set_key("");
-      return &append_member(*f.value, std::move(f.key), std::move(v));
+      path_.set_key("");  // between members an error is the object's, not the last key's
+      f.members.emplace_back(std::move(f.key), std::move(v));
+    } else {
+      f.items.push_back(std::move(v));
     }
-    auto& arr = f.value->get_ref<Json::array_t&>();
-    arr.push_back(std::move(v));
-    return &arr.back();
   }
 
   /// One more value: its place in the path first (so an error names it), then the limit.
   bool count() {
-    if (!stack_.empty() && !stack_.back().object) path_.set_index(stack_.back().value->size());
+    if (!stack_.empty() && !stack_.back().object) path_.set_index(stack_.back().items.size());
     if (++values_ > limits_.max_values)
       return fail("more than " + count_text(limits_.max_values) + " values");
     return true;
@@ -182,21 +217,30 @@ class Builder final : public nlohmann::json_sax<Json> {
     return true;
   }
 
-  bool open(Json container, bool object) {
+  bool open(bool object) {
     if (!count()) return false;
     if (stack_.size() >= limits_.max_depth)
       return fail("nested deeper than " + std::to_string(limits_.max_depth) + " levels");
-    Json* p = place(std::move(container));
-    stack_.push_back(Frame{p, object, 0, {}, {}});
+    stack_.emplace_back();
+    stack_.back().object = object;
     if (object) path_.push_key("");
     else path_.push_index();
     return true;
   }
 
   bool close() {
+    Frame& f = stack_.back();
+    Json v = f.object ? Json::object() : Json::array();
+    if (f.object) {
+      auto& out = static_cast<Members&>(v.get_ref<Json::object_t&>());
+      out.reserve(f.members.size());
+      for (auto& m : f.members) out.emplace_back(std::move(m.first), std::move(m.second));
+    } else {
+      v.get_ref<Json::array_t&>() = std::move(f.items);
+    }
     stack_.pop_back();
     path_.pop();
-    if (!stack_.empty() && stack_.back().object) path_.set_key("");  // the member is complete
+    place(std::move(v));
     return true;
   }
 
