@@ -66,4 +66,30 @@ expect "a whole number with a tail" 2 'workers_male takes a whole number' \
 # An unknown record type with bytes that are not UTF-8 is named without them.
 expect "record type not UTF-8" 4 'no record type "empl' "$cli" query "$db" "$(printf 'empl\xffoyer')"
 
+# 3. Output files never destroy the database or its key (the repro: "--out x.db" left "file is
+# not a database", "--out x.db.key" a database that never opens again), whatever names them.
+ln -s "$db" "$dir/link.db"
+for target in "$db" "$db.key" "$db-wal" "$db-shm" "$dir/link.db" "$dir/./t.db"; do
+  expect "export over $target" 2 "is the database's own file" \
+    "$cli" export "$db" employer --format csv --out "$target" --force
+done
+expect "checkpoint over the key" 2 "is the database's own file" "$cli" audit checkpoint "$db" --out "$db.key" --force
+printf 'registration_date\n2025-01-01\n' > "$dir/rows.csv"
+expect "import report over the database" 2 "is the database's own file" \
+  "$cli" import "$db" employer "$dir/rows.csv" --report "$db" --force
+[ "$(sqlite3 "$db" "PRAGMA integrity_check")" = ok ] || fail "integrity after the refused outputs"
+"$cli" audit verify "$db" > /dev/null || fail "the database no longer verifies with its key"
+# An existing file is kept unless --force; with it, replaced whole.
+echo precious > "$dir/out.csv"
+expect "export over an existing file" 6 'exists; remove it or ask to replace it (--force)' \
+  "$cli" export "$db" employer --format csv --out "$dir/out.csv"
+[ "$(cat "$dir/out.csv")" = precious ] || fail "the existing file changed"
+"$cli" export "$db" employer --format csv --out "$dir/out.csv" --force 2> /dev/null
+head -1 "$dir/out.csv" | grep -q '^id,version,external_id' || fail "export --force: $(head -c 200 "$dir/out.csv")"
+[ "$(stat -c %a "$dir/out.csv")" = 600 ] || fail "the export is not 0600"
+[ -z "$(find "$dir" -name '.*.tmp-*')" ] || fail "a temporary file was left: $(find "$dir" -name '.*.tmp-*')"
+# The database and its key are created 0600 (0644 under umask 022 before).
+( umask 022; "$cli" init "$dir/p.db" --country KNA > /dev/null )
+[ "$(stat -c %a "$dir/p.db") $(stat -c %a "$dir/p.db.key")" = "600 600" ] || fail "modes $(stat -c %a "$dir/p.db" "$dir/p.db.key")"
+
 echo "cli hardening: all repros refused as documented"

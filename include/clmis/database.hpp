@@ -104,6 +104,10 @@ class Database {
   [[nodiscard]] Json codes(std::string_view list, std::string_view lang = {}) const;
   /// The path the database was opened from.
   [[nodiscard]] const std::string& path() const;
+  /// The files that make up the database: the file itself, its "-wal", "-shm" and "-journal"
+  /// (which may not exist at a given moment) and its audit key file (none when the key was given
+  /// directly). Keep them together; clmis writes no export, report or backup over any of them.
+  [[nodiscard]] std::vector<std::string> files() const;
   /// Today, "YYYY-MM-DD", in the country profile's time zone by this database's clock: the day
   /// effective dates default to and ages are counted at.
   [[nodiscard]] std::string today() const;

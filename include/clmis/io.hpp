@@ -93,4 +93,12 @@ struct ExportOptions {
 std::uint64_t export_records(Session& session, std::string_view type, std::ostream& out,
                              const ExportOptions& options = {});
 
+/// Writes the records of type to the file at path as export_records does, through a temporary
+/// file beside it (mode 0600) that is renamed onto path only once complete: a failed export
+/// leaves no partial file and an existing file as it was. Misuse if path is one of the
+/// database's own files (Database::files: the database, its journals, its audit key), however
+/// it is named; AlreadyExists if path exists and replace is false. Returns the number of records.
+std::uint64_t export_to_file(Session& session, std::string_view type, const std::string& path,
+                             const ExportOptions& options = {}, bool replace = false);
+
 }  // namespace clmis

@@ -8,9 +8,14 @@
 
 #include "clmis/database.hpp"
 
+#include <string>
+#include <vector>
+
 namespace clmis::detail {
 
 struct SessionAccess {
+  /// The files of the session's database (Database::files), for io to write nothing over them.
+  static std::vector<std::string> files(const Session& s);
   static std::int64_t bulk_create(Session& s, std::string_view type, const Json& record, Json* warnings);
   static UpsertResult bulk_upsert(Session& s, std::string_view type, std::string_view external_id,
                                   const Json& record, Json* warnings);

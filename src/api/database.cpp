@@ -64,6 +64,8 @@ Json Database::codes(std::string_view list, std::string_view lang) const {
 
 const std::string& Database::path() const { return live(engine_).path(); }
 
+std::vector<std::string> Database::files() const { return live(engine_).files(); }
+
 std::string Database::today() const {
   return live(engine_).run({}, [](Context& cx) { return cx.clock.today_text(); });
 }
@@ -287,6 +289,8 @@ Json Session::security_log(std::int64_t after_id, int limit) const {
 // --- the bulk path of imports (api/bulk.hpp) -------------------------------------------------
 
 namespace detail {
+
+std::vector<std::string> SessionAccess::files(const Session& s) { return live(s.engine_).files(); }
 
 std::int64_t SessionAccess::bulk_create(Session& s, std::string_view type, const Json& record, Json* warnings) {
   return live(s.engine_).run({s.user_id_, s.key_id_},

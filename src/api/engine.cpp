@@ -10,6 +10,7 @@
 #include "store/schema.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <charconv>
@@ -112,17 +113,25 @@ std::shared_ptr<Engine> Engine::init(const std::string& path, const InitOptions&
                                 " characters (the country profile's password policy)"}});
   profile_zone(prof.time_zone, prof.iso3);  // refused before any file is made
 
-  // Create the file exclusively: never touch an existing one, even if it appears meanwhile.
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  // Create the file exclusively (never touch an existing one, even if it appears meanwhile) and
+  // readable by its owner only: it holds personal data. SQLite gives the -wal and -shm files it
+  // creates the database file's permissions.
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, kPrivateFileMode);
   if (fd < 0) {
     if (errno == EEXIST) throw AlreadyExists("a file already exists at " + path);
     throw StorageError("cannot create " + path + ": " + std::strerror(errno));
   }
+  const int mode_rc = ::fchmod(fd, kPrivateFileMode);  // whatever the umask
   ::close(fd);
+  if (mode_rc != 0) {
+    remove_db_files(path);
+    throw StorageError("cannot set the permissions of " + path + ": " + std::strerror(errno));
+  }
 
   std::shared_ptr<Engine> e(new Engine(path, o.clock));
   bool key_created = false;
   const std::string key_path = o.audit_key_file.empty() ? path + ".key" : o.audit_key_file;
+  e->key_path_ = o.audit_key.empty() ? key_path : "";
   try {
     e->audit_.set_key(AuditTrail::load_key(path, o.audit_key_file, o.audit_key, o.audit_key.empty()));
     key_created = o.audit_key.empty();
@@ -207,6 +216,7 @@ std::shared_ptr<Engine> Engine::open(const std::string& path, const OpenOptions&
   // The audit key: a database from before format 3 gets one (its trail is sealed under it).
   bool key_created = false;
   const std::string key_path = o.audit_key_file.empty() ? path + ".key" : o.audit_key_file;
+  e->key_path_ = o.audit_key.empty() ? key_path : "";
   if (fmt < 3 && o.audit_key.empty() && !std::filesystem::exists(key_path, ec)) {
     e->audit_.set_key(AuditTrail::load_key(path, o.audit_key_file, "", true));
     key_created = true;

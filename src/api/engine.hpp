@@ -9,6 +9,7 @@
 
 #include "clmis/database.hpp"
 #include "core/clock.hpp"
+#include "core/files.hpp"
 #include "pack/pack.hpp"
 #include "security/access.hpp"
 #include "security/audit.hpp"
@@ -20,6 +21,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 namespace clmis::detail {
 
@@ -48,6 +50,8 @@ class Engine {
   /// Closes the connection. Misuse inside a batch of this handle (its transaction still uses it).
   void close();
   [[nodiscard]] const std::string& path() const { return path_; }
+  /// The database's files: itself, its journals and its audit key file (core/files.hpp).
+  [[nodiscard]] std::vector<std::string> files() const { return database_files(path_, key_path_); }
 
  private:
   explicit Engine(std::string path, Clock clock) : path_(std::move(path)), clock_(std::move(clock)) {}
@@ -58,6 +62,7 @@ class Engine {
   void set_declarations(const pack::Pack& p, pack::Profile profile);
 
   std::string path_;
+  std::string key_path_;  ///< the audit key file, "" when the key was given directly
   std::recursive_mutex mu_;
   std::unique_ptr<store::Connection> conn_;
   int busy_timeout_ms_ = 5000;

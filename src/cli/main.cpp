@@ -1,6 +1,7 @@
 // clmis — the command line: a thin layer over the C++ API (clmis/database.hpp, clmis/io.hpp).
 // No domain logic lives here; docs/cli.md documents every command and the exit codes.
 #include "clmis/version.h"
+#include "core/files.hpp"
 #include "core/text.hpp"
 #include "clmis/database.hpp"
 #include "clmis/io.hpp"
@@ -14,6 +15,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <optional>
 #include <random>
 #include <cstdlib>
 #include <cstring>
@@ -333,6 +335,7 @@ int main(int argc, char** argv) {
   std::string fields_opt;
   int limit = 50;
   bool include_archived = false;
+  bool force = false;  // --force: an output file may replace an existing one (never the database's)
   auto* query = app.add_subcommand("query", "Records of a type matching conditions");
   query->add_option("database", db_path, "Path of the database")->required();
   query->add_option("type", type_name, "Record type")->required();
@@ -400,6 +403,7 @@ int main(int argc, char** argv) {
   import->add_option("--report", report_path,
                      "Write every problem (row, column, value, rule, message, the row) to this CSV "
                      "file (default with --on-error skip: FILE.report.csv)");
+  import->add_flag("--force", force, "Replace the report file if it exists");
   import->add_option("--date-format", date_format,
                      "Layout of dates in the file, e.g. D/M/YYYY or M/D/YYYY (default: YYYY-MM-DD only)");
   import->add_option("--delimiter", delimiter, "CSV field separator (default ,)");
@@ -412,6 +416,7 @@ int main(int argc, char** argv) {
   export_cmd->add_option("--format", format, "csv, jsonl or json")->required()->check(CLI::IsMember({"csv", "jsonl", "json"}));
   export_cmd->add_option("--out", out_path, "Output file (default: standard output)");
   export_cmd->add_flag("--include-archived", include_archived, "Also archived records");
+  export_cmd->add_flag("--force", force, "Replace the output file if it exists (never the database's own files)");
   export_cmd->add_option("--where", where, "Conditions, as for query");
   login.options(export_cmd);
 
@@ -491,6 +496,7 @@ int main(int argc, char** argv) {
   audit_verify->add_option("--checkpoint", checkpoint_path, "A checkpoint file from `clmis audit checkpoint` (detects a truncated tail)");
   json_flag(audit_verify);
   audit_checkpoint->add_option("--out", out_path, "Write the checkpoint to this file");
+  audit_checkpoint->add_flag("--force", force, "Replace the checkpoint file if it exists");
   for (auto* c : {audit_list, audit_log}) {
     c->add_option("--after", after, "Entries after this id");
     c->add_option("--limit", limit, "At most this many entries (default 50)");
@@ -887,11 +893,14 @@ int main(int argc, char** argv) {
         in = &fin;
       }
       if (report_path.empty() && o.on_error == clmis::OnError::skip && file != "-") report_path = file + ".report.csv";
-      std::ofstream report;
+      // The report is written beside its name and renamed when the import ends, never over the
+      // database's files (core/files.hpp).
+      std::optional<clmis::detail::OutputFile> report_file;
+      std::ostream* report = nullptr;
       if (!report_path.empty()) {
-        report.open(report_path, std::ios::binary | std::ios::trunc);
-        if (!report) throw clmis::StorageError("cannot write the report " + report_path);
-        report << "row,column,value,rule,message,kind,record\r\n";
+        report_file.emplace(report_path, db.files(), force);
+        report = &report_file->stream();
+        *report << "row,column,value,rule,message,kind,record\r\n";
       }
       auto q = [](const std::string& v) {
         std::string out = "\"";
@@ -901,7 +910,7 @@ int main(int argc, char** argv) {
       std::uint64_t shown = 0;
       o.on_problem = [&](const clmis::ImportProblem& p) {
         if (report)
-          report << p.row << "," << q(p.column) << "," << q(p.value.is_null() ? "" : display(p.value)) << ","
+          *report << p.row << "," << q(p.column) << "," << q(p.value.is_null() ? "" : display(p.value)) << ","
                  << p.rule << "," << q(p.message) << "," << (p.warning ? "warning" : "error") << "," << q(p.raw)
                  << "\r\n";
         if (!json && !p.warning && shown++ < 20)
@@ -915,6 +924,7 @@ int main(int argc, char** argv) {
           std::cerr << std::flush;
         };
       const auto r = clmis::import_records(s, type_name, *in, o);
+      if (report_file) report_file->commit();
       if (o.progress) std::cerr << "\n";
       if (json) {
         clmis::Json problems = clmis::Json::array();
@@ -951,15 +961,12 @@ int main(int argc, char** argv) {
       o.format = format;
       o.include_archived = include_archived;
       for (const auto& w : where) o.filter.push_back(condition(w, t));
-      std::ofstream fout;
-      std::ostream* out = &std::cout;
-      if (!out_path.empty()) {
-        fout.open(out_path, std::ios::binary | std::ios::trunc);
-        if (!fout) throw clmis::StorageError("cannot write " + out_path);
-        out = &fout;
+      if (out_path.empty()) {
+        clmis::export_records(s, type_name, std::cout, o);
+      } else {
+        const auto n = clmis::export_to_file(s, type_name, out_path, o, force);
+        std::cerr << "exported " << n << " record(s) to " << out_path << "\n";
       }
-      const auto n = clmis::export_records(s, type_name, *out, o);
-      if (!out_path.empty()) std::cerr << "exported " << n << " record(s) to " << out_path << "\n";
     }
     if (*users_list || *users_add || *users_set || *users_reset) {
       auto db = open_db(db_path);
@@ -1092,9 +1099,9 @@ int main(int argc, char** argv) {
       if (*audit_checkpoint) {
         const auto cp = s.audit_checkpoint();
         if (!out_path.empty()) {
-          std::ofstream out(out_path, std::ios::trunc);
-          out << clmis::dump_json(cp, 2) << "\n";
-          if (!out) throw clmis::StorageError("cannot write " + out_path);
+          clmis::detail::OutputFile out(out_path, db.files(), force);
+          out.stream() << clmis::dump_json(cp, 2) << "\n";
+          out.commit();
           std::cerr << "checkpoint of " << cp["count"] << " entries written to " << out_path << "\n";
         } else {
           std::cout << clmis::dump_json(cp, 2) << "\n";

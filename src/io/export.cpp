@@ -1,7 +1,9 @@
 // Export of records (clmis/io.hpp): CSV, JSON Lines or one JSON array, streamed page by page
 // through Session::query's keyset cursor.
 #include "clmis/io.hpp"
+#include "api/bulk.hpp"
 #include "clmis/json.hpp"
+#include "core/files.hpp"
 #include "core/text.hpp"
 
 #include <algorithm>
@@ -116,6 +118,14 @@ std::uint64_t export_records(Session& session, std::string_view type_name, std::
   }
   if (o.format == "json") out << (n ? "\n]\n" : "]\n");
   if (!out) throw StorageError("writing the export failed");
+  return n;
+}
+
+std::uint64_t export_to_file(Session& session, std::string_view type, const std::string& path,
+                             const ExportOptions& options, bool replace) {
+  detail::OutputFile file(path, detail::SessionAccess::files(session), replace);
+  const std::uint64_t n = export_records(session, type, file.stream(), options);
+  file.commit();
   return n;
 }
 

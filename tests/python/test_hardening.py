@@ -73,3 +73,26 @@ def test_a_failed_login_name_is_bounded_and_logs_read_back_any_bytes(standard: c
     log = admin.security_log()
     assert [x["user"] for x in log] == ["n" * 64 + "\u2026 (10485760 bytes)", "old\ufffdname"]
     assert log[0]["detail"] == {"reason": "not a user name"}
+
+
+def test_export_file_never_writes_over_the_database_or_an_existing_file(standard: clmis.Database, tmp_path: Path) -> None:
+    admin = standard.login("admin", PASSWORD)
+    admin.create("employer", {"name": "Files Ltd", "isic_class": "5510", "parish": "KN-03"})
+    db = tmp_path / "std.db"
+    assert standard.files() == [str(db), f"{db}-wal", f"{db}-shm", f"{db}-journal", f"{db}.key"]
+    before = digest(db)
+    key = (tmp_path / "std.db.key").read_bytes()
+    (tmp_path / "alias.db").symlink_to(db)
+    for target in [db, tmp_path / "std.db.key", tmp_path / "alias.db", tmp_path / "." / "std.db"]:
+        with pytest.raises(clmis.Misuse, match="is the database's own file"):
+            admin.export_file("employer", target, replace=True)
+    assert digest(db) == before and (tmp_path / "std.db.key").read_bytes() == key
+    out = tmp_path / "employers.csv"
+    out.write_text("precious\n")
+    with pytest.raises(clmis.AlreadyExists):
+        admin.export_file("employer", out)
+    assert out.read_text() == "precious\n"
+    assert admin.export_file("employer", out, replace=True) == 1
+    assert out.read_text().splitlines()[0].startswith("id,version,external_id")
+    assert (out.stat().st_mode & 0o777) == 0o600
+    assert [p.name for p in tmp_path.iterdir() if ".tmp-" in p.name] == []

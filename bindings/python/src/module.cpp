@@ -362,6 +362,10 @@ PYBIND11_MODULE(_core, m) {
       .def_property_readonly("closed", [](const PyDatabase& d) { return d.st->closed.load(); },
                              "True after close().")
       .def(
+          "files", [](const PyDatabase& d) { return released([&] { return d.st->db.files(); }); },
+          "The files that make up the database: the file, its -wal, -shm and -journal (which may not "
+          "exist at a given moment) and its audit key file. clmis writes no export or backup over them.")
+      .def(
           "login",
           [](const PyDatabase& d, const std::string& user, const std::string& password) {
             auto st = d.st;
@@ -908,19 +912,17 @@ PYBIND11_MODULE(_core, m) {
       .def(
           "export_file",
           [](PySession& s, const std::string& type, const std::filesystem::path& path,
-             const std::string& format, bool include_archived) {
+             const std::string& format, bool include_archived, bool replace) {
             clmis::ExportOptions o;
             o.format = format;
             o.include_archived = include_archived;
-            return s.read([&](clmis::Session& x) {
-              std::ofstream out(path.string(), std::ios::binary | std::ios::trunc);
-              if (!out) throw clmis::StorageError("cannot write " + path.string());
-              return clmis::export_records(x, type, out, o);
-            });
+            return s.read([&](clmis::Session& x) { return clmis::export_to_file(x, type, path.string(), o, replace); });
           },
           py::arg("type"), py::arg("path"), py::kw_only(), py::arg("format") = "csv",
-          py::arg("include_archived") = false,
-          "Writes the records of type to a CSV, JSON Lines or JSON file; returns how many.")
+          py::arg("include_archived") = false, py::arg("replace") = false,
+          "Writes the records of type to a CSV, JSON Lines or JSON file; returns how many. The file is "
+          "written beside path and renamed when complete; an existing file is replaced only with "
+          "replace=True (AlreadyExists otherwise), and never one of the database's own files (Misuse).")
       .def("__repr__", [](PySession& s) {
         return "<clmis.Session user=" + py::repr(py::str(s.handle().user())).cast<std::string>() +
                " database=" + py::repr(py::str(s.st->path)).cast<std::string>() + ">";
