@@ -92,4 +92,45 @@ head -1 "$dir/out.csv" | grep -q '^id,version,external_id' || fail "export --for
 ( umask 022; "$cli" init "$dir/p.db" --country KNA > /dev/null )
 [ "$(stat -c %a "$dir/p.db") $(stat -c %a "$dir/p.db.key")" = "600 600" ] || fail "modes $(stat -c %a "$dir/p.db" "$dir/p.db.key")"
 
+# 4. clmis check: exit 0 when all is well, 10 with each finding, 9 when the audit chain fails.
+c="$dir/c.db"
+"$cli" init "$c" --country KNA > /dev/null
+printf 'name,isic_class,parish\nA,5510,KN-03\nB,5510,KN-01\n' > "$dir/e.csv"
+"$cli" import "$c" employer "$dir/e.csv" > /dev/null
+"$cli" check "$c" > "$dir/out" || fail "check of a sound database: $(cat "$dir/out")"
+grep -q '^check: no problem found$' "$dir/out" || fail "check output: $(cat "$dir/out")"
+run_check() {  # run_check EXPECTED_EXIT PATTERN
+  local rc=0
+  "$cli" check "$c" > "$dir/out" 2>&1 || rc=$?
+  [ "$rc" -eq "$1" ] || fail "check: exit $rc, expected $1: $(cat "$dir/out")"
+  grep -q -- "$2" "$dir/out" || fail "check: no \"$2\" in: $(cat "$dir/out")"
+}
+chmod 644 "$c"
+run_check 10 "^FILE $c: readable or writable by group or others (mode 0644)"
+chmod 600 "$c"
+# A value stored before the bound (as an older clmis would have): listed, still readable.
+sqlite3 "$c" "UPDATE employer SET workers_male = 9223372036854775807 WHERE id = 1"
+run_check 10 "^RECORD employer 1 workers_male: must be at most 1000000 (range)"
+"$cli" get "$c" employer 1 | grep -q 9223372036854775807 || fail "the stored value is no longer readable"
+sqlite3 "$c" "UPDATE employer SET workers_male = NULL WHERE id = 1"
+# Two indexes swapped behind SQLite's back: the integrity check finds the missing rows.
+cp "$c" "$dir/bad.db"; cp "$c.key" "$dir/bad.db.key"
+r_name=$(sqlite3 "$dir/bad.db" "SELECT rootpage FROM sqlite_schema WHERE name = 'employer_ix_name'")
+r_parish=$(sqlite3 "$dir/bad.db" "SELECT rootpage FROM sqlite_schema WHERE name = 'employer_ix_parish'")
+sqlite3 "$dir/bad.db" "PRAGMA writable_schema=ON; UPDATE sqlite_schema SET rootpage = $r_parish WHERE name = 'employer_ix_name';
+                       UPDATE sqlite_schema SET rootpage = $r_name WHERE name = 'employer_ix_parish';"
+rc=0; "$cli" check "$dir/bad.db" > "$dir/out" 2>&1 || rc=$?
+[ "$rc" -eq 10 ] && grep -q '^INTEGRITY row 1 missing from index employer_ix_name' "$dir/out" || fail "integrity: exit $rc $(cat "$dir/out")"
+# A missing key: the database does not open, and check says why (exit 10, not 4).
+mv "$c.key" "$dir/key.aside"
+run_check 10 "the audit key file is missing"
+grep -q '^OPEN the database does not open' "$dir/out" || fail "no OPEN line: $(cat "$dir/out")"
+mv "$dir/key.aside" "$c.key"
+chmod 644 "$c.key"
+run_check 10 "^FILE $c.key: the audit key is readable by group or others"
+chmod 600 "$c.key"
+# A tampered audit trail (its append-only trigger dropped first): exit 9.
+sqlite3 "$c" "DROP TRIGGER clmis_audit_no_update; UPDATE clmis_audit SET actor = NULL WHERE id = 2"
+run_check 9 "^AUDIT the trail fails verification"
+
 echo "cli hardening: all repros refused as documented"

@@ -489,6 +489,21 @@ CLMIS_API int clmis_audit_entries_json(char **out, clmis_session *session, int64
 /** The security log (refusals, failed logins, lockouts) after after_id. */
 CLMIS_API int clmis_security_log_json(char **out, clmis_session *session, int64_t after_id, int limit);
 
+/** The state of the database as an administrator needs to know it (permission "audit"; what
+ *  `clmis check` prints), changing nothing: {"ok", "files": [{"path", "role", "exists", "mode",
+ *  "ok", "problem"}] (a file readable by group or others, a missing or readable key),
+ *  "integrity": {"ok", "messages"} (SQLite's integrity check), "audit" (as
+ *  clmis_audit_verify_json), "records": {"ok", "checked", "refused", "problems": [{"record_type",
+ *  "id", "version", "archived", "path", "value", "rule", "message"}], "truncated"}}. Records are
+ *  listed when they hold values today's pack rules refuse (stored before a rule tightened): they
+ *  stay readable, and an update must correct them. At most max_problems (1..100000; 0 means
+ *  1000) problems are listed; all are counted. */
+CLMIS_API int clmis_check_json(char **out, clmis_session *session, int max_problems);
+/** The file part of clmis_check_json for a database that cannot be opened (a missing or readable
+ *  key, say): {"ok", "files": [...]} for path, its journals and its audit key file
+ *  (audit_key_file, NULL for path + ".key"). Reads no data; needs no session. */
+CLMIS_API int clmis_check_files_json(char **out, const char *path, const char *audit_key_file);
+
 #ifdef __cplusplus
 }
 #endif

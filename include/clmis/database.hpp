@@ -85,6 +85,10 @@ class Database {
   static Database init(const std::string& path, const InitOptions& options);
   /// Opens an existing database (NotFound if there is no file; none is created).
   static Database open(const std::string& path, const OpenOptions& options = {});
+  /// The file part of Session::check, for a database that cannot be opened: the permissions of
+  /// the database's files and whether its audit key file (audit_key_file, default path + ".key")
+  /// is there and private, as {"ok", "files": [...]}. Reads no data, needs no login.
+  static Json check_files(const std::string& path, const std::string& audit_key_file = {});
 
   /// Authenticates and returns a session. AuthError — the same for a wrong user, a wrong
   /// password, an inactive or a locked account; the reason goes to the security log. After the
@@ -227,6 +231,15 @@ class Session {
   [[nodiscard]] Json audit_entries(std::int64_t after_id = 0, int limit = 1000) const;
   /// The security log (refusals, failed logins, lockouts) after after_id (permission "audit").
   [[nodiscard]] Json security_log(std::int64_t after_id = 0, int limit = 1000) const;
+  /// The state of the database as an administrator needs to know it (permission "audit";
+  /// `clmis check`); changes nothing: {"ok", "files": [{"path", "role", "exists", "mode", "ok",
+  /// "problem"}] (files readable by group or others, a missing or readable key), "integrity":
+  /// {"ok", "messages"} (SQLite's integrity check), "audit" (as audit_verify), "records": {"ok",
+  /// "checked", "refused", "problems": [{"record_type", "id", "version", "archived", "path",
+  /// "value", "rule", "message"}], "truncated"}} — the records holding values today's pack
+  /// rules refuse (stored before a rule tightened; an update must correct them). At most
+  /// max_problems problems are listed; all are counted.
+  [[nodiscard]] Json check(std::size_t max_problems = 1000) const;
   /// Records an export of type (permission "export" and "read") in the audit trail; export
   /// functions call it before they write anything.
   void export_started(std::string_view type, const Json& detail = Json::object());

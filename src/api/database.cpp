@@ -5,6 +5,7 @@
 #include "api/bulk.hpp"
 #include "api/engine.hpp"
 #include "clmis/json.hpp"
+#include "records/check.hpp"
 #include "records/codes.hpp"
 #include "records/history.hpp"
 #include "records/query.hpp"
@@ -65,6 +66,11 @@ Json Database::codes(std::string_view list, std::string_view lang) const {
 const std::string& Database::path() const { return live(engine_).path(); }
 
 std::vector<std::string> Database::files() const { return live(engine_).files(); }
+
+Json Database::check_files(const std::string& path, const std::string& audit_key_file) {
+  if (path.empty()) throw Misuse("the database path is empty");
+  return detail::check_files(detail::database_files(path, audit_key_file.empty() ? path + ".key" : audit_key_file), true);
+}
 
 std::string Database::today() const {
   return live(engine_).run({}, [](Context& cx) { return cx.clock.today_text(); });
@@ -280,6 +286,13 @@ Json Session::audit_checkpoint() const {
 
 Json Session::audit_entries(std::int64_t after_id, int limit) const {
   return live(engine_).run({user_id_, key_id_}, [&](Context& cx) { return detail::audit_entries(cx, after_id, limit); });
+}
+
+Json Session::check(std::size_t max_problems) const {
+  auto& e = live(engine_);
+  const auto files = e.files();
+  const bool has_key_file = files.size() > 4;
+  return e.run({user_id_, key_id_}, [&](Context& cx) { return detail::check_database(cx, files, has_key_file, max_problems); });
 }
 
 Json Session::security_log(std::int64_t after_id, int limit) const {

@@ -632,4 +632,20 @@ int clmis_security_log_json(char** out, clmis_session* session, int64_t after_id
   return guarded([&] { *out = dup(dump(session->session->security_log(after_id, limit))); });
 }
 
+int clmis_check_json(char** out, clmis_session* session, int max_problems) {
+  CLMIS_JSON_OUT();
+  if (max_problems < 0 || max_problems > 100000) return misuse("max_problems must be 0 to 100000");
+  return guarded([&] {
+    *out = dup(dump(session->session->check(max_problems == 0 ? 1000 : static_cast<std::size_t>(max_problems))));
+  });
+}
+
+int clmis_check_files_json(char** out, const char* path, const char* audit_key_file) {
+  clear_error();
+  if (!out) return misuse("out is NULL");
+  *out = nullptr;
+  if (!path) return misuse("path is NULL");
+  return guarded([&] { *out = dup(dump(clmis::Database::check_files(path, audit_key_file ? audit_key_file : ""))); });
+}
+
 }  // extern "C"

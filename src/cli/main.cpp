@@ -36,6 +36,7 @@ constexpr int kExitConflict = 6;  // stale version, already exists, code in use
 constexpr int kExitBusy = 7;      // another writer held the database too long
 constexpr int kExitPack = 8;      // the database needs another pack or library version
 constexpr int kExitTampered = 9;  // audit verify: the audit trail fails its check
+constexpr int kExitCheck = 10;    // check: a problem was found (files, key, integrity, records)
 
 int exit_code(const clmis::Error& e) {
   switch (e.code()) {
@@ -503,6 +504,15 @@ int main(int argc, char** argv) {
     json_flag(c);
   }
 
+  auto* check_cmd = app.add_subcommand(
+      "check", "Report file permissions, the audit key, integrity, the audit chain and records today's rules refuse "
+               "(exit 10 if anything is wrong, 9 if the audit chain fails)");
+  database_and_login(check_cmd);
+  std::size_t max_problems = 50;
+  check_cmd->add_option("--limit", max_problems, "List at most this many record problems (default 50; all are counted)")
+      ->check(CLI::Range(1, 100000));
+  json_flag(check_cmd);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -967,6 +977,48 @@ int main(int argc, char** argv) {
         const auto n = clmis::export_to_file(s, type_name, out_path, o, force);
         std::cerr << "exported " << n << " record(s) to " << out_path << "\n";
       }
+    }
+    if (*check_cmd) {
+      clmis::Json report;
+      bool opened = false;
+      std::optional<clmis::Database> db;
+      try {
+        db.emplace(open_db(db_path));
+        opened = true;
+      } catch (const clmis::Error& e) {
+        // What stops it opening (a missing or readable key, not a database) is itself the finding.
+        const char* k = std::getenv("CLMIS_AUDIT_KEY_FILE");
+        report = clmis::Database::check_files(db_path, k ? k : "");
+        report["ok"] = false;
+        report["open"] = {{"ok", false}, {"error", e.what()}};
+      }
+      if (opened) report = login.open(*db).check(max_problems);
+      if (json) {
+        std::cout << clmis::dump_json(report, 2) << "\n";
+      } else {
+        for (const auto& f : report["files"])
+          if (!f["ok"].get<bool>()) std::cout << "FILE " << f["path"].get<std::string>() << ": " << f["problem"].get<std::string>() << "\n";
+        if (report.contains("open")) std::cout << "OPEN the database does not open: " << report["open"]["error"].get<std::string>() << "\n";
+        if (report.contains("integrity") && !report["integrity"]["ok"].get<bool>())
+          for (const auto& m : report["integrity"]["messages"]) std::cout << "INTEGRITY " << m.get<std::string>() << "\n";
+        if (report.contains("audit") && !report["audit"]["ok"].get<bool>())
+          std::cout << "AUDIT the trail fails verification"
+                    << (report["audit"]["first_bad"].is_null() ? "" : ": first bad entry " + report["audit"]["first_bad"].dump())
+                    << "\n";
+        if (report.contains("records")) {
+          const auto& r = report["records"];
+          for (const auto& p : r["problems"])
+            std::cout << "RECORD " << p["record_type"].get<std::string>() << " " << p["id"] << " "
+                      << p["path"].get<std::string>() << ": " << p["message"].get<std::string>() << " (" << p["rule"].get<std::string>()
+                      << ")\n";
+          if (r["truncated"].get<bool>()) std::cout << "  ... more: raise --limit\n";
+          std::cout << r["checked"] << " records checked, " << r["refused"]
+                    << " hold values today's rules refuse (an update must correct them)\n";
+        }
+        std::cout << (report["ok"].get<bool>() ? "check: no problem found" : "check: problems found") << "\n";
+      }
+      if (report.contains("audit") && !report["audit"]["ok"].get<bool>()) return kExitTampered;
+      return report["ok"].get<bool>() ? kExitOk : kExitCheck;
     }
     if (*users_list || *users_add || *users_set || *users_reset) {
       auto db = open_db(db_path);

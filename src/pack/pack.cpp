@@ -37,14 +37,28 @@ std::optional<Decimal> bound(const Reader& r, const Json& o, const char* key,
                              const std::string& path, const Field& f) {
   auto it = o.find(key);
   if (it == o.end()) return std::nullopt;
-  if (f.type != FieldType::integer && f.type != FieldType::decimal)
-    r.fail(path + "/" + key, "a range applies only to integer and decimal fields");
-  const int scale = f.type == FieldType::integer ? 0 : f.scale;
+  if (f.type == FieldType::date) return std::nullopt;  // date_bound
+  if (f.type != FieldType::integer && f.type != FieldType::decimal && f.type != FieldType::money)
+    r.fail(path + "/" + key, "a range applies only to integer, decimal, money and date fields");
+  const int scale = f.type == FieldType::integer ? 0 : f.type == FieldType::money ? kMoneyBoundScale : f.scale;
   std::optional<Decimal> d;
   if (it->is_number_integer()) d = Decimal::parse(it->dump(), scale);
-  else if (it->is_string() && f.type == FieldType::decimal)
+  else if (it->is_string() && f.type != FieldType::integer)
     d = Decimal::parse(it->get<std::string>(), scale);
-  if (!d) r.fail(path + "/" + key, "expected an integer (or a decimal string for a decimal field)");
+  if (!d)
+    r.fail(path + "/" + key, f.type == FieldType::integer ? "expected an integer"
+                                                          : "expected an integer or a decimal string (\"0\", \"12.50\")");
+  return d;
+}
+
+/// "min"/"max" of a date field: "YYYY-MM-DD" (a plausibility bound such as no birth before 1900).
+std::optional<Date> date_bound(const Reader& r, const Json& o, const char* key, const std::string& path,
+                               const Field& f) {
+  auto it = o.find(key);
+  if (it == o.end() || f.type != FieldType::date) return std::nullopt;
+  std::optional<Date> d;
+  if (it->is_string()) d = parse_date(it->get<std::string>());
+  if (!d) r.fail(path + "/" + key, "expected a date \"YYYY-MM-DD\"");
   return d;
 }
 
@@ -156,6 +170,9 @@ Field parse_field(const Reader& r, const Json& j, const std::string& path,
   f.min = bound(r, j, "min", path, f);
   f.max = bound(r, j, "max", path, f);
   if (f.min && f.max && f.min->units > f.max->units) r.fail(path + "/min", "min is above max");
+  f.min_date = date_bound(r, j, "min", path, f);
+  f.max_date = date_bound(r, j, "max", path, f);
+  if (f.min_date && f.max_date && *f.min_date > *f.max_date) r.fail(path + "/min", "min is after max");
   if (auto it = j.find("default"); it != j.end()) {
     auto d = decode_value(*it, f.spec());
     if (auto* rej = std::get_if<Rejection>(&d)) r.fail(path + "/default", rej->message);

@@ -27,6 +27,20 @@ struct Label {
   [[nodiscard]] Json to_json() const;
 };
 
+/// The scale of a money field's min and max: 4 decimal places, enough for every ISO 4217
+/// currency's minor unit (at most 4).
+inline constexpr int kMoneyBoundScale = 4;
+
+/// A money bound as people write it: "0", "12.5" (trailing zeros of the 4 places dropped).
+inline std::string money_bound_text(const Decimal& d) {
+  std::string s = d.str();
+  if (s.find('.') != std::string::npos) {
+    while (s.back() == '0') s.pop_back();
+    if (s.back() == '.') s.pop_back();
+  }
+  return s;
+}
+
 struct Field {
   std::string name;
   FieldType type = FieldType::text;
@@ -39,7 +53,9 @@ struct Field {
   std::string target;                  ///< reference: the record type referred to
   int scale = 2;                       ///< decimal: decimal places
   std::vector<std::string> currencies; ///< money: allowed currencies (empty = any known one)
-  std::optional<Decimal> min, max;     ///< integer/decimal: range (integers at scale 0)
+  std::optional<Decimal> min, max;     ///< integer/decimal/money: range (integers at scale 0,
+                                       ///< money in units of its currency at scale 4)
+  std::optional<Date> min_date, max_date;  ///< date: the earliest and latest date allowed
   std::string pattern;                 ///< text: ECMAScript regular expression (whole value)
   std::string pattern_parameter;       ///< text: the pattern is this legal parameter of the profile
   std::string assigned_prefix;         ///< text assigned by clmis on create: prefix ...

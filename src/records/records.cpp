@@ -253,6 +253,18 @@ Json get_record(Context& cx, std::string_view type, std::int64_t id) {
   return out;
 }
 
+namespace {
+/// A record holding values today's rules refuse (stored before the pack tightened them) is not
+/// altered silently and not left as it is by an update: the update must correct them too.
+void stored_values_must_be_fixed(Context& cx, const pack::RecordType& t, const store::StoredRecord& cur,
+                                 const Input& in, std::vector<FieldError>& errors) {
+  for (auto& e : stored_value_problems(cx, t, cur, &in)) {
+    e.message = "the stored value no longer meets the rules (" + e.message + "); correct it in this update";
+    errors.push_back(std::move(e));
+  }
+}
+}  // namespace
+
 std::int64_t update_record(Context& cx, std::string_view type, std::int64_t id, std::int64_t version, const Json& j,
                            Json* warnings) {
   const auto& t = cx.type(type);
@@ -261,6 +273,7 @@ std::int64_t update_record(Context& cx, std::string_view type, std::int64_t id, 
   const auto cur = read_for_write(cx, t, id, version);
   std::vector<FieldError> errors;
   Input in = decode(cx, t, j, false, &cur, errors);
+  stored_values_must_be_fixed(cx, t, cur, in, errors);
   check_rules_merged(cx, t, cur, in, id, errors, warnings);
   move_initial_date(cx, t, id, cur, in, errors, false);
   if (!errors.empty()) throw ValidationError(std::move(errors));
@@ -333,6 +346,7 @@ Upserted upsert_record(Context& cx, std::string_view type, std::string_view exte
   if (!cur) throw StorageError(t.name + " " + std::to_string(id) + " vanished inside its write transaction");
   if (cur->archived) throw Conflict(t.name + " " + std::to_string(id) + " (external_id \"" + ext + "\") is archived");
   Input in = decode(cx, t, j, false, &*cur, errors);
+  stored_values_must_be_fixed(cx, t, *cur, in, errors);
   check_rules_merged(cx, t, *cur, in, id, errors, warnings);
   move_initial_date(cx, t, id, *cur, in, errors, false);
   if (!errors.empty()) throw ValidationError(std::move(errors));

@@ -21,8 +21,10 @@ Json field_json(Context& cx, const pack::Field& f) {
   if (f.type == FieldType::reference) o["target"] = f.target;
   if (f.type == FieldType::decimal) o["scale"] = f.scale;
   if (!f.currencies.empty()) o["currencies"] = f.currencies;
-  if (f.min) o["min"] = f.min->str();
-  if (f.max) o["max"] = f.max->str();
+  if (f.min) o["min"] = f.type == FieldType::money ? pack::money_bound_text(*f.min) : f.min->str();
+  if (f.max) o["max"] = f.type == FieldType::money ? pack::money_bound_text(*f.max) : f.max->str();
+  if (f.min_date) o["min"] = format_date(*f.min_date);
+  if (f.max_date) o["max"] = format_date(*f.max_date);
   if (!f.default_value.is_null()) o["default"] = f.default_value;
   if (!f.pattern_parameter.empty()) {
     o["pattern_parameter"] = f.pattern_parameter;

@@ -81,6 +81,36 @@ void check_value(Context& cx, const pack::RecordType& t, const pack::Field& f, c
       else if (f.max && units > f.max->units) err("range", "must be at most " + f.max->str());
       break;
     }
+    case FieldType::money: {
+      // The amount (minor units, 10^-digits) against a bound at 4 places, exactly and without
+      // overflow: with B = q * 10^k + r (k = 4 - digits, 0 <= r < 10^k), minor * 10^k < B
+      // exactly when minor < q, or minor == q and r > 0; and minor * 10^k > B when minor > q.
+      const auto& m = std::get<Money>(out);
+      const int k = pack::kMoneyBoundScale - currency_minor_digits(m.currency).value_or(2);
+      std::int64_t p10 = 1;
+      for (int i = 0; i < k; ++i) p10 *= 10;
+      auto split = [&](std::int64_t b) {
+        std::int64_t q = b / p10, r = b % p10;
+        if (r < 0) {
+          r += p10;
+          --q;
+        }
+        return std::pair{q, r};
+      };
+      auto shown = [&](const Decimal& d) { return pack::money_bound_text(d) + " " + m.currency; };
+      const bool below = f.min && (m.minor < split(f.min->units).first ||
+                                   (m.minor == split(f.min->units).first && split(f.min->units).second > 0));
+      const bool above = f.max && m.minor > split(f.max->units).first;
+      if (below) err("range", "must be at least " + shown(*f.min));
+      else if (above) err("range", "must be at most " + shown(*f.max));
+      break;
+    }
+    case FieldType::date: {
+      const Date d = std::get<Date>(out);
+      if (f.min_date && d < *f.min_date) err("range", "must be on or after " + format_date(*f.min_date));
+      else if (f.max_date && d > *f.max_date) err("range", "must be on or before " + format_date(*f.max_date));
+      break;
+    }
     case FieldType::reference: {
       const auto id = std::get<Ref>(out).id;
       switch (store::reference_target(cx.conn, f, id)) {
@@ -213,6 +243,42 @@ Input decode(Context& cx, const pack::RecordType& t, const Json& j, bool creatin
     }
   }
   return in;
+}
+
+std::vector<FieldError> stored_value_problems(Context& cx, const pack::RecordType& t, const store::StoredRecord& r,
+                                              const Input* in) {
+  std::vector<FieldError> out;
+  auto check = [&](const pack::Field& f, const Values& values, const std::string& path) {
+    auto it = values.find(f.name);
+    const Value none;
+    const Value& v = it == values.end() ? none : it->second;
+    if (is_null(v)) {
+      // A workflow's status is set by clmis; an assigned number only on create.
+      const bool system_set = f.assigned() || (t.workflow && (f.name == t.workflow->status_field ||
+                                                              f.name == t.workflow->outcome_field));
+      if (f.required && !system_set) out.push_back({t.name, path, nullptr, "required", "a value is required"});
+      return;
+    }
+    if (f.type == FieldType::reference) return;
+    std::vector<FieldError> errs;
+    Value decoded;
+    check_value(cx, t, f, encode_value(v), path, decoded, errs, &v);
+    for (auto& e : errs) {
+      if (f.personal) e.value = nullptr;
+      out.push_back(std::move(e));
+    }
+  };
+  for (const auto& f : t.fields)
+    if (!in || !in->fields.count(f.name)) check(f, r.fields, f.name);
+  for (const auto& sec : t.sections) {
+    if (in && in->sections.count(sec.name)) continue;
+    auto it = r.sections.find(sec.name);
+    if (it == r.sections.end()) continue;
+    for (size_t i = 0; i < it->second.size(); ++i)
+      for (const auto& f : sec.fields)
+        check(f, it->second[i], sec.name + "[" + std::to_string(i) + "]." + f.name);
+  }
+  return out;
 }
 
 }  // namespace clmis::detail

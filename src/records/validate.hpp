@@ -31,6 +31,14 @@ Input decode(Context& cx, const pack::RecordType& t, const Json& j, bool creatin
 void check_value(Context& cx, const pack::RecordType& t, const pack::Field& f, const Json& given,
                  const std::string& path, Value& out, std::vector<FieldError>& errors, const Value* current);
 
+/// What today's field rules say of the values a record holds (a pack that tightened a range, a
+/// length or a pattern after they were stored; a field made required). Codes and references a
+/// record holds stay acceptable as on update (deactivated or archived since), and references
+/// are not looked up. With `in` (an update), the fields and sections it gives are left out: they
+/// were checked as given. Values of personal fields are not carried in the errors.
+std::vector<FieldError> stored_value_problems(Context& cx, const pack::RecordType& t, const store::StoredRecord& r,
+                                              const Input* in = nullptr);
+
 /// The text of a value in history rows: its JSON encoding, strings without quotes.
 std::string history_text(const Value& v);
 

@@ -48,4 +48,12 @@ void write_pack_files(Connection& c, const pack::Pack& p, const pack::Profile& p
     if (!p.files.count(rel)) file("profile", rel, content);
 }
 
+std::vector<std::string> integrity_check(Connection& c) {
+  std::vector<std::string> out;
+  auto& s = c.prepare("PRAGMA integrity_check(100)");
+  while (s.step()) out.push_back(s.text(0));
+  s.reset();
+  return out;
+}
+
 }  // namespace clmis::store

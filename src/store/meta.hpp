@@ -7,6 +7,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 namespace clmis::store {
 
@@ -14,6 +15,8 @@ namespace clmis::store {
 std::map<std::string, std::string> read_meta(Connection& c);
 /// One meta value ("" when absent).
 std::string meta_value(Connection& c, const std::string& key);
+/// SQLite's PRAGMA integrity_check: {"ok"} for a sound file, else its findings (at most 100).
+std::vector<std::string> integrity_check(Connection& c);
 void insert_meta(Connection& c, const std::string& key, const std::string& value);
 void update_meta(Connection& c, const std::string& key, const std::string& value);
 

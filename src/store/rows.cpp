@@ -97,6 +97,27 @@ std::optional<StoredRecord> read_record(Connection& c, const pack::RecordType& t
   return r;
 }
 
+void for_each_record(Connection& c, const pack::RecordType& t, const std::function<void(const StoredRecord&)>& f) {
+  constexpr int kBatch = 500;
+  std::int64_t after = 0;
+  for (;;) {
+    std::vector<StoredRecord> batch;
+    auto& s = c.prepare(select_sql(t) + " WHERE id > ? ORDER BY id LIMIT " + std::to_string(kBatch));
+    s.bind(1, after);
+    while (s.step()) batch.push_back(read_row(t, s));
+    s.reset();
+    if (batch.empty()) return;
+    std::vector<std::int64_t> ids;
+    for (const auto& r : batch) ids.push_back(r.id);
+    auto secs = read_sections(c, t, ids);
+    for (auto& r : batch) {
+      if (auto it = secs.find(r.id); it != secs.end()) r.sections = std::move(it->second);
+      f(r);
+    }
+    after = batch.back().id;
+  }
+}
+
 std::map<std::int64_t, Sections> read_sections(Connection& c, const pack::RecordType& t,
                                                const std::vector<std::int64_t>& ids) {
   std::map<std::int64_t, Sections> out;

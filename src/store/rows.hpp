@@ -8,6 +8,7 @@
 #include "store/sqlite.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -41,6 +42,9 @@ std::optional<StoredRecord> read_record(Connection& c, const pack::RecordType& t
 /// The sections of several records at once (one query per section), by record id.
 std::map<std::int64_t, detail::Sections> read_sections(Connection& c, const pack::RecordType& t,
                                                        const std::vector<std::int64_t>& ids);
+/// Calls f with every record of t (archived ones too) in id order, with its sections, reading
+/// them a batch at a time (memory stays bounded whatever the table's size).
+void for_each_record(Connection& c, const pack::RecordType& t, const std::function<void(const StoredRecord&)>& f);
 /// Who created a record (nullopt when there is no such record).
 std::optional<std::int64_t> record_creator(Connection& c, const pack::RecordType& t, std::int64_t id);
 /// The record of a type with an external_id.

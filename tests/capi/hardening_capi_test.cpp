@@ -135,3 +135,29 @@ TEST_CASE("C: an unknown record type or field with bytes that are not UTF-8 give
   CHECK(clmis_record_query(&out, f.admin, std::string(100000, 't').c_str(), nullptr) == CLMIS_ENOTFOUND);
   CHECK(std::strlen(clmis_error_last()->message) < 120);
 }
+
+TEST_CASE("C: clmis_check_json and clmis_check_files_json report, and refuse bad arguments", "[capi][check]") {
+  Db f;
+  char* out = nullptr;
+  REQUIRE(clmis_check_json(&out, f.admin, 0) == CLMIS_OK);
+  const Json report = Json::parse(out);
+  clmis_free(out);
+  CHECK(report["ok"] == true);
+  CHECK(report["records"]["checked"] == 0);
+  CHECK(report["files"].size() == 5);
+  CHECK(clmis_check_json(&out, f.admin, -1) == CLMIS_EMISUSE);
+  CHECK(clmis_check_json(&out, f.admin, 100001) == CLMIS_EMISUSE);
+  CHECK(clmis_check_json(nullptr, f.admin, 10) == CLMIS_EMISUSE);
+  CHECK(clmis_check_json(&out, nullptr, 10) == CLMIS_EMISUSE);
+  REQUIRE(clmis_check_files_json(&out, f.path.c_str(), nullptr) == CLMIS_OK);
+  const Json files = Json::parse(out);
+  clmis_free(out);
+  CHECK(files["ok"] == true);
+  CHECK(files["files"][4]["path"] == f.path + ".key");
+  CHECK(clmis_check_files_json(&out, nullptr, nullptr) == CLMIS_EMISUSE);
+  CHECK(clmis_check_files_json(&out, "", nullptr) == CLMIS_EMISUSE);
+  // Another key file named: it does not exist.
+  REQUIRE(clmis_check_files_json(&out, f.path.c_str(), (f.path + ".elsewhere").c_str()) == CLMIS_OK);
+  CHECK(Json::parse(out)["ok"] == false);
+  clmis_free(out);
+}

@@ -96,3 +96,24 @@ def test_export_file_never_writes_over_the_database_or_an_existing_file(standard
     assert out.read_text().splitlines()[0].startswith("id,version,external_id")
     assert (out.stat().st_mode & 0o777) == 0o600
     assert [p.name for p in tmp_path.iterdir() if ".tmp-" in p.name] == []
+
+
+def test_check_reports_records_that_today_s_rules_refuse(standard: clmis.Database, tmp_path: Path) -> None:
+    admin = standard.login("admin", PASSWORD)
+    eid = admin.create("employer", {"name": "Bounds Ltd", "isic_class": "5510", "parish": "KN-03", "workers_male": 12})
+    assert admin.check()["ok"] is True
+    con = sqlite3.connect(tmp_path / "std.db")
+    con.execute("UPDATE employer SET workers_male = 9223372036854775807 WHERE id = ?", (eid,))
+    con.commit()
+    con.close()
+    report = admin.check()
+    assert report["ok"] is False
+    assert [(p["record_type"], p["id"], p["path"], p["rule"]) for p in report["records"]["problems"]] == [
+        ("employer", eid, "workers_male", "range")]
+    with pytest.raises(clmis.ValidationError) as e:
+        admin.update("employer", eid, 1, {"telephone": "465 0000"})
+    assert [(x["path"], x["rule"]) for x in e.value.errors] == [("workers_male", "range")]
+    assert admin.update("employer", eid, 1, {"telephone": "465 0000", "workers_male": 12}) == 2
+    assert admin.check()["ok"] is True
+    files = clmis.check_files(tmp_path / "std.db")
+    assert files["ok"] is True and [f["role"] for f in files["files"]] == ["database", "wal", "shm", "journal", "key"]

@@ -63,7 +63,7 @@ TEST_CASE("The pack and profile travel with the data", "[store][schema]") {
   test::TempDir dir;
   auto db = test::standard_db(dir);
   const std::string f = dir.file("nlad.db");
-  CHECK(test::raw_scalar(f, "SELECT value FROM clmis_meta WHERE key = 'pack_version'") == "1.2.0");
+  CHECK(test::raw_scalar(f, "SELECT value FROM clmis_meta WHERE key = 'pack_version'") == "1.3.0");
   CHECK(test::raw_scalar(f, "SELECT value FROM clmis_meta WHERE key = 'country'") == "KNA");
   CHECK(test::raw_scalar(f, "SELECT value FROM clmis_meta WHERE key = 'format'") == "4");
   CHECK(test::raw_scalar(f, "SELECT length(value) FROM clmis_meta WHERE key = 'pack_hash'") == "64");

@@ -26,6 +26,7 @@ from ._core import (
     ValidationError,
     VersionError,
     __version__,
+    check_files,
     create,
     open,
 )
@@ -49,6 +50,7 @@ __all__ = [
     "ValidationError",
     "VersionError",
     "__version__",
+    "check_files",
     "create",
     "open",
 ]

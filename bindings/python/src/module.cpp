@@ -488,6 +488,17 @@ PYBIND11_MODULE(_core, m) {
       });
 
   m.def(
+      "check_files",
+      [](const std::filesystem::path& path, const std::optional<std::filesystem::path>& audit_key_file) {
+        return from_json(released([&] {
+          return clmis::Database::check_files(path.string(), audit_key_file ? audit_key_file->string() : "");
+        }));
+      },
+      py::arg("path"), py::kw_only(), py::arg("audit_key_file") = py::none(),
+      "The permissions of a database's files and whether its audit key is there and private, without "
+      "opening it (for a database that will not open): {\"ok\", \"files\": [...]}.");
+
+  m.def(
       "create",
       [](const std::filesystem::path& path, const std::string& country,
          const std::string& admin_password, const std::string& admin_user,
@@ -859,6 +870,14 @@ PYBIND11_MODULE(_core, m) {
             return from_json(s.read([&](clmis::Session& x) { return x.security_log(after_id, limit); }));
           },
           py::arg("after_id") = 0, py::arg("limit") = 1000, "Refusals, failed logins and lockouts.")
+      .def(
+          "check",
+          [](PySession& s, std::size_t max_problems) {
+            return from_json(s.read([&](clmis::Session& x) { return x.check(max_problems); }));
+          },
+          py::arg("max_problems") = 1000,
+          "The state of the database (permission \"audit\"; what `clmis check` prints): files, integrity, "
+          "the audit chain and the records holding values today's rules refuse. Changes nothing.")
       .def(
           "batch",
           [](PySession& s, const py::object& fn) {
