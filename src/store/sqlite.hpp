@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -84,21 +85,30 @@ class Connection {
   void configure(int busy_timeout_ms);
   /// Switches a new database to WAL (persistent in the file).
   void use_wal() { exec("PRAGMA journal_mode = WAL"); }
-  void set_busy_timeout_ms(int ms) {
-    busy_timeout_ms_ = ms;
-    sqlite3_busy_timeout(db_, ms);
-  }
+  /// The total time a statement waits for a lock another connection holds before it fails with
+  /// SQLITE_BUSY (clmis Busy): clmis's own busy handler retries after short sleeps that grow from
+  /// 1 to 32 ms with random jitter — never SQLite's default backoff, whose 100 ms sleeps let a
+  /// waiting writer starve while others take the lock again and again.
+  void set_busy_timeout_ms(int ms);
   [[nodiscard]] int busy_timeout_ms() const { return busy_timeout_ms_; }
+  /// How long the last statement that met a lock waited (milliseconds), for Busy's message.
+  [[nodiscard]] std::int64_t busy_waited_ms() const { return busy_waited_ms_; }
   [[nodiscard]] sqlite3* raw() const { return db_; }
   [[nodiscard]] std::int64_t last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
   [[nodiscard]] int changes() const { return sqlite3_changes(db_); }
 
   /// Throws the clmis error matching an SQLite result code.
   [[noreturn]] void fail(int rc, const std::string& what) const;
+  /// Throws Busy, with the time waited, if rc is SQLITE_BUSY or SQLITE_LOCKED.
+  void busy_check(int rc, const std::string& what) const;
 
  private:
   sqlite3* db_ = nullptr;
   int busy_timeout_ms_ = 5000;
+  std::int64_t busy_waited_ms_ = 0;
+  std::chrono::steady_clock::time_point busy_since_{};
+  std::uint64_t busy_seed_ = 0;  ///< the jitter's state (xorshift), per connection
+  static int on_busy(void* self, int count);
   std::unordered_map<std::string, std::unique_ptr<Stmt>> cache_;
   std::map<std::pair<int, const void*>, std::string> texts_;
 };
