@@ -133,4 +133,25 @@ chmod 600 "$c.key"
 sqlite3 "$c" "DROP TRIGGER clmis_audit_no_update; UPDATE clmis_audit SET actor = NULL WHERE id = 2"
 run_check 9 "^AUDIT the trail fails verification"
 
+# 5. Backup and restore: the copy and its key 0600, refused over the database, restored and checked.
+c="$dir/c2.db"
+"$cli" init "$c" --country KNA > /dev/null
+"$cli" import "$c" employer "$dir/e.csv" > /dev/null
+"$cli" backup "$c" "$dir/c.bak" > "$dir/out" 2>&1 || fail "backup: $(cat "$dir/out")"
+grep -q 'integrity ok; audit trail of [0-9]* entries verified' "$dir/out" || fail "backup output: $(cat "$dir/out")"
+[ "$(stat -c %a "$dir/c.bak") $(stat -c %a "$dir/c.bak.key")" = "600 600" ] || fail "backup modes"
+expect "backup over the database" 2 "is the database's own file" "$cli" backup "$c" "$c" --force
+expect "backup over an existing file" 6 "exists" "$cli" backup "$c" "$dir/c.bak"
+"$cli" restore "$dir/c.bak" "$dir/r.db" > "$dir/out" || fail "restore: $(cat "$dir/out")"
+"$cli" check "$dir/r.db" > "$dir/out" || fail "check of the restored database: $(cat "$dir/out")"
+[ "$(sqlite3 "$dir/r.db" "SELECT count(*) FROM employer")" = 2 ] || fail "the restored employers"
+rc=0; "$cli" restore "$dir/c.bak" "$dir/r.db" > "$dir/out" 2>&1 || rc=$?
+[ "$rc" -eq 6 ] || fail "restore over an existing database without --force: exit $rc"
+# A backup altered afterwards does not restore (exit 1, storage), and nothing is written.
+cp "$dir/c.bak" "$dir/t.bak"; cp -p "$dir/c.bak.key" "$dir/t.bak.key"
+sqlite3 "$dir/t.bak" "DROP TRIGGER clmis_audit_no_update; UPDATE clmis_audit SET at = '2000-01-01T00:00:00Z' WHERE id = 3"
+rc=0; "$cli" restore "$dir/t.bak" "$dir/tr.db" > "$dir/out" 2>&1 || rc=$?
+[ "$rc" -eq 1 ] && grep -q "audit trail fails verification" "$dir/out" || fail "tampered backup: exit $rc $(cat "$dir/out")"
+[ ! -e "$dir/tr.db" ] && [ ! -e "$dir/tr.db.key" ] || fail "a refused restore wrote files"
+
 echo "cli hardening: all repros refused as documented"

@@ -504,6 +504,25 @@ CLMIS_API int clmis_check_json(char **out, clmis_session *session, int max_probl
  *  (audit_key_file, NULL for path + ".key"). Reads no data; needs no session. */
 CLMIS_API int clmis_check_files_json(char **out, const char *path, const char *audit_key_file);
 
+/** Flag of clmis_backup and clmis_restore: replace an existing file at the target. */
+#define CLMIS_BACKUP_REPLACE 1
+
+/** An online backup (permission "backup"; `clmis backup`): the database copied with SQLite's
+ *  backup API as one consistent state (writers in other programs go on meanwhile) to path, and
+ *  its audit key file to path + ".key", both mode 0600; verified (integrity, key, audit chain)
+ *  before it is renamed into place, nothing left behind if anything fails. CLMIS_EMISUSE for a
+ *  path that is one of the database's own files (or inside a batch), CLMIS_EEXISTS for an
+ *  existing file without CLMIS_BACKUP_REPLACE. *out (may be NULL) gets {"path", "key_path",
+ *  "pages", "integrity", "audit_entries"}; key_path is null when the key was given directly. */
+CLMIS_API int clmis_backup(char **out, clmis_session *session, const char *path, int flags);
+/** Restores a backup made by clmis_backup to target (`clmis restore`): verifies it with its key
+ *  file (audit_key_file, NULL for backup + ".key") — CLMIS_EIO if it fails its integrity check or
+ *  audit chain, CLMIS_EDENIED for another database's key, nothing written — then copies it and
+ *  its key to target and target + ".key". An existing target only with CLMIS_BACKUP_REPLACE;
+ *  stop every program using it first (its -wal and -shm are removed). Needs no session. */
+CLMIS_API int clmis_restore(char **out, const char *backup, const char *target, const char *audit_key_file,
+                            int flags);
+
 #ifdef __cplusplus
 }
 #endif

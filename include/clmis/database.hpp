@@ -68,6 +68,16 @@ struct OpenOptions {
   Clock clock;
 };
 
+/// Options for Database::restore.
+struct RestoreOptions {
+  /// The backup's audit key file: "<backup>.key" by default (Session::backup writes it there).
+  std::string audit_key_file;
+  /// Replace an existing database (and its key) at the target. Stop every program that uses it
+  /// first: its -wal and -shm files are removed, and a program still holding the old file open
+  /// would write to a file no longer there.
+  bool replace = false;
+};
+
 /// Outcome of Session::upsert.
 enum class UpsertOutcome { unchanged = 0, created = 1, updated = 2 };
 
@@ -89,6 +99,12 @@ class Database {
   /// the database's files and whether its audit key file (audit_key_file, default path + ".key")
   /// is there and private, as {"ok", "files": [...]}. Reads no data, needs no login.
   static Json check_files(const std::string& path, const std::string& audit_key_file = {});
+  /// Restores a backup (`clmis restore`): verifies it with its key (integrity, the key is the
+  /// backup's, the audit chain; StorageError, PermissionDenied or VersionError naming what
+  /// fails, and nothing is written) and copies it and its key to target and target + ".key".
+  /// An existing target only with options.replace. Open the result with Database::open.
+  /// Returns {"path", "key_path", "pages", "integrity": "ok", "audit_entries"}.
+  static Json restore(const std::string& backup, const std::string& target, const RestoreOptions& options = {});
 
   /// Authenticates and returns a session. AuthError — the same for a wrong user, a wrong
   /// password, an inactive or a locked account; the reason goes to the security log. After the
@@ -240,6 +256,15 @@ class Session {
   /// rules refuse (stored before a rule tightened; an update must correct them). At most
   /// max_problems problems are listed; all are counted.
   [[nodiscard]] Json check(std::size_t max_problems = 1000) const;
+  /// An online backup (permission "backup"; `clmis backup`): the database copied with SQLite's
+  /// backup API as one consistent state — writers in other programs go on meanwhile — to path,
+  /// and its audit key file to path + ".key", both 0600. The copy is verified (integrity check,
+  /// the key, the audit chain) before it is renamed into place; nothing is left behind when
+  /// anything fails. Never over the database's own files (Misuse); over an existing file only
+  /// with replace (else AlreadyExists). The backup is an audit entry of this database. Returns
+  /// {"path", "key_path" (null when the key was given directly: keep it yourself), "pages",
+  /// "integrity": "ok", "audit_entries"}. Misuse inside a batch.
+  Json backup(const std::string& path, bool replace = false);
   /// Records an export of type (permission "export" and "read") in the audit trail; export
   /// functions call it before they write anything.
   void export_started(std::string_view type, const Json& detail = Json::object());

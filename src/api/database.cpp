@@ -67,6 +67,10 @@ const std::string& Database::path() const { return live(engine_).path(); }
 
 std::vector<std::string> Database::files() const { return live(engine_).files(); }
 
+Json Database::restore(const std::string& backup, const std::string& target, const RestoreOptions& options) {
+  return detail::Engine::restore(backup, target, options);
+}
+
 Json Database::check_files(const std::string& path, const std::string& audit_key_file) {
   if (path.empty()) throw Misuse("the database path is empty");
   return detail::check_files(detail::database_files(path, audit_key_file.empty() ? path + ".key" : audit_key_file), true);
@@ -286,6 +290,10 @@ Json Session::audit_checkpoint() const {
 
 Json Session::audit_entries(std::int64_t after_id, int limit) const {
   return live(engine_).run({user_id_, key_id_}, [&](Context& cx) { return detail::audit_entries(cx, after_id, limit); });
+}
+
+Json Session::backup(const std::string& path, bool replace) {
+  return live(engine_).backup({user_id_, key_id_}, path, replace);
 }
 
 Json Session::check(std::size_t max_problems) const {

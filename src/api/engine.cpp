@@ -5,6 +5,8 @@
 #include "clmis/version.h"
 #include "records/migrate.hpp"
 #include "security/accounts.hpp"
+#include "store/backup.hpp"
+#include "core/files.hpp"
 #include "store/codes.hpp"
 #include "store/meta.hpp"
 #include "store/schema.hpp"
@@ -16,6 +18,10 @@
 #include <charconv>
 #include <cstring>
 #include <filesystem>
+#include <map>
+#include <optional>
+#include <sstream>
+#include <fstream>
 
 namespace clmis::detail {
 
@@ -27,6 +33,11 @@ constexpr size_t kMinPasswordLength = 8;
 void remove_db_files(const std::string& path) {
   std::error_code ec;
   for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::filesystem::remove(path + suffix, ec);
+}
+
+void remove_db_files_but_main(const std::string& path) {
+  std::error_code ec;
+  for (const char* suffix : {"-wal", "-shm", "-journal"}) std::filesystem::remove(path + suffix, ec);
 }
 
 }  // namespace
@@ -272,6 +283,111 @@ std::shared_ptr<Engine> Engine::open(const std::string& path, const OpenOptions&
                       "); open with upgrade to migrate");
   }
   return e;
+}
+
+namespace {
+
+/// The state of a copy: integrity, the key it was sealed with, the audit chain. Throws
+/// StorageError (PermissionDenied for another database's key) naming what fails.
+Json verify_copy(const std::string& path, const AuditTrail& audit, const std::string& what) {
+  store::Connection c(path, false);
+  c.set_busy_timeout_ms(5000);
+  const auto integrity = store::integrity_check(c);
+  if (integrity.size() != 1 || integrity[0] != "ok")
+    throw StorageError(what + " fails SQLite's integrity check: " + integrity[0]);
+  std::map<std::string, std::string> meta;
+  try {
+    meta = store::read_meta(c);
+  } catch (const Error& e) {
+    throw StorageError(what + " is not a clmis database (" + e.what() + ")");
+  }
+  int fmt = 0;
+  const std::string& format = meta["format"];
+  if (std::from_chars(format.data(), format.data() + format.size(), fmt).ec != std::errc{} || fmt < 1)
+    throw StorageError(what + " is not a clmis database (no format recorded)");
+  if (fmt > store::kFormat)
+    throw VersionError(what + " was made by a newer clmis (format " + format + ")");
+  if (fmt >= 3 && meta["audit_key_id"] != audit.key_id())
+    throw PermissionDenied("the audit key given is not the one of " + what);
+  Json chain = verify_chain(c, audit, nullptr);
+  if (!chain["ok"].get<bool>())
+    throw StorageError(what + "'s audit trail fails verification: " + chain["problems"][0].get<std::string>());
+  return Json{{"integrity", "ok"}, {"audit_entries", chain["entries"]}, {"format", fmt}};
+}
+
+std::string read_file_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw StorageError("cannot read " + path);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+}  // namespace
+
+Json Engine::backup(const Actor& who, const std::string& target, bool replace) {
+  std::lock_guard lock(mu_);
+  auto& c = conn();
+  if (c.in_transaction()) throw Misuse("a backup cannot be taken inside a batch; take it after the batch");
+  FlushSecurity flush{access_, &c};
+  Context cx = context(who);
+  cx.access.require_system(cx, "backup");
+  const auto protect = files();
+  const std::string key_target = target + ".key";
+  // Both targets are checked before anything is written.
+  check_output_target(target, protect, replace);
+  if (!key_path_.empty()) check_output_target(key_target, protect, replace);
+  OutputFile copy(target, protect, replace, OutputFile::NoStream{});
+  const int pages = store::copy_database(c, copy.temporary_path());
+  const Json verified = verify_copy(copy.temporary_path(), audit_, "the copy");
+  std::optional<OutputFile> key;
+  if (!key_path_.empty()) {
+    key.emplace(key_target, protect, replace);
+    key->stream() << read_file_bytes(key_path_);
+  }
+  copy.commit();
+  if (key) key->commit();
+  // Who took a copy of every record is in the trail (of this database; the copy was taken
+  // before this entry).
+  {
+    store::WriteTransaction tx(c);
+    audit_.append(c, clock_.now_text(), who.uid, "backup", {},
+                  Json{{"path", target}, {"pages", pages}, {"audit_entries", verified["audit_entries"]}});
+    tx.commit();
+  }
+  return Json{{"path", target}, {"key_path", key ? Json(key_target) : Json(nullptr)}, {"pages", pages},
+              {"integrity", "ok"}, {"audit_entries", verified["audit_entries"]}};
+}
+
+Json Engine::restore(const std::string& backup, const std::string& target, const RestoreOptions& o) {
+  if (backup.empty() || target.empty()) throw Misuse("the backup and target paths may not be empty");
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(backup, ec)) throw NotFound("no backup file at " + backup);
+  const std::string backup_key = o.audit_key_file.empty() ? backup + ".key" : o.audit_key_file;
+  AuditTrail audit;
+  audit.set_key(AuditTrail::load_key(backup, o.audit_key_file, "", false));
+  const Json verified = verify_copy(backup, audit, "the backup " + backup);
+  // Never over the backup itself or its key; over an existing database only when asked.
+  const auto protect = database_files(backup, backup_key);
+  const std::string key_target = target + ".key";
+  check_output_target(target, protect, o.replace);
+  check_output_target(key_target, protect, o.replace);
+  OutputFile copy(target, protect, o.replace, OutputFile::NoStream{});
+  int pages = 0;
+  {
+    store::Connection src(backup, false);
+    src.set_busy_timeout_ms(5000);
+    pages = store::copy_database(src, copy.temporary_path());
+  }
+  (void)verify_copy(copy.temporary_path(), audit, "the restored copy");
+  OutputFile key(key_target, protect, o.replace);
+  key.stream() << read_file_bytes(backup_key);
+  // The journals of a database being replaced must never be applied to the restored file.
+  if (o.replace) remove_db_files_but_main(target);
+  copy.commit();
+  key.commit();
+  return Json{{"path", target}, {"key_path", key_target}, {"pages", pages}, {"integrity", "ok"},
+              {"audit_entries", verified["audit_entries"]}};
 }
 
 }  // namespace clmis::detail

@@ -47,6 +47,11 @@ class Engine {
   /// summary["action"], default "batch") lists the summary and the ids created and updated.
   void batch(const Actor& who, const std::function<void()>& fn, const Json* summary);
 
+  /// Session::backup: an online, verified copy with its key (permission "backup").
+  Json backup(const Actor& who, const std::string& target, bool replace);
+  /// Database::restore: a verified backup copied into place with its key.
+  static Json restore(const std::string& backup, const std::string& target, const RestoreOptions& o);
+
   /// Closes the connection. Misuse inside a batch of this handle (its transaction still uses it).
   void close();
   [[nodiscard]] const std::string& path() const { return path_; }

@@ -648,4 +648,30 @@ int clmis_check_files_json(char** out, const char* path, const char* audit_key_f
   return guarded([&] { *out = dup(dump(clmis::Database::check_files(path, audit_key_file ? audit_key_file : ""))); });
 }
 
+int clmis_backup(char** out, clmis_session* session, const char* path, int flags) {
+  clear_error();
+  if (out) *out = nullptr;
+  if (!session_ok(session)) return misuse("session is not a live clmis session");
+  if (!path) return misuse("path is NULL");
+  if ((flags & ~CLMIS_BACKUP_REPLACE) != 0) return misuse("unknown flags");
+  return guarded([&] {
+    const Json r = session->session->backup(path, (flags & CLMIS_BACKUP_REPLACE) != 0);
+    if (out) *out = dup(dump(r));
+  });
+}
+
+int clmis_restore(char** out, const char* backup, const char* target, const char* audit_key_file, int flags) {
+  clear_error();
+  if (out) *out = nullptr;
+  if (!backup || !target) return misuse("backup and target may not be NULL");
+  if ((flags & ~CLMIS_BACKUP_REPLACE) != 0) return misuse("unknown flags");
+  return guarded([&] {
+    clmis::RestoreOptions o;
+    if (audit_key_file) o.audit_key_file = audit_key_file;
+    o.replace = (flags & CLMIS_BACKUP_REPLACE) != 0;
+    const Json r = clmis::Database::restore(backup, target, o);
+    if (out) *out = dup(dump(r));
+  });
+}
+
 }  // extern "C"

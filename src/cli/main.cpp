@@ -504,6 +504,22 @@ int main(int argc, char** argv) {
     json_flag(c);
   }
 
+  auto* backup_cmd = app.add_subcommand(
+      "backup", "An online, verified copy of the database and its key (FILE and FILE.key); writers may go on");
+  database_and_login(backup_cmd);
+  std::string backup_path, backup_key;
+  backup_cmd->add_option("file", backup_path, "The backup file to write")->required();
+  backup_cmd->add_flag("--force", force, "Replace an existing backup file");
+  json_flag(backup_cmd);
+  auto* restore_cmd = app.add_subcommand(
+      "restore", "Verify a backup (integrity, key, audit chain) and copy it and its key to DATABASE");
+  restore_cmd->add_option("backup", backup_path, "The backup file")->required();
+  restore_cmd->add_option("database", db_path, "Where to restore it")->required();
+  restore_cmd->add_option("--key", backup_key, "The backup's key file (default BACKUP.key)");
+  restore_cmd->add_flag("--force", force,
+                        "Replace an existing database at DATABASE (stop every program using it first)");
+  json_flag(restore_cmd);
+
   auto* check_cmd = app.add_subcommand(
       "check", "Report file permissions, the audit key, integrity, the audit chain and records today's rules refuse "
                "(exit 10 if anything is wrong, 9 if the audit chain fails)");
@@ -977,6 +993,33 @@ int main(int argc, char** argv) {
         const auto n = clmis::export_to_file(s, type_name, out_path, o, force);
         std::cerr << "exported " << n << " record(s) to " << out_path << "\n";
       }
+    }
+    if (*backup_cmd) {
+      auto db = open_db(db_path);
+      const auto r = login.open(db).backup(backup_path, force);
+      if (json) {
+        std::cout << clmis::dump_json(r, 2) << "\n";
+      } else {
+        std::cout << "backup of " << db_path << " written to " << backup_path << " (" << r["pages"]
+                  << " pages; integrity ok; audit trail of " << r["audit_entries"] << " entries verified)\n";
+        if (r["key_path"].is_null())
+          std::cout << "the audit key was given directly: keep it with the backup yourself\n";
+        else
+          std::cout << "its audit key: " << r["key_path"].get<std::string>()
+                    << " (keep it apart from the backup: without it the backup cannot be opened)\n";
+      }
+      return kExitOk;
+    }
+    if (*restore_cmd) {
+      clmis::RestoreOptions o;
+      o.audit_key_file = backup_key;
+      o.replace = force;
+      const auto r = clmis::Database::restore(backup_path, db_path, o);
+      if (json) std::cout << clmis::dump_json(r, 2) << "\n";
+      else
+        std::cout << "restored " << backup_path << " to " << db_path << " (" << r["pages"] << " pages; audit trail of "
+                  << r["audit_entries"] << " entries verified); run `clmis check " << db_path << "`\n";
+      return kExitOk;
     }
     if (*check_cmd) {
       clmis::Json report;

@@ -47,6 +47,15 @@ void check_output_target(const std::string& target, const std::vector<std::strin
 }
 
 OutputFile::OutputFile(std::string target, const std::vector<std::string>& protect, bool replace)
+    : OutputFile(std::move(target), protect, replace, NoStream{}) {
+  out_.open(temp_, std::ios::binary | std::ios::trunc);
+  if (!out_) {
+    ::unlink(temp_.c_str());
+    throw StorageError("cannot write " + temp_);
+  }
+}
+
+OutputFile::OutputFile(std::string target, const std::vector<std::string>& protect, bool replace, NoStream)
     : target_(std::move(target)), replace_(replace) {
   check_output_target(target_, protect, replace_);
   // A temporary file beside the target, so that the rename stays within one file system.
@@ -57,24 +66,23 @@ OutputFile::OutputFile(std::string target, const std::vector<std::string>& prote
   if (fd < 0) throw StorageError("cannot write beside " + target_ + ": " + std::strerror(errno));
   ::close(fd);
   temp_ = pattern;
-  out_.open(temp_, std::ios::binary | std::ios::trunc);
-  if (!out_) {
-    ::unlink(temp_.c_str());
-    throw StorageError("cannot write " + temp_);
-  }
 }
 
 OutputFile::~OutputFile() {
   if (!committed_) {
-    out_.close();
+    if (out_.is_open()) out_.close();
     ::unlink(temp_.c_str());
+    // What SQLite may have left beside a temporary database (nothing, once it closed cleanly).
+    for (const char* suffix : {"-wal", "-shm", "-journal"}) ::unlink((temp_ + suffix).c_str());
   }
 }
 
 void OutputFile::commit() {
-  out_.flush();
-  if (!out_) throw StorageError("cannot write " + target_ + " (disk full?)");
-  out_.close();
+  if (out_.is_open()) {
+    out_.flush();
+    if (!out_) throw StorageError("cannot write " + target_ + " (disk full?)");
+    out_.close();
+  }
   {
     const int fd = ::open(temp_.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0 || ::fsync(fd) != 0) {

@@ -31,6 +31,9 @@ bool same_file(const std::string& a, const std::string& b);
 class OutputFile {
  public:
   OutputFile(std::string target, const std::vector<std::string>& protect, bool replace);
+  /// The same, for a writer that writes temporary_path() itself (SQLite's backup): no stream.
+  struct NoStream {};
+  OutputFile(std::string target, const std::vector<std::string>& protect, bool replace, NoStream);
   ~OutputFile();
   OutputFile(const OutputFile&) = delete;
   OutputFile& operator=(const OutputFile&) = delete;

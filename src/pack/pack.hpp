@@ -247,7 +247,7 @@ inline constexpr const char* kRecordActions[] = {"create", "read",   "read_perso
                                                   "archive", "export", "transition"};
 /// Permissions that do not concern one record type.
 inline constexpr const char* kSystemPermissions[] = {"users", "code_lists", "audit",
-                                                      "service_keys"};
+                                                      "service_keys", "backup"};
 
 /// A grant of a role: actions on record types within a scope. Empty lists mean "every".
 struct Grant {

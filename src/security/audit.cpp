@@ -170,8 +170,16 @@ std::pair<std::string, Json> AuditTrail::end_summary(const Json& given) {
 // ---------------------------------------------------------------------------------------------
 // Session's audit operations
 
+// Out of the class: Summary's default member initializers make it constructible only once
+// AuditTrail is complete (clang 14 refuses optional<Summary>::emplace() inside the class).
+void AuditTrail::begin_summary() { summary_ = Summary{}; }
+
 Json audit_verify(Context& cx, const Json& checkpoint) {
   cx.access.require_system(cx, "audit");
+  return verify_chain(cx.conn, cx.audit, checkpoint);
+}
+
+Json verify_chain(store::Connection& conn, const AuditTrail& audit, const Json& checkpoint) {
   std::optional<std::int64_t> cp_count;
   std::string cp_mac;
   if (!checkpoint.is_null()) {
@@ -182,11 +190,11 @@ Json audit_verify(Context& cx, const Json& checkpoint) {
     cp_count = checkpoint["count"].get<std::int64_t>();
     cp_mac = checkpoint["mac"].get<std::string>();
   }
-  store::ReadTransaction rt(cx.conn);
+  store::ReadTransaction rt(conn);
   Json problems = Json::array();
   // The append-only triggers, exactly as created.
   {
-    auto found = store::audit_triggers_found(cx.conn);
+    auto found = store::audit_triggers_found(conn);
     for (const auto& [name, sql] : store::audit_triggers()) {
       auto it = found.find(name);
       if (it == found.end()) problems.push_back("the append-only trigger " + name + " was dropped");
@@ -200,7 +208,7 @@ Json audit_verify(Context& cx, const Json& checkpoint) {
   Json first_bad = nullptr;
   std::string head_mac;
   std::optional<std::string> mac_at_checkpoint;
-  store::scan_audit(cx.conn, [&](const store::AuditColumns& cols, const std::string& stored) {
+  store::scan_audit(conn, [&](const store::AuditColumns& cols, const std::string& stored) {
     const auto id = std::get<std::int64_t>(cols[0]);
     if (first_bad.is_null()) {
       if (id != expected) {
@@ -209,7 +217,7 @@ Json audit_verify(Context& cx, const Json& checkpoint) {
                            (id > expected ? " is missing (deleted)" : " is out of sequence") +
                            "; the first entry after the gap is " + std::to_string(id));
       } else if (stored.size() != 64 ||
-                 sodium_memcmp(stored.data(), cx.audit.mac(prev, cols).data(), 64) != 0) {
+                 sodium_memcmp(stored.data(), audit.mac(prev, cols).data(), 64) != 0) {
         first_bad = id;
         problems.push_back("entry " + std::to_string(id) +
                            " does not match its MAC: it was changed, inserted, moved, or the chain before it was");

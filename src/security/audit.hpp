@@ -46,7 +46,7 @@ class AuditTrail {
 
   // A summarised batch (Session::batch with a summary): the writes inside are not audited one by
   // one; their ids are collected and the batch ends with one entry listing them.
-  void begin_summary() { summary_.emplace(); }
+  void begin_summary();
   [[nodiscard]] bool summarising() const { return summary_.has_value(); }
   void summarise(bool created, std::int64_t id);
   /// Ends the summary: detail (an object; its "action", default "batch", names the entry's
@@ -65,6 +65,9 @@ class AuditTrail {
 
 // The audit operations of Session (permission "audit").
 Json audit_verify(Context& cx, const Json& checkpoint);
+/// audit_verify's check of the chain itself, on any connection and key (no permission: the
+/// caller decides) — for a backup or a copy being restored, before it is trusted.
+Json verify_chain(store::Connection& conn, const AuditTrail& audit, const Json& checkpoint);
 Json audit_checkpoint(Context& cx);
 Json audit_entries(Context& cx, std::int64_t after_id, int limit);
 Json security_log(Context& cx, std::int64_t after_id, int limit);

@@ -117,3 +117,24 @@ def test_check_reports_records_that_today_s_rules_refuse(standard: clmis.Databas
     assert admin.check()["ok"] is True
     files = clmis.check_files(tmp_path / "std.db")
     assert files["ok"] is True and [f["role"] for f in files["files"]] == ["database", "wal", "shm", "journal", "key"]
+
+
+def test_backup_and_restore(standard: clmis.Database, tmp_path: Path) -> None:
+    admin = standard.login("admin", PASSWORD)
+    admin.create("employer", {"name": "Kept Ltd", "isic_class": "5510", "parish": "KN-03"})
+    r = admin.backup(tmp_path / "nightly.bak")
+    assert (r["integrity"], r["key_path"]) == ("ok", str(tmp_path / "nightly.bak.key"))
+    assert sql(tmp_path / "nightly.bak", "SELECT name FROM employer") == [("Kept Ltd",)]
+    with pytest.raises(clmis.AlreadyExists):
+        admin.backup(tmp_path / "nightly.bak")
+    with pytest.raises(clmis.Misuse):
+        admin.backup(tmp_path / "std.db", replace=True)
+    out = clmis.restore(tmp_path / "nightly.bak", tmp_path / "restored.db")
+    assert out["audit_entries"] == r["audit_entries"]
+    with clmis.open(tmp_path / "restored.db") as db:
+        s = db.login("admin", PASSWORD)
+        assert s.get("employer", 1)["name"] == "Kept Ltd"
+        assert s.check()["ok"] is True
+    with pytest.raises(clmis.NotFound):
+        clmis.restore(tmp_path / "nightly.bak", tmp_path / "r2.db", audit_key_file=tmp_path / "missing.key")
+    assert not (tmp_path / "r2.db").exists()

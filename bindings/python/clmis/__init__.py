@@ -29,6 +29,7 @@ from ._core import (
     check_files,
     create,
     open,
+    restore,
 )
 from ._types import Money
 
@@ -53,4 +54,5 @@ __all__ = [
     "check_files",
     "create",
     "open",
+    "restore",
 ]

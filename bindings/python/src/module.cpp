@@ -488,6 +488,19 @@ PYBIND11_MODULE(_core, m) {
       });
 
   m.def(
+      "restore",
+      [](const std::filesystem::path& backup, const std::filesystem::path& target,
+         const std::optional<std::filesystem::path>& audit_key_file, bool replace) {
+        clmis::RestoreOptions o;
+        if (audit_key_file) o.audit_key_file = audit_key_file->string();
+        o.replace = replace;
+        return from_json(released([&] { return clmis::Database::restore(backup.string(), target.string(), o); }));
+      },
+      py::arg("backup"), py::arg("target"), py::kw_only(), py::arg("audit_key_file") = py::none(),
+      py::arg("replace") = false,
+      "Verifies a backup with its key (integrity, key, audit chain) and copies it and its key to target.");
+
+  m.def(
       "check_files",
       [](const std::filesystem::path& path, const std::optional<std::filesystem::path>& audit_key_file) {
         return from_json(released([&] {
@@ -870,6 +883,14 @@ PYBIND11_MODULE(_core, m) {
             return from_json(s.read([&](clmis::Session& x) { return x.security_log(after_id, limit); }));
           },
           py::arg("after_id") = 0, py::arg("limit") = 1000, "Refusals, failed logins and lockouts.")
+      .def(
+          "backup",
+          [](PySession& s, const std::filesystem::path& path, bool replace) {
+            return from_json(s.read([&](clmis::Session& x) { return x.backup(path.string(), replace); }));
+          },
+          py::arg("path"), py::kw_only(), py::arg("replace") = false,
+          "An online, verified backup of the database to path, with its audit key at path + \".key\" "
+          "(permission \"backup\"). Writers in other programs go on meanwhile.")
       .def(
           "check",
           [](PySession& s, std::size_t max_problems) {
