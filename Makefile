@@ -2,10 +2,17 @@
 # (scripts/install-deps.sh), configure and build (Release, -j2) first.
 BUILD ?= build
 BUILD_ASAN ?= build-asan
+BUILD_TSAN ?= build-tsan
+CLANG_CC ?= clang-14
+CLANG_CXX ?= clang++-14
+FUZZERS ?= json record import query pack
+FUZZ_SECONDS ?= 60
+TSAN_SECONDS ?= 10
+KILLS ?= 300
 JOBS ?= 2
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build test demo sanitize bench clean
+.PHONY: all deps build test demo sanitize sanitize-build tsan fuzz crash bench clean
 
 all: build
 
@@ -25,12 +32,46 @@ test: build
 demo: build
 	./scripts/demo.sh $(BUILD)
 
-# The C++ and C tests again, built with AddressSanitizer and UndefinedBehaviorSanitizer.
+# The checked build: clang with AddressSanitizer and UndefinedBehaviorSanitizer, and the
+# libFuzzer targets; every C++ and C test (the concurrency and crash tests included) and each
+# fuzzer over its seed corpus. gcc builds the release (`make build`), clang this one.
 sanitize: deps
-	cmake -S . -B $(BUILD_ASAN) -DCMAKE_BUILD_TYPE=Debug -DCLMIS_SANITIZE=ON $(CMAKE_FLAGS)
+	cmake -S . -B $(BUILD_ASAN) -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=$(CLANG_CC) \
+	  -DCMAKE_CXX_COMPILER=$(CLANG_CXX) -DCLMIS_SANITIZE=ON -DCLMIS_FUZZ=ON $(CMAKE_FLAGS)
 	cmake --build $(BUILD_ASAN) -j$(JOBS)
 	cd $(BUILD_ASAN) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest -j$(JOBS) --output-on-failure
+
+# The concurrency test under ThreadSanitizer (only its binary is built with it).
+tsan: deps
+	cmake -S . -B $(BUILD_TSAN) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=$(CLANG_CC) \
+	  -DCMAKE_CXX_COMPILER=$(CLANG_CXX) -DCLMIS_TSAN=ON -DCLMIS_PYTHON=OFF $(CMAKE_FLAGS)
+	cmake --build $(BUILD_TSAN) -j$(JOBS) --target clmis_concurrency
+	d=$$(mktemp -d) && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
+	  $(BUILD_TSAN)/tests/clmis_concurrency $$d $(TSAN_SECONDS) 4 8; rc=$$?; rm -rf $$d; exit $$rc
+
+# Each fuzz target for FUZZ_SECONDS on its corpus (tests/fuzz/corpus/NAME, read; new inputs go to
+# $(BUILD_ASAN)/fuzz-corpus/NAME). A finding is written to $(BUILD_ASAN)/fuzz-findings/ and
+# stops the run: add the input to tests/fuzz/corpus/NAME with the fix, and it stays a test.
+fuzz: sanitize-build
+	@for f in $(FUZZERS); do \
+	  mkdir -p $(BUILD_ASAN)/fuzz-corpus/$$f $(BUILD_ASAN)/fuzz-findings; \
+	  echo "fuzz_$$f: $(FUZZ_SECONDS) s"; \
+	  ASAN_OPTIONS=detect_leaks=1 $(BUILD_ASAN)/tests/fuzz/fuzz_$$f -max_total_time=$(FUZZ_SECONDS) \
+	    -print_final_stats=1 -artifact_prefix=$(BUILD_ASAN)/fuzz-findings/$$f- \
+	    $(BUILD_ASAN)/fuzz-corpus/$$f tests/fuzz/corpus/$$f 2>&1 | \
+	    grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|#[0-9]+ +DONE)|ERROR|SUMMARY' || true; \
+	  if ls $(BUILD_ASAN)/fuzz-findings/$$f-* > /dev/null 2>&1; then echo "FINDING: $$f"; exit 1; fi; \
+	done
+
+sanitize-build: deps
+	cmake -S . -B $(BUILD_ASAN) -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=$(CLANG_CC) \
+	  -DCMAKE_CXX_COMPILER=$(CLANG_CXX) -DCLMIS_SANITIZE=ON -DCLMIS_FUZZ=ON $(CMAKE_FLAGS)
+	cmake --build $(BUILD_ASAN) -j$(JOBS)
+
+# kill -9 during imports, transitions and migrations, KILLS times (300 by default; make test: 30).
+crash: build
+	d=$$(mktemp -d) && $(BUILD)/tests/clmis_crash $$d $(KILLS); rc=$$?; rm -rf $$d; exit $$rc
 
 # Benchmarks against raw SQLite on the same data (not tests; they print figures and ratios).
 bench: build
@@ -39,4 +80,4 @@ bench: build
 	./bench/import_bench.sh $(BUILD) $${ROWS:-1000000}
 
 clean:
-	rm -rf $(BUILD) $(BUILD_ASAN)
+	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_TSAN)

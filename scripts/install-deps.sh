@@ -13,6 +13,7 @@ packages=(
   libcli11-dev
   catch2
   binutils
+  clang-14 libclang-rt-14-dev
   pybind11-dev python3-dev python3-pytest python3-pandas python3-venv python3-pip python3-setuptools python3-wheel
 )
 

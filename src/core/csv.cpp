@@ -40,8 +40,19 @@ bool Reader::next(Row& row) {
   }
   if (peek() < 0) return false;
   record_line_ = line_;
+  const std::uint64_t record_start = consumed_;
+  // The limits of one record (those of a JSON document): a record that passes them — an
+  // unterminated quote in a large file, say — stops the file here, before it fills the memory.
+  auto bounded = [&] {
+    if (consumed_ - record_start > kMaxRecordBytes)
+      throw FormatError(record_line_, "a record of more than " + std::to_string(kMaxRecordBytes) +
+                                          " bytes (an unterminated quote?)");
+    if (row.size() >= kMaxFields)  // the field being read would be one more
+      throw FormatError(record_line_, "a record of more than " + std::to_string(kMaxFields) + " fields");
+  };
   std::string field;
   for (;;) {
+    bounded();
     int c = get();
     if (c == '"' && field.empty()) {
       const std::uint64_t start = line_;
@@ -58,6 +69,7 @@ bool Reader::next(Row& row) {
         }
         if (c == '\n') ++line_;
         field += static_cast<char>(c);
+        if ((field.size() & 0xFFFF) == 0) bounded();
       }
       // After the closing quote: a delimiter, the end of the line, or the end of the input.
       row.push_back(std::move(field));

@@ -3,7 +3,9 @@
 // reads a whole text (small files: the pack's code lists).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <stdexcept>
 #include <istream>
 #include <string>
 #include <string_view>
@@ -22,6 +24,8 @@ struct FormatError : std::runtime_error {
 
 class Reader {
  public:
+  static constexpr std::size_t kMaxRecordBytes = std::size_t{16} * 1024 * 1024;  ///< one record
+  static constexpr std::size_t kMaxFields = 10000;                               ///< of one record
   explicit Reader(std::istream& in, char delimiter = ',');
   /// Reads the next record into row (cleared first). False at the end of the input. A blank
   /// line is a record with one empty field. Throws FormatError.

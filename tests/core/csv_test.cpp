@@ -50,3 +50,24 @@ TEST_CASE("CSV reader: streams records with their line numbers, refuses NUL byte
   CHECK(rs.next(row));
   CHECK(row == clmis::csv::Row{"a", "b;c"});
 }
+
+TEST_CASE("CSV reader: a record over 16 MiB or 10,000 fields stops the file before it fills the memory", "[core][csv][errors]") {
+  // An unterminated quote in a 20 MiB file: refused at the 16 MiB mark, naming the record's line.
+  std::string big = "a,b\n1,\"" + std::string(20 * 1024 * 1024, 'x');
+  std::istringstream in(big);
+  clmis::csv::Reader r(in);
+  clmis::csv::Row row;
+  REQUIRE(r.next(row));
+  CHECK_THROWS_WITH(r.next(row), Catch::Contains("line 2: a record of more than 16777216 bytes (an unterminated quote?)"));
+  CHECK(r.bytes() < 17 * 1024 * 1024);
+  // 10,001 fields.
+  std::string wide(10000, ',');
+  std::istringstream in2(wide + "\n");
+  clmis::csv::Reader r2(in2);
+  CHECK_THROWS_WITH(r2.next(row), Catch::Contains("line 1: a record of more than 10000 fields"));
+  // 10,000 fields are read.
+  std::istringstream in3(std::string(9999, ',') + "\n");
+  clmis::csv::Reader r3(in3);
+  REQUIRE(r3.next(row));
+  CHECK(row.size() == 10000);
+}
