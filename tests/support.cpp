@@ -1,5 +1,10 @@
 #include "support.hpp"
 
+#include <catch2/catch.hpp>
+#include <sys/stat.h>
+
+#include <algorithm>
+
 #include <sodium.h>
 #include <sqlite3.h>
 
@@ -167,6 +172,19 @@ void edit_json(const std::string& path, const std::function<void(clmis::Json&)>&
   clmis::Json j = clmis::Json::parse(ss.str());
   edit(j);
   std::ofstream(path, std::ios::trunc) << j.dump(2);
+}
+
+int file_mode(const std::string& path) {
+  struct stat st {};
+  REQUIRE(::stat(path.c_str(), &st) == 0);
+  return static_cast<int>(st.st_mode & 0777);
+}
+
+std::vector<std::string> dir_entries(const std::filesystem::path& dir) {
+  std::vector<std::string> out;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) out.push_back(e.path().filename().string());
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 }  // namespace test

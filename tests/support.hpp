@@ -48,6 +48,10 @@ std::string raw_scalar(const std::string& path, const std::string& sql);
 /// Copies a data tree (default: the fixture tree) into dir/name and returns its path.
 std::string copy_data(const TempDir& dir, const std::string& name,
                       const std::string& from = CLMIS_TEST_FIXTURES "/data");
+/// The permission bits of a file (0600...); fails the test if it does not exist.
+int file_mode(const std::string& path);
+/// The names in a directory, sorted (to see that nothing, a temporary file included, was left).
+std::vector<std::string> dir_entries(const std::filesystem::path& dir);
 /// Rewrites a JSON file in place through edit().
 void edit_json(const std::string& path, const std::function<void(clmis::Json&)>& edit);
 

@@ -16,19 +16,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-int mode_of(const std::string& path) {
-  struct stat st {};
-  REQUIRE(::stat(path.c_str(), &st) == 0);
-  return static_cast<int>(st.st_mode & 0777);
-}
-
-std::vector<std::string> entries(const fs::path& dir) {
-  std::vector<std::string> out;
-  for (const auto& e : fs::directory_iterator(dir)) out.push_back(e.path().filename().string());
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
 Json employer(int i) {
   return Json{{"name", "Employer " + std::to_string(i)}, {"isic_class", "5510"}, {"parish", "KN-03"}};
 }
@@ -46,8 +33,8 @@ TEST_CASE("Backup and restore: a verified copy with its key, restored to a datab
   CHECK(r["key_path"] == bak + ".key");
   CHECK(r["integrity"] == "ok");
   CHECK(r["pages"].get<int>() > 0);
-  CHECK(mode_of(bak) == 0600);
-  CHECK(mode_of(bak + ".key") == 0600);
+  CHECK(test::file_mode(bak) == 0600);
+  CHECK(test::file_mode(bak + ".key") == 0600);
   // The key is the database's, byte for byte.
   std::ifstream k1(dir.file("nlad.db.key")), k2(bak + ".key");
   CHECK(std::string(std::istreambuf_iterator<char>(k1), {}) == std::string(std::istreambuf_iterator<char>(k2), {}));
@@ -68,8 +55,8 @@ TEST_CASE("Backup and restore: a verified copy with its key, restored to a datab
   const Json check = s.check();
   CHECK(check["ok"] == true);
   CHECK(check["audit"]["ok"] == true);
-  CHECK(mode_of(dir.file("restored.db")) == 0600);
-  CHECK(mode_of(dir.file("restored.db.key")) == 0600);
+  CHECK(test::file_mode(dir.file("restored.db")) == 0600);
+  CHECK(test::file_mode(dir.file("restored.db.key")) == 0600);
 }
 
 TEST_CASE("Backup: refused over the database's files, an existing file, inside a batch, without the permission", "[backup][errors]") {
@@ -83,13 +70,13 @@ TEST_CASE("Backup: refused over the database's files, an existing file, inside a
     std::ofstream(dir.file("old.bak")) << "yesterday";
   }
   const std::string before = test::db_hash(f);
-  const auto listing = entries(dir.path());
+  const auto listing = test::dir_entries(dir.path());
   for (const std::string& target : {f, f + "-wal", f + ".key", dir.file("alias.db"), dir.file("./nlad.db")})
     CHECK_THROWS_AS(admin.backup(target, true), clmis::Misuse);
   CHECK_THROWS_AS(admin.backup(dir.file("old.bak")), clmis::AlreadyExists);
   CHECK_THROWS_AS(admin.batch([&] { (void)admin.backup(dir.file("in-batch.bak")); }), clmis::Misuse);
   CHECK(test::db_hash(f) == before);
-  CHECK(entries(dir.path()) == listing);  // nothing written, no temporary file left
+  CHECK(test::dir_entries(dir.path()) == listing);  // nothing written, no temporary file left
   std::ifstream old(dir.file("old.bak"));
   CHECK(std::string(std::istreambuf_iterator<char>(old), {}) == "yesterday");
   // An auditor reads the trail but may not copy every record.
@@ -118,7 +105,7 @@ TEST_CASE("Restore: a backup that fails verification, the wrong key or an existi
   // Another database's key.
   test::TempDir other_dir;
   (void)test::standard_db(other_dir, "other.db");
-  const auto listing = entries(dir.path());
+  const auto listing = test::dir_entries(dir.path());
   clmis::RestoreOptions wrong;
   wrong.audit_key_file = other_dir.file("other.db.key");
   CHECK_THROWS_AS(clmis::Database::restore(bak, dir.file("r1.db"), wrong), clmis::PermissionDenied);
@@ -131,7 +118,7 @@ TEST_CASE("Restore: a backup that fails verification, the wrong key or an existi
   CHECK_THROWS_AS(clmis::Database::restore(bak, bak, clmis::RestoreOptions{"", true}), clmis::Misuse);
   // An existing target without replace.
   CHECK_THROWS_AS(clmis::Database::restore(bak, dir.file("nlad.db")), clmis::AlreadyExists);
-  CHECK(entries(dir.path()) == listing);
+  CHECK(test::dir_entries(dir.path()) == listing);
   // A tampered backup (an audit entry changed, its trigger dropped first): refused, nothing written.
   const std::string bad = dir.file("bad.bak");
   fs::copy_file(bak, bad);
@@ -139,14 +126,14 @@ TEST_CASE("Restore: a backup that fails verification, the wrong key or an existi
   fs::permissions(bad + ".key", fs::perms::owner_read | fs::perms::owner_write);
   test::raw_exec(bad, "DROP TRIGGER clmis_audit_no_update");
   test::raw_exec(bad, "UPDATE clmis_audit SET detail = '{\"forged\":true}' WHERE id = 1");
-  const auto with_bad = entries(dir.path());
+  const auto with_bad = test::dir_entries(dir.path());
   try {
     clmis::Database::restore(bad, dir.file("r2.db"));
     FAIL("restored");
   } catch (const clmis::StorageError& e) {
     CHECK_THAT(e.what(), Catch::Contains("audit trail fails verification"));
   }
-  CHECK(entries(dir.path()) == with_bad);
+  CHECK(test::dir_entries(dir.path()) == with_bad);
 }
 
 TEST_CASE("Restore over an existing database: its stale WAL is removed and the backup's state is the one opened", "[backup]") {

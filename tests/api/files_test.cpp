@@ -19,25 +19,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
-int mode_of(const std::string& path) {
-  struct stat st {};
-  REQUIRE(::stat(path.c_str(), &st) == 0);
-  return static_cast<int>(st.st_mode & 0777);
-}
-
 std::string read_all(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
-}
-
-/// The directory's entries (to see that no temporary file is left behind).
-std::vector<std::string> entries(const fs::path& dir) {
-  std::vector<std::string> out;
-  for (const auto& e : fs::directory_iterator(dir)) out.push_back(e.path().filename().string());
-  std::sort(out.begin(), out.end());
-  return out;
 }
 
 /// Sets the umask for the scope of one test (a Catch2 case runs in a process of its own).
@@ -60,7 +46,7 @@ TEST_CASE("Files: the database, its WAL, shared memory and key are created 0600 
     const std::string f = dir.file("nlad.db");
     for (const std::string& p : {f, f + "-wal", f + "-shm", f + ".key"}) {
       INFO(p);
-      CHECK(mode_of(p) == 0600);
+      CHECK(test::file_mode(p) == 0600);
     }
     CHECK(db.files() == std::vector<std::string>{f, f + "-wal", f + "-shm", f + "-journal", f + ".key"});
   }
@@ -76,7 +62,7 @@ TEST_CASE("Files: an export never writes over the database's own files, however 
   REQUIRE(::link(f.c_str(), dir.file("hard.db").c_str()) == 0);
   const std::string key_before = read_all(f + ".key");
   const std::string before = test::db_hash(f);
-  const auto listing = entries(dir.path());
+  const auto listing = test::dir_entries(dir.path());
   for (const std::string& target : {f, f + "-wal", f + "-shm", f + ".key", dir.file("link.db"), dir.file("hard.db"),
                                     dir.file(".") + "/nlad.db", dir.file("sub/../nlad.db")}) {
     INFO(target);
@@ -93,7 +79,7 @@ TEST_CASE("Files: an export never writes over the database's own files, however 
   }
   CHECK(test::db_hash(f) == before);
   CHECK(read_all(f + ".key") == key_before);
-  CHECK(entries(dir.path()) == listing);  // no temporary file left
+  CHECK(test::dir_entries(dir.path()) == listing);  // no temporary file left
   // The database still opens with its key and verifies.
   CHECK(admin.audit_verify(nullptr)["ok"] == true);
 }
@@ -112,19 +98,19 @@ TEST_CASE("Files: an existing file is replaced only when asked, atomically, and 
   CHECK_THROWS_AS(clmis::export_to_file(admin, "employer", out, o), clmis::AlreadyExists);
   CHECK(read_all(out) == "precious\n");
   // A failed export (an unknown type, a bad filter) leaves the file and no temporary file.
-  const auto listing = entries(dir.path());
+  const auto listing = test::dir_entries(dir.path());
   CHECK_THROWS_AS(clmis::export_to_file(admin, "no_such_type", out, o, true), clmis::NotFound);
   o.filter = clmis::Json::array({{{"field", "colour"}, {"op", "eq"}, {"value", "red"}}});
   CHECK_THROWS_AS(clmis::export_to_file(admin, "employer", out, o, true), clmis::ValidationError);
   CHECK(read_all(out) == "precious\n");
-  CHECK(entries(dir.path()) == listing);
+  CHECK(test::dir_entries(dir.path()) == listing);
   // Replaced when asked: the same bytes export_records writes to a stream, in a 0600 file.
   o.filter = clmis::Json::array();
   CHECK(clmis::export_to_file(admin, "employer", out, o, true) == 1);
   std::ostringstream expected;
   clmis::export_records(admin, "employer", expected, o);
   CHECK(read_all(out) == expected.str());
-  CHECK(mode_of(out) == 0600);
+  CHECK(test::file_mode(out) == 0600);
   // A new file; a directory is refused.
   CHECK(clmis::export_to_file(admin, "employer", dir.file("new.jsonl"), clmis::ExportOptions{"jsonl"}) == 1);
   CHECK_THROWS_AS(clmis::export_to_file(admin, "employer", dir.path().string(), o, true), clmis::Misuse);
