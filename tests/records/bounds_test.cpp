@@ -110,8 +110,8 @@ TEST_CASE("Bounds: a pack author declares them, and malformed bounds are refused
   const auto money = edit_field("d4", [](Json& f) { if (f["type"] == "money") f["max"] = "10.005"; });
   auto db = init_with(money);
   auto admin = db.login("admin", test::kPassword);
-  Json rec = Json::object();
-  for (const auto& t : db.schema()["record_types"])
+  const Json schema = db.schema();  // held: a range-for over a temporary's member dangles
+  for (const auto& t : schema["record_types"])
     if (t["name"] == "sample")
       for (const auto& fl : t["fields"])
         if (fl["type"] == "money") CHECK(fl["max"] == "10.005");
