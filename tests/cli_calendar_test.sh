@@ -2,13 +2,10 @@
 # The calendar from the command line: a year's holidays, working days with their reasons, a
 # proclamation and its withdrawal, and refusals with their exit codes and nothing changed.
 set -euo pipefail
-cli="$1"
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
+source "$(dirname "$0")/cli_lib.sh" "$1"
 export CLMIS_PASSWORD=cli-calendar-pass CLMIS_USER=admin
 db="$dir/k.db"
-fail() { echo "FAIL: $*"; exit 1; }
-"$cli" init "$db" --country KNA > /dev/null
+new_db "$db"
 # KNA 2026: the 12 days of data/holidays/KNA.json, Culturama Last Lap on Tuesday 4 August.
 "$cli" calendar list "$db" --year 2026 > "$dir/out"
 [ "$(grep -c '^2026-' "$dir/out")" = 12 ] || fail "list: $(cat "$dir/out")"
@@ -32,20 +29,13 @@ grep -q '^working days change from 2027-01-04' "$dir/out" || fail "proclaim: the
 # Refusals: exit code, message, and the calendar unchanged.
 state() { sqlite3 "$db" "SELECT * FROM clmis_calendar_day; SELECT * FROM clmis_audit WHERE action <> 'login'" | sha256sum; }
 before=$(state)
-expect() {  # expect CODE PATTERN COMMAND...
-  local code="$1" pattern="$2" rc=0
-  shift 2
-  "$@" > "$dir/out" 2> "$dir/err" || rc=$?
-  [ "$rc" -eq "$code" ] || fail "$*: exit $rc, expected $code: $(cat "$dir/err")"
-  grep -q -- "$pattern" "$dir/err" || fail "$*: no \"$pattern\" in $(cat "$dir/err")"
-}
-expect 3 'no holiday rule "carnival"' "$cli" calendar proclaim "$db" 2027-01-04 --rule carnival
-expect 3 'a date YYYY-MM-DD that exists' "$cli" calendar proclaim "$db" 2027-02-30 --rule culturama_last_lap
-expect 6 'already proclaimed for 2027' "$cli" calendar proclaim "$db" 2027-01-05 --rule carnival_last_lap
-expect 3 'a count of days from 0' "$cli" calendar add-days "$db" 2027-01-04 -1
-expect 3 'is not a date YYYY-MM-DD that exists' "$cli" calendar between "$db" 2027-01-04 2027-01-32
-expect 4 'no proclamation' "$cli" calendar withdraw "$db" --rule culturama_last_lap --year 2027
-expect 2 'excludes' "$cli" calendar proclaim "$db" 2027-01-04 --rule carnival_last_lap --name Party
+expect "unknown rule" 3 'no holiday rule "carnival"' "$cli" calendar proclaim "$db" 2027-01-04 --rule carnival
+expect "2027-02-30" 3 'a date YYYY-MM-DD that exists' "$cli" calendar proclaim "$db" 2027-02-30 --rule culturama_last_lap
+expect "second proclamation" 6 'already proclaimed for 2027' "$cli" calendar proclaim "$db" 2027-01-05 --rule carnival_last_lap
+expect "negative count" 3 'a count of days from 0' "$cli" calendar add-days "$db" 2027-01-04 -1
+expect "day 32" 3 'is not a date YYYY-MM-DD that exists' "$cli" calendar between "$db" 2027-01-04 2027-01-32
+expect "withdraw nothing" 4 'no proclamation' "$cli" calendar withdraw "$db" --rule culturama_last_lap --year 2027
+expect "rule and name" 2 'excludes' "$cli" calendar proclaim "$db" 2027-01-04 --rule carnival_last_lap --name Party
 [ "$(state)" = "$before" ] || fail "a refusal changed the calendar"
 "$cli" calendar withdraw "$db" --rule carnival_last_lap --year 2027 > "$dir/out"
 grep -q '^  - 2027-01-04' "$dir/out" || fail "withdraw: $(cat "$dir/out")"

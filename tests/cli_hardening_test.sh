@@ -2,36 +2,25 @@
 # The hostile tester's repros through the command line (issue 12). Each gives a clear error, the
 # documented exit code, and leaves the database as it was (judged with the sqlite3 shell).
 set -euo pipefail
-cli="$1"
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
+source "$(dirname "$0")/cli_lib.sh" "$1"
 export CLMIS_PASSWORD=cli-test-password CLMIS_USER=admin
 db="$dir/t.db"
-"$cli" init "$db" --country KNA > /dev/null
-
-fail() { echo "FAIL: $*"; exit 1; }
+new_db "$db"
 # Every domain row, the change sequence, history and audit trail (logins left out: each command
 # logs in).
 state() {
   sqlite3 "$db" "SELECT * FROM employer; SELECT * FROM clmis_change; SELECT * FROM clmis_history;
                  SELECT * FROM clmis_audit WHERE action <> 'login';" | sha256sum
 }
-# expect NAME EXIT_CODE PATTERN COMMAND...: exits with the code, stderr matches, state unchanged.
-expect() {
-  local name="$1" code="$2" pattern="$3"
-  shift 3
-  local before rc=0
-  before=$(state)
-  "$@" > "$dir/out" 2> "$dir/err" || rc=$?
-  [ "$rc" -eq "$code" ] || fail "$name: exit $rc, expected $code; $(head -c 400 "$dir/err")"
-  grep -q -- "$pattern" "$dir/err" || fail "$name: no \"$pattern\" in: $(head -c 400 "$dir/err")"
-  [ "$(state)" = "$before" ] || fail "$name: the database changed"
-  [ "$(wc -c < "$dir/err")" -lt 2000 ] || fail "$name: the error echoes the input ($(wc -c < "$dir/err") bytes)"
+# expect (cli_lib.sh), and the error is short: it never echoes the input.
+expect_short() {
+  expect "$@"
+  [ "$(wc -c < "$dir/err")" -lt 2000 ] || fail "$1: the error echoes the input ($(wc -c < "$dir/err") bytes)"
 }
 
 # 1. The repro: a JSON Lines record nested 100,000 deep (exit 139, a stack overflow, before).
 /usr/bin/python3 -c "print('{\"name\":'+'['*100000+']'*100000+'}')" > "$dir/deep.jsonl"
-expect "deep JSON line" 3 'row 1, name\[0\]\[0\].*: the line is not one JSON object: nested deeper than 64 levels' \
+expect_short "deep JSON line" 3 'row 1, name\[0\]\[0\].*: the line is not one JSON object: nested deeper than 64 levels' \
   "$cli" import "$db" employer "$dir/deep.jsonl"
 # A line over the 16 MiB limit ({"name": " is 10 bytes, 17 MiB = 17,825,792 of x, "} 2: 17,825,804
 # bytes) is refused by its size without being held whole; the next line
@@ -40,31 +29,31 @@ expect "deep JSON line" 3 'row 1, name\[0\]\[0\].*: the line is not one JSON obj
 import sys
 sys.stdout.write('{\"name\": \"' + 'x' * (17 * 1024 * 1024) + '\"}\n')
 sys.stdout.write('{\"name\": \"Second\", \"isic_class\": \"5510\", \"parish\": \"KN-03\"}\n')" > "$dir/long.jsonl"
-expect "line over 16 MiB" 3 'row 1: malformed JSON: a line of 17825804 bytes (at most 16777216)' \
+expect_short "line over 16 MiB" 3 'row 1: malformed JSON: a line of 17825804 bytes (at most 16777216)' \
   "$cli" import "$db" employer "$dir/long.jsonl"
 "$cli" import "$db" employer "$dir/long.jsonl" --on-error skip > "$dir/out" 2> "$dir/err" || true
 [ "$(sqlite3 "$db" "SELECT name FROM employer")" = "Second" ] || fail "the line after a long one: $(cat "$dir/err")"
 # Duplicate keys, a byte-order mark, a number too large for a double.
 printf '{"name": "A", "name": "B", "isic_class": "5510", "parish": "KN-03"}\n' > "$dir/dup.jsonl"
-expect "duplicate key" 3 'the key "name" appears twice' "$cli" import "$db" employer "$dir/dup.jsonl"
+expect_short "duplicate key" 3 'the key "name" appears twice' "$cli" import "$db" employer "$dir/dup.jsonl"
 printf '\xEF\xBB\xBF{"name": "A", "isic_class": "5510", "parish": "KN-03"}\n' > "$dir/bom.jsonl"
-expect "byte-order mark" 3 'byte-order mark' "$cli" import "$db" employer "$dir/bom.jsonl"
+expect_short "byte-order mark" 3 'byte-order mark' "$cli" import "$db" employer "$dir/bom.jsonl"
 printf '{"name": "A", "isic_class": "5510", "parish": "KN-03", "workers_male": 1e999}\n' > "$dir/big.jsonl"
-expect "1e999" 3 'row 1, workers_male: the line is not one JSON object: a number too large for a double' \
+expect_short "1e999" 3 'row 1, workers_male: the line is not one JSON object: a number too large for a double' \
   "$cli" import "$db" employer "$dir/big.jsonl"
 # A checkpoint file that is not JSON, or nested too deep.
 printf '[%.0s' $(seq 1 100) > "$dir/cp.json"
-expect "deep checkpoint" 3 'nested deeper than 64 levels' "$cli" audit verify "$db" --checkpoint "$dir/cp.json"
+expect_short "deep checkpoint" 3 'nested deeper than 64 levels' "$cli" audit verify "$db" --checkpoint "$dir/cp.json"
 
 # 2. --where FIELD= means "has no value" and FIELD!= "has a value" (documented in docs/cli.md).
 "$cli" query "$db" employer --where 'trade_name=' --json > "$dir/q1" || fail "--where trade_name=: $(cat "$dir/q1")"
 [ "$(/usr/bin/python3 -c "import json,sys; print(len(json.load(open('$dir/q1'))['records']))")" = 1 ] || fail "FIELD= found $(cat "$dir/q1")"
 "$cli" query "$db" employer --where 'trade_name!=' --json > "$dir/q2" || fail "--where trade_name!="
 [ "$(/usr/bin/python3 -c "import json,sys; print(len(json.load(open('$dir/q2'))['records']))")" = 0 ] || fail "FIELD!= found $(cat "$dir/q2")"
-expect "a whole number with a tail" 2 'workers_male takes a whole number' \
+expect_short "a whole number with a tail" 2 'workers_male takes a whole number' \
   "$cli" query "$db" employer --where 'workers_male=12abc'
 # An unknown record type with bytes that are not UTF-8 is named without them.
-expect "record type not UTF-8" 4 'no record type "empl' "$cli" query "$db" "$(printf 'empl\xffoyer')"
+expect_short "record type not UTF-8" 4 'no record type "empl' "$cli" query "$db" "$(printf 'empl\xffoyer')"
 
 # 3. Output files never destroy the database or its key (the repro: "--out x.db" left "file is
 # not a database", "--out x.db.key" a database that never opens again), whatever names them.
@@ -73,15 +62,15 @@ for target in "$db" "$db.key" "$db-wal" "$db-shm" "$dir/link.db" "$dir/./t.db"; 
   expect "export over $target" 2 "is the database's own file" \
     "$cli" export "$db" employer --format csv --out "$target" --force
 done
-expect "checkpoint over the key" 2 "is the database's own file" "$cli" audit checkpoint "$db" --out "$db.key" --force
+expect_short "checkpoint over the key" 2 "is the database's own file" "$cli" audit checkpoint "$db" --out "$db.key" --force
 printf 'registration_date\n2025-01-01\n' > "$dir/rows.csv"
-expect "import report over the database" 2 "is the database's own file" \
+expect_short "import report over the database" 2 "is the database's own file" \
   "$cli" import "$db" employer "$dir/rows.csv" --report "$db" --force
 [ "$(sqlite3 "$db" "PRAGMA integrity_check")" = ok ] || fail "integrity after the refused outputs"
 "$cli" audit verify "$db" > /dev/null || fail "the database no longer verifies with its key"
 # An existing file is kept unless --force; with it, replaced whole.
 echo precious > "$dir/out.csv"
-expect "export over an existing file" 6 'exists; remove it or ask to replace it (--force)' \
+expect_short "export over an existing file" 6 'exists; remove it or ask to replace it (--force)' \
   "$cli" export "$db" employer --format csv --out "$dir/out.csv"
 [ "$(cat "$dir/out.csv")" = precious ] || fail "the existing file changed"
 "$cli" export "$db" employer --format csv --out "$dir/out.csv" --force 2> /dev/null
@@ -140,8 +129,8 @@ c="$dir/c2.db"
 "$cli" backup "$c" "$dir/c.bak" > "$dir/out" 2>&1 || fail "backup: $(cat "$dir/out")"
 grep -q 'integrity ok; audit trail of [0-9]* entries verified' "$dir/out" || fail "backup output: $(cat "$dir/out")"
 [ "$(stat -c %a "$dir/c.bak") $(stat -c %a "$dir/c.bak.key")" = "600 600" ] || fail "backup modes"
-expect "backup over the database" 2 "is the database's own file" "$cli" backup "$c" "$c" --force
-expect "backup over an existing file" 6 "exists" "$cli" backup "$c" "$dir/c.bak"
+expect_short "backup over the database" 2 "is the database's own file" "$cli" backup "$c" "$c" --force
+expect_short "backup over an existing file" 6 "exists" "$cli" backup "$c" "$dir/c.bak"
 "$cli" restore "$dir/c.bak" "$dir/r.db" > "$dir/out" || fail "restore: $(cat "$dir/out")"
 "$cli" check "$dir/r.db" > "$dir/out" || fail "check of the restored database: $(cat "$dir/out")"
 [ "$(sqlite3 "$dir/r.db" "SELECT count(*) FROM employer")" = 2 ] || fail "the restored employers"

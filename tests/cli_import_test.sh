@@ -3,14 +3,10 @@
 # documented outcome — imported verbatim, or refused with the row and column named and the
 # database unchanged.
 set -euo pipefail
-cli="$1"
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
+source "$(dirname "$0")/cli_lib.sh" "$1"
 export CLMIS_PASSWORD=cli-test-password CLMIS_USER=admin
 db="$dir/t.db"
-"$cli" init "$db" --country KNA > /dev/null
-
-fail() { echo "FAIL: $*"; exit 1; }
+new_db "$db"
 # The state "unchanged" is judged on: every job seeker row, the change sequence, the history and
 # the audit trail, read with the sqlite3 shell (a different code path from clmis). Each command
 # logs in, and a login is an audit entry of its own: those entries are left out.
@@ -22,12 +18,7 @@ state() {
 expect_refused() {
   local name="$1" code="$2" pattern="$3" file="$4"
   shift 4
-  local before rc=0
-  before=$(state)
-  "$cli" import "$db" job_seeker "$file" "$@" > "$dir/out" 2> "$dir/err" || rc=$?
-  [ "$rc" -eq "$code" ] || fail "$name: exit $rc, expected $code; $(cat "$dir/err")"
-  grep -q -- "$pattern" "$dir/err" || fail "$name: no \"$pattern\" in: $(cat "$dir/err")"
-  [ "$(state)" = "$before" ] || fail "$name: the database changed"
+  expect "$name" "$code" "$pattern" "$cli" import "$db" job_seeker "$file" "$@"
 }
 header='registration_date,first_name,family_name,nis_number,sex,date_of_birth,parish'
 

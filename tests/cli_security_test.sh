@@ -3,12 +3,9 @@
 # tampered with through the sqlite3 shell — each tampering found by `clmis audit verify` (exit 9),
 # naming the first bad entry; a truncated tail found against a checkpoint.
 set -euo pipefail
-cli="$1"
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
+source "$(dirname "$0")/cli_lib.sh" "$1"
 export CLMIS_USER=admin CLMIS_PASSWORD=cli-admin-password
 db="$dir/t.db"
-fail() { echo "FAIL: $*"; exit 1; }
 expect_rc() {  # expect_rc CODE COMMAND... : runs the command, checks its exit code
   local want="$1" rc=0
   shift
