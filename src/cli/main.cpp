@@ -1055,8 +1055,8 @@ int main(int argc, char** argv) {
                       << p["path"].get<std::string>() << ": " << p["message"].get<std::string>() << " (" << p["rule"].get<std::string>()
                       << ")\n";
           if (r["truncated"].get<bool>()) std::cout << "  ... more: raise --limit\n";
-          std::cout << r["checked"] << " records checked, " << r["refused"]
-                    << " hold values today's rules refuse (an update must correct them)\n";
+          std::cout << "records checked: " << r["checked"] << "; holding values today's rules refuse: " << r["refused"]
+                    << " (an update must correct them)\n";
         }
         std::cout << (report["ok"].get<bool>() ? "check: no problem found" : "check: problems found") << "\n";
       }
