@@ -82,6 +82,11 @@ printf '%s\n2025-03-03,Ida,Bell,6600001,F\n' "$header" > "$dir/ragged.csv"
 expect_refused "ragged row" 3 'row 2: row has 5 fields, the header 7' "$dir/ragged.csv"
 printf '%s\n2025-03-03,"Ida,Bell,6600001,F,1990-01-01,KN-03\n' "$header" > "$dir/quote.csv"
 expect_refused "unterminated quote" 3 'unterminated quote' "$dir/quote.csv"
+# A quoting error stops the reading: nothing is imported even with --on-error skip (the good
+# row after it would otherwise be lost without a word; the fuzzer found it).
+printf '%s\n2025-03-03,Good,Before,6600011,F,1990-01-01,KN-03\n2025-03-03,"Ida ""K"x,Bell,6600012,F,1990-01-01,KN-03\n2025-03-04,Good,After,6600013,M,1990-01-01,KN-01\n' "$header" > "$dir/quote2.csv"
+expect_refused "quoting error with skip" 3 'cannot be read past the quoting error' "$dir/quote2.csv" --on-error skip --report "$dir/quote2.report.csv"
+grep -q '^row 3: line 3: text after closing quote; the file cannot be read past this point' "$dir/err" || fail "quoting error: $(cat "$dir/err")"
 printf '%s\n2025-03-03,Ida\0,Bell,6600001,F,1990-01-01,KN-03\n' "$header" > "$dir/nul.csv"
 expect_refused "NUL byte" 3 'NUL byte' "$dir/nul.csv"
 printf '\xff\xfer\x00e\x00g\x00\n\x00' > "$dir/utf16.csv"

@@ -16,6 +16,9 @@ namespace clmis::detail {
 struct SessionAccess {
   /// The files of the session's database (Database::files), for io to write nothing over them.
   static std::vector<std::string> files(const Session& s);
+  /// Session::schema() with only the record type named (its "record_types" is empty when there
+  /// is none): what an import or export reads, without building the whole schema each time.
+  static Json type_schema(const Session& s, std::string_view type);
   static std::int64_t bulk_create(Session& s, std::string_view type, const Json& record, Json* warnings);
   static UpsertResult bulk_upsert(Session& s, std::string_view type, std::string_view external_id,
                                   const Json& record, Json* warnings);

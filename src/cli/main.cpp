@@ -957,7 +957,7 @@ int main(int argc, char** argv) {
         for (const auto& p : r.problems)
           problems.push_back({{"row", p.row}, {"column", p.column}, {"value", p.value}, {"rule", p.rule},
                               {"message", p.message}, {"warning", p.warning}});
-        std::cout << clmis::dump_json(clmis::Json{{"committed", r.committed}, {"rows", r.rows}, {"created", r.created},
+        std::cout << clmis::dump_json(clmis::Json{{"committed", r.committed}, {"stopped", r.stopped}, {"rows", r.rows}, {"created", r.created},
                                                   {"updated", r.updated}, {"unchanged", r.unchanged},
                                                   {"refused", r.refused}, {"warnings", r.warnings},
                                                   {"sha256", r.sha256}, {"problems", problems}},
@@ -972,8 +972,12 @@ int main(int argc, char** argv) {
         std::cout << "\n";
         if (!report_path.empty() && (r.refused || r.warnings)) std::cout << "report: " << report_path << "\n";
       } else {
-        std::cerr << "nothing imported: " << r.refused << " of " << r.rows
-                  << " rows are refused (use --on-error skip to import the others)\n";
+        if (r.stopped)
+          std::cerr << "nothing imported: the file cannot be read past the quoting error above; "
+                       "correct it and import again\n";
+        else
+          std::cerr << "nothing imported: " << r.refused << " of " << r.rows
+                    << " rows are refused (use --on-error skip to import the others)\n";
         if (!report_path.empty()) std::cerr << "report: " << report_path << "\n";
       }
       return r.committed ? kExitOk : kExitInvalid;

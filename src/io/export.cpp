@@ -56,7 +56,7 @@ std::uint64_t export_records(Session& session, std::string_view type_name, std::
                              const ExportOptions& o) {
   if (o.format != "csv" && o.format != "jsonl" && o.format != "json")
     throw Misuse("export format is \"csv\", \"jsonl\" or \"json\", not \"" + o.format + "\"");
-  const Json schema = session.schema();
+  const Json schema = detail::SessionAccess::type_schema(session, type_name);
   const Json* type = nullptr;
   for (const auto& t : schema["record_types"])
     if (t["name"] == type_name) type = &t;

@@ -167,7 +167,7 @@ struct Column {
 /// The import; per_record: every row through Session::create / upsert (savepoint each).
 ImportReport import_impl(Session& session, std::string_view type_name, std::istream& input,
                          const ImportOptions& o, bool per_record) {
-  const Json schema = session.schema();
+  const Json schema = detail::SessionAccess::type_schema(session, type_name);
   const Json* type = nullptr;
   for (const auto& t : schema["record_types"])
     if (t["name"] == type_name) type = &t;
@@ -300,12 +300,17 @@ ImportReport import_impl(Session& session, std::string_view type_name, std::istr
         try {
           more = reader.next(row);
         } catch (const csv::FormatError& e) {
-          // The rest of the file cannot be trusted: stop here, naming the row.
+          // The rest of the file cannot be trusted: stop here, naming the row, and write nothing
+          // (with on_error skip too: the rows after this one were never read).
           ++rowno;
-          ImportProblem p{rowno, "", nullptr, "csv", e.what(), false, ""};
+          ++report.rows;
+          ImportProblem p{rowno, "", nullptr, "csv",
+                          std::string(e.what()) + "; the file cannot be read past this point, so nothing is imported",
+                          false, ""};
           problem(p);
           ++report.refused;
           any_error = true;
+          report.stopped = true;
           break;
         }
         if (!more) break;
@@ -485,7 +490,7 @@ ImportReport import_impl(Session& session, std::string_view type_name, std::istr
       if (o.progress && report.rows % 1000 == 0) o.progress(bytes(), report.rows);
     }
     if (o.progress) o.progress(bytes(), report.rows);
-    if (any_error && o.on_error == OnError::abort) throw Abort{};
+    if (any_error && (o.on_error == OnError::abort || report.stopped)) throw Abort{};
   };
 
   try {

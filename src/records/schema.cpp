@@ -68,9 +68,8 @@ Json rule_json(const pack::Rule& r) {
   return ro;
 }
 
-}  // namespace
-
-Json schema_json(Context& cx) {
+/// "pack", "country" and "system_fields".
+Json schema_head_json(Context& cx) {
   const auto& pack_ = cx.pack;
   const auto& profile_ = cx.profile;
   Json out;
@@ -128,51 +127,61 @@ Json schema_json(Context& cx) {
     system.push_back({{"name", f.name}, {"type", std::string(to_string(f.type))}, {"nullable", f.nullable},
                       {"queryable", f.queryable}, {"description", f.description}});
   out["system_fields"] = system;
-  Json types = Json::array();
-  for (const auto& t : pack_.record_types) {
-    Json o;
-    o["name"] = t.name;
-    o["label"] = t.label.to_json();
-    if (!t.description.empty()) o["description"] = t.description;
-    if (!t.source.empty()) o["source"] = t.source;
-    o["section"] = t.org_section.empty() ? Json(nullptr) : Json(t.org_section);
-    o["table"] = t.name;
-    Json fields = Json::array();
-    for (const auto& f : t.fields) fields.push_back(field_json(cx, f));
-    o["fields"] = fields;
-    Json secs = Json::array();
-    for (const auto& s : t.sections) {
-      Json so;
-      so["name"] = s.name;
-      so["label"] = s.label.to_json();
-      if (!s.description.empty()) so["description"] = s.description;
-      so["max_items"] = s.max_items;
-      so["table"] = store::section_table(t, s);
-      Json sf = Json::array();
-      for (const auto& f : s.fields) sf.push_back(field_json(cx, f));
-      so["fields"] = sf;
-      secs.push_back(so);
-    }
-    o["sections"] = secs;
-    Json rules = Json::array();
-    for (const auto& r : t.rules) rules.push_back(rule_json(r));
-    o["rules"] = rules;
-    if (t.workflow) {
-      const auto& w = *t.workflow;
-      Json tr = Json::array();
-      for (const auto& x : w.transitions)
-        tr.push_back({{"name", x.name}, {"label", x.label.to_json()}, {"from", x.from},
-                      {"to", x.to}, {"fields", x.fields}, {"requires", x.requires_},
-                      {"clears", x.clears}});
-      o["workflow"] = {{"status_field", w.status_field},
-                       {"outcome_field", w.outcome_field.empty() ? Json(nullptr) : Json(w.outcome_field)},
-                       {"initial", w.initial},
-                       {"date_field", w.date_field.empty() ? Json(nullptr) : Json(w.date_field)},
-                       {"states", w.states},
-                       {"transitions", tr}};
-    }
-    types.push_back(o);
+  return out;
+}
+
+Json record_type_json(Context& cx, const pack::RecordType& t) {
+  Json o;
+  o["name"] = t.name;
+  o["label"] = t.label.to_json();
+  if (!t.description.empty()) o["description"] = t.description;
+  if (!t.source.empty()) o["source"] = t.source;
+  o["section"] = t.org_section.empty() ? Json(nullptr) : Json(t.org_section);
+  o["table"] = t.name;
+  Json fields = Json::array();
+  for (const auto& f : t.fields) fields.push_back(field_json(cx, f));
+  o["fields"] = fields;
+  Json secs = Json::array();
+  for (const auto& s : t.sections) {
+    Json so;
+    so["name"] = s.name;
+    so["label"] = s.label.to_json();
+    if (!s.description.empty()) so["description"] = s.description;
+    so["max_items"] = s.max_items;
+    so["table"] = store::section_table(t, s);
+    Json sf = Json::array();
+    for (const auto& f : s.fields) sf.push_back(field_json(cx, f));
+    so["fields"] = sf;
+    secs.push_back(so);
   }
+  o["sections"] = secs;
+  Json rules = Json::array();
+  for (const auto& r : t.rules) rules.push_back(rule_json(r));
+  o["rules"] = rules;
+  if (t.workflow) {
+    const auto& w = *t.workflow;
+    Json tr = Json::array();
+    for (const auto& x : w.transitions)
+      tr.push_back({{"name", x.name}, {"label", x.label.to_json()}, {"from", x.from},
+                    {"to", x.to}, {"fields", x.fields}, {"requires", x.requires_},
+                    {"clears", x.clears}});
+    o["workflow"] = {{"status_field", w.status_field},
+                     {"outcome_field", w.outcome_field.empty() ? Json(nullptr) : Json(w.outcome_field)},
+                     {"initial", w.initial},
+                     {"date_field", w.date_field.empty() ? Json(nullptr) : Json(w.date_field)},
+                     {"states", w.states},
+                     {"transitions", tr}};
+  }
+  return o;
+}
+
+}  // namespace
+
+Json schema_json(Context& cx) {
+  const auto& pack_ = cx.pack;
+  Json out = schema_head_json(cx);
+  Json types = Json::array();
+  for (const auto& t : pack_.record_types) types.push_back(record_type_json(cx, t));
   out["record_types"] = types;
   // Sections of the department and roles: what accounts can be given (docs/security.md).
   Json sections = Json::array();
@@ -202,6 +211,13 @@ Json schema_json(Context& cx) {
   for (const auto& t : pack_.record_types)
     if (t.workflow) workflows.push_back(t.name);
   out["workflows"] = workflows;  // the record types that have one; see each type's "workflow"
+  return out;
+}
+
+Json record_type_schema_json(Context& cx, std::string_view type) {
+  Json out = schema_head_json(cx);
+  out["record_types"] = Json::array();
+  if (const auto* t = cx.pack.record_type(type)) out["record_types"].push_back(record_type_json(cx, *t));
   return out;
 }
 

@@ -66,7 +66,8 @@ Json report_json(const clmis::ImportReport& r) {
                         {"message", p.message}, {"warning", p.warning}, {"raw", p.raw}});
   return {{"rows", r.rows},         {"created", r.created},     {"updated", r.updated},
           {"unchanged", r.unchanged}, {"refused", r.refused},   {"warnings", r.warnings},
-          {"committed", r.committed}, {"sha256", r.sha256},     {"problems", problems}};
+          {"committed", r.committed}, {"stopped", r.stopped},   {"sha256", r.sha256},
+          {"problems", problems}};
 }
 
 Json person(const std::string& first, const std::string& family, const std::string& nis,
@@ -206,5 +207,46 @@ TEST_CASE("The bulk import path writes what the per-record path writes", "[impor
     CHECK(r["created"] == 2);
     CHECK(r["updated"] == 1);
     CHECK(r["refused"] == 3);
+  }
+}
+
+TEST_CASE("A CSV quoting error stops the import: its row counted and refused, nothing written even with skip", "[import]") {
+  // The fuzzer's finding (tests/fuzz/corpus/import/quoting-error-stops): rows = 0 and refused = 1
+  // before, and with skip the good row after the error was dropped without a word.
+  const std::string text =
+      "registration_date,first_name,family_name,nis_number,sex,date_of_birth,parish\n"
+      "2025-03-03,Good,Before,7001,F,1999-07-14,KN-03\n"                // row 2: good
+      "2025-03-03,\"Keisha \"\"Kay\"s_numbe\"\",Liburd,7002,F,1999-07-14,KN-03\n"  // row 3: text after a closing quote
+      "2025-03-04,Good,After,7003,M,2000-01-01,KN-01\n";                 // row 4: never read
+  for (const auto mode : {clmis::OnError::skip, clmis::OnError::abort}) {
+    Pair p;
+    std::int64_t upto = 0;  // the last audit entry before the import
+    {
+      sqlite3* db = nullptr;
+      REQUIRE(sqlite3_open_v2(p.bulk.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+      sqlite3_stmt* st = nullptr;
+      REQUIRE(sqlite3_prepare_v2(db, "SELECT max(id) FROM clmis_audit", -1, &st, nullptr) == SQLITE_OK);
+      REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+      upto = sqlite3_column_int64(st, 0);
+      sqlite3_finalize(st);
+      sqlite3_close(db);
+    }
+    const auto before = test::db_hash(p.bulk, upto);
+    clmis::ImportOptions o;
+    o.on_error = mode;
+    const Json r = p.both(text, o);
+    CHECK(r["committed"] == false);
+    CHECK(r["stopped"] == true);
+    CHECK(r["rows"] == 2);     // rows 2 and 3 read; row 4 not
+    CHECK(r["refused"] == 1);
+    CHECK(r["created"] == 1);  // row 2 passed (as in any import not committed, nothing is written)
+    REQUIRE(r["problems"].size() == 1);
+    CHECK(r["problems"][0]["row"] == 3);
+    CHECK(r["problems"][0]["rule"] == "csv");
+    CHECK(r["problems"][0]["message"] ==
+          "line 3: text after closing quote; the file cannot be read past this point, so nothing is imported");
+    // Nothing written: the login's audit entry aside (no "import" entry), the database is as it was.
+    CHECK(test::db_hash(p.bulk, upto) == before);
+    CHECK(test::audit_actions_after(p.bulk, upto) == std::vector<std::string>{"login"});
   }
 }

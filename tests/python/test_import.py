@@ -79,6 +79,23 @@ def test_skip_imports_the_good_rows_and_legacy_dates_need_their_layout(session: 
     assert sql(db_path, "SELECT registration_date, date_of_birth FROM job_seeker") == [("2013-12-06", "1990-07-14")]
 
 
+def test_a_quoting_error_stops_the_import_even_with_skip(session: clmis.Session, db_path: Path,
+                                                          tmp_path: Path) -> None:
+    # Row 3 has text after a closing quote: the reading stops there, so row 4 is never read and
+    # nothing is imported (with skip, row 2 alone would have gone in and row 4 been lost unseen).
+    data = (HEADER + "2025-03-03,Good,Before,21,F,1990-01-01,KN-03\n"
+            + '2025-03-03,"Ida ""K"x,Bell,22,F,1990-01-01,KN-03\n'
+            + "2025-03-04,Good,After,23,M,1990-01-01,KN-01\n").encode()
+    before = digest(db_path)
+    report = session.import_file("job_seeker", write(tmp_path, "q.csv", data), on_error="skip")
+    assert (report["committed"], report["stopped"], report["rows"], report["refused"], report["created"]) == (
+        False, True, 2, 1, 1)  # row 2 passed; not committed, so nothing is written
+    assert errors(report) == [(3, "", "csv")]
+    assert digest(db_path) == before
+    good = session.import_file("job_seeker", write(tmp_path, "g.csv", (HEADER + "2025-03-03,A,B,24,F,1990-01-01,KN-03\n").encode()))
+    assert (good["committed"], good["stopped"]) == (True, False)
+
+
 def test_export_neutralises_formulas(session: clmis.Session, tmp_path: Path) -> None:
     session.import_file("job_seeker", write(tmp_path, "f.csv", (HEADER + '2025-03-03,=1+2,@SUM,21,F,1990-01-01,KN-03\n').encode()))
     assert session.get("job_seeker", 1)["first_name"] == "=1+2"

@@ -939,7 +939,7 @@ PYBIND11_MODULE(_core, m) {
               problems.push_back({{"row", pr.row}, {"column", pr.column}, {"value", pr.value},
                                   {"rule", pr.rule}, {"message", pr.message}, {"warning", pr.warning},
                                   {"raw", pr.raw}});
-            return from_json(Json{{"committed", r.committed}, {"rows", r.rows}, {"created", r.created},
+            return from_json(Json{{"committed", r.committed}, {"stopped", r.stopped}, {"rows", r.rows}, {"created", r.created},
                                   {"updated", r.updated}, {"unchanged", r.unchanged},
                                   {"refused", r.refused}, {"warnings", r.warnings},
                                   {"sha256", r.sha256}, {"problems", problems}});
@@ -947,7 +947,7 @@ PYBIND11_MODULE(_core, m) {
           py::arg("type"), py::arg("path"), py::kw_only(), py::arg("format") = py::none(),
           py::arg("on_error") = "abort", py::arg("date_format") = py::none(), py::arg("delimiter") = ",",
           "Imports a CSV or JSON Lines file in one transaction (docs/cli.md, \"Importing\"). Returns the "
-          "report: {committed, rows, created, updated, unchanged, refused, warnings, sha256, problems}. "
+          "report: {committed, stopped, rows, created, updated, unchanged, refused, warnings, sha256, problems}. "
           "With on_error=\"abort\" nothing is imported if any row is bad (committed is False).")
       .def(
           "export_file",
