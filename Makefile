@@ -73,11 +73,13 @@ sanitize-build: deps
 crash: build
 	d=$$(mktemp -d) && $(BUILD)/tests/clmis_crash $$d $(KILLS); rc=$$?; rm -rf $$d; exit $$rc
 
-# Benchmarks against raw SQLite on the same data (not tests; they print figures and ratios).
+# Benchmarks against their peers on the same data — raw SQLite, the sqlite3 shell, nlohmann::json,
+# pandas.read_sql (not tests; they print figures and ratios).
 bench: build
 	$(BUILD)/bench/bench_records
 	$(BUILD)/bench/bench_json
 	./bench/import_bench.sh $(BUILD) $${ROWS:-1000000}
+	/usr/bin/python3 bench/pandas_bench.py $(BUILD) $${PANDAS_ROWS:-200000}
 
 clean:
 	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_TSAN)
