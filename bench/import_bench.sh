@@ -1,53 +1,111 @@
 #!/usr/bin/env bash
-# The import benchmark of issue 4: N job seekers from one CSV file, `clmis import` (full
-# validation, one transaction) against the sqlite3 shell's `.import` of the same file into a plain
-# table with the same columns, in the same run, with the same journal settings (WAL,
-# synchronous=FULL). Prints both times, the ratio, rows per second and clmis's peak memory.
+# The import benchmark (issues 4 and 13): ROWS job seekers from one CSV file, `clmis import`
+# (full validation, every declared index, one transaction) against the sqlite3 shell's `.import`
+# of the same file into a plain table with the same columns, with the same journal settings (WAL,
+# synchronous=FULL), in two cases:
+#   empty    into a new database;
+#   holding  into a database already holding ROWS job seekers (another file, other NIS numbers).
+# Each case runs clmis and its peer RUNS times, interleaved (clmis, peer, clmis, peer, ...) so that
+# both see the same machine load; each figure is the median of its runs. Prints both medians, the
+# ratio of the medians, the per-pair ratios' range, rows per second and clmis's peak memory (the
+# largest of its runs, GNU time's maximum resident set).
 #
-# A second peer shows the floor for what clmis stores: the sqlite3 shell loads the same file into
-# a fresh clmis database with one SQL script, set-based and without any validation — the same
-# rows in the same tables and indexes, with their registration numbers, one clmis_change row and
-# two clmis_history rows per record (created, initial state), in one transaction.
+# Then, once, a second peer showing the floor for what clmis stores today: the sqlite3 shell loads
+# the file into a new clmis database with one SQL script, set-based and without any validation —
+# the same rows in the same tables and indexes, with their registration numbers, one clmis_change
+# row and two clmis_history rows per record (created, initial state), in one transaction.
 #
-#   usage: bench/import_bench.sh BUILD_DIR [ROWS] [WORK_DIR]     (defaults: 1000000 rows, /tmp)
+#   usage: bench/import_bench.sh BUILD_DIR [ROWS] [RUNS] [WORK_DIR]
+#          (defaults: 1000000 rows, 3 runs, /tmp)
 set -euo pipefail
-build="${1:?usage: import_bench.sh BUILD_DIR [ROWS] [WORK_DIR]}"
+build="$(cd "${1:?usage: import_bench.sh BUILD_DIR [ROWS] [RUNS] [WORK_DIR]}" && pwd)"
 rows="${2:-1000000}"
-work="${3:-/tmp}/clmis-import-bench.$$"
+runs="${3:-3}"
+work="${4:-/tmp}/clmis-import-bench.$$"
+here="$(cd "$(dirname "$0")" && pwd)"
 mkdir -p "$work"
 trap 'rm -rf "$work"' EXIT
-csv="$work/job_seekers.csv"
-
-"$(dirname "$0")/job_seekers_csv.sh" "$rows" > "$csv"
-size=$(stat -c %s "$csv")
-
-# clmis: a fresh database, then the import (peak memory from GNU time's maximum resident set).
 export CLMIS_PASSWORD=bench-password-1 CLMIS_USER=admin
-"$build/clmis" init "$work/clmis.db" --country KNA > /dev/null
-start=$(date +%s.%N)
-/usr/bin/time -f "%M" -o "$work/rss" "$build/clmis" import "$work/clmis.db" job_seeker "$csv" > "$work/out"
-end=$(date +%s.%N)
-clmis_s=$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')
-rss_kb=$(tail -1 "$work/rss")
-grep -q "imported $rows of $rows rows" "$work/out" || { echo "the import did not take every row:"; cat "$work/out"; exit 1; }
 
-# The peer: the sqlite3 shell's .import into a plain table with the same columns.
-start=$(date +%s.%N)
-sqlite3 "$work/peer.db" > /dev/null <<SQL
+"$here/job_seekers_csv.sh" "$rows" > "$work/a.csv"                  # NIS 1000000 ...
+"$here/job_seekers_csv.sh" "$rows" $((1000000 + rows)) > "$work/b.csv"  # the next ROWS NIS numbers
+size=$(stat -c %s "$work/a.csv")
+
+now() { date +%s.%N; }
+# clmis_import DB FILE: the import's seconds on stdout; its peak RSS (KiB) appended to $work/rss.
+clmis_import() {
+  local start end
+  start=$(now)
+  /usr/bin/time -f "%M" -o "$work/rss1" "$build/clmis" import "$1" job_seeker "$2" > "$work/out"
+  end=$(now)
+  tail -1 "$work/rss1" >> "$work/rss"
+  grep -q "imported $rows of $rows rows" "$work/out" || { echo "the import did not take every row:" >&2; cat "$work/out" >&2; exit 1; }
+  awk -v a="$start" -v b="$end" 'BEGIN { print b - a }'
+}
+# peer_import DB FILE: the sqlite3 shell's .import into the plain table (created if missing).
+peer_import() {
+  local start end
+  start=$(now)
+  sqlite3 "$1" > /dev/null <<SQL
 PRAGMA journal_mode = WAL;
 PRAGMA synchronous = FULL;
-CREATE TABLE job_seeker (registration_date TEXT, first_name TEXT, family_name TEXT, nis_number TEXT,
-  sex TEXT, date_of_birth TEXT, parish TEXT, city TEXT, telephone TEXT);
+CREATE TABLE IF NOT EXISTS job_seeker (registration_date TEXT, first_name TEXT, family_name TEXT,
+  nis_number TEXT, sex TEXT, date_of_birth TEXT, parish TEXT, city TEXT, telephone TEXT);
 .mode csv
-.import --skip 1 $csv job_seeker
+.import --skip 1 $2 job_seeker
 SQL
-end=$(date +%s.%N)
-peer_s=$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')
-[ "$(sqlite3 "$work/peer.db" 'SELECT count(*) FROM job_seeker')" = "$rows" ] || { echo "sqlite3 .import lost rows"; exit 1; }
+  end=$(now)
+  awk -v a="$start" -v b="$end" 'BEGIN { print b - a }'
+}
+# copy_db FROM TO: a database with its key (clmis refuses a key readable by others).
+copy_db() {
+  rm -f "$2" "$2-wal" "$2-shm" "$2.key"
+  cp "$1" "$2"
+  if [ -f "$1.key" ]; then cp "$1.key" "$2.key"; chmod 600 "$2.key"; fi
+}
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# The starting points: a new clmis database (made once, copied for each run), and for "holding"
+# both databases after importing a.csv.
+"$build/clmis" init "$work/new.db" --country KNA > /dev/null
+copy_db "$work/new.db" "$work/base.db"
+clmis_import "$work/base.db" "$work/a.csv" > /dev/null
+peer_import "$work/peer-base.db" "$work/a.csv" > /dev/null
+[ "$(sqlite3 "$work/peer-base.db" 'SELECT count(*) FROM job_seeker')" = "$rows" ] || { echo "sqlite3 .import lost rows"; exit 1; }
+: > "$work/rss"
+
+report() {  # report CASE CLMIS_TIMES PEER_TIMES TARGET
+  local c p
+  c=$(tr ' ' '\n' <<< "$2" | median)
+  p=$(tr ' ' '\n' <<< "$3" | median)
+  paste -d' ' <(tr ' ' '\n' <<< "$2") <(tr ' ' '\n' <<< "$3") | awk -v name="$1" -v c="$c" -v p="$p" -v rows="$rows" \
+    -v target="$4" -v runs="$runs" '
+    { r = $1 / $2; if (NR == 1 || r < lo) lo = r; if (NR == 1 || r > hi) hi = r }
+    END {
+      printf "  %-8s clmis %7.2f s (%7.0f rows/s)   sqlite3 .import %6.2f s   ratio %5.2f (target <= %s; per pair %.2f to %.2f; median of %d)\n",
+        name, c, rows / c, p, c / p, target, lo, hi, runs
+    }'
+}
+
+for case in empty holding; do
+  ct="" pt=""
+  for ((i = 1; i <= runs; i++)); do
+    if [ "$case" = empty ]; then
+      copy_db "$work/new.db" "$work/run.db"; rm -f "$work/peer-run.db"; file="$work/a.csv"
+    else
+      copy_db "$work/base.db" "$work/run.db"; copy_db "$work/peer-base.db" "$work/peer-run.db"; file="$work/b.csv"
+    fi
+    sync
+    ct="$ct $(clmis_import "$work/run.db" "$file")"
+    sync
+    pt="$pt $(peer_import "$work/peer-run.db" "$file")"
+  done
+  eval "times_$case=\"\${ct# }|\${pt# }\""
+done
 
 # The second peer: the same tables, indexes, change and history rows by one SQL script.
-"$build/clmis" init "$work/floor.db" --country KNA > /dev/null
-start=$(date +%s.%N)
+copy_db "$work/new.db" "$work/floor.db"
+start=$(now)
 sqlite3 "$work/floor.db" > /dev/null <<SQL
 PRAGMA journal_mode = WAL;
 PRAGMA synchronous = FULL;
@@ -56,7 +114,7 @@ PRAGMA temp_store = MEMORY;
 CREATE TEMP TABLE staging (registration_date TEXT, first_name TEXT, family_name TEXT, nis_number TEXT,
   sex TEXT, date_of_birth TEXT, parish TEXT, city TEXT, telephone TEXT);
 .mode csv
-.import --skip 1 $csv staging
+.import --skip 1 $work/a.csv staging
 BEGIN IMMEDIATE;
 INSERT INTO job_seeker (version, created_at, created_by, updated_at, updated_by, external_id, archived,
   registration_no, registration_date, first_name, family_name, nis_number, sex, date_of_birth, parish,
@@ -78,16 +136,19 @@ WHERE c.record_type = 'job_seeker' ORDER BY c.seq, v.k;
 INSERT INTO clmis_sequence(name, value) VALUES ('job_seeker.registration_no', (SELECT count(*) FROM staging));
 COMMIT;
 SQL
-end=$(date +%s.%N)
+end=$(now)
 floor_s=$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')
 [ "$(sqlite3 "$work/floor.db" 'SELECT count(*) FROM clmis_history')" = "$((2 * rows))" ] || { echo "the SQL script lost rows"; exit 1; }
 
-awk -v rows="$rows" -v size="$size" -v c="$clmis_s" -v p="$peer_s" -v f="$floor_s" -v rss="$rss_kb" -v dir="${3:-/tmp}" 'BEGIN {
-  printf "import: %d job seekers from CSV (%.1f MiB), databases in %s\n", rows, size / 1048576, dir;
-  printf "  clmis import (full validation): %8.2f s  %9.0f rows/s  peak RSS %.1f MiB\n", c, rows / c, rss / 1024;
-  printf "  sqlite3 .import (plain table):  %8.2f s  %9.0f rows/s\n", p, rows / p;
-  printf "  ratio %.2f (clmis time / sqlite3 time; target <= 2.0); peak RSS target <= 150 MiB\n", c / p;
-  printf "  second peer, sqlite3 SQL script storing what clmis stores (same tables and indexes, change and\n";
-  printf "  history rows; set-based, no validation): %.2f s  %.0f rows/s; clmis / script %.2f, script / .import %.2f\n",
-    f, rows / f, c / f, f / p;
+printf 'import: %d job seekers from CSV (%.1f MiB) per run, databases in %s\n' "$rows" \
+  "$(awk -v s="$size" 'BEGIN { print s / 1048576 }')" "${4:-/tmp}"
+report empty "${times_empty%|*}" "${times_empty#*|}" 8.0
+report holding "${times_holding%|*}" "${times_holding#*|}" 10.0
+sort -n "$work/rss" | tail -1 | awk '{ printf "  clmis peak RSS %.1f MiB (the largest of its runs; target <= 150 MiB)\n", $1 / 1024 }'
+c_empty=$(tr ' ' '\n' <<< "${times_empty%|*}" | median)
+p_empty=$(tr ' ' '\n' <<< "${times_empty#*|}" | median)
+awk -v f="$floor_s" -v c="$c_empty" -v p="$p_empty" -v rows="$rows" 'BEGIN {
+  printf "  second peer, one run: sqlite3 SQL script storing what clmis stores into an empty database\n";
+  printf "  (same tables and indexes, change and history rows; set-based, no validation): %.2f s  %.0f rows/s;\n", f, rows / f;
+  printf "  clmis / script %.2f, script / .import %.2f\n", c / f, f / p;
 }'
