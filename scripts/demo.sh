@@ -60,5 +60,7 @@ demo: log in as each role (every demo user has the password $CLMIS_DEMO_USERS_PA
          auditor, read_only, partner_agency; the administrator is admin (password above)
   $build/clmis audit verify $db            # as admin: the audit trail's HMAC chain
   $build/clmis audit security-log $db      # the refusal above
+  $build/clmis check $db                   # as admin: file permissions, key, integrity, audit chain, records
+  $build/clmis backup $db backup.db        # as admin: an online, verified copy (and backup.db.key)
 TRY
 echo "done."
