@@ -87,6 +87,19 @@ expect_refused "unterminated quote" 3 'unterminated quote' "$dir/quote.csv"
 printf '%s\n2025-03-03,Good,Before,6600011,F,1990-01-01,KN-03\n2025-03-03,"Ida ""K"x,Bell,6600012,F,1990-01-01,KN-03\n2025-03-04,Good,After,6600013,M,1990-01-01,KN-01\n' "$header" > "$dir/quote2.csv"
 expect_refused "quoting error with skip" 3 'cannot be read past the quoting error' "$dir/quote2.csv" --on-error skip --report "$dir/quote2.report.csv"
 grep -q '^row 3: line 3: text after closing quote; the file cannot be read past this point' "$dir/err" || fail "quoting error: $(cat "$dir/err")"
+# JSON Lines with a NUL byte is not text: the reading stops there, nothing is imported, and an
+# endless input (/dev/zero) ends at once instead of holding the write lock forever. The digest is
+# of the bytes read: here the whole small file (read in 64 KiB blocks), checked with sha256sum.
+printf '{"first_name": "A\0B"}\n' > "$dir/nul.jsonl"
+expect_refused "NUL in JSON Lines" 3 'holds a NUL byte' "$dir/nul.jsonl" --format jsonl --on-error skip --report "$dir/nul.report.csv"
+"$cli" import "$db" job_seeker "$dir/nul.jsonl" --format jsonl --json > "$dir/nul.json" 2> /dev/null || true
+[ "$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["sha256"])' "$dir/nul.json")" = \
+  "$(sha256sum "$dir/nul.jsonl" | cut -d' ' -f1)" ] || fail "NUL in JSON Lines: digest"
+expect_refused "/dev/zero as JSON Lines" 3 'holds a NUL byte' /dev/zero --format jsonl
+# The report never replaces the file being imported, even with --force (it did: the source was lost).
+cp "$dir/quote2.csv" "$dir/source.csv"
+expect_refused "report over the input" 2 'is the file being imported' "$dir/source.csv" --on-error skip --report "$dir/source.csv" --force
+cmp -s "$dir/quote2.csv" "$dir/source.csv" || fail "the source file was changed"
 printf '%s\n2025-03-03,Ida\0,Bell,6600001,F,1990-01-01,KN-03\n' "$header" > "$dir/nul.csv"
 expect_refused "NUL byte" 3 'NUL byte' "$dir/nul.csv"
 printf '\xff\xfer\x00e\x00g\x00\n\x00' > "$dir/utf16.csv"

@@ -68,12 +68,12 @@ struct ImportReport {
   std::uint64_t refused = 0;    ///< rows with at least one error
   std::uint64_t warnings = 0;
   bool committed = false;       ///< false: nothing was written (abort with bad rows, or stopped)
-  /// True when a CSV quoting error (an unclosed quote, text after a closing quote) made the rest
-  /// of the file unreadable: its row is counted and refused, nothing after it is read, and
-  /// nothing is written whatever on_error says — the rows after it would otherwise be lost
-  /// without a word.
+  /// True when a CSV quoting error (an unclosed quote, text after a closing quote) or a NUL byte
+  /// in JSON Lines (not a text file) made the rest of the input unreadable: its row is counted
+  /// and refused, nothing after it is read, and nothing is written whatever on_error says — the
+  /// rows after it would otherwise be lost without a word. sha256 is then of the bytes read.
   bool stopped = false;
-  std::string sha256;           ///< of the bytes read
+  std::string sha256;           ///< of the bytes read (the whole input unless stopped)
   std::vector<ImportProblem> problems;  ///< the first max_problems problems
 };
 

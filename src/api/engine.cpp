@@ -372,6 +372,12 @@ Json Engine::restore(const std::string& backup, const std::string& target, const
   const std::string key_target = target + ".key";
   check_output_target(target, protect, o.replace);
   check_output_target(key_target, protect, o.replace);
+  // Journals left at the target (by a database that was there, or a crashed program) would be
+  // replayed into the restored file: removed when replacing, else the restore is refused.
+  for (const char* suffix : {"-wal", "-shm", "-journal"})
+    if (!o.replace && std::filesystem::exists(std::filesystem::symlink_status(target + suffix, ec)))
+      throw AlreadyExists("the journal " + target + suffix + " exists beside the target: it would be replayed into "
+                          "the restored database; remove it, or ask to replace (--force)");
   OutputFile copy(target, protect, o.replace, OutputFile::NoStream{});
   int pages = 0;
   {

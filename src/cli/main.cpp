@@ -924,6 +924,8 @@ int main(int argc, char** argv) {
       std::optional<clmis::detail::OutputFile> report_file;
       std::ostream* report = nullptr;
       if (!report_path.empty()) {
+        if (file != "-" && clmis::detail::same_file(report_path, file))
+          throw clmis::Misuse("the report " + report_path + " is the file being imported; write it somewhere else");
         report_file.emplace(report_path, db.files(), force);
         report = &report_file->stream();
         *report << "row,column,value,rule,message,kind,record\r\n";

@@ -15,8 +15,13 @@ namespace clmis::detail {
 
 namespace fs = std::filesystem;
 
+namespace {
+constexpr const char* kCompanions[] = {"-wal", "-shm", "-journal"};
+}
+
 std::vector<std::string> database_files(const std::string& db_path, const std::string& key_path) {
-  std::vector<std::string> out{db_path, db_path + "-wal", db_path + "-shm", db_path + "-journal"};
+  std::vector<std::string> out{db_path};
+  for (const char* s : kCompanions) out.push_back(db_path + s);
   if (!key_path.empty()) out.push_back(key_path);
   return out;
 }
@@ -38,6 +43,15 @@ void check_output_target(const std::string& target, const std::vector<std::strin
     if (same_file(target, p))
       throw Misuse("the output " + target + " is the database's own file " + p +
                    "; write the output somewhere else");
+  // A journal or key named after another name of the database: SQLite names the journals after
+  // the file a symbolic link points to, and a hard link has keys and journals of its own names.
+  // (A target that is a symbolic link to such a file is safe: the rename replaces the link.)
+  if (!protect.empty())
+    for (const std::string suffix : {"-wal", "-shm", "-journal", ".key"})
+      if (target.size() > suffix.size() && target.compare(target.size() - suffix.size(), suffix.size(), suffix) == 0 &&
+          same_file(target.substr(0, target.size() - suffix.size()), protect.front()))
+        throw Misuse("the output " + target + " is named as a file of the database " + protect.front() +
+                     " (its " + suffix.substr(1) + " file); write the output somewhere else");
   std::error_code ec;
   const auto st = fs::symlink_status(target, ec);
   if (!ec && fs::exists(st)) {

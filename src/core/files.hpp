@@ -17,14 +17,15 @@ namespace clmis::detail {
 inline constexpr unsigned kPrivateFileMode = 0600;
 
 /// The files that make up the database at db_path: the database, "-wal", "-shm", "-journal",
-/// and the audit key file (key_path; "" when the key was given directly).
+/// and the audit key file (key_path; "" when the key was given directly), in that order.
 std::vector<std::string> database_files(const std::string& db_path, const std::string& key_path);
 
 /// True if a and b name the same file: the same device and inode when both exist, else the same
 /// path once symbolic links and "." and ".." are resolved.
 bool same_file(const std::string& a, const std::string& b);
 
-/// A file being written. Throws Misuse if target is one of `protect` (naming which), and
+/// A file being written. Throws Misuse if target is one of `protect` (naming which) or is named
+/// "<another name of protect's first file>" + "-wal", "-shm", "-journal" or ".key", and
 /// AlreadyExists if target exists and !replace. commit() flushes, syncs and renames the
 /// temporary file onto target (without replacing a file that appeared meanwhile, unless
 /// replace); the destructor removes the temporary file of an uncommitted write.

@@ -30,9 +30,10 @@ const JsonLimits kJsonLimits{};
 /// Reads one line (without its '\n') into `line`, keeping at most `max` bytes of it; `bytes` is
 /// the line's whole length, so a longer line is seen (bytes > max) without holding it in memory.
 /// False at the end of the input.
-bool read_line(std::istream& in, std::string& line, std::size_t max, std::size_t& bytes) {
+bool read_line(std::istream& in, std::string& line, std::size_t max, std::size_t& bytes, bool& nul) {
   line.clear();
   bytes = 0;
+  nul = false;
   std::streambuf* sb = in.rdbuf();
   for (;;) {
     const int c = sb->sbumpc();
@@ -41,6 +42,10 @@ bool read_line(std::istream& in, std::string& line, std::size_t max, std::size_t
       return bytes > 0;
     }
     if (c == '\n') return true;
+    if (c == 0) {  // not text: the caller stops reading (a device or binary file may never end)
+      nul = true;
+      return true;
+    }
     if (bytes++ < max) line.push_back(static_cast<char>(c));
   }
 }
@@ -49,11 +54,14 @@ bool read_line(std::istream& in, std::string& line, std::size_t max, std::size_t
 class HashingBuf : public std::streambuf {
  public:
   explicit HashingBuf(std::istream& in) : in_(in), buf_(1 << 16) {}
-  /// The digest of everything read so far (reads to the end first: the whole file is hashed).
+  /// The digest of the whole input (reads to the end first).
   std::string hex() {
     while (underflow() != traits_type::eof()) setg(eback(), egptr(), egptr());
     return sha_.hex();
   }
+  /// The digest of what was read so far, for an import that stopped early: its input may never
+  /// end (a device, a pipe).
+  std::string hex_of_read() { return sha_.hex(); }
 
  protected:
   int_type underflow() override {
@@ -389,9 +397,22 @@ ImportReport import_impl(Session& session, std::string_view type_name, std::istr
         // A line is read up to the JSON size limit; the rest of a longer line is skipped
         // unread into memory, and the line refused.
         std::size_t line_bytes = 0;
-        if (!read_line(in, line, kJsonLimits.max_bytes, line_bytes)) break;
+        bool nul = false;
+        if (!read_line(in, line, kJsonLimits.max_bytes, line_bytes, nul)) break;
         ++rowno;
         jsonl_bytes += line_bytes + 1;
+        if (nul) {
+          // A NUL byte: not a text file (JSON text never holds one). Stop, and write nothing.
+          ++report.rows;
+          problem(ImportProblem{rowno, "", nullptr, "json",
+                                "line " + std::to_string(rowno) + " holds a NUL byte: this is not a JSON Lines "
+                                "text file; the file is not read further, so nothing is imported",
+                                false, ""});
+          ++report.refused;
+          any_error = true;
+          report.stopped = true;
+          break;
+        }
         if (!line.empty() && line.back() == '\r') line.pop_back();
         if (line_bytes <= kJsonLimits.max_bytes && line.find_first_not_of(" \t") == std::string::npos) continue;
         ++report.rows;
@@ -508,7 +529,7 @@ ImportReport import_impl(Session& session, std::string_view type_name, std::istr
     report.committed = true;
   } catch (const Abort&) {
     report.committed = false;
-    report.sha256 = hashing.hex();
+    report.sha256 = report.stopped ? hashing.hex_of_read() : hashing.hex();
   }
   return report;
 }

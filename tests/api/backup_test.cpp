@@ -119,6 +119,23 @@ TEST_CASE("Restore: a backup that fails verification, the wrong key or an existi
   // An existing target without replace.
   CHECK_THROWS_AS(clmis::Database::restore(bak, dir.file("nlad.db")), clmis::AlreadyExists);
   CHECK(test::dir_entries(dir.path()) == listing);
+  // Journals left where the target will be (its database removed after a crash): they would be
+  // replayed into the restored file (the hostile tester's repro: restored, then "Page 154 is
+  // never used"), so without replace the restore is refused and they stay for the user to see.
+  for (const char* suffix : {"-wal", "-shm", "-journal"}) {
+    INFO(suffix);
+    const std::string stale = dir.file("r3.db") + suffix;
+    { std::ofstream(stale) << "left by a program that crashed"; }
+    const auto with_stale = test::dir_entries(dir.path());
+    try {
+      clmis::Database::restore(bak, dir.file("r3.db"));
+      FAIL("restored");
+    } catch (const clmis::AlreadyExists& e) {
+      CHECK_THAT(e.what(), Catch::Contains("would be replayed"));
+    }
+    CHECK(test::dir_entries(dir.path()) == with_stale);
+    fs::remove(stale);
+  }
   // A tampered backup (an audit entry changed, its trigger dropped first): refused, nothing written.
   const std::string bad = dir.file("bad.bak");
   fs::copy_file(bak, bad);
@@ -156,4 +173,13 @@ TEST_CASE("Restore over an existing database: its stale WAL is removed and the b
   auto s = db.login("admin", test::kPassword);
   CHECK(s.query("employer")["records"].size() == 1);
   CHECK(s.check()["ok"] == true);
+  // With replace, journals without a database are removed too, and the restore is whole.
+  const std::string g = dir.file("gone.db");
+  { std::ofstream(g + "-wal") << "stale"; }
+  { std::ofstream(g + "-shm") << "stale"; }
+  clmis::Database::restore(dir.file("b.bak"), g, o);
+  CHECK_FALSE(fs::exists(g + "-wal"));
+  CHECK_FALSE(fs::exists(g + "-shm"));
+  auto db2 = clmis::Database::open(g);
+  CHECK(db2.login("admin", test::kPassword).check()["ok"] == true);
 }

@@ -84,6 +84,53 @@ TEST_CASE("Files: an export never writes over the database's own files, however 
   CHECK(admin.audit_verify(nullptr)["ok"] == true);
 }
 
+TEST_CASE("Files: a database opened through a symbolic or hard link keeps its journals and key under every name", "[files][io][errors]") {
+  // The hostile tester's repros: opened as link.db (-> nlad.db), an export to nlad.db-wal
+  // replaced the live WAL (SQLite names it after the real file) and committed records were lost;
+  // opened as hard.db (a hard link), an export to nlad.db.key destroyed the key.
+  test::TempDir dir;
+  const std::string f = dir.file("nlad.db");
+  {
+    auto db = test::standard_db(dir);
+    db.close();
+  }
+  fs::create_symlink(f, dir.file("link.db"));
+  fs::create_symlink(f + ".key", dir.file("link.db.key"));
+  REQUIRE(::link(f.c_str(), dir.file("hard.db").c_str()) == 0);
+  fs::copy_file(f + ".key", dir.file("hard.db.key"));
+  fs::permissions(dir.file("hard.db.key"), fs::perms::owner_read | fs::perms::owner_write);
+  for (const std::string name : {"link.db", "hard.db"}) {
+    INFO("opened as " << name);
+    auto db = clmis::Database::open(dir.file(name));
+    auto admin = db.login("admin", test::kPassword);
+    admin.create("employer", clmis::Json{{"name", "Files Ltd"}, {"isic_class", "5510"}, {"parish", "KN-03"}});
+    const std::string key_before = read_all(f + ".key");
+    const auto listing = test::dir_entries(dir.path());
+    const std::string other = name == "link.db" ? "hard.db" : "link.db";
+    for (const std::string& target : {f + "-wal", f + "-shm", f + "-journal", f + ".key", dir.file(other) + "-wal",
+                                      dir.file("hard.db") + ".key"}) {
+      INFO(target);
+      for (bool replace : {false, true}) {
+        clmis::ExportOptions o;
+        o.format = "csv";
+        CHECK_THROWS_AS(clmis::export_to_file(admin, "employer", target, o, replace), clmis::Misuse);
+      }
+    }
+    CHECK(read_all(f + ".key") == key_before);
+    CHECK(test::dir_entries(dir.path()) == listing);
+    CHECK(admin.audit_verify(nullptr)["ok"] == true);
+    CHECK(admin.query("employer", clmis::Json::object())["records"].size() == (name == "link.db" ? 1U : 2U));
+    db.close();
+  }
+  // A file that only looks like a journal of another database is written as asked.
+  test::TempDir other;
+  auto db = test::standard_db(other);
+  auto admin = db.login("admin", test::kPassword);
+  clmis::ExportOptions o;
+  o.format = "csv";
+  CHECK(clmis::export_to_file(admin, "employer", dir.file("unrelated.db-wal"), o) == 0);
+}
+
 TEST_CASE("Files: an existing file is replaced only when asked, atomically, and a failed export leaves it as it was", "[files][io][errors]") {
   test::TempDir dir;
   auto db = test::standard_db(dir);

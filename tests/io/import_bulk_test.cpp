@@ -250,3 +250,26 @@ TEST_CASE("A CSV quoting error stops the import: its row counted and refused, no
     CHECK(test::audit_actions_after(p.bulk, upto) == std::vector<std::string>{"login"});
   }
 }
+
+TEST_CASE("A NUL byte in JSON Lines stops the import: not a text file, nothing written, the rest never read", "[import]") {
+  // The hostile tester's repro: `clmis import DB job_seeker /dev/zero --format jsonl` never ended
+  // and held the write lock meanwhile; NUL bytes are refused like CSV's.
+  const std::string good =
+      R"({"registration_date": "2024-02-01", "first_name": "Sam", "family_name": "Stone", "nis_number": "8101", "sex": "M", "date_of_birth": "1980-01-01"})";
+  const std::string text = good + "\n" + std::string("{\"first_name\": \"A\0B\"}\n", 24) + good + "\n";
+  for (const auto mode : {clmis::OnError::skip, clmis::OnError::abort}) {
+    Pair p;
+    clmis::ImportOptions o;
+    o.format = "jsonl";
+    o.on_error = mode;
+    const Json r = p.both(text, o);
+    CHECK(r["committed"] == false);
+    CHECK(r["stopped"] == true);
+    CHECK(r["rows"] == 2);
+    CHECK(r["refused"] == 1);
+    REQUIRE(r["problems"].size() == 1);
+    CHECK(r["problems"][0]["row"] == 2);
+    CHECK(r["problems"][0]["message"] ==
+          "line 2 holds a NUL byte: this is not a JSON Lines text file; the file is not read further, so nothing is imported");
+  }
+}
