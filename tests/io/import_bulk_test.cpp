@@ -256,7 +256,8 @@ TEST_CASE("A NUL byte in JSON Lines stops the import: not a text file, nothing w
   // and held the write lock meanwhile; NUL bytes are refused like CSV's.
   const std::string good =
       R"({"registration_date": "2024-02-01", "first_name": "Sam", "family_name": "Stone", "nis_number": "8101", "sex": "M", "date_of_birth": "1980-01-01"})";
-  const std::string text = good + "\n" + std::string("{\"first_name\": \"A\0B\"}\n", 24) + good + "\n";
+  static const char nul_line[] = "{\"first_name\": \"A\0B\"}\n";  // a NUL inside: sizeof, not strlen
+  const std::string text = good + "\n" + std::string(nul_line, sizeof nul_line - 1) + good + "\n";
   for (const auto mode : {clmis::OnError::skip, clmis::OnError::abort}) {
     Pair p;
     clmis::ImportOptions o;
