@@ -6,6 +6,7 @@
 #include "records/migrate.hpp"
 #include "security/accounts.hpp"
 #include "store/backup.hpp"
+#include "core/dates.hpp"
 #include "core/files.hpp"
 #include "store/codes.hpp"
 #include "store/meta.hpp"
@@ -238,7 +239,11 @@ std::shared_ptr<Engine> Engine::open(const std::string& path, const OpenOptions&
     // An older layout of the system tables: bring it up to date (one transaction).
     try {
       store::WriteTransaction tx(c);
-      store::upgrade_system(c, fmt);
+      const auto* zone = profile_zone(stored_profile.time_zone, stored_profile.iso3);
+      store::upgrade_system(c, fmt, pack::with_extensions(stored_pack, stored_profile), [&](const std::string& at) {
+        const auto t = parse_datetime(at);
+        return t ? format_date(local_date(*t, zone)) : std::string();
+      });
       if (fmt < 3) {
         e->audit_.seal(c);
         store::create_audit_triggers(c);

@@ -4,6 +4,10 @@
 #include "store/feed.hpp"
 #include "store/rows.hpp"
 
+#include "core/dates.hpp"
+
+#include <algorithm>
+
 namespace clmis::detail {
 
 Json record_history(Context& cx, std::string_view type, std::int64_t id) {
@@ -17,8 +21,42 @@ Json record_history(Context& cx, std::string_view type, std::int64_t id) {
     const auto* f = t.field(field);
     return f && f->personal;
   };
+  // One timeline from three places, in the order the rows were written: the record's creation
+  // (its change and created_at/by; a "created" row kept from an older format instead, if any),
+  // its status rows (the initial one written at creation, a transition's after the rows of the
+  // history fields it changed) and clmis_history's rows.
+  struct Entry {
+    store::HistoryRow row;
+    int rank;  // within one change number: created 0, initial 1, clmis_history 2, transition 3
+  };
+  std::vector<Entry> entries;
+  bool has_created = false;
+  for (auto& h : store::history_of(cx.conn, t.name, id)) {
+    const bool created = h.event == "created";
+    has_created = has_created || created;
+    entries.push_back({std::move(h), created ? 0 : 2});
+  }
+  if (t.workflow)
+    for (auto& h : store::status_history_of(cx.conn, t, id)) entries.push_back({std::move(h), h.event == "initial" ? 1 : 3});
+  if (!has_created) {
+    const auto rec = store::read_record(cx.conn, t, id);
+    store::HistoryRow h;
+    h.seq = store::create_change(cx.conn, t.name, id).value_or(0);
+    h.type = t.name;
+    h.id = id;
+    h.event = "created";
+    h.actor = rec->created_by;
+    h.at = rec->created_at;
+    const auto when = parse_datetime(h.at);
+    h.effective_date = when ? format_date(local_date(*when, cx.clock.zone())) : h.at.substr(0, 10);
+    entries.push_back({std::move(h), 0});
+  }
+  std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+    return a.row.seq != b.row.seq ? a.row.seq < b.row.seq : a.rank < b.rank;
+  });
   Json rows = Json::array();
-  for (const auto& h : store::history_of(cx.conn, t.name, id)) {
+  for (const auto& e : entries) {
+    const auto& h = e.row;
     Json o;
     o["seq"] = h.seq;
     o["event"] = h.event;

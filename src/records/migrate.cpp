@@ -81,6 +81,11 @@ bool migrate(Context& cx, const pack::Pack& to_pack, const pack::Profile& to_pro
     if (ot.workflow && !nt->workflow) refuse("the workflow of " + ot.name + " is removed");
     if (!ot.workflow && nt->workflow && store::has_rows(c, ot.name))
       refuse("adding a workflow to " + ot.name + ", which has records, needs a declared step");
+    if (!ot.workflow && nt->workflow) {
+      auto d = store::status_table_ddl(*nt);
+      ddl.insert(ddl.end(), d.begin(), d.end());
+      steps.push_back("add the status history of " + ot.name);
+    }
     if (ot.workflow && nt->workflow) {
       if (ot.workflow->status_field != nt->workflow->status_field) refuse("the status field of " + ot.name + " changes");
       for (const auto& st : ot.workflow->states)
@@ -128,6 +133,10 @@ bool migrate(Context& cx, const pack::Pack& to_pack, const pack::Profile& to_pro
   }
 
   // Every check has passed: now write. Any failure below rolls the whole transaction back.
+  if (!ddl.empty()) {
+    auto d = store::status_view_ddl(to);
+    ddl.insert(ddl.end(), d.begin(), d.end());
+  }
   store::apply_ddl(c, ddl);
   for (const auto& lc : lists) {
     const auto& nl = *lc.to;

@@ -59,15 +59,19 @@ std::int64_t write_create(Context& cx, const pack::RecordType& t, Input& in) {
   const std::string at = cx.clock.now_text();
   const std::int64_t uid = cx.who.uid;
   const std::int64_t id = store::insert_row(c, t, in.fields, uid, at, ext);
-  store::write_sections(c, t, id, in.sections);
+  store::write_sections(c, t, id, in.sections, /*fresh=*/true);
   const std::int64_t seq = store::append_change(c, at, uid, t.name, id, "create", 1);
-  add_history(cx, seq, t, id, "created", "", std::nullopt, std::nullopt);
+  // Creation itself is the record's created_at/created_by and its change: no history row.
   if (t.workflow) {
     // The initial state, effective on the record's own date (registration date) if it has one.
-    std::string effective;
+    store::StatusRow initial;
+    initial.seq = seq;
+    initial.event = "initial";
+    initial.status = t.workflow->initial;
+    initial.effective_date = cx.clock.today_text();
     if (!t.workflow->date_field.empty())
-      if (auto* d = std::get_if<Date>(&value_of(in.fields, t.workflow->date_field))) effective = format_date(*d);
-    add_history(cx, seq, t, id, "initial", t.workflow->status_field, std::nullopt, t.workflow->initial, effective);
+      if (auto* d = std::get_if<Date>(&value_of(in.fields, t.workflow->date_field))) initial.effective_date = format_date(*d);
+    store::append_status(c, t, id, initial);
   }
   for (const auto& f : t.fields) {
     if (t.workflow && f.name == t.workflow->status_field) continue;
@@ -99,12 +103,12 @@ void move_initial_date(Context& cx, const pack::RecordType& t, std::int64_t id, 
   if (!d) return;  // cleared (or invalid, already reported): the initial row keeps its date
   const std::string date = format_date(*d);
   if (!apply) {
-    if (auto first = store::first_status_change_date(cx.conn, t.name, id, t.workflow->status_field); first && *first < date)
+    if (auto first = store::first_status_change_date(cx.conn, t, id); first && *first < date)
       errors.push_back({t.name, name, encode_value(given->second), "date_order",
                         name + " must be on or before the first status change (" + *first + ")"});
     return;
   }
-  store::set_initial_date(cx.conn, t.name, id, t.workflow->status_field, date);
+  store::set_initial_date(cx.conn, t, id, date);
 }
 
 }  // namespace
@@ -115,6 +119,19 @@ void move_initial_date(Context& cx, const pack::RecordType& t, std::int64_t id, 
 void add_history(Context& cx, std::int64_t seq, const pack::RecordType& t, std::int64_t id, const std::string& event,
                  const std::string& field, const std::optional<std::string>& from, const std::optional<std::string>& to,
                  const std::string& effective_date, const Json& detail) {
+  if (t.workflow && field == t.workflow->status_field) {
+    // A transition: the record type's status history.
+    store::StatusRow r;
+    r.seq = seq;
+    r.event = event;
+    r.status = to.value_or(std::string());
+    r.effective_date = effective_date.empty() ? cx.clock.today_text() : effective_date;
+    r.actor = cx.who.uid;
+    r.at = cx.clock.now_text();
+    if (!detail.is_null()) r.detail = detail.dump();
+    store::append_status(cx.conn, t, id, r);
+    return;
+  }
   store::HistoryRow r;
   r.seq = seq;
   r.type = t.name;

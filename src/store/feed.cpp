@@ -1,5 +1,11 @@
 #include "store/feed.hpp"
 
+#include "clmis/error.hpp"
+#include "clmis/value.hpp"
+#include "store/schema.hpp"
+
+#include <limits>
+
 namespace clmis::store {
 
 namespace {
@@ -10,14 +16,75 @@ std::optional<std::string> opt_text(Stmt& s, int i) {
   if (s.is_null(i)) return std::nullopt;
   return s.text(i);
 }
+enum Kind { kStatusInsert = 100, kStatusRead, kStatusLast, kStatusFirst, kStatusInitial, kStatusCounts, kStatusNext };
+
+std::int64_t next_seq(Connection& c) {
+  auto& p = c.pending();
+  if (!p.next_seq) {
+    // The change numbers are never reused: the next one follows the last row's range.
+    auto& s = c.prepare("SELECT seq + span FROM clmis_change ORDER BY seq DESC LIMIT 1");
+    p.next_seq = s.step() ? s.int64(0) : 1;
+    s.reset();
+  }
+  return *p.next_seq;
+}
+
+void write_range(Connection& c, const PendingWrites::Range& r) {
+  c.prepare("INSERT INTO clmis_change(seq, at, actor, record_type, record_id, op, version, span) "
+            "VALUES (?, ?, ?, ?, ?, 'create', 1, ?)")
+      .bind(1, r.first_seq).bind(2, r.at).bind(3, r.actor).bind(4, r.type).bind(5, r.first_id).bind(6, r.span).run();
+}
 }  // namespace
+
+void flush_pending(Connection& c) {
+  auto& p = c.pending();
+  if (p.range) {
+    write_range(c, *p.range);
+    p.range.reset();
+  }
+  for (auto& [name, value] : p.sequences) {
+    if (!value.second) continue;
+    c.prepare("INSERT INTO clmis_sequence(name, value) VALUES (?, ?) "
+              "ON CONFLICT(name) DO UPDATE SET value = excluded.value")
+        .bind(1, name).bind(2, value.first).run();
+    value.second = false;
+  }
+}
 
 std::int64_t append_change(Connection& c, const std::string& at, std::int64_t uid, const std::string& type,
                            std::int64_t id, const char* op, std::int64_t version) {
-  c.prepare("INSERT INTO clmis_change(at, actor, record_type, record_id, op, version) "
-            "VALUES (?, ?, ?, ?, ?, ?)")
-      .bind(1, at).bind(2, uid).bind(3, type).bind(4, id).bind(5, op).bind(6, version).run();
-  return c.last_insert_rowid();
+  auto& p = c.pending();
+  const std::int64_t seq = next_seq(c);
+  const bool create = std::string_view(op) == "create" && version == 1;
+  if (create && p.range && p.range->type == type && p.range->actor == uid && p.range->at == at &&
+      p.range->first_id + p.range->span == id && p.range->first_seq + p.range->span == seq) {
+    ++p.range->span;
+  } else {
+    if (p.range) write_range(c, *p.range);
+    p.range.reset();
+    if (create) {
+      p.range = PendingWrites::Range{type, at, id, seq, 1, uid};
+    } else {
+      c.prepare("INSERT INTO clmis_change(seq, at, actor, record_type, record_id, op, version) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)")
+          .bind(1, seq).bind(2, at).bind(3, uid).bind(4, type).bind(5, id).bind(6, op).bind(7, version).run();
+    }
+  }
+  p.next_seq = seq + 1;
+  return seq;
+}
+
+std::optional<std::int64_t> create_change(Connection& c, const std::string& type, std::int64_t id) {
+  flush_pending(c);
+  // The create range with the highest first id at or below id (ranges of a type never overlap).
+  auto& s = c.prepare(
+      "SELECT seq, record_id, span FROM clmis_change WHERE record_type = ? AND op = 'create' AND record_id <= ? "
+      "ORDER BY record_id DESC LIMIT 1");
+  s.bind(1, type).bind(2, id);
+  std::optional<std::int64_t> seq;
+  if (s.step() && id < s.int64(1) + s.int64(2)) seq = s.int64(0) + (id - s.int64(1));
+  s.reset();
+  return seq;
 }
 
 void append_history(Connection& c, const HistoryRow& r) {
@@ -58,81 +125,172 @@ std::vector<HistoryRow> history_of(Connection& c, const std::string& type, std::
   return rows;
 }
 
+std::string status_table(const pack::RecordType& t) { return "clmis_status__" + t.name; }
+
+void append_status(Connection& c, const pack::RecordType& t, std::int64_t id, const StatusRow& r) {
+  // n: 0 for the initial state, then 1, 2... in the order written (which is date order: a
+  // transition is never dated before the last status change).
+  std::int64_t n = 0;
+  if (r.event != "initial") {
+    auto& q = c.prepare(c.text(kStatusNext, &t, [&] {
+      return "SELECT coalesce(max(n) + 1, 0) FROM " + quote(status_table(t)) + " WHERE record_id = ?";
+    }));
+    q.bind(1, id);
+    q.step();
+    n = q.int64(0);
+    q.reset();
+  }
+  auto& s = c.prepare(c.text(kStatusInsert, &t, [&] {
+    return "INSERT INTO " + quote(status_table(t)) +
+           " (record_id, n, effective_day, status, event, seq, actor, at, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  }));
+  s.bind(1, id).bind(2, n).bind(3, day_number(r.effective_date)).bind(4, r.status);
+  if (r.event == "initial") s.bind(5, nullptr); else s.bind(5, r.event);
+  s.bind(6, r.seq);
+  if (r.at.empty()) s.bind(7, nullptr).bind(8, nullptr);
+  else s.bind(7, r.actor).bind(8, utc_seconds(r.at));
+  bind_opt(s, 9, r.detail);
+  s.run();
+}
+
+std::vector<HistoryRow> status_history_of(Connection& c, const pack::RecordType& t, std::int64_t id) {
+  auto& s = c.prepare(c.text(kStatusRead, &t, [&] {
+    return "SELECT s.seq, s.event, s.status, s.effective_day, coalesce(s.actor, r.created_by), s.at, r.created_at, "
+           "s.detail FROM " + quote(status_table(t)) + " s JOIN " + quote(t.name) +
+           " r ON r.id = s.record_id WHERE s.record_id = ? ORDER BY s.n";
+  }));
+  s.bind(1, id);
+  std::vector<HistoryRow> rows;
+  std::optional<std::string> before;
+  while (s.step()) {
+    HistoryRow r;
+    r.seq = s.int64(0);
+    r.type = t.name;
+    r.id = id;
+    r.event = s.is_null(1) ? "initial" : s.text(1);
+    r.field = t.workflow->status_field;
+    r.from = before;
+    r.to = s.text(2);
+    before = r.to;
+    r.effective_date = day_text(s.int64(3));
+    r.actor = s.int64(4);
+    r.at = s.is_null(5) ? s.text(6) : utc_text(s.int64(5));
+    r.detail = opt_text(s, 7);
+    rows.push_back(std::move(r));
+  }
+  s.reset();
+  return rows;
+}
+
 std::vector<ChangeRow> changes_after(Connection& c, std::int64_t since, const std::vector<Readable>& readable,
                                      int limit) {
   std::vector<ChangeRow> out;
-  if (readable.empty()) return out;
+  if (readable.empty() || since == std::numeric_limits<std::int64_t>::max()) return out;
+  flush_pending(c);
+  // The first row to read: the one whose range holds since + 1, or the next.
+  std::int64_t start = since + 1;
+  {
+    auto& s = c.prepare("SELECT seq, span FROM clmis_change WHERE seq <= ? ORDER BY seq DESC LIMIT 1");
+    s.bind(1, since + 1);
+    if (s.step() && s.int64(0) + s.int64(1) > since + 1) start = s.int64(0);
+    s.reset();
+  }
   std::string cond;
-  std::vector<SqlValue> params{since};
+  std::vector<SqlValue> params{start};
   for (const auto& r : readable) {
     cond += cond.empty() ? "" : " OR ";
     params.emplace_back(r.type);
     if (!r.only_created_by) {
       cond += "record_type = ?";
     } else {
-      cond += "(record_type = ? AND record_id IN (SELECT id FROM " + quote(r.type) + " WHERE created_by = ?))";
+      // A record's creator is the actor of its create (of every record of a create range).
+      cond += "(record_type = ? AND CASE WHEN op = 'create' THEN actor = ? ELSE record_id IN (SELECT id FROM " +
+              quote(r.type) + " WHERE created_by = ?) END)";
+      params.emplace_back(*r.only_created_by);
       params.emplace_back(*r.only_created_by);
     }
   }
   auto& s = c.prepare(
-      "SELECT seq, record_type, record_id, op, version, at, actor FROM clmis_change "
-      "WHERE seq > ? AND (" + cond + ") ORDER BY seq LIMIT ?");
+      "SELECT seq, record_type, record_id, op, version, at, actor, span FROM clmis_change "
+      "WHERE seq >= ? AND (" + cond + ") ORDER BY seq LIMIT ?");
   int i = 1;
   for (const auto& p : params) s.bind(i++, p);
   s.bind(i, static_cast<std::int64_t>(limit));
-  while (s.step())
-    out.push_back({s.int64(0), s.text(1), s.int64(2), s.text(3), s.int64(4), s.text(5), s.int64(6)});
+  while (s.step() && static_cast<int>(out.size()) < limit) {
+    const std::int64_t seq = s.int64(0), id = s.int64(2), span = s.int64(7);
+    for (std::int64_t k = 0; k < span && static_cast<int>(out.size()) < limit; ++k) {
+      if (seq + k <= since) continue;
+      out.push_back({seq + k, s.text(1), id + k, s.text(3), s.int64(4), s.text(5), s.int64(6)});
+    }
+  }
   s.reset();
   return out;
 }
 
-std::optional<std::int64_t> last_change(Connection& c) { return c.scalar("SELECT max(seq) FROM clmis_change"); }
+std::optional<std::int64_t> last_change(Connection& c) {
+  flush_pending(c);
+  return c.scalar("SELECT seq + span - 1 FROM clmis_change ORDER BY seq DESC LIMIT 1");
+}
 
-std::optional<std::string> last_status_date(Connection& c, const std::string& type, std::int64_t id,
-                                            const std::string& field) {
-  auto& s = c.prepare(
-      "SELECT max(effective_date) FROM clmis_history WHERE record_type = ? AND record_id = ? AND field = ?");
-  s.bind(1, type).bind(2, id).bind(3, field);
+std::optional<std::string> last_status_date(Connection& c, const pack::RecordType& t, std::int64_t id) {
+  auto& s = c.prepare(c.text(kStatusLast, &t, [&] {
+    return "SELECT effective_day FROM " + quote(status_table(t)) + " WHERE record_id = ? ORDER BY n DESC LIMIT 1";
+  }));
+  s.bind(1, id);
   std::optional<std::string> d;
-  if (s.step()) d = opt_text(s, 0);
+  if (s.step()) d = day_text(s.int64(0));
   s.reset();
   return d;
 }
 
-std::optional<std::string> first_status_change_date(Connection& c, const std::string& type, std::int64_t id,
-                                                    const std::string& field) {
-  auto& s = c.prepare(
-      "SELECT min(effective_date) FROM clmis_history WHERE record_type = ? AND record_id = ? "
-      "AND field = ? AND event <> 'initial'");
-  s.bind(1, type).bind(2, id).bind(3, field);
+std::optional<std::string> first_status_change_date(Connection& c, const pack::RecordType& t, std::int64_t id) {
+  auto& s = c.prepare(c.text(kStatusFirst, &t, [&] {
+    return "SELECT effective_day FROM " + quote(status_table(t)) + " WHERE record_id = ? AND n > 0 ORDER BY n LIMIT 1";
+  }));
+  s.bind(1, id);
   std::optional<std::string> d;
-  if (s.step()) d = opt_text(s, 0);
+  if (s.step()) d = day_text(s.int64(0));
   s.reset();
   return d;
 }
 
-void set_initial_date(Connection& c, const std::string& type, std::int64_t id, const std::string& field,
-                      const std::string& date) {
-  c.prepare("UPDATE clmis_history SET effective_date = ? WHERE record_type = ? AND record_id = ? "
-            "AND field = ? AND event = 'initial'")
-      .bind(1, date).bind(2, type).bind(3, id).bind(4, field).run();
+void set_initial_date(Connection& c, const pack::RecordType& t, std::int64_t id, const std::string& date) {
+  c.prepare(c.text(kStatusInitial, &t, [&] {
+     return "UPDATE " + quote(status_table(t)) + " SET effective_day = ? WHERE record_id = ? AND n = 0";
+   }))
+      .bind(1, day_number(date)).bind(2, id).run();
 }
 
-std::map<std::string, std::int64_t> status_counts(Connection& c, const pack::RecordType& t,
-                                                  const std::string& status_field, const std::string& date) {
+std::map<std::string, std::int64_t> status_counts(Connection& c, const pack::RecordType& t, const std::string& date) {
   ReadTransaction rt(c);
-  auto& s = c.prepare(
-      "SELECT x.to_value, count(*) FROM ("
-      "  SELECT h.record_id, h.to_value, row_number() OVER ("
-      "    PARTITION BY h.record_id ORDER BY h.effective_date DESC, h.id DESC) AS rn"
-      "  FROM clmis_history h WHERE h.record_type = ? AND h.field = ? AND h.effective_date <= ?"
-      ") x JOIN " + quote(t.name) + " r ON r.id = x.record_id AND r.archived = 0 "
-      "WHERE x.rn = 1 GROUP BY x.to_value");
-  s.bind(1, t.name).bind(2, status_field).bind(3, date);
+  // Each record's last row on or before the date: max(n) over the rows of the date (the row the
+  // bare column status comes from, as SQLite documents for min/max aggregates).
+  auto& s = c.prepare(c.text(kStatusCounts, &t, [&] {
+    return "SELECT x.status, count(*) FROM (SELECT record_id, status, max(n) FROM " + quote(status_table(t)) +
+           " WHERE effective_day <= ? GROUP BY record_id) x JOIN " + quote(t.name) +
+           " r ON r.id = x.record_id AND r.archived = 0 GROUP BY x.status";
+  }));
+  s.bind(1, day_number(date));
   std::map<std::string, std::int64_t> counts;
   while (s.step()) counts[s.text(0)] = s.int64(1);
   s.reset();
   return counts;
 }
+
+std::int64_t day_number(const std::string& date) {
+  const auto d = parse_date(date);
+  if (!d) throw StorageError("not a date: \"" + date + "\"");
+  return d->time_since_epoch().count();
+}
+
+std::string day_text(std::int64_t day) { return format_date(Date{date::days{day}}); }
+
+std::int64_t utc_seconds(const std::string& at) {
+  const auto t = parse_datetime(at);
+  if (!t) throw StorageError("not a UTC time: \"" + at + "\"");
+  return t->time_since_epoch().count();
+}
+
+std::string utc_text(std::int64_t seconds) { return format_datetime(DateTime{std::chrono::seconds{seconds}}); }
 
 }  // namespace clmis::store

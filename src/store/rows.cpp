@@ -11,7 +11,7 @@ using detail::Sections;
 using detail::Values;
 
 // Statement kinds of Connection::text.
-enum Text { kInsert = 1, kMatch, kReference };
+enum Text { kInsert = 1, kMatch, kReference, kSectionDelete, kSectionInsert };
 
 Value from_sql(const pack::Field& f, Stmt& s, int& col) {
   const int c = col;
@@ -191,13 +191,19 @@ std::vector<std::int64_t> find_matching(Connection& c, const pack::RecordType& t
 }
 
 std::int64_t next_in_sequence(Connection& c, const std::string& name) {
-  auto& q = c.prepare("INSERT INTO clmis_sequence(name, value) VALUES (?, 1) "
-                      "ON CONFLICT(name) DO UPDATE SET value = value + 1 RETURNING value");
-  q.bind(1, name);
-  q.step();
-  const auto n = q.int64(0);
-  q.reset();
-  return n;
+  // Read once per transaction, counted in memory, stored by flush_pending() before the commit.
+  auto& seqs = c.pending().sequences;
+  auto it = seqs.find(name);
+  if (it == seqs.end()) {
+    auto& q = c.prepare("SELECT value FROM clmis_sequence WHERE name = ?");
+    q.bind(1, name);
+    const std::int64_t last = q.step() ? q.int64(0) : 0;
+    q.reset();
+    it = seqs.emplace(name, std::make_pair(last, false)).first;
+  }
+  it->second.first += 1;
+  it->second.second = true;
+  return it->second.first;
 }
 
 std::int64_t insert_row(Connection& c, const pack::RecordType& t, const Values& fields,
@@ -244,17 +250,22 @@ void archive_row(Connection& c, const pack::RecordType& t, std::int64_t id, std:
       .bind(1, reason).bind(2, version).bind(3, at).bind(4, uid).bind(5, id).run();
 }
 
-void write_sections(Connection& c, const pack::RecordType& t, std::int64_t id, const Sections& given) {
+void write_sections(Connection& c, const pack::RecordType& t, std::int64_t id, const Sections& given, bool fresh) {
   for (const auto& sec : t.sections) {
     auto items = given.find(sec.name);
-    if (items == given.end()) continue;
-    const std::string table = quote(section_table(t, sec));
-    c.prepare("DELETE FROM " + table + " WHERE parent_id = ?").bind(1, id).run();
-    std::string marks;
-    for (const auto& f : sec.fields)
-      for (size_t i = 0; i < f.columns().size(); ++i) marks += ", ?";
-    const std::string sql = "INSERT INTO " + table + " (parent_id, item_no" + column_list(sec.fields) +
-                            ") VALUES (?, ?" + marks + ")";
+    if (items == given.end() || (fresh && items->second.empty())) continue;
+    if (!fresh)
+      c.prepare(c.text(kSectionDelete, &sec, [&] {
+         return "DELETE FROM " + quote(section_table(t, sec)) + " WHERE parent_id = ?";
+       }))
+          .bind(1, id).run();
+    const std::string& sql = c.text(kSectionInsert, &sec, [&] {
+      std::string marks;
+      for (const auto& f : sec.fields)
+        for (size_t i = 0; i < f.columns().size(); ++i) marks += ", ?";
+      return "INSERT INTO " + quote(section_table(t, sec)) + " (parent_id, item_no" + column_list(sec.fields) +
+             ") VALUES (?, ?" + marks + ")";
+    });
     std::int64_t pos = 0;
     for (const auto& item : items->second) {
       auto& s = c.prepare(sql);

@@ -85,8 +85,10 @@ bool update_row(Connection& c, const pack::RecordType& t, std::int64_t id, std::
 /// Marks a record archived with a reason, at a new version.
 void archive_row(Connection& c, const pack::RecordType& t, std::int64_t id, std::int64_t version,
                     const std::string& reason, std::int64_t uid, const std::string& at);
-/// Replaces the entries of the sections given (the others are left alone).
-void write_sections(Connection& c, const pack::RecordType& t, std::int64_t id, const detail::Sections& given);
+/// Replaces the entries of the sections given (the others are left alone); fresh: the record
+/// was just inserted and has none yet.
+void write_sections(Connection& c, const pack::RecordType& t, std::int64_t id, const detail::Sections& given,
+                    bool fresh = false);
 
 /// True when a table has at least one row.
 bool has_rows(Connection& c, const std::string& table);

@@ -1,5 +1,8 @@
 #include "store/schema.hpp"
 
+#include "clmis/error.hpp"
+#include "store/feed.hpp"
+
 namespace clmis::store {
 
 std::vector<Column> columns_of(const pack::Field& f) {
@@ -98,7 +101,93 @@ std::vector<std::pair<std::string, std::string>> audit_triggers() {
   };
 }
 
-void upgrade_system(Connection& c, int from) {
+namespace {
+// seq is a change number, not a clmis_change row: a row may cover a range of them.
+const char* const kHistoryDdl = R"(CREATE TABLE clmis_history (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  seq INTEGER NOT NULL,
+  record_type TEXT NOT NULL,
+  record_id INTEGER NOT NULL,
+  event TEXT NOT NULL,
+  field TEXT,
+  from_value TEXT,
+  to_value TEXT,
+  effective_date TEXT NOT NULL,
+  detail TEXT,
+  actor INTEGER NOT NULL REFERENCES clmis_user(id),
+  at TEXT NOT NULL
+) STRICT)";
+// A record's history in date order; a field's rows by date (stocks of history fields).
+const char* const kHistoryRecordIndexDdl =
+    "CREATE INDEX clmis_history_record ON clmis_history(record_type, record_id, field, effective_date)";
+const char* const kHistoryFieldIndexDdl =
+    "CREATE INDEX clmis_history_field ON clmis_history(record_type, field, effective_date)";
+const char* const kChangeCreateIndexDdl =
+    "CREATE INDEX clmis_change_create ON clmis_change(record_type, record_id) WHERE op = 'create'";
+
+// Format 4 → 5: change ranges, status tables, no "created" rows.
+void upgrade_to_5(Connection& c, const pack::Pack& p, const std::function<std::string(const std::string&)>& day_of) {
+  c.exec("ALTER TABLE clmis_change ADD COLUMN span INTEGER NOT NULL DEFAULT 1 CHECK (span >= 1)");
+  c.exec(kChangeCreateIndexDdl);
+  for (const auto& t : p.record_types) {
+    const std::string table = quote(t.name);
+    if (t.workflow) {
+      apply_ddl(c, status_table_ddl(t));
+      // Each record's status rows in the order written: n 0 is its initial state. The initial
+      // row's actor and time are left NULL when they are the record's creation's.
+      c.prepare("INSERT INTO " + quote(status_table(t)) +
+                " (record_id, n, effective_day, status, event, seq, actor, at, detail) "
+                "SELECT h.record_id, row_number() OVER (PARTITION BY h.record_id ORDER BY h.id) - 1, "
+                "CAST(strftime('%s', h.effective_date) AS INTEGER) / 86400, h.to_value, "
+                "CASE WHEN h.event = 'initial' THEN NULL ELSE h.event END, h.seq, "
+                "CASE WHEN h.event = 'initial' AND h.actor = r.created_by AND h.at = r.created_at THEN NULL ELSE h.actor END, "
+                "CASE WHEN h.event = 'initial' AND h.actor = r.created_by AND h.at = r.created_at THEN NULL "
+                "ELSE CAST(strftime('%s', h.at) AS INTEGER) END, h.detail "
+                "FROM clmis_history h JOIN " + table + " r ON r.id = h.record_id "
+                "WHERE h.record_type = ? AND h.field = ? AND h.event <> 'changed' ORDER BY h.record_id, h.id")
+          .bind(1, t.name).bind(2, t.workflow->status_field).run();
+      // A status row must be the first of its record exactly when it is the initial one.
+      auto& bad = c.prepare("SELECT count(*) FROM " + quote(status_table(t)) +
+                            " WHERE (n = 0) <> (event IS NULL)");
+      bad.step();
+      const auto n_bad = bad.int64(0);
+      bad.reset();
+      if (n_bad != 0)
+        throw StorageError("the status history of " + t.name + " does not start with an initial state (" +
+                           std::to_string(n_bad) + " rows); the database was not upgraded");
+      c.prepare("DELETE FROM clmis_history WHERE record_type = ? AND field = ? AND event <> 'changed'")
+          .bind(1, t.name).bind(2, t.workflow->status_field).run();
+    }
+    // "created" rows that say no more than the record's creation columns and change.
+    std::vector<std::int64_t> drop;
+    auto& q = c.prepare("SELECT h.id, h.at, h.effective_date FROM clmis_history h JOIN " + table +
+                        " r ON r.id = h.record_id WHERE h.record_type = ? AND h.event = 'created' "
+                        "AND h.field IS NULL AND h.from_value IS NULL AND h.to_value IS NULL AND h.detail IS NULL "
+                        "AND h.at = r.created_at AND h.actor = r.created_by");
+    q.bind(1, t.name);
+    while (q.step())
+      if (day_of(q.text(1)) == q.text(2)) drop.push_back(q.int64(0));
+    q.reset();
+    for (auto id : drop) c.prepare("DELETE FROM clmis_history WHERE id = ?").bind(1, id).run();
+  }
+  // clmis_history without the foreign key of seq (the 12 steps of SQLite's "ALTER TABLE"
+  // documentation; nothing refers to clmis_history).
+  c.exec("ALTER TABLE clmis_history RENAME TO clmis_history_format4");
+  c.exec("DROP INDEX clmis_history_record");
+  c.exec("DROP INDEX clmis_history_field");
+  c.exec(kHistoryDdl);
+  c.exec("INSERT INTO clmis_history (id, seq, record_type, record_id, event, field, from_value, to_value, "
+         "effective_date, detail, actor, at) SELECT id, seq, record_type, record_id, event, field, from_value, "
+         "to_value, effective_date, detail, actor, at FROM clmis_history_format4 ORDER BY id");
+  c.exec("DROP TABLE clmis_history_format4");
+  c.exec(kHistoryRecordIndexDdl);
+  c.exec(kHistoryFieldIndexDdl);
+  apply_ddl(c, status_view_ddl(p));
+}
+}  // namespace
+
+void upgrade_system(Connection& c, int from, const pack::Pack& p,
+                    const std::function<std::string(const std::string&)>& day_of) {
   if (from < 2) {
     // Format 1 → 2. Some format-1 files of the development period already have the column.
     const auto has_detail =
@@ -129,12 +218,48 @@ void upgrade_system(Connection& c, int from) {
     c.exec(kCalendarDayDdl);
     c.exec(kCalendarDayIndexDdl);
   }
+  if (from < 5) upgrade_to_5(c, p, day_of);
   c.prepare("UPDATE clmis_meta SET value = ? WHERE key = 'format'").bind(1, std::to_string(kFormat)).run();
 }
 
 void create_schema(Connection& c, const pack::Pack& p) {
   for (const auto& ddl : system_ddl()) c.exec(ddl);
   for (const auto& ddl : pack_ddl(p)) c.exec(ddl);
+  apply_ddl(c, status_view_ddl(p));
+}
+
+std::vector<std::string> status_table_ddl(const pack::RecordType& t) {
+  // WITHOUT ROWID, keyed by (record, n): a record's rows sit together, and the rows of records
+  // created in id order are appended at the end of the tree.
+  return {"CREATE TABLE " + quote(status_table(t)) + " (\n"
+          "  record_id INTEGER NOT NULL REFERENCES " + quote(t.name) + "(id),\n"
+          "  n INTEGER NOT NULL,\n"
+          "  effective_day INTEGER NOT NULL,\n"
+          "  status TEXT NOT NULL,\n"
+          "  event TEXT,\n"
+          "  seq INTEGER NOT NULL,\n"
+          "  actor INTEGER REFERENCES clmis_user(id),\n"
+          "  at INTEGER,\n"
+          "  detail TEXT,\n"
+          "  PRIMARY KEY (record_id, n)\n"
+          ") STRICT, WITHOUT ROWID"};
+}
+
+std::vector<std::string> status_view_ddl(const pack::Pack& p) {
+  std::string sql;
+  for (const auto& t : p.record_types) {
+    if (!t.workflow) continue;
+    sql += sql.empty() ? "" : "\nUNION ALL ";
+    sql += "SELECT '" + t.name + "' AS record_type, s.record_id, s.n, "
+           "date(s.effective_day * 86400, 'unixepoch') AS effective_date, s.status, "
+           "coalesce(s.event, 'initial') AS event, s.seq, coalesce(s.actor, r.created_by) AS actor, "
+           "coalesce(strftime('%Y-%m-%dT%H:%M:%SZ', s.at, 'unixepoch'), r.created_at) AS at, s.detail FROM " +
+           quote(status_table(t)) + " s JOIN " + quote(t.name) + " r ON r.id = s.record_id";
+  }
+  if (sql.empty())
+    sql = "SELECT NULL AS record_type, NULL AS record_id, NULL AS n, NULL AS effective_date, NULL AS status, "
+          "NULL AS event, NULL AS seq, NULL AS actor, NULL AS at, NULL AS detail WHERE 0";
+  return {"DROP VIEW IF EXISTS clmis_status_history", "CREATE VIEW clmis_status_history AS " + sql};
 }
 
 void apply_ddl(Connection& c, const std::vector<std::string>& ddl) {
@@ -195,25 +320,14 @@ std::vector<std::string> system_ddl() {
   record_type TEXT NOT NULL,
   record_id INTEGER NOT NULL,
   op TEXT NOT NULL,
-  version INTEGER NOT NULL
+  version INTEGER NOT NULL,
+  span INTEGER NOT NULL DEFAULT 1 CHECK (span >= 1)
 ) STRICT)",
-      R"(CREATE TABLE clmis_history (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  seq INTEGER NOT NULL REFERENCES clmis_change(seq),
-  record_type TEXT NOT NULL,
-  record_id INTEGER NOT NULL,
-  event TEXT NOT NULL,
-  field TEXT,
-  from_value TEXT,
-  to_value TEXT,
-  effective_date TEXT NOT NULL,
-  detail TEXT,
-  actor INTEGER NOT NULL REFERENCES clmis_user(id),
-  at TEXT NOT NULL
-) STRICT)",
-      // A record's history, and its status rows in date order (a transition checks the last).
-      "CREATE INDEX clmis_history_record ON clmis_history(record_type, record_id, field, effective_date)",
-      "CREATE INDEX clmis_history_field ON clmis_history(record_type, field, effective_date)",
+      // A record's create (the first record of its range): history's "created" event.
+      kChangeCreateIndexDdl,
+      kHistoryDdl,
+      kHistoryRecordIndexDdl,
+      kHistoryFieldIndexDdl,
       kSequenceDdl,
       R"(CREATE TABLE clmis_audit (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -343,6 +457,10 @@ std::vector<std::string> record_type_ddl(const pack::RecordType& t) {
       }
       out.push_back("CREATE INDEX " + quote(t.name + "_dup_" + std::to_string(dup++)) + " ON " +
                     quote(t.name) + "(" + cols + ")");
+    }
+    if (t.workflow) {
+      auto ddl = status_table_ddl(t);
+      out.insert(out.end(), ddl.begin(), ddl.end());
     }
     if (t.workflow && !t.field(t.workflow->status_field)->index)
       out.push_back("CREATE INDEX " + quote(t.name + "_ix_" + t.workflow->status_field) + " ON " +

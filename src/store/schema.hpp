@@ -4,6 +4,7 @@
 #include "pack/pack.hpp"
 #include "store/sqlite.hpp"
 
+#include <functional>
 #include <iterator>
 #include <string>
 #include <vector>
@@ -18,7 +19,12 @@ namespace clmis::store {
 ///      trail chained with HMAC-SHA-256 (clmis_audit.mac) and append-only triggers
 ///   4  clmis_calendar_day: holiday dates proclaimed each year and one-off days, entered by the
 ///      country's administrator
-constexpr int kFormat = 4;
+///   5  the leaner record layout (issue 13): a clmis_change row may cover a range of records
+///      created one after another (span); status history in one table per record type with a
+///      workflow (clmis_status__<type>, dates as day numbers), read through the view
+///      clmis_status_history; no "created" history row (creation is the record's created_at,
+///      created_by and its change)
+constexpr int kFormat = 5;
 
 /// The triggers that make clmis_audit append-only, by name, as created (audit verify checks
 /// that they are in place with exactly this text).
@@ -58,7 +64,16 @@ std::vector<std::string> system_ddl();
 /// Brings the system tables of a database of format `from` to kFormat, in the caller's
 /// transaction (including clmis_meta.format). Users of a database older than format 3 (where
 /// every user could do everything) become administrators.
-void upgrade_system(Connection& c, int from);
+/// Format 5 moves the status rows of the pack's record types (p: the pack in the database) into
+/// their status tables and drops the "created" rows that creation's own columns repeat — those
+/// whose effective date is day_of(at), the country's date of their time; others stay.
+void upgrade_system(Connection& c, int from, const pack::Pack& p,
+                    const std::function<std::string(const std::string& at)>& day_of);
+/// DDL of the view clmis_status_history: every status table with its record type, dates as text
+/// (dropped and made again whenever the record types change).
+std::vector<std::string> status_view_ddl(const pack::Pack& p);
+/// DDL of the status-history table of a record type with a workflow.
+std::vector<std::string> status_table_ddl(const pack::RecordType& t);
 /// DDL of the tables and indices of every record type of the pack.
 std::vector<std::string> pack_ddl(const pack::Pack& p);
 /// DDL of one record type: its table, its sections' tables, their indices.

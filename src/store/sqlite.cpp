@@ -225,13 +225,17 @@ WriteTransaction::WriteTransaction(Connection& c, Nested nested) : c_(c) {
       return;
     }
     nested_ = true;
+    flush_pending(c);  // what the savepoint's rollback must not take
     c.exec("SAVEPOINT clmis_write");
     return;
   }
   // The connection's busy handler (Connection::on_busy) waits with short jittered sleeps up to
   // the connection's limit.
   int rc = sqlite3_exec(c.raw(), "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
-  if (rc == SQLITE_OK) return;
+  if (rc == SQLITE_OK) {
+    c.pending().clear();  // another connection may have written since the last transaction
+    return;
+  }
   if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
     throw Busy("the database stayed locked by another writer for " + std::to_string(c.busy_waited_ms()) +
                " ms (busy_timeout_ms " + std::to_string(c.busy_timeout_ms()) + "); nothing was written, try again");
@@ -244,6 +248,7 @@ WriteTransaction::~WriteTransaction() {
     sqlite3_exec(c_.raw(), "ROLLBACK TO clmis_write; RELEASE clmis_write", nullptr, nullptr, nullptr);
   else
     sqlite3_exec(c_.raw(), "ROLLBACK", nullptr, nullptr, nullptr);
+  c_.pending().clear();  // stored up to the savepoint's start; read again when needed
 }
 
 void WriteTransaction::commit() {
@@ -251,9 +256,11 @@ void WriteTransaction::commit() {
     done_ = true;
     return;
   }
+  flush_pending(c_);
   const char* sql = nested_ ? "RELEASE clmis_write" : "COMMIT";
   int rc = sqlite3_exec(c_.raw(), sql, nullptr, nullptr, nullptr);
   if (rc != SQLITE_OK) c_.fail(rc, sql);
+  if (!nested_) c_.pending().clear();
   done_ = true;
 }
 

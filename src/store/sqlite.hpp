@@ -56,6 +56,31 @@ class Stmt {
   sqlite3_stmt* s_;
 };
 
+/// What a write transaction has numbered but not stored yet (store/feed.cpp writes it): the open
+/// range of consecutive creates of one type, by one actor in one second, that becomes a single
+/// clmis_change row; the next change number; the values the named sequences (registration
+/// numbers) have reached. Stored before COMMIT and before a savepoint begins or is released,
+/// forgotten on rollback: a write reads and writes the sequence and feed tables once per batch,
+/// not once per record.
+struct PendingWrites {
+  struct Range {
+    std::string type, at;
+    std::int64_t first_id = 0, first_seq = 0, span = 0, actor = 0;
+  };
+  std::optional<Range> range;
+  std::optional<std::int64_t> next_seq;  ///< the next change number, once read in this transaction
+  /// name → (the last value given, not yet stored)
+  std::map<std::string, std::pair<std::int64_t, bool>> sequences;
+  void clear() {
+    range.reset();
+    next_seq.reset();
+    sequences.clear();
+  }
+};
+
+/// Stores what PendingWrites holds (store/feed.cpp).
+void flush_pending(class Connection& c);
+
 class Connection {
  public:
   /// Opens path. create=false refuses a missing file (NotFound).
@@ -96,6 +121,8 @@ class Connection {
   [[nodiscard]] sqlite3* raw() const { return db_; }
   [[nodiscard]] std::int64_t last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
   [[nodiscard]] int changes() const { return sqlite3_changes(db_); }
+  /// Numbered writes not stored yet (see PendingWrites); only the store touches them.
+  PendingWrites& pending() { return pending_; }
 
   /// Throws the clmis error matching an SQLite result code.
   [[noreturn]] void fail(int rc, const std::string& what) const;
@@ -111,6 +138,7 @@ class Connection {
   static int on_busy(void* self, int count);
   std::unordered_map<std::string, std::unique_ptr<Stmt>> cache_;
   std::map<std::pair<int, const void*>, std::string> texts_;
+  PendingWrites pending_;
 };
 
 /// BEGIN IMMEDIATE ... COMMIT; rolls back in the destructor unless committed. Inside a

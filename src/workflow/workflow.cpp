@@ -77,7 +77,7 @@ std::int64_t transition(Context& cx, std::string_view type, std::int64_t id, std
     }
   }
   // Not before the record's last status change: history stays in date order.
-  if (auto last = store::last_status_date(cx.conn, t.name, id, wf.status_field); last && effective < *last)
+  if (auto last = store::last_status_date(cx.conn, t, id); last && effective < *last)
     errors.push_back({t.name, "effective_date", effective, "date_order",
                       "effective_date is before the last status change (" + *last + ")"});
   for (const auto& f : tr->clears)
@@ -112,7 +112,7 @@ Json status_counts(Context& cx, std::string_view type, std::string_view on_date)
   // error, the seed's "Delete") are not counted.
   Json counts = Json::object();
   for (const auto& st : t.workflow->states) counts[st] = 0;
-  for (const auto& [state, n] : store::status_counts(cx.conn, t, t.workflow->status_field, format_date(*d))) counts[state] = n;
+  for (const auto& [state, n] : store::status_counts(cx.conn, t, format_date(*d))) counts[state] = n;
   return Json{{"record_type", t.name}, {"date", format_date(*d)}, {"counts", counts}};
 }
 

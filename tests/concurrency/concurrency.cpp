@@ -279,10 +279,15 @@ int main(int argc, char** argv) {
                         std::to_string(lost) + " differ)");
   // One change per write: the shared employers' creates, the job seekers' creates, updates and
   // transitions (an import's rows each count as a create), and the contested updates.
-  const std::int64_t changes = sql_int(raw, "SELECT count(*) FROM clmis_change");
+  const std::int64_t changes = sql_int(raw, "SELECT sum(span) FROM clmis_change");  // a row may cover a range
   const std::int64_t expected_changes = kShared + sum.creates + sum.imported + sum.updates + sum.transitions + sum.contested_ok;
   expect(changes == expected_changes, "change sequence " + std::to_string(changes) + " = writes " +
                                           std::to_string(expected_changes));
+  // The change numbers of all writers are 1, 2, 3... without a gap or a number given twice: each
+  // row's range starts where the previous one's ends.
+  expect(sql_int(raw, "SELECT count(*) FROM (SELECT seq, lag(seq + span) OVER (ORDER BY seq) AS next FROM clmis_change) "
+                      "WHERE seq <> coalesce(next, 1)") == 0,
+         "change numbers without gaps or overlaps");
   expect(sql_int(raw, "SELECT count(*) = 1 FROM pragma_integrity_check WHERE integrity_check = 'ok'") == 1,
          "integrity check");
   sqlite3_close(raw);

@@ -221,7 +221,7 @@ int main(int argc, char** argv) {
              what + ": all or nothing (" + std::to_string(seekers) + " job seekers)");
     } else if (w == Work::transitions) {
       const std::int64_t active = sql_int(work, "SELECT count(*) FROM job_seeker WHERE status = 'active'");
-      const std::int64_t moved = sql_int(work, "SELECT count(*) FROM clmis_history WHERE event = 'activate'");
+      const std::int64_t moved = sql_int(work, "SELECT count(*) FROM clmis_status__job_seeker WHERE event = 'activate'");
       const std::int64_t at_v2 = sql_int(work, "SELECT count(*) FROM job_seeker WHERE version = 2");
       const std::int64_t changes = sql_int(work, "SELECT count(*) FROM clmis_change WHERE op = 'transition'");
       expect(active == moved && moved == at_v2 && at_v2 == changes,

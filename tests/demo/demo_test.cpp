@@ -120,34 +120,33 @@ const char* const kPersonsByMajorGroup = R"(
   JOIN clmis_code c1 ON c1.list = 'isco08' AND c1.code = c2.parent AND c1.level = 1
   GROUP BY c1.code)";
 
-/// Status of every record of type on date from the history rows alone (the last row on or before
-/// the date in insertion order, the history being in date order as checked below).
+/// Status of every record of type on date from the status history alone (the view
+/// clmis_status_history an analyst reads: the last row on or before the date in the order
+/// written, the history being in date order as checked below).
 std::map<std::string, std::int64_t> status_from_history(const std::string& path, const std::string& type,
                                                         const std::string& date) {
   return counts_by_key(path,
-                       "SELECT st, count(*) FROM (SELECT (SELECT h.to_value FROM clmis_history h "
+                       "SELECT st, count(*) FROM (SELECT (SELECT h.status FROM clmis_status_history h "
                        "WHERE h.record_type = '" +
                            type +
-                           "' AND h.record_id = r.id AND h.field = 'status' "
+                           "' AND h.record_id = r.id "
                            "AND h.effective_date <= '" +
                            date +
-                           "' ORDER BY h.id DESC LIMIT 1) AS st "
+                           "' ORDER BY h.n DESC LIMIT 1) AS st "
                            "FROM " +
                            type + " r WHERE r.archived = 0) WHERE st IS NOT NULL GROUP BY st");
 }
 
-/// Status history rows of a type that are out of date order, do not chain (from = the previous
-/// to), or have an initial row anywhere but first.
+/// Status history rows of a type that are out of date order, are not numbered 0, 1, 2... in the
+/// order written, or have an initial row anywhere but first.
 std::int64_t broken_history(const std::string& path, const std::string& type) {
   return count(path,
-               "SELECT count(*) FROM (SELECT event, effective_date, from_value, "
-               "lag(effective_date) OVER w AS prev_date, lag(to_value) OVER w AS prev_to, "
-               "row_number() OVER w AS n FROM clmis_history WHERE record_type = '" +
+               "SELECT count(*) FROM (SELECT event, effective_date, n, "
+               "lag(effective_date) OVER w AS prev_date, row_number() OVER w AS k "
+               "FROM clmis_status_history WHERE record_type = '" +
                    type +
-                   "' AND field = 'status' "
-                   "WINDOW w AS (PARTITION BY record_id ORDER BY id)) "
-                   "WHERE prev_date > effective_date OR (n = 1) <> (event = 'initial') "
-                   "OR (n > 1 AND from_value IS NOT prev_to)");
+                   "' WINDOW w AS (PARTITION BY record_id ORDER BY seq)) "
+                   "WHERE prev_date > effective_date OR (k = 1) <> (event = 'initial') OR n <> k - 1");
 }
 
 /// SHA-256 of every record table and child-section table (all columns but the created_at and
@@ -177,8 +176,8 @@ std::string record_tables_hash(const std::string& path) {
   feed("history");
   for (const auto& r :
        rows(path,
-            "SELECT record_type, record_id, event, from_value, to_value, effective_date, detail "
-            "FROM clmis_history WHERE field = 'status' AND event <> 'changed' ORDER BY id"))
+            "SELECT record_type, record_id, n, event, status, effective_date, detail "
+            "FROM clmis_status_history ORDER BY seq, record_type, record_id, n"))
     for (const auto& v : r) feed(v);
   unsigned char out[crypto_hash_sha256_BYTES];
   crypto_hash_sha256_final(&st, out);
@@ -278,24 +277,24 @@ TEST_CASE("Demo: a scale-1 national database follows the parameters file, in ord
   for (const std::string type : {"job_seeker", "vacancy"}) {
     INFO(type);
     CHECK(broken_history(db, type) == 0);
-    CHECK(count(db, "SELECT count(*) FROM clmis_history WHERE record_type = '" + type +
-                        "' AND field = 'status' AND effective_date > '" + kAsOf + "'") == 0);
+    CHECK(count(db, "SELECT count(*) FROM clmis_status_history WHERE record_type = '" + type +
+                        "' AND effective_date > '" + kAsOf + "'") == 0);
     CHECK(count(db, "SELECT count(*) FROM " + type +
-                        " r WHERE r.status IS NOT (SELECT h.to_value FROM clmis_history h "
+                        " r WHERE r.status IS NOT (SELECT h.status FROM clmis_status_history h "
                         "WHERE h.record_type = '" +
                         type +
-                        "' AND h.record_id = r.id AND h.field = 'status' ORDER BY h.id DESC LIMIT 1)") == 0);
+                        "' AND h.record_id = r.id ORDER BY h.n DESC LIMIT 1)") == 0);
   }
   CHECK(count(db,
-              "SELECT count(*) FROM job_seeker j WHERE (SELECT count(*) FROM clmis_history h WHERE "
+              "SELECT count(*) FROM job_seeker j WHERE (SELECT count(*) FROM clmis_status_history h WHERE "
               "h.record_type = "
-              "'job_seeker' AND h.record_id = j.id AND h.field = 'status' AND h.event = 'initial' "
+              "'job_seeker' AND h.record_id = j.id AND h.event = 'initial' "
               "AND h.effective_date = j.registration_date) <> 1") == 0);
   CHECK(
       count(
           db,
-          "SELECT count(*) FROM vacancy v WHERE (SELECT count(*) FROM clmis_history h WHERE h.record_type = "
-          "'vacancy' AND h.record_id = v.id AND h.field = 'status' AND h.event = 'initial' "
+          "SELECT count(*) FROM vacancy v WHERE (SELECT count(*) FROM clmis_status_history h WHERE h.record_type = "
+          "'vacancy' AND h.record_id = v.id AND h.event = 'initial' "
           "AND h.effective_date = v.date_registered) <> 1") == 0);
   // Registrations spread over the three years; every kind of step happens.
   CHECK(test::raw_scalar(db, "SELECT min(registration_date) FROM job_seeker") >= "2022-07-01");
@@ -305,14 +304,14 @@ TEST_CASE("Demo: a scale-1 national database follows the parameters file, in ord
                         "-%'") > 300);
   for (const char* event : {"activate", "deactivate", "reactivate", "close"})
     CHECK(count(db, std::string(
-                        "SELECT count(*) FROM clmis_history WHERE record_type = 'job_seeker' AND event = '") +
+                        "SELECT count(*) FROM clmis_status_history WHERE record_type = 'job_seeker' AND event = '") +
                         event + "'") > 100);
   for (const char* outcome : {"placed", "found_work_self", "withdrawn", "no_contact"})
     CHECK(count(db, std::string("SELECT count(*) FROM job_seeker WHERE outcome = '") + outcome + "'") > 50);
   for (const char* outcome : {"filled", "cancelled", "expired"})
     CHECK(count(db, std::string("SELECT count(*) FROM vacancy WHERE outcome = '") + outcome + "'") > 50);
 
-  // The stocks of Session::status_counts equal the plain count over clmis_history.
+  // The stocks of Session::status_counts equal the plain count over the status history view.
   {
     auto database = clmis::Database::open(db);
     auto s = database.login("admin", test::kPassword);

@@ -18,7 +18,9 @@ namespace {
 
 /// Every table of the database as text lines (schema first), leaving out the columns that hold
 /// the time of the write: at, created_at, updated_at, and the audit entries' MACs (which cover
-/// their time).
+/// their time). clmis_change is expanded record by record (the bulk path writes ranges, the
+/// per-record path a row each), and its AUTOINCREMENT counter left out (clmis numbers changes
+/// itself, from the last row's range).
 std::vector<std::string> dump(const std::string& path) {
   sqlite3* db = nullptr;
   REQUIRE(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
@@ -49,7 +51,16 @@ std::vector<std::string> dump(const std::string& path) {
     });
     std::string order;
     for (int i = 1; i <= n; ++i) order += (i > 1 ? ", " : "") + std::to_string(i);
-    rows("SELECT " + cols + " FROM \"" + t + "\" ORDER BY " + order, [&](sqlite3_stmt* s) {
+    std::string from = "\"" + t + "\"";
+    if (t == "clmis_change") {
+      // A row may cover a range of records (span): compared record by record, with span 1.
+      from = "(WITH RECURSIVE x(seq, actor, record_type, record_id, op, version, span, k) AS ("
+             "SELECT seq, actor, record_type, record_id, op, version, span, 1 FROM clmis_change UNION ALL "
+             "SELECT seq + 1, actor, record_type, record_id + 1, op, version, span, k + 1 FROM x WHERE k < span) "
+             "SELECT seq, actor, record_type, record_id, op, version, 1 AS span FROM x)";
+    }
+    const std::string where = t == "sqlite_sequence" ? " WHERE name <> 'clmis_change'" : "";
+    rows("SELECT " + cols + " FROM " + from + where + " ORDER BY " + order, [&](sqlite3_stmt* s) {
       std::string line = t + ":";
       for (int i = 0; i < n; ++i) line += " | " + text(s, i);
       out.push_back(std::move(line));

@@ -11,6 +11,21 @@ using clmis::Json;
 
 namespace {
 
+/// Takes a database made by today's code back to the format-4 layout of its system tables: no
+/// status tables (nor their view), no change ranges. Only for databases without status rows.
+void back_to_format_4(const std::string& f) {
+  REQUIRE(test::raw_scalar(f, "SELECT count(*) FROM clmis_status_history") == "0");
+  test::raw_exec(f, "DROP VIEW clmis_status_history");
+  for (;;) {
+    const std::string t = test::raw_scalar(f, "SELECT coalesce(min(name), '') FROM sqlite_master WHERE type = 'table' AND name GLOB 'clmis_status__*'");
+    if (t.empty()) break;
+    test::raw_exec(f, "DROP TABLE \"" + t + "\"");
+  }
+  test::raw_exec(f, "DROP INDEX clmis_change_create");
+  test::raw_exec(f, "ALTER TABLE clmis_change DROP COLUMN span");
+}
+
+
 /// Every row of table over the given columns (or all of them), as text, through a raw
 /// connection: compared before and after a migration.
 std::string rows(const std::string& db, const std::string& table, std::string cols = {},
@@ -292,6 +307,7 @@ TEST_CASE("A database of an older system format is brought up to date when opene
   const std::string f = dir.file("fixture.db");
   // The format-1 layout: no clmis_history.detail, no clmis_sequence; none of format 3's
   // security tables, columns, triggers or audit key; no calendar (format 4).
+  back_to_format_4(f);
   for (const char* sql : {"DROP TABLE clmis_calendar_day", "DROP TRIGGER clmis_audit_no_update", "DROP TRIGGER clmis_audit_no_delete",
                           "ALTER TABLE clmis_audit DROP COLUMN mac", "ALTER TABLE clmis_user DROP COLUMN roles",
                           "ALTER TABLE clmis_user DROP COLUMN section",
@@ -305,10 +321,11 @@ TEST_CASE("A database of an older system format is brought up to date when opene
   std::filesystem::remove(f + ".key");
   const auto entries_before = std::stoll(test::raw_scalar(f, "SELECT count(*) FROM clmis_audit"));
   auto s = clmis::Database::open(f).login("admin", test::kPassword);
-  CHECK(test::raw_scalar(f, "SELECT value FROM clmis_meta WHERE key = 'format'") == "4");
+  CHECK(test::raw_scalar(f, "SELECT value FROM clmis_meta WHERE key = 'format'") == "5");
   CHECK(test::raw_scalar(f, "SELECT count(*) FROM pragma_table_info('clmis_history') WHERE name = 'detail'") == "1");
   CHECK(test::raw_scalar(f, "SELECT count(*) FROM sqlite_master WHERE name = 'clmis_calendar_day'") == "1");
-  CHECK(test::raw_scalar(f, "SELECT detail FROM clmis_audit WHERE action = 'format_upgrade'") == R"({"from":1,"to":4})");
+  CHECK(test::raw_scalar(f, "SELECT count(*) FROM pragma_table_info('clmis_change') WHERE name = 'span'") == "1");
+  CHECK(test::raw_scalar(f, "SELECT detail FROM clmis_audit WHERE action = 'format_upgrade'") == R"({"from":1,"to":5})");
   // Users of the old format, who could do everything, are administrators; the trail so far is
   // sealed under a new owner-only key file and verifies.
   CHECK(test::raw_scalar(f, "SELECT roles FROM clmis_user WHERE name = 'admin'") == R"(["administrator"])");
@@ -330,11 +347,13 @@ TEST_CASE("A format-3 database gets the calendar's table when opened (format 4)"
   test::TempDir dir;
   test::standard_db(dir).close();
   const std::string f = dir.file("nlad.db");
+  back_to_format_4(f);
   test::raw_exec(f, "DROP TABLE clmis_calendar_day");
   test::raw_exec(f, "UPDATE clmis_meta SET value = '3' WHERE key = 'format'");
   auto db = clmis::Database::open(f);
-  CHECK(test::raw_scalar(f, "SELECT value FROM clmis_meta WHERE key = 'format'") == "4");
-  CHECK(test::raw_scalar(f, "SELECT detail FROM clmis_audit WHERE action = 'format_upgrade'") == R"({"from":3,"to":4})");
+  CHECK(test::raw_scalar(f, "SELECT value FROM clmis_meta WHERE key = 'format'") == "5");
+  CHECK(test::raw_scalar(f, "SELECT count(*) FROM sqlite_master WHERE name = 'clmis_status__job_seeker'") == "1");
+  CHECK(test::raw_scalar(f, "SELECT detail FROM clmis_audit WHERE action = 'format_upgrade'") == R"({"from":3,"to":5})");
   auto s = db.login("admin", test::kPassword);
   s.proclaim(Json{{"date", "2027-01-04"}, {"rule", "carnival_last_lap"}});
   CHECK(test::raw_scalar(f, "SELECT date FROM clmis_calendar_day") == "2027-01-04");

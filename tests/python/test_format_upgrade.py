@@ -1,0 +1,167 @@
+"""Storage format 4 → 5 on a database written by the format-4 code itself.
+
+tests/fixtures/format4/ holds a small demo database made by commit b83bf00 (the last release of
+format 4: tests/fixtures/format4/make.py says how), its audit key, and what that code answered
+about it: the change feed, every record's history, status counts at six dates and the audit
+verification. Today's code upgrades the file when it opens it; its answers must be the old ones,
+and the file's records and non-status history rows must be untouched. Expected values come from
+the old code (answers.json) and from the old file read with the sqlite3 module."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import lzma
+import os
+import shutil
+import sqlite3
+from pathlib import Path
+from typing import Any, Dict, List
+
+import pytest
+
+import clmis
+from conftest import SOURCE
+
+FIXTURE = SOURCE / "tests" / "fixtures" / "format4"
+PASSWORD = "fixture-password-1"
+ANSWERS: Dict[str, Any] = json.loads((FIXTURE / "answers.json").read_text(encoding="utf-8"))
+
+
+def as_recorded(value: Any) -> Any:
+    """A value as make.py recorded it (json with default=str)."""
+    return json.loads(json.dumps(value, sort_keys=True, default=str))
+
+
+@pytest.fixture
+def old_db(tmp_path: Path) -> Path:
+    path = tmp_path / "format4.db"
+    con = sqlite3.connect(path)
+    con.executescript(lzma.decompress((FIXTURE / "db.sql.xz").read_bytes()).decode("utf-8"))
+    con.execute("PRAGMA journal_mode = WAL")
+    con.close()
+    key = Path(str(path) + ".key")
+    shutil.copyfile(FIXTURE / "db.key", key)
+    os.chmod(path, 0o600)
+    os.chmod(key, 0o600)
+    return path
+
+
+def rows(path: Path, query: str) -> List[tuple]:
+    con = sqlite3.connect(path)
+    try:
+        return con.execute(query).fetchall()
+    finally:
+        con.close()
+
+
+RECORD_TABLES = ("employer", "establishment", "organisation", "job_seeker", "vacancy")
+
+
+def test_the_fixture_is_format_4(old_db: Path) -> None:
+    assert rows(old_db, "SELECT value FROM clmis_meta WHERE key = 'format'") == [("4",)]
+    assert ANSWERS["format"] == "4" and ANSWERS["made_by"] == "b83bf00"
+    # Every kind of history row the old code wrote is in it.
+    events = dict(rows(old_db, "SELECT event, count(*) FROM clmis_history GROUP BY event"))
+    assert {"created", "initial", "activate", "close", "changed", "archived"} <= set(events)
+
+
+def test_upgrade_keeps_every_answer(old_db: Path) -> None:
+    before_records = {t: rows(old_db, f"SELECT * FROM {t} ORDER BY id") for t in RECORD_TABLES}
+    before_other_history = rows(
+        old_db, "SELECT id, seq, record_type, record_id, event, field, from_value, to_value, effective_date, "
+                "detail, actor, at FROM clmis_history WHERE event NOT IN ('created', 'initial') "
+                "AND NOT (coalesce(field, '') = 'status' AND record_type IN ('job_seeker', 'vacancy')) ORDER BY id")
+    status_rows = rows(old_db, "SELECT record_type, record_id, event, to_value, effective_date, seq, detail "
+                               "FROM clmis_history WHERE field = 'status' AND record_type IN ('job_seeker', 'vacancy') "
+                               "ORDER BY record_type, record_id, id")
+    changes_before = rows(old_db, "SELECT seq, at, actor, record_type, record_id, op, version FROM clmis_change ORDER BY seq")
+    audit_before = rows(old_db, "SELECT * FROM clmis_audit ORDER BY id")
+
+    db = clmis.open(old_db)
+    s = db.login("admin", PASSWORD)
+    assert rows(old_db, "SELECT value FROM clmis_meta WHERE key = 'format'") == [("5",)]
+    # The old code's answers, one by one.
+    assert as_recorded(s.changes_since(0, limit=10000)) == ANSWERS["changes"]
+    for key, expected in ANSWERS["history"].items():
+        type_name, rid = key.split("/")
+        assert as_recorded(s.history(type_name, int(rid))) == expected, key
+    for key, expected in ANSWERS["counts"].items():
+        type_name, day = key.split("/")
+        assert as_recorded(s.status_counts(type_name, day)) == expected, key
+    # The trail: the old entries untouched, then the upgrade and this login; the chain verifies.
+    v = s.audit_verify()
+    assert v["ok"] is True and v["problems"] == []
+    assert v["entries"] == ANSWERS["audit"]["entries"] + 2
+    assert rows(old_db, f"SELECT * FROM clmis_audit WHERE id <= {len(audit_before)} ORDER BY id") == audit_before
+    assert rows(old_db, "SELECT action, detail FROM clmis_audit ORDER BY id DESC LIMIT 2")[1] == (
+        "format_upgrade", '{"from":4,"to":5}')
+    db.close()
+
+    # The file, read without clmis: records as they were; the other history rows as they were;
+    # every status row in its type's table (dates as day numbers), readable as text in the view;
+    # no "created" row left (each matched its record's creation); the changes as they were.
+    for t in RECORD_TABLES:
+        assert rows(old_db, f"SELECT * FROM {t} ORDER BY id") == before_records[t], t
+    assert rows(old_db, "SELECT id, seq, record_type, record_id, event, field, from_value, to_value, effective_date, "
+                        "detail, actor, at FROM clmis_history ORDER BY id") == before_other_history
+    assert rows(old_db, "SELECT count(*) FROM clmis_history WHERE event IN ('created', 'initial')") == [(0,)]
+    assert rows(old_db, "SELECT record_type, record_id, event, status, effective_date, seq, detail "
+                        "FROM clmis_status_history ORDER BY record_type, record_id, n") == status_rows
+    epoch = dt.date(1970, 1, 1)
+    for record_type, record_id, n, day, text in rows(
+            old_db, "SELECT v.record_type, v.record_id, v.n, s.effective_day, v.effective_date FROM clmis_status_history v "
+                    "JOIN (SELECT 'job_seeker' AS t, * FROM clmis_status__job_seeker UNION ALL "
+                    "SELECT 'vacancy', * FROM clmis_status__vacancy) s ON s.t = v.record_type "
+                    "AND s.record_id = v.record_id AND s.n = v.n"):
+        assert epoch + dt.timedelta(days=day) == dt.date.fromisoformat(text), (record_type, record_id, n)
+    assert rows(old_db, "SELECT seq, at, actor, record_type, record_id, op, version FROM clmis_change "
+                        "ORDER BY seq") == changes_before
+    assert rows(old_db, "SELECT count(*) FROM clmis_change WHERE span <> 1") == [(0,)]
+    assert rows(old_db, "PRAGMA integrity_check") == [("ok",)]
+    assert rows(old_db, "PRAGMA foreign_key_check") == []
+
+
+def test_writes_after_the_upgrade_continue_the_change_numbers(old_db: Path, tmp_path: Path) -> None:
+    last = rows(old_db, "SELECT max(seq) FROM clmis_change")[0][0]
+    db = clmis.open(old_db)
+    s = db.login("admin", PASSWORD)
+    csv = tmp_path / "new.csv"
+    csv.write_text("registration_date,first_name,family_name,nis_number,sex,date_of_birth,parish\n"
+                   "2026-06-01,Aisha,Mills,2910001,F,1996-04-04,KN-02\n"
+                   "2026-06-01,Brent,Mills,2910002,M,1994-05-05,KN-02\n")
+    report = s.import_file("job_seeker", csv)
+    assert report["created"] == 2
+    first = rows(old_db, "SELECT max(id) - 1 FROM job_seeker")[0][0]
+    # One change row for both (an import's creates in one second form a range), unless the
+    # import straddled a second.
+    assert rows(old_db, f"SELECT sum(span), min(record_id) FROM clmis_change WHERE seq > {last}") == [(2, first)]
+    feed = s.changes_since(last)["changes"]
+    assert [(c["seq"], c["record_type"], c["id"], c["op"]) for c in feed] == [
+        (last + 1, "job_seeker", first, "create"), (last + 2, "job_seeker", first + 1, "create")]
+    # Registration numbers go on from the old sequence.
+    numbers = rows(old_db, f"SELECT registration_no FROM job_seeker WHERE id >= {first} ORDER BY id")
+    old_top = rows(old_db, "SELECT value FROM clmis_sequence WHERE name = 'job_seeker.registration_no'")[0][0]
+    assert numbers == [(f"JS-{old_top - 1:06d}",), (f"JS-{old_top:06d}",)]
+    h = s.history("job_seeker", first)
+    assert [(e["event"], e["seq"]) for e in h] == [("created", last + 1), ("initial", last + 1)]
+    db.close()
+
+
+def test_a_history_the_upgrade_cannot_read_leaves_the_file_unchanged(old_db: Path) -> None:
+    # A job seeker whose first status row is a transition (a file edited by hand): the upgrade
+    # refuses it and rolls back, the file stays format 4.
+    con = sqlite3.connect(old_db)
+    con.execute("DELETE FROM clmis_history WHERE id = (SELECT min(id) FROM clmis_history WHERE record_type = "
+                "'job_seeker' AND event = 'initial' AND record_id IN (SELECT record_id FROM clmis_history "
+                "WHERE event = 'activate'))")
+    con.commit()
+    dump_before = "\n".join(con.iterdump())
+    con.close()
+    with pytest.raises(clmis.Error, match="does not start with an initial state"):
+        clmis.open(old_db)
+    con = sqlite3.connect(old_db)
+    try:
+        assert "\n".join(con.iterdump()) == dump_before
+    finally:
+        con.close()
