@@ -82,6 +82,7 @@ void Engine::batch(const Actor& who, const std::function<void()>& fn, const Json
     // transaction does not spill pages to the WAL before its commit.
     store::BigCache cache(c, 65536);
     store::WriteTransaction tx(c);
+    cx.refresh();  // what another connection wrote before the lock was taken
     if (summary) audit_.begin_summary();
     fn();
     if (summary) {

@@ -22,6 +22,8 @@ namespace clmis::detail {
 /// Whole years from birth to at (the birthday counts on its day; 29 February on 1 March of a
 /// common year). Negative when birth is after at.
 [[nodiscard]] int age_in_years(Date birth, Date at);
+/// Writes d as "YYYY-MM-DD" into out (no allocation); false for a year outside 0..9999.
+bool date_chars(Date d, char (&out)[10]) noexcept;
 /// The calendar date of an instant in a time zone (UTC when zone is null).
 [[nodiscard]] Date local_date(DateTime t, const date::time_zone* zone);
 

@@ -1,4 +1,5 @@
 // Value types and their JSON encoding (include/clmis/value.hpp).
+#include "core/dates.hpp"
 #include "clmis/value.hpp"
 #include "core/text.hpp"
 
@@ -160,12 +161,34 @@ std::optional<Date> parse_date(std::string_view s) noexcept {
 }
 
 std::string format_date(Date d) {
+  char buf[10];
+  if (detail::date_chars(d, buf)) return std::string(buf, 10);
   date::year_month_day ymd{d};
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+  char wide[24];
+  std::snprintf(wide, sizeof wide, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
                 static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
-  return buf;
+  return wide;
 }
+
+namespace detail {
+bool date_chars(Date d, char (&out)[10]) noexcept {
+  const date::year_month_day ymd{d};
+  const int y = static_cast<int>(ymd.year());
+  if (y < 0 || y > 9999) return false;
+  const auto m = static_cast<unsigned>(ymd.month()), day = static_cast<unsigned>(ymd.day());
+  out[0] = static_cast<char>('0' + y / 1000);
+  out[1] = static_cast<char>('0' + y / 100 % 10);
+  out[2] = static_cast<char>('0' + y / 10 % 10);
+  out[3] = static_cast<char>('0' + y % 10);
+  out[4] = '-';
+  out[5] = static_cast<char>('0' + m / 10);
+  out[6] = static_cast<char>('0' + m % 10);
+  out[7] = '-';
+  out[8] = static_cast<char>('0' + day / 10);
+  out[9] = static_cast<char>('0' + day % 10);
+  return true;
+}
+}  // namespace detail
 
 std::optional<DateTime> parse_datetime(std::string_view s) noexcept {
   if (s.size() != 20 || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z')

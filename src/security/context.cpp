@@ -30,7 +30,9 @@ void Context::reload() {
 Write::Write(Context& cx, bool may_join)
     : tx_(cx.conn, may_join && cx.join_batch ? store::WriteTransaction::Nested::join
                                              : store::WriteTransaction::Nested::savepoint) {
-  cx.refresh();
+  // A write joining the bulk path's transaction needs no check: the batch checked when it
+  // began, and no other connection can write while it holds the lock.
+  if (!tx_.joined()) cx.refresh();
 }
 
 }  // namespace clmis::detail

@@ -1,7 +1,9 @@
 #include "store/rows.hpp"
 
 #include "clmis/error.hpp"
+#include "core/dates.hpp"
 #include "store/schema.hpp"
+
 
 namespace clmis::store {
 
@@ -66,6 +68,41 @@ std::vector<SqlValue> to_sql(const pack::Field& f, const Value& v) {
   }
   return std::vector<SqlValue>(ncols);
 }
+
+namespace {
+/// Binds a field's value to its columns from parameter i on; returns the next parameter. Text is
+/// bound without a copy: v must stay unchanged until the statement has run.
+int bind_field(Stmt& s, int i, const pack::Field& f, const Value& v) {
+  if (std::holds_alternative<std::monostate>(v)) {
+    s.bind(i++, nullptr);
+    if (f.type == FieldType::money) s.bind(i++, nullptr);
+    return i;
+  }
+  switch (f.type) {
+    case FieldType::text: s.bind_static(i++, std::get<std::string>(v)); break;
+    case FieldType::code: s.bind_static(i++, std::get<Code>(v).value); break;
+    case FieldType::integer: s.bind(i++, std::get<std::int64_t>(v)); break;
+    case FieldType::reference: s.bind(i++, std::get<Ref>(v).id); break;
+    case FieldType::boolean: s.bind(i++, static_cast<std::int64_t>(std::get<bool>(v) ? 1 : 0)); break;
+    case FieldType::decimal: s.bind(i++, std::get<Decimal>(v).units); break;
+    case FieldType::money: {
+      const auto& m = std::get<Money>(v);
+      s.bind(i++, m.minor);
+      s.bind_static(i++, m.currency);
+      break;
+    }
+    case FieldType::date: {
+      // "YYYY-MM-DD" without a string on the heap.
+      char buf[10];
+      if (detail::date_chars(std::get<Date>(v), buf)) s.bind(i++, std::string_view(buf, 10));
+      else s.bind(i++, format_date(std::get<Date>(v)));
+      break;
+    }
+    case FieldType::datetime: s.bind(i++, format_datetime(std::get<DateTime>(v))); break;
+  }
+  return i;
+}
+}  // namespace
 
 StoredRecord read_row(const pack::RecordType& t, Stmt& s) {
   StoredRecord r;
@@ -183,7 +220,10 @@ std::vector<std::int64_t> find_matching(Connection& c, const pack::RecordType& t
            (m.limit > 1 ? " ORDER BY id" : "") + " LIMIT " + std::to_string(m.limit);
   }));
   s.bind(1, m.self);
-  for (size_t i = 0; i < m.fields.size(); ++i) s.bind(static_cast<int>(i) + 2, to_sql(*m.fields[i], m.values[i]).front());
+  for (size_t i = 0; i < m.fields.size(); ++i) {
+    if (m.fields[i]->type == FieldType::money) s.bind(static_cast<int>(i) + 2, to_sql(*m.fields[i], m.values[i]).front());
+    else bind_field(s, static_cast<int>(i) + 2, *m.fields[i], m.values[i]);
+  }
   std::vector<std::int64_t> ids;
   while (s.step()) ids.push_back(s.int64(0));
   s.reset();
@@ -221,7 +261,7 @@ std::int64_t insert_row(Connection& c, const pack::RecordType& t, const Values& 
   if (external_id) s.bind(5, *external_id); else s.bind(5, nullptr);
   int i = 6;
   for (const auto& f : t.fields)
-    for (const auto& sv : to_sql(f, detail::value_of(fields, f.name))) s.bind(i++, sv);
+    i = bind_field(s, i, f, detail::value_of(fields, f.name));
   s.run();
   return c.last_insert_rowid();
 }
@@ -237,7 +277,7 @@ bool update_row(Connection& c, const pack::RecordType& t, std::int64_t id, std::
   if (external_id) s.bind(4, *external_id); else s.bind(4, nullptr);
   int i = 5;
   for (const auto* f : changed)
-    for (const auto& sv : to_sql(*f, detail::value_of(values, f->name))) s.bind(i++, sv);
+    i = bind_field(s, i, *f, detail::value_of(values, f->name));
   s.bind(i, id).bind(i + 1, from_version).run();
   return c.changes() == 1;
 }
@@ -272,7 +312,7 @@ void write_sections(Connection& c, const pack::RecordType& t, std::int64_t id, c
       s.bind(1, id).bind(2, pos++);
       int i = 3;
       for (const auto& f : sec.fields)
-        for (const auto& sv : to_sql(f, detail::value_of(item, f.name))) s.bind(i++, sv);
+        i = bind_field(s, i, f, detail::value_of(item, f.name));
       s.run();
     }
   }

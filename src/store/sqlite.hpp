@@ -37,6 +37,8 @@ class Stmt {
   Stmt& bind(int i, std::string_view v);
   Stmt& bind(int i, const std::string& v) { return bind(i, std::string_view(v)); }
   Stmt& bind(int i, std::nullptr_t);
+  /// Binds text that stays alive and unchanged until the statement is reset (not copied).
+  Stmt& bind_static(int i, std::string_view v);
   Stmt& bind(int i, const SqlValue& v);
   Stmt& bind(int i, const char* v) { return v ? bind(i, std::string_view(v)) : bind(i, nullptr); }
   /// Steps once: true if a row is ready, false when done. Throws on error.
@@ -154,6 +156,8 @@ class WriteTransaction {
   WriteTransaction(const WriteTransaction&) = delete;
   WriteTransaction& operator=(const WriteTransaction&) = delete;
   void commit();
+  /// True when the work joined the open transaction (Nested::join inside one).
+  [[nodiscard]] bool joined() const { return joined_; }
 
  private:
   Connection& c_;
