@@ -7,12 +7,14 @@ source "$(dirname "$0")/cli_lib.sh" "$1"
 export CLMIS_PASSWORD=cli-test-password CLMIS_USER=admin
 db="$dir/t.db"
 new_db "$db"
-# The state "unchanged" is judged on: every job seeker row, the change sequence, the history and
-# the audit trail, read with the sqlite3 shell (a different code path from clmis). Each command
-# logs in, and a login is an audit entry of its own: those entries are left out.
+# The state "unchanged" is judged on: the schema (an import may drop and build indexes inside its
+# transaction), every job seeker row, the change sequence, the history and the audit trail, read
+# with the sqlite3 shell (a different code path from clmis). Each command logs in, and a login is
+# an audit entry of its own: those entries are left out.
 state() {
-  sqlite3 "$db" "SELECT * FROM job_seeker; SELECT * FROM job_seeker__experience; SELECT * FROM clmis_change;
-                 SELECT * FROM clmis_history; SELECT * FROM clmis_audit WHERE action <> 'login';" | sha256sum
+  sqlite3 "$db" "SELECT type, name, sql FROM sqlite_schema ORDER BY type, name; SELECT * FROM job_seeker;
+                 SELECT * FROM job_seeker__experience; SELECT * FROM clmis_change; SELECT * FROM clmis_history;
+                 SELECT * FROM clmis_status__job_seeker; SELECT * FROM clmis_audit WHERE action <> 'login';" | sha256sum
 }
 # expect_refused NAME EXIT_CODE PATTERN FILE [import options...]: refused, message matches, unchanged.
 expect_refused() {
@@ -35,6 +37,18 @@ sum=$(sha256sum "$dir/good.csv" | cut -d' ' -f1)
 [ "$(sqlite3 "$db" "SELECT count(*) FROM clmis_audit WHERE action = 'import' AND json_extract(detail, '$.sha256') = '$sum' AND json_extract(detail, '$.created') = 2")" = 1 ] \
   || fail "audit entry of the import"
 [ "$(sqlite3 "$db" "SELECT count(*) FROM clmis_audit WHERE action = 'create'")" = 0 ] || fail "per-row audit entries"
+
+# 1b. --index-build: a bad value is a usage error; "after" and "during" leave the same indexes.
+expect_refused "bad --index-build" 2 'index-build' "$dir/good.csv" --index-build later
+indexes() { sqlite3 "$db" "SELECT name, sql FROM sqlite_schema WHERE type = 'index' ORDER BY name"; }
+before_indexes=$(indexes)
+printf '%s\n2025-03-05,Cara,Mills,5500001,F,1995-05-05,KN-04\n' "$header" > "$dir/after.csv"
+"$cli" import "$db" job_seeker "$dir/after.csv" --index-build after > /dev/null
+[ "$(indexes)" = "$before_indexes" ] || fail "--index-build after changed the indexes"
+printf '%s\n2025-03-05,Dion,Mills,5500002,M,1995-05-05,KN-04\n' "$header" > "$dir/during.csv"
+"$cli" import "$db" job_seeker "$dir/during.csv" --index-build during > /dev/null
+[ "$(indexes)" = "$before_indexes" ] || fail "--index-build during changed the indexes"
+[ "$(sqlite3 "$db" "SELECT count(*) FROM job_seeker WHERE family_name = 'Mills'")" = 2 ] || fail "--index-build imports"
 
 # 2. Legacy dates (6/12/2013 is 6 December with D/M/YYYY) with --date-format; refused without.
 printf '%s\n6/12/2013,Ann,Hodge,3300001,F,14/7/1990,KN-02\n' "$header" > "$dir/legacy.csv"

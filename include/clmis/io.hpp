@@ -44,6 +44,8 @@ struct ImportProblem {
   std::string raw;        ///< the row as read (CSV: re-quoted; JSON Lines: the line)
 };
 
+enum class IndexBuild { automatic, after_load, during_load };
+
 struct ImportOptions {
   std::string format = "csv";  ///< "csv" or "jsonl"
   OnError on_error = OnError::abort;
@@ -58,6 +60,14 @@ struct ImportOptions {
   /// Called for every problem as it is found (for a report file); may be empty.
   std::function<void(const ImportProblem&)> on_problem;
   std::size_t max_problems = 1000;  ///< how many problems ImportReport::problems keeps
+  /// When the indexes that no check of the import reads (plain field indexes, the status
+  /// index, registration numbers) are built: `automatic` — once, after loading, when the type's
+  /// table holds at most 10,000 records when the import starts (sorting every key once is then
+  /// faster than inserting each; measured in docs/architecture.md), otherwise while loading;
+  /// `after_load` and `during_load` force either. Inside the import's one transaction either
+  /// way: a refused or failed import leaves the indexes as they were. The checks (unique,
+  /// possible duplicate, external_id) keep their indexes throughout.
+  IndexBuild index_build = IndexBuild::automatic;
 };
 
 struct ImportReport {

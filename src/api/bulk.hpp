@@ -22,6 +22,10 @@ struct SessionAccess {
   static std::int64_t bulk_create(Session& s, std::string_view type, const Json& record, Json* warnings);
   static UpsertResult bulk_upsert(Session& s, std::string_view type, std::string_view external_id,
                                   const Json& record, Json* warnings);
+  /// Inside the batch: the indexes no check reads, dropped for the load (records/records.hpp
+  /// defer_indexes), and built again before the commit.
+  static std::vector<std::string> defer_indexes(Session& s, std::string_view type, bool automatic, bool after_load);
+  static void build_indexes(Session& s, const std::vector<std::string>& ddl);
 };
 
 }  // namespace clmis::detail

@@ -329,6 +329,16 @@ UpsertResult SessionAccess::bulk_upsert(Session& s, std::string_view type, std::
       true));
 }
 
+std::vector<std::string> SessionAccess::defer_indexes(Session& s, std::string_view type, bool automatic, bool after_load) {
+  return live(s.engine_).run({s.user_id_, s.key_id_},
+                             [&](Context& cx) { return detail::defer_indexes(cx, type, automatic, after_load); });
+}
+
+void SessionAccess::build_indexes(Session& s, const std::vector<std::string>& ddl) {
+  if (ddl.empty()) return;
+  live(s.engine_).run({s.user_id_, s.key_id_}, [&](Context& cx) { detail::build_indexes(cx, ddl); });
+}
+
 }  // namespace detail
 
 }  // namespace clmis

@@ -389,7 +389,7 @@ int main(int argc, char** argv) {
   login.options(transition);
 
   // import / export
-  std::string file, format, on_error = "abort", report_path, date_format, out_path;
+  std::string file, format, on_error = "abort", report_path, date_format, out_path, index_build = "auto";
   char delimiter = ',';
   auto* import = app.add_subcommand(
       "import", "Import records from CSV (the type's own fields) or JSON Lines (with sections), "
@@ -408,6 +408,10 @@ int main(int argc, char** argv) {
   import->add_option("--date-format", date_format,
                      "Layout of dates in the file, e.g. D/M/YYYY or M/D/YYYY (default: YYYY-MM-DD only)");
   import->add_option("--delimiter", delimiter, "CSV field separator (default ,)");
+  import->add_option("--index-build", index_build,
+                     "auto: build the indexes no check reads after loading when the table holds at most 10,000 "
+                     "records, otherwise while loading (default); after; during")
+      ->check(CLI::IsMember({"auto", "after", "during"}));
   login.options(import);
   json_flag(import);
 
@@ -905,6 +909,9 @@ int main(int argc, char** argv) {
                                                                                  : "csv";
       o.on_error = on_error == "skip" ? clmis::OnError::skip : clmis::OnError::abort;
       o.date_format = date_format;
+      o.index_build = index_build == "after"    ? clmis::IndexBuild::after_load
+                      : index_build == "during" ? clmis::IndexBuild::during_load
+                                                : clmis::IndexBuild::automatic;
       o.delimiter = delimiter;
       o.source = file;
       std::ifstream fin;

@@ -519,7 +519,14 @@ ImportReport import_impl(Session& session, std::string_view type_name, std::istr
     // completes it with the file's hash and counts.
     session.batch(
         [&] {
+          // The bulk path may build the indexes no check reads after loading (ImportOptions).
+          const auto deferred =
+              per_record || o.index_build == IndexBuild::during_load
+                  ? std::vector<std::string>{}
+                  : detail::SessionAccess::defer_indexes(session, tname, o.index_build == IndexBuild::automatic,
+                                                         o.index_build == IndexBuild::after_load);
           body();
+          detail::SessionAccess::build_indexes(session, deferred);
           report.sha256 = hashing.hex();
           summary["sha256"] = report.sha256;
           summary["rows"] = report.rows;

@@ -5,6 +5,7 @@
 #include "security/access.hpp"
 #include "security/audit.hpp"
 #include "store/feed.hpp"
+#include "store/schema.hpp"
 
 namespace clmis::detail {
 
@@ -374,6 +375,29 @@ Upserted upsert_record(Context& cx, std::string_view type, std::string_view exte
   w.commit();
   return {id, Upserted::Outcome::updated};
 }
+
+std::vector<std::string> defer_indexes(Context& cx, std::string_view type, bool automatic, bool after_load) {
+  const auto& t = cx.type(type);
+  if (!cx.conn.in_transaction()) throw Misuse("indexes are deferred only inside a bulk load's transaction");
+  if (!after_load && !(automatic && store::row_count(cx.conn, t.name) <= kDeferIndexesUpTo)) return {};
+  // What the checks of a new record read: the indexes of the unique_active fields and of the
+  // possible-duplicate rules (and the automatic index of external_id, which is never dropped).
+  std::vector<std::string> keep;
+  for (const auto& r : t.rules) {
+    if (!r.section.empty()) continue;
+    if (const auto* u = std::get_if<pack::rules::UniqueActive>(&r.check))
+      for (const auto& f : u->fields) {
+        keep.push_back(t.name + "_ix_" + f);
+        keep.push_back(t.name + "_ux_" + f);
+      }
+  }
+  int dup = 0;
+  for (const auto& r : t.rules)
+    if (std::holds_alternative<pack::rules::PossibleDuplicate>(r.check)) keep.push_back(t.name + "_dup_" + std::to_string(dup++));
+  return store::drop_indexes(cx.conn, t.name, keep);
+}
+
+void build_indexes(Context& cx, const std::vector<std::string>& ddl) { store::apply_ddl(cx.conn, ddl); }
 
 void export_started(Context& cx, std::string_view type, const Json& detail) {
   const auto& t = cx.type(type);

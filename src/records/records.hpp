@@ -57,4 +57,12 @@ void add_history(Context& cx, std::int64_t seq, const pack::RecordType& t, std::
 /// A stored record as the API's JSON: system fields (users by name), fields, sections.
 Json record_json(Context& cx, const pack::RecordType& t, const store::StoredRecord& r);
 
+/// Inside a bulk load's transaction: drops the indexes of type's table that no check reads
+/// (those of unique_active fields and possible duplicates stay) when `after_load` says so, or
+/// when automatic and the table holds at most kDeferIndexesUpTo records; returns what
+/// build_indexes() runs before the commit (empty: nothing was dropped).
+inline constexpr std::int64_t kDeferIndexesUpTo = 10000;
+std::vector<std::string> defer_indexes(Context& cx, std::string_view type, bool automatic, bool after_load);
+void build_indexes(Context& cx, const std::vector<std::string>& ddl);
+
 }  // namespace clmis::detail

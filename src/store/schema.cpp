@@ -3,6 +3,8 @@
 #include "clmis/error.hpp"
 #include "store/feed.hpp"
 
+#include <algorithm>
+
 namespace clmis::store {
 
 std::vector<Column> columns_of(const pack::Field& f) {
@@ -407,6 +409,30 @@ void indices(std::vector<std::string>& out, const std::string& table,
   for (const auto& f : fields) index(out, table, f);
 }
 }  // namespace
+
+std::vector<std::string> drop_indexes(Connection& c, const std::string& table, const std::vector<std::string>& keep) {
+  std::vector<std::pair<std::string, std::string>> found;
+  auto& s = c.prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL "
+                      "ORDER BY name");
+  s.bind(1, table);
+  while (s.step()) found.emplace_back(s.text(0), s.text(1));
+  s.reset();
+  std::vector<std::string> ddl;
+  for (const auto& [name, sql] : found) {
+    if (std::find(keep.begin(), keep.end(), name) != keep.end()) continue;
+    c.exec("DROP INDEX " + quote(name));
+    ddl.push_back(sql);
+  }
+  return ddl;
+}
+
+std::int64_t row_count(Connection& c, const std::string& table) {
+  auto& s = c.prepare("SELECT count(*) FROM " + quote(table));
+  s.step();
+  const auto n = s.int64(0);
+  s.reset();
+  return n;
+}
 
 std::vector<std::string> add_field_ddl(const std::string& table, const pack::Field& f) {
   std::vector<std::string> out;

@@ -80,6 +80,12 @@ std::vector<std::string> pack_ddl(const pack::Pack& p);
 std::vector<std::string> record_type_ddl(const pack::RecordType& t);
 /// DDL of one section's table and indices.
 std::vector<std::string> section_ddl(const pack::RecordType& t, const pack::Section& s);
+/// Drops the secondary indexes of a table whose names are not in keep (SQLite's automatic
+/// indexes of UNIQUE columns stay) and returns the statements that create them again, as they
+/// were made: a bulk load builds them once at its end, in the same transaction.
+std::vector<std::string> drop_indexes(Connection& c, const std::string& table, const std::vector<std::string>& keep);
+/// How many rows a table holds.
+std::int64_t row_count(Connection& c, const std::string& table);
 /// DDL adding a field to an existing table (ALTER TABLE ... ADD COLUMN, then its index).
 std::vector<std::string> add_field_ddl(const std::string& table, const pack::Field& f);
 

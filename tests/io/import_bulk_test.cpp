@@ -178,6 +178,18 @@ TEST_CASE("The bulk import path writes what the per-record path writes", "[impor
     CHECK(r["refused"] == 15);
     CHECK(r["warnings"] == 2);
   }
+  SECTION("indexes built after loading, or while loading: the same tables and indexes") {
+    // The bases hold 4 job seekers: automatic builds after loading too (the other sections).
+    for (const auto mode : {clmis::IndexBuild::after_load, clmis::IndexBuild::during_load}) {
+      Pair p;
+      clmis::ImportOptions o;
+      o.on_error = clmis::OnError::skip;
+      o.index_build = mode;
+      const Json r = p.both(kCsv, o);
+      CHECK(r["created"] == 5);
+      CHECK(r["refused"] == 15);
+    }
+  }
   SECTION("abort: everything reported, nothing written") {
     Pair p;
     const Json r = p.both(kCsv, {});
