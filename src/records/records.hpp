@@ -56,5 +56,7 @@ void add_history(Context& cx, std::int64_t seq, const pack::RecordType& t, std::
 
 /// A stored record as the API's JSON: system fields (users by name), fields, sections.
 Json record_json(Context& cx, const pack::RecordType& t, const store::StoredRecord& r);
+/// A section's entries as the API's JSON array (items null: none).
+Json section_json(const pack::Section& sec, const std::vector<Values>* items);
 
 }  // namespace clmis::detail
