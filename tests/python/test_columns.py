@@ -248,3 +248,14 @@ def test_masked_section_fields_match_the_row_path(masking: Any) -> None:
     contacts = clerk.query("employer", sort="id").to_pandas(columns=["contacts"])["contacts"]
     assert contacts.iloc[0] == [{"name": None, "position": "HR manager", "telephone": None, "email": None}]
     assert contacts.iloc[1] == [{"name": "A", "position": "owner", "telephone": None, "email": None}]
+
+
+def test_export_file_takes_fields(typed: clmis.Session, samples: List[int], tmp_path: Path) -> None:
+    out = tmp_path / "s.csv"
+    assert typed.export_file("sample", out, fields=["title", "pay", "id"]) == 5
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "title,pay,pay_currency,id"  # money: amount and currency
+    assert lines[1] == f"full,99.95,XCD,{samples[0]}"
+    with pytest.raises(clmis.ValidationError):
+        typed.export_file("sample", tmp_path / "bad.csv", fields=["title", "items"])  # a section in CSV
+    assert not (tmp_path / "bad.csv").exists()
