@@ -69,7 +69,6 @@ std::optional<store::SqlValue> json_to_sql(const Json& j) {
   return std::nullopt;
 }
 
-
 /// Whether a query document is for a page (query_records: limit 1..1000, default 100) or for
 /// columns (read_columns: any limit from 0, default none).
 enum class Mode { page, columns };
