@@ -317,11 +317,17 @@ CLMIS_API int clmis_record_upsert(int64_t *out_id, int *out_outcome, clmis_sessi
  *     "sort": [{"field": "name", "desc": false}, ...],   (id is always the last key)
  *     "limit": 100,               (1..1000, default 100)
  *     "after": CURSOR,            (the "next" of the previous page)
- *     "include_archived": false}
+ *     "include_archived": false,
+ *     "fields": ["id", "name", "contacts"]}  (optional: only these, in this order)
  *  ops: eq, ne, lt, le, gt, ge, in (value is an array), is_null (value true/false),
  *  contains (text and code fields; case-insensitive for ASCII letters only). A money value
  *  compares within its currency: {"amount": "10", "currency": "XCD"} never matches USD; money
  *  sorts by amount alone. Values are given in the encoding of the field.
+ *  "fields" names system fields, fields and sections of the type, each once; each record then
+ *  has only those keys, in that order ("masked" lists only the masked ones among them). A name
+ *  the type does not have, a name given twice, an empty array, something other than an array of
+ *  strings: CLMIS_EINVALID, rule "query", path "fields" or "fields[i]". A cursor does not depend
+ *  on "fields": the next page may ask for other fields.
  *  *out gets {"records": [...], "next": CURSOR or null}, records as clmis_record_get gives them.
  *  Paging is by key, so records inserted meanwhile never shift a page. */
 CLMIS_API int clmis_record_query(char **out, clmis_session *session, const char *type,

@@ -12,6 +12,7 @@
 #pragma once
 
 #include "clmis/clock.hpp"
+#include "clmis/columns.hpp"
 #include "clmis/error.hpp"
 #include "clmis/value.hpp"
 
@@ -188,8 +189,20 @@ class Session {
                std::string_view reason);
   /// Creates or updates the record whose external_id is external_id; idempotent.
   UpsertResult upsert(std::string_view type, std::string_view external_id, const Json& record);
-  /// One page of a query (see clmis_record_query in clmis.h for the query document).
+  /// One page of a query (see clmis_record_query in clmis.h for the query document; with
+  /// "fields", each record has only those, in that order).
   [[nodiscard]] Json query(std::string_view type, const Json& query = Json::object());
+  /// Every record a query selects, at once, as typed columns (clmis/columns.hpp: the buffers,
+  /// the units, masking): for analysis, where one JSON document per record costs more than the
+  /// read. The query document is query()'s (filter, sort, include_archived, after: a cursor of
+  /// the same query) with two differences: "limit" is optional (null or absent: no limit; 0 reads
+  /// nothing but still checks the query) and has no maximum, and there are no pages. "fields"
+  /// (also accepted by query()) is a non-empty array of the names to read: system fields, fields
+  /// and sections, each once, in the order wanted; absent, every system field, field and section
+  /// in record order. ValidationError (rule "query", path "fields[2]"...) for a name the type
+  /// does not have, a name given twice or a list that is not an array of strings; PermissionDenied
+  /// as query(). Reads one snapshot; the whole result is in memory.
+  [[nodiscard]] ColumnSet read_columns(std::string_view type, const Json& query = Json::object());
   /// Committed changes with seq > since_seq, oldest first (see clmis_changes_since).
   [[nodiscard]] Json changes_since(std::int64_t since_seq, int limit = 1000);
 

@@ -181,6 +181,11 @@ Json Session::query(std::string_view type, const Json& query) {
   return live(engine_).run({user_id_, key_id_}, [&](Context& cx) { return detail::query_records(cx, type, query); });
 }
 
+ColumnSet Session::read_columns(std::string_view type, const Json& query) {
+  check_json(query, type);
+  return live(engine_).run({user_id_, key_id_}, [&](Context& cx) { return detail::read_columns(cx, type, query); });
+}
+
 Json Session::changes_since(std::int64_t since_seq, int limit) {
   return live(engine_).run({user_id_, key_id_}, [&](Context& cx) { return detail::changes_since(cx, since_seq, limit); });
 }

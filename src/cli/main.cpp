@@ -136,6 +136,19 @@ std::string obtain_new_password(const std::string& file) {
   return pw;
 }
 
+/// "a, b,c" → {"a", "b", "c"} (--fields); empty for "".
+std::vector<std::string> field_list(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream ss(text);
+  std::string f;
+  while (std::getline(ss, f, ',')) {
+    const auto first = f.find_first_not_of(" \t");
+    const auto last = f.find_last_not_of(" \t");
+    out.push_back(first == std::string::npos ? std::string() : f.substr(first, last - first + 1));
+  }
+  return out;
+}
+
 std::string display(const clmis::Json& v) {
   if (v.is_null()) return "";
   if (v.is_string()) return v.get<std::string>();
@@ -345,7 +358,9 @@ int main(int argc, char** argv) {
                     "FIELD>=VALUE, FIELD~TEXT (contains), FIELD= (no value); repeat to combine");
   query->add_option("--sort", sort, "Sort by FIELD, or -FIELD for descending; repeatable");
   query->add_option("--limit", limit, "At most this many records (1 to 1000)")->capture_default_str();
-  query->add_option("--fields", fields_opt, "Columns to show, comma-separated (text output)");
+  query->add_option("--fields", fields_opt,
+                    "Only these fields, comma-separated, in this order (id is shown first unless listed); "
+                    "also restricts --json output");
   query->add_flag("--include-archived", include_archived, "Also archived records");
   login.options(query);
   json_flag(query);
@@ -423,6 +438,8 @@ int main(int argc, char** argv) {
   export_cmd->add_flag("--include-archived", include_archived, "Also archived records");
   export_cmd->add_flag("--force", force, "Replace the output file if it exists (never the database's own files)");
   export_cmd->add_option("--where", where, "Conditions, as for query");
+  export_cmd->add_option("--fields", fields_opt,
+                         "Only these fields, comma-separated, in this order (CSV: no sections)");
   login.options(export_cmd);
 
   // demo
@@ -812,16 +829,21 @@ int main(int argc, char** argv) {
         sorts.push_back(k.rfind('-', 0) == 0 ? clmis::Json{{"field", k.substr(1)}, {"desc", true}}
                                              : clmis::Json{{"field", k}});
       q["sort"] = sorts;
+      // --fields: the records have only those (the library checks the names), with id first
+      // unless it is listed.
+      const auto fields = field_list(fields_opt);
+      std::vector<std::string> cols;
+      if (!fields.empty()) {
+        if (std::find(fields.begin(), fields.end(), "id") == fields.end()) cols.push_back("id");
+        cols.insert(cols.end(), fields.begin(), fields.end());
+        q["fields"] = cols;
+      }
       const auto page = s.query(type_name, q);
       if (json) {
         std::cout << clmis::dump_json(page, 2) << "\n";
       } else {
-        std::vector<std::string> cols = {"id"};
-        if (!fields_opt.empty()) {
-          std::stringstream ss(fields_opt);
-          std::string f;
-          while (std::getline(ss, f, ',')) cols.push_back(f);
-        } else {
+        if (cols.empty()) {
+          cols.push_back("id");
           for (const auto& f : t["fields"]) {
             if (cols.size() >= 7) break;
             cols.push_back(f["name"]);
@@ -1000,6 +1022,7 @@ int main(int argc, char** argv) {
       o.format = format;
       o.include_archived = include_archived;
       for (const auto& w : where) o.filter.push_back(condition(w, t));
+      o.fields = field_list(fields_opt);
       if (out_path.empty()) {
         clmis::export_records(s, type_name, std::cout, o);
       } else {

@@ -1,6 +1,7 @@
 // Value types and their JSON encoding (include/clmis/value.hpp).
 #include "core/dates.hpp"
 #include "clmis/value.hpp"
+#include "clmis/columns.hpp"
 #include "core/text.hpp"
 
 #include <array>
@@ -60,6 +61,22 @@ Rejection type_error(std::string_view expected, const Json& j) {
   return {"type", "expected " + std::string(expected) + ", got " + std::string(j.type_name())};
 }
 }  // namespace
+
+std::string_view to_string(ColumnType t) noexcept {
+  switch (t) {
+    case ColumnType::section: return "section";
+    case ColumnType::text: return to_string(FieldType::text);
+    case ColumnType::integer: return to_string(FieldType::integer);
+    case ColumnType::decimal: return to_string(FieldType::decimal);
+    case ColumnType::money: return to_string(FieldType::money);
+    case ColumnType::date: return to_string(FieldType::date);
+    case ColumnType::datetime: return to_string(FieldType::datetime);
+    case ColumnType::boolean: return to_string(FieldType::boolean);
+    case ColumnType::code: return to_string(FieldType::code);
+    case ColumnType::reference: return to_string(FieldType::reference);
+  }
+  return "text";
+}
 
 std::string_view to_string(FieldType t) noexcept { return kTypeNames[static_cast<size_t>(t)]; }
 

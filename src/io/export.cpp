@@ -61,21 +61,45 @@ std::uint64_t export_records(Session& session, std::string_view type_name, std::
   for (const auto& t : schema["record_types"])
     if (t["name"] == type_name) type = &t;
   if (!type) throw NotFound("no record type " + detail::quoted(type_name));
-  // Checks the export permission and records the export in the audit trail.
-  session.export_started(type_name, Json{{"format", o.format}, {"filter", o.filter},
-                                         {"include_archived", o.include_archived}});
 
-  const auto system = system_columns(schema);
+  // The CSV columns: (name, type as the schema spells it; "section" for a section).
+  std::vector<std::pair<std::string, std::string>> columns;
+  if (o.fields.empty()) {
+    for (const auto& [c, text] : system_columns(schema)) columns.emplace_back(c, text ? "text" : "");
+    for (const auto& f : (*type)["fields"]) columns.emplace_back(f["name"], f["type"]);
+  } else {
+    // The names are checked by the library before anything is audited or written.
+    (void)session.query(type_name, Json{{"limit", 1}, {"fields", o.fields}});
+    std::vector<FieldError> errors;
+    for (size_t i = 0; i < o.fields.size(); ++i) {
+      const std::string& name = o.fields[i];
+      std::string t;
+      for (const auto& f : schema["system_fields"])
+        if (f["name"] == name) t = f["type"] == "text" ? "text" : "";
+      for (const auto& f : (*type)["fields"])
+        if (f["name"] == name) t = f["type"];
+      if (type->contains("sections"))
+        for (const auto& sec : (*type)["sections"])
+          if (sec["name"] == name) t = "section";
+      if (t == "section" && o.format == "csv")
+        errors.push_back({std::string(type_name), "fields[" + std::to_string(i) + "]", name, "query",
+                          "a section is not a CSV column (export it as jsonl)"});
+      columns.emplace_back(name, t);
+    }
+    if (!errors.empty()) throw ValidationError(std::move(errors));
+  }
+  // Checks the export permission and records the export in the audit trail.
+  Json detail = {{"format", o.format}, {"filter", o.filter}, {"include_archived", o.include_archived}};
+  if (!o.fields.empty()) detail["fields"] = o.fields;
+  session.export_started(type_name, detail);
+
   if (o.format == "csv") {
     bool first = true;
-    for (const auto& [c, text] : system) {
+    for (const auto& [c, t] : columns) {
       if (!first) out << ',';
       out << c;
+      if (t == "money") out << ',' << c << "_currency";
       first = false;
-    }
-    for (const auto& f : (*type)["fields"]) {
-      out << ',' << f["name"].get<std::string>();
-      if (f["type"] == "money") out << ',' << f["name"].get<std::string>() << "_currency";
     }
     out << "\r\n";
   } else if (o.format == "json") {
@@ -83,26 +107,22 @@ std::uint64_t export_records(Session& session, std::string_view type_name, std::
   }
   std::uint64_t n = 0;
   Json q = {{"limit", 1000}, {"include_archived", o.include_archived}, {"filter", o.filter}};
+  if (!o.fields.empty()) q["fields"] = o.fields;
   for (;;) {
     const Json page = session.query(type_name, q);
     for (const auto& r : page["records"]) {
       if (o.format == "csv") {
         bool first = true;
-        for (const auto& [name, text] : system) {
+        for (const auto& [name, t] : columns) {
           if (!first) out << ',';
           first = false;
-          cell(out, text_of(r[name]), text);
-        }
-        for (const auto& f : (*type)["fields"]) {
-          const std::string name = f["name"];
           const Json& v = r[name];
-          out << ',';
-          if (f["type"] == "money") {
+          if (t == "money") {
             cell(out, v.is_null() ? "" : v["amount"].get<std::string>(), false);
             out << ',';
             cell(out, v.is_null() ? "" : v["currency"].get<std::string>(), false);
           } else {
-            cell(out, text_of(v), f["type"] == "text");
+            cell(out, text_of(v), t == "text");
           }
         }
         out << "\r\n";

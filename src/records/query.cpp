@@ -4,11 +4,15 @@
 #include "core/hash.hpp"
 #include "records/records.hpp"
 #include "security/access.hpp"
+#include "store/codes.hpp"
 #include "store/query.hpp"
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <cstring>
+#include <set>
+#include <unordered_map>
 
 namespace clmis::detail {
 
@@ -65,11 +69,22 @@ std::optional<store::SqlValue> json_to_sql(const Json& j) {
   return std::nullopt;
 }
 
-}  // namespace
+/// Whether a query document is for a page (query_records: limit 1..1000, default 100) or for
+/// columns (read_columns: any limit from 0, default none).
+enum class Mode { page, columns };
 
-Json query_records(Context& cx, std::string_view type, const Json& q) {
-  const auto& t = cx.type(type);
-  const auto read_scope = cx.access.require_scope(cx, t, "read");
+/// A query document, checked.
+struct Checked {
+  store::Selection sel;
+  std::optional<std::int64_t> limit;
+  std::string fingerprint;          ///< of the records the query selects and their order
+  std::vector<std::string> fields;  ///< "fields": the columns asked for (empty: all)
+};
+
+/// Checks a query document (format at clmis_record_query in clmis.h) against t for a caller
+/// whose read scope is read_scope: a ValidationError listing every problem, or PermissionDenied
+/// for a filter or sort on a personal field without read_personal over the whole scope.
+Checked check_query(Context& cx, const pack::RecordType& t, pack::Scope read_scope, const Json& q, Mode mode) {
   // Filtering or sorting on a personal field needs read_personal over every record the query
   // can reach (DESIGN.md §5), or the order of results would reveal the values.
   const bool personal_keys_ok = cx.access.scope_of(cx, t, "read_personal") >= read_scope;
@@ -84,15 +99,47 @@ Json query_records(Context& cx, std::string_view type, const Json& q) {
   }
   for (auto it = q.begin(); it != q.end(); ++it)
     if (it.key() != "filter" && it.key() != "sort" && it.key() != "limit" && it.key() != "after" &&
-        it.key() != "include_archived")
+        it.key() != "include_archived" && it.key() != "fields")
       err(it.key(), *it, "unknown query key \"" + it.key() + "\"");
 
-  store::PageQuery pq;
-  pq.limit = kDefaultLimit;
+  Checked out;
+  store::Selection& pq = out.sel;
+  if (mode == Mode::page) out.limit = kDefaultLimit;
   if (auto it = q.find("limit"); it != q.end()) {
-    if (!it->is_number_integer() || it->get<std::int64_t>() < 1 || it->get<std::int64_t>() > kMaxLimit)
-      err("limit", *it, "limit is an integer from 1 to 1000");
-    else pq.limit = static_cast<int>(it->get<std::int64_t>());
+    if (mode == Mode::page) {
+      if (!it->is_number_integer() || it->get<std::int64_t>() < 1 || it->get<std::int64_t>() > kMaxLimit)
+        err("limit", *it, "limit is an integer from 1 to 1000");
+      else out.limit = it->get<std::int64_t>();
+    } else if (!it->is_null()) {
+      if (!it->is_number_integer() || it->get<std::int64_t>() < 0)
+        err("limit", *it, "limit is null or an integer from 0");
+      else out.limit = it->get<std::int64_t>();
+    }
+  }
+  if (auto it = q.find("fields"); it != q.end()) {
+    if (!it->is_array() || it->empty()) {
+      err("fields", *it, "fields is a non-empty array of field names");
+    } else {
+      std::set<std::string, std::less<>> seen;
+      for (size_t i = 0; i < it->size(); ++i) {
+        const Json& f = (*it)[i];
+        const std::string path = "fields[" + std::to_string(i) + "]";
+        if (!f.is_string()) {
+          err(path, f, "a field name is a string");
+          continue;
+        }
+        const auto& name = f.get_ref<const std::string&>();
+        if (!pack::system_field(name) && !t.field(name) && !t.section(name)) {
+          err(path, f, "record type \"" + t.name + "\" has no field \"" + name + "\"");
+          continue;
+        }
+        if (!seen.insert(name).second) {
+          err(path, f, "field \"" + name + "\" is named twice");
+          continue;
+        }
+        out.fields.push_back(name);
+      }
+    }
   }
   if (auto it = q.find("include_archived"); it != q.end()) {
     if (!it->is_boolean()) err("include_archived", *it, "expected true or false");
@@ -231,14 +278,17 @@ Json query_records(Context& cx, std::string_view type, const Json& q) {
       }
   }
 
-  // The cursor belongs to one query: a fingerprint of everything but "after" and "limit".
+  // The cursor belongs to one query: a fingerprint of what chooses the records and their order
+  // (everything but "after", "limit" and "fields").
   Json shape = q;
   shape.erase("after");
   shape.erase("limit");
+  shape.erase("fields");
   Sha256 fp;
   fp.update_item(t.name);
   fp.update_item(shape.dump());
-  const std::string fingerprint = fp.hex().substr(0, 16);
+  out.fingerprint = fp.hex().substr(0, 16);
+  const std::string& fingerprint = out.fingerprint;
 
   if (auto it = q.find("after"); it != q.end() && !it->is_null()) {
     std::optional<Json> cursor;
@@ -273,19 +323,307 @@ Json query_records(Context& cx, std::string_view type, const Json& q) {
     cx.access.deny(cx, t.name + ".read_personal",
                    "filtering or sorting on the personal field " + personal_keys.front() + " needs read_personal");
 
+  return out;
+}
+
+/// A record (masked) with only the fields asked for, in that order; "masked" lists only those.
+Json only_fields(const Json& record, const std::vector<std::string>& fields) {
+  Json out = Json::object();
+  for (const auto& f : fields) out[f] = record[f];
+  if (auto m = record.find("masked"); m != record.end()) {
+    Json masked = Json::array();
+    for (const auto& name : *m) {
+      const auto& n = name.get_ref<const std::string&>();
+      const std::string top = n.substr(0, n.find('.'));  // a section's field: "section.field"
+      if (out.contains(top)) masked.push_back(name);
+    }
+    if (!masked.empty()) out["masked"] = std::move(masked);
+  }
+  return out;
+}
+
+}  // namespace
+
+Json query_records(Context& cx, std::string_view type, const Json& q) {
+  const auto& t = cx.type(type);
+  const auto read_scope = cx.access.require_scope(cx, t, "read");
+  Checked c = check_query(cx, t, read_scope, q, Mode::page);
+  store::PageQuery pq;
+  static_cast<store::Selection&>(pq) = std::move(c.sel);
+  pq.limit = static_cast<int>(*c.limit);
+
   const auto page = store::query_page(cx.conn, t, pq);
   Json records = Json::array();
   for (const auto& r : page.records) {
-    records.push_back(record_json(cx, t, r));
-    cx.access.mask(cx, t, records.back(), r.created_by);
+    Json record = record_json(cx, t, r);
+    cx.access.mask(cx, t, record, r.created_by);
+    if (!c.fields.empty()) record = only_fields(record, c.fields);
+    records.push_back(std::move(record));
   }
   Json next = nullptr;
   if (page.more) {
     Json keys = Json::array();
     for (const auto& k : page.last_keys) keys.push_back(sql_to_json(k));
-    next = b64url(Json{{"q", fingerprint}, {"k", keys}}.dump());
+    next = b64url(Json{{"q", c.fingerprint}, {"k", keys}}.dump());
   }
   return Json{{"records", std::move(records)}, {"next", next}};
+}
+
+// ---- read_columns --------------------------------------------------------------------------------
+
+namespace {
+
+constexpr size_t kSectionBatch = 500;  // records whose sections one read_sections call fetches
+
+/// What a requested column needs read, and how it is finished once read.
+struct Plan {
+  const pack::SystemField* system = nullptr;
+  const pack::Field* field = nullptr;
+  const pack::Section* section = nullptr;
+};
+
+/// Empties value i of a column (a masked field).
+void clear_value(Column& c, size_t i) {
+  c.valid[i] = 0;
+  if (!c.ints.empty()) c.ints[i] = 0;
+  if (!c.codes.empty()) c.codes[i] = -1;
+}
+
+/// Rebuilds a text column keeping the values of the rows keep(i) says.
+template <class Keep>
+void keep_texts(Column& c, Keep keep) {
+  std::string text;
+  std::vector<std::uint64_t> offsets{0};
+  text.reserve(c.text.size());
+  offsets.reserve(c.offsets.size());
+  for (size_t i = 0; i < c.size(); ++i) {
+    if (keep(i)) text.append(c.text_at(i));
+    else c.valid[i] = 0;
+    offsets.push_back(text.size());
+  }
+  c.text = std::move(text);
+  c.offsets = std::move(offsets);
+}
+
+/// After masking: drops the categories beyond the code list's own (values outside the list)
+/// that no remaining value uses, keeping the others in order of first appearance.
+void drop_unused_extras(Column& c, size_t declared) {
+  if (c.categories.size() == declared) return;
+  std::vector<char> used(c.categories.size(), 0);
+  for (auto k : c.codes)
+    if (k >= 0) used[static_cast<size_t>(k)] = 1;
+  std::vector<std::int32_t> renumber(c.categories.size(), -1);
+  std::vector<std::string> kept(c.categories.begin(), c.categories.begin() + static_cast<std::ptrdiff_t>(declared));
+  for (size_t k = 0; k < c.categories.size(); ++k) {
+    if (k < declared) renumber[k] = static_cast<std::int32_t>(k);
+    else if (used[k]) {
+      renumber[k] = static_cast<std::int32_t>(kept.size());
+      kept.push_back(std::move(c.categories[k]));
+    }
+  }
+  for (auto& k : c.codes)
+    if (k >= 0) k = renumber[static_cast<size_t>(k)];
+  c.categories = std::move(kept);
+}
+
+ColumnType column_type(FieldType t) {
+  switch (t) {
+    case FieldType::text: return ColumnType::text;
+    case FieldType::integer: return ColumnType::integer;
+    case FieldType::decimal: return ColumnType::decimal;
+    case FieldType::money: return ColumnType::money;
+    case FieldType::date: return ColumnType::date;
+    case FieldType::datetime: return ColumnType::datetime;
+    case FieldType::boolean: return ColumnType::boolean;
+    case FieldType::code: return ColumnType::code;
+    case FieldType::reference: return ColumnType::reference;
+  }
+  return ColumnType::text;
+}
+
+}  // namespace
+
+ColumnSet read_columns(Context& cx, std::string_view type, const Json& q) {
+  const auto& t = cx.type(type);
+  const auto read_scope = cx.access.require_scope(cx, t, "read");
+  Checked c = check_query(cx, t, read_scope, q, Mode::columns);
+
+  // The columns asked for (all: the record's, as Session::get orders them).
+  std::vector<Plan> plans;
+  if (c.fields.empty()) {
+    for (const auto& sf : pack::kSystemFields) plans.push_back({&sf, nullptr, nullptr});
+    for (const auto& f : t.fields) plans.push_back({nullptr, &f, nullptr});
+    for (const auto& sec : t.sections) plans.push_back({nullptr, nullptr, &sec});
+  } else {
+    for (const auto& name : c.fields) {
+      if (const auto* sf = pack::system_field(name)) plans.push_back({sf, nullptr, nullptr});
+      else if (const auto* f = t.field(name)) plans.push_back({nullptr, f, nullptr});
+      else plans.push_back({nullptr, nullptr, t.section(name)});
+    }
+  }
+
+  // Who may read personal values: everyone's, their own records' (by created_by), or none.
+  const auto personal_scope = cx.access.scope_of(cx, t, "read_personal");
+  bool any_personal = false;
+  for (const auto& p : plans) {
+    if (p.field && p.field->personal) any_personal = true;
+    if (p.section)
+      for (const auto& f : p.section->fields) any_personal = any_personal || f.personal;
+  }
+  const bool by_creator = any_personal && personal_scope == pack::Scope::own;
+  const bool mask_all = any_personal && personal_scope != pack::Scope::all && !by_creator;
+
+  ColumnSet out;
+  out.record_type = t.name;
+  out.columns.resize(plans.size());
+  // Helper columns: user ids (shown as names), the creator (for masking), the ids (for sections).
+  std::vector<Column> user_ids(plans.size());
+  Column creator, ids;
+  bool any_section = false;
+  store::ColumnQuery cq;
+  static_cast<store::Selection&>(cq) = std::move(c.sel);
+  cq.limit = c.limit;
+  using K = store::ColumnKind;
+  // The code lists of code fields, read in the same snapshot as the records.
+  store::ReadTransaction rt(cx.conn);
+  std::vector<size_t> declared(plans.size(), 0);
+  for (size_t k = 0; k < plans.size(); ++k) {
+    const Plan& p = plans[k];
+    Column& col = out.columns[k];
+    if (p.system) {
+      col.name = p.system->name;
+      col.type = column_type(p.system->type);
+      if (p.system->user) {
+        cq.columns.push_back({col.name, K::integer, &user_ids[k]});
+      } else if (p.system->type == FieldType::datetime) {
+        cq.columns.push_back({col.name, K::datetime, &col});
+      } else if (p.system->type == FieldType::text) {
+        cq.columns.push_back({col.name, K::text, &col});
+      } else {
+        cq.columns.push_back({col.name, K::integer, &col});  // id, version, archived
+      }
+    } else if (p.field) {
+      const pack::Field& f = *p.field;
+      col.name = f.name;
+      col.type = column_type(f.type);
+      const auto names = f.columns();
+      switch (f.type) {
+        case FieldType::text: cq.columns.push_back({names[0], K::text, &col}); break;
+        case FieldType::date: cq.columns.push_back({names[0], K::date, &col}); break;
+        case FieldType::datetime: cq.columns.push_back({names[0], K::datetime, &col}); break;
+        case FieldType::code:
+          col.code_list = f.code_list;
+          for (auto& code : store::list_codes(cx.conn, f.code_list)) col.categories.push_back(std::move(code.code));
+          declared[k] = col.categories.size();
+          cq.columns.push_back({names[0], K::code, &col});
+          break;
+        case FieldType::money:
+          cq.columns.push_back({names[0], K::integer, &col});
+          cq.columns.push_back({names[1], K::code, &col, /*valid_from_other=*/true});
+          break;
+        case FieldType::decimal:
+          col.scale = f.scale;
+          cq.columns.push_back({names[0], K::integer, &col});
+          break;
+        case FieldType::integer: case FieldType::reference: case FieldType::boolean:
+          cq.columns.push_back({names[0], K::integer, &col});
+          break;
+      }
+    } else {
+      col.name = p.section->name;
+      col.type = ColumnType::section;
+      any_section = true;
+    }
+  }
+  if (by_creator) cq.columns.push_back({"created_by", K::integer, &creator});
+  if (any_section) cq.columns.push_back({"id", K::integer, &ids});
+  out.rows = store::read_columns(cx.conn, t, cq);
+
+  // Sections, a batch of records at a time, in the same snapshot.
+  for (size_t k = 0; k < plans.size(); ++k)
+    if (plans[k].section) {
+      out.columns[k].items.reserve(out.rows);
+      out.columns[k].valid.assign(out.rows, 1);
+    }
+  if (any_section)
+    for (size_t from = 0; from < out.rows; from += kSectionBatch) {
+      const size_t to = std::min(out.rows, from + kSectionBatch);
+      std::vector<std::int64_t> batch(ids.ints.begin() + static_cast<std::ptrdiff_t>(from),
+                                      ids.ints.begin() + static_cast<std::ptrdiff_t>(to));
+      const auto secs = store::read_sections(cx.conn, t, batch);
+      for (size_t k = 0; k < plans.size(); ++k) {
+        if (!plans[k].section) continue;
+        const pack::Section& sec = *plans[k].section;
+        for (size_t i = from; i < to; ++i) {
+          const auto r = secs.find(ids.ints[i]);
+          const detail::Sections* all = r == secs.end() ? nullptr : &r->second;
+          const auto items = all ? all->find(sec.name) : detail::Sections::const_iterator{};
+          out.columns[k].items.push_back(section_json(sec, all && items != all->end() ? &items->second : nullptr));
+        }
+      }
+    }
+
+  // User ids → names (as Session::get shows them).
+  for (size_t k = 0; k < plans.size(); ++k) {
+    if (!plans[k].system || !plans[k].system->user) continue;
+    Column& col = out.columns[k];
+    col.valid = std::move(user_ids[k].valid);
+    col.offsets.assign(1, 0);
+    std::unordered_map<std::int64_t, const std::string*> names;
+    for (auto uid : user_ids[k].ints) {
+      auto it = names.find(uid);
+      if (it == names.end()) it = names.emplace(uid, &cx.cache.user_name(cx.conn, uid)).first;
+      col.text += *it->second;
+      col.offsets.push_back(col.text.size());
+    }
+  }
+
+  // Masking, record by record, as Access::mask does for a record's JSON.
+  if (mask_all || by_creator) {
+    auto masked = [&](size_t i) { return mask_all || creator.ints[i] != cx.who.uid; };
+    const Date today = cx.clock.today();
+    for (size_t k = 0; k < plans.size(); ++k) {
+      Column& col = out.columns[k];
+      if (plans[k].section) {
+        for (const auto& f : plans[k].section->fields) {
+          if (!f.personal) continue;
+          for (size_t i = 0; i < out.rows; ++i)
+            if (masked(i))
+              for (auto& item : col.items[i]) item[f.name] = nullptr;
+        }
+        continue;
+      }
+      const pack::Field* f = plans[k].field;
+      if (!f || !f->personal) continue;
+      if (f->type == FieldType::date) {
+        bool any = false;  // a masked row with a date: the column becomes text (age groups)
+        for (size_t i = 0; i < out.rows && !any; ++i) any = masked(i) && col.valid[i];
+        if (!any) continue;
+        Column text;
+        text.name = col.name;
+        text.type = ColumnType::text;
+        text.valid = col.valid;
+        text.offsets.reserve(out.rows + 1);
+        text.offsets.push_back(0);
+        for (size_t i = 0; i < out.rows; ++i) {
+          if (col.valid[i]) {
+            const Date d{date::days{col.ints[i]}};
+            text.text += masked(i) ? age_group(d, today) : format_date(d);
+          }
+          text.offsets.push_back(text.text.size());
+        }
+        col = std::move(text);
+      } else if (col.type == ColumnType::text) {
+        keep_texts(col, [&](size_t i) { return !masked(i); });
+      } else {
+        for (size_t i = 0; i < out.rows; ++i)
+          if (masked(i)) clear_value(col, i);
+        if (col.type == ColumnType::code) drop_unused_extras(col, declared[k]);
+        if (col.type == ColumnType::money) drop_unused_extras(col, 0);
+      }
+    }
+  }
+  return out;
 }
 
 }  // namespace clmis::detail

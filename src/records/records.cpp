@@ -232,16 +232,21 @@ Json record_json(Context& cx, const pack::RecordType& t, const store::StoredReco
   o["archive_reason"] = r.archive_reason ? Json(*r.archive_reason) : Json(nullptr);
   for (const auto& f : t.fields) o[f.name] = encode_value(value_of(r.fields, f.name));
   for (const auto& sec : t.sections) {
-    Json arr = Json::array();
-    if (auto it = r.sections.find(sec.name); it != r.sections.end())
-      for (const auto& item : it->second) {
-        Json io;
-        for (const auto& f : sec.fields) io[f.name] = encode_value(value_of(item, f.name));
-        arr.push_back(std::move(io));
-      }
-    o[sec.name] = std::move(arr);
+    auto it = r.sections.find(sec.name);
+    o[sec.name] = section_json(sec, it == r.sections.end() ? nullptr : &it->second);
   }
   return o;
+}
+
+Json section_json(const pack::Section& sec, const std::vector<Values>* items) {
+  Json arr = Json::array();
+  if (items)
+    for (const auto& item : *items) {
+      Json io;
+      for (const auto& f : sec.fields) io[f.name] = encode_value(value_of(item, f.name));
+      arr.push_back(std::move(io));
+    }
+  return arr;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -56,6 +56,8 @@ void add_history(Context& cx, std::int64_t seq, const pack::RecordType& t, std::
 
 /// A stored record as the API's JSON: system fields (users by name), fields, sections.
 Json record_json(Context& cx, const pack::RecordType& t, const store::StoredRecord& r);
+/// A section's entries as the API's JSON array (items null: none).
+Json section_json(const pack::Section& sec, const std::vector<Values>* items);
 
 /// Inside a bulk load's transaction: drops the indexes of type's table that no check reads
 /// (those of unique_active fields and possible duplicates stay) when `after_load` says so, or

@@ -354,3 +354,45 @@ TEST_CASE("C: errors are per thread and cleared by success", "[capi]") {
   CHECK(clmis_record_create(&id, f.s, "owner", "{\"name\": \"n\"}") == CLMIS_OK);
   CHECK(clmis_error_last() == nullptr);
 }
+
+TEST_CASE("C: a query's fields restrict its records, bad fields change nothing", "[capi][errors][columns]") {
+  Fixture f;
+  const auto owner = f.create("owner", "{\"name\": \"O\"}");
+  f.create("sample", ("{\"title\": \"one\", \"count\": 4, \"owner\": " + std::to_string(owner) + "}").c_str());
+  char* out = nullptr;
+  REQUIRE(clmis_record_query(&out, f.s, "sample", "{\"fields\": [\"owner\", \"title\", \"items\"]}") == CLMIS_OK);
+  Json page = Json::parse(out);
+  clmis_free(out);
+  REQUIRE(page["records"].size() == 1);
+  CHECK(page["records"][0] == Json{{"owner", owner}, {"title", "one"}, {"items", Json::array()}});
+
+  const std::string before = test::db_hash(f.path);
+  struct Case {
+    const char* name;
+    const char* query;
+    const char* path;
+    const char* message;
+  };
+  const Case cases[] = {
+      {"unknown field", "{\"fields\": [\"title\", \"colour\"]}", "fields[1]", "has no field \"colour\""},
+      {"not an array", "{\"fields\": \"title\"}", "fields", "non-empty array"},
+      {"empty array", "{\"fields\": []}", "fields", "non-empty array"},
+      {"not a string", "{\"fields\": [\"title\", 7]}", "fields[1]", "a field name is a string"},
+      {"named twice", "{\"fields\": [\"title\", \"title\"]}", "fields[1]", "named twice"},
+  };
+  for (const auto& c : cases) {
+    SECTION(c.name) {
+      out = nullptr;
+      CHECK(clmis_record_query(&out, f.s, "sample", c.query) == CLMIS_EINVALID);
+      CHECK(out == nullptr);
+      CHECK(last_code() == CLMIS_EINVALID);
+      const Json errs = last_errors();
+      REQUIRE(errs.size() == 1);
+      CHECK(errs[0]["record"] == "sample");
+      CHECK(errs[0]["path"] == c.path);
+      CHECK(errs[0]["rule"] == "query");
+      CHECK_THAT(errs[0]["message"].get<std::string>(), Catch::Contains(c.message));
+      CHECK(test::db_hash(f.path) == before);
+    }
+  }
+}

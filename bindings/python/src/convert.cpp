@@ -416,6 +416,17 @@ py::dict record_from_json(const Json& record, const TypeSpec* spec) {
   return out;
 }
 
+py::object decimal_from_text(std::string_view numeral) {
+  py::str s(numeral.data(), numeral.size());
+  PyObject* o = PyObject_CallFunctionObjArgs(g_decimal, s.ptr(), nullptr);
+  if (!o) throw py::error_already_set();
+  return py::reinterpret_steal<py::object>(o);
+}
+
+py::object money_from(py::handle amount, std::string_view currency) {
+  return py::reinterpret_borrow<py::object>(g_money)(amount, py::str(currency.data(), currency.size()));
+}
+
 py::list errors_to_python(const Json& errors) {
   py::list out;
   if (!errors.is_array()) return out;

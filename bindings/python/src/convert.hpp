@@ -85,6 +85,12 @@ void init_conversions();
 /// with spec nullptr) are converted untyped.
 [[nodiscard]] py::dict record_from_json(const Json& record, const TypeSpec* spec);
 
+/// decimal.Decimal of a numeral ("12.50": the exponent is kept).
+[[nodiscard]] py::object decimal_from_text(std::string_view numeral);
+
+/// clmis.Money(amount, currency).
+[[nodiscard]] py::object money_from(py::handle amount, std::string_view currency);
+
 /// A list of validation errors (clmis::FieldError) → list of dicts.
 [[nodiscard]] py::list errors_to_python(const Json& errors);
 

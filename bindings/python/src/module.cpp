@@ -12,11 +12,13 @@
 #include <clmis/database.hpp>
 #include <clmis/io.hpp>
 
+#include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 #include <pybind11/stl/filesystem.h>
 
 #include <atomic>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -241,6 +243,105 @@ Json make_sort(py::handle sort) {
   return out;
 }
 
+// ---- columns (Cursor.to_pandas) ----------------------------------------------------------------
+
+/// A numpy array holding a copy of a vector.
+template <class T>
+py::array_t<T> numpy_of(const std::vector<T>& v) {
+  py::array_t<T> a(static_cast<py::ssize_t>(v.size()));
+  if (!v.empty()) std::memcpy(a.mutable_data(), v.data(), v.size() * sizeof(T));
+  return a;
+}
+
+/// The missing-value mask of a column: True where it has no value.
+py::array_t<bool> mask_of(const clmis::Column& c) {
+  py::array_t<bool> a(static_cast<py::ssize_t>(c.size()));
+  bool* m = a.mutable_data();
+  for (size_t i = 0; i < c.size(); ++i) m[i] = c.valid[i] == 0;
+  return a;
+}
+
+/// A numpy object array of n values made by make(i) (None where the column has no value).
+template <class Make>
+py::array objects_of(const clmis::Column& c, Make make) {
+  py::array a(py::dtype("O"), std::vector<py::ssize_t>{static_cast<py::ssize_t>(c.size())},
+              static_cast<const void*>(nullptr));
+  auto** data = static_cast<PyObject**>(a.mutable_data());
+  for (size_t i = 0; i < c.size(); ++i) {
+    py::object o = c.valid[i] ? make(i) : py::none();
+    Py_XDECREF(data[i]);  // a new object array holds None (or NULL)
+    data[i] = o.release().ptr();
+  }
+  return a;
+}
+
+/// A ColumnSet → [(name, type, a, b)] for clmis._pandas: numbers as numpy arrays (a: values,
+/// b: the mask), codes as (a: int32 codes, b: categories), the other types as a numpy object
+/// array of Python values (a; b None). Types are the schema's names ("section" too).
+py::list columns_to_python(const clmis::ColumnSet& cs, const TypeSpec* spec) {
+  using clmis::ColumnType;
+  py::list out;
+  for (const auto& c : cs.columns) {
+    const std::string type(clmis::to_string(c.type));
+    py::object a = py::none(), b = py::none();
+    switch (c.type) {
+      case ColumnType::integer: case ColumnType::reference: case ColumnType::date: case ColumnType::datetime:
+        a = numpy_of(c.ints);
+        b = mask_of(c);
+        break;
+      case ColumnType::boolean: {
+        py::array_t<bool> v(static_cast<py::ssize_t>(c.size()));
+        bool* d = v.mutable_data();
+        for (size_t i = 0; i < c.size(); ++i) d[i] = c.ints[i] != 0;
+        a = std::move(v);
+        b = mask_of(c);
+        break;
+      }
+      case ColumnType::code: {
+        a = numpy_of(c.codes);
+        py::list cats(c.categories.size());
+        for (size_t k = 0; k < c.categories.size(); ++k) cats[k] = text(c.categories[k]);
+        b = std::move(cats);
+        break;
+      }
+      case ColumnType::text:
+        a = objects_of(c, [&](size_t i) -> py::object {
+          const auto v = c.text_at(i);
+          PyObject* o = PyUnicode_DecodeUTF8(v.data(), static_cast<Py_ssize_t>(v.size()), "replace");
+          if (!o) throw py::error_already_set();
+          return py::reinterpret_steal<py::object>(o);
+        });
+        break;
+      case ColumnType::decimal:
+        a = objects_of(c, [&](size_t i) { return decimal_from_text(clmis::Decimal{c.ints[i], c.scale}.str()); });
+        break;
+      case ColumnType::money: {
+        std::vector<int> digits;
+        for (const auto& cur : c.categories) digits.push_back(clmis::currency_minor_digits(cur).value_or(2));
+        a = objects_of(c, [&](size_t i) -> py::object {
+          if (c.codes[i] < 0) return py::none();  // an amount without its currency (not written by clmis)
+          const auto k = static_cast<size_t>(c.codes[i]);
+          return money_from(decimal_from_text(clmis::Decimal{c.ints[i], digits[k]}.str()), c.categories[k]);
+        });
+        break;
+      }
+      case ColumnType::section: {
+        const Column* col = spec ? spec->find(c.name) : nullptr;
+        const TypeSpec* entry = col ? col->entry.get() : nullptr;
+        a = objects_of(c, [&](size_t i) -> py::object {
+          const Json& items = c.items[i];
+          py::list entries(items.size());
+          for (size_t k = 0; k < items.size(); ++k) entries[k] = record_from_json(items[k], entry);
+          return entries;
+        });
+        break;
+      }
+    }
+    out.append(py::make_tuple(c.name, type, a, b));
+  }
+  return out;
+}
+
 /// A query's records, fetched one page at a time with the keyset cursor ("after").
 struct PyCursor {
   std::shared_ptr<PySession> session;
@@ -249,6 +350,7 @@ struct PyCursor {
   int page_size = kDefaultPageSize;
   std::optional<std::int64_t> remaining;  // records still to return when a limit was given
   Json after = nullptr;
+  Json page_after = nullptr;  // the "after" the records in buffer were fetched with
   bool exhausted = false;
   int pages = 0;
   py::list buffer;
@@ -273,6 +375,7 @@ struct PyCursor {
                                  : page_size;
     if (!after.is_null()) q["after"] = after;
     Json page = session->read([&](clmis::Session& s) { return s.query(type, q); });
+    page_after = after;
     ++pages;
     const TypeSpec* spec = session->spec(type);
     const Json& records = page["records"];
@@ -293,6 +396,41 @@ struct PyCursor {
     }
     if (remaining) --*remaining;
     return buffer[pos++];
+  }
+
+  /// The records not yet returned, read at once as columns (columns_to_python), with only the
+  /// fields named (None: all); None when the cursor stopped inside a page (then the caller
+  /// takes the rest record by record). Consumes the cursor.
+  py::object read_columns(const py::object& fields) {
+    Json q = doc;
+    if (!fields.is_none()) q["fields"] = to_json(fields, "columns");
+    Json start;
+    if (pos == 0) start = page_after;                  // nothing of this page returned yet
+    else if (pos >= buffer.size()) start = after;      // the page returned whole
+    else {
+      if (!fields.is_none()) {  // the names are checked here all the same (nothing is read)
+        q["limit"] = 0;
+        if (!page_after.is_null()) q["after"] = page_after;
+        session->read([&](clmis::Session& s) { return s.read_columns(type, q); });
+      }
+      return py::none();
+    }
+    const bool nothing_left = (pos > 0 && exhausted) || (remaining && *remaining == 0);
+    if (nothing_left) q["limit"] = 0;                  // still checks the query and the fields
+    else if (remaining) q["limit"] = *remaining;
+    if (!start.is_null()) q["after"] = start;
+    if (fetching) throw py::value_error("the cursor is already fetching a page in another thread");
+    fetching = true;
+    struct Done {
+      bool& flag;
+      ~Done() { flag = false; }
+    } done{fetching};
+    clmis::ColumnSet cs = session->read([&](clmis::Session& s) { return s.read_columns(type, q); });
+    buffer = py::list();
+    pos = 0;
+    exhausted = true;
+    if (remaining) *remaining = 0;
+    return columns_to_python(cs, session->spec(type));
   }
 
   [[nodiscard]] py::list columns() const {
@@ -576,15 +714,21 @@ PYBIND11_MODULE(_core, m) {
                              "The record's columns in order: (name, type, code_list) tuples; "
                              "type is a field type, or \"section\".")
       .def_property_readonly("session", [](const PyCursor& c) { return c.session; })
+      .def("_read_columns", &PyCursor::read_columns, py::arg("fields") = py::none(),
+           "For clmis._pandas: the records not yet returned as columns, or None when the cursor "
+           "stopped inside a page.")
       .def(
           "to_pandas",
-          [](py::object self, const std::string& dates, const std::string& codes) {
+          [](py::object self, const py::object& columns, const std::string& dates, const std::string& codes) {
             return py::module_::import("clmis._pandas")
-                .attr("cursor_to_pandas")(self, py::arg("dates") = dates, py::arg("codes") = codes);
+                .attr("cursor_to_pandas")(self, py::arg("columns") = columns, py::arg("dates") = dates,
+                                          py::arg("codes") = codes);
           },
-          py::kw_only(), py::arg("dates") = "datetime64", py::arg("codes") = "category",
+          py::kw_only(), py::arg("columns") = py::none(), py::arg("dates") = "datetime64",
+          py::arg("codes") = "category",
           "The records not yet iterated, as a pandas DataFrame with one dtype per field type "
-          "(see docs/python.md). Needs pandas.")
+          "(see docs/python.md); columns: the fields to take, in that order (default: every "
+          "system field, field and section). Needs pandas.")
       .def("__repr__", [](const PyCursor& c) {
         return "<clmis.Cursor " + c.type + " pages=" + std::to_string(c.pages) +
                (c.exhausted && c.pos >= c.buffer.size() ? " exhausted>" : ">");
@@ -952,17 +1096,20 @@ PYBIND11_MODULE(_core, m) {
       .def(
           "export_file",
           [](PySession& s, const std::string& type, const std::filesystem::path& path,
-             const std::string& format, bool include_archived, bool replace) {
+             const std::string& format, bool include_archived, bool replace,
+             std::optional<std::vector<std::string>> fields) {
             clmis::ExportOptions o;
             o.format = format;
             o.include_archived = include_archived;
+            if (fields) o.fields = *fields;
             return s.read([&](clmis::Session& x) { return clmis::export_to_file(x, type, path.string(), o, replace); });
           },
           py::arg("type"), py::arg("path"), py::kw_only(), py::arg("format") = "csv",
-          py::arg("include_archived") = false, py::arg("replace") = false,
+          py::arg("include_archived") = false, py::arg("replace") = false, py::arg("fields") = py::none(),
           "Writes the records of type to a CSV, JSON Lines or JSON file; returns how many. The file is "
           "written beside path and renamed when complete; an existing file is replaced only with "
-          "replace=True (AlreadyExists otherwise), and never one of the database's own files (Misuse).")
+          "replace=True (AlreadyExists otherwise), and never one of the database's own files (Misuse). "
+          "fields: only these, in this order (CSV: no sections).")
       .def("__repr__", [](PySession& s) {
         return "<clmis.Session user=" + py::repr(py::str(s.handle().user())).cast<std::string>() +
                " database=" + py::repr(py::str(s.st->path)).cast<std::string>() + ">";
