@@ -402,7 +402,7 @@ std::vector<std::string> defer_indexes(Context& cx, std::string_view type, bool 
   return store::drop_indexes(cx.conn, t.name, keep);
 }
 
-void build_indexes(Context& cx, const std::vector<std::string>& ddl) { store::apply_ddl(cx.conn, ddl); }
+void build_indexes(Context& cx, const std::vector<std::string>& ddl) { store::build_indexes(cx.conn, ddl); }
 
 void export_started(Context& cx, std::string_view type, const Json& detail) {
   const auto& t = cx.type(type);

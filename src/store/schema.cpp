@@ -426,6 +426,32 @@ std::vector<std::string> drop_indexes(Connection& c, const std::string& table, c
   return ddl;
 }
 
+void build_indexes(Connection& c, const std::vector<std::string>& ddl) {
+  if (ddl.empty()) return;
+  // A sort keeps up to cache_size of keys in memory before it writes a sorted run to a temporary
+  // file (in memory too, with temp_store MEMORY): during the build, a 16 MiB cache and files on
+  // disk keep the import's memory where loading left it.
+  const auto cache = c.scalar("PRAGMA cache_size").value_or(-2000);
+  bool on_disk = true;
+  try {
+    c.exec("PRAGMA temp_store = FILE");
+  } catch (const Error&) {
+    on_disk = false;  // refused inside this transaction: sort in memory
+  }
+  c.exec("PRAGMA cache_size = -16384");
+  auto restore = [&] {
+    sqlite3_exec(c.raw(), ("PRAGMA cache_size = " + std::to_string(cache)).c_str(), nullptr, nullptr, nullptr);
+    if (on_disk) sqlite3_exec(c.raw(), "PRAGMA temp_store = MEMORY", nullptr, nullptr, nullptr);
+  };
+  try {
+    apply_ddl(c, ddl);
+  } catch (...) {
+    restore();
+    throw;
+  }
+  restore();
+}
+
 std::int64_t row_count(Connection& c, const std::string& table) {
   auto& s = c.prepare("SELECT count(*) FROM " + quote(table));
   s.step();

@@ -84,6 +84,10 @@ std::vector<std::string> section_ddl(const pack::RecordType& t, const pack::Sect
 /// indexes of UNIQUE columns stay) and returns the statements that create them again, as they
 /// were made: a bulk load builds them once at its end, in the same transaction.
 std::vector<std::string> drop_indexes(Connection& c, const std::string& table, const std::vector<std::string>& keep);
+/// Runs the statements drop_indexes() returned. Their sorts spill to temporary files, not memory
+/// (temp_store FILE for the build, when SQLite allows it inside the transaction): building the
+/// indexes of a million records would otherwise hold every key in memory at once.
+void build_indexes(Connection& c, const std::vector<std::string>& ddl);
 /// How many rows a table holds.
 std::int64_t row_count(Connection& c, const std::string& table);
 /// DDL adding a field to an existing table (ALTER TABLE ... ADD COLUMN, then its index).
