@@ -157,15 +157,20 @@ void upgrade_to_5(Connection& c, const pack::Pack& p, const std::function<std::s
       if (n_bad != 0)
         throw StorageError("the status history of " + t.name + " does not start with an initial state (" +
                            std::to_string(n_bad) + " rows); the database was not upgraded");
-      c.prepare("DELETE FROM clmis_history WHERE record_type = ? AND field = ? AND event <> 'changed'")
+      // Only the rows copied: a row of a record that is not there (a damaged file) stays where it is.
+      c.prepare("DELETE FROM clmis_history WHERE record_type = ? AND field = ? AND event <> 'changed' "
+                "AND record_id IN (SELECT id FROM " + table + ")")
           .bind(1, t.name).bind(2, t.workflow->status_field).run();
     }
-    // "created" rows that say no more than the record's creation columns and change.
+    // "created" rows that say no more than the record's creation columns and change (its time,
+    // its author, its change number, and the country's date of that time); others stay.
     std::vector<std::int64_t> drop;
     auto& q = c.prepare("SELECT h.id, h.at, h.effective_date FROM clmis_history h JOIN " + table +
                         " r ON r.id = h.record_id WHERE h.record_type = ? AND h.event = 'created' "
                         "AND h.field IS NULL AND h.from_value IS NULL AND h.to_value IS NULL AND h.detail IS NULL "
-                        "AND h.at = r.created_at AND h.actor = r.created_by");
+                        "AND h.at = r.created_at AND h.actor = r.created_by AND h.seq = (SELECT c.seq FROM "
+                        "clmis_change c WHERE c.record_type = h.record_type AND c.record_id = h.record_id "
+                        "AND c.op = 'create')");
     q.bind(1, t.name);
     while (q.step())
       if (day_of(q.text(1)) == q.text(2)) drop.push_back(q.int64(0));

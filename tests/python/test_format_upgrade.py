@@ -165,3 +165,27 @@ def test_a_history_the_upgrade_cannot_read_leaves_the_file_unchanged(old_db: Pat
         assert "\n".join(con.iterdump()) == dump_before
     finally:
         con.close()
+
+
+def test_rows_the_upgrade_cannot_restate_are_kept(old_db: Path) -> None:
+    # A damaged or hand-edited format-4 file: a status row of a job seeker that is not there, and
+    # a "created" row whose change number is not the record's create. Neither may be lost.
+    con = sqlite3.connect(old_db)
+    con.execute("INSERT INTO clmis_history (seq, record_type, record_id, event, field, from_value, to_value, "
+                "effective_date, actor, at) VALUES (1, 'job_seeker', 999, 'initial', 'status', NULL, 'registered', "
+                "'2024-01-01', 1, '2024-01-01T00:00:00Z')")
+    con.execute("UPDATE clmis_history SET seq = seq + 1 WHERE record_type = 'employer' AND record_id = 1 "
+                "AND event = 'created'")
+    con.commit()
+    (created_seq,) = con.execute("SELECT seq FROM clmis_history WHERE record_type = 'employer' AND record_id = 1 "
+                                 "AND event = 'created'").fetchone()
+    con.close()
+    db = clmis.open(old_db)
+    s = db.login("admin", PASSWORD)
+    assert rows(old_db, "SELECT record_id, event, to_value FROM clmis_history WHERE record_type = 'job_seeker' "
+                        "AND record_id = 999") == [(999, "initial", "registered")]
+    h = s.history("employer", 1)
+    # Kept as it was (history orders by change number: this one now comes after its change's
+    # other rows), not restated with the record's own create.
+    assert [e["seq"] for e in h if e["event"] == "created"] == [created_seq]
+    db.close()
