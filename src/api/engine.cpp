@@ -149,6 +149,7 @@ std::shared_ptr<Engine> Engine::init(const std::string& path, const InitOptions&
     e->audit_.set_key(AuditTrail::load_key(path, o.audit_key_file, o.audit_key, o.audit_key.empty()));
     key_created = o.audit_key.empty();
     e->conn_ = std::make_unique<store::Connection>(path, false);
+    e->conn_->exec("PRAGMA page_size = " + std::to_string(store::kPageSize));  // before the first table
     e->conn_->use_wal();
     e->conn_->configure(e->busy_timeout_ms_);
     e->pack_ = pack::with_extensions(std::move(p), prof);
