@@ -356,17 +356,24 @@ struct PyCursor {
   py::list buffer;
   size_t pos = 0;
   bool fetching = false;  // a page is being fetched (the GIL released meanwhile)
+  /// Holds `fetching` for one read: like a generator, a cursor is not advanced by another thread
+  /// while it waits for its page.
+  struct Fetching {
+    bool& flag;
+    explicit Fetching(bool& f) : flag(f) {
+      if (flag) throw py::value_error("the cursor is already fetching a page in another thread");
+      flag = true;
+    }
+    ~Fetching() { flag = false; }
+    Fetching(const Fetching&) = delete;
+    Fetching& operator=(const Fetching&) = delete;
+  };
 
   /// Fetches the next page into buffer; false when there is none.
   bool fetch() {
     if (exhausted) return false;
     // Like a generator: another thread may not advance the cursor while it waits for a page.
-    if (fetching) throw py::value_error("the cursor is already fetching a page in another thread");
-    fetching = true;
-    struct Done {
-      bool& flag;
-      ~Done() { flag = false; }
-    } done{fetching};
+    const Fetching busy(fetching);
     Json q = doc;
     // A limit of 0 still runs the query once (so that a bad filter is reported), for nothing.
     const bool empty = remaining && *remaining == 0;
@@ -419,12 +426,7 @@ struct PyCursor {
     if (nothing_left) q["limit"] = 0;                  // still checks the query and the fields
     else if (remaining) q["limit"] = *remaining;
     if (!start.is_null()) q["after"] = start;
-    if (fetching) throw py::value_error("the cursor is already fetching a page in another thread");
-    fetching = true;
-    struct Done {
-      bool& flag;
-      ~Done() { flag = false; }
-    } done{fetching};
+    const Fetching busy(fetching);
     clmis::ColumnSet cs = session->read([&](clmis::Session& s) { return s.read_columns(type, q); });
     buffer = py::list();
     pos = 0;
