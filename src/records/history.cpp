@@ -37,7 +37,10 @@ Json record_history(Context& cx, std::string_view type, std::int64_t id) {
     entries.push_back({std::move(h), created ? 0 : 2});
   }
   if (t.workflow)
-    for (auto& h : store::status_history_of(cx.conn, t, id)) entries.push_back({std::move(h), h.event == "initial" ? 1 : 3});
+    for (auto& h : store::status_history_of(cx.conn, t, id)) {
+      const int rank = h.event == "initial" ? 1 : 3;  // read before h is moved from
+      entries.push_back({std::move(h), rank});
+    }
   if (!has_created) {
     const auto rec = store::read_record(cx.conn, t, id);
     store::HistoryRow h;

@@ -501,3 +501,35 @@ TEST_CASE("Employer and workplace: contact-person edits, archive, query", "[regi
   s.archive("employer", emp, 2, "ceased trading");
   CHECK(s.get("employer", emp)["archived"] == true);
 }
+
+TEST_CASE("History of a type with a workflow and another history field: one timeline in write order", "[registries][history]") {
+  // The standard pack with job_seeker.parish declared "history": true: a create then writes the
+  // initial state (status table) and a changed row (clmis_history) under one change number, and
+  // history() must show them as format 4 did — created, initial, changed — then each later
+  // change in its order (worked out by hand from the writes below).
+  test::TempDir dir;
+  const std::string data = test::copy_data(dir, "data", CLMIS_SOURCE_DIR "/data");
+  test::edit_json(data + "/packs/standard/pack.json", [](Json& p) {
+    for (auto& t : p["record_types"])
+      if (t["name"] == "job_seeker")
+        for (auto& f : t["fields"])
+          if (f["name"] == "parish") f["history"] = true;
+  });
+  clmis::InitOptions o;
+  o.country = "KNA";
+  o.admin_password = test::kPassword;
+  o.data_dir = data;
+  auto db = clmis::Database::init(dir.file("h.db"), o);
+  auto s = db.login("admin", test::kPassword);
+  const auto id = s.create("job_seeker", job_seeker("Ann", "Hodge", "5100001"));               // change 1
+  auto v = s.transition("job_seeker", id, 1, "activate", Json{{"effective_date", "2025-03-10"}});  // change 2
+  s.update("job_seeker", id, v, Json{{"parish", "KN-01"}});                                  // change 3
+  const Json h = s.history("job_seeker", id);
+  std::vector<std::string> got;
+  for (const auto& e : h)
+    got.push_back(std::to_string(e["seq"].get<std::int64_t>()) + " " + e["event"].get<std::string>() + " " +
+                  (e["field"].is_null() ? "-" : e["field"].get<std::string>()) + " " +
+                  (e["to"].is_null() ? "-" : e["to"].get<std::string>()));
+  CHECK(got == std::vector<std::string>{"1 created - -", "1 initial status registered", "1 changed parish KN-03",
+                                        "2 activate status active", "3 changed parish KN-01"});
+}
