@@ -118,6 +118,11 @@ mv "$dir/key.aside" "$c.key"
 chmod 644 "$c.key"
 run_check 10 "^FILE $c.key: the audit key is readable by group or others"
 chmod 600 "$c.key"
+# No database at the path (a mistyped name): the report says so, and the exit is 4 (not found).
+rc=0; "$cli" check "$dir/no-such.db" > "$dir/out" 2>&1 || rc=$?
+[ "$rc" -eq 4 ] && grep -q "^FILE $dir/no-such.db: the database file is missing" "$dir/out" \
+  || fail "check of a missing database: exit $rc $(cat "$dir/out")"
+[ ! -e "$dir/no-such.db" ] || fail "check created the missing database"
 # A tampered audit trail (its append-only trigger dropped first): exit 9.
 sqlite3 "$c" "DROP TRIGGER clmis_audit_no_update; UPDATE clmis_audit SET actor = NULL WHERE id = 2"
 run_check 9 "^AUDIT the trail fails verification"

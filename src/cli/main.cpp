@@ -19,6 +19,7 @@
 #include <random>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -1059,12 +1060,15 @@ int main(int argc, char** argv) {
     }
     if (*check_cmd) {
       clmis::Json report;
-      bool opened = false;
+      bool opened = false, no_database = false;
       std::optional<clmis::Database> db;
       try {
         db.emplace(open_db(db_path));
         opened = true;
       } catch (const clmis::Error& e) {
+        // No file at all at the path (a mistyped name) is "not found" (exit 4), not a finding.
+        std::error_code fec;
+        no_database = !std::filesystem::exists(db_path, fec);
         // What stops it opening (a missing or readable key, not a database) is itself the finding.
         const char* k = std::getenv("CLMIS_AUDIT_KEY_FILE");
         report = clmis::Database::check_files(db_path, k ? k : "");
@@ -1097,6 +1101,7 @@ int main(int argc, char** argv) {
         std::cout << (report["ok"].get<bool>() ? "check: no problem found" : "check: problems found") << "\n";
       }
       if (report.contains("audit") && !report["audit"]["ok"].get<bool>()) return kExitTampered;
+      if (no_database) return kExitNotFound;
       return report["ok"].get<bool>() ? kExitOk : kExitCheck;
     }
     if (*users_list || *users_add || *users_set || *users_reset) {
