@@ -60,7 +60,7 @@ int main(int argc, char** argv) {
   sqlite3_exec(raw, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", nullptr, nullptr, nullptr);
   sqlite3_exec(raw,
                "CREATE TABLE employer (id INTEGER PRIMARY KEY AUTOINCREMENT, version INTEGER, "
-               "created_at TEXT, created_by INTEGER, updated_at TEXT, updated_by INTEGER, "
+               "created_at INTEGER, created_by INTEGER, updated_at INTEGER, updated_by INTEGER, "
                "name TEXT, registration_no TEXT, isic_class TEXT, parish TEXT, workers_male INTEGER, "
                "workers_female INTEGER, status TEXT) STRICT",
                nullptr, nullptr, nullptr);
@@ -75,7 +75,7 @@ int main(int argc, char** argv) {
     Json e = employer(i);
     sqlite3_exec(raw, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
     const std::string name = e["name"], reg = e["registration_no"], isic = e["isic_class"], parish = e["parish"];
-    sqlite3_bind_text(ins, 1, "2026-11-23T00:00:00Z", -1, SQLITE_STATIC);
+    sqlite3_bind_int64(ins, 1, 1795392000);  // 2026-11-23T00:00:00Z as UTC seconds (storage format 6)
     sqlite3_bind_text(ins, 2, name.c_str(), -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(ins, 3, reg.c_str(), -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(ins, 4, isic.c_str(), -1, SQLITE_TRANSIENT);

@@ -125,13 +125,13 @@ BEGIN IMMEDIATE;
 INSERT INTO job_seeker (version, created_at, created_by, updated_at, updated_by, external_id, archived,
   registration_no, registration_date, first_name, family_name, nis_number, sex, date_of_birth, parish,
   city, telephone, status)
-SELECT 1, strftime('%Y-%m-%dT%H:%M:%SZ'), 1, strftime('%Y-%m-%dT%H:%M:%SZ'), 1, NULL, 0,
-  printf('JS-%06d', rowid), registration_date, first_name, family_name, nis_number, sex, date_of_birth,
-  parish, city, telephone, 'registered' FROM staging ORDER BY rowid;
+SELECT 1, unixepoch(), 1, unixepoch(), 1, NULL, 0,
+  printf('JS-%06d', rowid), unixepoch(registration_date) / 86400, first_name, family_name, nis_number, sex,
+  unixepoch(date_of_birth) / 86400, parish, city, telephone, 'registered' FROM staging ORDER BY rowid;
 INSERT INTO clmis_change (seq, at, actor, record_type, record_id, op, version, span)
 SELECT 1, strftime('%Y-%m-%dT%H:%M:%SZ'), 1, 'job_seeker', min(id), 'create', 1, count(*) FROM job_seeker;
 INSERT INTO clmis_status__job_seeker (record_id, n, effective_day, status, event, seq, actor, at, detail)
-SELECT id, 0, CAST(strftime('%s', registration_date) AS INTEGER) / 86400, 'registered', NULL, id, NULL, NULL, NULL
+SELECT id, 0, registration_date, 'registered', NULL, id, NULL, NULL, NULL
 FROM job_seeker ORDER BY id;
 INSERT INTO clmis_sequence(name, value) VALUES ('job_seeker.registration_no', (SELECT count(*) FROM staging));
 COMMIT;

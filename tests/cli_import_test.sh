@@ -54,11 +54,11 @@ printf '%s\n2025-03-05,Dion,Mills,5500002,M,1995-05-05,KN-04\n' "$header" > "$di
 printf '%s\n6/12/2013,Ann,Hodge,3300001,F,14/7/1990,KN-02\n' "$header" > "$dir/legacy.csv"
 expect_refused "legacy date without --date-format" 3 'row 2, registration_date: not a date YYYY-MM-DD' "$dir/legacy.csv"
 "$cli" import "$db" job_seeker "$dir/legacy.csv" --date-format D/M/YYYY > /dev/null
-[ "$(sqlite3 "$db" "SELECT registration_date || ' ' || date_of_birth FROM job_seeker WHERE nis_number = '3300001'")" = "2013-12-06 1990-07-14" ] \
+[ "$(sqlite3 "$db" "SELECT registration_date || ' ' || date_of_birth FROM clmis_view_job_seeker WHERE nis_number = '3300001'")" = "2013-12-06 1990-07-14" ] \
   || fail "D/M/YYYY read wrongly"
 printf '%s\n12/6/2013,Ben,Hodge,3300002,M,7/14/1990,KN-02\n' "$header" > "$dir/us.csv"
 "$cli" import "$db" job_seeker "$dir/us.csv" --date-format M/D/YYYY > /dev/null
-[ "$(sqlite3 "$db" "SELECT registration_date FROM job_seeker WHERE nis_number = '3300002'")" = "2013-12-06" ] || fail "M/D/YYYY"
+[ "$(sqlite3 "$db" "SELECT registration_date FROM clmis_view_job_seeker WHERE nis_number = '3300002'")" = "2013-12-06" ] || fail "M/D/YYYY"
 printf '%s\n13/13/2013,Cy,Hodge,3300003,M,1/1/1990,KN-02\n' "$header" > "$dir/baddate.csv"
 expect_refused "impossible date" 3 'row 2, registration_date' "$dir/baddate.csv" --date-format D/M/YYYY
 

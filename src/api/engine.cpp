@@ -238,7 +238,10 @@ std::shared_ptr<Engine> Engine::open(const std::string& path, const OpenOptions&
     e->audit_.set_key(AuditTrail::load_key(path, o.audit_key_file, o.audit_key, false));
   }
   if (fmt < store::kFormat) {
-    // An older layout of the system tables: bring it up to date (one transaction).
+    // An older layout of the system tables: bring it up to date (one transaction). Format 6
+    // makes the record tables again, with foreign keys off (checked inside the upgrade).
+    const bool rebuild = fmt < 6;
+    if (rebuild) store::set_foreign_keys(c, false);
     try {
       store::WriteTransaction tx(c);
       const auto* zone = profile_zone(stored_profile.time_zone, stored_profile.iso3);
@@ -255,9 +258,11 @@ std::shared_ptr<Engine> Engine::open(const std::string& path, const OpenOptions&
                        Json{{"from", fmt}, {"to", store::kFormat}});
       tx.commit();
     } catch (...) {
+      if (rebuild) store::set_foreign_keys(c, true);
       if (key_created) std::filesystem::remove(key_path, ec);
       throw;
     }
+    if (rebuild) store::set_foreign_keys(c, true);
   }
   if (store::meta_value(c, "audit_key_id") != e->audit_.key_id())
     throw PermissionDenied("the audit key " + (o.audit_key.empty() ? "in " + key_path : std::string("given")) +

@@ -134,7 +134,7 @@ bool migrate(Context& cx, const pack::Pack& to_pack, const pack::Profile& to_pro
 
   // Every check has passed: now write. Any failure below rolls the whole transaction back.
   if (!ddl.empty()) {
-    auto d = store::status_view_ddl(to);
+    auto d = store::views_ddl(to);
     ddl.insert(ddl.end(), d.begin(), d.end());
   }
   store::apply_ddl(c, ddl);

@@ -156,7 +156,9 @@ Checked check_query(Context& cx, const pack::RecordType& t, pack::Scope read_sco
       if (k.type == FieldType::integer) {
         if (v.is_number_integer()) return store::SqlValue{v.get<std::int64_t>()};
       } else if (k.type == FieldType::datetime) {
-        if (v.is_string() && parse_datetime(v.get<std::string>())) return store::SqlValue{v.get<std::string>()};
+        if (v.is_string())
+          if (auto t = parse_datetime(v.get<std::string>()))
+            return store::SqlValue{static_cast<std::int64_t>(t->time_since_epoch().count())};
       } else if (v.is_string()) {
         return store::SqlValue{v.get<std::string>()};
       }
@@ -284,7 +286,10 @@ Checked check_query(Context& cx, const pack::RecordType& t, pack::Scope read_sco
   shape.erase("after");
   shape.erase("limit");
   shape.erase("fields");
+  // The storage layout's dates are in it too: a cursor's keys are stored values, and a cursor
+  // made before storage format 6 holds dates as text.
   Sha256 fp;
+  fp.update_item("storage 6");
   fp.update_item(t.name);
   fp.update_item(shape.dump());
   out.fingerprint = fp.hex().substr(0, 16);

@@ -155,8 +155,8 @@ void append_status(Connection& c, const pack::RecordType& t, std::int64_t id, co
 
 std::vector<HistoryRow> status_history_of(Connection& c, const pack::RecordType& t, std::int64_t id) {
   auto& s = c.prepare(c.text(kStatusRead, &t, [&] {
-    return "SELECT s.seq, s.event, s.status, s.effective_day, coalesce(s.actor, r.created_by), s.at, r.created_at, "
-           "s.detail FROM " + quote(status_table(t)) + " s JOIN " + quote(t.name) +
+    return "SELECT s.seq, s.event, s.status, s.effective_day, coalesce(s.actor, r.created_by), "
+           "coalesce(s.at, r.created_at), s.detail FROM " + quote(status_table(t)) + " s JOIN " + quote(t.name) +
            " r ON r.id = s.record_id WHERE s.record_id = ? ORDER BY s.n";
   }));
   s.bind(1, id);
@@ -174,8 +174,8 @@ std::vector<HistoryRow> status_history_of(Connection& c, const pack::RecordType&
     before = r.to;
     r.effective_date = day_text(s.int64(3));
     r.actor = s.int64(4);
-    r.at = s.is_null(5) ? s.text(6) : utc_text(s.int64(5));
-    r.detail = opt_text(s, 7);
+    r.at = utc_text(s.int64(5));
+    r.detail = opt_text(s, 6);
     rows.push_back(std::move(r));
   }
   s.reset();

@@ -126,7 +126,7 @@ Page query_page(Connection& c, const pack::RecordType& t, const PageQuery& q) {
 // ---- Columnar reads ----------------------------------------------------------------------------
 //
 // The conversion of a stored column to its buffer value is one small function per kind, below:
-// when the storage of a kind changes (format 5: dates as day numbers, timestamps as UTC
+// when the storage of a kind changes (as format 6 did: dates as day numbers, timestamps as UTC
 // seconds), only its function changes.
 
 namespace {
@@ -139,19 +139,19 @@ std::string_view stored_text(sqlite3_stmt* s, int i) {
 /// integer: an INTEGER column as it is.
 std::int64_t integer_of(sqlite3_stmt* s, int i) { return sqlite3_column_int64(s, i); }
 
-/// date: stored as "YYYY-MM-DD" (format 4) → days since 1970-01-01.
+/// date: stored as days since 1970-01-01 (format 6), as it is.
 std::int64_t day_number_of(sqlite3_stmt* s, int i, const std::string& column) {
-  const auto d = parse_date(stored_text(s, i));
-  if (!d) throw StorageError("stored date is malformed in column " + column);
-  return d->time_since_epoch().count();
+  const auto day = sqlite3_column_int64(s, i);
+  if (day < kFirstDay || day > kLastDay) throw StorageError("stored date is out of range in column " + column);
+  return day;
 }
 
-/// datetime: stored as "YYYY-MM-DDThh:mm:ssZ" (format 4, whole seconds, UTC) → seconds since
-/// 1970-01-01T00:00:00Z.
+/// datetime: stored as UTC seconds since 1970-01-01T00:00:00Z (format 6), as it is.
 std::int64_t utc_seconds_of(sqlite3_stmt* s, int i, const std::string& column) {
-  const auto t = parse_datetime(stored_text(s, i));
-  if (!t) throw StorageError("stored time is malformed in column " + column);
-  return t->time_since_epoch().count();
+  const auto t = sqlite3_column_int64(s, i);
+  if (t < kFirstDay * 86400 || t > kLastDay * 86400 + 86399)
+    throw StorageError("stored time is out of range in column " + column);
+  return t;
 }
 
 /// text: a TEXT column appended to the column's text buffer.

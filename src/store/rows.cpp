@@ -2,6 +2,7 @@
 
 #include "clmis/error.hpp"
 #include "core/dates.hpp"
+#include "store/feed.hpp"
 #include "store/schema.hpp"
 
 
@@ -15,6 +16,26 @@ using detail::Values;
 // Statement kinds of Connection::text.
 enum Text { kInsert = 1, kMatch, kReference, kSectionDelete, kSectionInsert };
 
+}  // namespace
+
+Date stored_date(std::int64_t day, const std::string& column) {
+  // 0001-01-01 .. 9999-12-31, the dates clmis accepts (core/dates.hpp)
+  if (day < kFirstDay || day > kLastDay) throw StorageError("stored date is out of range in column " + column);
+  return Date{date::days{day}};
+}
+
+DateTime stored_time(std::int64_t seconds, const std::string& column) {
+  if (seconds < kFirstDay * 86400 || seconds > kLastDay * 86400 + 86399)
+    throw StorageError("stored time is out of range in column " + column);
+  return DateTime{std::chrono::seconds{seconds}};
+}
+
+std::string stored_time_text(std::int64_t seconds, const std::string& column) {
+  return format_datetime(stored_time(seconds, column));
+}
+
+namespace {
+
 Value from_sql(const pack::Field& f, Stmt& s, int& col) {
   const int c = col;
   col += f.type == FieldType::money ? 2 : 1;
@@ -27,16 +48,8 @@ Value from_sql(const pack::Field& f, Stmt& s, int& col) {
     case FieldType::boolean: return Value{s.int64(c) != 0};
     case FieldType::decimal: return Value{Decimal{s.int64(c), f.scale}};
     case FieldType::money: return Value{Money{s.int64(c), s.text(c + 1)}};
-    case FieldType::date: {
-      auto d = parse_date(s.text(c));
-      if (!d) throw StorageError("stored date is malformed in column " + f.name);
-      return Value{*d};
-    }
-    case FieldType::datetime: {
-      auto t = parse_datetime(s.text(c));
-      if (!t) throw StorageError("stored time is malformed in column " + f.name);
-      return Value{*t};
-    }
+    case FieldType::date: return Value{stored_date(s.int64(c), f.name)};
+    case FieldType::datetime: return Value{stored_time(s.int64(c), f.name)};
   }
   return Value{};
 }
@@ -63,8 +76,8 @@ std::vector<SqlValue> to_sql(const pack::Field& f, const Value& v) {
       const auto& m = std::get<Money>(v);
       return {m.minor, m.currency};
     }
-    case FieldType::date: return {format_date(std::get<Date>(v))};
-    case FieldType::datetime: return {format_datetime(std::get<DateTime>(v))};
+    case FieldType::date: return {static_cast<std::int64_t>(std::get<Date>(v).time_since_epoch().count())};
+    case FieldType::datetime: return {static_cast<std::int64_t>(std::get<DateTime>(v).time_since_epoch().count())};
   }
   return std::vector<SqlValue>(ncols);
 }
@@ -91,14 +104,12 @@ int bind_field(Stmt& s, int i, const pack::Field& f, const Value& v) {
       s.bind_static(i++, m.currency);
       break;
     }
-    case FieldType::date: {
-      // "YYYY-MM-DD" without a string on the heap.
-      char buf[10];
-      if (detail::date_chars(std::get<Date>(v), buf)) s.bind(i++, std::string_view(buf, 10));
-      else s.bind(i++, format_date(std::get<Date>(v)));
+    case FieldType::date:
+      s.bind(i++, static_cast<std::int64_t>(std::get<Date>(v).time_since_epoch().count()));
       break;
-    }
-    case FieldType::datetime: s.bind(i++, format_datetime(std::get<DateTime>(v))); break;
+    case FieldType::datetime:
+      s.bind(i++, static_cast<std::int64_t>(std::get<DateTime>(v).time_since_epoch().count()));
+      break;
   }
   return i;
 }
@@ -108,9 +119,9 @@ StoredRecord read_row(const pack::RecordType& t, Stmt& s) {
   StoredRecord r;
   r.id = s.int64(0);
   r.version = s.int64(1);
-  r.created_at = s.text(2);
+  r.created_at = stored_time_text(s.int64(2), "created_at");
   r.created_by = s.int64(3);
-  r.updated_at = s.text(4);
+  r.updated_at = stored_time_text(s.int64(4), "updated_at");
   r.updated_by = s.int64(5);
   if (!s.is_null(6)) r.external_id = s.text(6);
   r.archived = s.int64(7) != 0;
@@ -257,7 +268,8 @@ std::int64_t insert_row(Connection& c, const pack::RecordType& t, const Values& 
            " (version, created_at, created_by, updated_at, updated_by, external_id, archived" +
            column_list(t.fields) + ") VALUES (1, ?, ?, ?, ?, ?, 0" + marks + ")";
   }));
-  s.bind(1, at).bind(2, uid).bind(3, at).bind(4, uid);
+  const std::int64_t seconds = utc_seconds(at);
+  s.bind(1, seconds).bind(2, uid).bind(3, seconds).bind(4, uid);
   if (external_id) s.bind(5, *external_id); else s.bind(5, nullptr);
   int i = 6;
   for (const auto& f : t.fields)
@@ -273,7 +285,7 @@ bool update_row(Connection& c, const pack::RecordType& t, std::int64_t id, std::
   for (const auto* f : changed)
     for (const auto& col : f->columns()) sets += ", " + quote(col) + " = ?";
   auto& s = c.prepare("UPDATE " + quote(t.name) + " SET " + sets + " WHERE id = ? AND version = ?");
-  s.bind(1, from_version + 1).bind(2, at).bind(3, uid);
+  s.bind(1, from_version + 1).bind(2, utc_seconds(at)).bind(3, uid);
   if (external_id) s.bind(4, *external_id); else s.bind(4, nullptr);
   int i = 5;
   for (const auto* f : changed)
@@ -287,7 +299,7 @@ void archive_row(Connection& c, const pack::RecordType& t, std::int64_t id, std:
   c.prepare("UPDATE " + quote(t.name) +
             " SET archived = 1, archive_reason = ?, version = ?, updated_at = ?, "
             "updated_by = ? WHERE id = ?")
-      .bind(1, reason).bind(2, version).bind(3, at).bind(4, uid).bind(5, id).run();
+      .bind(1, reason).bind(2, version).bind(3, utc_seconds(at)).bind(4, uid).bind(5, id).run();
 }
 
 void write_sections(Connection& c, const pack::RecordType& t, std::int64_t id, const Sections& given, bool fresh) {

@@ -32,6 +32,18 @@ struct StoredRecord {
   detail::Sections sections;
 };
 
+/// Storage format 6 stores a date as its day number (days since 1970-01-01) and a time as UTC
+/// seconds since 1970-01-01T00:00:00Z, in INTEGER columns. The dates clmis accepts run from
+/// 0000-01-01 (day −719528; year 0 is a leap year) to 9999-12-31 (day 2932896).
+inline constexpr std::int64_t kFirstDay = -719528;
+inline constexpr std::int64_t kLastDay = 2932896;
+/// A stored day number or time as a value; StorageError naming the column when it is out of
+/// range (a file changed by another tool).
+Date stored_date(std::int64_t day, const std::string& column);
+DateTime stored_time(std::int64_t seconds, const std::string& column);
+/// stored_time() as "YYYY-MM-DDTHH:MM:SSZ".
+std::string stored_time_text(std::int64_t seconds, const std::string& column);
+
 /// The stored form of a field's value: one SQL value per column of the field (two for money).
 std::vector<SqlValue> to_sql(const pack::Field& f, const Value& v);
 

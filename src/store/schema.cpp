@@ -14,7 +14,10 @@ std::vector<Column> columns_of(const pack::Field& f) {
     case FieldType::decimal:
     case FieldType::integer:
     case FieldType::boolean:
-    case FieldType::reference: return {{names[0], "INTEGER"}};
+    case FieldType::reference:
+    case FieldType::date:      // days since 1970-01-01 (format 6)
+    case FieldType::datetime:  // UTC seconds since 1970-01-01T00:00:00Z (format 6)
+      return {{names[0], "INTEGER"}};
     default: return {{names[0], "TEXT"}};
   }
 }
@@ -41,6 +44,9 @@ std::string section_table(const pack::RecordType& t, const pack::Section& s) {
 }
 
 namespace {
+std::string record_table_sql(const pack::RecordType& t, const std::string& name);
+std::string section_table_sql(const pack::RecordType& t, const pack::Section& s, const std::string& name);
+
 const char* const kSequenceDdl = R"(CREATE TABLE clmis_sequence (
   name TEXT PRIMARY KEY,
   value INTEGER NOT NULL
@@ -189,7 +195,109 @@ void upgrade_to_5(Connection& c, const pack::Pack& p, const std::function<std::s
   c.exec("DROP TABLE clmis_history_format4");
   c.exec(kHistoryRecordIndexDdl);
   c.exec(kHistoryFieldIndexDdl);
-  apply_ddl(c, status_view_ddl(p));
+  apply_ddl(c, views_ddl(p));
+}
+
+/// Format 5 → 6: dates as day numbers and times as UTC seconds in every record and section
+/// table. Each table is made again under its own name (SQLite's "making other kinds of table
+/// schema changes": a new table, the rows copied, the old one dropped, the new one renamed),
+/// with the indexes it had and its AUTOINCREMENT counter; the caller has turned foreign keys off
+/// (the engine, before the transaction) and they are checked here at the end.
+void rebuild_table(Connection& c, const std::string& table, const std::string& create_sql,
+                   const std::vector<std::pair<std::string, FieldType>>& columns) {
+  // The table holds exactly the columns the pack says.
+  std::vector<std::string> found;
+  {
+    auto& s = c.prepare("SELECT name FROM pragma_table_info(?) ORDER BY cid");
+    s.bind(1, table);
+    while (s.step()) found.push_back(s.text(0));
+    s.reset();
+  }
+  for (const auto& [name, type] : columns)
+    if (std::find(found.begin(), found.end(), name) == found.end())
+      throw StorageError("table " + table + " has no column " + name + "; the database was not upgraded");
+  for (const auto& name : found)
+    if (std::none_of(columns.begin(), columns.end(), [&](const auto& col) { return col.first == name; }))
+      throw StorageError("table " + table + " has a column " + name +
+                         " its record type does not declare; the database was not upgraded");
+  // Every stored date and time converts, and converts back to the same text.
+  std::string list, exprs;
+  for (const auto& [name, type] : columns) {
+    const std::string q = quote(name);
+    list += (list.empty() ? "" : ", ") + q;
+    if (type == FieldType::date || type == FieldType::datetime) {
+      const std::string back = type == FieldType::date ? "date(unixepoch(" + q + "), 'unixepoch')"
+                                                       : "strftime('%Y-%m-%dT%H:%M:%SZ', unixepoch(" + q + "), 'unixepoch')";
+      const auto bad = c.scalar("SELECT count(*) FROM " + quote(table) + " WHERE " + q + " IS NOT NULL AND (typeof(" + q +
+                                ") <> 'text' OR unixepoch(" + q + ") IS NULL OR " + back + " <> " + q + ")");
+      if (bad && *bad != 0)
+        throw StorageError("column " + name + " of " + table + " holds " + std::to_string(*bad) + " value(s) that are not " +
+                           (type == FieldType::date ? "dates YYYY-MM-DD" : "UTC times YYYY-MM-DDTHH:MM:SSZ") +
+                           "; the database was not upgraded");
+      exprs += (exprs.empty() ? "" : ", ") +
+               (type == FieldType::date ? "unixepoch(" + q + ") / 86400" : "unixepoch(" + q + ")");
+    } else {
+      exprs += (exprs.empty() ? "" : ", ") + q;
+    }
+  }
+  std::vector<std::string> indexes;
+  {
+    auto& s = c.prepare("SELECT sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name");
+    s.bind(1, table);
+    while (s.step()) indexes.push_back(s.text(0));
+    s.reset();
+  }
+  std::optional<std::int64_t> counter;
+  {
+    auto& s = c.prepare("SELECT seq FROM sqlite_sequence WHERE name = ?");
+    s.bind(1, table);
+    if (s.step()) counter = s.int64(0);
+    s.reset();
+  }
+  const std::string tmp = "clmis_rebuild";
+  c.exec(create_sql);
+  c.exec("INSERT INTO " + quote(tmp) + " (" + list + ") SELECT " + exprs + " FROM " + quote(table) + " ORDER BY rowid");
+  c.exec("DROP TABLE " + quote(table));
+  c.exec("ALTER TABLE " + quote(tmp) + " RENAME TO " + quote(table));
+  for (const auto& sql : indexes) c.exec(sql);
+  if (counter)
+    c.prepare("UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = ?").bind(1, *counter).bind(2, table).run();
+}
+
+void upgrade_to_6(Connection& c, const pack::Pack& p) {
+  // The renames below leave other tables' views and triggers as they are (legacy_alter_table):
+  // a table is renamed to the name they already refer to.
+  c.exec("PRAGMA legacy_alter_table = ON");
+  try {
+    for (const auto& t : p.record_types) {
+      std::vector<std::pair<std::string, FieldType>> cols;
+      for (const auto& f : pack::kSystemFields) cols.emplace_back(f.name, f.type);
+      for (const auto& f : t.fields)
+        for (const auto& col : columns_of(f)) cols.emplace_back(col.name, col.sql_type == "INTEGER" ? f.type : FieldType::text);
+      rebuild_table(c, t.name, record_table_sql(t, "clmis_rebuild"), cols);
+      for (const auto& sec : t.sections) {
+        std::vector<std::pair<std::string, FieldType>> scols = {
+            {"id", FieldType::integer}, {"parent_id", FieldType::integer}, {"item_no", FieldType::integer}};
+        for (const auto& f : sec.fields)
+          for (const auto& col : columns_of(f)) scols.emplace_back(col.name, col.sql_type == "INTEGER" ? f.type : FieldType::text);
+        rebuild_table(c, section_table(t, sec), section_table_sql(t, sec, "clmis_rebuild"), scols);
+      }
+    }
+  } catch (...) {
+    sqlite3_exec(c.raw(), "PRAGMA legacy_alter_table = OFF", nullptr, nullptr, nullptr);
+    throw;
+  }
+  c.exec("PRAGMA legacy_alter_table = OFF");
+  {
+    auto& s = c.prepare("SELECT \"table\", rowid, parent FROM pragma_foreign_key_check");
+    if (s.step()) {
+      const std::string what = s.text(0) + " row " + std::to_string(s.int64(1)) + " refers to a missing " + s.text(2);
+      s.reset();
+      throw StorageError("after the upgrade to storage format 6, " + what + "; the database was not upgraded");
+    }
+    s.reset();
+  }
+  apply_ddl(c, views_ddl(p));
 }
 }  // namespace
 
@@ -226,13 +334,18 @@ void upgrade_system(Connection& c, int from, const pack::Pack& p,
     c.exec(kCalendarDayIndexDdl);
   }
   if (from < 5) upgrade_to_5(c, p, day_of);
+  if (from < 6) upgrade_to_6(c, p);
   c.prepare("UPDATE clmis_meta SET value = ? WHERE key = 'format'").bind(1, std::to_string(kFormat)).run();
+}
+
+void set_foreign_keys(Connection& c, bool on) noexcept {
+  sqlite3_exec(c.raw(), on ? "PRAGMA foreign_keys = ON" : "PRAGMA foreign_keys = OFF", nullptr, nullptr, nullptr);
 }
 
 void create_schema(Connection& c, const pack::Pack& p) {
   for (const auto& ddl : system_ddl()) c.exec(ddl);
   for (const auto& ddl : pack_ddl(p)) c.exec(ddl);
-  apply_ddl(c, status_view_ddl(p));
+  apply_ddl(c, views_ddl(p));
 }
 
 std::vector<std::string> status_table_ddl(const pack::RecordType& t) {
@@ -252,7 +365,34 @@ std::vector<std::string> status_table_ddl(const pack::RecordType& t) {
           ") STRICT, WITHOUT ROWID"};
 }
 
-std::vector<std::string> status_view_ddl(const pack::Pack& p) {
+namespace {
+/// SQL giving a stored day number as "YYYY-MM-DD" and UTC seconds as "YYYY-MM-DDTHH:MM:SSZ".
+std::string date_text(const std::string& col) { return "date(" + col + " * 86400, 'unixepoch')"; }
+std::string time_text(const std::string& col) { return "strftime('%Y-%m-%dT%H:%M:%SZ', " + col + ", 'unixepoch')"; }
+
+/// ", col, ..." of fields for a view: dates and times as text, every column under its own name.
+std::string text_columns(const std::vector<pack::Field>& fields) {
+  std::string sql;
+  for (const auto& f : fields)
+    for (const auto& c : columns_of(f)) {
+      const std::string q = quote(c.name);
+      if (f.type == FieldType::date) sql += ", " + date_text(q) + " AS " + q;
+      else if (f.type == FieldType::datetime) sql += ", " + time_text(q) + " AS " + q;
+      else sql += ", " + q;
+    }
+  return sql;
+}
+
+void add_view(std::vector<std::string>& out, const std::string& table, const std::string& cols) {
+  const std::string view = quote(text_view(table));
+  out.push_back("DROP VIEW IF EXISTS " + view);
+  out.push_back("CREATE VIEW " + view + " AS SELECT " + cols + " FROM " + quote(table));
+}
+}  // namespace
+
+std::string text_view(const std::string& table) { return "clmis_view_" + table; }
+
+std::vector<std::string> views_ddl(const pack::Pack& p) {
   std::string sql;
   for (const auto& t : p.record_types) {
     if (!t.workflow) continue;
@@ -260,13 +400,24 @@ std::vector<std::string> status_view_ddl(const pack::Pack& p) {
     sql += "SELECT '" + t.name + "' AS record_type, s.record_id, s.n, "
            "date(s.effective_day * 86400, 'unixepoch') AS effective_date, s.status, "
            "coalesce(s.event, 'initial') AS event, s.seq, coalesce(s.actor, r.created_by) AS actor, "
-           "coalesce(strftime('%Y-%m-%dT%H:%M:%SZ', s.at, 'unixepoch'), r.created_at) AS at, s.detail FROM " +
+           "strftime('%Y-%m-%dT%H:%M:%SZ', coalesce(s.at, r.created_at), 'unixepoch') AS at, s.detail FROM " +
            quote(status_table(t)) + " s JOIN " + quote(t.name) + " r ON r.id = s.record_id";
   }
   if (sql.empty())
     sql = "SELECT NULL AS record_type, NULL AS record_id, NULL AS n, NULL AS effective_date, NULL AS status, "
           "NULL AS event, NULL AS seq, NULL AS actor, NULL AS at, NULL AS detail WHERE 0";
-  return {"DROP VIEW IF EXISTS clmis_status_history", "CREATE VIEW clmis_status_history AS " + sql};
+  std::vector<std::string> out = {"DROP VIEW IF EXISTS clmis_status_history",
+                                  "CREATE VIEW clmis_status_history AS " + sql};
+  for (const auto& t : p.record_types) {
+    std::string cols;
+    for (const auto& f : pack::kSystemFields) {
+      const std::string name = f.name;
+      cols += (cols.empty() ? "" : ", ") + (f.type == FieldType::datetime ? time_text(name) + " AS " + name : name);
+    }
+    add_view(out, t.name, cols + text_columns(t.fields));
+    for (const auto& sec : t.sections) add_view(out, section_table(t, sec), "id, parent_id, item_no" + text_columns(sec.fields));
+  }
+  return out;
 }
 
 void apply_ddl(Connection& c, const std::vector<std::string>& ddl) {
@@ -383,7 +534,8 @@ std::string system_column_defs() {
     } else if (f.type == FieldType::boolean) {
       def += " INTEGER NOT NULL DEFAULT 0 CHECK (" + name + " IN (0, 1))";
     } else {
-      def += f.type == FieldType::integer ? " INTEGER" : " TEXT";
+      // created_at, updated_at: UTC seconds (format 6)
+      def += f.type == FieldType::integer || f.type == FieldType::datetime ? " INTEGER" : " TEXT";
       if (!f.nullable) def += " NOT NULL";
       if (name == "external_id") def += " UNIQUE";
     }
@@ -397,6 +549,18 @@ std::string column_defs(const std::vector<pack::Field>& fields) {
   for (const auto& f : fields)
     for (const auto& c : columns_of(f)) sql += ",\n  " + column_def(f, c);
   return sql;
+}
+
+std::string record_table_sql(const pack::RecordType& t, const std::string& name) {
+  return "CREATE TABLE " + quote(name) + " (\n" + system_column_defs() + column_defs(t.fields) + "\n) STRICT";
+}
+
+std::string section_table_sql(const pack::RecordType& t, const pack::Section& s, const std::string& name) {
+  return "CREATE TABLE " + quote(name) + " (\n" +
+         "  id INTEGER PRIMARY KEY,\n"
+         "  parent_id INTEGER NOT NULL REFERENCES " + quote(t.name) + "(id),\n"
+         "  item_no INTEGER NOT NULL" +
+         column_defs(s.fields) + ",\n  UNIQUE (parent_id, item_no)\n) STRICT";
 }
 
 void index(std::vector<std::string>& out, const std::string& table, const pack::Field& f) {
@@ -476,11 +640,7 @@ std::vector<std::string> add_field_ddl(const std::string& table, const pack::Fie
 std::vector<std::string> section_ddl(const pack::RecordType& t, const pack::Section& s) {
   std::vector<std::string> out;
   const std::string table = section_table(t, s);
-  out.push_back("CREATE TABLE " + quote(table) + " (\n" +
-                "  id INTEGER PRIMARY KEY,\n"
-                "  parent_id INTEGER NOT NULL REFERENCES " + quote(t.name) + "(id),\n"
-                "  item_no INTEGER NOT NULL" +
-                column_defs(s.fields) + ",\n  UNIQUE (parent_id, item_no)\n) STRICT");
+  out.push_back(section_table_sql(t, s, table));
   indices(out, table, s.fields);
   return out;
 }
@@ -497,8 +657,7 @@ std::vector<std::string> pack_ddl(const pack::Pack& p) {
 std::vector<std::string> record_type_ddl(const pack::RecordType& t) {
   std::vector<std::string> out;
   {
-    out.push_back("CREATE TABLE " + quote(t.name) + " (\n" + system_column_defs() +
-                  column_defs(t.fields) + "\n) STRICT");
+    out.push_back(record_table_sql(t, t.name));
     indices(out, t.name, t.fields);
     // possible_duplicate compares text without regard to ASCII case: an index on the same
     // expressions keeps that check from reading the whole table for every new record.

@@ -24,7 +24,10 @@ namespace clmis::store {
 ///      workflow (clmis_status__<type>, dates as day numbers), read through the view
 ///      clmis_status_history; no "created" history row (creation is the record's created_at,
 ///      created_by and its change)
-constexpr int kFormat = 5;
+///   6  dates as day numbers (days since 1970-01-01) and times as UTC seconds in the record and
+///      section tables (created_at, updated_at and every date and datetime field), INTEGER
+///      columns; a view per table with them as text (text_view)
+constexpr int kFormat = 6;
 
 /// The page size of a new database (bytes). Measured on a million job seekers
 /// (docs/architecture.md): 8192 imported 8 % faster than SQLite's 4096, reads the same.
@@ -73,9 +76,16 @@ std::vector<std::string> system_ddl();
 /// whose effective date is day_of(at), the country's date of their time; others stay.
 void upgrade_system(Connection& c, int from, const pack::Pack& p,
                     const std::function<std::string(const std::string& at)>& day_of);
-/// DDL of the view clmis_status_history: every status table with its record type, dates as text
-/// (dropped and made again whenever the record types change).
-std::vector<std::string> status_view_ddl(const pack::Pack& p);
+/// Turns the connection's foreign-key enforcement on or off, outside a transaction (SQLite
+/// ignores the pragma inside one); never throws.
+void set_foreign_keys(Connection& c, bool on) noexcept;
+/// DDL of the views for people who open the file with another SQLite tool (dropped and made
+/// again whenever the record types change): clmis_status_history, every status table with its
+/// record type, dates as text; and for every record and section table, text_view(table), the
+/// same columns with dates as "YYYY-MM-DD" and times as "YYYY-MM-DDTHH:MM:SSZ".
+std::vector<std::string> views_ddl(const pack::Pack& p);
+/// "clmis_view_<table>": the view of a record or section table with its dates as text.
+std::string text_view(const std::string& table);
 /// DDL of the status-history table of a record type with a workflow.
 std::vector<std::string> status_table_ddl(const pack::RecordType& t);
 /// DDL of the tables and indices of every record type of the pack.

@@ -224,7 +224,7 @@ TEST_CASE("C registries: organisation with officers and recognitions", "[capi][r
   CHECK(r["recognitions"].size() == 2);
   CHECK(r["members_male"] == 1210);
   CHECK(f.sql("SELECT count(*) FROM organisation__officers WHERE parent_id = " + ids) == "3");
-  CHECK(f.sql("SELECT \"to\" FROM organisation__officers WHERE parent_id = " + ids + " AND item_no = "
+  CHECK(f.sql("SELECT \"to\" FROM clmis_view_organisation__officers WHERE parent_id = " + ids + " AND item_no = "
               "(SELECT min(item_no) FROM organisation__officers WHERE parent_id = " + ids + ")") == "2025-04-30");
   CHECK(f.sql("SELECT count(*) FROM organisation__recognitions WHERE parent_id = " + ids) == "2");
 
@@ -326,7 +326,7 @@ TEST_CASE("C registries: job seeker create, get, section edits, registration num
   CHECK(r["education"][0]["institution"] == "Basseterre High School");
   CHECK(r["desired_occupations"].size() == 2);
   CHECK(f.sql("SELECT count(*) FROM job_seeker__experience WHERE parent_id = " + ids) == "1");
-  CHECK(f.sql("SELECT \"to\" FROM job_seeker__experience WHERE parent_id = " + ids) == "2025-02-28");
+  CHECK(f.sql("SELECT \"to\" FROM clmis_view_job_seeker__experience WHERE parent_id = " + ids) == "2025-02-28");
   CHECK(f.sql("SELECT count(*) FROM job_seeker__skills WHERE parent_id = " + ids) == "0");
   CHECK(f.sql("SELECT count(*) FROM job_seeker__education WHERE parent_id = " + ids) == "1");
   CHECK(f.sql("SELECT count(*) FROM job_seeker__desired_occupations WHERE parent_id = " + ids) == "2");

@@ -238,7 +238,7 @@ TEST_CASE("Demo: a scale-1 national database follows the parameters file, in ord
               "(length(nis_number) > 12 OR nis_number GLOB '*[^0-9]*')") == 0);  // KNA: ^[0-9]{1,12}$
   // Nobody under the minimum working age (14 in the KNA profile) on the registration date.
   CHECK(count(db,
-              "SELECT count(*) FROM job_seeker WHERE date(date_of_birth, '+14 years') > registration_date") ==
+              "SELECT count(*) FROM clmis_view_job_seeker WHERE date(date_of_birth, '+14 years') > registration_date") ==
         0);
   // Every parish of the country is used, and only those.
   CHECK(count(db, "SELECT count(DISTINCT parish) FROM job_seeker") == 14);
@@ -286,21 +286,21 @@ TEST_CASE("Demo: a scale-1 national database follows the parameters file, in ord
                         "' AND h.record_id = r.id ORDER BY h.n DESC LIMIT 1)") == 0);
   }
   CHECK(count(db,
-              "SELECT count(*) FROM job_seeker j WHERE (SELECT count(*) FROM clmis_status_history h WHERE "
+              "SELECT count(*) FROM clmis_view_job_seeker j WHERE (SELECT count(*) FROM clmis_status_history h WHERE "
               "h.record_type = "
               "'job_seeker' AND h.record_id = j.id AND h.event = 'initial' "
               "AND h.effective_date = j.registration_date) <> 1") == 0);
   CHECK(
       count(
           db,
-          "SELECT count(*) FROM vacancy v WHERE (SELECT count(*) FROM clmis_status_history h WHERE h.record_type = "
+          "SELECT count(*) FROM clmis_view_vacancy v WHERE (SELECT count(*) FROM clmis_status_history h WHERE h.record_type = "
           "'vacancy' AND h.record_id = v.id AND h.event = 'initial' "
           "AND h.effective_date = v.date_registered) <> 1") == 0);
   // Registrations spread over the three years; every kind of step happens.
-  CHECK(test::raw_scalar(db, "SELECT min(registration_date) FROM job_seeker") >= "2022-07-01");
-  CHECK(test::raw_scalar(db, "SELECT max(registration_date) FROM job_seeker") <= kAsOf);
+  CHECK(test::raw_scalar(db, "SELECT min(registration_date) FROM clmis_view_job_seeker") >= "2022-07-01");
+  CHECK(test::raw_scalar(db, "SELECT max(registration_date) FROM clmis_view_job_seeker") <= kAsOf);
   for (const char* year : {"2022", "2023", "2024", "2025"})
-    CHECK(count(db, std::string("SELECT count(*) FROM job_seeker WHERE registration_date LIKE '") + year +
+    CHECK(count(db, std::string("SELECT count(*) FROM clmis_view_job_seeker WHERE registration_date LIKE '") + year +
                         "-%'") > 300);
   for (const char* event : {"activate", "deactivate", "reactivate", "close"})
     CHECK(count(db, std::string(

@@ -1,4 +1,4 @@
-"""Storage format 4 → 5 on a database written by the format-4 code itself.
+"""Storage format 4 → 6 (through 5) on a database written by the format-4 code itself.
 
 tests/fixtures/format4/ holds a small demo database made by commit b83bf00 (the last release of
 format 4: tests/fixtures/format4/make.py says how), its audit key, and what that code answered
@@ -58,6 +58,11 @@ def rows(path: Path, query: str) -> List[tuple]:
 RECORD_TABLES = ("employer", "establishment", "organisation", "job_seeker", "vacancy")
 
 
+def section_tables(path: Path) -> List[str]:
+    return [r[0] for r in rows(path, "SELECT name FROM sqlite_master WHERE type = 'table' AND name GLOB '*__*' "
+                                     "AND name NOT GLOB 'clmis_*' ORDER BY name")]
+
+
 def test_the_fixture_is_format_4(old_db: Path) -> None:
     assert rows(old_db, "SELECT value FROM clmis_meta WHERE key = 'format'") == [("4",)]
     assert ANSWERS["format"] == "4" and ANSWERS["made_by"] == "b83bf00"
@@ -67,7 +72,13 @@ def test_the_fixture_is_format_4(old_db: Path) -> None:
 
 
 def test_upgrade_keeps_every_answer(old_db: Path) -> None:
-    before_records = {t: rows(old_db, f"SELECT * FROM {t} ORDER BY id") for t in RECORD_TABLES}
+    sections = section_tables(old_db)
+    assert len(sections) >= 5
+    before_records = {t: rows(old_db, f"SELECT * FROM {t} ORDER BY id") for t in RECORD_TABLES + tuple(sections)}
+    record_indexes = ("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name NOT GLOB 'clmis_*' "
+                      "ORDER BY name")
+    indexes_before = rows(old_db, record_indexes)
+    counters_before = rows(old_db, "SELECT name, seq FROM sqlite_sequence WHERE name NOT GLOB 'clmis_*' ORDER BY name")
     before_other_history = rows(
         old_db, "SELECT id, seq, record_type, record_id, event, field, from_value, to_value, effective_date, "
                 "detail, actor, at FROM clmis_history WHERE event NOT IN ('created', 'initial') "
@@ -80,7 +91,7 @@ def test_upgrade_keeps_every_answer(old_db: Path) -> None:
 
     db = clmis.open(old_db)
     s = db.login("admin", PASSWORD)
-    assert rows(old_db, "SELECT value FROM clmis_meta WHERE key = 'format'") == [("5",)]
+    assert rows(old_db, "SELECT value FROM clmis_meta WHERE key = 'format'") == [("6",)]
     # The old code's answers, one by one.
     assert as_recorded(s.changes_since(0, limit=10000)) == ANSWERS["changes"]
     for key, expected in ANSWERS["history"].items():
@@ -95,14 +106,21 @@ def test_upgrade_keeps_every_answer(old_db: Path) -> None:
     assert v["entries"] == ANSWERS["audit"]["entries"] + 2
     assert rows(old_db, f"SELECT * FROM clmis_audit WHERE id <= {len(audit_before)} ORDER BY id") == audit_before
     assert rows(old_db, "SELECT action, detail FROM clmis_audit ORDER BY id DESC LIMIT 2")[1] == (
-        "format_upgrade", '{"from":4,"to":5}')
+        "format_upgrade", '{"from":4,"to":6}')
     db.close()
 
     # The file, read without clmis: records as they were; the other history rows as they were;
     # every status row in its type's table (dates as day numbers), readable as text in the view;
     # no "created" row left (each matched its record's creation); the changes as they were.
-    for t in RECORD_TABLES:
-        assert rows(old_db, f"SELECT * FROM {t} ORDER BY id") == before_records[t], t
+    # Format 6 stores dates as day numbers and times as UTC seconds: each table's view gives back
+    # exactly the text the old code stored, from INTEGER columns; the indexes and AUTOINCREMENT
+    # counters are as they were.
+    for t in RECORD_TABLES + tuple(sections):
+        assert rows(old_db, f"SELECT * FROM clmis_view_{t} ORDER BY id") == before_records[t], t
+    assert rows(old_db, "SELECT typeof(created_at), typeof(registration_date), typeof(date_of_birth) "
+                        "FROM job_seeker WHERE date_of_birth IS NOT NULL LIMIT 1") == [("integer", "integer", "integer")]
+    assert rows(old_db, record_indexes) == indexes_before
+    assert rows(old_db, "SELECT name, seq FROM sqlite_sequence WHERE name NOT GLOB 'clmis_*' ORDER BY name") == counters_before
     assert rows(old_db, "SELECT id, seq, record_type, record_id, event, field, from_value, to_value, effective_date, "
                         "detail, actor, at FROM clmis_history ORDER BY id") == before_other_history
     assert rows(old_db, "SELECT count(*) FROM clmis_history WHERE event IN ('created', 'initial')") == [(0,)]
@@ -189,3 +207,20 @@ def test_rows_the_upgrade_cannot_restate_are_kept(old_db: Path) -> None:
     # other rows), not restated with the record's own create.
     assert [e["seq"] for e in h if e["event"] == "created"] == [created_seq]
     db.close()
+
+
+def test_a_stored_date_the_upgrade_cannot_read_leaves_the_file_unchanged(old_db: Path) -> None:
+    # A birth date no calendar has (a file edited by hand): format 6 cannot store it as a day
+    # number; the upgrade names the column and rolls back, the file stays format 4.
+    con = sqlite3.connect(old_db)
+    con.execute("UPDATE job_seeker SET date_of_birth = '1990-02-30' WHERE id = (SELECT min(id) FROM job_seeker)")
+    con.commit()
+    dump_before = "\n".join(con.iterdump())
+    con.close()
+    with pytest.raises(clmis.Error, match="column date_of_birth of job_seeker holds 1 value"):
+        clmis.open(old_db)
+    con = sqlite3.connect(old_db)
+    try:
+        assert "\n".join(con.iterdump()) == dump_before
+    finally:
+        con.close()

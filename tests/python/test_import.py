@@ -76,7 +76,7 @@ def test_skip_imports_the_good_rows_and_legacy_dates_need_their_layout(session: 
                                  on_error="skip")
     assert report["committed"] and report["created"] == 1 and errors(report) == [(3, "registration_date", "type")]
     # 6/12/2013 read as 6 December 2013 (D/M/YYYY), 14/7/1990 as 14 July.
-    assert sql(db_path, "SELECT registration_date, date_of_birth FROM job_seeker") == [("2013-12-06", "1990-07-14")]
+    assert sql(db_path, "SELECT registration_date, date_of_birth FROM clmis_view_job_seeker") == [("2013-12-06", "1990-07-14")]
 
 
 def test_a_quoting_error_stops_the_import_even_with_skip(session: clmis.Session, db_path: Path,

@@ -56,7 +56,7 @@ def test_employer_with_a_section(session: clmis.Session, db_path: Path) -> None:
     assert r["contacts"] == [{"name": "Maria Liburd", "position": "HR manager", "telephone": None, "email": None}]
     # created_at: an aware UTC datetime equal to what the file holds.
     assert r["created_at"].tzinfo is dt.timezone.utc
-    (stored,) = sql(db_path, "SELECT created_at FROM employer WHERE id = ?", eid)
+    (stored,) = sql(db_path, "SELECT created_at FROM clmis_view_employer WHERE id = ?", eid)
     assert r["created_at"].strftime("%Y-%m-%dT%H:%M:%SZ") == stored[0]
     assert sql(db_path, "SELECT name, position FROM employer__contacts WHERE parent_id = ?", eid) == [
         ("Maria Liburd", "HR manager")]
@@ -156,7 +156,7 @@ def test_job_seeker_sections_and_assigned_number(session: clmis.Session, db_path
     assert r["experience"] == [{"occupation": "5120", "job_title": None, "employer_name": "Marriott",
                                 "from": D(2017, 1, 9), "to": D(2019, 12, 31), "duties": None}]
     assert r["skills"] == []
-    assert sql(db_path, 'SELECT occupation, "from", "to" FROM job_seeker__experience WHERE parent_id = ?', jid) == [
+    assert sql(db_path, 'SELECT occupation, "from", "to" FROM clmis_view_job_seeker__experience WHERE parent_id = ?', jid) == [
         ("5120", "2017-01-09", "2019-12-31")]
 
 

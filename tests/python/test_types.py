@@ -20,7 +20,7 @@ AST = dt.timezone(dt.timedelta(hours=-4))  # Atlantic Standard Time, the Eastern
 
 def row(path: Path, rid: int) -> Dict[str, Any]:
     con_rows = sql(path, "SELECT title, count, ratio_e3, pay_minor, pay_currency, day, at, flag, kind, parish, owner "
-                         "FROM sample WHERE id = ?", rid)
+                         "FROM clmis_view_sample WHERE id = ?", rid)
     (r,) = con_rows
     keys = ["title", "count", "ratio_e3", "pay_minor", "pay_currency", "day", "at", "flag", "kind", "parish", "owner"]
     return dict(zip(keys, r))
@@ -64,7 +64,7 @@ def test_every_type_round_trips(typed: clmis.Session, typed_path: Path) -> None:
     assert row(typed_path, rid) == {
         "title": "everything", "count": 2**62, "ratio_e3": -12500, "pay_minor": 125050, "pay_currency": "XCD",
         "day": "2024-02-29", "at": "2025-11-23T14:05:00Z", "flag": 1, "kind": "a", "parish": "P2", "owner": owner}
-    assert sql(typed_path, "SELECT label, price_e2, cost_minor, cost_currency, \"on\" FROM sample__items "
+    assert sql(typed_path, "SELECT label, price_e2, cost_minor, cost_currency, \"on\" FROM clmis_view_sample__items "
                            "WHERE parent_id = ? ORDER BY item_no", rid) == [
         ("first", 5, 300, "USD", "1999-12-31"), ("second", None, None, None, None)]
 

@@ -130,7 +130,9 @@ TEST_CASE("Bounds: records stored before a bound tightened stay readable, are li
   const auto js = admin.create("job_seeker", job_seeker("1990-02-10"));
   // An older clmis stored these (no bounds then): written raw, as they would be on disk.
   test::raw_exec(f, "UPDATE employer SET workers_male = 9223372036854775807 WHERE id = " + std::to_string(id));
-  test::raw_exec(f, "UPDATE job_seeker SET date_of_birth = '0001-01-01' WHERE id = " + std::to_string(js));
+  // 0001-01-01 as stored (format 6: days since 1970-01-01): Python's date(1, 1, 1).toordinal()
+  // is 1 and date(1970, 1, 1)'s is 719163, so it is day 1 - 719163 = -719162.
+  test::raw_exec(f, "UPDATE job_seeker SET date_of_birth = -719162 WHERE id = " + std::to_string(js));
   // Readable as stored: nothing is altered silently.
   CHECK(admin.get("employer", id)["workers_male"] == std::int64_t{9223372036854775807});
   CHECK(admin.get("job_seeker", js)["date_of_birth"] == "0001-01-01");

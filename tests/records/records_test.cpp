@@ -75,7 +75,16 @@ TEST_CASE("Create and get round-trip every field type exactly", "[records]") {
   const std::string f = dir.file("fixture.db");
   CHECK(test::raw_scalar(f, "SELECT pay_minor || ' ' || pay_currency FROM sample") == "150 USD");
   CHECK(test::raw_scalar(f, "SELECT ratio_e3 FROM sample") == "100125");
-  CHECK(test::raw_scalar(f, "SELECT typeof(day) || typeof(flag) || typeof(owner) FROM sample") == "textintegerinteger");
+  CHECK(test::raw_scalar(f, "SELECT typeof(day) || typeof(at) || typeof(flag) || typeof(owner) FROM sample") ==
+        "integerintegerintegerinteger");
+  // Format 6: a date is its day number, a time its UTC seconds. By hand: 1970..2007 is 38 years,
+  // 38 * 365 + 9 leap days (1972..2004) = 13879, and 29 February is the year's day 31 + 28 = 59:
+  // 13938. 2026-11-23 is 56 * 365 + 14 leap days (1972..2024) + 304 (January to October of a
+  // common year) + 22 = 20780 days; 20780 * 86400 + 8.5 * 3600 = 1795422600.
+  CHECK(test::raw_scalar(f, "SELECT day || ' ' || at FROM sample") == "13938 1795422600");
+  // The view gives them back as text, and created_at as the same time the API reports.
+  CHECK(test::raw_scalar(f, "SELECT day || ' ' || at FROM clmis_view_sample") == "2008-02-29 2026-11-23T08:30:00Z");
+  CHECK(test::raw_scalar(f, "SELECT created_at FROM clmis_view_sample") == r["created_at"].get<std::string>());
   CHECK(test::raw_scalar(f, "SELECT group_concat(label, '|') FROM (SELECT label FROM sample__items ORDER BY item_no)") == "first|second");
   CHECK_THROWS_AS(s.get("sample", id + 100), clmis::NotFound);
   CHECK_THROWS_AS(s.get("nothing", 1), clmis::NotFound);
@@ -288,8 +297,8 @@ TEST_CASE("Status fields write dated history rows", "[records][history]") {
   // time), worked out here by SQLite.
   const Json h = s.history("sample", id);
   REQUIRE(h.size() == 3);
-  const std::string created_at = test::raw_scalar(f, "SELECT created_at FROM sample WHERE id = " + std::to_string(id));
-  const std::string local_day = test::raw_scalar(f, "SELECT date(created_at, '-4 hours') FROM sample WHERE id = " + std::to_string(id));
+  const std::string created_at = test::raw_scalar(f, "SELECT created_at FROM clmis_view_sample WHERE id = " + std::to_string(id));
+  const std::string local_day = test::raw_scalar(f, "SELECT date(created_at, '-4 hours') FROM clmis_view_sample WHERE id = " + std::to_string(id));
   CHECK(h[0] == Json{{"seq", 1}, {"event", "created"}, {"field", nullptr}, {"from", nullptr}, {"to", nullptr},
                      {"effective_date", local_day}, {"at", created_at}, {"detail", nullptr},
                      {"by", "admin"}});

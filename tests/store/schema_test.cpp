@@ -28,14 +28,18 @@ TEST_CASE("Record types become typed STRICT tables with keys and indices", "[sto
   auto db = test::fixture_db(dir);
   const std::string f = dir.file("fixture.db");
   const std::string sys =
-      "id:INTEGER version:INTEGER created_at:TEXT created_by:INTEGER updated_at:TEXT "
+      "id:INTEGER version:INTEGER created_at:INTEGER created_by:INTEGER updated_at:INTEGER "
       "updated_by:INTEGER external_id:TEXT archived:INTEGER archive_reason:TEXT";
   CHECK(columns(f, "owner") == sys + " name:TEXT");
   CHECK(columns(f, "sample") ==
         sys + " title:TEXT note:TEXT count:INTEGER ratio_e3:INTEGER pay_minor:INTEGER "
-              "pay_currency:TEXT pay_usd_minor:INTEGER pay_usd_currency:TEXT day:TEXT at:TEXT "
+              "pay_currency:TEXT pay_usd_minor:INTEGER pay_usd_currency:TEXT day:INTEGER at:INTEGER "
               "flag:INTEGER kind:TEXT top_kind:TEXT parish:TEXT owner:INTEGER status:TEXT ref_no:TEXT");
-  CHECK(columns(f, "sample__items") == "id:INTEGER parent_id:INTEGER item_no:INTEGER label:TEXT qty:INTEGER kind:TEXT from:TEXT to:TEXT");
+  CHECK(columns(f, "sample__items") == "id:INTEGER parent_id:INTEGER item_no:INTEGER label:TEXT qty:INTEGER kind:TEXT from:INTEGER to:INTEGER");
+  // Each table has a view with its dates as text, under the same column names.
+  CHECK(columns(f, "clmis_view_sample").find("created_at:") != std::string::npos);
+  CHECK(test::raw_scalar(f, "SELECT group_concat(name, ',') FROM pragma_table_info('clmis_view_sample__items')") ==
+        "id,parent_id,item_no,label,qty,kind,from,to");
   CHECK_THAT(test::raw_scalar(f, "SELECT sql FROM sqlite_master WHERE name = 'sample'"), Catch::EndsWith("STRICT"));
   // Foreign keys: the reference, the section's parent, the actors.
   CHECK(test::raw_scalar(f, "SELECT \"table\" FROM pragma_foreign_key_list('sample') WHERE \"from\" = 'owner'") == "owner");
@@ -65,7 +69,7 @@ TEST_CASE("The pack and profile travel with the data", "[store][schema]") {
   const std::string f = dir.file("nlad.db");
   CHECK(test::raw_scalar(f, "SELECT value FROM clmis_meta WHERE key = 'pack_version'") == "1.3.0");
   CHECK(test::raw_scalar(f, "SELECT value FROM clmis_meta WHERE key = 'country'") == "KNA");
-  CHECK(test::raw_scalar(f, "SELECT value FROM clmis_meta WHERE key = 'format'") == "5");
+  CHECK(test::raw_scalar(f, "SELECT value FROM clmis_meta WHERE key = 'format'") == "6");
   CHECK(test::raw_scalar(f, "PRAGMA page_size") == "8192");  // chosen by measurement (issue 13)
   CHECK(test::raw_scalar(f, "SELECT length(value) FROM clmis_meta WHERE key = 'pack_hash'") == "64");
   // The stored pack file is byte for byte the source file.
