@@ -149,6 +149,12 @@ TEST_CASE("A v1 database opened with the v2 pack is upgraded keeping every recor
   CHECK(s.query("sample", Json{{"filter", Json::array({Json{{"field", "x_kna_district_code"}, {"op", "eq"}, {"value", "D-7"}}})}})["records"].size() == 1);
   const auto visit = s.create("visit", Json{{"owner", db1.owner_id}, {"on_date", "2026-01-05"}});
   CHECK(s.get("visit", visit)["on_date"] == "2026-01-05");
+  // The views with dates as text follow the pack: the new type has one, the changed type's
+  // shows its new columns.
+  CHECK(test::raw_scalar(path, "SELECT on_date FROM clmis_view_visit") == "2026-01-05");
+  CHECK(columns(path, "clmis_view_sample") == sample_cols + ",remark,x_kna_district_code");
+  CHECK(test::raw_scalar(path, "SELECT remark FROM clmis_view_sample WHERE id = " + std::to_string(db1.sample_id)) ==
+        "after upgrade");
   // The change sequence continues where it was.
   CHECK(s.changes_since(5)["changes"][0]["seq"] == 6);
   // The schema flags the extension field.
