@@ -18,6 +18,12 @@ namespace {
   throw PackError("cannot migrate: " + what + " (only additive changes migrate by themselves)");
 }
 
+std::string join_names(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
 /// Storage-relevant identity of a field: changes here would reinterpret stored values.
 void same_storage(const std::string& where, const pack::Field& a, const pack::Field& b) {
   if (a.type != b.type) refuse(where + " changes type");
@@ -67,6 +73,27 @@ bool migrate(Context& cx, const pack::Pack& to_pack, const pack::Profile& to_pro
     const auto* nt = to.record_type(ot.name);
     if (!nt) refuse("record type " + ot.name + " is removed");
     add_fields(ot.name, ot.name, ot.fields, nt->fields);
+    // possible_duplicate rules: a new one gets its key column (unless an earlier rule on the
+    // same fields left it), computed from the stored rows, and its index; a removed one's index
+    // goes and its column is emptied (a key no write keeps up to date must not be read later).
+    const auto old_dups = store::dup_rules(ot), new_dups = store::dup_rules(*nt);
+    auto has = [](const std::vector<store::DupRule>& in, const store::DupRule& d) {
+      return std::any_of(in.begin(), in.end(), [&](const store::DupRule& x) { return x.column == d.column; });
+    };
+    for (const auto& d : new_dups) {
+      if (has(old_dups, d)) continue;
+      if (!store::has_column(c, ot.name, d.column))
+        ddl.push_back("ALTER TABLE " + store::quote(ot.name) + " ADD COLUMN " + store::quote(d.column) + " INTEGER");
+      ddl.push_back("UPDATE " + store::quote(ot.name) + " SET " + store::quote(d.column) + " = " + store::dup_key_sql(*nt, d));
+      ddl.push_back(d.index_ddl(*nt));
+      steps.push_back("add the possible-duplicate key of " + ot.name + " on " + join_names(d.rule->fields));
+    }
+    for (const auto& d : old_dups) {
+      if (has(new_dups, d)) continue;
+      ddl.push_back("DROP INDEX IF EXISTS " + store::quote(d.index));
+      ddl.push_back("UPDATE " + store::quote(ot.name) + " SET " + store::quote(d.column) + " = NULL");
+      steps.push_back("remove the possible-duplicate key of " + ot.name + " on " + join_names(d.rule->fields));
+    }
     for (const auto& os : ot.sections) {
       const auto* ns = nt->section(os.name);
       if (!ns) refuse("section " + ot.name + "." + os.name + " is removed");

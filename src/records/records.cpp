@@ -396,9 +396,7 @@ std::vector<std::string> defer_indexes(Context& cx, std::string_view type, bool 
         keep.push_back(t.name + "_ux_" + f);
       }
   }
-  int dup = 0;
-  for (const auto& r : t.rules)
-    if (std::holds_alternative<pack::rules::PossibleDuplicate>(r.check)) keep.push_back(t.name + "_dup_" + std::to_string(dup++));
+  for (const auto& d : store::dup_rules(t)) keep.push_back(d.index);
   return store::drop_indexes(cx.conn, t.name, keep);
 }
 

@@ -130,6 +130,7 @@ void check(const Scope& s, const pack::rules::PossibleDuplicate& r) {
   if (!m) return;
   m->ignore_case = true;
   m->limit = 10;
+  if (s.prefix.empty()) m->dup = &r;
   const auto found = store::find_matching(s.cx.conn, s.t, *m);
   if (found.empty()) return;
   Json ids = Json::array();

@@ -217,9 +217,30 @@ Presence reference_target(Connection& c, const pack::Field& f, std::int64_t id) 
   return p;
 }
 
+std::optional<std::int64_t> dup_key(const std::vector<const pack::Field*>& fields, const std::vector<Value>& values) {
+  DupKey k;
+  for (size_t i = 0; i < fields.size(); ++i) {
+    const auto sql = to_sql(*fields[i], values[i]);
+    const SqlValue& v = sql.front();
+    if (const auto* n = std::get_if<std::int64_t>(&v)) k.integer(*n);
+    else if (const auto* s = std::get_if<std::string>(&v)) k.text(*s);
+    else return std::nullopt;
+  }
+  return k.value();
+}
+
 std::vector<std::int64_t> find_matching(Connection& c, const pack::RecordType& t, const Match& m) {
+  std::optional<std::int64_t> key;
+  if (m.dup) {
+    key = dup_key(m.fields, m.values);
+    if (!key) return {};
+  }
   auto& s = c.prepare(c.text(kMatch, m.key, [&] {
     std::string where;
+    if (m.dup)
+      for (const auto& d : dup_rules(t))
+        if (d.rule == m.dup) where = " AND " + quote(d.column) + " = ?";
+    if (m.dup && where.empty()) throw StorageError("no key column for a possible_duplicate rule of " + t.name);
     for (const auto* f : m.fields) {
       const std::string col = quote(f->columns().front());
       where += m.ignore_case && f->type == FieldType::text ? " AND lower(" + col + ") = lower(?)"
@@ -231,9 +252,11 @@ std::vector<std::int64_t> find_matching(Connection& c, const pack::RecordType& t
            (m.limit > 1 ? " ORDER BY id" : "") + " LIMIT " + std::to_string(m.limit);
   }));
   s.bind(1, m.self);
+  const int first = key ? 3 : 2;
+  if (key) s.bind(2, *key);
   for (size_t i = 0; i < m.fields.size(); ++i) {
-    if (m.fields[i]->type == FieldType::money) s.bind(static_cast<int>(i) + 2, to_sql(*m.fields[i], m.values[i]).front());
-    else bind_field(s, static_cast<int>(i) + 2, *m.fields[i], m.values[i]);
+    if (m.fields[i]->type == FieldType::money) s.bind(static_cast<int>(i) + first, to_sql(*m.fields[i], m.values[i]).front());
+    else bind_field(s, static_cast<int>(i) + first, *m.fields[i], m.values[i]);
   }
   std::vector<std::int64_t> ids;
   while (s.step()) ids.push_back(s.int64(0));
@@ -261,12 +284,16 @@ std::int64_t insert_row(Connection& c, const pack::RecordType& t, const Values& 
                            std::int64_t uid, const std::string& at,
                            const std::optional<std::string>& external_id) {
   auto& s = c.prepare(c.text(kInsert, &t, [&] {
-    std::string marks;
+    std::string marks, keys;
     for (const auto& f : t.fields)
       for (size_t i = 0; i < f.columns().size(); ++i) marks += ", ?";
+    for (const auto& d : dup_rules(t)) {
+      keys += ", " + quote(d.column);
+      marks += ", ?";
+    }
     return "INSERT INTO " + quote(t.name) +
            " (version, created_at, created_by, updated_at, updated_by, external_id, archived" +
-           column_list(t.fields) + ") VALUES (1, ?, ?, ?, ?, ?, 0" + marks + ")";
+           column_list(t.fields) + keys + ") VALUES (1, ?, ?, ?, ?, ?, 0" + marks + ")";
   }));
   const std::int64_t seconds = utc_seconds(at);
   s.bind(1, seconds).bind(2, uid).bind(3, seconds).bind(4, uid);
@@ -274,6 +301,33 @@ std::int64_t insert_row(Connection& c, const pack::RecordType& t, const Values& 
   int i = 6;
   for (const auto& f : t.fields)
     i = bind_field(s, i, f, detail::value_of(fields, f.name));
+  // The possible-duplicate keys, in the order of dup_rules(t): the record's rules in order.
+  for (const auto& r : t.rules) {
+    const auto* pd = std::get_if<pack::rules::PossibleDuplicate>(&r.check);
+    if (!pd || !r.section.empty()) continue;
+    DupKey k;
+    bool any_null = false;
+    for (const auto& n : pd->fields) {
+      const pack::Field* f = t.field(n);
+      const Value& v = detail::value_of(fields, n);
+      if (std::holds_alternative<std::monostate>(v)) {
+        any_null = true;
+        break;
+      }
+      switch (f->type) {
+        case FieldType::text: k.text(std::get<std::string>(v)); break;
+        case FieldType::code: k.text(std::get<Code>(v).value); break;
+        default: {
+          const auto sql = to_sql(*f, v);
+          if (const auto* x = std::get_if<std::int64_t>(&sql.front())) k.integer(*x);
+          else if (const auto* x = std::get_if<std::string>(&sql.front())) k.text(*x);
+          else any_null = true;
+        }
+      }
+    }
+    if (any_null) s.bind(i++, nullptr);
+    else s.bind(i++, k.value());
+  }
   s.run();
   return c.last_insert_rowid();
 }
@@ -291,7 +345,18 @@ bool update_row(Connection& c, const pack::RecordType& t, std::int64_t id, std::
   for (const auto* f : changed)
     i = bind_field(s, i, *f, detail::value_of(values, f->name));
   s.bind(i, id).bind(i + 1, from_version).run();
-  return c.changes() == 1;
+  if (c.changes() != 1) return false;
+  // A possible-duplicate key whose values changed: computed again from the row as stored.
+  for (const auto& d : dup_rules(t)) {
+    const bool touched = std::any_of(changed.begin(), changed.end(), [&](const pack::Field* f) {
+      return std::find(d.rule->fields.begin(), d.rule->fields.end(), f->name) != d.rule->fields.end();
+    });
+    if (touched)
+      c.prepare("UPDATE " + quote(t.name) + " SET " + quote(d.column) + " = " + dup_key_sql(t, d) + " WHERE id = ?")
+          .bind(1, id)
+          .run();
+  }
+  return true;
 }
 
 void archive_row(Connection& c, const pack::RecordType& t, std::int64_t id, std::int64_t version,

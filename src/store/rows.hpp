@@ -73,6 +73,9 @@ Presence reference_target(Connection& c, const pack::Field& f, std::int64_t id);
 /// limit. `key` identifies the declaration asking (its SQL text is built once).
 struct Match {
   const void* key = nullptr;
+  /// A possible_duplicate rule on the record (fields are its fields): only rows whose key column
+  /// (schema.hpp DupRule) holds dup_key(fields, values) are compared.
+  const pack::rules::PossibleDuplicate* dup = nullptr;
   std::vector<const pack::Field*> fields;
   std::vector<Value> values;
   bool ignore_case = false;
@@ -81,6 +84,8 @@ struct Match {
   int limit = 1;
 };
 std::vector<std::int64_t> find_matching(Connection& c, const pack::RecordType& t, const Match& m);
+/// DupKey of values as stored in the fields' first columns; nullopt when one is empty.
+std::optional<std::int64_t> dup_key(const std::vector<const pack::Field*>& fields, const std::vector<Value>& values);
 
 /// The next value of a named sequence (assigned numbers: "<type>.<field>"), never reused.
 std::int64_t next_in_sequence(Connection& c, const std::string& name);

@@ -204,7 +204,7 @@ void upgrade_to_5(Connection& c, const pack::Pack& p, const std::function<std::s
 /// with the indexes it had and its AUTOINCREMENT counter; the caller has turned foreign keys off
 /// (the engine, before the transaction) and they are checked here at the end.
 void rebuild_table(Connection& c, const std::string& table, const std::string& create_sql,
-                   const std::vector<std::pair<std::string, FieldType>>& columns) {
+                   const std::vector<std::pair<std::string, FieldType>>& columns, const pack::RecordType* keys_of = nullptr) {
   // The table holds exactly the columns the pack says.
   std::vector<std::string> found;
   {
@@ -240,11 +240,31 @@ void rebuild_table(Connection& c, const std::string& table, const std::string& c
       exprs += (exprs.empty() ? "" : ", ") + q;
     }
   }
+  // The possible-duplicate keys (a record table): computed from the converted values; their
+  // indexes replace format 5's on lower() of the columns.
   std::vector<std::string> indexes;
+  if (keys_of) {
+    for (const auto& d : dup_rules(*keys_of)) {
+      std::string args;
+      for (const auto& n : d.rule->fields) {
+        const auto name = keys_of->field(n)->columns().front();
+        const auto at = std::find_if(columns.begin(), columns.end(), [&](const auto& col) { return col.first == name; });
+        const std::string q = quote(name);
+        args += (args.empty() ? "" : ", ") +
+                (at->second == FieldType::date ? "unixepoch(" + q + ") / 86400"
+                                               : at->second == FieldType::datetime ? "unixepoch(" + q + ")" : q);
+      }
+      list += ", " + quote(d.column);
+      exprs += ", clmis_dup_key(" + args + ")";
+      indexes.push_back(d.index_ddl(*keys_of));
+    }
+  }
   {
-    auto& s = c.prepare("SELECT sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name");
+    auto& s = c.prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL "
+                        "ORDER BY name");
     s.bind(1, table);
-    while (s.step()) indexes.push_back(s.text(0));
+    while (s.step())
+      if (!keys_of || s.text(0).rfind(table + "_dup_", 0) != 0) indexes.push_back(s.text(1));
     s.reset();
   }
   std::optional<std::int64_t> counter;
@@ -274,7 +294,7 @@ void upgrade_to_6(Connection& c, const pack::Pack& p) {
       for (const auto& f : pack::kSystemFields) cols.emplace_back(f.name, f.type);
       for (const auto& f : t.fields)
         for (const auto& col : columns_of(f)) cols.emplace_back(col.name, col.sql_type == "INTEGER" ? f.type : FieldType::text);
-      rebuild_table(c, t.name, record_table_sql(t, "clmis_rebuild"), cols);
+      rebuild_table(c, t.name, record_table_sql(t, "clmis_rebuild"), cols, &t);
       for (const auto& sec : t.sections) {
         std::vector<std::pair<std::string, FieldType>> scols = {
             {"id", FieldType::integer}, {"parent_id", FieldType::integer}, {"item_no", FieldType::integer}};
@@ -391,6 +411,33 @@ void add_view(std::vector<std::string>& out, const std::string& table, const std
 }  // namespace
 
 std::string text_view(const std::string& table) { return "clmis_view_" + table; }
+
+std::string DupRule::index_ddl(const pack::RecordType& t) const {
+  return "CREATE INDEX " + quote(index) + " ON " + quote(t.name) + "(" + quote(column) + ") WHERE " + quote(column) +
+         " IS NOT NULL";
+}
+
+std::vector<DupRule> dup_rules(const pack::RecordType& t) {
+  std::vector<DupRule> out;
+  for (const auto& r : t.rules) {
+    const auto* pd = std::get_if<pack::rules::PossibleDuplicate>(&r.check);
+    if (!pd || !r.section.empty()) continue;
+    DupKey names;
+    for (const auto& n : pd->fields) names.text(n);
+    static const char* const hex = "0123456789abcdef";
+    std::string digits;
+    const auto u = static_cast<std::uint64_t>(names.value());
+    for (int i = 15; i >= 0; --i) digits += hex[(u >> (4 * i)) & 0xF];
+    out.push_back({pd, "clmis_dup_" + digits, t.name + "_dup_" + digits});
+  }
+  return out;
+}
+
+std::string dup_key_sql(const pack::RecordType& t, const DupRule& d) {
+  std::string args;
+  for (const auto& n : d.rule->fields) args += (args.empty() ? "" : ", ") + quote(t.field(n)->columns().front());
+  return "clmis_dup_key(" + args + ")";
+}
 
 std::vector<std::string> views_ddl(const pack::Pack& p) {
   std::string sql;
@@ -552,7 +599,9 @@ std::string column_defs(const std::vector<pack::Field>& fields) {
 }
 
 std::string record_table_sql(const pack::RecordType& t, const std::string& name) {
-  return "CREATE TABLE " + quote(name) + " (\n" + system_column_defs() + column_defs(t.fields) + "\n) STRICT";
+  std::string keys;
+  for (const auto& d : dup_rules(t)) keys += ",\n  " + quote(d.column) + " INTEGER";
+  return "CREATE TABLE " + quote(name) + " (\n" + system_column_defs() + column_defs(t.fields) + keys + "\n) STRICT";
 }
 
 std::string section_table_sql(const pack::RecordType& t, const pack::Section& s, const std::string& name) {
@@ -621,6 +670,15 @@ void build_indexes(Connection& c, const std::vector<std::string>& ddl) {
   restore();
 }
 
+bool has_column(Connection& c, const std::string& table, const std::string& column) {
+  auto& s = c.prepare("SELECT count(*) FROM pragma_table_info(?) WHERE name = ?");
+  s.bind(1, table).bind(2, column);
+  s.step();
+  const bool found = s.int64(0) != 0;
+  s.reset();
+  return found;
+}
+
 std::int64_t row_count(Connection& c, const std::string& table) {
   auto& s = c.prepare("SELECT count(*) FROM " + quote(table));
   s.step();
@@ -659,21 +717,9 @@ std::vector<std::string> record_type_ddl(const pack::RecordType& t) {
   {
     out.push_back(record_table_sql(t, t.name));
     indices(out, t.name, t.fields);
-    // possible_duplicate compares text without regard to ASCII case: an index on the same
-    // expressions keeps that check from reading the whole table for every new record.
-    int dup = 0;
-    for (const auto& r : t.rules) {
-      const auto* pd = std::get_if<pack::rules::PossibleDuplicate>(&r.check);
-      if (!pd) continue;
-      std::string cols;
-      for (const auto& n : pd->fields) {
-        const auto* f = t.field(n);
-        const std::string c = quote(columns_of(*f).front().name);
-        cols += (cols.empty() ? "" : ", ") + (f->type == FieldType::text ? "lower(" + c + ")" : c);
-      }
-      out.push_back("CREATE INDEX " + quote(t.name + "_dup_" + std::to_string(dup++)) + " ON " +
-                    quote(t.name) + "(" + cols + ")");
-    }
+    // possible_duplicate compares text without regard to ASCII case: its key column, indexed,
+    // keeps that check from reading the whole table for every new record.
+    for (const auto& d : dup_rules(t)) out.push_back(d.index_ddl(t));
     if (t.workflow) {
       auto ddl = status_table_ddl(t);
       out.insert(out.end(), ddl.begin(), ddl.end());

@@ -26,7 +26,9 @@ namespace clmis::store {
 ///      created_by and its change)
 ///   6  dates as day numbers (days since 1970-01-01) and times as UTC seconds in the record and
 ///      section tables (created_at, updated_at and every date and datetime field), INTEGER
-///      columns; a view per table with them as text (text_view)
+///      columns; a view per table with them as text (text_view); each possible_duplicate rule's
+///      key in a column of its own with a partial index (DupRule), in place of format 5's index
+///      on lower() of the rule's columns
 constexpr int kFormat = 6;
 
 /// The page size of a new database (bytes). Measured on a million job seekers
@@ -88,6 +90,21 @@ std::vector<std::string> views_ddl(const pack::Pack& p);
 std::string text_view(const std::string& table);
 /// DDL of the status-history table of a record type with a workflow.
 std::vector<std::string> status_table_ddl(const pack::RecordType& t);
+/// A possible_duplicate rule on a record (not a section) and where its key is kept (format 6):
+/// column "clmis_dup_<16 hex digits>" (INTEGER, store::DupKey of the rule's values, NULL when
+/// one is empty), named by the hash of the rule's field names so that it does not depend on the
+/// rules' order, and a partial index "<type>_dup_<same digits>" on it.
+struct DupRule {
+  const pack::rules::PossibleDuplicate* rule = nullptr;
+  std::string column;
+  std::string index;
+  /// CREATE INDEX of the key column.
+  std::string index_ddl(const pack::RecordType& t) const;
+};
+std::vector<DupRule> dup_rules(const pack::RecordType& t);
+/// "clmis_dup_key(<the rule's columns>)": the key computed from the stored row, in SQL.
+std::string dup_key_sql(const pack::RecordType& t, const DupRule& d);
+
 /// DDL of the tables and indices of every record type of the pack.
 std::vector<std::string> pack_ddl(const pack::Pack& p);
 /// DDL of one record type: its table, its sections' tables, their indices.
@@ -102,6 +119,8 @@ std::vector<std::string> drop_indexes(Connection& c, const std::string& table, c
 /// (temp_store FILE for the build, when SQLite allows it inside the transaction): building the
 /// indexes of a million records would otherwise hold every key in memory at once.
 void build_indexes(Connection& c, const std::vector<std::string>& ddl);
+/// True when the table has a column of that name.
+bool has_column(Connection& c, const std::string& table, const std::string& column);
 /// How many rows a table holds.
 std::int64_t row_count(Connection& c, const std::string& table);
 /// DDL adding a field to an existing table (ALTER TABLE ... ADD COLUMN, then its index).

@@ -91,6 +91,26 @@ SqlValue Stmt::value(int i) const {
   }
 }
 
+namespace {
+/// clmis_dup_key(v1, v2, ...): DupKey over stored values; NULL when one is NULL.
+void dup_key_sql(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+  DupKey k;
+  for (int i = 0; i < argc; ++i) {
+    switch (sqlite3_value_type(argv[i])) {
+      case SQLITE_NULL: sqlite3_result_null(ctx); return;
+      case SQLITE_INTEGER: k.integer(sqlite3_value_int64(argv[i])); break;
+      case SQLITE_TEXT: {
+        const auto* p = reinterpret_cast<const char*>(sqlite3_value_text(argv[i]));
+        k.text(std::string_view(p, static_cast<size_t>(sqlite3_value_bytes(argv[i]))));
+        break;
+      }
+      default: sqlite3_result_error(ctx, "clmis_dup_key takes integers and text", -1); return;
+    }
+  }
+  sqlite3_result_int64(ctx, k.value());
+}
+}  // namespace
+
 Connection::Connection(const std::string& path, bool create) {
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
   int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
@@ -102,6 +122,8 @@ Connection::Connection(const std::string& path, bool create) {
     throw_for(rc, "cannot open database " + path + ": " + msg);
   }
   sqlite3_extended_result_codes(db_, 1);
+  sqlite3_create_function(db_, "clmis_dup_key", -1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, nullptr,
+                          dup_key_sql, nullptr, nullptr);
   // The busy handler before the first statement: the first one reads the schema, and may meet
   // a lock (another connection recovering the WAL) — it must wait, not fail.
   set_busy_timeout_ms(busy_timeout_ms_);

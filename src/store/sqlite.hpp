@@ -83,6 +83,34 @@ struct PendingWrites {
 /// Stores what PendingWrites holds (store/feed.cpp).
 void flush_pending(class Connection& c);
 
+/// The key of a possible_duplicate rule (storage format 6): a 64-bit FNV-1a hash of the rule's
+/// stored values, text folded to ASCII lower case (what SQLite's lower() folds) and integers as
+/// 8 bytes, little-endian, each value followed by 0x1F. Equal values under the rule's comparison
+/// give equal keys; the candidates a key finds are then compared exactly. The SQL function
+/// clmis_dup_key(v1, v2, ...), registered on every clmis connection, computes the same from
+/// stored columns (NULL when a value is NULL); no schema object refers to it, so the file stays
+/// readable by any SQLite tool.
+class DupKey {
+ public:
+  void text(std::string_view s) noexcept {
+    for (unsigned char ch : s) byte(ch >= 'A' && ch <= 'Z' ? static_cast<unsigned char>(ch + 32) : ch);
+    byte(0x1F);
+  }
+  void integer(std::int64_t v) noexcept {
+    auto u = static_cast<std::uint64_t>(v);
+    for (int i = 0; i < 8; ++i) byte(static_cast<unsigned char>(u >> (8 * i)));
+    byte(0x1F);
+  }
+  [[nodiscard]] std::int64_t value() const noexcept { return static_cast<std::int64_t>(h_); }
+
+ private:
+  void byte(unsigned char b) noexcept {
+    h_ ^= b;
+    h_ *= 0x100000001b3ULL;
+  }
+  std::uint64_t h_ = 0xcbf29ce484222325ULL;
+};
+
 class Connection {
  public:
   /// Opens path. create=false refuses a missing file (NotFound).

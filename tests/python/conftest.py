@@ -73,6 +73,19 @@ def digest(path: Path) -> str:
         con.close()
 
 
+def dup_key(*values: Any) -> int:
+    """The possible-duplicate key as docs/architecture.md defines it, written again here: FNV-1a
+    64 over each value (text folded to ASCII lower case as UTF-8; integers as 8 bytes
+    little-endian), each followed by 0x1F; read as a signed 64-bit integer."""
+    h = 0xcbf29ce484222325
+    for v in values:
+        data = (bytes(c + 32 if 65 <= c <= 90 else c for c in v.encode("utf-8")) if isinstance(v, str)
+                else (v & 0xFFFFFFFFFFFFFFFF).to_bytes(8, "little"))
+        for b in data + b"\x1f":
+            h = ((h ^ b) * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
+    return h - (1 << 64) if h >= 1 << 63 else h
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "nlad.db"

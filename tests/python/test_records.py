@@ -13,7 +13,7 @@ from typing import Any, Dict, List
 import pytest
 
 import clmis
-from conftest import SOURCE, sql
+from conftest import SOURCE, dup_key, sql
 
 D = dt.date
 PACK: Dict[str, Any] = json.loads((SOURCE / "data" / "packs" / "standard" / "pack.json").read_text(encoding="utf-8"))
@@ -172,6 +172,42 @@ def test_possible_duplicate_warning(session: clmis.Session) -> None:
     with pytest.raises(clmis.ValidationError):
         session.create("job_seeker", keisha(nis_number="999", sex="X"))
     assert session.warnings == []
+
+
+def test_possible_duplicate_keys(session: clmis.Session, db_path: Path, tmp_path: Path) -> None:
+    # Storage format 6 keeps each job seeker's possible-duplicate key (first name, family name,
+    # birth date) in a column; the keys written by create, update and import are the ones the
+    # definition gives (conftest.dup_key, written apart from clmis).
+    (column,) = [r[0] for r in sql(db_path, "SELECT name FROM pragma_table_info('job_seeker') WHERE name GLOB 'clmis_dup_*'")]
+    born = (D(1999, 7, 14) - D(1970, 1, 1)).days
+
+    def key_of(rid: int) -> Any:
+        return sql(db_path, f'SELECT "{column}" FROM job_seeker WHERE id = ?', rid)[0][0]
+
+    a = session.create("job_seeker", keisha())
+    assert key_of(a) == dup_key("Keisha", "Liburd", born) == dup_key("keisha", "LIBURD", born)
+    session.update("job_seeker", a, 1, {"family_name": "Liburd-Hodge"})
+    assert key_of(a) == dup_key("keisha", "liburd-hodge", born)
+    # ASCII case is folded, other letters are not (as SQLite's lower(), which the exact
+    # comparison uses): ZOË is not Zoë's possible duplicate, ZOë is.
+    zoe = session.create("job_seeker", keisha(first_name="Zoë", nis_number="500", education=[]))
+    assert session.warnings == []
+    session.create("job_seeker", keisha(first_name="ZOË", nis_number="501", education=[]))
+    assert session.warnings == []
+    session.create("job_seeker", keisha(first_name="ZOë", nis_number="502", education=[]))
+    assert [w["other_ids"] for w in session.warnings] == [[zoe]]
+    # The old name no longer matches; the new one does, through the import path too.
+    data = ("registration_date,first_name,family_name,nis_number,sex,date_of_birth,parish\n"
+            "2025-03-04,KEISHA,liburd,600,F,1999-07-14,KN-03\n"
+            "2025-03-04,keisha,LIBURD-HODGE,601,F,1999-07-14,KN-03\n").encode("utf-8")
+    (tmp_path / "k.csv").write_bytes(data)
+    report = session.import_file("job_seeker", tmp_path / "k.csv")
+    assert report["created"] == 2
+    assert report["warnings"] == 1
+    assert [(p["row"], p["rule"], p["message"]) for p in report["problems"]] == [
+        (3, "possible_duplicate", f"possible duplicate: job_seeker {a} has the same first_name, family_name, date_of_birth")]
+    for rid, first, family in sql(db_path, "SELECT id, first_name, family_name FROM job_seeker WHERE nis_number IN ('600', '601')"):
+        assert key_of(rid) == dup_key(first, family, born)
 
 
 def test_transitions_history_and_status_counts(session: clmis.Session) -> None:

@@ -23,6 +23,22 @@ void back_to_format_4(const std::string& f) {
   }
   test::raw_exec(f, "DROP INDEX clmis_change_create");
   test::raw_exec(f, "ALTER TABLE clmis_change DROP COLUMN span");
+  // Format 6's possible-duplicate key columns (their tables are empty here, so their dates need
+  // no conversion back to text).
+  for (;;) {
+    const std::string idx = test::raw_scalar(f, "SELECT coalesce(min(name), '') FROM sqlite_master WHERE type = 'index' "
+                                                "AND sql LIKE '%\"clmis_dup_%'");
+    if (idx.empty()) break;
+    test::raw_exec(f, "DROP INDEX \"" + idx + "\"");
+  }
+  for (;;) {
+    const std::string tc = test::raw_scalar(
+        f, "SELECT coalesce(min(m.name || '|' || c.name), '') FROM sqlite_master m, pragma_table_info(m.name) c "
+           "WHERE m.type = 'table' AND c.name GLOB 'clmis_dup_*'");
+    if (tc.empty()) break;
+    const auto bar = tc.find('|');
+    test::raw_exec(f, "ALTER TABLE \"" + tc.substr(0, bar) + "\" DROP COLUMN \"" + tc.substr(bar + 1) + "\"");
+  }
 }
 
 
@@ -57,8 +73,10 @@ std::string make_v2(const test::TempDir& dir, const std::string& name = "v2") {
     for (auto& l : p["code_lists"])
       if (l["name"] == "kind") l["codes"].push_back({{"code", "k9"}, {"label", {{"en", "Kind nine"}, {"nl", "Soort negen"}}}});
     for (auto& t : p["record_types"])
-      if (t["name"] == "sample")
+      if (t["name"] == "sample") {
         t["fields"].push_back({{"name", "remark"}, {"type", "text"}, {"max_length", 200}});
+        t["rules"].push_back({{"kind", "possible_duplicate"}, {"fields", Json::array({"title", "day"})}});
+      }
     p["record_types"].push_back(
         {{"name", "visit"},
          {"label", "Visit"},
@@ -87,7 +105,7 @@ V1 make_v1_db(const test::TempDir& dir, const std::string& data) {
   auto db = clmis::Database::init(out.path, o);
   auto s = db.login("admin", test::kPassword);
   out.owner_id = s.create("owner", Json{{"name", "Owner A"}});
-  out.sample_id = s.create("sample", Json{{"title", "First"}, {"kind", "a"}, {"status", "open"}, {"owner", out.owner_id},
+  out.sample_id = s.create("sample", Json{{"title", "First"}, {"day", "2008-02-29"}, {"kind", "a"}, {"status", "open"}, {"owner", out.owner_id},
                                           {"items", Json::array({Json{{"label", "one"}}, Json{{"label", "two"}}})}});
   s.update("sample", out.sample_id, 1, Json{{"status", "shut"}, {"note", "closed for season"}});
   const auto gone = s.create("sample", Json{{"title", "Twice"}});
@@ -121,7 +139,10 @@ TEST_CASE("A v1 database opened with the v2 pack is upgraded keeping every recor
   CHECK(test::raw_scalar(path, "SELECT value FROM clmis_meta WHERE key = 'pack_version'") == "1.1.0");
   // Every stored value is kept, in the old columns; the new columns are empty.
   CHECK(rows(path, "sample", sample_cols) == before_sample);
-  CHECK(columns(path, "sample") == sample_cols + ",remark,x_kna_district_code");
+  // (and the key column of the new possible_duplicate rule, checked below)
+  CHECK(columns(path, "sample") ==
+        sample_cols + ",remark,x_kna_district_code," +
+            test::raw_scalar(path, "SELECT name FROM pragma_table_info('sample') WHERE name GLOB 'clmis_dup_*'"));
   CHECK(test::raw_scalar(path, "SELECT count(*) FROM sample WHERE remark IS NOT NULL OR x_kna_district_code IS NOT NULL") == "0");
   CHECK(rows(path, "owner") == before_owner);
   CHECK(rows(path, "sample__items") == before_items);
@@ -136,7 +157,25 @@ TEST_CASE("A v1 database opened with the v2 pack is upgraded keeping every recor
   CHECK(detail["from_version"] == "0.0.1");
   CHECK(detail["to_version"] == "1.1.0");
   CHECK(detail["steps"] == Json::array({"add field sample.remark", "add field sample.x_kna_district_code",
+                                        "add the possible-duplicate key of sample on title, day",
                                         "add record type visit", "add code kind.k9"}));
+  // The new possible_duplicate rule's key, computed from the stored rows: FNV-1a 64 (written
+  // again here) over "first" (ASCII lower case), 0x1F, day 13938 (2008-02-29) as 8 bytes
+  // little-endian, 0x1F. The archived record without a day has none.
+  {
+    std::uint64_t h = 0xcbf29ce484222325ULL;
+    auto feed = [&](unsigned char b) { h = (h ^ b) * 0x100000001b3ULL; };
+    for (char ch : std::string("first")) feed(static_cast<unsigned char>(ch));
+    feed(0x1F);
+    for (int i = 0; i < 8; ++i) feed(static_cast<unsigned char>((std::uint64_t{13938} >> (8 * i)) & 0xFF));
+    feed(0x1F);
+    const std::string column = test::raw_scalar(path, "SELECT name FROM pragma_table_info('sample') WHERE name GLOB 'clmis_dup_*'");
+    REQUIRE(!column.empty());
+    CHECK(test::raw_scalar(path, "SELECT \"" + column + "\" FROM sample WHERE id = " + std::to_string(db1.sample_id)) ==
+          std::to_string(static_cast<std::int64_t>(h)));
+    CHECK(test::raw_scalar(path, "SELECT count(\"" + column + "\") FROM sample") == "1");
+    CHECK(test::raw_scalar(path, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND sql LIKE '%" + column + "%'") == "1");
+  }
 
   // What the migration added works end to end.
   auto s = db.login("admin", test::kPassword);
@@ -147,6 +186,11 @@ TEST_CASE("A v1 database opened with the v2 pack is upgraded keeping every recor
   CHECK(r["x_kna_district_code"] == "D-7");
   CHECK(r["title"] == "First");
   CHECK(s.query("sample", Json{{"filter", Json::array({Json{{"field", "x_kna_district_code"}, {"op", "eq"}, {"value", "D-7"}}})}})["records"].size() == 1);
+  // The rule warns about the record stored before it existed.
+  const auto again_first = s.create("sample", Json{{"title", "FIRST"}, {"day", "2008-02-29"}});
+  REQUIRE(s.warnings().size() == 1);
+  CHECK(s.warnings()[0]["other_ids"] == Json::array({db1.sample_id}));
+  CHECK(again_first > db1.sample_id);
   const auto visit = s.create("visit", Json{{"owner", db1.owner_id}, {"on_date", "2026-01-05"}});
   CHECK(s.get("visit", visit)["on_date"] == "2026-01-05");
   // The views with dates as text follow the pack: the new type has one, the changed type's
