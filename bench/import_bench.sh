@@ -110,7 +110,11 @@ for case in empty during holding; do
 done
 
 # The second peer: the same tables, indexes, change range and status rows by one SQL script.
+# The possible-duplicate key column gets a random 64-bit integer (the shell has no
+# clmis_dup_key(); the index costs the same for any random key).
 copy_db "$work/new.db" "$work/floor.db"
+dupcol=$(sqlite3 "$work/floor.db" "SELECT name FROM pragma_table_info('job_seeker') WHERE name GLOB 'clmis_dup_*'")
+[ -n "$dupcol" ] || { echo "no possible-duplicate key column in job_seeker"; exit 1; }
 start=$(now)
 sqlite3 "$work/floor.db" > /dev/null <<SQL
 PRAGMA journal_mode = WAL;
@@ -124,10 +128,10 @@ CREATE TEMP TABLE staging (registration_date TEXT, first_name TEXT, family_name 
 BEGIN IMMEDIATE;
 INSERT INTO job_seeker (version, created_at, created_by, updated_at, updated_by, external_id, archived,
   registration_no, registration_date, first_name, family_name, nis_number, sex, date_of_birth, parish,
-  city, telephone, status)
+  city, telephone, status, "$dupcol")
 SELECT 1, unixepoch(), 1, unixepoch(), 1, NULL, 0,
   printf('JS-%06d', rowid), unixepoch(registration_date) / 86400, first_name, family_name, nis_number, sex,
-  unixepoch(date_of_birth) / 86400, parish, city, telephone, 'registered' FROM staging ORDER BY rowid;
+  unixepoch(date_of_birth) / 86400, parish, city, telephone, 'registered', random() FROM staging ORDER BY rowid;
 INSERT INTO clmis_change (seq, at, actor, record_type, record_id, op, version, span)
 SELECT 1, strftime('%Y-%m-%dT%H:%M:%SZ'), 1, 'job_seeker', min(id), 'create', 1, count(*) FROM job_seeker;
 INSERT INTO clmis_status__job_seeker (record_id, n, effective_day, status, event, seq, actor, at, detail)
