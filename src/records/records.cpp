@@ -386,7 +386,7 @@ std::vector<std::string> defer_indexes(Context& cx, std::string_view type, bool 
   if (!cx.conn.in_transaction()) throw Misuse("indexes are deferred only inside a bulk load's transaction");
   if (!after_load && !(automatic && store::row_count(cx.conn, t.name) <= kDeferIndexesUpTo)) return {};
   // What the checks of a new record read: the indexes of the unique_active fields and of the
-  // possible-duplicate rules (and the automatic index of external_id, which is never dropped).
+  // possible-duplicate rules and of external_id.
   std::vector<std::string> keep;
   for (const auto& r : t.rules) {
     if (!r.section.empty()) continue;
@@ -397,6 +397,7 @@ std::vector<std::string> defer_indexes(Context& cx, std::string_view type, bool 
       }
   }
   for (const auto& d : store::dup_rules(t)) keep.push_back(d.index);
+  keep.push_back(store::external_id_index(t));
   return store::drop_indexes(cx.conn, t.name, keep);
 }
 

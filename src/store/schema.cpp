@@ -258,13 +258,17 @@ void rebuild_table(Connection& c, const std::string& table, const std::string& c
       exprs += ", clmis_dup_key(" + args + ")";
       indexes.push_back(d.index_ddl(*keys_of));
     }
+    // external_id: a partial unique index in place of the column's UNIQUE constraint (whose
+    // automatic index held a NULL entry for every record without one).
+    indexes.push_back(external_id_index_ddl(*keys_of));
   }
   {
     auto& s = c.prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL "
                         "ORDER BY name");
     s.bind(1, table);
     while (s.step())
-      if (!keys_of || s.text(0).rfind(table + "_dup_", 0) != 0) indexes.push_back(s.text(1));
+      if (!keys_of || (s.text(0).rfind(table + "_dup_", 0) != 0 && s.text(0) != external_id_index(*keys_of)))
+        indexes.push_back(s.text(1));
     s.reset();
   }
   std::optional<std::int64_t> counter;
@@ -411,6 +415,13 @@ void add_view(std::vector<std::string>& out, const std::string& table, const std
 }  // namespace
 
 std::string text_view(const std::string& table) { return "clmis_view_" + table; }
+
+std::string external_id_index(const pack::RecordType& t) { return t.name + "_ux_external_id"; }
+
+std::string external_id_index_ddl(const pack::RecordType& t) {
+  return "CREATE UNIQUE INDEX " + quote(external_id_index(t)) + " ON " + quote(t.name) +
+         "(external_id) WHERE external_id IS NOT NULL";
+}
 
 std::string DupRule::index_ddl(const pack::RecordType& t) const {
   return "CREATE INDEX " + quote(index) + " ON " + quote(t.name) + "(" + quote(column) + ") WHERE " + quote(column) +
@@ -584,7 +595,7 @@ std::string system_column_defs() {
       // created_at, updated_at: UTC seconds (format 6)
       def += f.type == FieldType::integer || f.type == FieldType::datetime ? " INTEGER" : " TEXT";
       if (!f.nullable) def += " NOT NULL";
-      if (name == "external_id") def += " UNIQUE";
+      // external_id: unique through a partial index (external_id_index_ddl), format 6
     }
     sql += (sql.empty() ? "" : ",\n") + def;
   }
@@ -716,6 +727,7 @@ std::vector<std::string> record_type_ddl(const pack::RecordType& t) {
   std::vector<std::string> out;
   {
     out.push_back(record_table_sql(t, t.name));
+    out.push_back(external_id_index_ddl(t));
     indices(out, t.name, t.fields);
     // possible_duplicate compares text without regard to ASCII case: its key column, indexed,
     // keeps that check from reading the whole table for every new record.

@@ -28,7 +28,8 @@ namespace clmis::store {
 ///      section tables (created_at, updated_at and every date and datetime field), INTEGER
 ///      columns; a view per table with them as text (text_view); each possible_duplicate rule's
 ///      key in a column of its own with a partial index (DupRule), in place of format 5's index
-///      on lower() of the rule's columns
+///      on lower() of the rule's columns; external_id unique through a partial index
+///      (external_id_index) instead of a UNIQUE column
 constexpr int kFormat = 6;
 
 /// The page size of a new database (bytes). Measured on a million job seekers
@@ -90,6 +91,11 @@ std::vector<std::string> views_ddl(const pack::Pack& p);
 std::string text_view(const std::string& table);
 /// DDL of the status-history table of a record type with a workflow.
 std::vector<std::string> status_table_ddl(const pack::RecordType& t);
+/// external_id is unique among the records of a type that have one: "<type>_ux_external_id", a
+/// partial unique index (format 6; before, a UNIQUE column with an entry for every record).
+std::string external_id_index(const pack::RecordType& t);
+std::string external_id_index_ddl(const pack::RecordType& t);
+
 /// A possible_duplicate rule on a record (not a section) and where its key is kept (format 6):
 /// column "clmis_dup_<16 hex digits>" (INTEGER, store::DupKey of the rule's values, NULL when
 /// one is empty), named by the hash of the rule's field names so that it does not depend on the

@@ -121,8 +121,20 @@ def test_upgrade_keeps_every_answer(old_db: Path) -> None:
                         "FROM job_seeker WHERE date_of_birth IS NOT NULL LIMIT 1") == [("integer", "integer", "integer")]
     # Format 5's possible-duplicate index on lower() of the three columns is replaced by one on
     # the key column; its keys are what an independent FNV-1a in Python makes of the old text.
+    # external_id's UNIQUE constraint (an automatic index) becomes a partial unique index.
     new_indexes = rows(old_db, record_indexes)
-    assert [i for i in new_indexes if "_dup_" not in i[0]] == [i for i in indexes_before if "_dup_" not in i[0]]
+
+    def others(ix: List[tuple]) -> List[tuple]:
+        return [i for i in ix if "_dup_" not in i[0] and "_ux_external_id" not in i[0] and i[1] is not None]
+
+    assert others(new_indexes) == others(indexes_before)
+    assert sorted(i[0] for i in indexes_before if i[1] is None and i[0].startswith("sqlite_autoindex_")
+                  and i[0].rsplit("_", 1)[0][len("sqlite_autoindex_"):] in RECORD_TABLES) == sorted(
+        f"sqlite_autoindex_{t}_1" for t in RECORD_TABLES)
+    for t in RECORD_TABLES:
+        assert (f"{t}_ux_external_id", f'CREATE UNIQUE INDEX "{t}_ux_external_id" ON "{t}"(external_id) '
+                                       "WHERE external_id IS NOT NULL") in new_indexes
+        assert rows(old_db, f"SELECT count(*) FROM pragma_index_list('{t}') WHERE origin = 'u'") == [(0,)]
     assert [i[0] for i in indexes_before if "_dup_" in i[0]] == ["job_seeker_dup_0"]
     (dup_index,) = [i for i in new_indexes if "_dup_" in i[0]]
     column = "clmis_dup_" + dup_index[0].rsplit("_", 1)[1]
