@@ -132,18 +132,18 @@ void append_status(Connection& c, const pack::RecordType& t, std::int64_t id, co
   // transition is never dated before the last status change).
   std::int64_t n = 0;
   if (r.event != "initial") {
-    auto& q = c.prepare(c.text(kStatusNext, &t, [&] {
+    auto& q = c.statement(kStatusNext, &t, [&] {
       return "SELECT coalesce(max(n) + 1, 0) FROM " + quote(status_table(t)) + " WHERE record_id = ?";
-    }));
+    });
     q.bind(1, id);
     q.step();
     n = q.int64(0);
     q.reset();
   }
-  auto& s = c.prepare(c.text(kStatusInsert, &t, [&] {
+  auto& s = c.statement(kStatusInsert, &t, [&] {
     return "INSERT INTO " + quote(status_table(t)) +
            " (record_id, n, effective_day, status, event, seq, actor, at, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
-  }));
+  });
   s.bind(1, id).bind(2, n).bind(3, day_number(r.effective_date)).bind(4, r.status);
   if (r.event == "initial") s.bind(5, nullptr); else s.bind(5, r.event);
   s.bind(6, r.seq);
@@ -154,11 +154,11 @@ void append_status(Connection& c, const pack::RecordType& t, std::int64_t id, co
 }
 
 std::vector<HistoryRow> status_history_of(Connection& c, const pack::RecordType& t, std::int64_t id) {
-  auto& s = c.prepare(c.text(kStatusRead, &t, [&] {
+  auto& s = c.statement(kStatusRead, &t, [&] {
     return "SELECT s.seq, s.event, s.status, s.effective_day, coalesce(s.actor, r.created_by), "
            "coalesce(s.at, r.created_at), s.detail FROM " + quote(status_table(t)) + " s JOIN " + quote(t.name) +
            " r ON r.id = s.record_id WHERE s.record_id = ? ORDER BY s.n";
-  }));
+  });
   s.bind(1, id);
   std::vector<HistoryRow> rows;
   std::optional<std::string> before;
@@ -233,9 +233,9 @@ std::optional<std::int64_t> last_change(Connection& c) {
 }
 
 std::optional<std::string> last_status_date(Connection& c, const pack::RecordType& t, std::int64_t id) {
-  auto& s = c.prepare(c.text(kStatusLast, &t, [&] {
+  auto& s = c.statement(kStatusLast, &t, [&] {
     return "SELECT effective_day FROM " + quote(status_table(t)) + " WHERE record_id = ? ORDER BY n DESC LIMIT 1";
-  }));
+  });
   s.bind(1, id);
   std::optional<std::string> d;
   if (s.step()) d = day_text(s.int64(0));
@@ -244,9 +244,9 @@ std::optional<std::string> last_status_date(Connection& c, const pack::RecordTyp
 }
 
 std::optional<std::string> first_status_change_date(Connection& c, const pack::RecordType& t, std::int64_t id) {
-  auto& s = c.prepare(c.text(kStatusFirst, &t, [&] {
+  auto& s = c.statement(kStatusFirst, &t, [&] {
     return "SELECT effective_day FROM " + quote(status_table(t)) + " WHERE record_id = ? AND n > 0 ORDER BY n LIMIT 1";
-  }));
+  });
   s.bind(1, id);
   std::optional<std::string> d;
   if (s.step()) d = day_text(s.int64(0));
@@ -255,9 +255,9 @@ std::optional<std::string> first_status_change_date(Connection& c, const pack::R
 }
 
 void set_initial_date(Connection& c, const pack::RecordType& t, std::int64_t id, const std::string& date) {
-  c.prepare(c.text(kStatusInitial, &t, [&] {
+  c.statement(kStatusInitial, &t, [&] {
      return "UPDATE " + quote(status_table(t)) + " SET effective_day = ? WHERE record_id = ? AND n = 0";
-   }))
+   })
       .bind(1, day_number(date)).bind(2, id).run();
 }
 
@@ -265,11 +265,11 @@ std::map<std::string, std::int64_t> status_counts(Connection& c, const pack::Rec
   ReadTransaction rt(c);
   // Each record's last row on or before the date: max(n) over the rows of the date (the row the
   // bare column status comes from, as SQLite documents for min/max aggregates).
-  auto& s = c.prepare(c.text(kStatusCounts, &t, [&] {
+  auto& s = c.statement(kStatusCounts, &t, [&] {
     return "SELECT x.status, count(*) FROM (SELECT record_id, status, max(n) FROM " + quote(status_table(t)) +
            " WHERE effective_day <= ? GROUP BY record_id) x JOIN " + quote(t.name) +
            " r ON r.id = x.record_id AND r.archived = 0 GROUP BY x.status";
-  }));
+  });
   s.bind(1, day_number(date));
   std::map<std::string, std::int64_t> counts;
   while (s.step()) counts[s.text(0)] = s.int64(1);

@@ -209,7 +209,7 @@ std::optional<std::int64_t> find_by_external_id(Connection& c, const pack::Recor
 }
 
 Presence reference_target(Connection& c, const pack::Field& f, std::int64_t id) {
-  auto& s = c.prepare(c.text(kReference, &f, [&] { return "SELECT archived FROM " + quote(f.target) + " WHERE id = ?"; }));
+  auto& s = c.statement(kReference, &f, [&] { return "SELECT archived FROM " + quote(f.target) + " WHERE id = ?"; });
   s.bind(1, id);
   Presence p = Presence::missing;
   if (s.step()) p = s.int64(0) != 0 ? Presence::archived : Presence::active;
@@ -235,7 +235,7 @@ std::vector<std::int64_t> find_matching(Connection& c, const pack::RecordType& t
     key = dup_key(m.fields, m.values);
     if (!key) return {};
   }
-  auto& s = c.prepare(c.text(kMatch, m.key, [&] {
+  auto& s = c.statement(kMatch, m.key, [&] {
     std::string where;
     if (m.dup)
       for (const auto& d : dup_rules(t))
@@ -250,7 +250,7 @@ std::vector<std::int64_t> find_matching(Connection& c, const pack::RecordType& t
       where += " AND coalesce(" + quote(m.closed_status_field) + ", '') <> 'closed'";
     return "SELECT id FROM " + quote(t.name) + " WHERE archived = 0 AND id <> ?" + where +
            (m.limit > 1 ? " ORDER BY id" : "") + " LIMIT " + std::to_string(m.limit);
-  }));
+  });
   s.bind(1, m.self);
   const int first = key ? 3 : 2;
   if (key) s.bind(2, *key);
@@ -283,7 +283,7 @@ std::int64_t next_in_sequence(Connection& c, const std::string& name) {
 std::int64_t insert_row(Connection& c, const pack::RecordType& t, const Values& fields,
                            std::int64_t uid, const std::string& at,
                            const std::optional<std::string>& external_id) {
-  auto& s = c.prepare(c.text(kInsert, &t, [&] {
+  auto& s = c.statement(kInsert, &t, [&] {
     std::string marks, keys;
     for (const auto& f : t.fields)
       for (size_t i = 0; i < f.columns().size(); ++i) marks += ", ?";
@@ -294,7 +294,7 @@ std::int64_t insert_row(Connection& c, const pack::RecordType& t, const Values& 
     return "INSERT INTO " + quote(t.name) +
            " (version, created_at, created_by, updated_at, updated_by, external_id, archived" +
            column_list(t.fields) + keys + ") VALUES (1, ?, ?, ?, ?, ?, 0" + marks + ")";
-  }));
+  });
   const std::int64_t seconds = utc_seconds(at);
   s.bind(1, seconds).bind(2, uid).bind(3, seconds).bind(4, uid);
   if (external_id) s.bind(5, *external_id); else s.bind(5, nullptr);
@@ -372,9 +372,9 @@ void write_sections(Connection& c, const pack::RecordType& t, std::int64_t id, c
     auto items = given.find(sec.name);
     if (items == given.end() || (fresh && items->second.empty())) continue;
     if (!fresh)
-      c.prepare(c.text(kSectionDelete, &sec, [&] {
+      c.statement(kSectionDelete, &sec, [&] {
          return "DELETE FROM " + quote(section_table(t, sec)) + " WHERE parent_id = ?";
-       }))
+       })
           .bind(1, id).run();
     const std::string& sql = c.text(kSectionInsert, &sec, [&] {
       std::string marks;

@@ -236,6 +236,18 @@ const std::string& Connection::text(int kind, const void* key, const std::functi
   return it->second;
 }
 
+Stmt& Connection::statement(int kind, const void* key, const std::function<std::string()>& make) {
+  auto k = std::make_pair(kind, key);
+  auto it = statements_.find(k);
+  if (it != statements_.end()) {
+    it->second->reset();
+    return *it->second;
+  }
+  Stmt& s = prepare(text(kind, key, make));
+  statements_.emplace(k, &s);
+  return s;
+}
+
 std::int64_t Connection::data_version() {
   auto& s = prepare("PRAGMA data_version");
   s.step();

@@ -129,7 +129,13 @@ class Connection {
   /// declaration), built once by make() and kept until forget_texts() (when the pack in force
   /// changes): a write must not rebuild its statement's text for every record.
   const std::string& text(int kind, const void* key, const std::function<std::string()>& make);
-  void forget_texts() { texts_.clear(); }
+  void forget_texts() {
+    texts_.clear();
+    statements_.clear();
+  }
+  /// prepare(text(kind, key, make)) without looking the statement up by its SQL text: the
+  /// statement of a declaration, found by (kind, key) (a write runs several per record).
+  Stmt& statement(int kind, const void* key, const std::function<std::string()>& make);
   /// True inside a transaction (BEGIN ... not yet committed).
   [[nodiscard]] bool in_transaction() const { return !sqlite3_get_autocommit(db_); }
   /// PRAGMA data_version: changes when another connection commits.
@@ -168,6 +174,7 @@ class Connection {
   static int on_busy(void* self, int count);
   std::unordered_map<std::string, std::unique_ptr<Stmt>> cache_;
   std::map<std::pair<int, const void*>, std::string> texts_;
+  std::map<std::pair<int, const void*>, Stmt*> statements_;  // into cache_, which never drops one
   PendingWrites pending_;
 };
 
