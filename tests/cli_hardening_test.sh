@@ -123,6 +123,11 @@ rc=0; "$cli" check "$dir/no-such.db" > "$dir/out" 2>&1 || rc=$?
 [ "$rc" -eq 4 ] && grep -q "^FILE $dir/no-such.db: the database file is missing" "$dir/out" \
   || fail "check of a missing database: exit $rc $(cat "$dir/out")"
 [ ! -e "$dir/no-such.db" ] || fail "check created the missing database"
+# A directory given as the database: not found either, and no chmod advice for it.
+mkdir "$dir/a-directory"
+rc=0; "$cli" check "$dir/a-directory" > "$dir/out" 2>&1 || rc=$?
+[ "$rc" -eq 4 ] && grep -q "^FILE $dir/a-directory: a directory, not the database file clmis expects here" "$dir/out" \
+  && ! grep -q "chmod" "$dir/out" || fail "check of a directory: exit $rc $(cat "$dir/out")"
 # A tampered audit trail (its append-only trigger dropped first): exit 9.
 sqlite3 "$c" "DROP TRIGGER clmis_audit_no_update; UPDATE clmis_audit SET actor = NULL WHERE id = 2"
 run_check 9 "^AUDIT the trail fails verification"

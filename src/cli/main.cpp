@@ -1066,9 +1066,10 @@ int main(int argc, char** argv) {
         db.emplace(open_db(db_path));
         opened = true;
       } catch (const clmis::Error& e) {
-        // No file at all at the path (a mistyped name) is "not found" (exit 4), not a finding.
+        // No database file at the path (a mistyped name, a directory) is "not found" (exit 4),
+        // not a finding.
         std::error_code fec;
-        no_database = !std::filesystem::exists(db_path, fec);
+        no_database = !std::filesystem::is_regular_file(db_path, fec);
         // What stops it opening (a missing or readable key, not a database) is itself the finding.
         const char* k = std::getenv("CLMIS_AUDIT_KEY_FILE");
         report = clmis::Database::check_files(db_path, k ? k : "");

@@ -9,6 +9,7 @@
 #include "store/rows.hpp"
 
 #include <cstdio>
+#include <filesystem>
 
 namespace clmis::detail {
 
@@ -32,7 +33,14 @@ Json check_files(const std::vector<std::string>& files, bool has_key_file) {
     const int mode = file_mode(files[i]);
     Json e{{"path", files[i]}, {"role", role}, {"exists", mode >= 0}, {"mode", mode >= 0 ? Json(octal(mode)) : Json(nullptr)}};
     std::string problem;
-    if (mode < 0) {
+    std::error_code ec;
+    const auto kind = std::filesystem::status(files[i], ec).type();
+    if (mode >= 0 && kind != std::filesystem::file_type::regular) {
+      // A directory (or a device, a pipe) where the file should be: no chmod makes it one.
+      problem = std::string(kind == std::filesystem::file_type::directory ? "a directory" : "not a regular file") +
+                ", not the " + (key ? "audit key file" : role == "database" ? "database file" : role + " file") +
+                " clmis expects here";
+    } else if (mode < 0) {
       if (role == "database") problem = "the database file is missing";
       else if (key) problem = "the audit key file is missing: the database cannot be opened without it (restore it from its backup)";
     } else if ((mode & 077) != 0) {
