@@ -297,6 +297,7 @@ void decode_key(Context& cx, const pack::RecordType& t, std::string_view key, co
 /// On create: absent fields get their declared default; absent required fields are errors.
 void add_defaults(Context& cx, const pack::RecordType& t, Input& in, std::vector<FieldError>& errors) {
   for (const auto& f : t.fields) {
+    if (f.default_value.is_null() && !f.required) continue;  // nothing to add or to miss
     if (in.fields.count(f.name) || f.assigned()) continue;
     if (has_error(errors, f.name)) continue;
     if (!f.default_value.is_null()) {
