@@ -7,6 +7,7 @@
 #pragma once
 
 #include "clmis/database.hpp"
+#include "core/given.hpp"
 
 #include <string>
 #include <vector>
@@ -22,6 +23,11 @@ struct SessionAccess {
   static std::int64_t bulk_create(Session& s, std::string_view type, const Json& record, Json* warnings);
   static UpsertResult bulk_upsert(Session& s, std::string_view type, std::string_view external_id,
                                   const Json& record, Json* warnings);
+  /// The same for a CSV row: its cells as given (core/given.hpp), decoded straight into values
+  /// by the rules that decode JSON (no JSON record built per row).
+  static std::int64_t bulk_create(Session& s, std::string_view type, const GivenRecord& record, Json* warnings);
+  static UpsertResult bulk_upsert(Session& s, std::string_view type, std::string_view external_id,
+                                  const GivenRecord& record, Json* warnings);
   /// Inside the batch: the indexes no check reads, dropped for the load (records/records.hpp
   /// defer_indexes), and built again before the commit.
   static std::vector<std::string> defer_indexes(Session& s, std::string_view type, bool automatic, bool after_load);

@@ -334,6 +334,18 @@ UpsertResult SessionAccess::bulk_upsert(Session& s, std::string_view type, std::
       true));
 }
 
+std::int64_t SessionAccess::bulk_create(Session& s, std::string_view type, const GivenRecord& record, Json* warnings) {
+  return live(s.engine_).run({s.user_id_, s.key_id_},
+                             [&](Context& cx) { return create_record(cx, type, record, warnings); }, true);
+}
+
+UpsertResult SessionAccess::bulk_upsert(Session& s, std::string_view type, std::string_view external_id,
+                                        const GivenRecord& record, Json* warnings) {
+  return public_result(live(s.engine_).run(
+      {s.user_id_, s.key_id_}, [&](Context& cx) { return upsert_record(cx, type, external_id, record, warnings); },
+      true));
+}
+
 std::vector<std::string> SessionAccess::defer_indexes(Session& s, std::string_view type, bool automatic, bool after_load) {
   return live(s.engine_).run({s.user_id_, s.key_id_},
                              [&](Context& cx) { return detail::defer_indexes(cx, type, automatic, after_load); });

@@ -1,5 +1,6 @@
 #include "core/csv.hpp"
 
+#include <algorithm>
 #include <sstream>
 
 namespace clmis::csv {
@@ -27,7 +28,19 @@ int Reader::get() {
 }
 
 bool Reader::next(Row& row) {
-  row.clear();
+  // The row's strings are reused from record to record (their capacity kept, so a file of rows
+  // of one width allocates nothing once read in): n fields so far, each read into field_.
+  size_t n = 0;
+  auto emit = [&] {
+    if (n < row.size()) row[n].swap(field_);
+    else row.push_back(std::move(field_));
+    ++n;
+    field_.clear();
+  };
+  auto done = [&] {
+    row.resize(n);
+    return true;
+  };
   if (!started_) {
     started_ = true;
     // A UTF-8 byte order mark is dropped; UTF-16 is refused (Excel's "Unicode text").
@@ -38,7 +51,10 @@ bool Reader::next(Row& row) {
       throw FormatError(1, "the file is UTF-16; save it as CSV UTF-8");
     }
   }
-  if (peek() < 0) return false;
+  if (peek() < 0) {
+    row.clear();
+    return false;
+  }
   record_line_ = line_;
   const std::uint64_t record_start = consumed_;
   // The limits of one record (those of a JSON document): a record that passes them — an
@@ -47,14 +63,14 @@ bool Reader::next(Row& row) {
     if (consumed_ - record_start > kMaxRecordBytes)
       throw FormatError(record_line_, "a record of more than " + std::to_string(kMaxRecordBytes) +
                                           " bytes (an unterminated quote?)");
-    if (row.size() >= kMaxFields)  // the field being read would be one more
+    if (n >= kMaxFields)  // the field being read would be one more
       throw FormatError(record_line_, "a record of more than " + std::to_string(kMaxFields) + " fields");
   };
-  std::string field;
+  field_.clear();
   for (;;) {
     bounded();
     int c = get();
-    if (c == '"' && field.empty()) {
+    if (c == '"' && field_.empty()) {
       const std::uint64_t start = line_;
       for (;;) {
         c = get();
@@ -62,25 +78,24 @@ bool Reader::next(Row& row) {
         if (c == '"') {
           if (peek() == '"') {
             get();
-            field += '"';
+            field_ += '"';
             continue;
           }
           break;
         }
         if (c == '\n') ++line_;
-        field += static_cast<char>(c);
-        if ((field.size() & 0xFFFF) == 0) bounded();
+        field_ += static_cast<char>(c);
+        if ((field_.size() & 0xFFFF) == 0) bounded();
       }
       // After the closing quote: a delimiter, the end of the line, or the end of the input.
-      row.push_back(std::move(field));
-      field.clear();
+      emit();
       c = peek();
-      if (c < 0) return true;
+      if (c < 0) return done();
       if (c == delim_) {
         get();
         if (peek() < 0) {  // "a,"<EOF>: a last, empty field
-          row.emplace_back();
-          return true;
+          emit();
+          return done();
         }
         continue;
       }
@@ -92,28 +107,41 @@ bool Reader::next(Row& row) {
       if (c == '\n') {
         get();
         ++line_;
-        return true;
+        return done();
       }
       throw FormatError(line_, "text after closing quote");
     }
     if (c < 0) {
-      row.push_back(std::move(field));
-      return true;
+      emit();
+      return done();
     }
     if (c == delim_) {
-      row.push_back(std::move(field));
-      field.clear();
+      emit();
     } else if (c == '\n') {
-      row.push_back(std::move(field));
+      emit();
       ++line_;
-      return true;
+      return done();
     } else if (c == '\r' && peek() == '\n') {
       get();
-      row.push_back(std::move(field));
+      emit();
       ++line_;
-      return true;
+      return done();
     } else {
-      field += static_cast<char>(c);
+      field_ += static_cast<char>(c);
+      // The rest of the unquoted field that is in the buffer, taken at once: up to a delimiter,
+      // a line end, a NUL byte (which get() refuses) — and no further than get() one byte at a
+      // time would read before bounded() stops the record.
+      const std::uint64_t room = record_start + kMaxRecordBytes + 1 - consumed_;
+      const size_t stop = pos_ + static_cast<size_t>(std::min<std::uint64_t>(room, len_ - pos_));
+      size_t end = pos_;
+      while (end < stop) {
+        const char b = buf_[end];
+        if (b == delim_ || b == '\n' || b == '\r' || b == '\0') break;
+        ++end;
+      }
+      field_.append(buf_.data() + pos_, end - pos_);
+      consumed_ += end - pos_;
+      pos_ = end;
     }
   }
 }

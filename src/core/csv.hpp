@@ -27,8 +27,9 @@ class Reader {
   static constexpr std::size_t kMaxRecordBytes = std::size_t{16} * 1024 * 1024;  ///< one record
   static constexpr std::size_t kMaxFields = 10000;                               ///< of one record
   explicit Reader(std::istream& in, char delimiter = ',');
-  /// Reads the next record into row (cleared first). False at the end of the input. A blank
-  /// line is a record with one empty field. Throws FormatError.
+  /// Reads the next record into row, whose strings are reused (their capacity kept). False at
+  /// the end of the input (row emptied). A blank line is a record with one empty field. Throws
+  /// FormatError (row then holds no record: a part of it, or what it held before).
   bool next(Row& row);
   /// The physical line (1-based) on which the last record read started.
   [[nodiscard]] std::uint64_t line() const noexcept { return record_line_; }
@@ -41,6 +42,7 @@ class Reader {
   std::istream& in_;
   char delim_;
   std::vector<char> buf_;
+  std::string field_;  ///< the field being read
   size_t pos_ = 0, len_ = 0;
   std::uint64_t consumed_ = 0, line_ = 1, record_line_ = 0;
   bool started_ = false;

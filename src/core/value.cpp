@@ -2,6 +2,7 @@
 #include "core/dates.hpp"
 #include "clmis/value.hpp"
 #include "clmis/columns.hpp"
+#include "core/given.hpp"
 #include "core/text.hpp"
 
 #include <array>
@@ -57,9 +58,6 @@ bool all_digits(std::string_view s) {
   return true;
 }
 
-Rejection type_error(std::string_view expected, const Json& j) {
-  return {"type", "expected " + std::string(expected) + ", got " + std::string(j.type_name())};
-}
 }  // namespace
 
 std::string_view to_string(ColumnType t) noexcept {
@@ -233,15 +231,93 @@ std::string format_datetime(DateTime t) {
   return buf;
 }
 
+namespace {
+
+// The rules of decoding, one function per kind of value given: decode_value() (JSON) and
+// detail::decode_given() (an import's cells) both decide with these, so the two cannot differ.
+
+/// What a field of the type takes, as decode_value() names it when given something else.
+std::string_view expected(FieldType t) {
+  switch (t) {
+    case FieldType::text: return "text (a JSON string)";
+    case FieldType::code: return "a code (a JSON string)";
+    case FieldType::integer: return "an integer";
+    case FieldType::reference: return "a record id (a JSON integer)";
+    case FieldType::boolean: return "true or false";
+    case FieldType::decimal: return "a decimal as a JSON string such as \"12.50\"";
+    case FieldType::money: return R"(money {"amount": "12.50", "currency": "XCD"})";
+    case FieldType::date: return "a date \"YYYY-MM-DD\"";
+    case FieldType::datetime: return "a UTC time \"YYYY-MM-DDThh:mm:ssZ\"";
+  }
+  return "a value";
+}
+
+Rejection type_error(FieldType t, std::string_view got) {
+  return {"type", "expected " + std::string(expected(t)) + ", got " + std::string(got)};
+}
+
+std::variant<Value, Rejection> text_value(std::string_view s) {
+  if (!valid_utf8(s)) return Rejection{"type", "text is not valid UTF-8"};
+  return Value{std::string(s)};
+}
+
+std::variant<Value, Rejection> reference_value(std::int64_t id) {
+  if (id <= 0) return Rejection{"reference", "a record id is a positive integer"};
+  return Value{Ref{id}};
+}
+
+/// A decimal given as a whole number (its decimal digits).
+std::variant<Value, Rejection> decimal_of_integer(std::string_view digits, int scale) {
+  auto d = Decimal::parse(digits, scale);
+  if (!d) return Rejection{"range", "number too large"};
+  return Value{*d};
+}
+
+std::variant<Value, Rejection> decimal_of_text(std::string_view s, int scale) {
+  auto d = Decimal::parse(s, scale);
+  if (!d)
+    return Rejection{"type", "expected a decimal with at most " + std::to_string(scale) +
+                                 " decimal places, such as \"12.50\""};
+  return Value{*d};
+}
+
+/// Money from its amount's text (a decimal, or a whole number's digits) and currency code.
+std::variant<Value, Rejection> money_value(std::string_view amount, std::string_view code, const ValueSpec& spec) {
+  auto digits = currency_minor_digits(code);
+  if (!digits) return Rejection{"code_list", "unknown currency \"" + std::string(code) + "\""};
+  if (!spec.currencies.empty() &&
+      std::find(spec.currencies.begin(), spec.currencies.end(), code) == spec.currencies.end())
+    return Rejection{"code_list", "currency \"" + std::string(code) + "\" is not allowed here"};
+  auto d = Decimal::parse(amount, *digits);
+  if (!d)
+    return Rejection{"type", "amount must be a decimal with at most " + std::to_string(*digits) +
+                                 " decimal places for " + std::string(code)};
+  return Value{Money{d->units, std::string(code)}};
+}
+
+std::variant<Value, Rejection> date_value(std::string_view s) {
+  auto d = parse_date(s);
+  if (!d) return Rejection{"type", "expected a valid date \"YYYY-MM-DD\""};
+  return Value{*d};
+}
+
+std::variant<Value, Rejection> datetime_value(std::string_view s) {
+  auto t = parse_datetime(s);
+  if (!t) return Rejection{"type", "expected a valid UTC time \"YYYY-MM-DDThh:mm:ssZ\""};
+  return Value{*t};
+}
+
+}  // namespace
+
 std::variant<Value, Rejection> decode_value(const Json& j, const ValueSpec& spec) {
   if (j.is_null()) return Value{};
+  const auto str = [&j]() -> std::string_view { return j.get_ref<const std::string&>(); };
   switch (spec.type) {
     case FieldType::text:
-      if (!j.is_string()) return type_error("text (a JSON string)", j);
-      if (!valid_utf8(j.get_ref<const std::string&>())) return Rejection{"type", "text is not valid UTF-8"};
-      return Value{j.get<std::string>()};
+      if (!j.is_string()) return type_error(spec.type, j.type_name());
+      return text_value(str());
     case FieldType::code:
-      if (!j.is_string()) return type_error("a code (a JSON string)", j);
+      if (!j.is_string()) return type_error(spec.type, j.type_name());
       return Value{Code{j.get<std::string>()}};
     case FieldType::integer:
       if (j.is_number_integer()) {
@@ -249,34 +325,21 @@ std::variant<Value, Rejection> decode_value(const Json& j, const ValueSpec& spec
           return Rejection{"range", "integer does not fit in 64 bits"};
         return Value{j.get<std::int64_t>()};
       }
-      return type_error("an integer", j);
+      return type_error(spec.type, j.type_name());
     case FieldType::reference:
-      if (j.is_number_integer() && !(j.is_number_unsigned() && j.get<std::uint64_t>() > INT64_MAX)) {
-        auto id = j.get<std::int64_t>();
-        if (id <= 0) return Rejection{"reference", "a record id is a positive integer"};
-        return Value{Ref{id}};
-      }
-      return type_error("a record id (a JSON integer)", j);
+      if (j.is_number_integer() && !(j.is_number_unsigned() && j.get<std::uint64_t>() > INT64_MAX))
+        return reference_value(j.get<std::int64_t>());
+      return type_error(spec.type, j.type_name());
     case FieldType::boolean:
-      if (!j.is_boolean()) return type_error("true or false", j);
+      if (!j.is_boolean()) return type_error(spec.type, j.type_name());
       return Value{j.get<bool>()};
-    case FieldType::decimal: {
+    case FieldType::decimal:
       // Integers are accepted as exact; floats never (binary floating point is not exact).
-      if (j.is_number_integer()) {
-        auto d = Decimal::parse(j.dump(), spec.scale);
-        if (!d) return Rejection{"range", "number too large"};
-        return Value{*d};
-      }
-      if (!j.is_string())
-        return type_error("a decimal as a JSON string such as \"12.50\"", j);
-      auto d = Decimal::parse(j.get_ref<const std::string&>(), spec.scale);
-      if (!d)
-        return Rejection{"type", "expected a decimal with at most " + std::to_string(spec.scale) +
-                                     " decimal places, such as \"12.50\""};
-      return Value{*d};
-    }
+      if (j.is_number_integer()) return decimal_of_integer(j.dump(), spec.scale);
+      if (!j.is_string()) return type_error(spec.type, j.type_name());
+      return decimal_of_text(str(), spec.scale);
     case FieldType::money: {
-      if (!j.is_object()) return type_error(R"(money {"amount": "12.50", "currency": "XCD"})", j);
+      if (!j.is_object()) return type_error(spec.type, j.type_name());
       for (auto it = j.begin(); it != j.end(); ++it)
         if (it.key() != "amount" && it.key() != "currency")
           return Rejection{"type", "money has only \"amount\" and \"currency\", not \"" +
@@ -287,33 +350,117 @@ std::variant<Value, Rejection> decode_value(const Json& j, const ValueSpec& spec
         return Rejection{"type", "money needs a \"currency\" (ISO 4217 code)"};
       if (amt == j.end() || !(amt->is_string() || amt->is_number_integer()))
         return Rejection{"type", "money needs an \"amount\" as a string such as \"12.50\""};
-      const auto& code = cur->get_ref<const std::string&>();
-      auto digits = currency_minor_digits(code);
-      if (!digits) return Rejection{"code_list", "unknown currency \"" + code + "\""};
-      if (!spec.currencies.empty() &&
-          std::find(spec.currencies.begin(), spec.currencies.end(), code) == spec.currencies.end())
-        return Rejection{"code_list", "currency \"" + code + "\" is not allowed here"};
-      auto d = Decimal::parse(amt->is_string() ? amt->get<std::string>() : amt->dump(), *digits);
-      if (!d)
-        return Rejection{"type", "amount must be a decimal with at most " +
-                                     std::to_string(*digits) + " decimal places for " + code};
-      return Value{Money{d->units, code}};
+      return money_value(amt->is_string() ? amt->get<std::string>() : amt->dump(),
+                         cur->get_ref<const std::string&>(), spec);
     }
-    case FieldType::date: {
-      if (!j.is_string()) return type_error("a date \"YYYY-MM-DD\"", j);
-      auto d = parse_date(j.get_ref<const std::string&>());
-      if (!d) return Rejection{"type", "expected a valid date \"YYYY-MM-DD\""};
-      return Value{*d};
-    }
-    case FieldType::datetime: {
-      if (!j.is_string()) return type_error("a UTC time \"YYYY-MM-DDThh:mm:ssZ\"", j);
-      auto t = parse_datetime(j.get_ref<const std::string&>());
-      if (!t) return Rejection{"type", "expected a valid UTC time \"YYYY-MM-DDThh:mm:ssZ\""};
-      return Value{*t};
-    }
+    case FieldType::date:
+      if (!j.is_string()) return type_error(spec.type, j.type_name());
+      return date_value(str());
+    case FieldType::datetime:
+      if (!j.is_string()) return type_error(spec.type, j.type_name());
+      return datetime_value(str());
   }
   return Rejection{"type", "unknown field type"};
 }
+
+namespace detail {
+
+namespace {
+/// The JSON type name of what g gives (as Json::type_name() would say of to_json(g)).
+std::string_view type_name(const Given& g) {
+  switch (g.kind) {
+    case Given::Kind::string: return "string";
+    case Given::Kind::integer: return "number";
+    case Given::Kind::boolean: return "boolean";
+    case Given::Kind::money: return "object";
+  }
+  return "string";
+}
+}  // namespace
+
+std::variant<Value, Rejection> decode_given(const Given& g, const ValueSpec& spec) {
+  using K = Given::Kind;
+  switch (spec.type) {
+    case FieldType::text:
+      if (g.kind == K::string) return text_value(g.text);
+      break;
+    case FieldType::code:
+      if (g.kind == K::string) return Value{Code{std::string(g.text)}};
+      break;
+    case FieldType::integer:
+      if (g.kind == K::integer) return Value{g.integer};
+      break;
+    case FieldType::reference:
+      if (g.kind == K::integer) return reference_value(g.integer);
+      break;
+    case FieldType::boolean:
+      if (g.kind == K::boolean) return Value{g.boolean};
+      break;
+    case FieldType::decimal:
+      if (g.kind == K::integer) return decimal_of_integer(std::to_string(g.integer), spec.scale);
+      if (g.kind == K::string) return decimal_of_text(g.text, spec.scale);
+      break;
+    case FieldType::money:
+      if (g.kind == K::money) return money_value(g.text, g.currency, spec);
+      break;
+    case FieldType::date:
+      if (g.kind == K::string) return date_value(g.text);
+      break;
+    case FieldType::datetime:
+      if (g.kind == K::string) return datetime_value(g.text);
+      break;
+    default:
+      return Rejection{"type", "unknown field type"};
+  }
+  return type_error(spec.type, type_name(g));
+}
+
+Json to_json(const Given& g) {
+  switch (g.kind) {
+    case Given::Kind::string: return std::string(g.text);
+    case Given::Kind::integer: return g.integer;
+    case Given::Kind::boolean: return g.boolean;
+    case Given::Kind::money: return Json{{"amount", std::string(g.text)}, {"currency", std::string(g.currency)}};
+  }
+  return nullptr;
+}
+
+Json to_json(const GivenRecord& r) {
+  Json o = Json::object();
+  for (const auto& [k, g] : r) o[std::string(k)] = to_json(g);
+  return o;
+}
+
+void append_key(std::string& key, const Given& g) {
+  // Each part tagged and its text length-prefixed, so that no two different values (or
+  // sequences of values) run together into the same text.
+  auto text = [&](std::string_view s) {
+    key += std::to_string(s.size());
+    key += ':';
+    key += s;
+  };
+  switch (g.kind) {
+    case Given::Kind::string:
+      key += 's';
+      text(g.text);
+      break;
+    case Given::Kind::integer:
+      key += 'i';
+      key += std::to_string(g.integer);
+      key += ';';
+      break;
+    case Given::Kind::boolean:
+      key += g.boolean ? 't' : 'f';
+      break;
+    case Given::Kind::money:
+      key += 'm';
+      text(g.text);
+      text(g.currency);
+      break;
+  }
+}
+
+}  // namespace detail
 
 Json encode_value(const Value& v) {
   struct Visitor {

@@ -2,16 +2,20 @@
 // Session::batch, so every rule of the record API applies and a refused row leaves nothing
 // behind. Rows go to the bulk path (api/bulk.hpp): the same validation and writes as
 // Session::create / upsert, without a savepoint per new record (it is validated in full before
-// its first write). import_records_per_record (io/import.hpp) takes the public per-record path
-// instead; the tests compare the two.
+// its first write). A CSV row goes there as its cells (core/given.hpp), which the records layer
+// decodes straight into values by the rules that decode JSON; no JSON record is built for it.
+// import_records_per_record (io/import.hpp) takes the public per-record path instead, with each
+// CSV row as the JSON of those cells; the tests compare the two.
 #include "io/import.hpp"
 
 #include "api/bulk.hpp"
 #include "core/csv.hpp"
+#include "core/given.hpp"
 #include "core/hash.hpp"
 #include "core/text.hpp"
 #include "clmis/json.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstring>
 #include <map>
@@ -168,9 +172,14 @@ std::optional<std::string> apply_layout(const DateLayout& l, const std::string& 
 struct Column {
   std::string name;     // header text
   std::string field;    // the field it feeds ("" for external_id)
-  std::string type;     // field type from the schema
+  FieldType type = FieldType::text;  // the field's type (from the schema)
   bool currency = false;  // a "<money field>_currency" column
+  int currency_column = -1;  // of a money field's amount column: its currency column, if any
+  int amount_column = -1;    // of a currency column: its money field's amount column, if any
 };
+
+/// The key of a row's value in a CSV import's record: its field, or external_id.
+std::string_view key_of(const Column& c) { return c.field.empty() ? std::string_view("external_id") : c.field; }
 
 /// The import; per_record: every row through Session::create / upsert (savepoint each).
 ImportReport import_impl(Session& session, std::string_view type_name, std::istream& input,
@@ -184,6 +193,7 @@ ImportReport import_impl(Session& session, std::string_view type_name, std::istr
   const std::string tname(type_name);
   if (o.format != "csv" && o.format != "jsonl")
     throw Misuse("import format is \"csv\" or \"jsonl\", not \"" + o.format + "\"");
+  const bool csv_file = o.format == "csv";
   std::optional<DateLayout> layout;
   if (!o.date_format.empty()) {
     layout = parse_layout(o.date_format);
@@ -237,7 +247,7 @@ ImportReport import_impl(Session& session, std::string_view type_name, std::istr
     std::vector<FieldError> errors;
     std::set<std::string> seen;
     for (const auto& h : header) {
-      Column c{h, h, "", false};
+      Column c{h, h};
       if (!valid_utf8(h)) {
         errors.push_back({tname, "", nullptr, "csv", "row 1: a column name is not valid UTF-8"});
         continue;
@@ -261,9 +271,16 @@ ImportReport import_impl(Session& session, std::string_view type_name, std::istr
                           "row 1: record type \"" + tname + "\" has no field " + detail::quoted(h)});
         continue;
       }
-      if (!c.field.empty()) c.type = (*fields[c.field])["type"];
+      if (!c.field.empty())
+        c.type = field_type_from_string((*fields[c.field])["type"].get<std::string>()).value_or(FieldType::text);
       columns.push_back(c);
     }
+    for (size_t i = 0; i < columns.size(); ++i)
+      for (size_t j = 0; j < columns.size(); ++j)
+        if (columns[i].currency && !columns[j].currency && columns[j].field == columns[i].field) {
+          columns[i].amount_column = static_cast<int>(j);
+          columns[j].currency_column = static_cast<int>(i);
+        }
     for (const auto& [n, f] : fields)
       if ((*f)["required"].get<bool>() && !f->contains("default") && !seen.count(n) && settable.count(n))
         errors.push_back({tname, n, nullptr, "required", "row 1: the required column \"" + n + "\" is missing"});
@@ -284,26 +301,50 @@ ImportReport import_impl(Session& session, std::string_view type_name, std::istr
 
   Json summary = {{"action", "import"}, {"record_type", tname}, {"format", o.format},
                   {"source", o.source}, {"on_error", o.on_error == OnError::skip ? "skip" : "abort"}};
-  std::uint64_t rowno = o.format == "csv" ? 1 : 0;
+  std::uint64_t rowno = csv_file ? 1 : 0;
   std::uint64_t jsonl_bytes = 0;
-  auto bytes = [&] { return o.format == "csv" ? reader.bytes() : jsonl_bytes; };
+  auto bytes = [&] { return csv_file ? reader.bytes() : jsonl_bytes; };
   bool any_error = false;
+
+  // The columns of each key that must be unique within the file (a CSV file's): for each
+  // unique_active rule its fields', and last external_id's; -1 where the file has no such column.
+  std::vector<std::vector<int>> key_columns;
+  auto column_of = [&](std::string_view key) {
+    for (size_t i = 0; i < columns.size(); ++i)
+      if (!columns[i].currency && key_of(columns[i]) == key) return static_cast<int>(i);
+    return -1;
+  };
+  for (const auto& names : unique_keys) {
+    key_columns.emplace_back();
+    for (const auto& n : names) key_columns.back().push_back(column_of(n));
+  }
+  key_columns.push_back({column_of("external_id")});
 
   auto body = [&] {
     csv::Row row;
     std::string line;
+    // A CSV row as given (core/given.hpp): values viewing the row's cells, the dates of a declared
+    // layout rewritten as ISO dates (iso, by column) and the country's currency; at: each
+    // column's place in it (-1: no value). The bulk path decodes it straight into values; the
+    // per-record path takes its JSON.
+    detail::GivenRecord given;
+    std::vector<std::string> iso(columns.size());
+    std::vector<int> at(columns.size(), -1);
+    std::string key;
+    const std::vector<std::string> external_id_key{"external_id"};
+    Json warnings = Json::array();
     for (;;) {
-      Json record = Json::object();
+      Json record;  // a JSON line (or, on the per-record path, a CSV row as JSON)
       std::vector<ImportProblem> errs;
       const std::string raw;  // filled in only for rows that have a problem (raw_text)
       auto raw_text = [&] {
-        std::string t = o.format == "csv" ? quote_csv(row) : line;
+        std::string t = csv_file ? quote_csv(row) : line;
         if (valid_utf8(t)) return t;
         // Bytes that are not UTF-8 become U+FFFD, so the report itself is valid UTF-8.
         return detail::utf8_repaired(t);
       };
-      // Read one row into a JSON record.
-      if (o.format == "csv") {
+      // Read one row: a CSV row into `given`, a JSON line into `record`.
+      if (csv_file) {
         bool more = false;
         try {
           more = reader.next(row);
@@ -325,15 +366,14 @@ ImportReport import_impl(Session& session, std::string_view type_name, std::istr
         ++rowno;
         if (row.size() == 1 && row[0].empty()) continue;  // a blank line
         ++report.rows;
+        given.clear();
+        std::fill(at.begin(), at.end(), -1);
         if (row.size() != columns.size()) {
           errs.push_back({rowno, "", nullptr, "csv",
                           "row has " + std::to_string(row.size()) + " fields, the header " +
                               std::to_string(columns.size()),
                           false, raw});
         } else {
-          std::map<std::string, std::string> currencies;
-          for (size_t i = 0; i < row.size(); ++i)
-            if (columns[i].currency && !row[i].empty()) currencies[columns[i].field] = row[i];
           for (size_t i = 0; i < row.size(); ++i) {
             const auto& c = columns[i];
             const std::string& cell = row[i];
@@ -343,57 +383,68 @@ ImportReport import_impl(Session& session, std::string_view type_name, std::istr
               continue;
             }
             if (cell.empty()) continue;
+            auto put = [&](const detail::Given& g) {
+              at[i] = static_cast<int>(given.size());
+              given.emplace_back(key_of(c), g);
+            };
             if (c.field.empty()) {
-              record["external_id"] = cell;
+              put(detail::Given::string(cell));
               continue;
             }
-            const std::string& t = c.type;
-            if (t == "integer" || t == "reference") {
+            const FieldType t = c.type;
+            if (t == FieldType::integer || t == FieldType::reference) {
               std::int64_t v = 0;
               auto [p, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), v);
               if (ec != std::errc{} || p != cell.data() + cell.size()) {
                 errs.push_back({rowno, c.name, cell, "type", "expected a whole number", false, raw});
                 continue;
               }
-              record[c.field] = v;
-            } else if (t == "boolean") {
+              put(detail::Given::whole(v));
+            } else if (t == FieldType::boolean) {
               const std::string l = detail::ascii_lower(cell);
-              if (l == "true" || l == "yes" || l == "1") record[c.field] = true;
-              else if (l == "false" || l == "no" || l == "0") record[c.field] = false;
+              if (l == "true" || l == "yes" || l == "1") put(detail::Given::truth(true));
+              else if (l == "false" || l == "no" || l == "0") put(detail::Given::truth(false));
               else errs.push_back({rowno, c.name, cell, "type", "expected true/false, yes/no or 1/0", false, raw});
-            } else if (t == "money") {
-              std::string amount = cell, cur;
+            } else if (t == FieldType::money) {
+              std::string_view amount = cell, cur;
               if (auto sp = cell.find(' '); sp != std::string::npos) {
-                amount = cell.substr(0, sp);
-                cur = cell.substr(sp + 1);
+                amount = amount.substr(0, sp);
+                cur = std::string_view(cell).substr(sp + 1);
               }
-              if (auto it = currencies.find(c.field); it != currencies.end()) {
-                if (!cur.empty() && cur != it->second) {
-                  errs.push_back({rowno, c.name, cell, "type", "the amount names " + cur + " but the currency column " + it->second, false, raw});
+              if (c.currency_column >= 0 && !row[c.currency_column].empty()) {
+                const std::string& column_currency = row[c.currency_column];
+                if (!cur.empty() && cur != column_currency) {
+                  errs.push_back({rowno, c.name, cell, "type",
+                                  "the amount names " + std::string(cur) + " but the currency column " + column_currency,
+                                  false, raw});
                   continue;
                 }
-                cur = it->second;
+                cur = column_currency;
               }
-              record[c.field] = {{"amount", amount}, {"currency", cur.empty() ? currency : cur}};
-            } else if (t == "date" && layout) {
-              auto iso = apply_layout(*layout, cell);
-              if (!iso) {
+              put(detail::Given::money(amount, cur.empty() ? std::string_view(currency) : cur));
+            } else if (t == FieldType::date && layout) {
+              auto date = apply_layout(*layout, cell);
+              if (!date) {
                 errs.push_back({rowno, c.name, cell, "type", "not a date in the declared format " + o.date_format, false, raw});
                 continue;
               }
-              record[c.field] = *iso;
-            } else if (t == "date" && (cell.size() != 10 || cell[4] != '-' || cell[7] != '-')) {
+              iso[i] = std::move(*date);
+              put(detail::Given::string(iso[i]));
+            } else if (t == FieldType::date && (cell.size() != 10 || cell[4] != '-' || cell[7] != '-')) {
               errs.push_back({rowno, c.name, cell, "type",
                               "not a date YYYY-MM-DD; declare the file's layout with --date-format (e.g. D/M/YYYY)", false, raw});
             } else {
-              record[c.field] = cell;
+              put(detail::Given::string(cell));
             }
           }
-          for (size_t i = 0; i < row.size(); ++i)
-            if (columns[i].currency && !row[i].empty() && !record.contains(columns[i].field))
-              errs.push_back({rowno, columns[i].name, row[i], "type", "a currency without an amount", false, raw});
+          for (size_t i = 0; i < row.size(); ++i) {
+            const auto& c = columns[i];
+            if (c.currency && !row[i].empty() && (c.amount_column < 0 || at[c.amount_column] < 0))
+              errs.push_back({rowno, c.name, row[i], "type", "a currency without an amount", false, raw});
+          }
         }
       } else {
+        record = Json::object();
         // A line is read up to the JSON size limit; the rest of a longer line is skipped
         // unread into memory, and the line refused.
         std::size_t line_bytes = 0;
@@ -446,35 +497,54 @@ ImportReport import_impl(Session& session, std::string_view type_name, std::istr
       // Duplicates inside the file.
       if (errs.empty()) {
         auto check = [&](size_t k, const std::vector<std::string>& names) {
-          std::string key;
-          for (const auto& n : names) {
-            if (!record.contains(n) || record[n].is_null()) return;
-            key += record[n].dump();
-            key += '\x1f';
+          key.clear();
+          if (csv_file) {
+            for (const int col : key_columns[k]) {
+              if (col < 0 || at[col] < 0) return;
+              detail::append_key(key, given[at[col]].second);
+            }
+          } else {
+            for (const auto& n : names) {
+              if (!record.contains(n) || record[n].is_null()) return;
+              key += record[n].dump();
+              key += '\x1f';
+            }
           }
           auto [it, fresh] = seen_keys[k].emplace(key_hash(key), rowno);
           if (!fresh) {
             std::string what;
             for (const auto& n : names) what += (what.empty() ? "" : ", ") + n;
-            errs.push_back({rowno, names.front(), record[names.front()], "duplicate_in_file",
+            errs.push_back({rowno, names.front(),
+                            csv_file ? detail::to_json(given[at[key_columns[k].front()]].second) : record[names.front()],
+                            "duplicate_in_file",
                             "the same " + what + " as row " + std::to_string(it->second) + " of this file", false, raw});
           }
         };
         for (size_t k = 0; k < unique_keys.size(); ++k) check(k, unique_keys[k]);
-        check(unique_keys.size(), {"external_id"});
+        check(unique_keys.size(), external_id_key);
       }
-      // Write it.
+      // Write it: a CSV row through the bulk path as given, decoded straight into values;
+      // otherwise (JSON Lines, or the per-record path) as JSON.
       if (errs.empty()) {
+        const bool cells = csv_file && !per_record;
+        if (csv_file && per_record) record = detail::to_json(given);
+        std::optional<std::string_view> ext;
+        if (cells) {
+          if (const int col = key_columns.back().front(); col >= 0 && at[col] >= 0) ext = given[at[col]].second.text;
+        } else if (record.contains("external_id") && record["external_id"].is_string()) {
+          ext = record["external_id"].get_ref<const std::string&>();
+        }
         try {
-          Json warnings = Json::array();
-          if (record.contains("external_id") && record["external_id"].is_string()) {
-            const std::string ext = record["external_id"];
+          warnings.clear();
+          if (ext) {
             UpsertResult r;
             if (per_record) {
-              r = session.upsert(tname, ext, record);
+              r = session.upsert(tname, *ext, record);
               warnings = session.warnings();
+            } else if (cells) {
+              r = detail::SessionAccess::bulk_upsert(session, tname, *ext, given, &warnings);
             } else {
-              r = detail::SessionAccess::bulk_upsert(session, tname, ext, record, &warnings);
+              r = detail::SessionAccess::bulk_upsert(session, tname, *ext, record, &warnings);
             }
             if (r.outcome == UpsertOutcome::created) ++report.created;
             else if (r.outcome == UpsertOutcome::updated) ++report.updated;
@@ -483,6 +553,8 @@ ImportReport import_impl(Session& session, std::string_view type_name, std::istr
             if (per_record) {
               session.create(tname, record);
               warnings = session.warnings();
+            } else if (cells) {
+              detail::SessionAccess::bulk_create(session, tname, given, &warnings);
             } else {
               detail::SessionAccess::bulk_create(session, tname, record, &warnings);
             }
@@ -494,7 +566,8 @@ ImportReport import_impl(Session& session, std::string_view type_name, std::istr
           for (const auto& fe : e.errors())
             errs.push_back({rowno, fe.path, fe.value, fe.rule, fe.message, false, raw});
         } catch (const AlreadyExists& e) {
-          errs.push_back({rowno, "external_id", record.value("external_id", Json()), "unique_active", e.what(), false, raw});
+          const Json given_ext = cells ? (ext ? Json(std::string(*ext)) : Json()) : record.value("external_id", Json());
+          errs.push_back({rowno, "external_id", given_ext, "unique_active", e.what(), false, raw});
         } catch (const Conflict& e) {
           errs.push_back({rowno, "", nullptr, "conflict", e.what(), false, raw});
         }

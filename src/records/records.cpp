@@ -252,17 +252,29 @@ Json section_json(const pack::Section& sec, const std::vector<Values>* items) {
 // ---------------------------------------------------------------------------------------------
 // The operations
 
-std::int64_t create_record(Context& cx, std::string_view type, const Json& j, Json* warnings) {
+namespace {
+/// create_record() of a record given as JSON or as CSV cells (decode() has both).
+template <class Record>
+std::int64_t create_from(Context& cx, std::string_view type, const Record& r, Json* warnings) {
   const auto& t = cx.type(type);
   cx.access.require_scope(cx, t, "create");
   Write w(cx, /*may_join=*/true);
   std::vector<FieldError> errors;
-  Input in = decode(cx, t, j, true, nullptr, errors);
+  Input in = decode(cx, t, r, true, nullptr, errors);
   check_rules(cx, t, in.fields, in.sections, 0, errors, warnings);
   if (!errors.empty()) throw ValidationError(std::move(errors));
   const auto id = write_create(cx, t, in);
   w.commit();
   return id;
+}
+}  // namespace
+
+std::int64_t create_record(Context& cx, std::string_view type, const Json& j, Json* warnings) {
+  return create_from(cx, type, j, warnings);
+}
+
+std::int64_t create_record(Context& cx, std::string_view type, const GivenRecord& r, Json* warnings) {
+  return create_from(cx, type, r, warnings);
 }
 
 Json get_record(Context& cx, std::string_view type, std::int64_t id) {
@@ -332,7 +344,21 @@ void archive_record(Context& cx, std::string_view type, std::int64_t id, std::in
   w.commit();
 }
 
-Upserted upsert_record(Context& cx, std::string_view type, std::string_view external_id, const Json& j, Json* warnings) {
+namespace {
+/// The external_id a record to upsert names, if it names one other than the upsert's: its value.
+std::optional<Json> other_external_id(const Json& j, const std::string& ext) {
+  if (j.is_object() && j.contains("external_id") && j["external_id"] != Json(ext)) return j["external_id"];
+  return std::nullopt;
+}
+std::optional<Json> other_external_id(const GivenRecord& r, const std::string& ext) {
+  for (const auto& [key, given] : r)
+    if (key == "external_id" && !(given.kind == Given::Kind::string && given.text == ext)) return to_json(given);
+  return std::nullopt;
+}
+
+/// upsert_record() of a record given as JSON or as CSV cells (decode() has both).
+template <class Record>
+Upserted upsert_from(Context& cx, std::string_view type, std::string_view external_id, const Record& r, Json* warnings) {
   const auto& t = cx.type(type);
   cx.access.require_active(cx);
   const std::string ext(external_id);
@@ -341,9 +367,9 @@ Upserted upsert_record(Context& cx, std::string_view type, std::string_view exte
   if (ext.empty() || utf8_length(ext) > kMaxExternalId)
     throw ValidationError(std::vector<FieldError>{
         {t.name, "external_id", ext, "length", "external_id is a string of 1 to 200 characters"}});
-  if (j.is_object() && j.contains("external_id") && j["external_id"] != Json(ext))
+  if (auto other = other_external_id(r, ext))
     throw ValidationError(std::vector<FieldError>{
-        {t.name, "external_id", j["external_id"], "read_only", "the record's external_id must be the one the upsert names"}});
+        {t.name, "external_id", std::move(*other), "read_only", "the record's external_id must be the one the upsert names"}});
   // On the bulk path, a record that is not there yet is created like create_record's (joining
   // the batch); one that exists is updated within a savepoint of its own (an update compares and
   // may change nothing, and can fail after its first write).
@@ -356,7 +382,7 @@ Upserted upsert_record(Context& cx, std::string_view type, std::string_view exte
   else cx.access.require_record(cx, t, "update", cx.access.require_scope(cx, t, "update"), *found);
   std::vector<FieldError> errors;
   if (!found) {
-    Input in = decode(cx, t, j, true, nullptr, errors);
+    Input in = decode(cx, t, r, true, nullptr, errors);
     check_rules(cx, t, in.fields, in.sections, 0, errors, warnings);
     if (!errors.empty()) throw ValidationError(std::move(errors));
     in.external_id = std::optional<std::string>(ext);
@@ -368,7 +394,7 @@ Upserted upsert_record(Context& cx, std::string_view type, std::string_view exte
   const auto cur = store::read_record(cx.conn, t, id);
   if (!cur) throw StorageError(t.name + " " + std::to_string(id) + " vanished inside its write transaction");
   if (cur->archived) throw Conflict(t.name + " " + std::to_string(id) + " (external_id \"" + ext + "\") is archived");
-  Input in = decode(cx, t, j, false, &*cur, errors);
+  Input in = decode(cx, t, r, false, &*cur, errors);
   stored_values_must_be_fixed(cx, t, *cur, in, errors);
   check_rules_merged(cx, t, *cur, in, id, errors, warnings);
   move_initial_date(cx, t, id, *cur, in, errors, false);
@@ -379,6 +405,16 @@ Upserted upsert_record(Context& cx, std::string_view type, std::string_view exte
   if (!written.changed) return {id, Upserted::Outcome::unchanged};
   w.commit();
   return {id, Upserted::Outcome::updated};
+}
+}  // namespace
+
+Upserted upsert_record(Context& cx, std::string_view type, std::string_view external_id, const Json& j, Json* warnings) {
+  return upsert_from(cx, type, external_id, j, warnings);
+}
+
+Upserted upsert_record(Context& cx, std::string_view type, std::string_view external_id, const GivenRecord& r,
+                       Json* warnings) {
+  return upsert_from(cx, type, external_id, r, warnings);
 }
 
 std::vector<std::string> defer_indexes(Context& cx, std::string_view type, bool automatic, bool after_load) {

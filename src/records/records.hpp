@@ -14,6 +14,8 @@
 namespace clmis::detail {
 
 std::int64_t create_record(Context& cx, std::string_view type, const Json& j, Json* warnings);
+/// create_record() of a CSV row's cells (core/given.hpp): the same checks, errors and writes.
+std::int64_t create_record(Context& cx, std::string_view type, const GivenRecord& r, Json* warnings);
 Json get_record(Context& cx, std::string_view type, std::int64_t id);
 std::int64_t update_record(Context& cx, std::string_view type, std::int64_t id, std::int64_t version, const Json& j,
                            Json* warnings);
@@ -26,6 +28,9 @@ struct Upserted {
   Outcome outcome = Outcome::unchanged;
 };
 Upserted upsert_record(Context& cx, std::string_view type, std::string_view external_id, const Json& j,
+                       Json* warnings);
+/// upsert_record() of a CSV row's cells (core/given.hpp): the same checks, errors and writes.
+Upserted upsert_record(Context& cx, std::string_view type, std::string_view external_id, const GivenRecord& r,
                        Json* warnings);
 
 /// Checks the export permission (export and read) and records the export in the audit trail.

@@ -2,7 +2,10 @@
 #include "records/validate.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <set>
+#include <string_view>
+#include <type_traits>
 
 namespace clmis::detail {
 
@@ -21,14 +24,18 @@ std::string history_text(const Value& v) {
   return j.is_string() ? j.get<std::string>() : j.dump();
 }
 
-void check_value(Context& cx, const pack::RecordType& t, const pack::Field& f, const Json& given,
-                 const std::string& path, Value& out, std::vector<FieldError>& errors, const Value* current) {
+namespace {
+
+/// check_value() once the value is decoded: the rules of its field (length, pattern, code list,
+/// range, reference) for a value given as JSON or as a CSV cell alike. given() is the JSON of
+/// what was given, called only for an error.
+template <class GivenJson>
+void check_decoded(Context& cx, const pack::RecordType& t, const pack::Field& f, std::variant<Value, Rejection> decoded,
+                   const GivenJson& given, std::string_view path, Value& out, std::vector<FieldError>& errors,
+                   const Value* current) {
   auto err = [&](const std::string& rule, const std::string& message) {
-    errors.push_back({t.name, path, given, rule, message});
+    errors.push_back({t.name, std::string(path), given(), rule, message});
   };
-  // Money: unless the pack restricts them, any known currency is allowed (farm-programme
-  // savings are in CAD or USD although the country's currency is XCD).
-  auto decoded = decode_value(given, f.spec());
   if (auto* rej = std::get_if<Rejection>(&decoded)) {
     err(rej->rule, rej->message);
     return;
@@ -127,6 +134,184 @@ void check_value(Context& cx, const pack::RecordType& t, const pack::Field& f, c
   }
 }
 
+}  // namespace
+
+void check_value(Context& cx, const pack::RecordType& t, const pack::Field& f, const Json& given,
+                 const std::string& path, Value& out, std::vector<FieldError>& errors, const Value* current) {
+  // Money: unless the pack restricts them, any known currency is allowed (farm-programme
+  // savings are in CAD or USD although the country's currency is XCD).
+  check_decoded(cx, t, f, decode_value(given, f.spec()), [&]() -> const Json& { return given; }, path, out, errors,
+                current);
+}
+
+void check_value(Context& cx, const pack::RecordType& t, const pack::Field& f, const Given& given,
+                 std::string_view path, Value& out, std::vector<FieldError>& errors, const Value* current) {
+  check_decoded(cx, t, f, decode_given(given, f.spec()), [&] { return to_json(given); }, path, out, errors, current);
+}
+
+namespace {
+
+/// A value of a record as decode() is given it: JSON (the API, JSON Lines) ...
+struct JsonItem {
+  const Json& j;
+  [[nodiscard]] const Json& json() const { return j; }
+  [[nodiscard]] bool is_null() const { return j.is_null(); }
+  [[nodiscard]] std::optional<std::string_view> string() const {
+    if (!j.is_string()) return std::nullopt;
+    return std::string_view(j.get_ref<const std::string&>());
+  }
+  void check(Context& cx, const pack::RecordType& t, const pack::Field& f, std::string_view key, Value& out,
+             std::vector<FieldError>& errors, const Value* current) const {
+    check_decoded(cx, t, f, decode_value(j, f.spec()), [&]() -> const Json& { return j; }, key, out, errors, current);
+  }
+};
+
+/// ... or a CSV cell (an import).
+struct CellItem {
+  const Given& g;
+  [[nodiscard]] Json json() const { return to_json(g); }
+  [[nodiscard]] static bool is_null() { return false; }
+  [[nodiscard]] std::optional<std::string_view> string() const {
+    if (g.kind != Given::Kind::string) return std::nullopt;
+    return g.text;
+  }
+  void check(Context& cx, const pack::RecordType& t, const pack::Field& f, std::string_view key, Value& out,
+             std::vector<FieldError>& errors, const Value* current) const {
+    check_value(cx, t, f, g, key, out, errors, current);
+  }
+};
+
+/// A section given as JSON: an array of at most max_items objects, each checked field by field.
+void decode_section(Context& cx, const pack::RecordType& t, const pack::Section& sec, const std::string& key,
+                    const Json& arr, const store::StoredRecord* cur, Input& in, std::vector<FieldError>& errors) {
+  if (!arr.is_array()) {
+    errors.push_back({t.name, key, arr, "type", "a section is a JSON array of objects"});
+    return;
+  }
+  if (arr.size() > static_cast<size_t>(sec.max_items)) {
+    errors.push_back({t.name, key, nullptr, "length",
+                      "at most " + std::to_string(sec.max_items) + " entries, got " + std::to_string(arr.size())});
+    return;
+  }
+  // Values already stored anywhere in this section may be kept even if since deactivated.
+  std::vector<Values> items;
+  const std::vector<Values>* stored = nullptr;
+  if (cur) {
+    auto c = cur->sections.find(key);
+    if (c != cur->sections.end()) stored = &c->second;
+  }
+  for (size_t i = 0; i < arr.size(); ++i) {
+    const Json& item = arr[i];
+    const std::string ipath = key + "[" + std::to_string(i) + "]";
+    if (!item.is_object()) {
+      errors.push_back({t.name, ipath, item, "type", "a section entry is a JSON object"});
+      continue;
+    }
+    Values vals;
+    for (auto fi = item.begin(); fi != item.end(); ++fi) {
+      const auto* f = sec.field(fi.key());
+      const std::string fpath = ipath + "." + fi.key();
+      if (!f) {
+        errors.push_back({t.name, fpath, *fi, "unknown_field", "section \"" + key + "\" has no field \"" + fi.key() + "\""});
+        continue;
+      }
+      Value v;
+      const Value* current = nullptr;
+      if (stored) {
+        auto d = decode_value(*fi, f->spec());
+        if (auto* pv = std::get_if<Value>(&d))
+          for (const auto& row : *stored) {
+            auto c = row.find(fi.key());
+            if (c != row.end() && c->second == *pv) current = &c->second;
+          }
+      }
+      check_value(cx, t, *f, *fi, fpath, v, errors, current);
+      vals[fi.key()] = std::move(v);
+    }
+    for (const auto& f : sec.fields) {
+      auto v = vals.find(f.name);
+      if (!f.required || (v != vals.end() && !is_null(v->second))) continue;
+      const std::string fpath = ipath + "." + f.name;
+      if (!has_error(errors, fpath))
+        errors.push_back({t.name, fpath, item.contains(f.name) ? item[f.name] : Json(nullptr), "required",
+                          "a value is required"});
+    }
+    items.push_back(std::move(vals));
+  }
+  in.sections[key] = std::move(items);
+}
+
+/// What decode() does with one key of the record and its value — external_id, a field, a
+/// section, a system field (read only) or an unknown key — for JSON and CSV cells alike.
+template <class Item>
+void decode_key(Context& cx, const pack::RecordType& t, std::string_view key, const Item& item,
+                const store::StoredRecord* cur, Input& in, std::vector<FieldError>& errors) {
+  if (key == "external_id") {
+    if (item.is_null()) {
+      in.external_id = std::optional<std::string>{};
+    } else if (const auto s = item.string(); !s || s->empty() || utf8_length(*s) > kMaxExternalId) {
+      errors.push_back({t.name, std::string(key), item.json(), "type", "external_id is a string of 1 to 200 characters"});
+    } else {
+      in.external_id = std::string(*s);
+    }
+    return;
+  }
+  if (const auto* f = t.field(key)) {
+    if (f->assigned()) {
+      errors.push_back({t.name, std::string(key), item.json(), "read_only", "\"" + std::string(key) + "\" is assigned by clmis"});
+      return;
+    }
+    if (t.workflow && (key == t.workflow->status_field || key == t.workflow->outcome_field)) {
+      errors.push_back({t.name, std::string(key), item.json(), "read_only",
+                        "\"" + std::string(key) + "\" changes only through the workflow's transitions"});
+      return;
+    }
+    Value v;
+    const Value* current = nullptr;
+    if (cur) {
+      auto c = cur->fields.find(key);
+      if (c != cur->fields.end()) current = &c->second;
+    }
+    const size_t before = errors.size();
+    item.check(cx, t, *f, key, v, errors, current);
+    if (errors.size() == before) {
+      if (f->required && is_null(v)) errors.push_back({t.name, std::string(key), item.json(), "required", "a value is required"});
+      in.fields.insert_or_assign(std::string(key), std::move(v));
+    }
+    return;
+  }
+  if (const auto* s = t.section(key)) {
+    if constexpr (std::is_same_v<Item, JsonItem>)
+      decode_section(cx, t, *s, std::string(key), item.j, cur, in, errors);
+    else
+      errors.push_back({t.name, std::string(key), item.json(), "type", "a section is a JSON array of objects"});
+    return;
+  }
+  if (pack::system_field(key))
+    errors.push_back({t.name, std::string(key), item.json(), "read_only", "\"" + std::string(key) + "\" is set by clmis"});
+  else
+    errors.push_back({t.name, std::string(key), item.json(), "unknown_field",
+                      "record type \"" + t.name + "\" has no field \"" + std::string(key) + "\""});
+}
+
+/// On create: absent fields get their declared default; absent required fields are errors.
+void add_defaults(Context& cx, const pack::RecordType& t, Input& in, std::vector<FieldError>& errors) {
+  for (const auto& f : t.fields) {
+    if (f.default_value.is_null() && !f.required) continue;  // nothing to add or to miss
+    if (in.fields.count(f.name) || f.assigned()) continue;
+    if (has_error(errors, f.name)) continue;
+    if (!f.default_value.is_null()) {
+      Value v;
+      check_value(cx, t, f, f.default_value, f.name, v, errors, nullptr);
+      in.fields[f.name] = std::move(v);
+    } else if (f.required) {
+      errors.push_back({t.name, f.name, nullptr, "required", "a value is required"});
+    }
+  }
+}
+
+}  // namespace
+
 Input decode(Context& cx, const pack::RecordType& t, const Json& j, bool creating, const store::StoredRecord* cur,
              std::vector<FieldError>& errors) {
   Input in;
@@ -134,114 +319,16 @@ Input decode(Context& cx, const pack::RecordType& t, const Json& j, bool creatin
     errors.push_back({t.name, "", j, "type", std::string("a record is a JSON object, got ") + j.type_name()});
     return in;
   }
-  for (auto it = j.begin(); it != j.end(); ++it) {
-    const std::string& key = it.key();
-    if (key == "external_id") {
-      if (it->is_null()) in.external_id = std::optional<std::string>{};
-      else if (!it->is_string() || it->get<std::string>().empty() || utf8_length(it->get<std::string>()) > kMaxExternalId)
-        errors.push_back({t.name, key, *it, "type", "external_id is a string of 1 to 200 characters"});
-      else in.external_id = it->get<std::string>();
-      continue;
-    }
-    if (const auto* f = t.field(key)) {
-      if (f->assigned()) {
-        errors.push_back({t.name, key, *it, "read_only", "\"" + key + "\" is assigned by clmis"});
-        continue;
-      }
-      if (t.workflow && (key == t.workflow->status_field || key == t.workflow->outcome_field)) {
-        errors.push_back({t.name, key, *it, "read_only", "\"" + key + "\" changes only through the workflow's transitions"});
-        continue;
-      }
-      Value v;
-      const Value* current = nullptr;
-      if (cur) {
-        auto c = cur->fields.find(key);
-        if (c != cur->fields.end()) current = &c->second;
-      }
-      const size_t before = errors.size();
-      check_value(cx, t, *f, *it, key, v, errors, current);
-      if (errors.size() == before) {
-        if (f->required && is_null(v)) errors.push_back({t.name, key, *it, "required", "a value is required"});
-        in.fields[key] = std::move(v);
-      }
-      continue;
-    }
-    if (const auto* s = t.section(key)) {
-      if (!it->is_array()) {
-        errors.push_back({t.name, key, *it, "type", "a section is a JSON array of objects"});
-        continue;
-      }
-      if (it->size() > static_cast<size_t>(s->max_items)) {
-        errors.push_back({t.name, key, nullptr, "length",
-                          "at most " + std::to_string(s->max_items) + " entries, got " + std::to_string(it->size())});
-        continue;
-      }
-      // Values already stored anywhere in this section may be kept even if since deactivated.
-      std::vector<Values> items;
-      const std::vector<Values>* stored = nullptr;
-      if (cur) {
-        auto c = cur->sections.find(key);
-        if (c != cur->sections.end()) stored = &c->second;
-      }
-      for (size_t i = 0; i < it->size(); ++i) {
-        const Json& item = (*it)[i];
-        const std::string ipath = key + "[" + std::to_string(i) + "]";
-        if (!item.is_object()) {
-          errors.push_back({t.name, ipath, item, "type", "a section entry is a JSON object"});
-          continue;
-        }
-        Values vals;
-        for (auto fi = item.begin(); fi != item.end(); ++fi) {
-          const auto* f = s->field(fi.key());
-          const std::string fpath = ipath + "." + fi.key();
-          if (!f) {
-            errors.push_back({t.name, fpath, *fi, "unknown_field", "section \"" + key + "\" has no field \"" + fi.key() + "\""});
-            continue;
-          }
-          Value v;
-          const Value* current = nullptr;
-          if (stored) {
-            auto d = decode_value(*fi, f->spec());
-            if (auto* pv = std::get_if<Value>(&d))
-              for (const auto& row : *stored) {
-                auto c = row.find(fi.key());
-                if (c != row.end() && c->second == *pv) current = &c->second;
-              }
-          }
-          check_value(cx, t, *f, *fi, fpath, v, errors, current);
-          vals[fi.key()] = std::move(v);
-        }
-        for (const auto& f : s->fields) {
-          auto v = vals.find(f.name);
-          if (!f.required || (v != vals.end() && !is_null(v->second))) continue;
-          const std::string fpath = ipath + "." + f.name;
-          if (!has_error(errors, fpath))
-            errors.push_back({t.name, fpath, item.contains(f.name) ? item[f.name] : Json(nullptr), "required",
-                              "a value is required"});
-        }
-        items.push_back(std::move(vals));
-      }
-      in.sections[key] = std::move(items);
-      continue;
-    }
-    if (pack::system_field(key))
-      errors.push_back({t.name, key, *it, "read_only", "\"" + key + "\" is set by clmis"});
-    else
-      errors.push_back({t.name, key, *it, "unknown_field", "record type \"" + t.name + "\" has no field \"" + key + "\""});
-  }
-  if (creating) {
-    for (const auto& f : t.fields) {
-      if (in.fields.count(f.name) || f.assigned()) continue;
-      if (has_error(errors, f.name)) continue;
-      if (!f.default_value.is_null()) {
-        Value v;
-        check_value(cx, t, f, f.default_value, f.name, v, errors, nullptr);
-        in.fields[f.name] = std::move(v);
-      } else if (f.required) {
-        errors.push_back({t.name, f.name, nullptr, "required", "a value is required"});
-      }
-    }
-  }
+  for (auto it = j.begin(); it != j.end(); ++it) decode_key(cx, t, it.key(), JsonItem{*it}, cur, in, errors);
+  if (creating) add_defaults(cx, t, in, errors);
+  return in;
+}
+
+Input decode(Context& cx, const pack::RecordType& t, const GivenRecord& r, bool creating,
+             const store::StoredRecord* cur, std::vector<FieldError>& errors) {
+  Input in;
+  for (const auto& [key, given] : r) decode_key(cx, t, key, CellItem{given}, cur, in, errors);
+  if (creating) add_defaults(cx, t, in, errors);
   return in;
 }
 

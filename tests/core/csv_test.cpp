@@ -71,3 +71,41 @@ TEST_CASE("CSV reader: a record over 16 MiB or 10,000 fields stops the file befo
   REQUIRE(r3.next(row));
   CHECK(row.size() == 10000);
 }
+
+TEST_CASE("CSV reader: one row read into again and again, fields across the read buffer, limits exact", "[core][csv]") {
+  // Rows of changing widths into the same Row: each holds its own fields only.
+  const std::string long_field(70000, 'y');  // longer than the reader's 64 KiB buffer
+  std::istringstream in("a,b,c,d\nshort\n\"q,1\",x\n" + long_field + ",z\n,\n1,2,3\n");
+  clmis::csv::Reader r(in);
+  clmis::csv::Row row;
+  REQUIRE(r.next(row));
+  CHECK(row == clmis::csv::Row{"a", "b", "c", "d"});
+  REQUIRE(r.next(row));
+  CHECK(row == clmis::csv::Row{"short"});
+  REQUIRE(r.next(row));
+  CHECK(row == clmis::csv::Row{"q,1", "x"});
+  REQUIRE(r.next(row));
+  CHECK(row == clmis::csv::Row{long_field, "z"});
+  REQUIRE(r.next(row));
+  CHECK(row == clmis::csv::Row{"", ""});
+  REQUIRE(r.next(row));
+  CHECK(row == clmis::csv::Row{"1", "2", "3"});
+  CHECK_FALSE(r.next(row));
+  CHECK(row.empty());
+  CHECK(r.bytes() == in.str().size());
+
+  // A NUL byte inside an unquoted field, and a lone CR kept as text.
+  std::istringstream nul(std::string("ab\rc,d\nxy\0z\n", 13));
+  clmis::csv::Reader rn(nul);
+  REQUIRE(rn.next(row));
+  CHECK(row == clmis::csv::Row{"ab\rc", "d"});
+  CHECK_THROWS_WITH(rn.next(row), Catch::Contains("line 2") && Catch::Contains("NUL"));
+
+  // An unquoted record over 16 MiB: refused once one byte past the limit is read, not later.
+  const std::string header = "a\n";
+  std::istringstream big(header + std::string(17 * 1024 * 1024, 'x'));
+  clmis::csv::Reader rb(big);
+  REQUIRE(rb.next(row));
+  CHECK_THROWS_WITH(rb.next(row), Catch::Contains("line 2: a record of more than 16777216 bytes"));
+  CHECK(rb.bytes() == header.size() + clmis::csv::Reader::kMaxRecordBytes + 1);
+}

@@ -10,6 +10,8 @@
 #include <sqlite3.h>
 
 #include <filesystem>
+#include <map>
+#include <set>
 #include <sstream>
 
 using clmis::Json;
@@ -295,5 +297,171 @@ TEST_CASE("A NUL byte in JSON Lines stops the import: not a text file, nothing w
     CHECK(r["problems"][0]["row"] == 2);
     CHECK(r["problems"][0]["message"] ==
           "line 2 holds a NUL byte: this is not a JSON Lines text file; the file is not read further, so nothing is imported");
+  }
+}
+
+namespace {
+
+/// The fixture pack's record type with a field of every type ("sample"), in two copies of one
+/// database: a few owners (one archived) and samples (S-1, S-3, S-5; S-2 archived) to refer to
+/// and upsert.
+struct SamplePair {
+  test::TempDir dir;
+  std::string bulk, per_record;
+  SamplePair() {
+    const std::string base = dir.file("base.db");
+    {
+      auto db = test::fixture_db(dir, "base.db");
+      auto s = db.login("admin", test::kPassword);
+      s.create("owner", Json{{"name", "Owner one"}});
+      s.archive("owner", s.create("owner", Json{{"name", "Owner two"}}), 1, "gone");
+      s.upsert("sample", "S-1", Json{{"title", "Sam"}, {"ref_no", "R-1"}});
+      s.archive("sample", s.upsert("sample", "S-2", Json{{"title", "Gone"}}).id, 1, "gone");
+      s.upsert("sample", "S-3", Json{{"title", "Same"}, {"count", 4}, {"flag", true}});
+      s.upsert("sample", "S-5", Json{{"title", "Five"}});
+      db.close();
+    }
+    bulk = dir.file("bulk.db");
+    per_record = dir.file("per_record.db");
+    for (const auto& to : {bulk, per_record}) {
+      std::filesystem::copy_file(base, to);
+      std::filesystem::copy_file(base + ".key", to + ".key");
+    }
+  }
+  /// Imports text into both copies, one path each; checks the reports and databases are equal.
+  Json both(const std::string& text, const clmis::ImportOptions& o) {
+    Json reports[2];
+    for (int i = 0; i < 2; ++i) {
+      auto db = clmis::Database::open(i == 0 ? bulk : per_record);
+      auto s = db.login("admin", test::kPassword);
+      std::istringstream in(text);
+      reports[i] = report_json(i == 0 ? clmis::import_records(s, "sample", in, o)
+                                      : clmis::import_records_per_record(s, "sample", in, o));
+      db.close();
+    }
+    CHECK(reports[0] == reports[1]);
+    const auto a = dump(bulk), b = dump(per_record);
+    CHECK(a.size() == b.size());
+    for (size_t i = 0; i < std::min(a.size(), b.size()); ++i) {
+      INFO("line " << i);
+      CHECK(a[i] == b[i]);
+      if (a[i] != b[i]) break;
+    }
+    return reports[0];
+  }
+};
+
+const std::vector<std::string> kSampleColumns = {"external_id", "title", "note", "count", "ratio", "pay",
+                                                 "pay_currency", "pay_usd", "day", "at", "flag", "kind",
+                                                 "top_kind", "parish", "owner", "status", "ref_no"};
+
+/// A CSV row of the sample columns: the cells named, the others empty.
+std::string sample_row(const std::map<std::string, std::string>& cells) {
+  std::string line;
+  for (size_t i = 0; i < kSampleColumns.size(); ++i) {
+    if (i) line += ',';
+    auto it = cells.find(kSampleColumns[i]);
+    if (it != cells.end()) line += it->second;
+  }
+  return line + "\n";
+}
+
+std::string sample_csv() {
+  std::string header;
+  for (const auto& c : kSampleColumns) header += (header.empty() ? "" : ",") + c;
+  std::string csv = header + "\n";
+  const std::vector<std::map<std::string, std::string>> rows = {
+      // 2: every type, good (the date in the declared layout; "yes" is true)
+      {{"title", "Alpha"}, {"note", "fine note"}, {"count", "5"}, {"ratio", "10.5"}, {"pay", "12.50"},
+       {"day", "1/2/2000"}, {"at", "2030-01-01T00:00:00Z"}, {"flag", "yes"}, {"kind", "a1"}, {"top_kind", "a"},
+       {"parish", "P1"}, {"owner", "1"}, {"status", "open"}, {"ref_no", "R-10"}},
+      // 3: a whole number with a leading zero, an amount naming its currency, "0" is false
+      {{"title", "Beta"}, {"count", "07"}, {"pay", "1.5 USD"}, {"flag", "0"}, {"kind", "b"}, {"ref_no", "R-11"}},
+      // 4: not a whole number (the importer's check: the row goes no further)
+      {{"title", "Gamma"}, {"count", "x"}, {"kind", "zz"}},
+      // 5: not a truth value, beside values the record's rules would refuse
+      {{"title", "Delta"}, {"count", "101"}, {"flag", "maybe"}, {"kind", "zz"}},
+      // 6: the field rules, all at once
+      {{"title", "Delta"}, {"note", "BAD"}, {"count", "101"}, {"ratio", "1.2345"}, {"pay", "12.345"},
+       {"pay_usd", "5 EUR"}, {"day", "31/2/2000"}, {"at", "2030-13-01T00:00:00Z"}, {"flag", "no"}, {"kind", "zz"},
+       {"top_kind", "a1"}, {"parish", "P9"}, {"owner", "3"}, {"status", "closed"}},
+      // 7: the currency column; an archived owner
+      {{"title", "Eps"}, {"pay", "2.00"}, {"pay_currency", "USD"}, {"owner", "2"}},
+      // 8: the amount names another currency than its column
+      {{"title", "Zeta"}, {"pay", "2.00 XCD"}, {"pay_currency", "USD"}},
+      // 9: a currency without an amount
+      {{"title", "Eta"}, {"pay_currency", "USD"}},
+      // 10: an ISO date where D/M/YYYY is declared
+      {{"title", "Theta"}, {"day", "2000-01-01"}},
+      // 11: a record id that is not positive; an unknown currency
+      {{"title", "Iota"}, {"flag", "TRUE"}, {"owner", "-1"}, {"pay", "3 ZZZ"}},
+      // 12: the ref_no of row 2
+      {{"title", "Kappa"}, {"ref_no", "R-10"}},
+      // 13: S-1 changed (upsert: updated)
+      {{"external_id", "S-1"}, {"title", "Samuel"}},
+      // 14: S-3 as stored (unchanged)
+      {{"external_id", "S-3"}, {"title", "Same"}, {"count", "4"}, {"flag", "true"}},
+      // 15: S-2 is archived (conflict)
+      {{"external_id", "S-2"}, {"title", "Back"}},
+      // 16: S-1 again in this file
+      {{"external_id", "S-1"}, {"title", "Twice"}},
+      // 17: required_if (a note when shut)
+      {{"title", "Lambda"}, {"status", "shut"}},
+      // 18: range_order (count above ratio); date_order and min_age_at (born after "at")
+      {{"title", "Nu"}, {"count", "3"}, {"ratio", "0.5"}, {"day", "1/1/2020"}, {"at", "2019-01-01T00:00:00Z"}},
+      // 19: too long; 20: quoted, with a comma
+      {{"title", "ThisTitleIsTooLong"}},
+      {{"title", "\"q, t\""}},
+      // 21: not UTF-8
+      {{"title", "\xFF"}, {"note", "x\xFE"}},
+      // 22: the ref_no S-1 holds in the database (unique_active)
+      {{"title", "Omicron"}, {"ref_no", "R-1"}},
+      // 23: created by upsert
+      {{"external_id", "S-4"}, {"title", "New"}, {"ref_no", "R-20"}},
+      // 24: nothing but empty cells (title is required)
+      {},
+      // 25: S-5 updated with a value out of range
+      {{"external_id", "S-5"}, {"count", "500"}},
+      // 26: an external_id of 201 characters
+      {{"external_id", std::string(201, 'e')}, {"title", "Long"}},
+  };
+  for (const auto& r : rows) csv += sample_row(r);
+  return csv;
+}
+
+}  // namespace
+
+TEST_CASE("CSV cells of every field type: the bulk path decodes them as the per-record path's JSON", "[import]") {
+  const std::string csv = sample_csv();
+  SECTION("a declared date layout, skip") {
+    SamplePair p;
+    clmis::ImportOptions o;
+    o.on_error = clmis::OnError::skip;
+    o.date_format = "D/M/YYYY";
+    const Json r = p.both(csv, o);
+    CHECK(r["rows"] == 25);
+    CHECK(r["created"] == 4);  // rows 2, 3, 20 and 23
+    CHECK(r["updated"] == 1);
+    CHECK(r["unchanged"] == 1);
+    CHECK(r["refused"] == 19);
+    // Each kind of problem, named by row, column and rule as the per-record path names it.
+    std::set<std::string> seen;
+    for (const auto& pr : r["problems"])
+      seen.insert(std::to_string(pr["row"].get<int>()) + " " + pr["column"].get<std::string>() + " " +
+                  pr["rule"].get<std::string>());
+    for (const char* want : {"4 count type", "5 flag type", "6 note pattern", "6 count range", "6 ratio type",
+                             "6 pay type", "6 pay_usd code_list", "6 day type", "6 at type", "6 kind code_list",
+                             "6 top_kind code_list", "6 parish code_list", "6 owner reference",
+                             "6 status code_list", "7 owner reference", "8 pay type", "9 pay_currency type",
+                             "10 day type", "11 owner reference", "11 pay code_list", "12 ref_no duplicate_in_file",
+                             "15  conflict", "16 external_id duplicate_in_file", "19 title length",
+                             "21 title type", "21 note type", "22 ref_no unique_active", "24 title required",
+                             "25 count range", "26 external_id length"})
+      CHECK(seen.count(want) == 1);
+  }
+  SECTION("ISO dates, abort") {
+    SamplePair p;
+    const Json r = p.both(csv, {});
+    CHECK(r["committed"] == false);
   }
 }
