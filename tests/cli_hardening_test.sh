@@ -54,6 +54,14 @@ expect_short "a whole number with a tail" 2 'workers_male takes a whole number' 
   "$cli" query "$db" employer --where 'workers_male=12abc'
 # An unknown record type with bytes that are not UTF-8 is named without them.
 expect_short "record type not UTF-8" 4 'no record type "empl' "$cli" query "$db" "$(printf 'empl\xffoyer')"
+# Typos get a suggestion: a command, a command of a group, an option, a record type.
+expect_short "a mistyped command" 2 'unknown command "improt" (did you mean import?)' "$cli" improt "$db" employer x.csv
+expect_short "a mistyped command of a group" 2 'unknown command "lst" (did you mean users list?)' "$cli" users lst "$db"
+expect_short "a mistyped option" 2 'unknown option --limt of query (did you mean --limit?)' "$cli" query "$db" employer --limt 2
+expect_short "a command nothing is near" 2 'unknown command "frobnicate"; the commands are init, ' "$cli" frobnicate
+expect_short "a mistyped record type" 4 'no record type "employr" (did you mean employer?); the types are employer, ' \
+  "$cli" query "$db" employr
+expect_short "schema of an unknown type" 4 'no record type "nothing"; the types are' "$cli" schema "$db" --type nothing
 
 # 3. Output files never destroy the database or its key (the repro: "--out x.db" left "file is
 # not a database", "--out x.db.key" a database that never opens again), whatever names them.

@@ -196,9 +196,51 @@ clmis::Json condition(const std::string& text, const clmis::Json& type) {
 }
 
 const clmis::Json& record_type(const clmis::Json& schema, const std::string& name) {
-  for (const auto& t : schema["record_types"])
+  std::vector<std::string> names;
+  for (const auto& t : schema["record_types"]) {
     if (t["name"] == name) return t;
-  throw clmis::NotFound("no record type " + clmis::detail::quoted(name));
+    names.push_back(t["name"].get<std::string>());
+  }
+  throw clmis::NotFound("no record type " + clmis::detail::quoted(name) + clmis::detail::did_you_mean(name, names) +
+                        "; the types are " + clmis::detail::join(names));
+}
+
+/// A "did you mean" for a command line CLI11 refused: an unknown command (the first word that is
+/// not an option, where a command was expected) or an unknown option of the command given.
+/// Empty when there is nothing to suggest (CLI11's own message is printed then).
+std::string usage_hint(CLI::App& app, int argc, char** argv) {
+  // The deepest command given, and the words after it.
+  CLI::App* at = &app;
+  int i = 1;
+  for (; i < argc; ++i) {
+    const std::string w = argv[i];
+    if (w.empty() || w[0] == '-') break;
+    CLI::App* next = nullptr;
+    for (auto* s : at->get_subcommands({}))
+      if (s->get_name() == w) next = s;
+    if (!next) break;
+    at = next;
+  }
+  std::vector<std::string> commands;
+  for (auto* s : at->get_subcommands({})) commands.push_back(s->get_name());
+  if (i < argc && argv[i][0] != '-' && !commands.empty()) {
+    const std::string w = argv[i];
+    if (auto c = clmis::detail::closest(w, commands))
+      return "unknown command " + clmis::detail::quoted(w) + " (did you mean " + (at == &app ? "" : at->get_name() + " ") + *c + "?)";
+    return "unknown command " + clmis::detail::quoted(w) + "; the commands are " + clmis::detail::join(commands);
+  }
+  std::vector<std::string> options;
+  for (const auto* o : at->get_options())
+    for (const auto& n : o->get_lnames()) options.push_back("--" + n);
+  for (int k = i; k < argc; ++k) {
+    const std::string w = argv[k];
+    if (w.rfind("--", 0) != 0) continue;
+    const std::string name = w.substr(0, w.find('='));
+    if (std::find(options.begin(), options.end(), name) != options.end()) continue;
+    if (auto c = clmis::detail::closest(name, options))
+      return "unknown option " + name + " of " + (at == &app ? std::string("clmis") : at->get_name()) + " (did you mean " + *c + "?)";
+  }
+  return {};
 }
 
 /// Labels as "en=Text" options → {"en": "Text"}.
@@ -554,6 +596,10 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    if (const auto hint = usage_hint(app, argc, argv); !hint.empty()) {
+      std::cerr << "clmis: " << hint << "\nRun with --help for more information.\n";
+      return kExitUsage;
+    }
     const int rc = app.exit(e);
     return rc == 0 ? kExitOk : kExitUsage;
   }
@@ -667,6 +713,7 @@ int main(int argc, char** argv) {
     if (*schema_cmd) {
       auto db = open_db(db_path);
       const auto schema = db.schema();
+      if (!type_name.empty()) record_type(schema, type_name);  // an unknown type: not found (exit 4)
       if (json) {
         std::cout << clmis::dump_json(type_name.empty() ? schema : record_type(schema, type_name), 2) << "\n";
       } else {

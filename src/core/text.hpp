@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -69,5 +70,15 @@ std::string_view utf8_prefix(std::string_view s, std::size_t max_bytes) noexcept
 /// control characters escaped, cut after max_chars characters with "…" and the full length.
 /// "no record type \"" + name + "\"" echoes bytes; "no record type " + quoted(name) does not.
 std::string quoted(std::string_view s, std::size_t max_chars = 60);
+
+/// Edits between two names, ASCII case ignored: insertions, deletions, substitutions and swaps of
+/// two neighbouring characters, each 1 (optimal string alignment distance), counted in bytes.
+std::size_t edit_distance(std::string_view a, std::string_view b);
+/// The candidate closest to what was typed, for a "did you mean" — only when it is close: at most
+/// one edit for names of up to 4 characters, two up to 8, three beyond; the first of the closest
+/// in the candidates' order; nullopt when none is close or the typed name is one of them.
+std::optional<std::string> closest(std::string_view typed, const std::vector<std::string>& candidates);
+/// " (did you mean X?)" from closest(), or "".
+std::string did_you_mean(std::string_view typed, const std::vector<std::string>& candidates);
 
 }  // namespace clmis::detail
