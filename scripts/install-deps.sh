@@ -10,11 +10,14 @@ packages=(
   libhowardhinnant-date-dev libdate-tz3 tzdata
   nlohmann-json3-dev
   libsodium-dev
+  libxlsxwriter-dev zlib1g-dev  # xlsx exports (zlib: its static link, the tests' workbook reader)
   libcli11-dev
   catch2
+  locales  # a test compiles a locale with a decimal comma (localedef)
   binutils
   clang-14 libclang-rt-14-dev
   pybind11-dev python3-dev python3-pytest python3-pandas python3-venv python3-pip python3-setuptools python3-wheel
+  python3-openpyxl  # the Python tests read exported workbooks back with it too
 )
 
 missing=()

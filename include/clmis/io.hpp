@@ -93,31 +93,72 @@ struct ImportReport {
 ImportReport import_records(Session& session, std::string_view type, std::istream& in,
                             const ImportOptions& options = {});
 
+/// Something an export could not write exactly as stored, and wrote another way (the record is
+/// still exported). Only xlsx has any: see export_records.
+struct ExportWarning {
+  std::string sheet;        ///< the worksheet
+  std::uint64_t row = 0;    ///< the spreadsheet row on it (the header is row 1)
+  std::string column;       ///< the column's header
+  std::int64_t id = 0;      ///< the record's id
+  std::string value;        ///< the value, as text
+  std::string rule;         ///< "precision", "date_range" or "length"
+  std::string message;
+};
+
 struct ExportOptions {
-  std::string format = "csv";    ///< "csv", "jsonl" or "json"
+  std::string format = "csv";    ///< "csv", "jsonl", "json" or "xlsx"
   bool include_archived = false;
   Json filter = Json::array();   ///< query conditions, as in Session::query
   /// Only these fields, in this order (the query's "fields"; empty: all). CSV takes system
-  /// fields and fields (a money field is still two columns), not sections.
+  /// fields and fields (a money field is still two columns), not sections; xlsx takes sections
+  /// too (a sheet each).
   std::vector<std::string> fields{};
+  /// xlsx: the language of the code labels, one of the country profile's languages ("" = its
+  /// first). Misuse for another format, or a language the profile does not have.
+  std::string language{};
+  /// Called for every ExportWarning as it happens (may be empty).
+  std::function<void(const ExportWarning&)> on_warning{};
 };
 
-/// Writes the records of type to out, streaming page by page. CSV has the system columns (id,
-/// version, external_id, created_at, created_by, updated_at, updated_by, archived,
-/// archive_reason) and one column per field (money as "<field>" amount and
-/// "<field>_currency"); sections are left out (use jsonl). With options.fields, only those
+/// Writes the records of type to out, streaming page by page, after checking everything that
+/// could refuse the export (the format, the fields, the filter, the permission "export") and
+/// recording the export in the audit trail (format, filter, fields, include_archived, language).
+///
+/// CSV has the system columns (id, version, external_id, created_at, created_by, updated_at,
+/// updated_by, archived, archive_reason) and one column per field (money as "<field>" amount
+/// and "<field>_currency"); sections are left out (use jsonl). With options.fields, only those
 /// columns in that order; a name the type does not have (or, in CSV, a section) is a
-/// ValidationError (rule "query", path "fields[i]") before anything is written or audited. In CSV, text that a spreadsheet
-/// would run as a formula (starting with =, +, -, @, tab or carriage return) is written with a
-/// leading apostrophe. Returns the number of records written.
+/// ValidationError (rule "query", path "fields[i]") before anything is written or audited. In
+/// CSV, text that a spreadsheet would run as a formula (starting with =, +, -, @, tab or
+/// carriage return) is written with a leading apostrophe. Personal fields are masked as in
+/// Session::query, in every format. Returns the number of records written.
+///
+/// xlsx is written to a file only (export_to_file; Misuse here). Its first sheet, named after
+/// the type, has CSV's columns with typed cells, plus "<field>_label" beside each code column
+/// with the code's label in options.language; each section (all of them, or those named in
+/// options.fields) has a sheet of its own named after it, one row per entry: "<type>_id" (the
+/// record's id), "item_no" (1, 2... in the record's order) and the section's fields, typed the
+/// same way. Each sheet's header row is frozen and has a filter. Cells: integers, references,
+/// decimals and money amounts as numbers (decimals with their field's decimal places, money
+/// with its currency's, e.g. 0.00, grouped in thousands); dates as Excel dates (yyyy-mm-dd) and
+/// datetimes as Excel date-times in UTC (yyyy-mm-dd hh:mm:ss); booleans as TRUE/FALSE; text and
+/// codes as text, never as a formula; no value as an empty cell. Excel keeps a number as a
+/// double and shows 15 significant digits: a number with more (a large amount with its cents,
+/// an integer past 999,999,999,999,999) is written as text with a warning ("precision"), so
+/// that no digit is lost; so are a date before 1900-03-01, which Excel's calendar gets wrong
+/// ("date_range"), and text cut at Excel's 32,767 characters per cell ("length"). A sheet is
+/// continued on "<name> (2)"... past Excel's 1,048,576 rows. Memory stays constant: rows wait
+/// in temporary files beside the target (libxlsxwriter's constant_memory mode).
 std::uint64_t export_records(Session& session, std::string_view type, std::ostream& out,
                              const ExportOptions& options = {});
 
 /// Writes the records of type to the file at path as export_records does, through a temporary
-/// file beside it (mode 0600) that is renamed onto path only once complete: a failed export
-/// leaves no partial file and an existing file as it was. Misuse if path is one of the
-/// database's own files (Database::files: the database, its journals, its audit key), however
-/// it is named; AlreadyExists if path exists and replace is false. Returns the number of records.
+/// file beside it (mode 0600) that is renamed onto path only once complete: an export that is
+/// refused or fails (a bad option, a missing permission, a full disk) leaves no file behind and
+/// an existing file as it was. Misuse if path is one of the database's own files
+/// (Database::files: the database, its journals, its audit key), however it is named, or a
+/// directory; AlreadyExists if path exists and replace is false; StorageError if the directory
+/// cannot be written. Returns the number of records.
 std::uint64_t export_to_file(Session& session, std::string_view type, const std::string& path,
                              const ExportOptions& options = {}, bool replace = false);
 

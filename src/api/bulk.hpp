@@ -20,6 +20,9 @@ struct SessionAccess {
   /// Session::schema() with only the record type named (its "record_types" is empty when there
   /// is none): what an import or export reads, without building the whole schema each time.
   static Json type_schema(const Session& s, std::string_view type);
+  /// Database::codes for code that holds only a session: the codes of a list with their labels
+  /// in lang (an export's label columns). Reference data: no permission is needed.
+  static Json codes(const Session& s, std::string_view list, std::string_view lang);
   static std::int64_t bulk_create(Session& s, std::string_view type, const Json& record, Json* warnings);
   static UpsertResult bulk_upsert(Session& s, std::string_view type, std::string_view external_id,
                                   const Json& record, Json* warnings);

@@ -322,6 +322,10 @@ Json SessionAccess::type_schema(const Session& s, std::string_view type) {
   return live(s.engine_).run({}, [type](Context& cx) { return detail::record_type_schema_json(cx, type); });
 }
 
+Json SessionAccess::codes(const Session& s, std::string_view list, std::string_view lang) {
+  return live(s.engine_).run({}, [&](Context& cx) { return detail::codes_of(cx, list, lang); });
+}
+
 std::int64_t SessionAccess::bulk_create(Session& s, std::string_view type, const Json& record, Json* warnings) {
   return live(s.engine_).run({s.user_id_, s.key_id_},
                              [&](Context& cx) { return create_record(cx, type, record, warnings); }, true);

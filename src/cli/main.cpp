@@ -476,8 +476,11 @@ int main(int argc, char** argv) {
   auto* export_cmd = app.add_subcommand("export", "Export the records of a type (streaming)");
   export_cmd->add_option("database", db_path, "Path of the database")->required();
   export_cmd->add_option("type", type_name, "Record type")->required();
-  export_cmd->add_option("--format", format, "csv, jsonl or json")->required()->check(CLI::IsMember({"csv", "jsonl", "json"}));
+  export_cmd->add_option("--format", format, "csv, jsonl, json or xlsx (an Excel workbook: needs --out)")
+      ->required()
+      ->check(CLI::IsMember({"csv", "jsonl", "json", "xlsx"}));
   export_cmd->add_option("--out", out_path, "Output file (default: standard output)");
+  export_cmd->add_option("--lang", lang, "xlsx: language of the code labels (default: the country's first)");
   export_cmd->add_flag("--include-archived", include_archived, "Also archived records");
   export_cmd->add_flag("--force", force, "Replace the output file if it exists (never the database's own files)");
   export_cmd->add_option("--where", where, "Conditions, as for query");
@@ -1071,11 +1074,25 @@ int main(int argc, char** argv) {
       o.include_archived = include_archived;
       for (const auto& w : where) o.filter.push_back(condition(w, t));
       o.fields = field_list(fields_opt);
+      o.language = lang;
+      // Values the workbook holds another way (as text: more digits than Excel keeps, a date
+      // before 1900-03-01; cut at Excel's cell size): the first ones, then how many in all.
+      constexpr std::uint64_t kShownWarnings = 20;
+      std::uint64_t warnings = 0;
+      o.on_warning = [&](const clmis::ExportWarning& w) {
+        if (++warnings > kShownWarnings) return;
+        std::cerr << "warning: sheet " << w.sheet << ", row " << w.row << ", " << w.column << " (record " << w.id
+                  << "): " << w.message << ": " << w.value << "\n";
+      };
       if (out_path.empty()) {
         clmis::export_records(s, type_name, std::cout, o);
       } else {
         const auto n = clmis::export_to_file(s, type_name, out_path, o, force);
-        std::cerr << "exported " << n << " record(s) to " << out_path << "\n";
+        std::cerr << "exported " << n << " record(s) to " << out_path;
+        if (warnings)
+          std::cerr << "; " << warnings << " value(s) written another way"
+                    << (warnings > kShownWarnings ? " (the first " + std::to_string(kShownWarnings) + " shown above)" : "");
+        std::cerr << "\n";
       }
     }
     if (*backup_cmd) {

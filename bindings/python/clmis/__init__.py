@@ -31,7 +31,7 @@ from ._core import (
     open,
     restore,
 )
-from ._types import Money
+from ._types import ExportWarning, Money
 
 __all__ = [
     "AlreadyExists",
@@ -41,6 +41,7 @@ __all__ = [
     "Cursor",
     "Database",
     "Error",
+    "ExportWarning",
     "Misuse",
     "Money",
     "NotFound",

@@ -16,6 +16,7 @@ from ._core import VersionError as VersionError
 from ._core import __version__ as __version__
 from ._core import create as create
 from ._core import open as open
+from ._types import ExportWarning as ExportWarning
 from ._types import Money as Money
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "Cursor",
     "Database",
     "Error",
+    "ExportWarning",
     "Misuse",
     "Money",
     "NotFound",

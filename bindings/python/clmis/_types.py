@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import NamedTuple
 
-__all__ = ["Money"]
+__all__ = ["ExportWarning", "Money"]
 
 
 class Money(NamedTuple):
@@ -22,3 +22,10 @@ class Money(NamedTuple):
 
     def __str__(self) -> str:
         return f"{self.amount} {self.currency}"
+
+
+class ExportWarning(UserWarning):
+    """A value that ``Session.export_file`` wrote another way than as stored (an xlsx workbook: a
+    number of more than 15 significant digits or a date before 1900-03-01 as text, text cut at
+    32,767 characters). The record is still exported; the message names the sheet, row, column
+    and record."""

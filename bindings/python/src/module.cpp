@@ -1099,19 +1099,51 @@ PYBIND11_MODULE(_core, m) {
           "export_file",
           [](PySession& s, const std::string& type, const std::filesystem::path& path,
              const std::string& format, bool include_archived, bool replace,
-             std::optional<std::vector<std::string>> fields) {
+             std::optional<std::vector<std::string>> fields, const std::optional<std::string>& language,
+             const py::object& on_warning) {
+            if (!on_warning.is_none() && !PyCallable_Check(on_warning.ptr()))
+              throw py::type_error("on_warning must be a callable taking a dict, or None");
             clmis::ExportOptions o;
             o.format = format;
             o.include_archived = include_archived;
             if (fields) o.fields = *fields;
+            if (language) o.language = *language;
+            // Called with the GIL released (inside the export): takes it. What the callable or
+            // warnings.warn raises (an error under -W error) stops the export, which then leaves
+            // no file.
+            o.on_warning = [&on_warning](const clmis::ExportWarning& w) {
+              py::gil_scoped_acquire gil;
+              if (!on_warning.is_none()) {
+                py::dict d;
+                d["sheet"] = w.sheet;
+                d["row"] = w.row;
+                d["column"] = w.column;
+                d["id"] = w.id;
+                d["value"] = w.value;
+                d["rule"] = w.rule;
+                d["message"] = w.message;
+                on_warning(d);
+                return;
+              }
+              const std::string text = "sheet " + w.sheet + ", row " + std::to_string(w.row) + ", " + w.column +
+                                       " (record " + std::to_string(w.id) + "): " + w.message + ": " + w.value;
+              const py::object category = py::module_::import("clmis._types").attr("ExportWarning");
+              if (PyErr_WarnEx(category.ptr(), text.c_str(), 1) != 0) throw py::error_already_set();
+            };
             return s.read([&](clmis::Session& x) { return clmis::export_to_file(x, type, path.string(), o, replace); });
           },
           py::arg("type"), py::arg("path"), py::kw_only(), py::arg("format") = "csv",
           py::arg("include_archived") = false, py::arg("replace") = false, py::arg("fields") = py::none(),
-          "Writes the records of type to a CSV, JSON Lines or JSON file; returns how many. The file is "
-          "written beside path and renamed when complete; an existing file is replaced only with "
-          "replace=True (AlreadyExists otherwise), and never one of the database's own files (Misuse). "
-          "fields: only these, in this order (CSV: no sections).")
+          py::arg("language") = py::none(), py::arg("on_warning") = py::none(),
+          "Writes the records of type to a CSV, JSON Lines, JSON or Excel (format=\"xlsx\") file; returns "
+          "how many. The file is written beside path and renamed when complete, so an export that is "
+          "refused or fails leaves no file; an existing file is replaced only with replace=True "
+          "(AlreadyExists otherwise), and never one of the database's own files (Misuse). fields: only "
+          "these, in this order (CSV: no sections; xlsx: a sheet per section). language: of the code "
+          "labels of an xlsx export (default: the country's first). A value the workbook holds another "
+          "way (as text: more than 15 significant digits, a date before 1900-03-01; cut at 32,767 "
+          "characters) is reported to on_warning(dict(sheet, row, column, id, value, rule, message)), "
+          "or, without it, with warnings.warn(..., clmis.ExportWarning).")
       .def("__repr__", [](PySession& s) {
         return "<clmis.Session user=" + py::repr(py::str(s.handle().user())).cast<std::string>() +
                " database=" + py::repr(py::str(s.st->path)).cast<std::string>() + ">";
