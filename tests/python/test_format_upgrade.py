@@ -192,23 +192,30 @@ def test_writes_after_the_upgrade_continue_the_change_numbers(old_db: Path, tmp_
     db.close()
 
 
-def test_a_history_the_upgrade_cannot_read_leaves_the_file_unchanged(old_db: Path) -> None:
-    # A job seeker whose first status row is a transition (a file edited by hand): the upgrade
-    # refuses it and rolls back, the file stays format 4.
+def refused_unchanged(old_db: Path, damage: str, message: str) -> None:
+    """Damages the old file with one statement; opening it must fail with message and leave every
+    byte of its content (the SQL dump) as it was."""
     con = sqlite3.connect(old_db)
-    con.execute("DELETE FROM clmis_history WHERE id = (SELECT min(id) FROM clmis_history WHERE record_type = "
-                "'job_seeker' AND event = 'initial' AND record_id IN (SELECT record_id FROM clmis_history "
-                "WHERE event = 'activate'))")
+    con.execute(damage)
     con.commit()
     dump_before = "\n".join(con.iterdump())
     con.close()
-    with pytest.raises(clmis.Error, match="does not start with an initial state"):
+    with pytest.raises(clmis.Error, match=message):
         clmis.open(old_db)
     con = sqlite3.connect(old_db)
     try:
         assert "\n".join(con.iterdump()) == dump_before
     finally:
         con.close()
+
+
+def test_a_history_the_upgrade_cannot_read_leaves_the_file_unchanged(old_db: Path) -> None:
+    # A job seeker whose first status row is a transition (a file edited by hand): the upgrade
+    # refuses it and rolls back, the file stays format 4.
+    refused_unchanged(old_db, "DELETE FROM clmis_history WHERE id = (SELECT min(id) FROM clmis_history WHERE "
+                              "record_type = 'job_seeker' AND event = 'initial' AND record_id IN (SELECT record_id "
+                              "FROM clmis_history WHERE event = 'activate'))",
+                      "does not start with an initial state")
 
 
 def test_rows_the_upgrade_cannot_restate_are_kept(old_db: Path) -> None:
@@ -238,15 +245,5 @@ def test_rows_the_upgrade_cannot_restate_are_kept(old_db: Path) -> None:
 def test_a_stored_date_the_upgrade_cannot_read_leaves_the_file_unchanged(old_db: Path) -> None:
     # A birth date no calendar has (a file edited by hand): format 6 cannot store it as a day
     # number; the upgrade names the column and rolls back, the file stays format 4.
-    con = sqlite3.connect(old_db)
-    con.execute("UPDATE job_seeker SET date_of_birth = '1990-02-30' WHERE id = (SELECT min(id) FROM job_seeker)")
-    con.commit()
-    dump_before = "\n".join(con.iterdump())
-    con.close()
-    with pytest.raises(clmis.Error, match="column date_of_birth of job_seeker holds 1 value"):
-        clmis.open(old_db)
-    con = sqlite3.connect(old_db)
-    try:
-        assert "\n".join(con.iterdump()) == dump_before
-    finally:
-        con.close()
+    refused_unchanged(old_db, "UPDATE job_seeker SET date_of_birth = '1990-02-30' WHERE id = (SELECT min(id) FROM "
+                              "job_seeker)", "column date_of_birth of job_seeker holds 1 value")
