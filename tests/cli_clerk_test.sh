@@ -107,6 +107,9 @@ expect "archive stale" 6 '' "$cli" archive "$db" job_seeker 2 --version 7 --reas
 "$cli" archive "$db" job_seeker 2 --version 1 --reason "registered twice" > "$dir/out"
 grep -q '^archived job_seeker 2 (version 2' "$dir/out" || fail "archive: $(cat "$dir/out")"
 [ "$(sql "SELECT archived, archive_reason FROM clmis_view_job_seeker WHERE id = 2")" = "1|registered twice" ] || fail "archive stored"
+"$cli" archive "$db" employer 2 --version 1 --reason "closed down" --json > "$dir/a.json"
+[ "$(/usr/bin/python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r["id"], r["version"], r["archived"], r["archive_reason"])' "$dir/a.json")" = "2 2 True closed down" ] \
+  || fail "archive --json: $(cat "$dir/a.json")"
 expect "update archived" 6 '' "$cli" update "$db" job_seeker 2 --version 2 --set city=Sandy
 
 # Transitions: a mistyped name gets a did-you-mean (4), a refused one names what is possible from
