@@ -27,4 +27,10 @@ cc -std=c99 -Wall -Wextra -pedantic -Werror -o "$dir/employers_pc" "$src/example
 LD_LIBRARY_PATH="$dir/prefix/lib" "$dir/employers_pc" "$dir/b.db" | grep -q 'done\.'
 # 3. The installed shared library exports only clmis_*.
 "$src/tests/check_exports.sh" "$dir/prefix/lib/libclmis.so"
-echo "install: find_package and pkg-config both build and run the example"
+# 4. The build tree's clmis.pc (issue 14: it pointed two levels above the build directory):
+#    the source headers and the built library, found without installing.
+[ "$(PKG_CONFIG_PATH="$build" pkg-config --variable=includedir clmis)" = "$src/include" ]
+cc -std=c99 -Wall -Wextra -pedantic -Werror -o "$dir/employers_tree" "$src/examples/c/employers.c" \
+  $(PKG_CONFIG_PATH="$build" pkg-config --cflags --libs clmis)
+"$dir/employers_tree" "$dir/c.db" | grep -q 'done\.'
+echo "install: find_package and pkg-config (installed and build tree) build and run the example"

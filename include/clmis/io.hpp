@@ -85,6 +85,10 @@ struct ImportReport {
   bool stopped = false;
   std::string sha256;           ///< of the bytes read (the whole input unless stopped)
   std::vector<ImportProblem> problems;  ///< the first max_problems problems
+  /// The ids of the records created and of those updated, in row order (empty when nothing
+  /// was committed).
+  std::vector<std::int64_t> created_ids;
+  std::vector<std::int64_t> updated_ids;
 };
 
 /// Imports records of type from in. Throws for what stops the whole file (an unreadable file or

@@ -243,6 +243,156 @@ std::string usage_hint(CLI::App& app, int argc, char** argv) {
   return {};
 }
 
+/// A field of a record type's schema by name (null when there is none).
+const clmis::Json* field_of(const clmis::Json& type, const std::string& name) {
+  for (const auto& f : type["fields"])
+    if (f["name"] == name) return &f;
+  return nullptr;
+}
+
+/// A field of a record or of one of its sections by a validation error's path ("parish",
+/// "experience[0].occupation"); null when there is none.
+const clmis::Json* field_at(const clmis::Json& type, const std::string& path) {
+  const auto bracket = path.find('[');
+  if (bracket == std::string::npos) return field_of(type, path);
+  const auto dot = path.find("].", bracket);
+  if (dot == std::string::npos) return nullptr;
+  const std::string sec = path.substr(0, bracket), name = path.substr(dot + 2);
+  for (const auto& s : type["sections"])
+    if (s["name"] == sec)
+      for (const auto& f : s["fields"])
+        if (f["name"] == name) return &f;
+  return nullptr;
+}
+
+/// `--set FIELD=VALUE` values typed by the field: text, dates and codes as written; whole numbers
+/// for integers and references; decimals as written; money as "1500.00 XCD" or "1500.00" (the
+/// country's currency); booleans true/false (yes/no, 1/0); "FIELD=" clears (null). A bad option
+/// (no "=") is a usage error; an unknown field or a value of the wrong type is invalid input.
+clmis::Json set_values(const std::vector<std::string>& sets, const clmis::Json& type, const std::string& currency,
+                       const std::string& option = "--set") {
+  clmis::Json out = clmis::Json::object();
+  const std::string tname = type["name"];
+  for (const auto& kv : sets) {
+    const auto eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0)
+      throw clmis::Misuse(option + " " + clmis::detail::quoted(kv) + ": expected FIELD=VALUE, e.g. " + option +
+                          " first_name=Ann (FIELD= clears a field)");
+    const std::string name = kv.substr(0, eq), raw = kv.substr(eq + 1);
+    const clmis::Json* f = field_of(type, name);
+    if (!f) {
+      std::vector<std::string> names;
+      for (const auto& x : type["fields"]) names.push_back(x["name"]);
+      for (const auto& x : type["sections"])
+        if (x["name"] == name)
+          throw clmis::ValidationError(option + " " + name + ": " + name + " is a section of " + tname +
+                                       "; give sections with --json FILE");
+      throw clmis::ValidationError(option + " " + clmis::detail::quoted(name) + ": " + tname + " has no field " +
+                                   clmis::detail::quoted(name) + clmis::detail::did_you_mean(name, names) +
+                                   " (clmis schema DB --type " + tname + " lists them)");
+    }
+    if (raw.empty()) {
+      out[name] = nullptr;
+      continue;
+    }
+    const std::string ftype = (*f)["type"];
+    auto bad = [&](const std::string& what) {
+      return clmis::ValidationError(option + " " + clmis::detail::quoted(kv) + ": " + name + " (" + ftype + ") takes " + what);
+    };
+    clmis::Json value = raw;
+    if (ftype == "integer" || ftype == "reference") {
+      std::int64_t n = 0;
+      const auto [end, ec] = std::from_chars(raw.data(), raw.data() + raw.size(), n);
+      if (ec != std::errc{} || end != raw.data() + raw.size())
+        throw bad(ftype == "integer" ? "a whole number" : "the id of a " + display((*f)["target"]) + " record");
+      value = n;
+    } else if (ftype == "boolean") {
+      if (raw == "true" || raw == "yes" || raw == "1") value = true;
+      else if (raw == "false" || raw == "no" || raw == "0") value = false;
+      else throw bad("true or false");
+    } else if (ftype == "money") {
+      const auto sp = raw.find(' ');
+      const std::string amount = raw.substr(0, sp);
+      const std::string cur = sp == std::string::npos ? currency : raw.substr(sp + 1);
+      if (amount.empty() || cur.empty() || cur.find(' ') != std::string::npos)
+        throw bad("an amount and a currency, e.g. \"1500.00 " + currency + "\"");
+      value = {{"amount", amount}, {"currency", cur}};
+    }
+    out[name] = value;
+  }
+  return out;
+}
+
+/// The codes of a list closest to what was typed (ASCII case ignored), at most three, only those
+/// close enough for a "did you mean".
+std::vector<std::string> closest_codes(const std::string& typed, const clmis::Json& codes) {
+  std::vector<std::pair<std::size_t, std::string>> scored;
+  const std::size_t limit = typed.size() <= 4 ? 1 : typed.size() <= 8 ? 2 : 3;
+  for (const auto& c : codes) {
+    if (c.contains("active") && !c["active"].get<bool>()) continue;
+    const std::string code = c["code"];
+    const auto d = clmis::detail::edit_distance(typed, code);
+    if (d <= limit) scored.emplace_back(d, code);
+  }
+  std::stable_sort(scored.begin(), scored.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<std::string> out;
+  for (size_t i = 0; i < scored.size() && i < 3; ++i) out.push_back(scored[i].second);
+  return out;
+}
+
+/// A validation error with each refused code naming its list and the closest codes.
+clmis::ValidationError with_code_hints(const clmis::ValidationError& e, const clmis::Json& type, const clmis::Database& db) {
+  std::vector<clmis::FieldError> errors = e.errors();
+  for (auto& fe : errors) {
+    if (fe.rule != "code_list" || !fe.value.is_string()) continue;
+    const clmis::Json* f = field_at(type, fe.path);
+    if (!f || !f->contains("code_list")) continue;
+    const std::string list = (*f)["code_list"];
+    std::vector<std::string> near;
+    try {
+      near = closest_codes(fe.value.get<std::string>(), db.codes(list));
+    } catch (const clmis::Error&) {
+      continue;
+    }
+    fe.message += near.empty() ? "; `clmis codes list DB " + list + "` lists its codes"
+                               : " (did you mean " + clmis::detail::join(near, " or ") + "? the list is " + list + ")";
+  }
+  return clmis::ValidationError(e.what(), errors);
+}
+
+/// A history row's detail as text: the fields a transition set ("outcome=placed") and its other
+/// members; the transition's name is the row's event already.
+std::string detail_text(const clmis::Json& d) {
+  if (d.is_null()) return "";
+  if (!d.is_object()) return display(d);
+  std::string out;
+  auto add = [&](const std::string& k, const clmis::Json& v) {
+    out += (out.empty() ? "" : " ") + k + "=" + display(v);
+  };
+  for (auto it = d.begin(); it != d.end(); ++it) {
+    if (it.key() == "transition") continue;
+    if (it.key() == "fields" && it->is_object())
+      for (auto f = it->begin(); f != it->end(); ++f) add(f.key(), *f);
+    else add(it.key(), *it);
+  }
+  return out;
+}
+
+/// The record's JSON input of `create`/`update --json FILE|-`: an object.
+clmis::Json read_json_input(const std::string& path) {
+  std::string text;
+  if (path == "-") {
+    text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+  } else {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw clmis::NotFound("cannot read " + path);
+    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  auto j = clmis::parse_json(text, path == "-" ? "standard input" : path);
+  if (!j.is_object()) throw clmis::ValidationError("--json " + path + ": expected one JSON object, the record");
+  return j;
+}
+
 /// Labels as "en=Text" options → {"en": "Text"}.
 clmis::Json labels(const std::vector<std::string>& given) {
   clmis::Json out = clmis::Json::object();
@@ -445,6 +595,32 @@ int main(int argc, char** argv) {
   transition->add_option("--date", effective, "Effective date YYYY-MM-DD (default today)");
   transition->add_option("--set", sets, "FIELD=VALUE the transition sets, e.g. --set outcome=placed; repeatable");
   login.options(transition);
+
+  // create / update / archive: one record, for a clerk
+  std::string json_in, archive_reason;
+  auto* create = app.add_subcommand("create", "Create a record from --set FIELD=VALUE options or a JSON object (--json FILE)");
+  auto* update = app.add_subcommand("update", "Change fields of a record at the version read");
+  auto* archive = app.add_subcommand("archive", "Archive a record (with a reason)");
+  for (auto* c : {create, update, archive}) {
+    c->add_option("database", db_path, "Path of the database")->required();
+    c->add_option("type", type_name, "Record type")->required();
+  }
+  for (auto* c : {update, archive}) {
+    c->add_option("id", id, "Record id")->required();
+    c->add_option("--version", version, "The record's version as read (a stale one is refused)")->required();
+  }
+  for (auto* c : {create, update}) {
+    c->add_option("--set", sets,
+                  "FIELD=VALUE, typed by the field: money as \"1500.00 XCD\", dates YYYY-MM-DD, booleans true/false, "
+                  "codes as codes, references as ids; FIELD= clears; repeatable");
+    c->add_option("--json", json_in,
+                  "Without a value: print the record as JSON. With FILE (- for standard input): read the record's "
+                  "fields and sections from a JSON object too (--set applies after it)")
+        ->expected(0, 1);
+  }
+  archive->add_option("--reason", archive_reason, "Why the record is archived")->required();
+  json_flag(archive);
+  for (auto* c : {create, update, archive}) login.options(c);
 
   // import / export
   std::string file, format, on_error = "abort", report_path, date_format, out_path, index_build = "auto";
@@ -936,8 +1112,8 @@ int main(int argc, char** argv) {
         std::vector<std::vector<std::string>> rows;
         for (const auto& r : h)
           rows.push_back({r["effective_date"], r["event"], display(r["field"]), display(r["from"]), display(r["to"]),
-                          r["by"], r["at"]});
-        print_table({"effective", "event", "field", "from", "to", "by", "at"}, rows);
+                          detail_text(r["detail"]), r["by"], r["at"]});
+        print_table({"effective", "event", "field", "from", "to", "detail", "by", "at"}, rows);
       }
     }
     if (*counts) {
@@ -963,15 +1139,87 @@ int main(int argc, char** argv) {
       auto s = login.open(db);
       clmis::Json args = clmis::Json::object();
       if (!effective.empty()) args["effective_date"] = effective;
-      clmis::Json fields = clmis::Json::object();
-      for (const auto& kv : sets) {
-        const auto eq = kv.find('=');
-        if (eq == std::string::npos || eq == 0) throw clmis::Misuse("--set " + kv + ": expected FIELD=VALUE");
-        fields[kv.substr(0, eq)] = kv.substr(eq + 1);
+      const auto schema = db.schema();
+      const auto& t = record_type(schema, type_name);
+      // A transition the workflow does not have: the closest name, and the names.
+      if (t.contains("workflow")) {
+        std::vector<std::string> names;
+        for (const auto& tr : t["workflow"]["transitions"]) names.push_back(tr["name"]);
+        if (std::find(names.begin(), names.end(), transition_name) == names.end())
+          throw clmis::NotFound("the workflow of " + type_name + " has no transition " + clmis::detail::quoted(transition_name) +
+                                clmis::detail::did_you_mean(transition_name, names) + "; its transitions are " +
+                                clmis::detail::join(names));
       }
+      const auto fields = set_values(sets, t, schema["country"]["currency"].get<std::string>());
       if (!fields.empty()) args["fields"] = fields;
-      const auto v = s.transition(type_name, id, version, transition_name, args);
+      std::int64_t v = 0;
+      try {
+        v = s.transition(type_name, id, version, transition_name, args);
+      } catch (const clmis::ValidationError& e) {
+        throw with_code_hints(e, t, db);
+      } catch (const clmis::Conflict& e) {
+        // Not from the record's state: name the transitions that are possible from it.
+        std::string hint;
+        try {
+          const auto r = s.get(type_name, id);
+          const auto& wf = t["workflow"];
+          const std::string field = wf.value("status_field", "status");
+          if (r.contains(field) && r[field].is_string() && !r.value("archived", false)) {
+            const std::string state = r[field];
+            std::vector<std::string> possible;
+            bool allowed = false;
+            for (const auto& tr : wf["transitions"])
+              for (const auto& from : tr["from"])
+                if (from == state) {
+                  possible.push_back(tr["name"]);
+                  if (tr["name"] == transition_name) allowed = true;
+                }
+            if (!allowed)
+              hint = possible.empty() ? "; no transition is possible from " + state
+                                      : "; possible from " + state + ": " + clmis::detail::join(possible);
+          }
+        } catch (const clmis::Error&) {
+        }
+        if (hint.empty()) throw;
+        throw clmis::Conflict(e.what() + hint);
+      }
       std::cout << type_name << " " << id << ": " << transition_name << " (version " << v << ")\n";
+    }
+    if (*create || *update || *archive) {
+      auto db = open_db(db_path);
+      auto s = login.open(db);
+      const auto schema = db.schema();
+      const auto& t = record_type(schema, type_name);
+      const bool json_out = json || (!*archive && (*create ? create : update)->get_option("--json")->count() > 0);
+      std::int64_t rid = id, v = version;
+      if (*archive) {
+        s.archive(type_name, id, version, archive_reason);
+      } else {
+        clmis::Json rec = json_in.empty() ? clmis::Json::object() : read_json_input(json_in);
+        const auto given = set_values(sets, t, schema["country"]["currency"].get<std::string>());
+        for (auto it = given.begin(); it != given.end(); ++it) rec[it.key()] = *it;
+        if (*update && rec.empty())
+          throw clmis::Misuse("nothing to change: give --set FIELD=VALUE or --json FILE");
+        try {
+          if (*create) rid = s.create(type_name, rec);
+          else v = s.update(type_name, id, version, rec);
+        } catch (const clmis::ValidationError& e) {
+          throw with_code_hints(e, t, db);
+        }
+        for (const auto& w : s.warnings())
+          std::cerr << "warning: " << w.value("path", "") << ": " << w.value("message", "") << "\n";
+      }
+      const auto r = s.get(type_name, rid);
+      if (json_out) {
+        std::cout << clmis::dump_json(r, 2) << "\n";
+      } else {
+        std::cout << (*create ? "created " : *archive ? "archived " : v == version ? "unchanged " : "updated ")
+                  << type_name << " " << rid << " (version " << r["version"];
+        for (const auto& f : t["fields"])
+          if (f.contains("assigned") && r.contains(f["name"].get<std::string>()) && !r[f["name"].get<std::string>()].is_null())
+            std::cout << ", " << f["name"].get<std::string>() << " " << display(r[f["name"].get<std::string>()]);
+        std::cout << ")\n";
+      }
     }
     if (*import) {
       auto db = open_db(db_path);
@@ -1015,17 +1263,21 @@ int main(int argc, char** argv) {
         for (char c : v) out += c == '"' ? std::string("\"\"") : std::string(1, c);
         return out + "\"";
       };
-      std::uint64_t shown = 0;
+      // The first problems go to standard error, each on its own line: the progress line (a
+      // terminal's) is cleared first and drawn again at the next progress call.
+      constexpr std::uint64_t kShownProblems = 20;
+      std::uint64_t errors = 0;
+      const bool progress_line = isatty(STDERR_FILENO) && !json;
       o.on_problem = [&](const clmis::ImportProblem& p) {
         if (report)
           *report << p.row << "," << q(p.column) << "," << q(p.value.is_null() ? "" : display(p.value)) << ","
                  << p.rule << "," << q(p.message) << "," << (p.warning ? "warning" : "error") << "," << q(p.raw)
                  << "\r\n";
-        if (!json && !p.warning && shown++ < 20)
-          std::cerr << "row " << p.row << (p.column.empty() ? "" : ", " + p.column) << ": " << p.message << " ("
-                    << p.rule << ")\n";
+        if (!json && !p.warning && errors++ < kShownProblems)
+          std::cerr << (progress_line ? "\r\033[K" : "") << "row " << p.row << (p.column.empty() ? "" : ", " + p.column)
+                    << ": " << p.message << " (" << p.rule << ")\n";
       };
-      if (isatty(STDERR_FILENO) && !json)
+      if (progress_line)
         o.progress = [&](std::uint64_t bytes, std::uint64_t rows) {
           std::cerr << "\r  " << rows << " rows";
           if (size) std::cerr << " (" << (100 * bytes / size) << "%)";
@@ -1034,6 +1286,11 @@ int main(int argc, char** argv) {
       const auto r = clmis::import_records(s, type_name, *in, o);
       if (report_file) report_file->commit();
       if (o.progress) std::cerr << "\n";
+      if (!json && errors > kShownProblems)
+        std::cerr << "... and " << (errors - kShownProblems) << " more problem(s) not shown; "
+                  << (report_path.empty() ? std::string("--report FILE lists them all")
+                                          : "the report " + report_path + " lists them all")
+                  << "\n";
       if (json) {
         clmis::Json problems = clmis::Json::array();
         for (const auto& p : r.problems)
@@ -1042,7 +1299,8 @@ int main(int argc, char** argv) {
         std::cout << clmis::dump_json(clmis::Json{{"committed", r.committed}, {"stopped", r.stopped}, {"rows", r.rows}, {"created", r.created},
                                                   {"updated", r.updated}, {"unchanged", r.unchanged},
                                                   {"refused", r.refused}, {"warnings", r.warnings},
-                                                  {"sha256", r.sha256}, {"problems", problems}},
+                                                  {"sha256", r.sha256}, {"created_ids", r.created_ids},
+                                                  {"updated_ids", r.updated_ids}, {"problems", problems}},
                                       2)
                   << "\n";
       } else if (r.committed) {

@@ -546,19 +546,27 @@ ImportReport import_impl(Session& session, std::string_view type_name, std::istr
             } else {
               r = detail::SessionAccess::bulk_upsert(session, tname, *ext, record, &warnings);
             }
-            if (r.outcome == UpsertOutcome::created) ++report.created;
-            else if (r.outcome == UpsertOutcome::updated) ++report.updated;
-            else ++report.unchanged;
+            if (r.outcome == UpsertOutcome::created) {
+              ++report.created;
+              report.created_ids.push_back(r.id);
+            } else if (r.outcome == UpsertOutcome::updated) {
+              ++report.updated;
+              report.updated_ids.push_back(r.id);
+            } else {
+              ++report.unchanged;
+            }
           } else {
+            std::int64_t new_id = 0;
             if (per_record) {
-              session.create(tname, record);
+              new_id = session.create(tname, record);
               warnings = session.warnings();
             } else if (cells) {
-              detail::SessionAccess::bulk_create(session, tname, given, &warnings);
+              new_id = detail::SessionAccess::bulk_create(session, tname, given, &warnings);
             } else {
-              detail::SessionAccess::bulk_create(session, tname, record, &warnings);
+              new_id = detail::SessionAccess::bulk_create(session, tname, record, &warnings);
             }
             ++report.created;
+            report.created_ids.push_back(new_id);
           }
           for (const auto& w : warnings)
             problem({rowno, w.value("path", ""), nullptr, w.value("rule", ""), w.value("message", ""), true, raw_text()});
@@ -609,6 +617,8 @@ ImportReport import_impl(Session& session, std::string_view type_name, std::istr
     report.committed = true;
   } catch (const Abort&) {
     report.committed = false;
+    report.created_ids.clear();
+    report.updated_ids.clear();
     report.sha256 = report.stopped ? hashing.hex_of_read() : hashing.hex();
   }
   return report;

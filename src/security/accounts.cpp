@@ -38,8 +38,11 @@ std::vector<std::string> role_list(const pack::Pack& p, const Json& j, std::vect
   }
   for (size_t i = 0; i < j.size(); ++i) {
     if (!j[i].is_string() || !p.role(j[i].get<std::string>())) {
+      std::vector<std::string> names;
+      for (const auto& r : p.roles) names.push_back(r.name);
+      const std::string typed = j[i].is_string() ? j[i].get<std::string>() : std::string();
       errors.push_back({"user", "roles[" + std::to_string(i) + "]", j[i], "code_list",
-                        "not a role of the pack (see schema()[\"roles\"])"});
+                        "not a role of the pack" + did_you_mean(typed, names) + "; the roles are " + join(names)});
       continue;
     }
     if (!std::count(out.begin(), out.end(), j[i].get<std::string>())) out.push_back(j[i].get<std::string>());
