@@ -241,6 +241,27 @@ TEST_CASE("C batch: closing the session with an open batch rolls it back", "[cap
   CHECK(test::raw_scalar(f.path, "SELECT group_concat(name) FROM employer") == "Gamma Ltd");
 }
 
+TEST_CASE("C batch: clmis_close with a batch open leaves it to its session, which rolls it back", "[capi][batch]") {
+  Standard f;
+  const std::string before = test::db_hash(f.path);
+  REQUIRE(clmis_batch_begin(f.admin) == CLMIS_OK);
+  f.create(f.admin, "Alpha Ltd");
+  clmis_close(&f.db);
+  CHECK(f.db == nullptr);
+  // The batch goes on until its session ends it.
+  f.create(f.admin, "Beta Ltd");
+  char* out = nullptr;
+  REQUIRE(clmis_record_get(&out, f.admin, "employer", 2) == CLMIS_OK);
+  CHECK(take(out)["name"] == "Beta Ltd");
+  clmis_session_close(&f.admin);
+  CHECK(test::db_hash(f.path) == before);
+  // The database opens again, and the batch's writes are not in it.
+  clmis_db* db = nullptr;
+  REQUIRE(clmis_open(&db, f.path.c_str(), nullptr) == CLMIS_OK);
+  clmis_close(&db);
+  CHECK(f.count() == "0");
+}
+
 TEST_CASE("C batch: a call of the batch's session from another thread is refused, not a deadlock",
           "[capi][batch]") {
   Standard f;
