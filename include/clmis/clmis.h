@@ -365,8 +365,11 @@ CLMIS_API int clmis_session_warnings_json(char **out, clmis_session *session);
  * the same clmis_db wait until it ends; on that thread, calls through another session or through
  * the clmis_db itself (clmis_schema_json, clmis_today, clmis_login...) are CLMIS_EMISUSE; so is
  * any call of the session from another thread. Use, commit and roll back a batch on one thread.
- * clmis_session_close with the batch open rolls it back; clmis_close leaves a database with an
- * open batch open until its session is closed. clmis_backup inside a batch is CLMIS_EMISUSE.
+ * clmis_session_close with the batch open rolls it back — on the batch's thread; closed on another
+ * thread, the session cannot release the handle that thread holds, and the batch stays open
+ * (writers wait) until the database handle and its last session are gone: do not. clmis_close
+ * leaves a database with an open batch open until its session is closed. clmis_backup inside a
+ * batch is CLMIS_EMISUSE.
  * ------------------------------------------------------------------------------------------- */
 
 /** Begins a batch on session. CLMIS_EMISUSE if a batch is already open on it (or on its database
