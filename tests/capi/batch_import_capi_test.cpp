@@ -7,6 +7,8 @@
 #include "clmis/clmis.h"
 #include "support.hpp"
 
+#include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -279,6 +281,32 @@ TEST_CASE("C batch: a call of the batch's session from another thread is refused
   CHECK(rc_commit == CLMIS_EMISUSE);
   CHECK(message.find("on another thread") != std::string::npos);
   REQUIRE(clmis_batch_commit(f.admin) == CLMIS_OK);
+}
+
+TEST_CASE("C batch: another thread's session on the same handle waits for the batch to end", "[capi][batch]") {
+  Standard f;
+  clmis_session* other = nullptr;
+  REQUIRE(clmis_login(&other, f.db, "admin", test::kPassword.c_str()) == CLMIS_OK);
+  REQUIRE(clmis_batch_begin(f.admin) == CLMIS_OK);
+  f.create(f.admin, "Inside Ltd");
+  std::atomic<bool> done{false};
+  int rc = -100;
+  std::int64_t id = 0;
+  std::thread t([&] {
+    rc = clmis_record_create(&id, other, "employer", employer("Outside Ltd").c_str());
+    done = true;
+  });
+  // The other thread cannot finish while the batch holds the handle.
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  CHECK_FALSE(done.load());
+  CHECK(f.count() == "0");
+  REQUIRE(clmis_batch_commit(f.admin) == CLMIS_OK);
+  t.join();
+  CHECK(rc == CLMIS_OK);
+  CHECK(id == 2);
+  CHECK(test::raw_scalar(f.path, "SELECT group_concat(name, '|') FROM (SELECT name FROM employer ORDER BY id)") ==
+        "Inside Ltd|Outside Ltd");
+  clmis_session_close(&other);
 }
 
 TEST_CASE("C import: a CSV file, its report, and the rows stored", "[capi][import]") {
