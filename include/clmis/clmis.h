@@ -347,6 +347,93 @@ CLMIS_API int clmis_changes_since(char **out, clmis_session *session, int64_t si
 CLMIS_API int clmis_session_warnings_json(char **out, clmis_session *session);
 
 /* ---------------------------------------------------------------------------------------------
+ * Batches: several writes atomic
+ *
+ * clmis_batch_begin starts one write transaction (BEGIN IMMEDIATE, waiting for other writers as
+ * any write does: CLMIS_EBUSY past the limit). Until clmis_batch_commit or clmis_batch_rollback,
+ * every write of this session (create, update, upsert, archive, transition, code and account
+ * changes, clmis_import...) joins it: they are committed together or not at all. Each write is
+ * still audited and takes its change number as a write outside a batch does; reads of the
+ * session see the batch's writes; other programs see none of them until the commit.
+ *
+ * A write that fails inside the batch (CLMIS_EINVALID, CLMIS_ECONFLICT, CLMIS_EDENIED...) leaves
+ * nothing of itself behind and the batch stays open with the writes before it, as a failed
+ * statement inside an SQLite transaction does: the caller decides to commit the rest or roll
+ * back. If the commit itself fails, the batch is rolled back and ended (the error says why).
+ *
+ * The batch holds the database handle for the thread that began it: calls of other threads on
+ * the same clmis_db wait until it ends; on that thread, calls through another session or through
+ * the clmis_db itself (clmis_schema_json, clmis_today, clmis_login...) are CLMIS_EMISUSE; so is
+ * any call of the session from another thread. Use, commit and roll back a batch on one thread.
+ * clmis_session_close with the batch open rolls it back — on the batch's thread; closed on another
+ * thread, the session cannot release the handle that thread holds, and the batch stays open
+ * (writers wait) until the database handle and its last session are gone: do not. clmis_close
+ * leaves a database with an open batch open until its session is closed. clmis_backup inside a
+ * batch is CLMIS_EMISUSE.
+ * ------------------------------------------------------------------------------------------- */
+
+/** Begins a batch on session. CLMIS_EMISUSE if a batch is already open on it (or on its database
+ *  handle); CLMIS_EDENIED for a user who may no longer work (deactivated, locked, revoked key). */
+CLMIS_API int clmis_batch_begin(clmis_session *session);
+
+/** Commits the session's open batch and ends it. CLMIS_EMISUSE if none is open. If the commit
+ *  fails (CLMIS_EIO for a full disk, say), nothing of the batch is written and it is ended. */
+CLMIS_API int clmis_batch_commit(clmis_session *session);
+
+/** Rolls back the session's open batch and ends it: none of its writes remains (their change
+ *  numbers are not used). CLMIS_EMISUSE if none is open. */
+CLMIS_API int clmis_batch_rollback(clmis_session *session);
+
+/* ---------------------------------------------------------------------------------------------
+ * Import and export of files (`clmis import`, `clmis export`; docs/import-export.md)
+ * ------------------------------------------------------------------------------------------- */
+
+/** Imports the records of type from the CSV or JSON Lines file at path in one transaction, with
+ *  one audit entry (permission "import" and the record type's create/update). options_json (NULL
+ *  = {}) is an object with any of:
+ *    "format": "csv" | "jsonl"           default: "jsonl" if path ends in ".jsonl", else "csv"
+ *    "on_error": "abort" | "skip"        abort (default): nothing is imported if any row is bad;
+ *                                        skip: the good rows are, the bad ones reported
+ *    "date_format": "D/M/YYYY"...        layout of CSV dates (default: YYYY-MM-DD only)
+ *    "delimiter": ","                    the CSV separator: one ASCII character
+ *    "index_build": "auto" | "after" | "during"   when the indexes no check reads are built
+ *    "max_problems": 1000                how many problems the report lists (0..100000)
+ *    "source": "name"                    the file's name in the audit entry (default: path)
+ *  An unknown key (named, with a "did you mean"), a value of the wrong type or not among the
+ *  choices is CLMIS_EINVALID with the list entry {"record": "import_options", "path": KEY,
+ *  "rule": "unknown_field" | "type" | "code_list" | "range" | "length"} before the file is
+ *  opened. CLMIS_EMISUSE for a path that is a directory or one of the database's own files;
+ *  CLMIS_ENOTFOUND for a file that cannot be read or an unknown type; CLMIS_EINVALID for a file
+ *  or header refused as a whole (row 1, or the row named); CLMIS_EDENIED without the permission.
+ *  *out_report_json (may be NULL; freed with clmis_free) receives what `clmis import --json`
+ *  prints: {"committed", "stopped", "rows", "created", "updated", "unchanged", "refused",
+ *  "warnings", "sha256", "problems": [{"row", "column", "value", "rule", "message", "warning"}]}.
+ *  When rows are refused and nothing is committed (on_error "abort", or a quoting error that
+ *  stops the file) the result is CLMIS_EINVALID, the report is still given, and
+ *  clmis_error_last_json lists the rows' errors as {"record": type, "row", "path" (the column),
+ *  "value", "rule", "message"}. Whenever the result is not CLMIS_OK the database is unchanged. */
+CLMIS_API int clmis_import(clmis_session *session, const char *type, const char *path,
+                           const char *options_json, char **out_report_json);
+
+/** Exports the records of type to the file at path (permission "export" and "read"; audited),
+ *  written beside it and renamed into place when complete: a refused or failed export leaves no
+ *  file (and an existing file as it was). options_json (NULL = {}) is an object with any of:
+ *    "format": "csv" | "jsonl" | "json" | "xlsx"  default: from path's ending (".jsonl",
+ *                                        ".json", ".xlsx"), else "csv"
+ *    "fields": ["id", "name", ...]       only these, in this order (CSV: no sections)
+ *    "filter": [{"field", "op", "value"}, ...]    conditions as in clmis_record_query
+ *    "include_archived": false           also archived records
+ *    "language": "en"                    xlsx: the language of the code labels
+ *    "replace": false                    replace an existing file (never the database's own)
+ *  Options are checked as for clmis_import (CLMIS_EINVALID naming the key). CLMIS_EMISUSE for
+ *  a path that is a directory or one of the database's files, or a language for another format
+ *  than xlsx; CLMIS_EEXISTS for an existing file without "replace"; CLMIS_EINVALID for an unknown
+ *  field or a malformed filter; CLMIS_EDENIED without the permission. Personal fields are masked
+ *  as in clmis_record_query. */
+CLMIS_API int clmis_export(clmis_session *session, const char *type, const char *path,
+                           const char *options_json);
+
+/* ---------------------------------------------------------------------------------------------
  * Lifecycles: statuses of record types with a workflow change only through transitions
  * ------------------------------------------------------------------------------------------- */
 

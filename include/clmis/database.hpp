@@ -27,6 +27,7 @@ namespace clmis {
 namespace detail {
 class Engine;
 struct SessionAccess;  // the importer's way to the engine (src/api/bulk.hpp)
+struct BatchOwner;     // identifies a session's open batch (begin_batch) to the engine
 }
 
 /// Options for Database::init.
@@ -293,6 +294,25 @@ class Session {
   /// other members, plus the number and id ranges of the records created and updated.
   void batch(const std::function<void()>& fn, const Json& audit_summary);
 
+  /// The same batch as begin, commit and rollback calls, for code that cannot pass a function
+  /// (the C API's clmis_batch_begin). begin_batch starts one write transaction (BEGIN IMMEDIATE)
+  /// and holds this database handle: every write of this session until commit_batch or
+  /// rollback_batch joins it and commits with it or not at all; each write is still audited and
+  /// takes its change number as inside batch(fn); reads of this session see the batch's writes.
+  /// A write that fails inside the batch leaves nothing behind (its own savepoint) and the batch
+  /// stays open: the caller decides to commit the rest or roll back. If the commit itself fails,
+  /// the batch is rolled back and ended. Misuse: begin_batch while a batch is open or running on
+  /// this handle; commit_batch or rollback_batch with no batch of this session open; while the
+  /// batch is open, a call on this handle through another session or the Database on the thread
+  /// that began it, or any call of this session on another thread (the handle's lock belongs to
+  /// that thread; calls of other threads on the handle wait until the batch ends). A session
+  /// destroyed with its batch open rolls it back (on the thread that began it).
+  void begin_batch();
+  void commit_batch();
+  void rollback_batch();
+  /// True while a batch begun by begin_batch on this session is open.
+  [[nodiscard]] bool in_batch() const;
+
   // Lifecycles -------------------------------------------------------------------------------
 
   /// Moves a record of a type with a workflow through the named transition; returns the new
@@ -342,13 +362,15 @@ class Session {
   friend class Database;
   friend struct detail::SessionAccess;
   Session(std::shared_ptr<detail::Engine> e, std::int64_t uid, std::string name,
-          std::int64_t key_id = 0)
-      : engine_(std::move(e)), user_id_(uid), key_id_(key_id), user_(std::move(name)) {}
+          std::int64_t key_id = 0);
   std::shared_ptr<detail::Engine> engine_;
   std::int64_t user_id_ = 0;
   std::int64_t key_id_ = 0;  ///< the service key of a login_service session
   std::string user_;
   Json warnings_ = Json::array();
+  /// Names this session (and its copies) to the engine for begin_batch; rolls an open batch back
+  /// when the last copy goes. After engine_, so that it goes first.
+  std::shared_ptr<detail::BatchOwner> owner_;
 };
 
 }  // namespace clmis

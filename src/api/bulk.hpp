@@ -14,7 +14,11 @@
 
 namespace clmis::detail {
 
+struct Actor;  // security/context.hpp
+
 struct SessionAccess {
+  /// The session as the engine's Actor (its user, service key and batch owner).
+  static Actor actor(const Session& s);
   /// The files of the session's database (Database::files), for io to write nothing over them.
   static std::vector<std::string> files(const Session& s);
   /// Session::schema() with only the record type named (its "record_types" is empty when there

@@ -45,6 +45,23 @@ Database Database::open(const std::string& path, const OpenOptions& options) {
   return Database(detail::Engine::open(path, options));
 }
 
+namespace detail {
+/// The identity of a session (shared by its copies) for Engine::begin_batch. When the last copy
+/// of the session goes, an open batch of it is rolled back.
+struct BatchOwner {
+  Engine* engine = nullptr;  ///< kept alive by the session's engine_, which outlives this
+  ~BatchOwner() {
+    if (engine) engine->abandon_batch(this);
+  }
+};
+}  // namespace detail
+
+Session::Session(std::shared_ptr<detail::Engine> e, std::int64_t uid, std::string name, std::int64_t key_id)
+    : engine_(std::move(e)), user_id_(uid), key_id_(key_id), user_(std::move(name)),
+      owner_(std::make_shared<detail::BatchOwner>()) {
+  owner_->engine = engine_.get();
+}
+
 Session Database::login(std::string_view user, std::string_view password) const {
   auto [uid, name] = live(engine_).run({}, [&](Context& cx) { return detail::login(cx, user, password); });
   return Session(engine_, uid, std::move(name));
@@ -132,71 +149,79 @@ std::int64_t Session::create(std::string_view type, const Json& record) {
   // Warnings belong to a write that happened: a refused one leaves none.
   warnings_ = Json::array();
   Json w = Json::array();
-  const auto id = live(engine_).run({user_id_, key_id_}, [&](Context& cx) { return detail::create_record(cx, type, record, &w); });
+  const auto id = live(engine_).run(detail::SessionAccess::actor(*this), [&](Context& cx) { return detail::create_record(cx, type, record, &w); });
   warnings_ = std::move(w);
   return id;
 }
 
 Json Session::get(std::string_view type, std::int64_t id) {
-  return live(engine_).run({user_id_, key_id_}, [&](Context& cx) { return detail::get_record(cx, type, id); });
+  return live(engine_).run(detail::SessionAccess::actor(*this), [&](Context& cx) { return detail::get_record(cx, type, id); });
 }
 
 std::int64_t Session::update(std::string_view type, std::int64_t id, std::int64_t version, const Json& changes) {
   check_json(changes, type);
   warnings_ = Json::array();
   Json w = Json::array();
-  const auto v = live(engine_).run({user_id_, key_id_},
+  const auto v = live(engine_).run(detail::SessionAccess::actor(*this),
                                    [&](Context& cx) { return detail::update_record(cx, type, id, version, changes, &w); });
   warnings_ = std::move(w);
   return v;
 }
 
 void Session::archive(std::string_view type, std::int64_t id, std::int64_t version, std::string_view reason) {
-  live(engine_).run({user_id_, key_id_}, [&](Context& cx) { detail::archive_record(cx, type, id, version, reason); });
+  live(engine_).run(detail::SessionAccess::actor(*this), [&](Context& cx) { detail::archive_record(cx, type, id, version, reason); });
 }
 
 UpsertResult Session::upsert(std::string_view type, std::string_view external_id, const Json& record) {
   check_json(record, type);
   warnings_ = Json::array();
   Json w = Json::array();
-  const auto r = live(engine_).run({user_id_, key_id_},
+  const auto r = live(engine_).run(detail::SessionAccess::actor(*this),
                                    [&](Context& cx) { return detail::upsert_record(cx, type, external_id, record, &w); });
   warnings_ = std::move(w);
   return public_result(r);
 }
 
 Json Session::schema() const {
-  return live(engine_).run({}, [](Context& cx) { return detail::schema_json(cx); });
+  return live(engine_).run(detail::Actor{0, 0, owner_.get()}, [](Context& cx) { return detail::schema_json(cx); });
 }
 
-void Session::batch(const std::function<void()>& fn) { live(engine_).batch({user_id_, key_id_}, fn, nullptr); }
+void Session::batch(const std::function<void()>& fn) { live(engine_).batch(detail::SessionAccess::actor(*this), fn, nullptr); }
 
 void Session::batch(const std::function<void()>& fn, const Json& audit_summary) {
   check_json(audit_summary, "audit_summary");
-  live(engine_).batch({user_id_, key_id_}, fn, &audit_summary);
+  live(engine_).batch(detail::SessionAccess::actor(*this), fn, &audit_summary);
 }
+
+void Session::begin_batch() { live(engine_).begin_batch(detail::SessionAccess::actor(*this)); }
+
+void Session::commit_batch() { live(engine_).end_batch(detail::SessionAccess::actor(*this), true); }
+
+void Session::rollback_batch() { live(engine_).end_batch(detail::SessionAccess::actor(*this), false); }
+
+bool Session::in_batch() const { return engine_ && owner_ && engine_->batch_open(owner_.get()); }
 
 Json Session::query(std::string_view type, const Json& query) {
   check_json(query, type);
-  return live(engine_).run({user_id_, key_id_}, [&](Context& cx) { return detail::query_records(cx, type, query); });
+  return live(engine_).run(detail::SessionAccess::actor(*this), [&](Context& cx) { return detail::query_records(cx, type, query); });
 }
 
 ColumnSet Session::read_columns(std::string_view type, const Json& query) {
   check_json(query, type);
-  return live(engine_).run({user_id_, key_id_}, [&](Context& cx) { return detail::read_columns(cx, type, query); });
+  return live(engine_).run(detail::SessionAccess::actor(*this), [&](Context& cx) { return detail::read_columns(cx, type, query); });
 }
 
 Json Session::changes_since(std::int64_t since_seq, int limit) {
-  return live(engine_).run({user_id_, key_id_}, [&](Context& cx) { return detail::changes_since(cx, since_seq, limit); });
+  return live(engine_).run(detail::SessionAccess::actor(*this), [&](Context& cx) { return detail::changes_since(cx, since_seq, limit); });
 }
 
 Json Session::history(std::string_view type, std::int64_t id) {
-  return live(engine_).run({user_id_, key_id_}, [&](Context& cx) { return detail::record_history(cx, type, id); });
+  return live(engine_).run(detail::SessionAccess::actor(*this), [&](Context& cx) { return detail::record_history(cx, type, id); });
 }
 
 void Session::export_started(std::string_view type, const Json& detail) {
   check_json(detail, type);
-  live(engine_).run({user_id_, key_id_}, [&](Context& cx) { detail::export_started(cx, type, detail); });
+  live(engine_).run(detail::SessionAccess::actor(*this), [&](Context& cx) { detail::export_started(cx, type, detail); });
 }
 
 // --- lifecycles ------------------------------------------------------------------------------
@@ -205,159 +230,161 @@ std::int64_t Session::transition(std::string_view type, std::int64_t id, std::in
                                  const Json& args) {
   check_json(args, type);
   warnings_ = Json::array();
-  return live(engine_).run({user_id_, key_id_},
+  return live(engine_).run(detail::SessionAccess::actor(*this),
                            [&](Context& cx) { return detail::transition(cx, type, id, version, name, args); });
 }
 
 Json Session::status_counts(std::string_view type, std::string_view date) {
-  return live(engine_).run({user_id_, key_id_}, [&](Context& cx) { return detail::status_counts(cx, type, date); });
+  return live(engine_).run(detail::SessionAccess::actor(*this), [&](Context& cx) { return detail::status_counts(cx, type, date); });
 }
 
 // --- Table Maintenance -----------------------------------------------------------------------
 
 void Session::code_add(std::string_view list, const Json& code) {
   check_json(code, list);
-  live(engine_).run({user_id_, key_id_}, [&](Context& cx) { detail::code_add(cx, list, code); });
+  live(engine_).run(detail::SessionAccess::actor(*this), [&](Context& cx) { detail::code_add(cx, list, code); });
 }
 
 void Session::code_update(std::string_view list, std::string_view code, const Json& changes) {
   check_json(changes, list);
-  live(engine_).run({user_id_, key_id_}, [&](Context& cx) { detail::code_update(cx, list, code, changes); });
+  live(engine_).run(detail::SessionAccess::actor(*this), [&](Context& cx) { detail::code_update(cx, list, code, changes); });
 }
 
 void Session::code_delete(std::string_view list, std::string_view code) {
-  live(engine_).run({user_id_, key_id_}, [&](Context& cx) { detail::code_delete(cx, list, code); });
+  live(engine_).run(detail::SessionAccess::actor(*this), [&](Context& cx) { detail::code_delete(cx, list, code); });
 }
 
 Json Session::proclaim(const Json& spec) {
   check_json(spec, "calendar");
-  return live(engine_).run({user_id_, key_id_}, [&](Context& cx) { return detail::calendar_proclaim(cx, spec); });
+  return live(engine_).run(detail::SessionAccess::actor(*this), [&](Context& cx) { return detail::calendar_proclaim(cx, spec); });
 }
 
 Json Session::withdraw_proclamation(const Json& spec) {
   check_json(spec, "calendar");
-  return live(engine_).run({user_id_, key_id_}, [&](Context& cx) { return detail::calendar_withdraw(cx, spec); });
+  return live(engine_).run(detail::SessionAccess::actor(*this), [&](Context& cx) { return detail::calendar_withdraw(cx, spec); });
 }
 
 // --- security --------------------------------------------------------------------------------
 
 Json Session::permissions() const {
-  return live(engine_).run({user_id_, key_id_}, [](Context& cx) { return cx.access.permissions(cx); });
+  return live(engine_).run(detail::SessionAccess::actor(*this), [](Context& cx) { return cx.access.permissions(cx); });
 }
 
 void Session::require(std::string_view type, std::string_view action) const {
-  live(engine_).run({user_id_, key_id_}, [&](Context& cx) { cx.access.require_scope(cx, cx.type(type), action); });
+  live(engine_).run(detail::SessionAccess::actor(*this), [&](Context& cx) { cx.access.require_scope(cx, cx.type(type), action); });
 }
 
 Json Session::users() const {
-  return live(engine_).run({user_id_, key_id_}, [](Context& cx) { return detail::users(cx); });
+  return live(engine_).run(detail::SessionAccess::actor(*this), [](Context& cx) { return detail::users(cx); });
 }
 
 std::int64_t Session::user_create(const Json& spec) {
   check_json(spec, "user");
-  return live(engine_).run({user_id_, key_id_}, [&](Context& cx) { return detail::user_create(cx, spec); });
+  return live(engine_).run(detail::SessionAccess::actor(*this), [&](Context& cx) { return detail::user_create(cx, spec); });
 }
 
 void Session::user_update(std::string_view name, const Json& changes) {
   check_json(changes, "user");
-  live(engine_).run({user_id_, key_id_}, [&](Context& cx) { detail::user_update(cx, name, changes); });
+  live(engine_).run(detail::SessionAccess::actor(*this), [&](Context& cx) { detail::user_update(cx, name, changes); });
 }
 
 void Session::user_reset_password(std::string_view name, std::string_view password) {
-  live(engine_).run({user_id_, key_id_}, [&](Context& cx) { detail::user_reset_password(cx, name, password); });
+  live(engine_).run(detail::SessionAccess::actor(*this), [&](Context& cx) { detail::user_reset_password(cx, name, password); });
 }
 
 void Session::change_password(std::string_view old_password, std::string_view new_password) {
-  live(engine_).run({user_id_, key_id_}, [&](Context& cx) { detail::change_password(cx, old_password, new_password); });
+  live(engine_).run(detail::SessionAccess::actor(*this), [&](Context& cx) { detail::change_password(cx, old_password, new_password); });
 }
 
 Json Session::service_key_create(const Json& spec) {
   check_json(spec, "service_key");
-  return live(engine_).run({user_id_, key_id_}, [&](Context& cx) { return detail::service_key_create(cx, spec); });
+  return live(engine_).run(detail::SessionAccess::actor(*this), [&](Context& cx) { return detail::service_key_create(cx, spec); });
 }
 
 Json Session::service_keys() const {
-  return live(engine_).run({user_id_, key_id_}, [](Context& cx) { return detail::service_keys(cx); });
+  return live(engine_).run(detail::SessionAccess::actor(*this), [](Context& cx) { return detail::service_keys(cx); });
 }
 
 void Session::service_key_revoke(std::string_view name) {
-  live(engine_).run({user_id_, key_id_}, [&](Context& cx) { detail::service_key_revoke(cx, name); });
+  live(engine_).run(detail::SessionAccess::actor(*this), [&](Context& cx) { detail::service_key_revoke(cx, name); });
 }
 
 Json Session::audit_verify(const Json& checkpoint) const {
   check_json(checkpoint, "checkpoint");
-  return live(engine_).run({user_id_, key_id_}, [&](Context& cx) { return detail::audit_verify(cx, checkpoint); });
+  return live(engine_).run(detail::SessionAccess::actor(*this), [&](Context& cx) { return detail::audit_verify(cx, checkpoint); });
 }
 
 Json Session::audit_checkpoint() const {
-  return live(engine_).run({user_id_, key_id_}, [](Context& cx) { return detail::audit_checkpoint(cx); });
+  return live(engine_).run(detail::SessionAccess::actor(*this), [](Context& cx) { return detail::audit_checkpoint(cx); });
 }
 
 Json Session::audit_entries(std::int64_t after_id, int limit) const {
-  return live(engine_).run({user_id_, key_id_}, [&](Context& cx) { return detail::audit_entries(cx, after_id, limit); });
+  return live(engine_).run(detail::SessionAccess::actor(*this), [&](Context& cx) { return detail::audit_entries(cx, after_id, limit); });
 }
 
 Json Session::backup(const std::string& path, bool replace) {
-  return live(engine_).backup({user_id_, key_id_}, path, replace);
+  return live(engine_).backup(detail::SessionAccess::actor(*this), path, replace);
 }
 
 Json Session::check(std::size_t max_problems) const {
   auto& e = live(engine_);
   const auto files = e.files();
   const bool has_key_file = files.size() > 4;
-  return e.run({user_id_, key_id_}, [&](Context& cx) { return detail::check_database(cx, files, has_key_file, max_problems); });
+  return e.run(detail::SessionAccess::actor(*this), [&](Context& cx) { return detail::check_database(cx, files, has_key_file, max_problems); });
 }
 
 Json Session::security_log(std::int64_t after_id, int limit) const {
-  return live(engine_).run({user_id_, key_id_}, [&](Context& cx) { return detail::security_log(cx, after_id, limit); });
+  return live(engine_).run(detail::SessionAccess::actor(*this), [&](Context& cx) { return detail::security_log(cx, after_id, limit); });
 }
 
 // --- the bulk path of imports (api/bulk.hpp) -------------------------------------------------
 
 namespace detail {
 
+Actor SessionAccess::actor(const Session& s) { return Actor{s.user_id_, s.key_id_, s.owner_.get()}; }
+
 std::vector<std::string> SessionAccess::files(const Session& s) { return live(s.engine_).files(); }
 
 Json SessionAccess::type_schema(const Session& s, std::string_view type) {
-  return live(s.engine_).run({}, [type](Context& cx) { return detail::record_type_schema_json(cx, type); });
+  return live(s.engine_).run(Actor{0, 0, s.owner_.get()}, [type](Context& cx) { return detail::record_type_schema_json(cx, type); });
 }
 
 Json SessionAccess::codes(const Session& s, std::string_view list, std::string_view lang) {
-  return live(s.engine_).run({}, [&](Context& cx) { return detail::codes_of(cx, list, lang); });
+  return live(s.engine_).run(Actor{0, 0, s.owner_.get()}, [&](Context& cx) { return detail::codes_of(cx, list, lang); });
 }
 
 std::int64_t SessionAccess::bulk_create(Session& s, std::string_view type, const Json& record, Json* warnings) {
-  return live(s.engine_).run({s.user_id_, s.key_id_},
+  return live(s.engine_).run(actor(s),
                              [&](Context& cx) { return create_record(cx, type, record, warnings); }, true);
 }
 
 UpsertResult SessionAccess::bulk_upsert(Session& s, std::string_view type, std::string_view external_id,
                                         const Json& record, Json* warnings) {
   return public_result(live(s.engine_).run(
-      {s.user_id_, s.key_id_}, [&](Context& cx) { return upsert_record(cx, type, external_id, record, warnings); },
+      actor(s), [&](Context& cx) { return upsert_record(cx, type, external_id, record, warnings); },
       true));
 }
 
 std::int64_t SessionAccess::bulk_create(Session& s, std::string_view type, const GivenRecord& record, Json* warnings) {
-  return live(s.engine_).run({s.user_id_, s.key_id_},
+  return live(s.engine_).run(actor(s),
                              [&](Context& cx) { return create_record(cx, type, record, warnings); }, true);
 }
 
 UpsertResult SessionAccess::bulk_upsert(Session& s, std::string_view type, std::string_view external_id,
                                         const GivenRecord& record, Json* warnings) {
   return public_result(live(s.engine_).run(
-      {s.user_id_, s.key_id_}, [&](Context& cx) { return upsert_record(cx, type, external_id, record, warnings); },
+      actor(s), [&](Context& cx) { return upsert_record(cx, type, external_id, record, warnings); },
       true));
 }
 
 std::vector<std::string> SessionAccess::defer_indexes(Session& s, std::string_view type, bool automatic, bool after_load) {
-  return live(s.engine_).run({s.user_id_, s.key_id_},
+  return live(s.engine_).run(actor(s),
                              [&](Context& cx) { return detail::defer_indexes(cx, type, automatic, after_load); });
 }
 
 void SessionAccess::build_indexes(Session& s, const std::vector<std::string>& ddl) {
   if (ddl.empty()) return;
-  live(s.engine_).run({s.user_id_, s.key_id_}, [&](Context& cx) { detail::build_indexes(cx, ddl); });
+  live(s.engine_).run(actor(s), [&](Context& cx) { detail::build_indexes(cx, ddl); });
 }
 
 }  // namespace detail

@@ -61,7 +61,9 @@ void Engine::set_declarations(const pack::Pack& p, pack::Profile profile) {
 }
 
 void Engine::batch(const Actor& who, const std::function<void()>& fn, const Json* summary) {
+  check_batch_thread(who);
   std::lock_guard lock(mu_);  // held throughout: the batch is this handle's only writer
+  check_batch_owner(who);
   auto& c = conn();
   // Refusals inside the batch are logged once it has ended (committed or rolled back).
   FlushSecurity flush{access_, &c};
@@ -95,6 +97,87 @@ void Engine::batch(const Actor& who, const std::function<void()>& fn, const Json
     // were released and whose effects on the cached codes were kept: reload the cache.
     if (conn_) cx.reload();
     throw;
+  }
+}
+
+void Engine::check_batch_thread(const Actor& who) const {
+  if (who.owner && open_owner_.load() == who.owner && open_thread_.load() != std::this_thread::get_id())
+    throw Misuse("this session has a batch open on another thread; a batch is used, committed and rolled back "
+                 "on the thread that began it");
+}
+
+void Engine::check_batch_owner(const Actor& who) const {
+  if (open_ && open_->who.owner != who.owner)
+    throw Misuse("another session has a batch open on this database handle; only that session may use the "
+                 "handle on this thread until the batch is committed or rolled back");
+}
+
+void Engine::begin_batch(const Actor& who) {
+  if (!who.owner) throw Misuse("a batch is begun by a session");
+  check_batch_thread(who);
+  std::unique_lock lock(mu_);
+  auto& c = conn();
+  FlushSecurity flush{access_, &c};
+  if (open_)
+    throw Misuse(open_->who.owner == who.owner
+                     ? "a batch is already open on this session; commit or roll it back first"
+                     : "another session has a batch open on this database handle");
+  if (batches_ > 0) throw Misuse("a batch is already running on this database handle");
+  Context cx = context(who);
+  access_.require_active(cx);
+  auto b = std::make_unique<OpenBatch>();
+  b->who = who;
+  // A bigger page cache for the batch, as in batch() above.
+  b->cache = std::make_unique<store::BigCache>(c, 65536);
+  b->tx = std::make_unique<store::WriteTransaction>(c);
+  cx.refresh();  // what another connection wrote before the lock was taken
+  open_ = std::move(b);
+  ++batches_;
+  open_thread_.store(std::this_thread::get_id());
+  open_owner_.store(who.owner);
+  lock.release();  // mu_ stays locked by this thread until end_batch
+}
+
+void Engine::end_batch(const Actor& who, bool commit) {
+  if (!who.owner) throw Misuse("a batch is ended by its session");
+  check_batch_thread(who);
+  std::unique_lock lock(mu_);
+  if (!open_ || open_->who.owner != who.owner)
+    throw Misuse(commit ? "no batch is open on this session to commit (begin one first)"
+                        : "no batch is open on this session to roll back (begin one first)");
+  // From here the batch ends whatever happens: the lock taken by begin_batch is released last.
+  struct Release {
+    std::recursive_mutex& m;
+    ~Release() { m.unlock(); }
+  } release{mu_};
+  auto& c = conn();
+  FlushSecurity flush{access_, &c};  // after the transaction has ended (declared before b)
+  auto b = std::move(open_);
+  --batches_;
+  open_owner_.store(nullptr);
+  open_thread_.store(std::thread::id{});
+  Context cx = context(who);
+  if (commit) {
+    try {
+      b->tx->commit();
+    } catch (...) {
+      b.reset();  // rolled back
+      cx.reload();
+      throw;
+    }
+    b.reset();
+    return;
+  }
+  b.reset();  // ROLLBACK
+  // The rollback undid writes whose effects on the cached codes were kept: reload the cache.
+  cx.reload();
+}
+
+void Engine::abandon_batch(const void* owner) noexcept {
+  if (!owner || open_owner_.load() != owner || open_thread_.load() != std::this_thread::get_id()) return;
+  try {
+    end_batch(Actor{0, 0, owner}, false);
+  } catch (...) {
   }
 }
 
@@ -338,6 +421,7 @@ std::string read_file_bytes(const std::string& path) {
 }  // namespace
 
 Json Engine::backup(const Actor& who, const std::string& target, bool replace) {
+  check_batch_thread(who);
   std::lock_guard lock(mu_);
   auto& c = conn();
   if (c.in_transaction()) throw Misuse("a backup cannot be taken inside a batch; take it after the batch");

@@ -17,10 +17,12 @@
 #include "store/cache.hpp"
 #include "store/sqlite.hpp"
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace clmis::detail {
@@ -35,7 +37,9 @@ class Engine {
   /// are written once the batch has ended. join_batch: the bulk path of imports (Context).
   template <class F>
   auto run(const Actor& who, F&& f, bool join_batch = false) {
+    check_batch_thread(who);
     std::lock_guard lock(mu_);
+    check_batch_owner(who);
     auto& c = conn();
     FlushSecurity flush{access_, &c};
     Context cx = context(who, join_batch);
@@ -46,6 +50,17 @@ class Engine {
   /// With a summary, the writes inside are not audited one by one: one audit entry (action
   /// summary["action"], default "batch") lists the summary and the ids created and updated.
   void batch(const Actor& who, const std::function<void()>& fn, const Json* summary);
+
+  /// Session::begin_batch: BEGIN IMMEDIATE, and the handle's lock held by this thread until
+  /// end_batch. Misuse if a batch is open or running on the handle.
+  void begin_batch(const Actor& who);
+  /// Session::commit_batch (commit) and rollback_batch: ends who's open batch and releases the
+  /// lock. Misuse if who has none open. A failed commit rolls back and ends the batch too.
+  void end_batch(const Actor& who, bool commit);
+  /// Rolls back owner's open batch, if any, when its session goes (on the batch's thread only:
+  /// elsewhere the lock is not this thread's to release). Never throws.
+  void abandon_batch(const void* owner) noexcept;
+  [[nodiscard]] bool batch_open(const void* owner) const noexcept { return open_owner_.load() == owner && owner; }
 
   /// Session::backup: an online, verified copy with its key (permission "backup").
   Json backup(const Actor& who, const std::string& target, bool replace);
@@ -78,6 +93,20 @@ class Engine {
   Access access_;
   AuditTrail audit_;
   int batches_ = 0;  ///< batches running on this handle (a batch's function may start another)
+
+  /// The batch begin_batch opened: its transaction lives until end_batch, and mu_ stays locked.
+  struct OpenBatch {
+    Actor who;
+    std::unique_ptr<store::BigCache> cache;       // destroyed after the transaction
+    std::unique_ptr<store::WriteTransaction> tx;  // rolls back unless committed
+  };
+  std::unique_ptr<OpenBatch> open_;  ///< read and written with mu_ held
+  /// The open batch's session and thread, readable without the lock: a call of the batch's
+  /// session on another thread is refused instead of waiting for a lock its own batch holds.
+  std::atomic<const void*> open_owner_{nullptr};
+  std::atomic<std::thread::id> open_thread_{};
+  void check_batch_thread(const Actor& who) const;
+  void check_batch_owner(const Actor& who) const;
 };
 
 }  // namespace clmis::detail

@@ -2,13 +2,19 @@
 // code in one place (set_error); no logic lives here.
 #define CLMIS_BUILDING 1
 #include "clmis/clmis.h"
+#include "api/bulk.hpp"
 #include "clmis/database.hpp"
+#include "clmis/io.hpp"
 #include "clmis/json.hpp"
+#include "core/files.hpp"
 #include "core/text.hpp"
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <new>
 
 using clmis::Errc;
@@ -84,6 +90,9 @@ int from_exception() {
 
 int misuse(const char* what) { return set_error(CLMIS_EMISUSE, what); }
 
+/// Thrown by f of guarded() after it has set the error itself (with set_error).
+struct Refused {};
+
 /// Runs f, mapping exceptions; clears the thread's error first.
 template <class F>
 int guarded(F&& f) {
@@ -91,6 +100,8 @@ int guarded(F&& f) {
   try {
     f();
     return CLMIS_OK;
+  } catch (const Refused&) {
+    return tls().err.code;
   } catch (...) {
     return from_exception();
   }
@@ -141,6 +152,106 @@ size_t open_options_size(unsigned int version) {
 clmis::Clock clock_of(std::int64_t (*now)(void*), void* ctx) {
   if (!now) return {};
   return [now, ctx] { return std::chrono::sys_seconds{std::chrono::seconds{now(ctx)}}; };
+}
+
+/// A caller's string that must be UTF-8 text (a record type, a file's path): EINVALID otherwise.
+void require_utf8(const char* s, const char* what) {
+  const std::string_view v(s);
+  for (std::size_t i = 0; i < v.size();) {
+    const auto n = clmis::detail::utf8_sequence_length(v, i);
+    if (n == 0)
+      throw clmis::ValidationError(std::string(what) + " is not valid UTF-8",
+                                   {{"options", what, nullptr, "json", std::string(what) + " is not valid UTF-8"}});
+    i += n;
+  }
+}
+
+/// The options object of clmis_import / clmis_export: only the keys given, each of its JSON type.
+class Options {
+ public:
+  Options(const char* json, const char* record, std::vector<std::string> keys)
+      : record_(record), keys_(std::move(keys)) {
+    if (!json) return;
+    o_ = clmis::parse_json(json, record);
+    if (!o_.is_object()) fail("", o_, "type", "the options are a JSON object");
+    for (auto it = o_.begin(); it != o_.end(); ++it)
+      if (std::find(keys_.begin(), keys_.end(), it.key()) == keys_.end())
+        fail(it.key(), nullptr, "unknown_field",
+             "unknown option " + clmis::detail::quoted(it.key()) + clmis::detail::did_you_mean(it.key(), keys_) +
+                 "; the options are: " + join(keys_));
+  }
+  [[nodiscard]] bool has(const std::string& k) const { return o_.is_object() && o_.contains(k) && !o_[k].is_null(); }
+  [[nodiscard]] std::string text(const std::string& k, const std::string& dflt) const {
+    if (!has(k)) return dflt;
+    if (!o_[k].is_string()) fail(k, o_[k], "type", "option " + k + " is a string");
+    return o_[k].get<std::string>();
+  }
+  /// A string that must be one of choices.
+  [[nodiscard]] std::string choice(const std::string& k, const std::string& dflt, const std::vector<std::string>& choices) const {
+    auto v = text(k, dflt);
+    if (std::find(choices.begin(), choices.end(), v) == choices.end())
+      fail(k, o_[k], "code_list",
+           "option " + k + " is one of " + join(choices) + ", not " + clmis::detail::quoted(v) +
+               clmis::detail::did_you_mean(v, choices));
+    return v;
+  }
+  [[nodiscard]] bool flag(const std::string& k, bool dflt) const {
+    if (!has(k)) return dflt;
+    if (!o_[k].is_boolean()) fail(k, o_[k], "type", "option " + k + " is true or false");
+    return o_[k].get<bool>();
+  }
+  [[nodiscard]] std::int64_t integer(const std::string& k, std::int64_t dflt, std::int64_t lo, std::int64_t hi) const {
+    if (!has(k)) return dflt;
+    if (!o_[k].is_number_integer()) fail(k, o_[k], "type", "option " + k + " is a whole number");
+    const auto v = o_[k].get<std::int64_t>();
+    if (v < lo || v > hi)
+      fail(k, o_[k], "range", "option " + k + " is from " + std::to_string(lo) + " to " + std::to_string(hi));
+    return v;
+  }
+  [[nodiscard]] std::vector<std::string> strings(const std::string& k) const {
+    std::vector<std::string> out;
+    if (!has(k)) return out;
+    if (!o_[k].is_array()) fail(k, o_[k], "type", "option " + k + " is an array of strings");
+    for (const auto& e : o_[k]) {
+      if (!e.is_string()) fail(k, o_[k], "type", "option " + k + " is an array of strings");
+      out.push_back(e.get<std::string>());
+    }
+    return out;
+  }
+  [[nodiscard]] Json array(const std::string& k) const {
+    if (!has(k)) return Json::array();
+    if (!o_[k].is_array()) fail(k, o_[k], "type", "option " + k + " is an array (of query conditions)");
+    return o_[k];
+  }
+  [[noreturn]] void fail(const std::string& key, const Json& value, const std::string& rule, const std::string& msg) const {
+    throw clmis::ValidationError(msg, {{record_, key, value, rule, msg}});
+  }
+
+ private:
+  static std::string join(const std::vector<std::string>& v) {
+    std::string out;
+    for (const auto& x : v) out += (out.empty() ? "" : ", ") + x;
+    return out;
+  }
+  std::string record_;
+  std::vector<std::string> keys_;
+  Json o_ = Json::object();
+};
+
+bool ends_with(const std::string& s, const char* tail) {
+  const std::size_t n = std::strlen(tail);
+  return s.size() >= n && s.compare(s.size() - n, n, tail) == 0;
+}
+
+/// The report of clmis_import: what `clmis import --json` prints.
+Json import_report_json(const clmis::ImportReport& r) {
+  Json problems = Json::array();
+  for (const auto& p : r.problems)
+    problems.push_back({{"row", p.row}, {"column", p.column}, {"value", p.value}, {"rule", p.rule},
+                        {"message", p.message}, {"warning", p.warning}});
+  return Json{{"committed", r.committed}, {"stopped", r.stopped}, {"rows", r.rows}, {"created", r.created},
+              {"updated", r.updated}, {"unchanged", r.unchanged}, {"refused", r.refused},
+              {"warnings", r.warnings}, {"sha256", r.sha256}, {"problems", problems}};
 }
 
 }  // namespace
@@ -671,6 +782,108 @@ int clmis_restore(char** out, const char* backup, const char* target, const char
     o.replace = (flags & CLMIS_BACKUP_REPLACE) != 0;
     const Json r = clmis::Database::restore(backup, target, o);
     if (out) *out = dup(dump(r));
+  });
+}
+
+// --- batches ---------------------------------------------------------------------------------
+
+int clmis_batch_begin(clmis_session* session) {
+  clear_error();
+  CLMIS_CHECK_SESSION_ONLY();
+  return guarded([&] { session->session->begin_batch(); });
+}
+
+int clmis_batch_commit(clmis_session* session) {
+  clear_error();
+  CLMIS_CHECK_SESSION_ONLY();
+  return guarded([&] { session->session->commit_batch(); });
+}
+
+int clmis_batch_rollback(clmis_session* session) {
+  clear_error();
+  CLMIS_CHECK_SESSION_ONLY();
+  return guarded([&] { session->session->rollback_batch(); });
+}
+
+// --- import and export -------------------------------------------------------------------------
+
+int clmis_import(clmis_session* session, const char* type, const char* path, const char* options_json,
+                 char** out_report_json) {
+  clear_error();
+  if (out_report_json) *out_report_json = nullptr;
+  CLMIS_CHECK_SESSION();
+  if (!path) return misuse("path is NULL");
+  return guarded([&] {
+    require_utf8(type, "type");
+    require_utf8(path, "path");
+    const Options opt(options_json, "import_options",
+                      {"format", "on_error", "date_format", "delimiter", "index_build", "max_problems", "source"});
+    const std::string file = path;
+    clmis::ImportOptions o;
+    o.format = opt.choice("format", ends_with(file, ".jsonl") ? "jsonl" : "csv", {"csv", "jsonl"});
+    o.on_error = opt.choice("on_error", "abort", {"abort", "skip"}) == "skip" ? clmis::OnError::skip
+                                                                               : clmis::OnError::abort;
+    o.date_format = opt.text("date_format", "");
+    const auto delimiter = opt.text("delimiter", ",");
+    if (delimiter.size() != 1 || static_cast<unsigned char>(delimiter[0]) >= 0x80 || delimiter[0] == '"' ||
+        delimiter[0] == '\n' || delimiter[0] == '\r')
+      opt.fail("delimiter", delimiter, "length", "option delimiter is one ASCII character other than a quote or a line break");
+    o.delimiter = delimiter[0];
+    const auto build = opt.choice("index_build", "auto", {"auto", "after", "during"});
+    o.index_build = build == "after"    ? clmis::IndexBuild::after_load
+                    : build == "during" ? clmis::IndexBuild::during_load
+                                        : clmis::IndexBuild::automatic;
+    o.max_problems = static_cast<std::size_t>(opt.integer("max_problems", 1000, 0, 100000));
+    o.source = opt.text("source", file);
+    std::error_code ec;
+    if (std::filesystem::is_directory(file, ec)) throw clmis::Misuse("cannot import " + clmis::detail::quoted(file) + ": it is a directory");
+    for (const auto& f : clmis::detail::SessionAccess::files(*session->session))
+      if (clmis::detail::same_file(file, f))
+        throw clmis::Misuse("cannot import " + clmis::detail::quoted(file) + ": it is one of the database's own files");
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw clmis::NotFound("cannot read " + clmis::detail::quoted(file));
+    const auto r = clmis::import_records(*session->session, type, in, o);
+    const Json report = import_report_json(r);
+    if (out_report_json) *out_report_json = dup(dump(report));
+    if (!r.committed) {
+      // Nothing was written: the rows' errors as the validation list (with their row numbers).
+      Json errors = Json::array();
+      for (const auto& p : r.problems)
+        if (!p.warning)
+          errors.push_back({{"record", type}, {"row", p.row}, {"path", p.column}, {"value", p.value},
+                            {"rule", p.rule}, {"message", p.message}});
+      set_error(CLMIS_EINVALID,
+                r.stopped ? "nothing imported: the file cannot be read past row " + std::to_string(r.rows) +
+                                " (see the report)"
+                          : "nothing imported: " + std::to_string(r.refused) + " of " + std::to_string(r.rows) +
+                                " rows are refused (on_error \"skip\" imports the others)",
+                dump(errors));
+      throw Refused{};
+    }
+  });
+}
+
+int clmis_export(clmis_session* session, const char* type, const char* path, const char* options_json) {
+  clear_error();
+  CLMIS_CHECK_SESSION();
+  if (!path) return misuse("path is NULL");
+  return guarded([&] {
+    require_utf8(type, "type");
+    require_utf8(path, "path");
+    const Options opt(options_json, "export_options",
+                      {"format", "fields", "filter", "include_archived", "language", "replace"});
+    const std::string file = path;
+    clmis::ExportOptions o;
+    const std::string by_name = ends_with(file, ".jsonl") ? "jsonl"
+                                : ends_with(file, ".json") ? "json"
+                                : ends_with(file, ".xlsx") ? "xlsx"
+                                                           : "csv";
+    o.format = opt.choice("format", by_name, {"csv", "jsonl", "json", "xlsx"});
+    o.fields = opt.strings("fields");
+    o.filter = opt.array("filter");
+    o.include_archived = opt.flag("include_archived", false);
+    o.language = opt.text("language", "");
+    clmis::export_to_file(*session->session, type, file, o, opt.flag("replace", false));
   });
 }
 

@@ -103,6 +103,9 @@ Plan plan(Session& session, std::string_view type_name, const ExportOptions& o, 
     }
     if (!errors.empty()) throw ValidationError(std::move(errors));
   }
+  // So is the filter (its fields, operators and values): a refused export is not audited.
+  if (!o.filter.is_array() || !o.filter.empty())
+    (void)session.query(type_name, Json{{"limit", 1}, {"include_archived", o.include_archived}, {"filter", o.filter}});
   p.query = {{"limit", 1000}, {"include_archived", o.include_archived}, {"filter", o.filter}};
   if (!o.fields.empty()) {
     p.query["fields"] = o.fields;

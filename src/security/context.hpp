@@ -21,6 +21,8 @@ namespace clmis::detail {
 struct Actor {
   std::int64_t uid = 0;
   std::int64_t key_id = 0;
+  /// The session acting (its BatchOwner), so that an open batch serves only its own session.
+  const void* owner = nullptr;
 };
 
 class Access;
