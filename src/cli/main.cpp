@@ -1235,6 +1235,7 @@ int main(int argc, char** argv) {
                                                 : clmis::IndexBuild::automatic;
       o.delimiter = delimiter;
       o.source = file;
+      o.ids = json;  // printed only with --json
       std::ifstream fin;
       std::istream* in = &std::cin;
       std::uint64_t size = 0;

@@ -548,10 +548,10 @@ ImportReport import_impl(Session& session, std::string_view type_name, std::istr
             }
             if (r.outcome == UpsertOutcome::created) {
               ++report.created;
-              report.created_ids.push_back(r.id);
+              if (o.ids) report.created_ids.push_back(r.id);
             } else if (r.outcome == UpsertOutcome::updated) {
               ++report.updated;
-              report.updated_ids.push_back(r.id);
+              if (o.ids) report.updated_ids.push_back(r.id);
             } else {
               ++report.unchanged;
             }
@@ -566,7 +566,7 @@ ImportReport import_impl(Session& session, std::string_view type_name, std::istr
               new_id = detail::SessionAccess::bulk_create(session, tname, record, &warnings);
             }
             ++report.created;
-            report.created_ids.push_back(new_id);
+            if (o.ids) report.created_ids.push_back(new_id);
           }
           for (const auto& w : warnings)
             problem({rowno, w.value("path", ""), nullptr, w.value("rule", ""), w.value("message", ""), true, raw_text()});

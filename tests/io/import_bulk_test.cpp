@@ -80,7 +80,7 @@ Json report_json(const clmis::ImportReport& r) {
   return {{"rows", r.rows},         {"created", r.created},     {"updated", r.updated},
           {"unchanged", r.unchanged}, {"refused", r.refused},   {"warnings", r.warnings},
           {"committed", r.committed}, {"stopped", r.stopped},   {"sha256", r.sha256},
-          {"problems", problems}};
+          {"problems", problems}, {"created_ids", r.created_ids}, {"updated_ids", r.updated_ids}};
 }
 
 Json person(const std::string& first, const std::string& family, const std::string& nis,
@@ -172,9 +172,13 @@ TEST_CASE("The bulk import path writes what the per-record path writes", "[impor
     clmis::ImportOptions o;
     o.on_error = clmis::OnError::skip;
     o.source = "people.csv";
+    o.ids = true;
     const Json r = p.both(kCsv, o);
     CHECK(r["committed"] == true);
     CHECK(r["created"] == 5);
+    // The base holds job seekers 1 to 4: the five created are 5 to 9, in row order.
+    CHECK(r["created_ids"] == Json::array({5, 6, 7, 8, 9}));
+    CHECK(r["updated_ids"].size() == 1);
     CHECK(r["updated"] == 1);
     CHECK(r["unchanged"] == 1);
     CHECK(r["refused"] == 15);
@@ -209,6 +213,7 @@ TEST_CASE("The bulk import path writes what the per-record path writes", "[impor
     const Json first = p.both(clean, {});
     CHECK(first["committed"] == true);
     CHECK(first["created"] == 300);
+    CHECK(first["created_ids"] == Json::array());  // not asked for (ImportOptions::ids)
     CHECK(first["warnings"].get<int>() > 0);  // same names and birth dates recur
     clmis::ImportOptions skip;
     skip.on_error = clmis::OnError::skip;
