@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "clmis/clmis.h"
+#include "capi/standard_c.hpp"
 #include "support.hpp"
 
 #include <atomic>
@@ -68,22 +69,7 @@ std::string employer(const std::string& name) {
   return buf;
 }
 
-struct Standard {
-  test::TempDir dir;
-  std::string path = dir.file("c.db");
-  clmis_db* db = nullptr;
-  clmis_session* admin = nullptr;
-  Standard() {
-    clmis_init_options o = CLMIS_INIT_OPTIONS_INIT;
-    o.country = "KNA";
-    o.admin_password = test::kPassword.c_str();
-    REQUIRE(clmis_init(&db, path.c_str(), &o) == CLMIS_OK);
-    REQUIRE(clmis_login(&admin, db, "admin", test::kPassword.c_str()) == CLMIS_OK);
-  }
-  ~Standard() {
-    clmis_session_close(&admin);
-    clmis_close(&db);
-  }
+struct Standard : test::StandardC {
   std::int64_t create(clmis_session* s, const std::string& name) {
     std::int64_t id = 0;
     REQUIRE(clmis_record_create(&id, s, "employer", employer(name).c_str()) == CLMIS_OK);

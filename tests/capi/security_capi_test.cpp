@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "clmis/clmis.h"
+#include "capi/standard_c.hpp"
 #include "support.hpp"
 
 #include <cstring>
@@ -25,23 +26,7 @@ Json take(char* p) {
   return j;
 }
 
-struct Standard {
-  test::TempDir dir;
-  std::string path = dir.file("c.db");
-  clmis_db* db = nullptr;
-  clmis_session* admin = nullptr;
-  Standard() {
-    clmis_init_options o = CLMIS_INIT_OPTIONS_INIT;
-    o.country = "KNA";
-    o.admin_password = test::kPassword.c_str();
-    REQUIRE(clmis_init(&db, path.c_str(), &o) == CLMIS_OK);
-    REQUIRE(clmis_login(&admin, db, "admin", test::kPassword.c_str()) == CLMIS_OK);
-  }
-  ~Standard() {
-    clmis_session_close(&admin);
-    clmis_close(&db);
-  }
-};
+using Standard = test::StandardC;
 
 }  // namespace
 
