@@ -83,6 +83,30 @@ Json report_json(const clmis::ImportReport& r) {
           {"problems", problems}, {"created_ids", r.created_ids}, {"updated_ids", r.updated_ids}};
 }
 
+/// Imports text into two copies of one database, the bulk path into bulk and the per-record
+/// path into per_record; checks that the reports and the databases are equal; returns the report.
+Json both_paths(const std::string& bulk, const std::string& per_record, const std::string& type,
+                const std::string& text, const clmis::ImportOptions& o) {
+  Json reports[2];
+  for (int i = 0; i < 2; ++i) {
+    auto db = clmis::Database::open(i == 0 ? bulk : per_record);
+    auto s = db.login("admin", test::kPassword);
+    std::istringstream in(text);
+    reports[i] = report_json(i == 0 ? clmis::import_records(s, type, in, o)
+                                    : clmis::import_records_per_record(s, type, in, o));
+    db.close();
+  }
+  CHECK(reports[0] == reports[1]);
+  const auto a = dump(bulk), b = dump(per_record);
+  CHECK(a.size() == b.size());
+  for (size_t i = 0; i < std::min(a.size(), b.size()); ++i) {
+    INFO("line " << i);
+    CHECK(a[i] == b[i]);
+    if (a[i] != b[i]) break;  // one difference is enough to read
+  }
+  return reports[0];
+}
+
 Json person(const std::string& first, const std::string& family, const std::string& nis,
             const std::string& dob) {
   return {{"registration_date", "2024-01-10"}, {"first_name", first}, {"family_name", family},
@@ -116,24 +140,7 @@ struct Pair {
   }
   /// Imports text into both copies, one path each; checks the reports and databases are equal.
   Json both(const std::string& text, const clmis::ImportOptions& o) {
-    Json reports[2];
-    for (int i = 0; i < 2; ++i) {
-      auto db = clmis::Database::open(i == 0 ? bulk : per_record);
-      auto s = db.login("admin", test::kPassword);
-      std::istringstream in(text);
-      reports[i] = report_json(i == 0 ? clmis::import_records(s, "job_seeker", in, o)
-                                      : clmis::import_records_per_record(s, "job_seeker", in, o));
-      db.close();
-    }
-    CHECK(reports[0] == reports[1]);
-    const auto a = dump(bulk), b = dump(per_record);
-    CHECK(a.size() == b.size());
-    for (size_t i = 0; i < std::min(a.size(), b.size()); ++i) {
-      INFO("line " << i);
-      CHECK(a[i] == b[i]);
-      if (a[i] != b[i]) break;  // one difference is enough to read
-    }
-    return reports[0];
+    return both_paths(bulk, per_record, "job_seeker", text, o);
   }
 };
 
@@ -333,26 +340,8 @@ struct SamplePair {
       std::filesystem::copy_file(base + ".key", to + ".key");
     }
   }
-  /// Imports text into both copies, one path each; checks the reports and databases are equal.
   Json both(const std::string& text, const clmis::ImportOptions& o) {
-    Json reports[2];
-    for (int i = 0; i < 2; ++i) {
-      auto db = clmis::Database::open(i == 0 ? bulk : per_record);
-      auto s = db.login("admin", test::kPassword);
-      std::istringstream in(text);
-      reports[i] = report_json(i == 0 ? clmis::import_records(s, "sample", in, o)
-                                      : clmis::import_records_per_record(s, "sample", in, o));
-      db.close();
-    }
-    CHECK(reports[0] == reports[1]);
-    const auto a = dump(bulk), b = dump(per_record);
-    CHECK(a.size() == b.size());
-    for (size_t i = 0; i < std::min(a.size(), b.size()); ++i) {
-      INFO("line " << i);
-      CHECK(a[i] == b[i]);
-      if (a[i] != b[i]) break;
-    }
-    return reports[0];
+    return both_paths(bulk, per_record, "sample", text, o);
   }
 };
 
