@@ -86,8 +86,13 @@ printf 'registration_date,first_name,family_name,sex,date_of_birth,shoe_size\n' 
 expect_refused "unknown column" 3 'has no field "shoe_size"' "$dir/unknown.csv"
 printf 'first_name,family_name,sex\nA,B,F\n' > "$dir/missing.csv"
 expect_refused "missing required columns" 3 'the required column "registration_date" is missing' "$dir/missing.csv"
+printf '%s,registration_no\n2025-03-03,A,B,1,F,1990-01-01,KN-03,JS-9\n' "$header" > "$dir/regno.csv"
+expect_refused "registration_no column" 3 'is set by clmis' "$dir/regno.csv"
+# A status column is a legacy lifecycle (form b): a state other than the initial one needs its date.
 printf '%s,status\n2025-03-03,A,B,1,F,1990-01-01,KN-03,active\n' "$header" > "$dir/status.csv"
-expect_refused "status column" 3 'is set by clmis' "$dir/status.csv"
+expect_refused "status without status_date" 3 'row 2, status_date: status_date is required with status active' "$dir/status.csv"
+printf '%s,status_date\n2025-03-03,A,B,1,F,1990-01-01,KN-03,2025-03-04\n' "$header" > "$dir/status_date.csv"
+expect_refused "status_date without status" 3 'a status_date column needs a status column' "$dir/status_date.csv"
 printf '%s,sex\n' "$header" > "$dir/twice.csv"
 expect_refused "repeated column" 3 'appears twice' "$dir/twice.csv"
 

@@ -13,6 +13,14 @@
 // is no value (the field's default applies on create). A header naming an unknown column, or
 // missing a required one, refuses the whole file before any row is read.
 //
+// Records with their history: for a type with a workflow, a file may carry each record's
+// lifecycle — (a) a date column per state reached, "<state>_on" (e.g. active_on, closed_on),
+// with the fields the transitions set (outcome...), or (b) "status" with "status_date" — and the
+// record is created and moved through the declared transitions on those dates, in one savepoint
+// per row (docs/cli.md, "Importing", says how the path is chosen). Its row errors have the rules
+// "workflow" (a path the workflow does not allow), "date_order", "required" and "type". JSON
+// Lines takes the same keys.
+//
 // Errors: a file that cannot be read as UTF-8 CSV (NUL bytes, UTF-16, broken quoting) is refused
 // with the row named. Otherwise every bad row is reported with its row number (CSV: the
 // spreadsheet row, header = 1; JSON Lines: the line), column, value, rule and message — all of
@@ -38,7 +46,7 @@ struct ImportProblem {
   std::uint64_t row = 0;  ///< CSV: spreadsheet row (header = 1); JSON Lines: line number
   std::string column;     ///< the field (path for sections); "" = the whole row
   Json value;             ///< the value given, if any
-  std::string rule;       ///< a rule kind of DESIGN.md §5, or "json", "csv", "duplicate_in_file"
+  std::string rule;       ///< a rule kind of DESIGN.md §5, or "json", "csv", "duplicate_in_file", "workflow"
   std::string message;
   bool warning = false;
   std::string raw;        ///< the row as read (CSV: re-quoted; JSON Lines: the line)

@@ -8,7 +8,9 @@
 
 #include "clmis/database.hpp"
 #include "core/given.hpp"
+#include "core/lifecycle.hpp"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +37,12 @@ struct SessionAccess {
   static std::int64_t bulk_create(Session& s, std::string_view type, const GivenRecord& record, Json* warnings);
   static UpsertResult bulk_upsert(Session& s, std::string_view type, std::string_view external_id,
                                   const GivenRecord& record, Json* warnings);
+  /// A record with its lifecycle (workflow/legacy.hpp): created, or upserted when external_id
+  /// is given, and moved through the transitions its lifecycle names, in one savepoint. One of
+  /// record and given is the row.
+  static UpsertResult import_lifecycle(Session& s, std::string_view type, std::optional<std::string_view> external_id,
+                                       const Json* record, const GivenRecord* given, const LegacyLifecycle& lifecycle,
+                                       Json* warnings);
   /// Inside the batch: the indexes no check reads, dropped for the load (records/records.hpp
   /// defer_indexes), and built again before the commit.
   static std::vector<std::string> defer_indexes(Session& s, std::string_view type, bool automatic, bool after_load);

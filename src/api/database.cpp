@@ -13,6 +13,7 @@
 #include "records/schema.hpp"
 #include "security/accounts.hpp"
 #include "workflow/calendar.hpp"
+#include "workflow/legacy.hpp"
 #include "workflow/workflow.hpp"
 
 namespace clmis {
@@ -375,6 +376,15 @@ UpsertResult SessionAccess::bulk_upsert(Session& s, std::string_view type, std::
   return public_result(live(s.engine_).run(
       actor(s), [&](Context& cx) { return upsert_record(cx, type, external_id, record, warnings); },
       true));
+}
+
+UpsertResult SessionAccess::import_lifecycle(Session& s, std::string_view type, std::optional<std::string_view> external_id,
+                                            const Json* record, const GivenRecord* given, const LegacyLifecycle& lifecycle,
+                                            Json* warnings) {
+  return public_result(live(s.engine_).run(actor(s), [&](Context& cx) {
+    return record ? import_with_lifecycle(cx, type, external_id, *record, lifecycle, warnings)
+                  : import_with_lifecycle(cx, type, external_id, *given, lifecycle, warnings);
+  }));
 }
 
 std::vector<std::string> SessionAccess::defer_indexes(Session& s, std::string_view type, bool automatic, bool after_load) {

@@ -12,6 +12,7 @@
 #include "core/csv.hpp"
 #include "core/given.hpp"
 #include "core/hash.hpp"
+#include "core/lifecycle.hpp"
 #include "core/text.hpp"
 #include "clmis/json.hpp"
 
@@ -176,6 +177,10 @@ struct Column {
   bool currency = false;  // a "<money field>_currency" column
   int currency_column = -1;  // of a money field's amount column: its currency column, if any
   int amount_column = -1;    // of a currency column: its money field's amount column, if any
+  /// A lifecycle column (core/lifecycle.hpp) instead of a field: "<state>_on", status or
+  /// status_date; state: the state a "<state>_on" column dates.
+  enum class Life { none, reached, status, status_date } life = Life::none;
+  std::string state;
 };
 
 /// The key of a row's value in a CSV import's record: its field, or external_id.
@@ -209,9 +214,16 @@ ImportReport import_impl(Session& session, std::string_view type_name, std::istr
   std::set<std::string> settable;
   std::set<std::string> read_only;
   std::string status_field, outcome_field;
+  std::vector<std::string> later_states;  // the states a transition leads to: each may have a "<state>_on" column
   if (type->contains("workflow")) {
-    status_field = (*type)["workflow"]["status_field"];
-    if (!(*type)["workflow"]["outcome_field"].is_null()) outcome_field = (*type)["workflow"]["outcome_field"];
+    const auto& wf = (*type)["workflow"];
+    status_field = wf["status_field"];
+    if (!wf["outcome_field"].is_null()) outcome_field = wf["outcome_field"];
+    for (const auto& tr : wf["transitions"]) {
+      const std::string to = tr["to"];
+      if (to != wf["initial"] && std::find(later_states.begin(), later_states.end(), to) == later_states.end())
+        later_states.push_back(to);
+    }
   }
   for (const auto& f : (*type)["fields"]) {
     const std::string n = f["name"];
@@ -246,8 +258,36 @@ ImportReport import_impl(Session& session, std::string_view type_name, std::istr
     }
     std::vector<FieldError> errors;
     std::set<std::string> seen;
+    // The lifecycle a column names (docs/import.md, "Records with their history"), if any.
+    auto life_of = [&](const std::string& h, std::string& state) {
+      if (status_field.empty() || (fields.count(h) && h != status_field)) return Column::Life::none;
+      if (h == status_field) return Column::Life::status;
+      if (h == "status_date") return Column::Life::status_date;
+      for (const auto& st : later_states)
+        if (h == st + "_on") {
+          state = st;
+          return Column::Life::reached;
+        }
+      return Column::Life::none;
+    };
+    std::set<Column::Life> lives;
     for (const auto& h : header) {
-      Column c{h, h};
+      std::string st;
+      lives.insert(life_of(h, st));
+    }
+    lives.erase(Column::Life::none);
+    const bool lifecycle = !lives.empty();
+    if (lives.count(Column::Life::reached) && (lives.count(Column::Life::status) || lives.count(Column::Life::status_date)))
+      errors.push_back({tname, status_field, nullptr, "csv",
+                        "row 1: a file gives either " + status_field + " with status_date, or the dates each state "
+                        "was reached (<state>_on), not both"});
+    if (lives.count(Column::Life::status_date) && !lives.count(Column::Life::status))
+      errors.push_back({tname, "status_date", nullptr, "csv",
+                        "row 1: a status_date column needs a " + status_field + " column (the state reached on that date)"});
+    for (const auto& h : header) {
+      Column c;
+      c.name = h;
+      c.field = h;
       if (!valid_utf8(h)) {
         errors.push_back({tname, "", nullptr, "csv", "row 1: a column name is not valid UTF-8"});
         continue;
@@ -256,13 +296,18 @@ ImportReport import_impl(Session& session, std::string_view type_name, std::istr
         errors.push_back({tname, h, h, "csv", "row 1: column \"" + h + "\" appears twice"});
         continue;
       }
-      if (h == "external_id") {
+      if (const auto life = life_of(h, c.state); life != Column::Life::none) {
+        c.field.clear();
+        c.life = life;
+      } else if (h == "external_id") {
         c.field.clear();
       } else if (h.size() > 9 && h.compare(h.size() - 9, 9, "_currency") == 0 &&
                  fields.count(h.substr(0, h.size() - 9)) &&
                  (*fields[h.substr(0, h.size() - 9)])["type"] == "money") {
         c.field = h.substr(0, h.size() - 9);
         c.currency = true;
+      } else if (lifecycle && h == outcome_field) {
+        // set by the transition that closes the record (workflow/legacy.hpp)
       } else if (read_only.count(h)) {
         errors.push_back({tname, h, h, "read_only", "row 1: column " + detail::quoted(h) + " is set by clmis, not imported"});
         continue;
@@ -271,7 +316,7 @@ ImportReport import_impl(Session& session, std::string_view type_name, std::istr
                           "row 1: record type \"" + tname + "\" has no field " + detail::quoted(h)});
         continue;
       }
-      if (!c.field.empty())
+      if (!c.field.empty() && c.life == Column::Life::none)
         c.type = field_type_from_string((*fields[c.field])["type"].get<std::string>()).value_or(FieldType::text);
       columns.push_back(c);
     }
@@ -311,7 +356,8 @@ ImportReport import_impl(Session& session, std::string_view type_name, std::istr
   std::vector<std::vector<int>> key_columns;
   auto column_of = [&](std::string_view key) {
     for (size_t i = 0; i < columns.size(); ++i)
-      if (!columns[i].currency && key_of(columns[i]) == key) return static_cast<int>(i);
+      if (!columns[i].currency && columns[i].life == Column::Life::none && key_of(columns[i]) == key)
+        return static_cast<int>(i);
     return -1;
   };
   for (const auto& names : unique_keys) {
@@ -332,10 +378,12 @@ ImportReport import_impl(Session& session, std::string_view type_name, std::istr
     std::vector<int> at(columns.size(), -1);
     std::string key;
     const std::vector<std::string> external_id_key{"external_id"};
+    detail::LegacyLifecycle life;  // the row's lifecycle columns, if any
     Json warnings = Json::array();
     for (;;) {
       Json record;  // a JSON line (or, on the per-record path, a CSV row as JSON)
       std::vector<ImportProblem> errs;
+      life = {};
       const std::string raw;  // filled in only for rows that have a problem (raw_text)
       auto raw_text = [&] {
         std::string t = csv_file ? quote_csv(row) : line;
@@ -383,6 +431,21 @@ ImportReport import_impl(Session& session, std::string_view type_name, std::istr
               continue;
             }
             if (cell.empty()) continue;
+            if (c.life != Column::Life::none) {
+              std::string text = cell;
+              if (c.life != Column::Life::status && layout) {
+                auto date = apply_layout(*layout, cell);
+                if (!date) {
+                  errs.push_back({rowno, c.name, cell, "type", "not a date in the declared format " + o.date_format, false, raw});
+                  continue;
+                }
+                text = std::move(*date);
+              }
+              if (c.life == Column::Life::reached) life.reached.push_back({c.state, std::move(text), c.name});
+              else if (c.life == Column::Life::status) life.status = std::move(text);
+              else life.status_date = std::move(text);
+              continue;
+            }
             auto put = [&](const detail::Given& g) {
               at[i] = static_cast<int>(given.size());
               given.emplace_back(key_of(c), g);
@@ -482,6 +545,22 @@ ImportReport import_impl(Session& session, std::string_view type_name, std::istr
               errs.push_back({rowno, "", nullptr, "json", "the line is not one JSON object", false, raw});
               record = Json::object();
             }
+            if (!status_field.empty()) {
+              // The lifecycle keys (docs/import.md): the status, status_date, "<state>_on".
+              auto take = [&](const std::string& k, auto&& put_text) {
+                auto it = record.find(k);
+                if (it == record.end()) return;
+                if (it->is_string()) put_text(it->get<std::string>());
+                else if (!it->is_null())
+                  errs.push_back({rowno, k, *it, "type", k == status_field ? "expected a state (text)" : "expected a date YYYY-MM-DD", false, raw});
+                record.erase(it);
+              };
+              take(status_field, [&](std::string v) { life.status = std::move(v); });
+              if (!fields.count("status_date")) take("status_date", [&](std::string v) { life.status_date = std::move(v); });
+              for (const auto& st : later_states)
+                if (!fields.count(st + "_on"))
+                  take(st + "_on", [&](std::string v) { life.reached.push_back({st, std::move(v), st + "_on"}); });
+            }
           } catch (const ValidationError& e) {
             for (const auto& fe : e.errors()) {
               // "malformed JSON: at line 1, column 19: ..." of one line is "at column 19" of the row.
@@ -536,16 +615,7 @@ ImportReport import_impl(Session& session, std::string_view type_name, std::istr
         }
         try {
           warnings.clear();
-          if (ext) {
-            UpsertResult r;
-            if (per_record) {
-              r = session.upsert(tname, *ext, record);
-              warnings = session.warnings();
-            } else if (cells) {
-              r = detail::SessionAccess::bulk_upsert(session, tname, *ext, given, &warnings);
-            } else {
-              r = detail::SessionAccess::bulk_upsert(session, tname, *ext, record, &warnings);
-            }
+          auto count = [&](const UpsertResult& r) {
             if (r.outcome == UpsertOutcome::created) {
               ++report.created;
               if (o.ids) report.created_ids.push_back(r.id);
@@ -555,6 +625,21 @@ ImportReport import_impl(Session& session, std::string_view type_name, std::istr
             } else {
               ++report.unchanged;
             }
+          };
+          if (!life.empty()) {
+            count(detail::SessionAccess::import_lifecycle(session, tname, ext, cells ? nullptr : &record,
+                                                          cells ? &given : nullptr, life, &warnings));
+          } else if (ext) {
+            UpsertResult r;
+            if (per_record) {
+              r = session.upsert(tname, *ext, record);
+              warnings = session.warnings();
+            } else if (cells) {
+              r = detail::SessionAccess::bulk_upsert(session, tname, *ext, given, &warnings);
+            } else {
+              r = detail::SessionAccess::bulk_upsert(session, tname, *ext, record, &warnings);
+            }
+            count(r);
           } else {
             std::int64_t new_id = 0;
             if (per_record) {

@@ -245,6 +245,30 @@ TEST_CASE("The bulk import path writes what the per-record path writes", "[impor
     CHECK(r["updated"] == 1);
     CHECK(r["refused"] == 3);
   }
+  SECTION("legacy lifecycles: created with their transitions, an existing record continued") {
+    Pair p;
+    // EXT-4 exists (registered 2024-01-10, no transition): row 4 takes it to active. Row 3
+    // fails after its record would be written (no such outcome): nothing of it stays.
+    const std::string csv =
+        "external_id,registration_date,first_name,family_name,nis_number,sex,date_of_birth,active_on,closed_on,outcome\n"
+        ",2024-02-01,Vi,Lane,9001,F,1990-01-01,2024-02-02,2024-03-01,placed\n"   // 2 created, two steps
+        ",2024-02-01,Wu,Lane,9002,M,1990-01-01,,2024-03-01,hired\n"              // 3 bad outcome
+        "EXT-4,2024-01-10,Dan,Gold,5004,F,1970-07-07,2024-01-11,,\n"             // 4 existing: activated
+        ",2024-02-01,Xo,Lane,9003,F,1990-01-01,2024-01-31,,\n";                  // 5 before registering
+    clmis::ImportOptions o;
+    o.on_error = clmis::OnError::skip;
+    o.ids = true;
+    const Json r = p.both(csv, o);
+    CHECK(r["created"] == 1);
+    CHECK(r["created_ids"] == Json::array({5}));
+    CHECK(r["updated"] == 1);
+    CHECK(r["refused"] == 2);
+    REQUIRE(r["problems"].size() == 2);
+    CHECK(r["problems"][0]["column"] == "outcome");
+    CHECK(r["problems"][0]["rule"] == "code_list");
+    CHECK(r["problems"][1]["column"] == "active_on");
+    CHECK(r["problems"][1]["rule"] == "date_order");
+  }
 }
 
 TEST_CASE("A CSV quoting error stops the import: its row counted and refused, nothing written even with skip", "[import]") {
