@@ -168,6 +168,10 @@ void Generator::read_and_check_parameters() {
   in_list("inactive_reason", p_.choice("job_seekers.inactive_reasons.shares"),
           "job_seekers.inactive_reasons.shares");
   in_list("vacancy_outcome", p_.choice("vacancies.outcomes.shares"), "vacancies.outcomes.shares");
+  in_list("complaint_outcome", p_.choice("complaints.outcomes.shares"), "complaints.outcomes.shares");
+  in_list("complaint_channel", p_.choice("complaints.channel.shares"), "complaints.channel.shares");
+  in_list("claim_category", p_.choice("complaints.claims.category.shares"), "complaints.claims.category.shares");
+  in_list("hearing_attendance", p_.choice("complaints.hearings.attendance.shares"), "complaints.hearings.attendance.shares");
   in_list("contract_type", p_.choice("vacancies.contract_type.shares"), "vacancies.contract_type.shares");
   in_list("wage_period", p_.choice("vacancies.wage_period.shares"), "vacancies.wage_period.shares");
   in_list("organisation_kind", p_.choice("organisations.kinds.shares"), "organisations.kinds.shares");
@@ -371,11 +375,12 @@ DemoSummary Generator::run() {
 
   make_job_seekers();
   make_vacancies();
+  make_complaints();
   Json a2 = audit;
-  a2["part"] = "job seekers and vacancies with their lifecycles";
+  a2["part"] = "job seekers, vacancies and complaints with their lifecycles";
   s_.batch([&] { write_timeline(); }, a2);
   log_ << "  " << persons_ << " job seekers (" << reregistrations_ << " registered again), " << vacancies_
-       << " vacancies, with their lifecycles\n";
+       << " vacancies, " << complaints_ << " complaints, with their lifecycles\n";
 
   DemoSummary sum;
   sum.path = db_.path();
@@ -390,7 +395,8 @@ DemoSummary Generator::run() {
                  {"establishment", static_cast<std::int64_t>(establishments_)},
                  {"organisation", static_cast<std::int64_t>(organisations_)},
                  {"job_seeker", static_cast<std::int64_t>(persons_ + reregistrations_)},
-                 {"vacancy", static_cast<std::int64_t>(vacancies_)}};
+                 {"vacancy", static_cast<std::int64_t>(vacancies_)},
+                 {"complaint", static_cast<std::int64_t>(complaints_)}};
   sum.persons = static_cast<std::int64_t>(persons_);
   sum.reregistrations = static_cast<std::int64_t>(reregistrations_);
   for (const auto& [code, label] : parish_labels_) {

@@ -1,7 +1,7 @@
 // The demo generator (see demo.cpp, "How it works"): what it makes in memory, and the Generator
 // that draws it and writes it through the session. Generator's members are defined in
 // generator.cpp (country, checks, names, places, contacts, the timeline, run), employers.cpp,
-// organisations.cpp, job_seekers.cpp and vacancies.cpp.
+// organisations.cpp, job_seekers.cpp, vacancies.cpp and complaints.cpp.
 #pragma once
 
 #include "clmis/database.hpp"
@@ -73,6 +73,7 @@ class Generator {
   void make_organisations();  // organisations.cpp
   void make_job_seekers();    // job_seekers.cpp, with job_seeker_lifecycle
   void make_vacancies();      // vacancies.cpp
+  void make_complaints();     // complaints.cpp
   void write_timeline();
   std::vector<Step> job_seeker_lifecycle(Rng& rng, Date reg, std::string* outcome, Date* closed_on);
 
@@ -122,7 +123,7 @@ class Generator {
   std::vector<Employer> employers_;
   std::size_t establishments_ = 0, organisations_ = 0;
   std::vector<Entry> entries_;
-  std::size_t persons_ = 0, reregistrations_ = 0, vacancies_ = 0;
+  std::size_t persons_ = 0, reregistrations_ = 0, vacancies_ = 0, complaints_ = 0;
   std::map<std::string, std::pair<std::int64_t, std::int64_t>> by_parish_;  // parish → F, M
 };
 

@@ -172,6 +172,7 @@ TEST_CASE("Text with SQL and format metacharacters is stored and returned verbat
       {"organisation", {{"kind", "trade_union"}}},
       {"job_seeker", {{"registration_date", "2025-03-03"}, {"sex", "F"}, {"date_of_birth", "1999-07-14"}, {"parish", "KN-03"}}},
       {"vacancy", {{"employer", employer}, {"establishment", est}, {"occupation", "5120"}, {"positions", 1}, {"date_registered", "2025-05-02"}}},
+      {"complaint", {{"date_received", "2025-05-02"}, {"sex", "F"}, {"employer", employer}}},
   };
   int checked = 0;
   for (const auto& t : schema["record_types"]) {
@@ -205,6 +206,8 @@ TEST_CASE("Text with SQL and format metacharacters is stored and returned verbat
         if (sn == "skills") item["kind"] = "certificate";
         if (sn == "desired_occupations") item["occupation"] = "5131";
         if (sn == "recognitions") item["employer"] = employer;
+        if (sn == "claims") item["category"] = "other";
+        if (sn == "hearings") item.update({{"date", "2025-05-09"}, {"result", "held"}});
         rec[sn] = Json::array({item});
         expect[sn] = Json::array({item});
       }
