@@ -403,7 +403,7 @@ std::vector<Role> parse_roles(const Reader& r, const Json& arr_j, const std::str
 
 Workflow parse_workflow(const Reader& r, const Json& j, const std::string& path,
                         const RecordType& t, const std::vector<CodeList>& lists) {
-  r.keys(j, path, {"status_field", "initial", "transitions"}, {"outcome_field", "date_field"});
+  r.keys(j, path, {"status_field", "initial", "transitions"}, {"outcome_field", "date_field", "deadlines"});
   Workflow w;
   auto code_field = [&](const char* key) -> const Field* {
     const std::string name = r.str(j, key, path);
@@ -463,6 +463,61 @@ Workflow parse_workflow(const Reader& r, const Json& j, const std::string& path,
          std::find(tr.requires_.begin(), tr.requires_.end(), w.outcome_field) == tr.requires_.end()))
       r.fail(tp, "a transition to \"closed\" sets and requires the outcome (\"" + w.outcome_field + "\")");
     w.transitions.push_back(std::move(tr));
+  }
+  if (j.contains("deadlines")) {
+    const auto& dl = r.array(j["deadlines"], path + "/deadlines");
+    for (size_t i = 0; i < dl.size(); ++i) {
+      const std::string dp = path + "/deadlines/" + std::to_string(i);
+      r.keys(dl[i], dp, {"id", "label", "starts", "met_by", "unit", "length", "source", "verified"}, {"note"});
+      Deadline d;
+      d.id = r.str(dl[i], "id", dp);
+      static const std::regex id_re("^[a-z][a-z0-9_]*\\.[a-z][a-z0-9_]*$");
+      if (!std::regex_match(d.id, id_re) || d.id.rfind(t.name + ".", 0) != 0)
+        r.fail(dp + "/id", "a deadline's id is \"" + t.name + ".<name>\" (lower case, digits and _)");
+      if (w.deadline(d.id)) r.fail(dp + "/id", "duplicate deadline \"" + d.id + "\"");
+      d.label = r.label(dl[i], "label", dp, true);
+      auto events = [&](const char* key, bool may_be_created) {
+        auto names = names_of(r, dl[i], key, dp);
+        if (names.empty()) r.fail(dp + "/" + key, "at least one event");
+        for (size_t k = 0; k < names.size(); ++k) {
+          const std::string ep = dp + "/" + key + "/" + std::to_string(k);
+          const std::string& e = names[k];
+          if (e == "created") {
+            if (!may_be_created) r.fail(ep, "\"created\" starts a deadline; it cannot meet one");
+            if (w.date_field.empty()) r.fail(ep, "\"created\" needs the workflow's date_field (the date it starts on)");
+          } else if (e.rfind("field:", 0) == 0) {
+            const Field* f = t.field(e.substr(6));
+            if (!f || f->type != FieldType::date) r.fail(ep, "\"" + e.substr(6) + "\" is not a date field of " + t.name);
+          } else if (e.rfind("section:", 0) == 0) {
+            const auto dot = e.find('.');
+            const Section* sec = dot == std::string::npos ? nullptr : t.section(e.substr(8, dot - 8));
+            const Field* f = nullptr;
+            if (sec)
+              for (const auto& sf : sec->fields)
+                if (sf.name == e.substr(dot + 1)) f = &sf;
+            if (!f || f->type != FieldType::date || !f->required)
+              r.fail(ep, "expected section:<section>.<its required date field>");
+          } else if (!w.transition(e)) {
+            r.fail(ep, "\"" + e + "\" is not an event: created, a transition, field:<date field> or "
+                       "section:<section>.<date field>");
+          }
+        }
+        return names;
+      };
+      d.starts = events("starts", true);
+      d.met_by = events("met_by", false);
+      const std::string unit = r.str(dl[i], "unit", dp);
+      if (unit == "working_days") d.unit = Deadline::Unit::working_days;
+      else if (unit == "calendar_days") d.unit = Deadline::Unit::calendar_days;
+      else r.fail(dp + "/unit", "working_days or calendar_days");
+      d.length = static_cast<int>(r.integer(dl[i], "length", dp, 0, 3660, 0));
+      d.source = r.str(dl[i], "source", dp);
+      if (d.source.empty()) r.fail(dp + "/source", "a deadline says where its length comes from");
+      if (!dl[i]["verified"].is_boolean()) r.fail(dp + "/verified", "expected true or false");
+      d.verified = dl[i]["verified"].get<bool>();
+      d.note = r.str(dl[i], "note", dp);
+      w.deadlines.push_back(std::move(d));
+    }
   }
   return w;
 }
@@ -713,6 +768,12 @@ const Transition* Workflow::transition(std::string_view n) const {
   return nullptr;
 }
 
+const Deadline* Workflow::deadline(std::string_view id) const {
+  for (const auto& d : deadlines)
+    if (d.id == id) return &d;
+  return nullptr;
+}
+
 const Role* Pack::role(std::string_view n) const {
   for (const auto& r : roles)
     if (r.name == n) return &r;
@@ -880,7 +941,7 @@ Profile load_profile(const DataSource& src, const std::string& iso3, const Pack&
   Reader r(src.describe(rel));
   r.keys(j, "", {"format", "iso3", "name", "currency", "languages", "legal"},
          {"time_zone", "code_lists", "description", "department", "extensions", "roles",
-          "security", "calendar"});
+          "security", "calendar", "deadlines"});
   if (r.integer(j, "format", "", 1, 1, 1) != 1) r.fail("/format", "unsupported format");
   Profile p;
   p.files[rel] = *src.read(rel);
@@ -1003,6 +1064,32 @@ Profile load_profile(const DataSource& src, const std::string& iso3, const Pack&
     sp.lockout_attempts = static_cast<int>(r.integer(sj, "lockout_attempts", "/security", 1, 100, 5));
     sp.lockout_minutes = static_cast<int>(r.integer(sj, "lockout_minutes", "/security", 1, 10080, 15));
   }
+  if (j.contains("deadlines")) {
+    const auto& dl = r.object(j["deadlines"], "/deadlines");
+    for (auto it = dl.begin(); it != dl.end(); ++it) {
+      const std::string path = "/deadlines/" + it.key();
+      const Deadline* d = nullptr;
+      for (const auto& t : pack.record_types)
+        if (t.workflow && !d) d = t.workflow->deadline(it.key());
+      if (!d) r.fail(path, "the pack declares no deadline \"" + it.key() + "\"");
+      r.keys(*it, path, {"length", "source", "verified"}, {"unit", "note"});
+      Profile::DeadlineOverride o;
+      o.unit = d->unit;
+      if (it->contains("unit")) {
+        const std::string unit = r.str(*it, "unit", path);
+        if (unit == "working_days") o.unit = Deadline::Unit::working_days;
+        else if (unit == "calendar_days") o.unit = Deadline::Unit::calendar_days;
+        else r.fail(path + "/unit", "working_days or calendar_days");
+      }
+      o.length = static_cast<int>(r.integer(*it, "length", path, 0, 3660, 0));
+      o.source = r.str(*it, "source", path);
+      if (o.source.empty()) r.fail(path + "/source", "a country's deadline needs its legal source");
+      if (!(*it)["verified"].is_boolean()) r.fail(path + "/verified", "expected true or false");
+      o.verified = (*it)["verified"].get<bool>();
+      o.note = r.str(*it, "note", path);
+      p.deadlines[it.key()] = std::move(o);
+    }
+  }
   for (const auto& t : pack.record_types) {
     for (const auto& rule : t.rules)
       if (const auto* k = std::get_if<rules::MinAgeAt>(&rule.check); k && !k->age_parameter.empty() &&
@@ -1042,6 +1129,17 @@ Pack with_extensions(Pack pack, const Profile& profile) {
     compile(t.fields);
     for (auto& sec : t.sections) compile(sec.fields);
   }
+  for (auto& t : pack.record_types)
+    if (t.workflow)
+      for (auto& d : t.workflow->deadlines)
+        if (auto o = profile.deadlines.find(d.id); o != profile.deadlines.end()) {
+          d.unit = o->second.unit;
+          d.length = o->second.length;
+          d.source = o->second.source;
+          d.verified = o->second.verified;
+          d.note = o->second.note;
+          d.from_profile = true;
+        }
   pack.roles.insert(pack.roles.end(), profile.roles.begin(), profile.roles.end());
   return pack;
 }

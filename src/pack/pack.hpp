@@ -186,6 +186,25 @@ struct Transition {
   std::vector<std::string> clears;    ///< fields it empties (e.g. an inactivity reason)
 };
 
+/// A statutory time limit of a case (docs/workflows.md): started by an event, met by another,
+/// counted in working or calendar days on the country's calendar. Events: "created" (the
+/// record, on its workflow date field), a transition's name (on its effective date),
+/// "field:<date field>" (the date entered in that field), "section:<section>.<date field>" (an
+/// entry added to the section, on its date). The pack's length is a permissive default; a
+/// country profile overrides it ("deadlines" in the profile) with its legal source.
+struct Deadline {
+  std::string id;  ///< "<record type>.<name>", e.g. complaint.acknowledge
+  Label label;
+  std::vector<std::string> starts;  ///< events that start it (again, once met or cleared)
+  std::vector<std::string> met_by;  ///< events that meet it
+  enum class Unit { working_days, calendar_days } unit = Unit::working_days;
+  int length = 0;
+  std::string source;
+  bool verified = false;
+  std::string note;
+  bool from_profile = false;  ///< the length, unit and source are the country profile's
+};
+
 /// The state machine of a record type. The states are the codes of the status field's code
 /// list. The workflow issue adds roles, deadlines and letters to transitions.
 struct Workflow {
@@ -195,7 +214,9 @@ struct Workflow {
   std::string date_field;     ///< date field giving the initial state's effective date
   std::vector<std::string> states;
   std::vector<Transition> transitions;
+  std::vector<Deadline> deadlines;
   [[nodiscard]] const Transition* transition(std::string_view name) const;
+  [[nodiscard]] const Deadline* deadline(std::string_view id) const;
 };
 
 struct RecordType {
@@ -425,6 +446,14 @@ struct Profile {
   /// Country roles (named x_<iso3>_<name>), added to the pack's.
   std::vector<Role> roles;
   SecurityPolicy security;
+  /// Deadline overrides by id: the country's length, unit and legal source (docs/workflows.md).
+  struct DeadlineOverride {
+    Deadline::Unit unit = Deadline::Unit::working_days;
+    int length = 0;
+    std::string source, note;
+    bool verified = false;
+  };
+  std::map<std::string, DeadlineOverride> deadlines;
   /// The country's public holidays; absent when the profile declares none.
   std::shared_ptr<const calendar::Calendar> calendar;
   std::string hash;                            ///< SHA-256 over the profile's files

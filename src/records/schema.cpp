@@ -165,12 +165,24 @@ Json record_type_json(Context& cx, const pack::RecordType& t) {
       tr.push_back({{"name", x.name}, {"label", x.label.to_json()}, {"from", x.from},
                     {"to", x.to}, {"fields", x.fields}, {"requires", x.requires_},
                     {"clears", x.clears}});
+    Json deadlines = Json::array();
+    for (const auto& d : w.deadlines)
+      deadlines.push_back({{"id", d.id},
+                           {"label", d.label.to_json()},
+                           {"starts", d.starts},
+                           {"met_by", d.met_by},
+                           {"unit", d.unit == pack::Deadline::Unit::working_days ? "working_days" : "calendar_days"},
+                           {"length", d.length},
+                           {"source", d.source},
+                           {"verified", d.verified},
+                           {"from_profile", d.from_profile}});
     o["workflow"] = {{"status_field", w.status_field},
                      {"outcome_field", w.outcome_field.empty() ? Json(nullptr) : Json(w.outcome_field)},
                      {"initial", w.initial},
                      {"date_field", w.date_field.empty() ? Json(nullptr) : Json(w.date_field)},
                      {"states", w.states},
-                     {"transitions", tr}};
+                     {"transitions", tr},
+                     {"deadlines", deadlines}};
   }
   return o;
 }

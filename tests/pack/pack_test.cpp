@@ -364,3 +364,101 @@ TEST_CASE("Malformed calendar files are rejected with file, JSON path and reason
     }
   }
 }
+
+TEST_CASE("Deadlines: declared in the pack, overridden by a country with its source, malformed ones refused", "[pack][deadline]") {
+  test::TempDir dir;
+  const std::string root = test::copy_data(dir, "data", CLMIS_SOURCE_DIR "/data");
+  const std::string pack_file = root + "/packs/standard/pack.json";
+  const std::string profile_file = root + "/countries/KNA.json";
+  {
+    auto src = pack::directory_source(root);
+    const auto p = pack::load_pack(*src);
+    const auto* d = p.record_type("complaint")->workflow->deadline("complaint.resolution");
+    REQUIRE(d);
+    CHECK(d->unit == pack::Deadline::Unit::calendar_days);
+    CHECK(d->length == 90);
+    CHECK(d->starts == std::vector<std::string>{"created", "reopen"});
+    CHECK(d->met_by == std::vector<std::string>{"close"});
+    CHECK_FALSE(d->verified);
+  }
+  SECTION("a country's override, with its source") {
+    test::edit_json(profile_file, [](Json& j) {
+      j["deadlines"] = {{"complaint.acknowledge",
+                         {{"length", 3}, {"unit", "calendar_days"}, {"source", "Labour Act s. 12 (test)"}, {"verified", true}}}};
+    });
+    auto src = pack::directory_source(root);
+    const auto p = pack::load_pack(*src);
+    const auto prof = pack::load_profile(*src, "KNA", p);
+    const auto merged = pack::with_extensions(p, prof);
+    const auto* d = merged.record_type("complaint")->workflow->deadline("complaint.acknowledge");
+    CHECK(d->length == 3);
+    CHECK(d->unit == pack::Deadline::Unit::calendar_days);
+    CHECK(d->source == "Labour Act s. 12 (test)");
+    CHECK(d->verified);
+    CHECK(d->from_profile);
+    // The others keep the pack's permissive default.
+    CHECK(merged.record_type("complaint")->workflow->deadline("complaint.first_hearing")->length == 15);
+    CHECK_FALSE(merged.record_type("complaint")->workflow->deadline("complaint.first_hearing")->from_profile);
+  }
+  struct Case {
+    const char* name;
+    std::function<void(Json&)> edit;
+    const char* path;
+    const char* reason;
+  };
+  // complaint is the pack's sixth record type; its deadlines are acknowledge, first_hearing, resolution.
+  auto deadline = [](Json& j, int i) -> Json& { return j["record_types"][5]["workflow"]["deadlines"][i]; };
+  const std::vector<Case> pack_cases = {
+      {"unknown unit", [&](Json& j) { deadline(j, 0)["unit"] = "hours"; },
+       "/record_types/5/workflow/deadlines/0/unit", "working_days or calendar_days"},
+      {"an id of another type", [&](Json& j) { deadline(j, 0)["id"] = "dispute.acknowledge"; },
+       "/record_types/5/workflow/deadlines/0/id", "complaint.<name>"},
+      {"the same id twice", [&](Json& j) { deadline(j, 1)["id"] = "complaint.acknowledge"; },
+       "/record_types/5/workflow/deadlines/1/id", "duplicate deadline"},
+      {"an event that does not exist", [&](Json& j) { deadline(j, 2)["met_by"] = {"settle"}; },
+       "/record_types/5/workflow/deadlines/2/met_by/0", "is not an event"},
+      {"met by a text field", [&](Json& j) { deadline(j, 0)["met_by"] = {"field:summary"}; },
+       "/record_types/5/workflow/deadlines/0/met_by/0", "not a date field"},
+      {"met by a section field that is not a required date", [&](Json& j) { deadline(j, 1)["met_by"] = {"section:hearings.note"}; },
+       "/record_types/5/workflow/deadlines/1/met_by/0", "section:<section>"},
+      {"met by creation", [&](Json& j) { deadline(j, 1)["met_by"] = {"created"}; },
+       "/record_types/5/workflow/deadlines/1/met_by/0", "cannot meet"},
+      {"no source", [&](Json& j) { deadline(j, 0)["source"] = ""; },
+       "/record_types/5/workflow/deadlines/0/source", "where its length comes from"},
+      {"a negative length", [&](Json& j) { deadline(j, 0)["length"] = -1; },
+       "/record_types/5/workflow/deadlines/0/length", ""},
+      {"no starting event", [&](Json& j) { deadline(j, 0)["starts"] = Json::array(); },
+       "/record_types/5/workflow/deadlines/0/starts", "at least one event"},
+  };
+  for (const auto& c : pack_cases) {
+    SECTION(c.name) {
+      test::edit_json(pack_file, c.edit);
+      const std::string msg = load_error(root);
+      INFO(msg);
+      CHECK_THAT(msg, Catch::StartsWith(pack_file + ": "));
+      CHECK_THAT(msg, Catch::Contains(std::string(": ") + c.path + ": "));
+      CHECK_THAT(msg, Catch::Contains(c.reason));
+    }
+  }
+  const std::vector<Case> profile_cases = {
+      {"an override of a deadline the pack does not declare",
+       [](Json& j) { j["deadlines"] = {{"complaint.reply", {{"length", 3}, {"source", "x"}, {"verified", false}}}}; },
+       "/deadlines/complaint.reply", "declares no deadline"},
+      {"an override without its source",
+       [](Json& j) { j["deadlines"] = {{"complaint.acknowledge", {{"length", 3}, {"source", ""}, {"verified", false}}}}; },
+       "/deadlines/complaint.acknowledge/source", "legal source"},
+      {"an override without verified",
+       [](Json& j) { j["deadlines"] = {{"complaint.acknowledge", {{"length", 3}, {"source", "x"}}}}; },
+       "/deadlines/complaint.acknowledge", "\"verified\""},
+  };
+  for (const auto& c : profile_cases) {
+    SECTION(c.name) {
+      test::edit_json(profile_file, c.edit);
+      const std::string msg = load_error(root);
+      INFO(msg);
+      CHECK_THAT(msg, Catch::StartsWith(profile_file + ": "));
+      CHECK_THAT(msg, Catch::Contains(std::string(": ") + c.path + ": "));
+      CHECK_THAT(msg, Catch::Contains(c.reason));
+    }
+  }
+}
