@@ -10,6 +10,7 @@
 
 #include "api/bulk.hpp"
 #include "core/csv.hpp"
+#include "core/encoding.hpp"
 #include "core/given.hpp"
 #include "core/hash.hpp"
 #include "core/text.hpp"
@@ -202,6 +203,12 @@ ImportReport import_impl(Session& session, std::string_view type_name, std::istr
                             {{tname, "date_format", o.date_format, "type",
                               "a date format is D, DD, M, MM and YYYY with one separator, e.g. D/M/YYYY"}});
   }
+  const auto encoding = detail::encoding_from_name(o.encoding);
+  if (!encoding)
+    throw ValidationError("unknown encoding " + detail::quoted(o.encoding) +
+                              detail::did_you_mean(o.encoding, detail::encoding_aliases()),
+                          {{tname, "encoding", o.encoding, "type",
+                            "the encodings are utf-8, windows-1252 (cp1252) and latin-1 (iso-8859-1)"}});
   const std::string currency = schema["country"]["currency"];
 
   // Fields by name, and what the importer must know of them.
@@ -225,8 +232,10 @@ ImportReport import_impl(Session& session, std::string_view type_name, std::istr
     if (r["kind"] == "unique_active") unique_keys.push_back(r["fields"].get<std::vector<std::string>>());
 
   ImportReport report;
-  HashingBuf hashing(input);
-  std::istream in(&hashing);
+  HashingBuf hashing(input);  // the file's own bytes, before any transcoding
+  std::optional<detail::TranscodingBuf> transcoding;
+  if (*encoding != detail::Encoding::utf8) transcoding.emplace(&hashing, *encoding);
+  std::istream in(transcoding ? static_cast<std::streambuf*>(&*transcoding) : &hashing);
   csv::Reader reader(in, o.delimiter);
 
   auto problem = [&](ImportProblem p) {
@@ -249,7 +258,7 @@ ImportReport import_impl(Session& session, std::string_view type_name, std::istr
     for (const auto& h : header) {
       Column c{h, h};
       if (!valid_utf8(h)) {
-        errors.push_back({tname, "", nullptr, "csv", "row 1: a column name is not valid UTF-8"});
+        errors.push_back({tname, "", nullptr, "csv", "row 1: " + detail::not_utf8_message(*encoding, h, "a column name")});
         continue;
       }
       if (!seen.insert(h).second) {
@@ -379,7 +388,7 @@ ImportReport import_impl(Session& session, std::string_view type_name, std::istr
             const std::string& cell = row[i];
             if (c.currency) continue;
             if (!valid_utf8(cell)) {
-              errs.push_back({rowno, c.name, nullptr, "type", "the text is not valid UTF-8 (save the file as CSV UTF-8)", false, raw});
+              errs.push_back({rowno, c.name, nullptr, "type", detail::not_utf8_message(*encoding, cell, "the text"), false, raw});
               continue;
             }
             if (cell.empty()) continue;
@@ -474,7 +483,7 @@ ImportReport import_impl(Session& session, std::string_view type_name, std::istr
                           false, ""});
           line.clear();
         } else if (!valid_utf8(line)) {
-          errs.push_back({rowno, "", nullptr, "json", "the line is not valid UTF-8", false, ""});
+          errs.push_back({rowno, "", nullptr, "json", detail::not_utf8_message(*encoding, line, "the line"), false, ""});
         } else {
           try {
             record = parse_json(line, tname, kJsonLimits);
