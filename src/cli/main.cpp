@@ -345,6 +345,8 @@ clmis::ValidationError with_code_hints(const clmis::ValidationError& e, const cl
   std::vector<clmis::FieldError> errors = e.errors();
   for (auto& fe : errors) {
     if (fe.rule != "code_list" || !fe.value.is_string()) continue;
+    if (fe.message.find("(did you mean ") != std::string::npos || fe.message.find("could be") != std::string::npos)
+      continue;  // the library named the closest codes already
     const clmis::Json* f = field_at(type, fe.path);
     if (!f || !f->contains("code_list")) continue;
     const std::string list = (*f)["code_list"];

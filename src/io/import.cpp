@@ -254,30 +254,50 @@ ImportReport import_impl(Session& session, std::string_view type_name, std::istr
       throw ValidationError(std::string("row 1: ") + e.what(), {{tname, "", nullptr, "csv", e.what()}});
     }
     std::vector<FieldError> errors;
-    std::set<std::string> seen;
-    for (const auto& h : header) {
+    // Header names match ignoring ASCII case: each field by its folded name, and the names a
+    // header may have (for the closest to an unknown one).
+    std::map<std::string, std::string> by_folded;
+    std::vector<std::string> importable{"external_id"};
+    for (const auto& [n, f] : fields) {
+      by_folded.emplace(detail::ascii_lower(n), n);
+      if (!settable.count(n)) continue;
+      importable.push_back(n);
+      if ((*f)["type"] == "money") importable.push_back(n + "_currency");
+    }
+    auto field_named = [&](const std::string& folded) -> const std::string* {
+      auto it = by_folded.find(folded);
+      return it == by_folded.end() ? nullptr : &it->second;
+    };
+    std::set<std::string> seen;  // folded names
+    for (const auto& given_name : header) {
+      if (!valid_utf8(given_name)) {
+        errors.push_back({tname, "", nullptr, "csv", "row 1: " + detail::not_utf8_message(*encoding, given_name, "a column name")});
+        continue;
+      }
+      const std::string folded = detail::ascii_lower(given_name);
+      if (!seen.insert(folded).second) {
+        errors.push_back({tname, given_name, given_name, "csv", "row 1: column " + detail::quoted(given_name) + " appears twice"});
+        continue;
+      }
+      const std::string* field = field_named(folded);
+      const std::string* money = folded.size() > 9 && folded.compare(folded.size() - 9, 9, "_currency") == 0
+                                     ? field_named(folded.substr(0, folded.size() - 9))
+                                     : nullptr;
+      if (money && (*fields[*money])["type"] != "money") money = nullptr;
+      const std::string h = folded == "external_id" ? folded : money ? *money + "_currency" : field ? *field : given_name;
       Column c{h, h};
-      if (!valid_utf8(h)) {
-        errors.push_back({tname, "", nullptr, "csv", "row 1: " + detail::not_utf8_message(*encoding, h, "a column name")});
-        continue;
-      }
-      if (!seen.insert(h).second) {
-        errors.push_back({tname, h, h, "csv", "row 1: column \"" + h + "\" appears twice"});
-        continue;
-      }
       if (h == "external_id") {
         c.field.clear();
-      } else if (h.size() > 9 && h.compare(h.size() - 9, 9, "_currency") == 0 &&
-                 fields.count(h.substr(0, h.size() - 9)) &&
-                 (*fields[h.substr(0, h.size() - 9)])["type"] == "money") {
-        c.field = h.substr(0, h.size() - 9);
+      } else if (money) {
+        c.field = *money;
         c.currency = true;
       } else if (read_only.count(h)) {
-        errors.push_back({tname, h, h, "read_only", "row 1: column " + detail::quoted(h) + " is set by clmis, not imported"});
+        errors.push_back({tname, h, given_name, "read_only", "row 1: column " + detail::quoted(given_name) + " is set by clmis, not imported"});
         continue;
       } else if (!settable.count(h)) {
-        errors.push_back({tname, h, h, "unknown_field",
-                          "row 1: record type \"" + tname + "\" has no field " + detail::quoted(h)});
+        errors.push_back({tname, given_name, given_name, "unknown_field",
+                          "row 1: record type \"" + tname + "\" has no field " + detail::quoted(given_name) +
+                              detail::did_you_mean(given_name, importable)});
         continue;
       }
       if (!c.field.empty())
@@ -291,7 +311,7 @@ ImportReport import_impl(Session& session, std::string_view type_name, std::istr
           columns[j].currency_column = static_cast<int>(i);
         }
     for (const auto& [n, f] : fields)
-      if ((*f)["required"].get<bool>() && !f->contains("default") && !seen.count(n) && settable.count(n))
+      if ((*f)["required"].get<bool>() && !f->contains("default") && !seen.count(detail::ascii_lower(n)) && settable.count(n))
         errors.push_back({tname, n, nullptr, "required", "row 1: the required column \"" + n + "\" is missing"});
     if (!errors.empty()) throw ValidationError("the header of the file is refused", std::move(errors));
   }
