@@ -81,6 +81,11 @@ int from_exception() {
     return set_error(static_cast<int>(e.code()), e.what());
   } catch (const std::bad_alloc&) {
     return set_error(CLMIS_ENOMEM, "out of memory");
+  } catch (const clmis::Json::exception& e) {
+    // Never the JSON library's internals ("[json.exception.type_error.302] "): what follows them.
+    std::string m = e.what();
+    if (const auto p = m.find("] "); m.rfind("[json.exception", 0) == 0 && p != std::string::npos) m.erase(0, p + 2);
+    return set_error(CLMIS_ERROR, "internal error: " + m);
   } catch (const std::exception& e) {
     return set_error(CLMIS_ERROR, std::string("internal error: ") + e.what());
   } catch (...) {

@@ -516,6 +516,7 @@ ImportReport import_impl(Session& session, std::string_view type_name, std::istr
               // "malformed JSON: at line 1, column 19: ..." of one line is "at column 19" of the row.
               std::string m = fe.message;
               if (m.rfind("malformed JSON: ", 0) == 0) m.erase(0, 16);
+              else if (m.rfind("malformed JSON ", 0) == 0) m.erase(0, 15);
               if (m.rfind("at line 1, column ", 0) == 0) m.replace(0, 18, "at column ");
               errs.push_back({rowno, fe.path, nullptr, "json", "the line is not one JSON object: " + m, false, raw});
             }
