@@ -1287,7 +1287,8 @@ int main(int argc, char** argv) {
       if (progress_line)
         o.progress = [&](std::uint64_t bytes, std::uint64_t rows) {
           std::cerr << "\r  " << rows << " rows";
-          if (size) std::cerr << " (" << (100 * bytes / size) << "%)";
+          // bytes are those read after --encoding's transcoding, which may outgrow the file's size
+          if (size) std::cerr << " (" << std::min<std::uint64_t>(100, 100 * bytes / size) << "%)";
           std::cerr << std::flush;
         };
       const auto r = clmis::import_records(s, type_name, *in, o);
