@@ -77,7 +77,7 @@ cat > "$dir/bad.json" <<'JSON'
 {"registration_date": "2026-03-02", "first_name": "D", "family_name": "E", "sex": "F", "date_of_birth": "2001-11-30",
  "experience": [{"occupation": "51200"}]}
 JSON
-expect "refused code in a section" 3 'experience\[0\].occupation: .*the list is isco08' "$cli" create "$db" job_seeker \
+expect "refused code in a section" 3 'experience\[0\].occupation: .*isco08' "$cli" create "$db" job_seeker \
   --json "$dir/bad.json"
 expect "required" 3 'family_name' "$cli" create "$db" job_seeker --set first_name=Ann
 expect "unknown type" 4 'no record type "job_seekr" (did you mean job_seeker?)' "$cli" create "$db" job_seekr --set a=b
@@ -97,7 +97,7 @@ echo '{"street": "Bay Road"}' | "$cli" update "$db" job_seeker 1 --version 2 --j
 expect "stale version" 6 'version' "$cli" update "$db" job_seeker 1 --version 1 --set city=Sandy
 expect "nothing to change" 2 'nothing to change' "$cli" update "$db" job_seeker 1 --version 3
 expect "update unknown field" 3 'did you mean city' "$cli" update "$db" job_seeker 1 --version 3 --set ctiy=Sandy
-expect "update refused code" 3 'did you mean F? the list is sex' "$cli" update "$db" job_seeker 1 --version 3 --set sex=f2
+expect "update refused code" 3 'list "sex" (did you mean F?)' "$cli" update "$db" job_seeker 1 --version 3 --set sex=f2
 expect "update no version" 2 'version' "$cli" update "$db" job_seeker 1 --set city=Sandy
 expect "update no record" 4 '' "$cli" update "$db" job_seeker 99 --version 1 --set city=Sandy
 

@@ -125,6 +125,32 @@ printf '\xff\xfer\x00e\x00g\x00\n\x00' > "$dir/utf16.csv"
 expect_refused "UTF-16" 3 'UTF-16' "$dir/utf16.csv"
 printf '%s\n2025-03-03,Jos\xe9,Bell,6600002,M,1990-01-01,KN-03\n' "$header" > "$dir/latin1.csv"
 expect_refused "Latin-1" 3 'row 2, first_name: the text is not valid UTF-8' "$dir/latin1.csv"
+grep -q -- '--encoding windows-1252' "$dir/err" || fail "no advice to name the encoding: $(cat "$dir/err")"
+# --encoding: a windows-1252 file (é E9, ë EB, Ñ D1, ú FA, € 80) is read as UTF-8; the audit's
+# digest is of the file's own bytes (sha256sum); an unknown name and an undefined byte (0x81) are
+# refused with the database unchanged.
+printf '%s\n2025-03-03,M\xe9rida,Zo\xeb,6600021,F,1990-01-01,KN-03\n2025-03-03,\xd1and\xfa,\x80uro,6600022,M,1990-01-01,KN-03\n' "$header" > "$dir/cp1252.csv"
+expect_refused "unknown encoding" 3 'unknown encoding "windows1252" (did you mean windows-1252?)' "$dir/cp1252.csv" --encoding windows1252
+printf '%s\n2025-03-03,Ok,Row,6600023,F,1990-01-01,KN-03\n2025-03-03,A\x81n,Bell,6600024,F,1990-01-01,KN-03\n' "$header" > "$dir/undefined.csv"
+expect_refused "undefined windows-1252 byte" 3 'row 3, first_name: byte 0x81 is not a character in windows-1252' "$dir/undefined.csv" --encoding windows-1252
+"$cli" import "$db" job_seeker "$dir/cp1252.csv" --encoding Windows-1252 > "$dir/out"
+grep -q 'imported 2 of 2 rows' "$dir/out" || fail "windows-1252 import: $(cat "$dir/out")"
+[ "$(sqlite3 "$db" "SELECT first_name || '|' || family_name FROM job_seeker WHERE nis_number IN ('6600021', '6600022') ORDER BY id")" = "Mérida|Zoë
+Ñandú|€uro" ] || fail "windows-1252 names: $(sqlite3 "$db" "SELECT first_name, family_name FROM job_seeker WHERE nis_number IN ('6600021', '6600022')")"
+sum=$(sha256sum "$dir/cp1252.csv" | cut -d' ' -f1)
+[ "$(sqlite3 "$db" "SELECT count(*) FROM clmis_audit WHERE action = 'import' AND json_extract(detail, '$.sha256') = '$sum'")" = 1 ] \
+  || fail "windows-1252 import: the digest is not of the file's bytes"
+# Header names ignoring case, codes ignoring case where one code is meant (f is F, kn-03 KN-03).
+printf 'Registration_Date,First_Name,Family_Name,NIS_Number,Sex,Date_Of_Birth,PARISH\n2025-03-03,Case,Fold,6600025,f,1990-01-01,kn-03\n' > "$dir/case.csv"
+"$cli" import "$db" job_seeker "$dir/case.csv" > /dev/null
+[ "$(sqlite3 "$db" "SELECT sex || ' ' || parish FROM clmis_view_job_seeker WHERE nis_number = '6600025'")" = "F KN-03" ] \
+  || fail "codes ignoring case"
+printf 'registration_date,first_name,family_name,nis_number,sex,date_of_birth,Parish,parish\n' > "$dir/twice.csv"
+expect_refused "header twice ignoring case" 3 'column "parish" appears twice' "$dir/twice.csv"
+# A malformed --json file: the place, not the parser's internals.
+printf '{"first_name": x}' > "$dir/bad.json"
+expect "malformed --json" 3 'malformed JSON at line 1, column 16: invalid literal' "$cli" create "$db" job_seeker --json "$dir/bad.json"
+if grep -q 'json.exception\|syntax error' "$dir/err"; then fail "parser internals: $(cat "$dir/err")"; fi
 : > "$dir/empty.csv"
 expect_refused "empty file" 3 'the file is empty' "$dir/empty.csv"
 

@@ -396,6 +396,9 @@ CLMIS_API int clmis_batch_rollback(clmis_session *session);
  *                                        skip: the good rows are, the bad ones reported
  *    "date_format": "D/M/YYYY"...        layout of CSV dates (default: YYYY-MM-DD only)
  *    "delimiter": ","                    the CSV separator: one ASCII character
+ *    "encoding": "utf-8" | "windows-1252" | "latin-1"   the file's encoding, ASCII case ignored
+ *                                        (aliases "cp1252", "iso-8859-1", "latin1"); read as
+ *                                        UTF-8 as it streams in; sha256 is of the file's bytes
  *    "index_build": "auto" | "after" | "during"   when the indexes no check reads are built
  *    "max_problems": 1000                how many problems the report lists (0..100000)
  *    "source": "name"                    the file's name in the audit entry (default: path)

@@ -10,7 +10,9 @@
 // whole numbers; decimals as written ("12.50"); money as "1250.00" (the country's currency) or
 // "1250.00 USD", or with a "<field>_currency" column; booleans as true/false, yes/no or 1/0;
 // dates as YYYY-MM-DD unless ImportOptions::date_format declares another layout; an empty cell
-// is no value (the field's default applies on create). A header naming an unknown column, or
+// is no value (the field's default applies on create). Header names match the fields ignoring
+// ASCII case ("Parish" is parish); a code matches its list's code ignoring ASCII case when only
+// one code does ("kn-03" is KN-03). A header naming an unknown column (with the closest name), or
 // missing a required one, refuses the whole file before any row is read.
 //
 // Records with their history: for a type with a workflow, a file may carry each record's
@@ -22,7 +24,7 @@
 // Lines takes the same keys.
 //
 // Errors: a file that cannot be read as UTF-8 CSV (NUL bytes, UTF-16, broken quoting) is refused
-// with the row named. Otherwise every bad row is reported with its row number (CSV: the
+// with the row named; a file in windows-1252 or latin-1 is read with ImportOptions::encoding. Otherwise every bad row is reported with its row number (CSV: the
 // spreadsheet row, header = 1; JSON Lines: the line), column, value, rule and message — all of
 // them, not only the first. With OnError::abort (the default) nothing is imported if any row is
 // bad; with OnError::skip the good rows are imported and the bad ones reported.
@@ -62,6 +64,14 @@ struct ImportOptions {
   /// exactly two). Only the declared layout is accepted: "6/12/2013" is never guessed.
   std::string date_format;
   char delimiter = ',';         ///< CSV field separator
+  /// The file's character encoding, ASCII case ignored: "utf-8" (the default), "windows-1252"
+  /// (alias "cp1252") or "latin-1" (aliases "iso-8859-1", "latin1"). The bytes are read as UTF-8
+  /// as they stream in (constant memory); ImportReport::sha256 is still of the file's own bytes.
+  /// windows-1252's five undefined bytes (0x81, 0x8D, 0x8F, 0x90, 0x9D) refuse the row (or the
+  /// header) they are in, naming the byte. Another name is a ValidationError (path "encoding")
+  /// before anything is read. Without it, text that is not UTF-8 is refused as before, with the
+  /// advice to name the encoding.
+  std::string encoding = "utf-8";
   std::string source;           ///< the file's name, for the audit entry
   /// Called about every 1000 rows with the bytes and rows read so far.
   std::function<void(std::uint64_t bytes, std::uint64_t rows)> progress;

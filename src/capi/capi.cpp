@@ -81,6 +81,11 @@ int from_exception() {
     return set_error(static_cast<int>(e.code()), e.what());
   } catch (const std::bad_alloc&) {
     return set_error(CLMIS_ENOMEM, "out of memory");
+  } catch (const clmis::Json::exception& e) {
+    // Never the JSON library's internals ("[json.exception.type_error.302] "): what follows them.
+    std::string m = e.what();
+    if (const auto p = m.find("] "); m.rfind("[json.exception", 0) == 0 && p != std::string::npos) m.erase(0, p + 2);
+    return set_error(CLMIS_ERROR, "internal error: " + m);
   } catch (const std::exception& e) {
     return set_error(CLMIS_ERROR, std::string("internal error: ") + e.what());
   } catch (...) {
@@ -817,13 +822,15 @@ int clmis_import(clmis_session* session, const char* type, const char* path, con
     require_utf8(type, "type");
     require_utf8(path, "path");
     const Options opt(options_json, "import_options",
-                      {"format", "on_error", "date_format", "delimiter", "index_build", "max_problems", "source"});
+                      {"format", "on_error", "date_format", "delimiter", "index_build", "max_problems", "source",
+                       "encoding"});
     const std::string file = path;
     clmis::ImportOptions o;
     o.format = opt.choice("format", ends_with(file, ".jsonl") ? "jsonl" : "csv", {"csv", "jsonl"});
     o.on_error = opt.choice("on_error", "abort", {"abort", "skip"}) == "skip" ? clmis::OnError::skip
                                                                                : clmis::OnError::abort;
     o.date_format = opt.text("date_format", "");
+    o.encoding = opt.text("encoding", "utf-8");  // the import refuses an unknown one, naming the choices
     const auto delimiter = opt.text("delimiter", ",");
     if (delimiter.size() != 1 || static_cast<unsigned char>(delimiter[0]) >= 0x80 || delimiter[0] == '"' ||
         delimiter[0] == '\n' || delimiter[0] == '\r')

@@ -345,6 +345,8 @@ clmis::ValidationError with_code_hints(const clmis::ValidationError& e, const cl
   std::vector<clmis::FieldError> errors = e.errors();
   for (auto& fe : errors) {
     if (fe.rule != "code_list" || !fe.value.is_string()) continue;
+    if (fe.message.find("(did you mean ") != std::string::npos || fe.message.find("could be") != std::string::npos)
+      continue;  // the library named the closest codes already
     const clmis::Json* f = field_at(type, fe.path);
     if (!f || !f->contains("code_list")) continue;
     const std::string list = (*f)["code_list"];
@@ -623,7 +625,8 @@ int main(int argc, char** argv) {
   for (auto* c : {create, update, archive}) login.options(c);
 
   // import / export
-  std::string file, format, on_error = "abort", report_path, date_format, out_path, index_build = "auto";
+  std::string file, format, on_error = "abort", report_path, date_format, out_path, index_build = "auto",
+      encoding = "utf-8";
   char delimiter = ',';
   auto* import = app.add_subcommand(
       "import", "Import records from CSV (the type's own fields) or JSON Lines (with sections), "
@@ -642,6 +645,8 @@ int main(int argc, char** argv) {
   import->add_option("--date-format", date_format,
                      "Layout of dates in the file, e.g. D/M/YYYY or M/D/YYYY (default: YYYY-MM-DD only)");
   import->add_option("--delimiter", delimiter, "CSV field separator (default ,)");
+  import->add_option("--encoding", encoding,
+                     "The file's encoding: utf-8 (default), windows-1252 (cp1252) or latin-1 (iso-8859-1)");
   import->add_option("--index-build", index_build,
                      "auto: build the indexes no check reads after loading when the table holds at most 10,000 "
                      "records, otherwise while loading (default); after; during")
@@ -1230,6 +1235,7 @@ int main(int argc, char** argv) {
                                                                                  : "csv";
       o.on_error = on_error == "skip" ? clmis::OnError::skip : clmis::OnError::abort;
       o.date_format = date_format;
+      o.encoding = encoding;
       o.index_build = index_build == "after"    ? clmis::IndexBuild::after_load
                       : index_build == "during" ? clmis::IndexBuild::during_load
                                                 : clmis::IndexBuild::automatic;
@@ -1281,7 +1287,8 @@ int main(int argc, char** argv) {
       if (progress_line)
         o.progress = [&](std::uint64_t bytes, std::uint64_t rows) {
           std::cerr << "\r  " << rows << " rows";
-          if (size) std::cerr << " (" << (100 * bytes / size) << "%)";
+          // bytes are those read after --encoding's transcoding, which may outgrow the file's size
+          if (size) std::cerr << " (" << std::min<std::uint64_t>(100, 100 * bytes / size) << "%)";
           std::cerr << std::flush;
         };
       const auto r = clmis::import_records(s, type_name, *in, o);

@@ -63,8 +63,9 @@ class Path {
 };
 
 [[noreturn]] void refuse(std::string_view what, const std::string& path, const std::string& message) {
-  throw ValidationError("malformed JSON: " + message,
-                        {{std::string(what), path, nullptr, "json", "malformed JSON: " + message}});
+  // "malformed JSON at line 1, column 5: invalid literal (byte 5)"; "malformed JSON: a string of...".
+  const std::string m = (message.rfind("at line ", 0) == 0 ? "malformed JSON " : "malformed JSON: ") + message;
+  throw ValidationError(m, {{std::string(what), path, nullptr, "json", m}});
 }
 
 /// The keys of one object seen so far, for refusing a duplicate in constant time per key: a
@@ -154,9 +155,13 @@ class Builder final : public nlohmann::json_sax<Json> {
     if (!error_.empty()) return false;  // a limit stopped the parse; keep its message
     std::string m = e.what();
     // "[json.exception.parse_error.101] parse error at line 1, column 3: syntax error while
-    // parsing value - invalid literal; last read: '...'": keep what and where, drop what was read.
+    // parsing value - invalid literal; last read: '...'": keep what and where ("at line 1,
+    // column 3: invalid literal"), drop the parser's own words and what was read.
     if (auto p = m.find("] "); p != std::string::npos) m.erase(0, p + 2);
     if (auto p = m.find("; last read"); p != std::string::npos) m.erase(p);
+    if (auto p = m.find("syntax error "); p != std::string::npos)
+      if (auto d = m.find("- ", p); d != std::string::npos) m.erase(p, d + 2 - p);
+    if (m.find("json.exception") != std::string::npos) m = "not JSON";  // never the parser's internals
     if (e.id == 406 || m.find("number overflow") != std::string::npos)
       m = "a number too large for a double";
     else if (m.rfind("parse error", 0) == 0)

@@ -10,6 +10,7 @@
 
 #include "api/bulk.hpp"
 #include "core/csv.hpp"
+#include "core/encoding.hpp"
 #include "core/given.hpp"
 #include "core/hash.hpp"
 #include "core/lifecycle.hpp"
@@ -207,6 +208,12 @@ ImportReport import_impl(Session& session, std::string_view type_name, std::istr
                             {{tname, "date_format", o.date_format, "type",
                               "a date format is D, DD, M, MM and YYYY with one separator, e.g. D/M/YYYY"}});
   }
+  const auto encoding = detail::encoding_from_name(o.encoding);
+  if (!encoding)
+    throw ValidationError("unknown encoding " + detail::quoted(o.encoding) +
+                              detail::did_you_mean(o.encoding, detail::encoding_aliases()),
+                          {{tname, "encoding", o.encoding, "type",
+                            "the encodings are utf-8, windows-1252 (cp1252) and latin-1 (iso-8859-1)"}});
   const std::string currency = schema["country"]["currency"];
 
   // Fields by name, and what the importer must know of them.
@@ -237,8 +244,10 @@ ImportReport import_impl(Session& session, std::string_view type_name, std::istr
     if (r["kind"] == "unique_active") unique_keys.push_back(r["fields"].get<std::vector<std::string>>());
 
   ImportReport report;
-  HashingBuf hashing(input);
-  std::istream in(&hashing);
+  HashingBuf hashing(input);  // the file's own bytes, before any transcoding
+  std::optional<detail::TranscodingBuf> transcoding;
+  if (*encoding != detail::Encoding::utf8) transcoding.emplace(&hashing, *encoding);
+  std::istream in(transcoding ? static_cast<std::streambuf*>(&*transcoding) : &hashing);
   csv::Reader reader(in, o.delimiter);
 
   auto problem = [&](ImportProblem p) {
@@ -257,8 +266,22 @@ ImportReport import_impl(Session& session, std::string_view type_name, std::istr
       throw ValidationError(std::string("row 1: ") + e.what(), {{tname, "", nullptr, "csv", e.what()}});
     }
     std::vector<FieldError> errors;
-    std::set<std::string> seen;
-    // The lifecycle a column names (docs/import.md, "Records with their history"), if any.
+    // Header names match ignoring ASCII case: each field by its folded name, and the names a
+    // header may have (for the closest to an unknown one).
+    std::map<std::string, std::string> by_folded;
+    std::vector<std::string> importable{"external_id"};
+    for (const auto& [n, f] : fields) {
+      by_folded.emplace(detail::ascii_lower(n), n);
+      if (!settable.count(n)) continue;
+      importable.push_back(n);
+      if ((*f)["type"] == "money") importable.push_back(n + "_currency");
+    }
+    auto field_named = [&](const std::string& folded) -> const std::string* {
+      auto it = by_folded.find(folded);
+      return it == by_folded.end() ? nullptr : &it->second;
+    };
+    // The lifecycle a column names (docs/cli.md, "Records with their history"), if any; h: the
+    // column's name, folded.
     auto life_of = [&](const std::string& h, std::string& state) {
       if (status_field.empty() || (fields.count(h) && h != status_field)) return Column::Life::none;
       if (h == status_field) return Column::Life::status;
@@ -271,9 +294,11 @@ ImportReport import_impl(Session& session, std::string_view type_name, std::istr
       return Column::Life::none;
     };
     std::set<Column::Life> lives;
-    for (const auto& h : header) {
+    for (const auto& given_name : header) {
       std::string st;
-      lives.insert(life_of(h, st));
+      const std::string folded = detail::ascii_lower(given_name);
+      const std::string* field = field_named(folded);
+      lives.insert(life_of(field ? *field : folded, st));
     }
     lives.erase(Column::Life::none);
     const bool lifecycle = !lives.empty();
@@ -284,36 +309,48 @@ ImportReport import_impl(Session& session, std::string_view type_name, std::istr
     if (lives.count(Column::Life::status_date) && !lives.count(Column::Life::status))
       errors.push_back({tname, "status_date", nullptr, "csv",
                         "row 1: a status_date column needs a " + status_field + " column (the state reached on that date)"});
-    for (const auto& h : header) {
+    std::set<std::string> seen;  // folded names
+    for (const auto& given_name : header) {
+      if (!valid_utf8(given_name)) {
+        errors.push_back({tname, "", nullptr, "csv", "row 1: " + detail::not_utf8_message(*encoding, given_name, "a column name")});
+        continue;
+      }
+      const std::string folded = detail::ascii_lower(given_name);
+      if (!seen.insert(folded).second) {
+        errors.push_back({tname, given_name, given_name, "csv", "row 1: column " + detail::quoted(given_name) + " appears twice"});
+        continue;
+      }
+      const std::string* field = field_named(folded);
+      const std::string* money = folded.size() > 9 && folded.compare(folded.size() - 9, 9, "_currency") == 0
+                                     ? field_named(folded.substr(0, folded.size() - 9))
+                                     : nullptr;
+      if (money && (*fields[*money])["type"] != "money") money = nullptr;
       Column c;
+      const auto life = life_of(field ? *field : folded, c.state);
+      const std::string h = life != Column::Life::none ? (field ? *field : folded)
+                            : folded == "external_id" ? folded
+                            : money                   ? *money + "_currency"
+                            : field                   ? *field
+                                                      : given_name;
       c.name = h;
       c.field = h;
-      if (!valid_utf8(h)) {
-        errors.push_back({tname, "", nullptr, "csv", "row 1: a column name is not valid UTF-8"});
-        continue;
-      }
-      if (!seen.insert(h).second) {
-        errors.push_back({tname, h, h, "csv", "row 1: column \"" + h + "\" appears twice"});
-        continue;
-      }
-      if (const auto life = life_of(h, c.state); life != Column::Life::none) {
+      if (life != Column::Life::none) {
         c.field.clear();
         c.life = life;
       } else if (h == "external_id") {
         c.field.clear();
-      } else if (h.size() > 9 && h.compare(h.size() - 9, 9, "_currency") == 0 &&
-                 fields.count(h.substr(0, h.size() - 9)) &&
-                 (*fields[h.substr(0, h.size() - 9)])["type"] == "money") {
-        c.field = h.substr(0, h.size() - 9);
+      } else if (money) {
+        c.field = *money;
         c.currency = true;
       } else if (lifecycle && h == outcome_field) {
         // set by the transition that closes the record (workflow/legacy.hpp)
       } else if (read_only.count(h)) {
-        errors.push_back({tname, h, h, "read_only", "row 1: column " + detail::quoted(h) + " is set by clmis, not imported"});
+        errors.push_back({tname, h, given_name, "read_only", "row 1: column " + detail::quoted(given_name) + " is set by clmis, not imported"});
         continue;
       } else if (!settable.count(h)) {
-        errors.push_back({tname, h, h, "unknown_field",
-                          "row 1: record type \"" + tname + "\" has no field " + detail::quoted(h)});
+        errors.push_back({tname, given_name, given_name, "unknown_field",
+                          "row 1: record type \"" + tname + "\" has no field " + detail::quoted(given_name) +
+                              detail::did_you_mean(given_name, importable)});
         continue;
       }
       if (!c.field.empty() && c.life == Column::Life::none)
@@ -327,7 +364,7 @@ ImportReport import_impl(Session& session, std::string_view type_name, std::istr
           columns[j].currency_column = static_cast<int>(i);
         }
     for (const auto& [n, f] : fields)
-      if ((*f)["required"].get<bool>() && !f->contains("default") && !seen.count(n) && settable.count(n))
+      if ((*f)["required"].get<bool>() && !f->contains("default") && !seen.count(detail::ascii_lower(n)) && settable.count(n))
         errors.push_back({tname, n, nullptr, "required", "row 1: the required column \"" + n + "\" is missing"});
     if (!errors.empty()) throw ValidationError("the header of the file is refused", std::move(errors));
   }
@@ -427,7 +464,7 @@ ImportReport import_impl(Session& session, std::string_view type_name, std::istr
             const std::string& cell = row[i];
             if (c.currency) continue;
             if (!valid_utf8(cell)) {
-              errs.push_back({rowno, c.name, nullptr, "type", "the text is not valid UTF-8 (save the file as CSV UTF-8)", false, raw});
+              errs.push_back({rowno, c.name, nullptr, "type", detail::not_utf8_message(*encoding, cell, "the text"), false, raw});
               continue;
             }
             if (cell.empty()) continue;
@@ -537,7 +574,7 @@ ImportReport import_impl(Session& session, std::string_view type_name, std::istr
                           false, ""});
           line.clear();
         } else if (!valid_utf8(line)) {
-          errs.push_back({rowno, "", nullptr, "json", "the line is not valid UTF-8", false, ""});
+          errs.push_back({rowno, "", nullptr, "json", detail::not_utf8_message(*encoding, line, "the line"), false, ""});
         } else {
           try {
             record = parse_json(line, tname, kJsonLimits);
@@ -566,6 +603,7 @@ ImportReport import_impl(Session& session, std::string_view type_name, std::istr
               // "malformed JSON: at line 1, column 19: ..." of one line is "at column 19" of the row.
               std::string m = fe.message;
               if (m.rfind("malformed JSON: ", 0) == 0) m.erase(0, 16);
+              else if (m.rfind("malformed JSON ", 0) == 0) m.erase(0, 15);
               if (m.rfind("at line 1, column ", 0) == 0) m.replace(0, 18, "at column ");
               errs.push_back({rowno, fe.path, nullptr, "json", "the line is not one JSON object: " + m, false, raw});
             }

@@ -1,6 +1,8 @@
 // Decoding and the field-level checks (DESIGN.md §5 "Errors": every problem, not the first).
 #include "records/validate.hpp"
 
+#include "core/text.hpp"
+
 #include <algorithm>
 #include <optional>
 #include <set>
@@ -63,20 +65,52 @@ void check_decoded(Context& cx, const pack::RecordType& t, const pack::Field& f,
       break;
     }
     case FieldType::code: {
-      const auto& code = std::get<Code>(out).value;
+      auto& code = std::get<Code>(out).value;
       auto list = cx.cache.codes.find(f.code_list);
       const store::CodeInfo* info = nullptr;
+      bool unchanged_code = unchanged;
+      std::vector<std::string> folded_matches;  // the list's codes equal to the value ignoring ASCII case
       if (list != cx.cache.codes.end()) {
         auto it = list->second.find(code);
+        if (it == list->second.end()) {
+          // Not the code as written: the one code of the list it is ignoring ASCII case, if only one.
+          const std::string folded = ascii_lower(code);
+          for (auto c = list->second.begin(); c != list->second.end(); ++c)
+            if (c->first.size() == code.size() && ascii_lower(c->first) == folded) {
+              folded_matches.push_back(c->first);
+              it = c;
+            }
+          if (folded_matches.size() == 1) {
+            code = it->first;  // the list's own spelling is stored
+            unchanged_code = current && *current == out;
+          } else {
+            it = list->second.end();
+          }
+        }
         if (it != list->second.end()) info = &it->second;
       }
-      if (!info)
-        err("code_list", "\"" + code + "\" is not a code of the list \"" + f.code_list + "\"");
-      else if (f.code_level && info->level != *f.code_level)
+      if (!info && folded_matches.size() > 1) {
+        std::sort(folded_matches.begin(), folded_matches.end());
+        err("code_list", "\"" + code + "\" is not a code of the list \"" + f.code_list + "\"; ignoring case it could be " +
+                             join(folded_matches, " or ") + ": give the code exactly");
+      } else if (!info) {
+        // The closest active codes (at most three, as close as a "did you mean" allows).
+        std::vector<std::pair<std::size_t, std::string>> near;
+        const std::size_t limit = code.size() <= 4 ? 1 : code.size() <= 8 ? 2 : 3;
+        if (list != cx.cache.codes.end())
+          for (const auto& c : list->second)
+            if (c.second.active)
+              if (const auto d = edit_distance(code, c.first); d <= limit) near.emplace_back(d, c.first);
+        std::sort(near.begin(), near.end());
+        std::vector<std::string> names;
+        for (std::size_t i = 0; i < near.size() && i < 3; ++i) names.push_back(near[i].second);
+        err("code_list", "\"" + code + "\" is not a code of the list \"" + f.code_list + "\"" +
+                             (names.empty() ? std::string() : " (did you mean " + join(names, " or ") + "?)"));
+      } else if (f.code_level && info->level != *f.code_level)
         err("code_list", "\"" + code + "\" is a level " + std::to_string(info->level) +
                              " code; this field takes level " + std::to_string(*f.code_level) + " codes of \"" +
                              f.code_list + "\"");
-      else if (!info->active && !unchanged)
+      else if (!info->active && !unchanged_code)
         err("code_list", "\"" + code + "\" is deactivated in the list \"" + f.code_list +
                              "\" and cannot be used on new entries");
       break;

@@ -520,3 +520,45 @@ TEST_CASE("C export: refusals leave no file and the database unchanged", "[capi]
   CHECK(read_file(out) == "name\r\nAlpha Ltd\r\n");
   clmis_session_close(&stat);
 }
+
+TEST_CASE("C import: the option encoding reads windows-1252, an unknown one is refused and nothing changes", "[capi][import][encoding]") {
+  Standard f;
+  const std::string csv = f.dir.file("cp1252.csv");
+  // windows-1252: é E9, € 80, Ñ D1; the parish given in lower case.
+  write_file(csv, "Name,ISIC_Class,Parish\nCaf\xE9 \x80,5510,kn-03\n\xD1" "and\xFA Ltd,5510,KN-01\n");
+  const std::string before = test::db_hash(f.path);
+  char* out = reinterpret_cast<char*>(1);
+  CHECK(clmis_import(f.admin, "employer", csv.c_str(), R"({"encoding": "cp1251"})", &out) == CLMIS_EINVALID);
+  CHECK(out == nullptr);
+  CHECK(last_message() == "unknown encoding \"cp1251\" (did you mean cp1252?)");
+  CHECK(last_errors()[0]["path"] == "encoding");
+  CHECK(clmis_import(f.admin, "employer", csv.c_str(), R"({"encoding": 1252})", &out) == CLMIS_EINVALID);
+  CHECK(last_errors()[0]["rule"] == "type");
+  // Without it: refused, with the advice to name the encoding.
+  CHECK(clmis_import(f.admin, "employer", csv.c_str(), nullptr, &out) == CLMIS_EINVALID);
+  CHECK(take(out)["problems"][0]["message"].get<std::string>().find("--encoding windows-1252") != std::string::npos);
+  CHECK(test::db_hash(f.path) == before);
+
+  REQUIRE(clmis_import(f.admin, "employer", csv.c_str(), R"({"encoding": "windows-1252"})", &out) == CLMIS_OK);
+  const Json r = take(out);
+  CHECK(r["created"] == 2);
+  CHECK(test::raw_scalar(f.path, "SELECT group_concat(name || '/' || parish, '|') FROM (SELECT * FROM employer ORDER BY id)") ==
+        "Caf\xC3\xA9 \xE2\x82\xAC/KN-03|\xC3\x91" "and\xC3\xBA Ltd/KN-01");
+}
+
+TEST_CASE("C API: malformed JSON says where, never the parser's internals", "[capi][json]") {
+  Standard f;
+  const std::string csv = f.dir.file("employers.csv");
+  write_file(csv, "name,isic_class,parish\nAlpha Ltd,5510,KN-03\n");
+  const std::string before = test::db_hash(f.path);
+  char* out = nullptr;
+  CHECK(clmis_import(f.admin, "employer", csv.c_str(), R"({"on_error": x})", &out) == CLMIS_EINVALID);
+  CHECK(last_message() == "malformed JSON at line 1, column 14: invalid literal (byte 14)");
+  CHECK(last_errors()[0]["rule"] == "json");
+  std::int64_t id = 0;
+  CHECK(clmis_record_create(&id, f.admin, "employer", "{\"name\": \"A\",\n \"parish\": KN}") == CLMIS_EINVALID);
+  CHECK(last_message() == "malformed JSON at line 2, column 12: invalid literal (byte 26)");
+  CHECK(last_message().find("json.exception") == std::string::npos);
+  CHECK(std::string(clmis_error_last_json()).find("json.exception") == std::string::npos);
+  CHECK(test::db_hash(f.path) == before);
+}

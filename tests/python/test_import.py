@@ -105,3 +105,59 @@ def test_export_neutralises_formulas(session: clmis.Session, tmp_path: Path) -> 
     assert ",'=1+2,'@SUM," in text
     with pytest.raises(ValueError):
         session.import_file("job_seeker", out, on_error="ignore")
+
+
+def test_encoding_windows_1252_reads_accented_names(session: clmis.Session, db_path: Path, tmp_path: Path) -> None:
+    # Bytes written by hand in windows-1252: é E9, ë EB, Ñ D1, ú FA, € 80.
+    data = HEADER.encode() + b"2025-03-03,M\xe9rida,Zo\xeb,31,F,1990-01-01,KN-03\n2025-03-03,\xd1and\xfa,\x80,32,M,1990-01-01,kn-01\n"
+    path = write(tmp_path, "cp1252.csv", data)
+    before = digest(db_path)
+    refused = session.import_file("job_seeker", path)
+    assert not refused["committed"]
+    assert "--encoding windows-1252" in refused["problems"][0]["message"]
+    assert digest(db_path) == before
+    report = session.import_file("job_seeker", path, encoding="Windows-1252")
+    assert report["committed"] and report["created"] == 2
+    import hashlib
+    assert report["sha256"] == hashlib.sha256(data).hexdigest()
+    assert sql(db_path, "SELECT first_name, family_name, parish FROM job_seeker ORDER BY id") == [
+        ("M\u00e9rida", "Zo\u00eb", "KN-03"), ("\u00d1and\u00fa", "\u20ac", "KN-01")]
+
+
+def test_encoding_refusals_change_nothing(session: clmis.Session, db_path: Path, tmp_path: Path) -> None:
+    before = digest(db_path)
+    path = write(tmp_path, "u.csv", HEADER.encode() + b"2025-03-03,Ok,A,41,F,1990-01-01,KN-03\n2025-03-03,A\x9dn,B,42,F,1990-01-01,KN-03\n")
+    with pytest.raises(clmis.ValidationError) as e:
+        session.import_file("job_seeker", path, encoding="latin-9")
+    assert "unknown encoding" in str(e.value)
+    assert e.value.errors[0]["path"] == "encoding"
+    report = session.import_file("job_seeker", path, encoding="cp1252")
+    assert not report["committed"]
+    assert [(p["row"], p["column"], p["message"]) for p in report["problems"]] == [
+        (3, "first_name", "byte 0x9D is not a character in windows-1252")]
+    assert digest(db_path) == before
+
+
+def test_header_and_codes_ignore_case_unless_ambiguous(session: clmis.Session, db_path: Path, tmp_path: Path) -> None:
+    data = ("Registration_Date,First_Name,Family_Name,NIS_Number,SEX,Date_Of_Birth,Parish\n"
+            "2025-03-03,Ann,Lee,51,f,1990-01-01,kn-03\n").encode()
+    assert session.import_file("job_seeker", write(tmp_path, "c.csv", data))["committed"]
+    assert sql(db_path, "SELECT sex, parish FROM clmis_view_job_seeker") == [("F", "KN-03")]
+    session.code_add("parish", {"code": "xy-1", "label": {"en": "lower"}})
+    session.code_add("parish", {"code": "XY-1", "label": {"en": "upper"}})
+    before = digest(db_path)
+    report = session.import_file("job_seeker", write(tmp_path, "a.csv", (HEADER + "2025-03-03,Bo,Lee,52,M,1990-01-01,Xy-1\n").encode()))
+    assert not report["committed"]
+    assert errors(report) == [(2, "parish", "code_list")]
+    assert "could be XY-1 or xy-1" in report["problems"][0]["message"]
+    assert digest(db_path) == before
+
+
+def test_malformed_json_lines_say_where_without_parser_internals(session: clmis.Session, db_path: Path,
+                                                                 tmp_path: Path) -> None:
+    before = digest(db_path)
+    report = session.import_file("job_seeker", write(tmp_path, "bad.jsonl", b'{"first_name": x}\n'))
+    message = report["problems"][0]["message"]
+    assert "json.exception" not in message and "syntax error" not in message
+    assert message == "the line is not one JSON object: at column 16: invalid literal (byte 16)"
+    assert digest(db_path) == before

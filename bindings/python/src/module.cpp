@@ -1064,7 +1064,8 @@ PYBIND11_MODULE(_core, m) {
           "import_file",
           [](PySession& s, const std::string& type, const std::filesystem::path& path,
              const std::optional<std::string>& format, const std::string& on_error,
-             const std::optional<std::string>& date_format, const std::string& delimiter) {
+             const std::optional<std::string>& date_format, const std::string& delimiter,
+             const std::string& encoding) {
             if (on_error != "abort" && on_error != "skip")
               throw py::value_error("on_error is \"abort\" or \"skip\"");
             if (delimiter.size() != 1) throw py::value_error("delimiter is one character");
@@ -1074,6 +1075,7 @@ PYBIND11_MODULE(_core, m) {
             o.on_error = on_error == "skip" ? clmis::OnError::skip : clmis::OnError::abort;
             if (date_format) o.date_format = *date_format;
             o.delimiter = delimiter[0];
+            o.encoding = encoding;
             o.source = p;
             const clmis::ImportReport r = s.read([&](clmis::Session& x) {
               std::ifstream in(p, std::ios::binary);
@@ -1092,7 +1094,9 @@ PYBIND11_MODULE(_core, m) {
           },
           py::arg("type"), py::arg("path"), py::kw_only(), py::arg("format") = py::none(),
           py::arg("on_error") = "abort", py::arg("date_format") = py::none(), py::arg("delimiter") = ",",
-          "Imports a CSV or JSON Lines file in one transaction (docs/cli.md, \"Importing\"). Returns the "
+          py::arg("encoding") = "utf-8",
+          "Imports a CSV or JSON Lines file in one transaction (docs/cli.md, \"Importing\"); encoding: "
+          "\"utf-8\" (default), \"windows-1252\" or \"latin-1\". Returns the "
           "report: {committed, stopped, rows, created, updated, unchanged, refused, warnings, sha256, problems}. "
           "With on_error=\"abort\" nothing is imported if any row is bad (committed is False).")
       .def(
