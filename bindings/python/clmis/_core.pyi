@@ -21,6 +21,8 @@ from typing import (
 from ._types import Money
 
 __version__: str
+# The values of a record's "age_group" (derived from its birth date), youngest first.
+AGE_GROUPS: Tuple[str, ...]
 
 _Path = Union[str, "os.PathLike[str]"]
 _T = TypeVar("_T")
@@ -154,6 +156,7 @@ class Session:
         include_archived: bool = False,
         *,
         page_size: int = 500,
+        as_of: Union[datetime.date, str, None] = None,
     ) -> Cursor: ...
     def changes_since(self, since_seq: int, limit: int = 1000) -> Dict[str, Any]: ...
     def transition(
@@ -198,4 +201,5 @@ class Session:
     def export_file(self, type: str, path: Union[str, "os.PathLike[str]"], *, format: str = ...,
                     include_archived: bool = ..., replace: bool = ...,
                     fields: Optional[Sequence[str]] = ..., language: Optional[str] = ...,
-                    on_warning: Optional[Callable[[Dict[str, Any]], None]] = ...) -> int: ...
+                    on_warning: Optional[Callable[[Dict[str, Any]], None]] = ...,
+                    as_of: Union[datetime.date, str, None] = ...) -> int: ...

@@ -282,7 +282,9 @@ py::list columns_to_python(const clmis::ColumnSet& cs, const TypeSpec* spec) {
   using clmis::ColumnType;
   py::list out;
   for (const auto& c : cs.columns) {
-    const std::string type(clmis::to_string(c.type));
+    // An ordered code column is an age_group (its categories: AGE_GROUPS, youngest first).
+    const std::string type = c.type == ColumnType::code && c.ordered ? kind_name(Kind::age_group)
+                                                                      : std::string(clmis::to_string(c.type));
     py::object a = py::none(), b = py::none();
     switch (c.type) {
       case ColumnType::integer: case ColumnType::reference: case ColumnType::date: case ColumnType::datetime:
@@ -494,6 +496,11 @@ PYBIND11_MODULE(_core, m) {
   m.attr("__version__") = CLMIS_PY_VERSION;
   init_conversions();
   register_errors(m);
+  {
+    py::tuple groups(clmis::age_groups().size());
+    for (size_t k = 0; k < clmis::age_groups().size(); ++k) groups[k] = py::str(clmis::age_groups()[k]);
+    m.attr("AGE_GROUPS") = groups;  // the values of a record's "age_group", youngest first
+  }
 
   // ---- Database ----------------------------------------------------------------------------------
   py::class_<PyDatabase>(m, "Database", "An open National Labour Administration Database (one SQLite file).")
@@ -792,7 +799,7 @@ PYBIND11_MODULE(_core, m) {
           "query",
           [](const SessionPtr& s, const std::string& type, const py::object& filter,
              const py::object& sort, std::optional<std::int64_t> limit, bool include_archived,
-             int page_size) {
+             int page_size, const py::object& as_of) {
             if (limit && *limit < 0) throw py::value_error("limit is None or at least 0");
             if (page_size < 1 || page_size > kMaxPageSize)
               throw py::value_error("page_size is from 1 to 1000");
@@ -805,14 +812,17 @@ PYBIND11_MODULE(_core, m) {
             if (!filter.is_none()) c->doc["filter"] = make_filter(filter);
             if (!sort.is_none()) c->doc["sort"] = make_sort(sort);
             if (include_archived) c->doc["include_archived"] = true;
+            // Checked by the library (ValidationError, path "as_of"), like the rest of the query.
+            if (!as_of.is_none()) c->doc["as_of"] = to_json(as_of, "as_of");
             c->fetch();  // the first page now: a bad query raises here, not at the first next()
             return c;
           },
           py::arg("type"), py::arg("filter") = py::none(), py::arg("sort") = py::none(),
           py::arg("limit") = py::none(), py::arg("include_archived") = false, py::kw_only(),
-          py::arg("page_size") = kDefaultPageSize,
+          py::arg("page_size") = kDefaultPageSize, py::arg("as_of") = py::none(),
           "Records of a type matching filter, in sort order (then by id), at most limit of them; "
-          "returns a Cursor that fetches page_size records at a time.")
+          "returns a Cursor that fetches page_size records at a time. as_of (datetime.date or "
+          "\"YYYY-MM-DD\"; default today): the date of the records' age_group.")
       .def(
           "changes_since",
           [](PySession& s, std::int64_t since_seq, int limit) {
@@ -1100,7 +1110,7 @@ PYBIND11_MODULE(_core, m) {
           [](PySession& s, const std::string& type, const std::filesystem::path& path,
              const std::string& format, bool include_archived, bool replace,
              std::optional<std::vector<std::string>> fields, const std::optional<std::string>& language,
-             const py::object& on_warning) {
+             const py::object& on_warning, const py::object& as_of) {
             if (!on_warning.is_none() && !PyCallable_Check(on_warning.ptr()))
               throw py::type_error("on_warning must be a callable taking a dict, or None");
             clmis::ExportOptions o;
@@ -1108,6 +1118,10 @@ PYBIND11_MODULE(_core, m) {
             o.include_archived = include_archived;
             if (fields) o.fields = *fields;
             if (language) o.language = *language;
+            if (!as_of.is_none()) {
+              o.as_of = date_text(as_of, "as_of");  // checked by the library (ValidationError)
+              if (o.as_of.empty()) throw py::value_error("as_of is a datetime.date or a \"YYYY-MM-DD\" string, or None (today)");
+            }
             // Called with the GIL released (inside the export): takes it. What the callable or
             // warnings.warn raises (an error under -W error) stops the export, which then leaves
             // no file.
@@ -1134,7 +1148,7 @@ PYBIND11_MODULE(_core, m) {
           },
           py::arg("type"), py::arg("path"), py::kw_only(), py::arg("format") = "csv",
           py::arg("include_archived") = false, py::arg("replace") = false, py::arg("fields") = py::none(),
-          py::arg("language") = py::none(), py::arg("on_warning") = py::none(),
+          py::arg("language") = py::none(), py::arg("on_warning") = py::none(), py::arg("as_of") = py::none(),
           "Writes the records of type to a CSV, JSON Lines, JSON or Excel (format=\"xlsx\") file; returns "
           "how many. The file is written beside path and renamed when complete, so an export that is "
           "refused or fails leaves no file; an existing file is replaced only with replace=True "
@@ -1143,7 +1157,8 @@ PYBIND11_MODULE(_core, m) {
           "labels of an xlsx export (default: the country's first). A value the workbook holds another "
           "way (as text: more than 15 significant digits, a date before 1900-03-01; cut at 32,767 "
           "characters) is reported to on_warning(dict(sheet, row, column, id, value, rule, message)), "
-          "or, without it, with warnings.warn(..., clmis.ExportWarning).")
+          "or, without it, with warnings.warn(..., clmis.ExportWarning). as_of (datetime.date or "
+          "\"YYYY-MM-DD\"; default today): the date of the records' age_group.")
       .def("__repr__", [](PySession& s) {
         return "<clmis.Session user=" + py::repr(py::str(s.handle().user())).cast<std::string>() +
                " database=" + py::repr(py::str(s.st->path)).cast<std::string>() + ">";
