@@ -463,6 +463,26 @@ std::string date_text(py::handle date, const char* what) {
   return j.get<std::string>();
 }
 
+/// `with session.batch():` — begin_batch on entry; at the end commit_batch, or rollback_batch
+/// when the block raised (nothing to do when the block already ended the batch itself).
+struct PyBatch {
+  std::shared_ptr<PySession> session;
+
+  std::shared_ptr<PySession> enter() {
+    session->read([](clmis::Session& x) { x.begin_batch(); });
+    return session;
+  }
+  bool exit(const py::object& type, const py::object&, const py::object&) {
+    const bool failed = !type.is_none();
+    session->read([failed](clmis::Session& x) {
+      if (!x.in_batch()) return;
+      if (failed) x.rollback_batch();
+      else x.commit_batch();
+    });
+    return false;  // the block's exception, if any, goes on
+  }
+};
+
 /// A calendar day (or a proclamation's change) with its dates as datetime.date.
 py::dict calendar_day(const Json& d) {
   py::dict o = typed_object(d, {{"date", Kind::date}, {"estimate", Kind::date}});
@@ -742,6 +762,12 @@ PYBIND11_MODULE(_core, m) {
         return "<clmis.Cursor " + c.type + " pages=" + std::to_string(c.pages) +
                (c.exhausted && c.pos >= c.buffer.size() ? " exhausted>" : ">");
       });
+
+  // ---- Batch (with session.batch():) -------------------------------------------------------------
+  py::class_<PyBatch>(m, "Batch",
+                      "A context manager for one write transaction (Session.batch() without a function).")
+      .def("__enter__", &PyBatch::enter)
+      .def("__exit__", &PyBatch::exit);
 
   // ---- Session -----------------------------------------------------------------------------------
   using SessionPtr = std::shared_ptr<PySession>;
@@ -1057,9 +1083,10 @@ PYBIND11_MODULE(_core, m) {
           "the audit chain and the records holding values today's rules refuse. Changes nothing.")
       .def(
           "batch",
-          [](PySession& s, const py::object& fn) {
+          [](const SessionPtr& s, const py::object& fn) -> py::object {
+            if (fn.is_none()) return py::cast(PyBatch{s});
             py::object result;
-            s.read([&](clmis::Session& x) {
+            s->read([&](clmis::Session& x) {
               x.batch([&] {
                 py::gil_scoped_acquire acquire;
                 result = fn();
@@ -1067,14 +1094,33 @@ PYBIND11_MODULE(_core, m) {
             });
             return result;
           },
-          py::arg("fn"),
+          py::arg("fn") = py::none(),
           "Calls fn() inside one write transaction: its writes through this session commit "
-          "together when it returns, or none does if it raises. Returns fn's result.")
+          "together when it returns, or none does if it raises. Returns fn's result. Without fn, "
+          "a context manager doing the same for a with block: `with s.batch(): ...` "
+          "(begin_batch on entry; commit_batch at the end, rollback_batch if the block raises).")
+      .def(
+          "begin_batch", [](PySession& s) { s.read([](clmis::Session& x) { x.begin_batch(); }); },
+          "Starts one write transaction: every write of this session until commit_batch or "
+          "rollback_batch joins it and commits with it, or not at all. A write refused inside "
+          "it leaves nothing behind and the batch stays open. Misuse if a batch is open already. "
+          "Call the session from the thread that began it until the batch ends (Misuse from "
+          "another; other sessions on this database wait).")
+      .def(
+          "commit_batch", [](PySession& s) { s.read([](clmis::Session& x) { x.commit_batch(); }); },
+          "Commits the batch begun by begin_batch (Misuse if none is open). If the commit fails "
+          "the batch is rolled back and ended.")
+      .def(
+          "rollback_batch", [](PySession& s) { s.read([](clmis::Session& x) { x.rollback_batch(); }); },
+          "Rolls back the batch begun by begin_batch: none of its writes stays (Misuse if none is open).")
+      .def_property_readonly(
+          "in_batch", [](PySession& s) { return s.read([](clmis::Session& x) { return x.in_batch(); }); },
+          "True while a batch begun by begin_batch (or a `with s.batch():` block) is open.")
       .def(
           "import_file",
           [](PySession& s, const std::string& type, const std::filesystem::path& path,
              const std::optional<std::string>& format, const std::string& on_error,
-             const std::optional<std::string>& date_format, const std::string& delimiter) {
+             const std::optional<std::string>& date_format, const std::string& delimiter, bool ids) {
             if (on_error != "abort" && on_error != "skip")
               throw py::value_error("on_error is \"abort\" or \"skip\"");
             if (delimiter.size() != 1) throw py::value_error("delimiter is one character");
@@ -1085,6 +1131,7 @@ PYBIND11_MODULE(_core, m) {
             if (date_format) o.date_format = *date_format;
             o.delimiter = delimiter[0];
             o.source = p;
+            o.ids = ids;
             const clmis::ImportReport r = s.read([&](clmis::Session& x) {
               std::ifstream in(p, std::ios::binary);
               if (!in) throw clmis::NotFound("cannot read " + p);
@@ -1095,16 +1142,23 @@ PYBIND11_MODULE(_core, m) {
               problems.push_back({{"row", pr.row}, {"column", pr.column}, {"value", pr.value},
                                   {"rule", pr.rule}, {"message", pr.message}, {"warning", pr.warning},
                                   {"raw", pr.raw}});
-            return from_json(Json{{"committed", r.committed}, {"stopped", r.stopped}, {"rows", r.rows}, {"created", r.created},
-                                  {"updated", r.updated}, {"unchanged", r.unchanged},
-                                  {"refused", r.refused}, {"warnings", r.warnings},
-                                  {"sha256", r.sha256}, {"problems", problems}});
+            Json report{{"committed", r.committed}, {"stopped", r.stopped}, {"rows", r.rows}, {"created", r.created},
+                        {"updated", r.updated}, {"unchanged", r.unchanged},
+                        {"refused", r.refused}, {"warnings", r.warnings},
+                        {"sha256", r.sha256}, {"problems", problems}};
+            if (ids) {
+              report["created_ids"] = r.created_ids;
+              report["updated_ids"] = r.updated_ids;
+            }
+            return from_json(report);
           },
           py::arg("type"), py::arg("path"), py::kw_only(), py::arg("format") = py::none(),
           py::arg("on_error") = "abort", py::arg("date_format") = py::none(), py::arg("delimiter") = ",",
+          py::arg("ids") = false,
           "Imports a CSV or JSON Lines file in one transaction (docs/cli.md, \"Importing\"). Returns the "
-          "report: {committed, stopped, rows, created, updated, unchanged, refused, warnings, sha256, problems}. "
-          "With on_error=\"abort\" nothing is imported if any row is bad (committed is False).")
+          "report: {committed, stopped, rows, created, updated, unchanged, refused, warnings, sha256, problems}, "
+          "and with ids=True also created_ids and updated_ids (the records' ids in row order; empty when "
+          "nothing was committed). With on_error=\"abort\" nothing is imported if any row is bad (committed is False).")
       .def(
           "export_file",
           [](PySession& s, const std::string& type, const std::filesystem::path& path,
