@@ -741,7 +741,8 @@ PYBIND11_MODULE(_core, m) {
       .def_property_readonly("page_size", [](const PyCursor& c) { return c.page_size; })
       .def_property_readonly("columns", &PyCursor::columns,
                              "The record's columns in order: (name, type, code_list) tuples; "
-                             "type is a field type, or \"section\".")
+                             "type is a field type, \"section\", or \"age_group\" (after a birth "
+                             "date: one of clmis.AGE_GROUPS).")
       .def_property_readonly("session", [](const PyCursor& c) { return c.session; })
       .def("_read_columns", &PyCursor::read_columns, py::arg("fields") = py::none(),
            "For clmis._pandas: the records not yet returned as columns, or None when the cursor "
