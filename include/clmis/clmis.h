@@ -281,7 +281,9 @@ CLMIS_API int clmis_record_create(int64_t *out_id, clmis_session *session, const
                                   const char *json);
 
 /** The record as a JSON object (system fields, then the fields in declared order, then each
- *  section as an array) into *out. CLMIS_ENOTFOUND if there is none. */
+ *  section as an array) into *out. CLMIS_ENOTFOUND if there is none. A record type with a birth
+ *  date has "age_group" right after date_of_birth: its age group today (see clmis_record_query).
+ *  Personal fields the session may not read are null (dates too) and named in "masked". */
 CLMIS_API int clmis_record_get(char **out, clmis_session *session, const char *type, int64_t id);
 
 /** Changes the fields given in json (a JSON object; a field set to null is cleared; a section
@@ -318,7 +320,8 @@ CLMIS_API int clmis_record_upsert(int64_t *out_id, int *out_outcome, clmis_sessi
  *     "limit": 100,               (1..1000, default 100)
  *     "after": CURSOR,            (the "next" of the previous page)
  *     "include_archived": false,
- *     "fields": ["id", "name", "contacts"]}  (optional: only these, in this order)
+ *     "fields": ["id", "name", "contacts"],  (optional: only these, in this order)
+ *     "as_of": "2024-12-31"}      (the date of "age_group"; default today)
  *  ops: eq, ne, lt, le, gt, ge, in (value is an array), is_null (value true/false),
  *  contains (text and code fields; case-insensitive for ASCII letters only). A money value
  *  compares within its currency: {"amount": "10", "currency": "XCD"} never matches USD; money
@@ -328,6 +331,11 @@ CLMIS_API int clmis_record_upsert(int64_t *out_id, int *out_outcome, clmis_sessi
  *  the type does not have, a name given twice, an empty array, something other than an array of
  *  strings: CLMIS_EINVALID, rule "query", path "fields" or "fields[i]". A cursor does not depend
  *  on "fields": the next page may ask for other fields.
+ *  A record type with a birth date (date_of_birth) has "age_group" after it: the age group
+ *  ("under 15", "15-19", ..., "60-64", "65+") of the birth date at "as_of", for every reader,
+ *  null when the birth date is unknown (or after as_of); a masked birth date is null, and named
+ *  in the record's "masked". "as_of" chooses no records (the cursor does not depend on it); a
+ *  malformed date: CLMIS_EINVALID, rule "query", path "as_of".
  *  *out gets {"records": [...], "next": CURSOR or null}, records as clmis_record_get gives them.
  *  Paging is by key, so records inserted meanwhile never shift a page. */
 CLMIS_API int clmis_record_query(char **out, clmis_session *session, const char *type,
@@ -427,6 +435,7 @@ CLMIS_API int clmis_import(clmis_session *session, const char *type, const char 
  *    "filter": [{"field", "op", "value"}, ...]    conditions as in clmis_record_query
  *    "include_archived": false           also archived records
  *    "language": "en"                    xlsx: the language of the code labels
+ *    "as_of": "2024-12-31"               the date of the records' age_group (default today)
  *    "replace": false                    replace an existing file (never the database's own)
  *  Options are checked as for clmis_import (CLMIS_EINVALID naming the key). CLMIS_EMISUSE for
  *  a path that is a directory or one of the database's files, or a language for another format

@@ -29,9 +29,15 @@
 // archive_reason text, archived boolean.
 //
 // Masking (Session's personal data rules) applies per record as in Session::query: a masked
-// personal field has no value, except a masked date, which is an age group ("25-29"). So a
-// personal date column of which at least one record is masked comes as a text column: the
-// dates of the records that are not masked as "YYYY-MM-DD", the others as their age group.
+// personal field has no value (valid[i] is 0), and keeps its type: a masked birth date is a date
+// column's missing value, never text.
+//
+// A record type with a birth date (a `date` field named date_of_birth) has one more column,
+// "age_group", right after date_of_birth (when all columns are read, or when "age_group" is
+// named in "fields"): a code column whose categories are age_groups() in order (ordered is
+// true), the five-year age group of the record's birth date at the query's "as_of" date
+// (default: today) — for every record, masked or not. No value when the birth date is unknown
+// or after as_of.
 #pragma once
 
 #include "clmis/value.hpp"
@@ -60,6 +66,7 @@ struct Column {
   std::vector<std::int64_t> ints;      ///< integer, reference, boolean, decimal, money, date, datetime
   std::vector<std::int32_t> codes;     ///< code and money (the currency): index into categories, -1 none
   std::vector<std::string> categories; ///< code: the list's codes (see above); money: the currencies
+  bool ordered = false;                ///< code: the categories are in a meaningful order (age_group)
   std::string text;                    ///< text: the values one after the other
   std::vector<std::uint64_t> offsets;  ///< text: value i is text[offsets[i], offsets[i + 1])
   std::vector<Json> items;             ///< section: one JSON array of entries per record
@@ -71,6 +78,14 @@ struct Column {
     return std::string_view(text).substr(offsets[i], offsets[i + 1] - offsets[i]);
   }
 };
+
+/// The age groups of "age_group" (Session::get, query, read_columns), youngest first: "under 15",
+/// "15-19", "20-24", ..., "60-64", "65+" — five-year groups (ILO's usual tabulation) of the age in
+/// completed years (someone born on 29 February is a year older on 1 March in other years).
+[[nodiscard]] const std::vector<std::string>& age_groups();
+
+/// The index in age_groups() of the age group of someone age years old (age >= 0).
+[[nodiscard]] std::size_t age_group_index(int age) noexcept;
 
 /// The records of a query as columns, in the order the fields were asked for.
 struct ColumnSet {

@@ -178,7 +178,9 @@ class Session {
 
   /// Creates a record of type from a JSON object; returns its id.
   std::int64_t create(std::string_view type, const Json& record);
-  /// Reads a record: system fields, fields in declared order, sections as arrays.
+  /// Reads a record: system fields, fields in declared order, sections as arrays. A record type
+  /// with a birth date (date_of_birth) also has "age_group" right after it: the age group
+  /// (clmis/columns.hpp, age_groups()) of the birth date today, null when it is unknown.
   [[nodiscard]] Json get(std::string_view type, std::int64_t id);
   /// Sets the fields given (null clears; a section given replaces the section) of the record
   /// whose version the caller read; returns the new version. Conflict on a stale version or an
@@ -191,7 +193,11 @@ class Session {
   /// Creates or updates the record whose external_id is external_id; idempotent.
   UpsertResult upsert(std::string_view type, std::string_view external_id, const Json& record);
   /// One page of a query (see clmis_record_query in clmis.h for the query document; with
-  /// "fields", each record has only those, in that order).
+  /// "fields", each record has only those, in that order — "age_group" may be named too).
+  /// "as_of": "YYYY-MM-DD" (default, or null: today by the database's clock) is the date the
+  /// records' "age_group" is computed at (as get() shows it); it chooses no records and does not
+  /// change the cursor. A malformed or impossible date is a ValidationError (rule "query", path
+  /// "as_of"), as is every other error of the query document.
   [[nodiscard]] Json query(std::string_view type, const Json& query = Json::object());
   /// Every record a query selects, at once, as typed columns (clmis/columns.hpp: the buffers,
   /// the units, masking): for analysis, where one JSON document per record costs more than the
@@ -217,9 +223,10 @@ class Session {
   // Every operation checks the session's roles (the pack's "roles": grants of actions on record
   // types within a scope — own records, the user's section, all) and throws PermissionDenied,
   // naming the permission, when they do not allow it; the refusal is written to the security
-  // log and nothing else changes. Personal fields are masked in get, query and history for
-  // users without read_personal (null; birth dates become an age group such as "25-29"), and
-  // the record lists them in "masked".
+  // log and nothing else changes. Personal fields are masked in get, query, read_columns,
+  // history and exports for users without read_personal: null, whatever their type (a masked
+  // birth date is null too, not text), and the record lists them in "masked". Its "age_group"
+  // (not personal) stays, for every reader.
 
   /// What this session may do: {"user", "roles", "section", "system": [...], "record_types":
   /// {"job_seeker": {"read": "all", "update": "own", "transition:close": "all", ...}}} — a

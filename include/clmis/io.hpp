@@ -141,6 +141,10 @@ struct ExportOptions {
   /// xlsx: the language of the code labels, one of the country profile's languages ("" = its
   /// first). Misuse for another format, or a language the profile does not have.
   std::string language{};
+  /// The date the records' age_group is computed at, "YYYY-MM-DD" (the query's "as_of"); "" =
+  /// today. A malformed date is a ValidationError (rule "query", path "as_of") before anything
+  /// is written or audited.
+  std::string as_of{};
   /// Called for every ExportWarning as it happens (may be empty).
   std::function<void(const ExportWarning&)> on_warning{};
 };
@@ -151,7 +155,8 @@ struct ExportOptions {
 ///
 /// CSV has the system columns (id, version, external_id, created_at, created_by, updated_at,
 /// updated_by, archived, archive_reason) and one column per field (money as "<field>" amount
-/// and "<field>_currency"); sections are left out (use jsonl). With options.fields, only those
+/// and "<field>_currency"; a record type with a birth date has "age_group" after date_of_birth,
+/// at options.as_of); sections are left out (use jsonl). With options.fields, only those
 /// columns in that order; a name the type does not have (or, in CSV, a section) is a
 /// ValidationError (rule "query", path "fields[i]") before anything is written or audited. In
 /// CSV, text that a spreadsheet would run as a formula (starting with =, +, -, @, tab or

@@ -878,7 +878,7 @@ int clmis_export(clmis_session* session, const char* type, const char* path, con
     require_utf8(type, "type");
     require_utf8(path, "path");
     const Options opt(options_json, "export_options",
-                      {"format", "fields", "filter", "include_archived", "language", "replace"});
+                      {"format", "fields", "filter", "include_archived", "language", "replace", "as_of"});
     const std::string file = path;
     clmis::ExportOptions o;
     const std::string by_name = ends_with(file, ".jsonl") ? "jsonl"
@@ -890,6 +890,9 @@ int clmis_export(clmis_session* session, const char* type, const char* path, con
     o.filter = opt.array("filter");
     o.include_archived = opt.flag("include_archived", false);
     o.language = opt.text("language", "");
+    o.as_of = opt.text("as_of", "");
+    if (opt.has("as_of") && o.as_of.empty())  // "" is not today here: absent or null is
+      opt.fail("as_of", "", "query", "as_of is a date \"YYYY-MM-DD\" (the date age_group is computed at)");
     clmis::export_to_file(*session->session, type, file, o, opt.flag("replace", false));
   });
 }

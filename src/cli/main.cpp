@@ -545,6 +545,7 @@ int main(int argc, char** argv) {
   int limit = 50;
   bool include_archived = false;
   bool force = false;  // --force: an output file may replace an existing one (never the database's)
+  std::string as_of;   // query, export: the date of the records' age_group; counts: the day
   auto* query = app.add_subcommand("query", "Records of a type matching conditions");
   query->add_option("database", db_path, "Path of the database")->required();
   query->add_option("type", type_name, "Record type")->required();
@@ -557,6 +558,9 @@ int main(int argc, char** argv) {
                     "Only these fields, comma-separated, in this order (id is shown first unless listed); "
                     "also restricts --json output");
   query->add_flag("--include-archived", include_archived, "Also archived records");
+  query->add_option("--as-of", as_of,
+                    "The date YYYY-MM-DD the records' age_group (of date_of_birth) is computed at "
+                    "(default: today in the country's time zone)");
   login.options(query);
   json_flag(query);
 
@@ -575,7 +579,6 @@ int main(int argc, char** argv) {
   login.options(history);
   json_flag(history);
 
-  std::string as_of;
   auto* counts = app.add_subcommand(
       "counts", "How many records of a type with a workflow were in each state on a day (from their "
                 "dated history)");
@@ -667,6 +670,8 @@ int main(int argc, char** argv) {
   export_cmd->add_option("--where", where, "Conditions, as for query");
   export_cmd->add_option("--fields", fields_opt,
                          "Only these fields, comma-separated, in this order (CSV: no sections)");
+  export_cmd->add_option("--as-of", as_of,
+                         "The date YYYY-MM-DD the records' age_group is computed at (default: today)");
   login.options(export_cmd);
 
   // demo
@@ -836,7 +841,7 @@ int main(int argc, char** argv) {
       for (const auto& [name, role, section] : summary.users)
         std::cout << "  CLMIS_USER=" << name << " clmis whoami " << summary.path << "\n";
       std::cout << "  CLMIS_USER=statistician clmis query " << summary.path
-                << " job_seeker --limit 3     # names and NIS numbers masked, birth dates as age groups\n"
+                << " job_seeker --limit 3     # names, NIS numbers and birth dates masked; age groups shown\n"
                 << "  CLMIS_USER=officer clmis query " << summary.path
                 << " organisation              # refused: another section's records\n"
                 << "  clmis audit verify " << summary.path << " --user admin\n";
@@ -1061,6 +1066,7 @@ int main(int argc, char** argv) {
         sorts.push_back(k.rfind('-', 0) == 0 ? clmis::Json{{"field", k.substr(1)}, {"desc", true}}
                                              : clmis::Json{{"field", k}});
       q["sort"] = sorts;
+      if (!as_of.empty()) q["as_of"] = as_of;
       // --fields: the records have only those (the library checks the names), with id first
       // unless it is listed.
       const auto fields = field_list(fields_opt);
@@ -1079,6 +1085,7 @@ int main(int argc, char** argv) {
           for (const auto& f : t["fields"]) {
             if (cols.size() >= 7) break;
             cols.push_back(f["name"]);
+            if (t.contains("age_group") && f["name"] == t["age_group"]["from"]) cols.push_back("age_group");
           }
         }
         std::vector<std::vector<std::string>> rows;
@@ -1341,6 +1348,7 @@ int main(int argc, char** argv) {
       for (const auto& w : where) o.filter.push_back(condition(w, t));
       o.fields = field_list(fields_opt);
       o.language = lang;
+      o.as_of = as_of;
       // Values the workbook holds another way (as text: more digits than Excel keeps, a date
       // before 1900-03-01; cut at Excel's cell size): the first ones, then how many in all.
       constexpr std::uint64_t kShownWarnings = 20;

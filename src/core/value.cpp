@@ -60,6 +60,22 @@ bool all_digits(std::string_view s) {
 
 }  // namespace
 
+const std::vector<std::string>& age_groups() {
+  static const std::vector<std::string> groups = [] {
+    std::vector<std::string> g{"under 15"};
+    for (int lo = 15; lo < 65; lo += 5) g.push_back(std::to_string(lo) + "-" + std::to_string(lo + 4));
+    g.push_back("65+");
+    return g;
+  }();
+  return groups;
+}
+
+std::size_t age_group_index(int age) noexcept {
+  if (age < 15) return 0;
+  if (age >= 65) return 11;
+  return static_cast<std::size_t>(age / 5 - 2);  // 15-19 → 1 ... 60-64 → 10
+}
+
 std::string_view to_string(ColumnType t) noexcept {
   switch (t) {
     case ColumnType::section: return "section";

@@ -77,9 +77,15 @@ Plan plan(Session& session, std::string_view type_name, const ExportOptions& o, 
   auto section_column = [&](const Json& sec) {
     return Column{sec["name"].get<std::string>(), "section", {}, sec};
   };
+  // The age group of the birth date (Session::get's "age_group"), as text, after the birth date.
+  const Json* age_group = type->contains("age_group") ? &(*type)["age_group"] : nullptr;
+  const Column age_group_column{"age_group", "text", {}, nullptr};
   if (o.fields.empty()) {
     p.columns = system_columns(schema);
-    for (const auto& f : (*type)["fields"]) p.columns.push_back(column_of(f));
+    for (const auto& f : (*type)["fields"]) {
+      p.columns.push_back(column_of(f));
+      if (age_group && f["name"] == (*age_group)["from"]) p.columns.push_back(age_group_column);
+    }
     if (o.format == "xlsx" && type->contains("sections"))
       for (const auto& sec : (*type)["sections"]) p.columns.push_back(section_column(sec));
   } else {
@@ -89,6 +95,7 @@ Plan plan(Session& session, std::string_view type_name, const ExportOptions& o, 
     for (size_t i = 0; i < o.fields.size(); ++i) {
       const std::string& name = o.fields[i];
       Column c{name, "", {}, nullptr};
+      if (age_group && name == "age_group") c = age_group_column;
       for (const auto& f : schema["system_fields"])
         if (f["name"] == name) c = column_of(f);
       for (const auto& f : (*type)["fields"])
@@ -106,7 +113,10 @@ Plan plan(Session& session, std::string_view type_name, const ExportOptions& o, 
   // So is the filter (its fields, operators and values): a refused export is not audited.
   if (!o.filter.is_array() || !o.filter.empty())
     (void)session.query(type_name, Json{{"limit", 1}, {"include_archived", o.include_archived}, {"filter", o.filter}});
+  // And the date of the age groups.
+  if (!o.as_of.empty()) (void)session.query(type_name, Json{{"limit", 1}, {"as_of", o.as_of}});
   p.query = {{"limit", 1000}, {"include_archived", o.include_archived}, {"filter", o.filter}};
+  if (!o.as_of.empty()) p.query["as_of"] = o.as_of;
   if (!o.fields.empty()) {
     p.query["fields"] = o.fields;
     // A workbook names each section entry's record, and each warning's, by its id.
@@ -121,6 +131,7 @@ void audit(Session& session, std::string_view type_name, const ExportOptions& o,
   Json detail = {{"format", o.format}, {"filter", o.filter}, {"include_archived", o.include_archived}};
   if (!o.fields.empty()) detail["fields"] = o.fields;
   if (o.format == "xlsx") detail["language"] = p.language;
+  if (!o.as_of.empty()) detail["as_of"] = o.as_of;
   session.export_started(type_name, detail);
 }
 
@@ -286,8 +297,7 @@ class XlsxExport {
         const std::string& label = labels_.of(c->code_list, v.get<std::string>());
         check(sheet, sheet.text(label), c->name + "_label", label, id, kText);
       } else {
-        // Text, or what masking put in a typed field's place (an age group for a birth date):
-        // as the text the JSON encoding gives it.
+        // Text (an age group too), as the text the JSON encoding gives it.
         check(sheet, sheet.text(text_of(v)), c->name, text_of(v), id, kText);
         if (t == "money" || t == "code") sheet.skip();
       }

@@ -72,6 +72,8 @@ Field parse_field(const Reader& r, const Json& j, const std::string& path,
   f.name = r.name(j, "name", path);
   if (is_system_name(f.name))
     r.fail(path + "/name", "\"" + f.name + "\" is a system field name");
+  if (f.name == "age_group")  // what clmis derives from date_of_birth (Session::get)
+    r.fail(path + "/name", "\"age_group\" is computed by clmis from date_of_birth, not a field");
   if (extension_prefix.empty() && f.name.rfind("x_", 0) == 0)
     r.fail(path + "/name", "names starting with \"x_\" are kept for country extension fields");
   if (!extension_prefix.empty()) {

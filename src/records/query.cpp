@@ -79,6 +79,7 @@ struct Checked {
   std::optional<std::int64_t> limit;
   std::string fingerprint;          ///< of the records the query selects and their order
   std::vector<std::string> fields;  ///< "fields": the columns asked for (empty: all)
+  Date as_of{};                     ///< "as_of": the date of the records' age_group
 };
 
 /// Checks a query document (format at clmis_record_query in clmis.h) against t for a caller
@@ -99,12 +100,18 @@ Checked check_query(Context& cx, const pack::RecordType& t, pack::Scope read_sco
   }
   for (auto it = q.begin(); it != q.end(); ++it)
     if (it.key() != "filter" && it.key() != "sort" && it.key() != "limit" && it.key() != "after" &&
-        it.key() != "include_archived" && it.key() != "fields")
+        it.key() != "include_archived" && it.key() != "fields" && it.key() != "as_of")
       err(it.key(), *it, "unknown query key \"" + it.key() + "\"");
 
   Checked out;
   store::Selection& pq = out.sel;
   if (mode == Mode::page) out.limit = kDefaultLimit;
+  out.as_of = cx.clock.today();
+  if (auto it = q.find("as_of"); it != q.end() && !it->is_null()) {
+    const auto d = it->is_string() ? parse_date(it->get<std::string>()) : std::nullopt;
+    if (!d) err("as_of", *it, "as_of is a date \"YYYY-MM-DD\" (the date age_group is computed at)");
+    else out.as_of = *d;
+  }
   if (auto it = q.find("limit"); it != q.end()) {
     if (mode == Mode::page) {
       if (!it->is_number_integer() || it->get<std::int64_t>() < 1 || it->get<std::int64_t>() > kMaxLimit)
@@ -129,7 +136,8 @@ Checked check_query(Context& cx, const pack::RecordType& t, pack::Scope read_sco
           continue;
         }
         const auto& name = f.get_ref<const std::string&>();
-        if (!pack::system_field(name) && !t.field(name) && !t.section(name)) {
+        if (!pack::system_field(name) && !t.field(name) && !t.section(name) &&
+            !(name == "age_group" && birth_field(t))) {
           err(path, f, "record type \"" + t.name + "\" has no field \"" + name + "\"");
           continue;
         }
@@ -281,11 +289,12 @@ Checked check_query(Context& cx, const pack::RecordType& t, pack::Scope read_sco
   }
 
   // The cursor belongs to one query: a fingerprint of what chooses the records and their order
-  // (everything but "after", "limit" and "fields").
+  // (everything but "after", "limit", "fields" and "as_of").
   Json shape = q;
   shape.erase("after");
   shape.erase("limit");
   shape.erase("fields");
+  shape.erase("as_of");
   // The storage layout's dates are in it too: a cursor's keys are stored values, and a cursor
   // made before storage format 6 holds dates as text.
   Sha256 fp;
@@ -360,7 +369,7 @@ Json query_records(Context& cx, std::string_view type, const Json& q) {
   const auto page = store::query_page(cx.conn, t, pq);
   Json records = Json::array();
   for (const auto& r : page.records) {
-    Json record = record_json(cx, t, r);
+    Json record = record_json(cx, t, r, c.as_of);
     cx.access.mask(cx, t, record, r.created_by);
     if (!c.fields.empty()) record = only_fields(record, c.fields);
     records.push_back(std::move(record));
@@ -385,6 +394,7 @@ struct Plan {
   const pack::SystemField* system = nullptr;
   const pack::Field* field = nullptr;
   const pack::Section* section = nullptr;
+  bool age_group = false;  ///< the age group of the birth date (birth_field)
 };
 
 /// Empties value i of a column (a masked field).
@@ -457,13 +467,17 @@ ColumnSet read_columns(Context& cx, std::string_view type, const Json& q) {
   std::vector<Plan> plans;
   if (c.fields.empty()) {
     for (const auto& sf : pack::kSystemFields) plans.push_back({&sf, nullptr, nullptr});
-    for (const auto& f : t.fields) plans.push_back({nullptr, &f, nullptr});
+    for (const auto& f : t.fields) {
+      plans.push_back({nullptr, &f, nullptr});
+      if (&f == birth_field(t)) plans.push_back({nullptr, nullptr, nullptr, true});
+    }
     for (const auto& sec : t.sections) plans.push_back({nullptr, nullptr, &sec});
   } else {
     for (const auto& name : c.fields) {
       if (const auto* sf = pack::system_field(name)) plans.push_back({sf, nullptr, nullptr});
       else if (const auto* f = t.field(name)) plans.push_back({nullptr, f, nullptr});
-      else plans.push_back({nullptr, nullptr, t.section(name)});
+      else if (const auto* sec = t.section(name)) plans.push_back({nullptr, nullptr, sec});
+      else plans.push_back({nullptr, nullptr, nullptr, true});  // age_group (checked)
     }
   }
 
@@ -481,9 +495,11 @@ ColumnSet read_columns(Context& cx, std::string_view type, const Json& q) {
   ColumnSet out;
   out.record_type = t.name;
   out.columns.resize(plans.size());
-  // Helper columns: user ids (shown as names), the creator (for masking), the ids (for sections).
+  // Helper columns: user ids (shown as names), the creator (for masking), the ids (for sections),
+  // the birth dates (for age_group).
   std::vector<Column> user_ids(plans.size());
-  Column creator, ids;
+  Column creator, ids, births;
+  bool any_age_group = false;
   bool any_section = false;
   store::ColumnQuery cq;
   static_cast<store::Selection&>(cq) = std::move(c.sel);
@@ -534,12 +550,19 @@ ColumnSet read_columns(Context& cx, std::string_view type, const Json& q) {
           cq.columns.push_back({names[0], K::integer, &col});
           break;
       }
+    } else if (p.age_group) {
+      col.name = "age_group";
+      col.type = ColumnType::code;
+      col.categories = age_groups();
+      col.ordered = true;
+      any_age_group = true;
     } else {
       col.name = p.section->name;
       col.type = ColumnType::section;
       any_section = true;
     }
   }
+  if (any_age_group) cq.columns.push_back({birth_field(t)->columns().front(), K::date, &births});
   if (by_creator) cq.columns.push_back({"created_by", K::integer, &creator});
   if (any_section) cq.columns.push_back({"id", K::integer, &ids});
   out.rows = store::read_columns(cx.conn, t, cq);
@@ -583,10 +606,24 @@ ColumnSet read_columns(Context& cx, std::string_view type, const Json& q) {
     }
   }
 
+  // Age groups at as_of, from every record's birth date (before masking, which leaves them).
+  for (size_t k = 0; k < plans.size(); ++k) {
+    if (!plans[k].age_group) continue;
+    Column& col = out.columns[k];
+    col.valid.assign(out.rows, 0);
+    col.codes.assign(out.rows, -1);
+    for (size_t i = 0; i < out.rows; ++i) {
+      if (!births.valid[i]) continue;
+      if (const auto g = age_group_of(Date{date::days{births.ints[i]}}, c.as_of)) {
+        col.valid[i] = 1;
+        col.codes[i] = static_cast<std::int32_t>(*g);
+      }
+    }
+  }
+
   // Masking, record by record, as Access::mask does for a record's JSON.
   if (mask_all || by_creator) {
     auto masked = [&](size_t i) { return mask_all || creator.ints[i] != cx.who.uid; };
-    const Date today = cx.clock.today();
     for (size_t k = 0; k < plans.size(); ++k) {
       Column& col = out.columns[k];
       if (plans[k].section) {
@@ -600,25 +637,7 @@ ColumnSet read_columns(Context& cx, std::string_view type, const Json& q) {
       }
       const pack::Field* f = plans[k].field;
       if (!f || !f->personal) continue;
-      if (f->type == FieldType::date) {
-        bool any = false;  // a masked row with a date: the column becomes text (age groups)
-        for (size_t i = 0; i < out.rows && !any; ++i) any = masked(i) && col.valid[i];
-        if (!any) continue;
-        Column text;
-        text.name = col.name;
-        text.type = ColumnType::text;
-        text.valid = col.valid;
-        text.offsets.reserve(out.rows + 1);
-        text.offsets.push_back(0);
-        for (size_t i = 0; i < out.rows; ++i) {
-          if (col.valid[i]) {
-            const Date d{date::days{col.ints[i]}};
-            text.text += masked(i) ? age_group(d, today) : format_date(d);
-          }
-          text.offsets.push_back(text.text.size());
-        }
-        col = std::move(text);
-      } else if (col.type == ColumnType::text) {
+      if (col.type == ColumnType::text) {
         keep_texts(col, [&](size_t i) { return !masked(i); });
       } else {
         for (size_t i = 0; i < out.rows; ++i)

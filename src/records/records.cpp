@@ -219,7 +219,7 @@ Written write_update(Context& cx, const pack::RecordType& t, std::int64_t id, co
   return {version, seq, true};
 }
 
-Json record_json(Context& cx, const pack::RecordType& t, const store::StoredRecord& r) {
+Json record_json(Context& cx, const pack::RecordType& t, const store::StoredRecord& r, Date as_of) {
   Json o;
   o["id"] = r.id;
   o["version"] = r.version;
@@ -230,7 +230,11 @@ Json record_json(Context& cx, const pack::RecordType& t, const store::StoredReco
   o["external_id"] = r.external_id ? Json(*r.external_id) : Json(nullptr);
   o["archived"] = r.archived;
   o["archive_reason"] = r.archive_reason ? Json(*r.archive_reason) : Json(nullptr);
-  for (const auto& f : t.fields) o[f.name] = encode_value(value_of(r.fields, f.name));
+  const pack::Field* birth = birth_field(t);
+  for (const auto& f : t.fields) {
+    o[f.name] = encode_value(value_of(r.fields, f.name));
+    if (&f == birth) o["age_group"] = age_group_json(o[f.name], as_of);  // before masking
+  }
   for (const auto& sec : t.sections) {
     auto it = r.sections.find(sec.name);
     o[sec.name] = section_json(sec, it == r.sections.end() ? nullptr : &it->second);
@@ -283,7 +287,7 @@ Json get_record(Context& cx, std::string_view type, std::int64_t id) {
   store::ReadTransaction rt(cx.conn);
   const auto r = store::read_record(cx.conn, t, id);
   if (!r) throw NotFound("there is no " + t.name + " with id " + std::to_string(id));
-  Json out = record_json(cx, t, *r);
+  Json out = record_json(cx, t, *r, cx.clock.today());
   cx.access.mask(cx, t, out, r->created_by);
   return out;
 }

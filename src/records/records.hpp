@@ -59,8 +59,9 @@ void add_history(Context& cx, std::int64_t seq, const pack::RecordType& t, std::
                  const std::string& field, const std::optional<std::string>& from, const std::optional<std::string>& to,
                  const std::string& effective_date = {}, const Json& detail = nullptr);
 
-/// A stored record as the API's JSON: system fields (users by name), fields, sections.
-Json record_json(Context& cx, const pack::RecordType& t, const store::StoredRecord& r);
+/// A stored record as the API's JSON: system fields (users by name), fields (with "age_group"
+/// after the birth date, at as_of), sections.
+Json record_json(Context& cx, const pack::RecordType& t, const store::StoredRecord& r, Date as_of);
 /// A section's entries as the API's JSON array (items null: none).
 Json section_json(const pack::Section& sec, const std::vector<Values>* items);
 

@@ -1,5 +1,8 @@
 #include "records/schema.hpp"
 
+#include "clmis/columns.hpp"
+#include "security/access.hpp"
+
 #include "store/codes.hpp"
 #include "store/schema.hpp"
 
@@ -141,6 +144,9 @@ Json record_type_json(Context& cx, const pack::RecordType& t) {
   Json fields = Json::array();
   for (const auto& f : t.fields) fields.push_back(field_json(cx, f));
   o["fields"] = fields;
+  // What Session::get derives from the birth date: the records' "age_group", its groups in order.
+  if (const auto* birth = birth_field(t))
+    o["age_group"] = {{"from", birth->name}, {"groups", age_groups()}};
   Json secs = Json::array();
   for (const auto& s : t.sections) {
     Json so;

@@ -5,6 +5,7 @@
 #include "store/accounts.hpp"
 #include "store/audit.hpp"
 #include "store/rows.hpp"
+#include "clmis/columns.hpp"
 
 #include <algorithm>
 
@@ -23,12 +24,21 @@ const char* scope_name(pack::Scope s) {
 
 }  // namespace
 
-std::string age_group(Date birth, Date at) {
-  const int age = age_in_years(birth, at);
-  if (age < 15) return "under 15";
-  if (age >= 65) return "65+";
-  const int lo = age / 5 * 5;
-  return std::to_string(lo) + "-" + std::to_string(lo + 4);
+std::optional<std::size_t> age_group_of(Date birth, Date at) {
+  if (birth > at) return std::nullopt;  // not born yet at that date: no age
+  return age_group_index(age_in_years(birth, at));
+}
+
+Json age_group_json(const Json& birth, Date at) {
+  if (!birth.is_string()) return nullptr;
+  const auto b = parse_date(birth.get<std::string>());
+  const auto k = b ? age_group_of(*b, at) : std::nullopt;
+  return k ? Json(age_groups()[*k]) : Json(nullptr);
+}
+
+const pack::Field* birth_field(const pack::RecordType& t) {
+  const auto* f = t.field("date_of_birth");
+  return f && f->type == FieldType::date ? f : nullptr;
 }
 
 const Principal& Access::principal(Context& cx) {
@@ -187,13 +197,8 @@ void Access::mask(Context& cx, const pack::RecordType& t, Json& record, std::int
   Json masked = Json::array();
   for (const auto& f : t.fields) {
     if (!f.personal) continue;
-    Json& v = record[f.name];
-    if (f.type == FieldType::date && v.is_string()) {
-      const auto birth = parse_date(v.get<std::string>());
-      v = birth ? age_group(*birth, cx.clock.today()) : std::string();  // birth date → age group
-    } else {
-      v = nullptr;
-    }
+    // null whatever the type: a masked birth date is no date (its age_group is not personal).
+    if (auto it = record.find(f.name); it != record.end()) *it = nullptr;
     masked.push_back(f.name);
   }
   for (const auto& sec : t.sections)

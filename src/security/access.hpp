@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -46,8 +47,9 @@ class Access {
   /// What cx.who may do: Session::permissions().
   Json permissions(Context& cx);
   bool may_read_personal(Context& cx, const pack::RecordType& t, std::int64_t created_by);
-  /// Masks the personal fields of a record's JSON unless cx.who may read them (a birth date
-  /// becomes an age group), listing them in "masked". created_by: the record's creator.
+  /// Masks the personal fields of a record's JSON unless cx.who may read them (null, whatever
+  /// the field's type; "age_group" is left as it is), listing them in "masked". created_by: the
+  /// record's creator.
   void mask(Context& cx, const pack::RecordType& t, Json& record, std::int64_t created_by);
 
   /// Appends to the security log now, or after the transaction in progress ends (a refusal
@@ -75,7 +77,13 @@ struct FlushSecurity {
   ~FlushSecurity() { access.flush(conn); }
 };
 
-/// Five-year age groups (ILO's usual tabulation): "15-19" ... "60-64", "65+"; "under 15".
-std::string age_group(Date birth, Date at);
+/// The index in age_groups() (clmis/columns.hpp: "under 15", "15-19" ... "60-64", "65+") of the
+/// age group of someone born on birth at the date at; none when birth is after at.
+std::optional<std::size_t> age_group_of(Date birth, Date at);
+/// The "age_group" member of a record: the age group of birth (a date's JSON) at at, or null.
+Json age_group_json(const Json& birth, Date at);
+/// The field a record type's "age_group" is computed from: its date field date_of_birth, or null
+/// when it has none (then its records have no age_group).
+const pack::Field* birth_field(const pack::RecordType& t);
 
 }  // namespace clmis::detail

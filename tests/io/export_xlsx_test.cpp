@@ -262,10 +262,20 @@ TEST_CASE("Export xlsx: a statistician's workbook is masked exactly as their CSV
           INFO(name << " row " << row);
           const auto c = s.at(name, row + 1);
           CHECK(c.value == csv[static_cast<std::size_t>(row)][static_cast<std::size_t>(col)]);
-          if (!c.value.empty()) CHECK(c.type == "inlineStr");  // an age group, never a date
+          CHECK(c.value.empty());  // masked: no value in either, a birth date too (not an age group)
         }
       }
   CHECK(personal >= 5);
+  // The age group is not personal: after the birth date, the same text in both.
+  const auto age_col = static_cast<std::size_t>(std::find(csv[0].begin(), csv[0].end(), "age_group") - csv[0].begin());
+  REQUIRE(age_col < csv[0].size());
+  CHECK(csv[0][age_col - 1] == "date_of_birth");
+  for (int row = 1; row <= 3; ++row) {
+    const auto c = s.at("age_group", row + 1);
+    CHECK(!c.value.empty());
+    CHECK(c.value == csv[static_cast<std::size_t>(row)][age_col]);
+    CHECK(c.type == "inlineStr");
+  }
   // No personal value in clear anywhere in the workbook.
   for (const auto& [name, text] : b.files) {
     INFO(name);

@@ -163,6 +163,9 @@ TEST_CASE("Malformed packs are rejected with file, JSON path and reason", "[pack
        "/record_types/1/fields/14/assigned", "max_length"},
       {"extension name in the pack", [](Json& j) { j["record_types"][1]["fields"][0]["name"] = "x_kna_title"; },
        "/record_types/1/fields/0/name", "country extension"},
+      {"a field named age_group (derived from date_of_birth)",
+       [](Json& j) { j["record_types"][1]["fields"][0]["name"] = "age_group"; },
+       "/record_types/1/fields/0/name", "computed by clmis"},
       {"unknown pattern parameter", [](Json& j) { j["record_types"][1]["fields"][0]["pattern_parameter"] = "retirement_age"; },
        "/record_types/1/fields/0/pattern_parameter", "not a pattern legal parameter"},
       {"possible_duplicate in a section", [](Json& j) {

@@ -28,11 +28,13 @@ def test_a_statistician_sees_masked_records_also_in_pandas(standard: clmis.Datab
     stat = standard.login("stat", "statistics-pw-1")
     rec = stat.get("job_seeker", 1)
     assert rec["first_name"] is None and rec["nis_number"] is None
-    assert isinstance(rec["date_of_birth"], str) and rec["date_of_birth"].count("-") == 1  # an age group
-    assert "date_of_birth" in rec["masked"]
+    assert rec["date_of_birth"] is None  # masked: None, not an age-group string
+    assert rec["age_group"] in clmis.AGE_GROUPS  # the age group is not personal
+    assert "date_of_birth" in rec["masked"] and "age_group" not in rec["masked"]
     df = stat.query("job_seeker").to_pandas()
     assert len(df) == 3
-    assert str(df["date_of_birth"].dtype) == "string"
+    assert str(df["date_of_birth"].dtype) == "datetime64[ns]" and df["date_of_birth"].isna().all()
+    assert str(df["age_group"].dtype) == "category" and df["age_group"].cat.ordered
     assert df["first_name"].isna().all()
     # The administrator's frame has real dates.
     assert str(admin.query("job_seeker").to_pandas()["date_of_birth"].dtype) == "datetime64[ns]"

@@ -10,6 +10,7 @@ decimal.Decimal and money clmis.Money. Errors are subclasses of clmis.Error. See
 """
 
 from ._core import (
+    AGE_GROUPS,
     AlreadyExists,
     AuthError,
     Busy,
@@ -34,6 +35,7 @@ from ._core import (
 from ._types import ExportWarning, Money
 
 __all__ = [
+    "AGE_GROUPS",
     "AlreadyExists",
     "AuthError",
     "Busy",

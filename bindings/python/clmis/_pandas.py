@@ -12,7 +12,13 @@ updated_by, external_id,
 archive_reason)
 boolean (and archived)         ``boolean`` (nullable)
 date                           ``datetime64[ns]`` (midnight, no time zone); with
-                               ``dates="object"``: ``object`` of ``datetime.date``
+                               ``dates="object"``: ``object`` of ``datetime.date``.
+                               A birth date masked for this user is ``NaT``: the
+                               column stays a date column.
+age_group (after a birth date) ``category``, ordered, whose categories are
+                               ``clmis.AGE_GROUPS`` ("under 15", "15-19", ...,
+                               "65+") whether used or not; with ``codes="string"``:
+                               ``string``
 datetime (and created_at,      ``datetime64[ns, UTC]``
 updated_at)
 decimal                        ``object`` of ``decimal.Decimal`` (exact)
@@ -69,14 +75,17 @@ def _column(pd: Any, values: List[Any], kind: str, code_list: Optional[str], dat
     if kind == "boolean":
         return pd.array(values, dtype="boolean")
     if kind == "date":
-        if any(isinstance(v, str) for v in values):
-            # A birth date masked for this user: age groups ("25-29"), not dates.
-            return pd.array(values, dtype="string")
         if dates == "object":
             return pd.Series(values, dtype=object)
         return pd.Series(values, dtype="datetime64[ns]")
     if kind == "datetime":
         return pd.Series(values, dtype="datetime64[ns, UTC]")
+    if kind == "age_group":
+        if codes == "string":
+            return pd.array(values, dtype="string")
+        from ._core import AGE_GROUPS
+
+        return pd.Categorical(values, categories=list(AGE_GROUPS), ordered=True)
     if kind == "code":
         if codes == "string":
             return pd.array(values, dtype="string")
@@ -98,11 +107,11 @@ def _from_columns(pd: Any, np: Any, name: str, kind: str, a: Any, b: Any, dates:
         return pd.arrays.BooleanArray(a, b)
     if kind == "text":
         return pd.array(a, dtype="string")
-    if kind == "code":
+    if kind in ("code", "age_group"):
         if codes == "string":
             # -1 (no value) picks the None appended at the end.
             return pd.array(np.array(list(b) + [None], dtype=object)[a], dtype="string")
-        return pd.Categorical.from_codes(a, categories=b)
+        return pd.Categorical.from_codes(a, categories=b, ordered=kind == "age_group")
     if kind == "date":
         if dates == "object":
             values = a.astype("datetime64[D]").astype(object)

@@ -284,6 +284,7 @@ const char* kind_name(Kind k) noexcept {
     case Kind::code: return "code";
     case Kind::reference: return "reference";
     case Kind::section: return "section";
+    case Kind::age_group: return "age_group";
     case Kind::other: break;
   }
   return "other";
@@ -303,7 +304,15 @@ Schema::Schema(const Json& schema) {
     t->name = rt["name"].get<std::string>();
     // The system fields first, in the order Session::get returns them (schema "system_fields").
     if (schema.contains("system_fields")) add_fields(*t, schema["system_fields"]);
-    if (rt.contains("fields")) add_fields(*t, rt["fields"]);
+    if (rt.contains("fields") && rt["fields"].is_array()) {
+      // "age_group" comes right after the field it is computed from (the schema's "age_group").
+      const Json* from = rt.contains("age_group") && rt["age_group"].is_object() && rt["age_group"].contains("from")
+                             ? &rt["age_group"]["from"] : nullptr;
+      for (const auto& f : rt["fields"]) {
+        add_fields(*t, Json::array({f}));
+        if (from && f.is_object() && f.contains("name") && f["name"] == *from) add(*t, {"age_group", Kind::age_group, {}, {}});
+      }
+    }
     if (rt.contains("sections") && rt["sections"].is_array())
       for (const auto& s : rt["sections"]) {
         if (!s.is_object() || !s.contains("name") || !s["name"].is_string()) continue;

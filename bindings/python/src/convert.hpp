@@ -27,7 +27,8 @@ namespace clmis::python {
 namespace py = pybind11;
 
 /// What a field holds, for the conversion to Python and for pandas dtypes.
-enum class Kind { other, text, integer, decimal, money, date, datetime, boolean, code, reference, section };
+/// age_group: a record's "age_group" (derived from its birth date; text, one of AGE_GROUPS).
+enum class Kind { other, text, integer, decimal, money, date, datetime, boolean, code, reference, section, age_group };
 
 /// The name of a kind as the schema spells field types ("section" for a repeated section).
 [[nodiscard]] const char* kind_name(Kind k) noexcept;

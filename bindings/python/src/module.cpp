@@ -282,7 +282,9 @@ py::list columns_to_python(const clmis::ColumnSet& cs, const TypeSpec* spec) {
   using clmis::ColumnType;
   py::list out;
   for (const auto& c : cs.columns) {
-    const std::string type(clmis::to_string(c.type));
+    // An ordered code column is an age_group (its categories: AGE_GROUPS, youngest first).
+    const std::string type = c.type == ColumnType::code && c.ordered ? kind_name(Kind::age_group)
+                                                                      : std::string(clmis::to_string(c.type));
     py::object a = py::none(), b = py::none();
     switch (c.type) {
       case ColumnType::integer: case ColumnType::reference: case ColumnType::date: case ColumnType::datetime:
@@ -461,6 +463,26 @@ std::string date_text(py::handle date, const char* what) {
   return j.get<std::string>();
 }
 
+/// `with session.batch():` — begin_batch on entry; at the end commit_batch, or rollback_batch
+/// when the block raised (nothing to do when the block already ended the batch itself).
+struct PyBatch {
+  std::shared_ptr<PySession> session;
+
+  std::shared_ptr<PySession> enter() {
+    session->read([](clmis::Session& x) { x.begin_batch(); });
+    return session;
+  }
+  bool exit(const py::object& type, const py::object&, const py::object&) {
+    const bool failed = !type.is_none();
+    session->read([failed](clmis::Session& x) {
+      if (!x.in_batch()) return;
+      if (failed) x.rollback_batch();
+      else x.commit_batch();
+    });
+    return false;  // the block's exception, if any, goes on
+  }
+};
+
 /// A calendar day (or a proclamation's change) with its dates as datetime.date.
 py::dict calendar_day(const Json& d) {
   py::dict o = typed_object(d, {{"date", Kind::date}, {"estimate", Kind::date}});
@@ -494,6 +516,11 @@ PYBIND11_MODULE(_core, m) {
   m.attr("__version__") = CLMIS_PY_VERSION;
   init_conversions();
   register_errors(m);
+  {
+    py::tuple groups(clmis::age_groups().size());
+    for (size_t k = 0; k < clmis::age_groups().size(); ++k) groups[k] = py::str(clmis::age_groups()[k]);
+    m.attr("AGE_GROUPS") = groups;  // the values of a record's "age_group", youngest first
+  }
 
   // ---- Database ----------------------------------------------------------------------------------
   py::class_<PyDatabase>(m, "Database", "An open National Labour Administration Database (one SQLite file).")
@@ -714,7 +741,8 @@ PYBIND11_MODULE(_core, m) {
       .def_property_readonly("page_size", [](const PyCursor& c) { return c.page_size; })
       .def_property_readonly("columns", &PyCursor::columns,
                              "The record's columns in order: (name, type, code_list) tuples; "
-                             "type is a field type, or \"section\".")
+                             "type is a field type, \"section\", or \"age_group\" (after a birth "
+                             "date: one of clmis.AGE_GROUPS).")
       .def_property_readonly("session", [](const PyCursor& c) { return c.session; })
       .def("_read_columns", &PyCursor::read_columns, py::arg("fields") = py::none(),
            "For clmis._pandas: the records not yet returned as columns, or None when the cursor "
@@ -735,6 +763,12 @@ PYBIND11_MODULE(_core, m) {
         return "<clmis.Cursor " + c.type + " pages=" + std::to_string(c.pages) +
                (c.exhausted && c.pos >= c.buffer.size() ? " exhausted>" : ">");
       });
+
+  // ---- Batch (with session.batch():) -------------------------------------------------------------
+  py::class_<PyBatch>(m, "Batch",
+                      "A context manager for one write transaction (Session.batch() without a function).")
+      .def("__enter__", &PyBatch::enter)
+      .def("__exit__", &PyBatch::exit);
 
   // ---- Session -----------------------------------------------------------------------------------
   using SessionPtr = std::shared_ptr<PySession>;
@@ -792,7 +826,7 @@ PYBIND11_MODULE(_core, m) {
           "query",
           [](const SessionPtr& s, const std::string& type, const py::object& filter,
              const py::object& sort, std::optional<std::int64_t> limit, bool include_archived,
-             int page_size) {
+             int page_size, const py::object& as_of) {
             if (limit && *limit < 0) throw py::value_error("limit is None or at least 0");
             if (page_size < 1 || page_size > kMaxPageSize)
               throw py::value_error("page_size is from 1 to 1000");
@@ -805,14 +839,17 @@ PYBIND11_MODULE(_core, m) {
             if (!filter.is_none()) c->doc["filter"] = make_filter(filter);
             if (!sort.is_none()) c->doc["sort"] = make_sort(sort);
             if (include_archived) c->doc["include_archived"] = true;
+            // Checked by the library (ValidationError, path "as_of"), like the rest of the query.
+            if (!as_of.is_none()) c->doc["as_of"] = to_json(as_of, "as_of");
             c->fetch();  // the first page now: a bad query raises here, not at the first next()
             return c;
           },
           py::arg("type"), py::arg("filter") = py::none(), py::arg("sort") = py::none(),
           py::arg("limit") = py::none(), py::arg("include_archived") = false, py::kw_only(),
-          py::arg("page_size") = kDefaultPageSize,
+          py::arg("page_size") = kDefaultPageSize, py::arg("as_of") = py::none(),
           "Records of a type matching filter, in sort order (then by id), at most limit of them; "
-          "returns a Cursor that fetches page_size records at a time.")
+          "returns a Cursor that fetches page_size records at a time. as_of (datetime.date or "
+          "\"YYYY-MM-DD\"; default today): the date of the records' age_group.")
       .def(
           "changes_since",
           [](PySession& s, std::int64_t since_seq, int limit) {
@@ -1047,9 +1084,10 @@ PYBIND11_MODULE(_core, m) {
           "the audit chain and the records holding values today's rules refuse. Changes nothing.")
       .def(
           "batch",
-          [](PySession& s, const py::object& fn) {
+          [](const SessionPtr& s, const py::object& fn) -> py::object {
+            if (fn.is_none()) return py::cast(PyBatch{s});
             py::object result;
-            s.read([&](clmis::Session& x) {
+            s->read([&](clmis::Session& x) {
               x.batch([&] {
                 py::gil_scoped_acquire acquire;
                 result = fn();
@@ -1057,15 +1095,34 @@ PYBIND11_MODULE(_core, m) {
             });
             return result;
           },
-          py::arg("fn"),
+          py::arg("fn") = py::none(),
           "Calls fn() inside one write transaction: its writes through this session commit "
-          "together when it returns, or none does if it raises. Returns fn's result.")
+          "together when it returns, or none does if it raises. Returns fn's result. Without fn, "
+          "a context manager doing the same for a with block: `with s.batch(): ...` "
+          "(begin_batch on entry; commit_batch at the end, rollback_batch if the block raises).")
+      .def(
+          "begin_batch", [](PySession& s) { s.read([](clmis::Session& x) { x.begin_batch(); }); },
+          "Starts one write transaction: every write of this session until commit_batch or "
+          "rollback_batch joins it and commits with it, or not at all. A write refused inside "
+          "it leaves nothing behind and the batch stays open. Misuse if a batch is open already. "
+          "Call the session from the thread that began it until the batch ends (Misuse from "
+          "another; other sessions on this database wait).")
+      .def(
+          "commit_batch", [](PySession& s) { s.read([](clmis::Session& x) { x.commit_batch(); }); },
+          "Commits the batch begun by begin_batch (Misuse if none is open). If the commit fails "
+          "the batch is rolled back and ended.")
+      .def(
+          "rollback_batch", [](PySession& s) { s.read([](clmis::Session& x) { x.rollback_batch(); }); },
+          "Rolls back the batch begun by begin_batch: none of its writes stays (Misuse if none is open).")
+      .def_property_readonly(
+          "in_batch", [](PySession& s) { return s.read([](clmis::Session& x) { return x.in_batch(); }); },
+          "True while a batch begun by begin_batch (or a `with s.batch():` block) is open.")
       .def(
           "import_file",
           [](PySession& s, const std::string& type, const std::filesystem::path& path,
              const std::optional<std::string>& format, const std::string& on_error,
              const std::optional<std::string>& date_format, const std::string& delimiter,
-             const std::string& encoding) {
+             const std::string& encoding, bool ids) {
             if (on_error != "abort" && on_error != "skip")
               throw py::value_error("on_error is \"abort\" or \"skip\"");
             if (delimiter.size() != 1) throw py::value_error("delimiter is one character");
@@ -1077,6 +1134,7 @@ PYBIND11_MODULE(_core, m) {
             o.delimiter = delimiter[0];
             o.encoding = encoding;
             o.source = p;
+            o.ids = ids;
             const clmis::ImportReport r = s.read([&](clmis::Session& x) {
               std::ifstream in(p, std::ios::binary);
               if (!in) throw clmis::NotFound("cannot read " + p);
@@ -1087,24 +1145,30 @@ PYBIND11_MODULE(_core, m) {
               problems.push_back({{"row", pr.row}, {"column", pr.column}, {"value", pr.value},
                                   {"rule", pr.rule}, {"message", pr.message}, {"warning", pr.warning},
                                   {"raw", pr.raw}});
-            return from_json(Json{{"committed", r.committed}, {"stopped", r.stopped}, {"rows", r.rows}, {"created", r.created},
-                                  {"updated", r.updated}, {"unchanged", r.unchanged},
-                                  {"refused", r.refused}, {"warnings", r.warnings},
-                                  {"sha256", r.sha256}, {"problems", problems}});
+            Json report{{"committed", r.committed}, {"stopped", r.stopped}, {"rows", r.rows}, {"created", r.created},
+                        {"updated", r.updated}, {"unchanged", r.unchanged},
+                        {"refused", r.refused}, {"warnings", r.warnings},
+                        {"sha256", r.sha256}, {"problems", problems}};
+            if (ids) {
+              report["created_ids"] = r.created_ids;
+              report["updated_ids"] = r.updated_ids;
+            }
+            return from_json(report);
           },
           py::arg("type"), py::arg("path"), py::kw_only(), py::arg("format") = py::none(),
           py::arg("on_error") = "abort", py::arg("date_format") = py::none(), py::arg("delimiter") = ",",
-          py::arg("encoding") = "utf-8",
+          py::arg("encoding") = "utf-8", py::arg("ids") = false,
           "Imports a CSV or JSON Lines file in one transaction (docs/cli.md, \"Importing\"); encoding: "
           "\"utf-8\" (default), \"windows-1252\" or \"latin-1\". Returns the "
-          "report: {committed, stopped, rows, created, updated, unchanged, refused, warnings, sha256, problems}. "
-          "With on_error=\"abort\" nothing is imported if any row is bad (committed is False).")
+          "report: {committed, stopped, rows, created, updated, unchanged, refused, warnings, sha256, problems}, "
+          "and with ids=True also created_ids and updated_ids (the records' ids in row order; empty when "
+          "nothing was committed). With on_error=\"abort\" nothing is imported if any row is bad (committed is False).")
       .def(
           "export_file",
           [](PySession& s, const std::string& type, const std::filesystem::path& path,
              const std::string& format, bool include_archived, bool replace,
              std::optional<std::vector<std::string>> fields, const std::optional<std::string>& language,
-             const py::object& on_warning) {
+             const py::object& on_warning, const py::object& as_of) {
             if (!on_warning.is_none() && !PyCallable_Check(on_warning.ptr()))
               throw py::type_error("on_warning must be a callable taking a dict, or None");
             clmis::ExportOptions o;
@@ -1112,6 +1176,10 @@ PYBIND11_MODULE(_core, m) {
             o.include_archived = include_archived;
             if (fields) o.fields = *fields;
             if (language) o.language = *language;
+            if (!as_of.is_none()) {
+              o.as_of = date_text(as_of, "as_of");  // checked by the library (ValidationError)
+              if (o.as_of.empty()) throw py::value_error("as_of is a datetime.date or a \"YYYY-MM-DD\" string, or None (today)");
+            }
             // Called with the GIL released (inside the export): takes it. What the callable or
             // warnings.warn raises (an error under -W error) stops the export, which then leaves
             // no file.
@@ -1138,7 +1206,7 @@ PYBIND11_MODULE(_core, m) {
           },
           py::arg("type"), py::arg("path"), py::kw_only(), py::arg("format") = "csv",
           py::arg("include_archived") = false, py::arg("replace") = false, py::arg("fields") = py::none(),
-          py::arg("language") = py::none(), py::arg("on_warning") = py::none(),
+          py::arg("language") = py::none(), py::arg("on_warning") = py::none(), py::arg("as_of") = py::none(),
           "Writes the records of type to a CSV, JSON Lines, JSON or Excel (format=\"xlsx\") file; returns "
           "how many. The file is written beside path and renamed when complete, so an export that is "
           "refused or fails leaves no file; an existing file is replaced only with replace=True "
@@ -1147,7 +1215,8 @@ PYBIND11_MODULE(_core, m) {
           "labels of an xlsx export (default: the country's first). A value the workbook holds another "
           "way (as text: more than 15 significant digits, a date before 1900-03-01; cut at 32,767 "
           "characters) is reported to on_warning(dict(sheet, row, column, id, value, rule, message)), "
-          "or, without it, with warnings.warn(..., clmis.ExportWarning).")
+          "or, without it, with warnings.warn(..., clmis.ExportWarning). as_of (datetime.date or "
+          "\"YYYY-MM-DD\"; default today): the date of the records' age_group.")
       .def("__repr__", [](PySession& s) {
         return "<clmis.Session user=" + py::repr(py::str(s.handle().user())).cast<std::string>() +
                " database=" + py::repr(py::str(s.st->path)).cast<std::string>() + ">";
