@@ -338,6 +338,34 @@ class Session {
   /// "effective_date", "at", "detail", "by"}].
   [[nodiscard]] Json history(std::string_view type, std::int64_t id);
 
+  // Deadlines of cases (docs/workflows.md) ---------------------------------------------------
+
+  /// The deadlines of a record of a type whose workflow declares them (the complaint's
+  /// acknowledgement, first hearing, resolution...), in the order they started: [{"deadline",
+  /// "label", "cycle" (1, then 2... when started again), "state" ("open", "paused", "met",
+  /// "cleared"), "started", "due" (null while paused), "unit" ("working_days" or
+  /// "calendar_days"), "length", "extension" (days added), "met_on", "cleared_on", "overdue"
+  /// (running and due before as_of), "met_late", "source", "verified"}]. A deadline starts, is
+  /// met and is cleared by the case's own writes: the events its declaration names (creation,
+  /// a transition, a date entered in a field, an entry added to a section), in the write's
+  /// transaction; closing a case clears those still running. as_of: "YYYY-MM-DD" ("" = today).
+  /// Needs "read" on the record. NotFound for a type without deadlines or a missing record.
+  [[nodiscard]] Json deadlines(std::string_view type, std::int64_t id, std::string_view as_of = {});
+  /// How the due date of one of a record's deadlines (its latest cycle) was counted: the entry
+  /// of deadlines() plus "days" (the length with the extensions), "due_counted", "paused_since",
+  /// "skipped": [{"date", "reasons": ["Saturday (weekend)", "Christmas Day (...)", "paused:
+  /// waiting for the employer's records"]}] and "events": [{"event", "date", "reason"?, "days"?}].
+  [[nodiscard]] Json deadline_explain(std::string_view type, std::int64_t id, std::string_view deadline);
+  /// Pauses, resumes, extends or clears a running deadline of a record: {"action": "pause" |
+  /// "resume" | "extend" | "clear", "reason": text (required but for resume), "days": n (extend,
+  /// 1 to 3660), "date": "YYYY-MM-DD" (default today; not in the future, not before the
+  /// deadline's last event)}. A paused deadline's days do not count from the pause to the day it
+  /// is resumed; its due date is counted again. Needs "update" on the record; audited
+  /// ("deadline_pause"...). Returns the deadline as deadlines() lists it. ValidationError for a
+  /// bad change, Conflict for a deadline that is not running (or a pause of a paused one),
+  /// NotFound for a deadline the record has not started; each changes nothing.
+  Json deadline_change(std::string_view type, std::int64_t id, std::string_view deadline, const Json& change);
+
   // Table Maintenance ------------------------------------------------------------------------
 
   /// Adds a code: {"code": "X1", "label": {"en": "...", "nl": "..."}, "parent"?: "X",
@@ -357,7 +385,9 @@ class Session {
   /// one-off day off — {"date", "name": "Election victory holiday" or {"en": ..., "nl": ...},
   /// "note"?}. The substitutes that follow from it follow it. Returns {"year", "date", "rule" or
   /// "name", "note", "added": [{"date", "name"}], "removed": [...], "working_days_change_from":
-  /// the first date whose status changed (deadlines running past it may move) or null}.
+  /// the first date whose status changed, "deadlines_moved": [{"record_type", "record_id",
+  /// "deadline", "from", "to"}] — the running deadlines whose due date the change moved,
+  /// counted again in the same transaction}.
   /// ValidationError for an unknown rule, a date that does not exist or a year outside the rule's
   /// validity; Conflict if the rule already has an entered date that year (withdraw it first).
   Json proclaim(const Json& spec);

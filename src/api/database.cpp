@@ -13,6 +13,7 @@
 #include "records/schema.hpp"
 #include "security/accounts.hpp"
 #include "workflow/calendar.hpp"
+#include "workflow/cases.hpp"
 #include "workflow/legacy.hpp"
 #include "workflow/workflow.hpp"
 
@@ -150,7 +151,7 @@ std::int64_t Session::create(std::string_view type, const Json& record) {
   // Warnings belong to a write that happened: a refused one leaves none.
   warnings_ = Json::array();
   Json w = Json::array();
-  const auto id = live(engine_).run(detail::SessionAccess::actor(*this), [&](Context& cx) { return detail::create_record(cx, type, record, &w); });
+  const auto id = live(engine_).run(detail::SessionAccess::actor(*this), [&](Context& cx) { return detail::create_case(cx, type, record, &w); });
   warnings_ = std::move(w);
   return id;
 }
@@ -164,7 +165,7 @@ std::int64_t Session::update(std::string_view type, std::int64_t id, std::int64_
   warnings_ = Json::array();
   Json w = Json::array();
   const auto v = live(engine_).run(detail::SessionAccess::actor(*this),
-                                   [&](Context& cx) { return detail::update_record(cx, type, id, version, changes, &w); });
+                                   [&](Context& cx) { return detail::update_case(cx, type, id, version, changes, &w); });
   warnings_ = std::move(w);
   return v;
 }
@@ -178,7 +179,7 @@ UpsertResult Session::upsert(std::string_view type, std::string_view external_id
   warnings_ = Json::array();
   Json w = Json::array();
   const auto r = live(engine_).run(detail::SessionAccess::actor(*this),
-                                   [&](Context& cx) { return detail::upsert_record(cx, type, external_id, record, &w); });
+                                   [&](Context& cx) { return detail::upsert_case(cx, type, external_id, record, &w); });
   warnings_ = std::move(w);
   return public_result(r);
 }
@@ -237,6 +238,22 @@ std::int64_t Session::transition(std::string_view type, std::int64_t id, std::in
 
 Json Session::status_counts(std::string_view type, std::string_view date) {
   return live(engine_).run(detail::SessionAccess::actor(*this), [&](Context& cx) { return detail::status_counts(cx, type, date); });
+}
+
+Json Session::deadlines(std::string_view type, std::int64_t id, std::string_view as_of) {
+  return live(engine_).run(detail::SessionAccess::actor(*this),
+                           [&](Context& cx) { return detail::record_deadlines(cx, type, id, as_of); });
+}
+
+Json Session::deadline_explain(std::string_view type, std::int64_t id, std::string_view deadline) {
+  return live(engine_).run(detail::SessionAccess::actor(*this),
+                           [&](Context& cx) { return detail::deadline_explain(cx, type, id, deadline); });
+}
+
+Json Session::deadline_change(std::string_view type, std::int64_t id, std::string_view deadline, const Json& change) {
+  check_json(change, type);
+  return live(engine_).run(detail::SessionAccess::actor(*this),
+                           [&](Context& cx) { return detail::deadline_change(cx, type, id, deadline, change); });
 }
 
 // --- Table Maintenance -----------------------------------------------------------------------
@@ -356,25 +373,25 @@ Json SessionAccess::codes(const Session& s, std::string_view list, std::string_v
 
 std::int64_t SessionAccess::bulk_create(Session& s, std::string_view type, const Json& record, Json* warnings) {
   return live(s.engine_).run(actor(s),
-                             [&](Context& cx) { return create_record(cx, type, record, warnings); }, true);
+                             [&](Context& cx) { return create_case(cx, type, record, warnings); }, true);
 }
 
 UpsertResult SessionAccess::bulk_upsert(Session& s, std::string_view type, std::string_view external_id,
                                         const Json& record, Json* warnings) {
   return public_result(live(s.engine_).run(
-      actor(s), [&](Context& cx) { return upsert_record(cx, type, external_id, record, warnings); },
+      actor(s), [&](Context& cx) { return upsert_case(cx, type, external_id, record, warnings); },
       true));
 }
 
 std::int64_t SessionAccess::bulk_create(Session& s, std::string_view type, const GivenRecord& record, Json* warnings) {
   return live(s.engine_).run(actor(s),
-                             [&](Context& cx) { return create_record(cx, type, record, warnings); }, true);
+                             [&](Context& cx) { return create_case(cx, type, record, warnings); }, true);
 }
 
 UpsertResult SessionAccess::bulk_upsert(Session& s, std::string_view type, std::string_view external_id,
                                         const GivenRecord& record, Json* warnings) {
   return public_result(live(s.engine_).run(
-      actor(s), [&](Context& cx) { return upsert_record(cx, type, external_id, record, warnings); },
+      actor(s), [&](Context& cx) { return upsert_case(cx, type, external_id, record, warnings); },
       true));
 }
 

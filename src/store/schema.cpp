@@ -1,6 +1,7 @@
 #include "store/schema.hpp"
 
 #include "clmis/error.hpp"
+#include "store/deadlines.hpp"
 #include "store/feed.hpp"
 
 #include <algorithm>
@@ -359,6 +360,8 @@ void upgrade_system(Connection& c, int from, const pack::Pack& p,
   }
   if (from < 5) upgrade_to_5(c, p, day_of);
   if (from < 6) upgrade_to_6(c, p);
+  if (from < 7)
+    for (const auto& ddl : deadline_ddl()) c.exec(ddl);
   c.prepare("UPDATE clmis_meta SET value = ? WHERE key = 'format'").bind(1, std::to_string(kFormat)).run();
 }
 
@@ -567,6 +570,7 @@ std::vector<std::string> system_ddl() {
   detail TEXT
 ) STRICT)",
   };
+  for (const auto& ddl : deadline_ddl()) out.push_back(ddl);
   for (const auto& [name, sql] : audit_triggers()) out.push_back(sql);
   return out;
 }

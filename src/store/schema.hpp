@@ -30,7 +30,8 @@ namespace clmis::store {
 ///      key in a column of its own with a partial index (DupRule), in place of format 5's index
 ///      on lower() of the rule's columns; external_id unique through a partial index
 ///      (external_id_index) instead of a UNIQUE column
-constexpr int kFormat = 6;
+///   7  the deadlines of cases (store/deadlines.hpp): clmis_deadline and clmis_deadline_event
+constexpr int kFormat = 7;
 
 /// The page size of a new database (bytes). Measured on a million job seekers
 /// (docs/architecture.md): 8192 imported 8 % faster than SQLite's 4096, reads the same.

@@ -4,6 +4,7 @@
 #include "security/access.hpp"
 #include "security/audit.hpp"
 #include "store/calendar.hpp"
+#include "workflow/cases.hpp"
 
 #include <algorithm>
 #include <set>
@@ -366,6 +367,22 @@ HolidayCalendar calendar_for(Context& cx, int from, int to, std::string_view lan
                          lang.empty() ? cx.profile.languages.front() : std::string(lang));
 }
 
+}  // namespace
+
+HolidayCalendar deadline_calendar(Context& cx) {
+  if (!cx.profile.calendar) {
+    static const pack::calendar::Calendar weekend_only = [] {
+      pack::calendar::Calendar c;
+      c.weekend = {pack::calendar::Weekday::sat, pack::calendar::Weekday::sun};
+      return c;
+    }();
+    return HolidayCalendar(weekend_only, {}, cx.profile.languages.front());
+  }
+  return calendar_for(cx, kFirstYear, kLastYear);
+}
+
+namespace {
+
 const char* kind_text(HolidayDay::Kind k) {
   switch (k) {
     case HolidayDay::Kind::holiday: return "holiday";
@@ -607,6 +624,7 @@ Json calendar_proclaim(Context& cx, const Json& spec) {
   else out["name"] = labels;
   out["note"] = note ? Json(*note) : Json(nullptr);
   out.update(changes(before_cal, before, after_cal, days_off(after_cal, y)));
+  out["deadlines_moved"] = recompute_deadlines(cx);
   cx.audit.append(cx.conn, at, cx.who.uid, "calendar_proclaim", {}, out);
   w.commit();
   return out;
@@ -653,6 +671,7 @@ Json calendar_withdraw(Context& cx, const Json& spec) {
   if (row->rule) out["rule"] = *row->rule;
   else out["name"] = Json::parse(*row->name);
   out.update(changes(before_cal, before, after_cal, days_off(after_cal, row->year)));
+  out["deadlines_moved"] = recompute_deadlines(cx);
   cx.audit.append(cx.conn, at, cx.who.uid, "calendar_withdraw", {}, out);
   w.commit();
   return out;

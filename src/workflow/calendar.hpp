@@ -98,6 +98,10 @@ Date easter_sunday(int year);
 
 // --- the operations (Database and Session) ------------------------------------------------------
 
+/// The country's calendar for counting deadlines, with every day the administrator entered (a
+/// profile without a calendar: Saturdays and Sundays off, no holiday).
+HolidayCalendar deadline_calendar(Context& cx);
+
 /// The calendar of a year: [{"date", "weekday", "name", "kind", "rule", "status", "statutory",
 /// "day_off", "source", ...}], names in lang ("" = the profile's first language).
 Json calendar_year(Context& cx, int year, std::string_view lang);

@@ -8,8 +8,8 @@ DeadlineDue deadline_due(HolidayCalendar& cal, DeadlineUnit unit, int length, in
                          const std::vector<DeadlinePause>& pauses) {
   if (length < 0 || extension < 0) throw Misuse("a deadline's length and extension are not negative");
   for (const auto& p : pauses)
-    if (p.from <= start || (p.to && *p.to < p.from))
-      throw Misuse("a deadline's pause runs after its start, from its first day to its resumption");
+    if (p.from < start || (p.to && *p.to < p.from))
+      throw Misuse("a deadline's pause runs from its start or later, from its first day to its resumption");
   DeadlineDue due;
   due.days = length + extension;
   // The pauses that cover a day, by reason ("paused: waiting for the employer's records").

@@ -42,7 +42,7 @@ struct DeadlineDue {
 
 /// The due date of a deadline of length days in unit (plus extension days), started on start,
 /// with pauses (in any order; overlapping pauses count once). Misuse for a negative length or
-/// extension, or a pause before start.
+/// extension, or a pause that begins before start.
 DeadlineDue deadline_due(HolidayCalendar& cal, DeadlineUnit unit, int length, int extension, Date start,
                          const std::vector<DeadlinePause>& pauses);
 

@@ -2,6 +2,7 @@
 
 #include "core/text.hpp"
 #include "store/feed.hpp"
+#include "workflow/cases.hpp"
 #include "workflow/workflow.hpp"
 
 #include <algorithm>
@@ -214,9 +215,9 @@ Upserted import_impl(Context& cx, std::string_view type, std::optional<std::stri
   Write w(cx);
   Upserted result;
   if (external_id) {
-    result = upsert_record(cx, type, *external_id, std::move(record), warnings);
+    result = upsert_case(cx, type, *external_id, std::move(record), warnings);
   } else {
-    result.id = create_record(cx, type, std::move(record), warnings);
+    result.id = create_case(cx, type, std::move(record), warnings);
     result.outcome = Upserted::Outcome::created;
   }
   const auto history = store::status_history_of(cx.conn, t, result.id);

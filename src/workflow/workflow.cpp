@@ -5,6 +5,7 @@
 #include "records/rules.hpp"
 #include "security/access.hpp"
 #include "store/feed.hpp"
+#include "workflow/cases.hpp"
 
 #include <algorithm>
 
@@ -96,6 +97,7 @@ std::int64_t transition(Context& cx, std::string_view type, std::int64_t id, std
   Json detail = {{"transition", tr->name}};
   if (!given_fields.empty()) detail["fields"] = given_fields;
   add_history(cx, written.seq, t, id, tr->name, wf.status_field, state, tr->to, effective, detail);
+  deadlines_after_write(cx, t, id, false, tr, effective);
   w.commit();
   return written.version;
 }

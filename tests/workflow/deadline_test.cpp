@@ -126,7 +126,7 @@ TEST_CASE("Deadlines: a negative length or a pause before the start is misuse", 
   CHECK_THROWS_AS(clmis::detail::deadline_due(kna.cal, DeadlineUnit::working_days, 5, -2, d("2024-12-20"), {}),
                   clmis::Misuse);
   CHECK_THROWS_AS(clmis::detail::deadline_due(kna.cal, DeadlineUnit::working_days, 5, 0, d("2024-12-20"),
-                                              {{d("2024-12-20"), std::nullopt, ""}}),
+                                              {{d("2024-12-19"), std::nullopt, ""}}),
                   clmis::Misuse);
   CHECK_THROWS_AS(clmis::detail::deadline_due(kna.cal, DeadlineUnit::working_days, 5, 0, d("2024-12-20"),
                                               {{d("2024-12-23"), d("2024-12-22"), ""}}),

@@ -1,0 +1,419 @@
+#include "workflow/cases.hpp"
+
+#include "core/dates.hpp"
+#include "core/text.hpp"
+#include "security/access.hpp"
+#include "security/audit.hpp"
+#include "store/deadlines.hpp"
+#include "store/feed.hpp"
+#include "store/rows.hpp"
+#include "workflow/calendar.hpp"
+#include "workflow/deadline.hpp"
+
+#include <algorithm>
+#include <map>
+
+namespace clmis::detail {
+
+namespace {
+
+const char* unit_name(pack::Deadline::Unit u) {
+  return u == pack::Deadline::Unit::working_days ? "working_days" : "calendar_days";
+}
+
+DeadlineUnit unit_of(const std::string& name) {
+  return name == "calendar_days" ? DeadlineUnit::calendar_days : DeadlineUnit::working_days;
+}
+
+Date day_date(std::int64_t day) { return Date{date::days{day}}; }
+std::int64_t date_day(Date d) { return d.time_since_epoch().count(); }
+
+bool running(const store::DeadlineRow& r) { return r.state == "open" || r.state == "paused"; }
+
+/// The pauses of a deadline, from its events.
+std::vector<DeadlinePause> pauses_of(const std::vector<store::DeadlineEventRow>& events) {
+  std::vector<DeadlinePause> out;
+  for (const auto& e : events) {
+    if (e.event == "pause") out.push_back({day_date(e.day), std::nullopt, e.reason.value_or("")});
+    if (e.event == "resume" && !out.empty() && !out.back().to) out.back().to = day_date(e.day);
+  }
+  return out;
+}
+
+/// The due date of a stored deadline, counted on cal with its pauses and extension.
+DeadlineDue due_of(HolidayCalendar& cal, store::Connection& c, const store::DeadlineRow& r) {
+  const auto events = r.id ? store::deadline_events(c, r.id) : std::vector<store::DeadlineEventRow>{};
+  return deadline_due(cal, unit_of(r.unit), static_cast<int>(r.length), static_cast<int>(r.extension),
+                      day_date(r.started_day), pauses_of(events));
+}
+
+std::int64_t change_now(Context& cx) { return store::last_change(cx.conn).value_or(0); }
+
+std::int64_t now_seconds(Context& cx) { return store::utc_seconds(cx.clock.now_text()); }
+
+/// The latest cycle of each deadline of a record, by id.
+std::map<std::string, store::DeadlineRow> latest(const std::vector<store::DeadlineRow>& rows) {
+  std::map<std::string, store::DeadlineRow> out;
+  for (const auto& r : rows) {
+    auto it = out.find(r.deadline);
+    if (it == out.end() || it->second.cycle < r.cycle) out[r.deadline] = r;
+  }
+  return out;
+}
+
+void add_event(Context& cx, const store::DeadlineRow& r, const std::string& event, std::int64_t day,
+               std::optional<std::int64_t> days, std::optional<std::string> reason) {
+  store::DeadlineEventRow e;
+  e.deadline_id = r.id;
+  e.event = event;
+  e.day = day;
+  e.days = days;
+  e.reason = std::move(reason);
+  e.actor = cx.who.uid;
+  e.at = now_seconds(cx);
+  e.seq = r.seq;
+  store::append_deadline_event(cx.conn, e);
+}
+
+/// The date an event that meets a deadline happened on the record as it now is, if it did:
+/// field:<f> — the date in f; section:<s>.<f> — the earliest entry on or after the start.
+std::optional<std::int64_t> met_on(const pack::RecordType& t, const store::StoredRecord& rec, const std::string& event,
+                                   std::int64_t started_day) {
+  if (event.rfind("field:", 0) == 0) {
+    const auto* d = std::get_if<Date>(&value_of(rec.fields, event.substr(6)));
+    if (d) return date_day(*d);
+    return std::nullopt;
+  }
+  if (event.rfind("section:", 0) == 0) {
+    const auto dot = event.find('.');
+    const std::string sec = event.substr(8, dot - 8), field = event.substr(dot + 1);
+    auto it = rec.sections.find(sec);
+    if (it == rec.sections.end()) return std::nullopt;
+    std::optional<std::int64_t> best;
+    for (const auto& item : it->second)
+      if (const auto* d = std::get_if<Date>(&value_of(item, field)))
+        if (date_day(*d) >= started_day && (!best || date_day(*d) < *best)) best = date_day(*d);
+    (void)t;
+    return best;
+  }
+  return std::nullopt;
+}
+
+const pack::RecordType& case_type(Context& cx, std::string_view type) {
+  const auto& t = cx.type(type);
+  if (!t.workflow || t.workflow->deadlines.empty())
+    throw NotFound("record type \"" + t.name + "\" has no deadlines");
+  return t;
+}
+
+Json row_json(Context& cx, const pack::RecordType& t, const store::DeadlineRow& r, Date as_of) {
+  const auto* d = t.workflow->deadline(r.deadline);
+  Json o = {{"deadline", r.deadline},
+            {"label", d ? d->label.to_json() : Json(nullptr)},
+            {"cycle", r.cycle},
+            {"state", r.state},
+            {"started", store::day_text(r.started_day)},
+            {"unit", r.unit},
+            {"length", r.length},
+            {"extension", r.extension},
+            {"due", r.due_day ? Json(store::day_text(*r.due_day)) : Json(nullptr)},
+            {"met_on", r.state == "met" && r.ended_day ? Json(store::day_text(*r.ended_day)) : Json(nullptr)},
+            {"cleared_on", r.state == "cleared" && r.ended_day ? Json(store::day_text(*r.ended_day)) : Json(nullptr)},
+            {"source", d ? d->source : std::string()},
+            {"verified", d ? d->verified : false}};
+  // Overdue: running and its due date passed; met late: met after it.
+  o["overdue"] = running(r) && r.due_day && *r.due_day < date_day(as_of);
+  o["met_late"] = r.state == "met" && r.due_day && r.ended_day && *r.ended_day > *r.due_day;
+  (void)cx;
+  return o;
+}
+
+}  // namespace
+
+bool has_deadlines(const pack::RecordType& t) { return t.workflow && !t.workflow->deadlines.empty(); }
+
+void deadlines_after_write(Context& cx, const pack::RecordType& t, std::int64_t id, bool created,
+                           const pack::Transition* tr, const std::string& effective) {
+  if (!has_deadlines(t)) return;
+  const auto& wf = *t.workflow;
+  auto rec = store::read_record(cx.conn, t, id);
+  if (!rec) return;
+  auto current = latest(store::deadlines_of(cx.conn, t.name, id));
+  std::optional<HolidayCalendar> cal;
+  auto calendar = [&]() -> HolidayCalendar& {
+    if (!cal) cal.emplace(deadline_calendar(cx));
+    return *cal;
+  };
+  const std::int64_t seq = change_now(cx);
+  auto start = [&](const pack::Deadline& d, std::int64_t day) {
+    store::DeadlineRow r;
+    r.record_type = t.name;
+    r.record_id = id;
+    r.deadline = d.id;
+    auto it = current.find(d.id);
+    r.cycle = it == current.end() ? 1 : it->second.cycle + 1;
+    r.started_day = day;
+    r.unit = unit_name(d.unit);
+    r.length = d.length;
+    r.state = "open";
+    r.seq = seq;
+    const auto due = due_of(calendar(), cx.conn, r);
+    if (due.date) r.due_day = date_day(*due.date);
+    store::insert_deadline(cx.conn, r);
+    add_event(cx, r, "start", day, std::nullopt, std::nullopt);
+    current[d.id] = r;
+  };
+  auto end = [&](store::DeadlineRow& r, const char* state, std::int64_t day, std::optional<std::string> reason) {
+    r.state = state;
+    r.ended_day = day;
+    r.seq = seq;
+    store::update_deadline(cx.conn, r);
+    add_event(cx, r, state == std::string("met") ? "meet" : "clear", day, std::nullopt, std::move(reason));
+  };
+  const std::int64_t event_day = effective.empty() ? date_day(cx.clock.today()) : store::day_number(effective);
+  // 1. The events of this write that start deadlines: creation, a transition.
+  for (const auto& d : wf.deadlines) {
+    auto it = current.find(d.id);
+    const bool is_running = it != current.end() && running(it->second);
+    if (is_running) continue;
+    if (created && std::count(d.starts.begin(), d.starts.end(), "created")) {
+      const auto* day = std::get_if<Date>(&value_of(rec->fields, wf.date_field));
+      start(d, day ? date_day(*day) : date_day(cx.clock.today()));
+    } else if (tr && std::count(d.starts.begin(), d.starts.end(), tr->name)) {
+      start(d, event_day);
+    }
+  }
+  // 2. What meets a running deadline: the transition taken, or the record now holding the date.
+  for (auto& [name, r] : current) {
+    if (!running(r)) continue;
+    const auto* d = wf.deadline(name);
+    if (!d) continue;
+    std::optional<std::int64_t> met;
+    for (const auto& e : d->met_by) {
+      if (tr && e == tr->name) met = event_day;
+      else if (auto on = met_on(t, *rec, e, r.started_day)) met = met ? std::min(*met, *on) : *on;
+      if (met) break;
+    }
+    if (met) end(r, "met", std::max(*met, r.started_day), std::nullopt);
+  }
+  // 3. A closed case has no deadline left running.
+  if (tr && tr->to == "closed")
+    for (auto& [name, r] : current)
+      if (running(r)) end(r, "cleared", event_day, std::string("the case was closed"));
+}
+
+namespace {
+
+template <class R>
+std::int64_t create_impl(Context& cx, std::string_view type, const R& r, Json* warnings) {
+  const auto& t = cx.type(type);
+  if (!has_deadlines(t)) return create_record(cx, type, r, warnings);
+  Write w(cx);
+  const auto id = create_record(cx, type, r, warnings);
+  deadlines_after_write(cx, t, id, true, nullptr, {});
+  w.commit();
+  return id;
+}
+
+template <class R>
+Upserted upsert_impl(Context& cx, std::string_view type, std::string_view external_id, const R& r, Json* warnings) {
+  const auto& t = cx.type(type);
+  if (!has_deadlines(t)) return upsert_record(cx, type, external_id, r, warnings);
+  Write w(cx);
+  const auto u = upsert_record(cx, type, external_id, r, warnings);
+  if (u.outcome != Upserted::Outcome::unchanged)
+    deadlines_after_write(cx, t, u.id, u.outcome == Upserted::Outcome::created, nullptr, {});
+  w.commit();
+  return u;
+}
+
+}  // namespace
+
+std::int64_t create_case(Context& cx, std::string_view type, const Json& j, Json* warnings) {
+  return create_impl(cx, type, j, warnings);
+}
+std::int64_t create_case(Context& cx, std::string_view type, const GivenRecord& r, Json* warnings) {
+  return create_impl(cx, type, r, warnings);
+}
+Upserted upsert_case(Context& cx, std::string_view type, std::string_view external_id, const Json& j, Json* warnings) {
+  return upsert_impl(cx, type, external_id, j, warnings);
+}
+Upserted upsert_case(Context& cx, std::string_view type, std::string_view external_id, const GivenRecord& r,
+                     Json* warnings) {
+  return upsert_impl(cx, type, external_id, r, warnings);
+}
+
+std::int64_t update_case(Context& cx, std::string_view type, std::int64_t id, std::int64_t version, const Json& j,
+                         Json* warnings) {
+  const auto& t = cx.type(type);
+  if (!has_deadlines(t)) return update_record(cx, type, id, version, j, warnings);
+  Write w(cx);
+  const auto v = update_record(cx, type, id, version, j, warnings);
+  deadlines_after_write(cx, t, id, false, nullptr, {});
+  w.commit();
+  return v;
+}
+
+Json record_deadlines(Context& cx, std::string_view type, std::int64_t id, std::string_view as_of) {
+  const auto& t = case_type(cx, type);
+  cx.access.require_record(cx, t, "read", cx.access.require_scope(cx, t, "read"), id);
+  if (!store::read_record(cx.conn, t, id)) throw NotFound(t.name + " " + std::to_string(id) + " does not exist");
+  Date at = cx.clock.today();
+  if (!as_of.empty()) {
+    auto d = parse_date(as_of);
+    if (!d)
+      throw ValidationError(std::vector<FieldError>{{t.name, "as_of", std::string(as_of), "type", "expected a date YYYY-MM-DD"}});
+    at = *d;
+  }
+  Json out = Json::array();
+  for (const auto& r : store::deadlines_of(cx.conn, t.name, id)) out.push_back(row_json(cx, t, r, at));
+  return out;
+}
+
+Json deadline_explain(Context& cx, std::string_view type, std::int64_t id, std::string_view deadline) {
+  const auto& t = case_type(cx, type);
+  cx.access.require_record(cx, t, "read", cx.access.require_scope(cx, t, "read"), id);
+  const auto rows = store::deadlines_of(cx.conn, t.name, id);
+  const auto cur = latest(rows);
+  auto it = cur.find(std::string(deadline));
+  if (it == cur.end()) {
+    std::vector<std::string> names;
+    for (const auto& [n, r] : cur) names.push_back(n);
+    throw NotFound(t.name + " " + std::to_string(id) + " has no deadline \"" + std::string(deadline) + "\"" +
+                   (names.empty() ? std::string(" (none started)") : " (it has " + join(names) + ")"));
+  }
+  const auto& r = it->second;
+  auto cal = deadline_calendar(cx);
+  const auto events = store::deadline_events(cx.conn, r.id);
+  const auto due = deadline_due(cal, unit_of(r.unit), static_cast<int>(r.length), static_cast<int>(r.extension),
+                                day_date(r.started_day), pauses_of(events));
+  Json skipped = Json::array();
+  for (const auto& s : due.skipped) skipped.push_back({{"date", format_date(s.date)}, {"reasons", s.reasons}});
+  Json ev = Json::array();
+  for (const auto& e : events) {
+    Json o = {{"event", e.event}, {"date", store::day_text(e.day)}};
+    if (e.days) o[e.event == "recompute" ? "due_before" : "days"] = e.event == "recompute" ? Json(store::day_text(*e.days)) : Json(*e.days);
+    if (e.reason) o["reason"] = *e.reason;
+    ev.push_back(o);
+  }
+  Json out = row_json(cx, t, r, cx.clock.today());
+  out["days"] = due.days;
+  out["due_counted"] = due.date ? Json(format_date(*due.date)) : Json(nullptr);
+  out["paused_since"] = due.paused_on ? Json(format_date(*due.paused_on)) : Json(nullptr);
+  out["skipped"] = skipped;
+  out["events"] = ev;
+  return out;
+}
+
+Json deadline_change(Context& cx, std::string_view type, std::int64_t id, std::string_view deadline, const Json& action) {
+  const auto& t = case_type(cx, type);
+  cx.access.require_record(cx, t, "update", cx.access.require_scope(cx, t, "update"), id);
+  std::vector<FieldError> errors;
+  auto error = [&](const std::string& path, const Json& v, const char* rule, const std::string& m) {
+    errors.push_back({t.name, path, v, rule, m});
+  };
+  if (!action.is_object()) {
+    error("", action, "type", R"(a deadline change is {"action", "reason", "days", "date"})");
+    throw ValidationError(std::move(errors));
+  }
+  std::string what, reason;
+  std::int64_t days = 0;
+  Date on = cx.clock.today();
+  for (auto it = action.begin(); it != action.end(); ++it) {
+    const std::string& k = it.key();
+    if (k == "action") {
+      if (!it->is_string() || (*it != "pause" && *it != "resume" && *it != "extend" && *it != "clear"))
+        error("action", *it, "code_list", "pause, resume, extend or clear");
+      else what = it->get<std::string>();
+    } else if (k == "reason") {
+      if (!it->is_string() || it->get<std::string>().empty() || !valid_utf8(it->get<std::string>()) ||
+          utf8_length(it->get<std::string>()) > 1000)
+        error("reason", it->is_string() && valid_utf8(it->get<std::string>()) ? *it : Json(nullptr), "type",
+              "a reason of 1 to 1000 characters");
+      else reason = it->get<std::string>();
+    } else if (k == "days") {
+      if (!it->is_number_integer() || it->get<std::int64_t>() < 1 || it->get<std::int64_t>() > 3660)
+        error("days", *it, "range", "whole days from 1 to 3660");
+      else days = it->get<std::int64_t>();
+    } else if (k == "date") {
+      auto d = it->is_string() ? parse_date(it->get<std::string>()) : std::nullopt;
+      if (!d) error("date", *it, "type", "expected a date YYYY-MM-DD");
+      else if (*d > cx.clock.today()) error("date", *it, "date_order", "a deadline changes today or on a past day, not later");
+      else on = *d;
+    } else {
+      error(k, *it, "unknown_field", "a deadline change has action, reason, days and date");
+    }
+  }
+  if (what.empty() && !action.contains("action")) error("action", nullptr, "required", "pause, resume, extend or clear");
+  if (what != "resume" && !what.empty() && reason.empty() && !action.contains("reason"))
+    error("reason", nullptr, "required", "a " + what + " needs its reason (it is kept with the case)");
+  if (what == "extend" && !action.contains("days")) error("days", nullptr, "required", "the days to add");
+  if (what != "extend" && action.contains("days") && !what.empty())
+    error("days", action["days"], "unknown_field", "only an extension takes days");
+  if (!errors.empty()) throw ValidationError(std::move(errors));
+
+  Write w(cx);
+  auto cur = latest(store::deadlines_of(cx.conn, t.name, id));
+  auto it = cur.find(std::string(deadline));
+  if (it == cur.end()) throw NotFound(t.name + " " + std::to_string(id) + " has no deadline \"" + std::string(deadline) + "\"");
+  auto& r = it->second;
+  const std::int64_t day = date_day(on);
+  if (!running(r))
+    throw Conflict("deadline " + r.deadline + " of " + t.name + " " + std::to_string(id) + " is " + r.state +
+                   "; only a running deadline is paused, resumed, extended or cleared");
+  if (what == "pause" && r.state == "paused") throw Conflict("deadline " + r.deadline + " is already paused");
+  if (what == "resume" && r.state != "paused") throw Conflict("deadline " + r.deadline + " is not paused");
+  const auto events = store::deadline_events(cx.conn, r.id);
+  if (!events.empty() && day < events.back().day)
+    throw ValidationError(std::vector<FieldError>{{t.name, "date", format_date(on), "date_order",
+                                                   "the date is before the deadline's last event (" +
+                                                       store::day_text(events.back().day) + ")"}});
+  const auto at = cx.clock.now_text();
+  cx.audit.append(cx.conn, at, cx.who.uid, "deadline_" + what, {t.name, id, 0, 0},
+                  Json{{"deadline", r.deadline}, {"cycle", r.cycle}, {"date", format_date(on)}, {"reason", reason},
+                       {"days", days}});
+  r.seq = change_now(cx);
+  if (what == "clear") {
+    r.state = "cleared";
+    r.ended_day = day;
+  } else {
+    if (what == "pause") r.state = "paused";
+    if (what == "resume") r.state = "open";
+    if (what == "extend") r.extension += days;
+  }
+  add_event(cx, r, what, day, what == "extend" ? std::optional(days) : std::nullopt,
+            reason.empty() ? std::nullopt : std::optional(reason));
+  if (what != "clear") {
+    auto cal = deadline_calendar(cx);
+    const auto due = due_of(cal, cx.conn, r);
+    r.due_day = due.date ? std::optional(date_day(*due.date)) : std::nullopt;
+  }
+  store::update_deadline(cx.conn, r);
+  Json out = row_json(cx, t, r, cx.clock.today());
+  w.commit();
+  return out;
+}
+
+Json recompute_deadlines(Context& cx) {
+  Json moved = Json::array();
+  auto rows = store::running_deadlines(cx.conn);
+  if (rows.empty()) return moved;
+  auto cal = deadline_calendar(cx);
+  for (auto& r : rows) {
+    const auto due = due_of(cal, cx.conn, r);
+    const std::optional<std::int64_t> now = due.date ? std::optional(date_day(*due.date)) : std::nullopt;
+    if (now == r.due_day) continue;
+    moved.push_back({{"record_type", r.record_type},
+                     {"record_id", r.record_id},
+                     {"deadline", r.deadline},
+                     {"from", r.due_day ? Json(store::day_text(*r.due_day)) : Json(nullptr)},
+                     {"to", now ? Json(store::day_text(*now)) : Json(nullptr)}});
+    const auto before = r.due_day;
+    r.due_day = now;
+    store::update_deadline(cx.conn, r);
+    add_event(cx, r, "recompute", date_day(cx.clock.today()), before, std::nullopt);
+  }
+  return moved;
+}
+
+}  // namespace clmis::detail

@@ -1,0 +1,50 @@
+// The deadlines of cases (issue 15; docs/workflows.md): each record of a type whose workflow
+// declares deadlines (pack::Deadline) has them started, met, paused, resumed, extended and
+// cleared as it moves, in the same transaction as the write that moves it, and stored with
+// every event (store/deadlines.hpp). Their due dates are counted on the country's calendar
+// (workflow/deadline.hpp) and counted again when a day off is proclaimed or withdrawn.
+#pragma once
+
+#include "records/records.hpp"
+
+#include <optional>
+#include <string>
+
+namespace clmis::detail {
+
+/// After a write of a record of t (created: it was just created; tr: the transition taken, on
+/// effective): starts the deadlines its events start, meets those they meet — a transition, a
+/// date field that now holds a date, an entry of a section — and clears those still running
+/// when the record is closed. Nothing for a type without deadlines.
+void deadlines_after_write(Context& cx, const pack::RecordType& t, std::int64_t id, bool created,
+                           const pack::Transition* tr, const std::string& effective);
+/// True when t's workflow declares deadlines (its writes go through deadlines_after_write).
+bool has_deadlines(const pack::RecordType& t);
+
+/// The record operations of records/records.hpp as the API calls them: for a type with
+/// deadlines, the write and its deadlines in one savepoint; otherwise the record operation
+/// itself.
+std::int64_t create_case(Context& cx, std::string_view type, const Json& j, Json* warnings);
+std::int64_t create_case(Context& cx, std::string_view type, const GivenRecord& r, Json* warnings);
+std::int64_t update_case(Context& cx, std::string_view type, std::int64_t id, std::int64_t version, const Json& j,
+                         Json* warnings);
+Upserted upsert_case(Context& cx, std::string_view type, std::string_view external_id, const Json& j, Json* warnings);
+Upserted upsert_case(Context& cx, std::string_view type, std::string_view external_id, const GivenRecord& r,
+                     Json* warnings);
+
+/// Session::deadlines: the deadlines of a record with their state and due date, and whether
+/// they are overdue on as_of ("" = today).
+Json record_deadlines(Context& cx, std::string_view type, std::int64_t id, std::string_view as_of);
+/// Session::deadline_explain: how the due date of a record's deadline was counted — the days
+/// skipped and why, the pauses, the extensions.
+Json deadline_explain(Context& cx, std::string_view type, std::int64_t id, std::string_view deadline);
+/// Session::deadline_change: pause, resume, extend or clear a running deadline, with a reason;
+/// audited. action: {"action": "pause"|"resume"|"extend"|"clear", "reason": text, "days": n
+/// (extend), "date": "YYYY-MM-DD" (default today)}.
+Json deadline_change(Context& cx, std::string_view type, std::int64_t id, std::string_view deadline, const Json& action);
+/// After a change of the calendar (a day proclaimed or withdrawn): counts every running
+/// deadline again; returns those whose due date moved [{"record_type", "record_id",
+/// "deadline", "from", "to"}], each with a "recompute" event.
+Json recompute_deadlines(Context& cx);
+
+}  // namespace clmis::detail
