@@ -475,6 +475,36 @@ CLMIS_API int clmis_status_counts_json(char **out, clmis_session *session, const
                                        const char *date);
 
 /* ---------------------------------------------------------------------------------------------
+ * Deadlines of cases (docs/workflows.md)
+ * ------------------------------------------------------------------------------------------- */
+
+/** The deadlines of a record of a type whose workflow declares them (a complaint's
+ *  acknowledgement, first hearing, resolution), as a JSON array in the order they started:
+ *  [{"deadline", "label", "cycle", "state" ("open", "paused", "met", "cleared"), "started",
+ *  "due" (null while paused), "unit", "length", "extension", "met_on", "cleared_on", "overdue",
+ *  "met_late", "source", "verified"}]. They start, are met and are cleared by the record's own
+ *  writes. as_of ("YYYY-MM-DD", or NULL for today) is the day "overdue" is judged on.
+ *  CLMIS_ENOTFOUND for a type without deadlines or a missing record. */
+CLMIS_API int clmis_deadlines_json(char **out, clmis_session *session, const char *type, int64_t id,
+                                   const char *as_of);
+
+/** How the due date of one deadline of a record (its latest cycle) was counted: the entry of
+ *  clmis_deadlines_json plus "days", "due_counted", "paused_since", "skipped" ([{"date",
+ *  "reasons"}]: weekends, holidays with their source, paused days with the reason) and
+ *  "events" ([{"event", "date", "reason"?, "days"?}]). */
+CLMIS_API int clmis_deadline_explain_json(char **out, clmis_session *session, const char *type,
+                                          int64_t id, const char *deadline);
+
+/** Pauses, resumes, extends or clears a running deadline of a record: change_json is
+ *  {"action": "pause"|"resume"|"extend"|"clear", "reason": "..." (required but for resume),
+ *  "days": n (extend), "date": "YYYY-MM-DD" (default today)}. Needs "update" on the record;
+ *  audited. *out (may be NULL) receives the deadline as clmis_deadlines_json lists it.
+ *  CLMIS_EINVALID for a bad change, CLMIS_ECONFLICT for a deadline that is not running,
+ *  CLMIS_ENOTFOUND for one the record has not started; each changes nothing. */
+CLMIS_API int clmis_deadline_change(char **out, clmis_session *session, const char *type, int64_t id,
+                                    const char *deadline, const char *change_json);
+
+/* ---------------------------------------------------------------------------------------------
  * Table Maintenance: codes of the code lists
  * ------------------------------------------------------------------------------------------- */
 

@@ -556,6 +556,37 @@ int clmis_status_counts_json(char** out, clmis_session* session, const char* typ
   return guarded([&] { *out = dup(dump(session->session->status_counts(type, date))); });
 }
 
+int clmis_deadlines_json(char** out, clmis_session* session, const char* type, int64_t id, const char* as_of) {
+  clear_error();
+  if (!out) return misuse("out is NULL");
+  *out = nullptr;
+  CLMIS_CHECK_SESSION();
+  return guarded([&] { *out = dup(dump(session->session->deadlines(type, id, as_of ? as_of : ""))); });
+}
+
+int clmis_deadline_explain_json(char** out, clmis_session* session, const char* type, int64_t id,
+                                const char* deadline) {
+  clear_error();
+  if (!out) return misuse("out is NULL");
+  *out = nullptr;
+  CLMIS_CHECK_SESSION();
+  if (!deadline) return misuse("deadline is NULL");
+  return guarded([&] { *out = dup(dump(session->session->deadline_explain(type, id, deadline))); });
+}
+
+int clmis_deadline_change(char** out, clmis_session* session, const char* type, int64_t id, const char* deadline,
+                          const char* change_json) {
+  clear_error();
+  if (out) *out = nullptr;
+  CLMIS_CHECK_SESSION();
+  if (!deadline) return misuse("deadline is NULL");
+  if (!change_json) return misuse("change_json is NULL");
+  return guarded([&] {
+    const Json r = session->session->deadline_change(type, id, deadline, parse_json(change_json, type));
+    if (out) *out = dup(dump(r));
+  });
+}
+
 #define CLMIS_CHECK_LIST()                                                                  \
   if (!session_ok(session)) return misuse("session is NULL or not an open clmis_session"); \
   if (!list) return misuse("list is NULL")

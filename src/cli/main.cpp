@@ -601,6 +601,26 @@ int main(int argc, char** argv) {
   transition->add_option("--set", sets, "FIELD=VALUE the transition sets, e.g. --set outcome=placed; repeatable");
   login.options(transition);
 
+  // deadline: a case's deadlines, how one was counted, and changing one (docs/workflows.md)
+  std::string deadline_id, deadline_action, deadline_reason, deadline_date;
+  std::int64_t deadline_days = 0;
+  bool deadline_explain = false;
+  auto* deadline = app.add_subcommand(
+      "deadline", "The deadlines of a case; --explain DEADLINE: how its due date was counted; "
+                  "DEADLINE pause|resume|extend|clear --reason R [--days N] [--date D]: change one");
+  deadline->add_option("database", db_path, "Path of the database")->required();
+  deadline->add_option("type", type_name, "Record type, e.g. complaint")->required();
+  deadline->add_option("id", id, "Record id")->required();
+  deadline->add_option("deadline", deadline_id, "A deadline of the case, e.g. complaint.resolution");
+  deadline->add_option("action", deadline_action, "pause, resume, extend or clear");
+  deadline->add_flag("--explain", deadline_explain, "How the deadline's due date was counted: the days skipped and why");
+  deadline->add_option("--reason", deadline_reason, "Why (pause, extend, clear; kept with the case)");
+  deadline->add_option("--days", deadline_days, "extend: the days to add");
+  deadline->add_option("--date", deadline_date, "The day of the change YYYY-MM-DD (default today)");
+  deadline->add_option("--as-of", as_of, "The day overdue is judged on (default today)");
+  login.options(deadline);
+  json_flag(deadline);
+
   // create / update / archive: one record, for a clerk
   std::string json_in, archive_reason;
   auto* create = app.add_subcommand("create", "Create a record from --set FIELD=VALUE options or a JSON object (--json FILE)");
@@ -1144,6 +1164,65 @@ int main(int argc, char** argv) {
         rows.push_back({"total", std::to_string(total)});
         std::cout << type_name << " on " << c["date"].get<std::string>() << "\n";
         print_table({"state", "records"}, rows);
+      }
+    }
+    if (*deadline) {
+      auto db = open_db(db_path);
+      auto s = login.open(db);
+      auto show = [&](const clmis::Json& list) {
+        std::vector<std::vector<std::string>> rows;
+        for (const auto& d : list)
+          rows.push_back({d["deadline"], std::to_string(d["cycle"].get<std::int64_t>()), d["state"], d["started"],
+                          display(d["due"]), display(d["met_on"].is_null() ? d["cleared_on"] : d["met_on"]),
+                          d["overdue"].get<bool>() ? "overdue" : (d["met_late"].get<bool>() ? "met late" : ""),
+                          std::to_string(d["length"].get<std::int64_t>()) + " " +
+                              (d["unit"] == "working_days" ? "working days" : "days") +
+                              (d["extension"].get<std::int64_t>() ? " + " + std::to_string(d["extension"].get<std::int64_t>())
+                                                                  : std::string())});
+        print_table({"deadline", "cycle", "state", "started", "due", "ended", "", "counts"}, rows);
+      };
+      if (!deadline_action.empty()) {
+        if (deadline_id.empty()) throw clmis::Misuse("name the deadline to change, e.g. complaint.resolution");
+        const std::vector<std::string> actions{"pause", "resume", "extend", "clear"};
+        if (std::find(actions.begin(), actions.end(), deadline_action) == actions.end())
+          throw clmis::Misuse("a deadline is changed by pause, resume, extend or clear, not " +
+                              clmis::detail::quoted(deadline_action) + clmis::detail::did_you_mean(deadline_action, actions));
+        clmis::Json change = {{"action", deadline_action}};
+        if (!deadline_reason.empty()) change["reason"] = deadline_reason;
+        if (deadline->count("--days")) change["days"] = deadline_days;
+        if (!deadline_date.empty()) change["date"] = deadline_date;
+        const auto r = s.deadline_change(type_name, id, deadline_id, change);
+        if (json) std::cout << clmis::dump_json(r, 2) << "\n";
+        else show(clmis::Json::array({r}));
+      } else if (deadline_explain) {
+        if (deadline_id.empty()) throw clmis::Misuse("--explain needs the deadline, e.g. complaint.resolution");
+        const auto r = s.deadline_explain(type_name, id, deadline_id);
+        if (json) {
+          std::cout << clmis::dump_json(r, 2) << "\n";
+        } else {
+          show(clmis::Json::array({r}));
+          std::cout << "\n" << r["days"].get<std::int64_t>() << " "
+                    << (r["unit"] == "working_days" ? "working days" : "days") << " from " << r["started"].get<std::string>()
+                    << "; source: " << r["source"].get<std::string>()
+                    << (r["verified"].get<bool>() ? "" : " (not verified)") << "\n";
+          std::vector<std::vector<std::string>> rows;
+          for (const auto& d : r["skipped"]) rows.push_back({d["date"], clmis::detail::join(d["reasons"].get<std::vector<std::string>>(), "; ")});
+          if (!rows.empty()) {
+            std::cout << "days not counted:\n";
+            print_table({"date", "why"}, rows);
+          }
+          rows.clear();
+          for (const auto& e : r["events"])
+            rows.push_back({e["date"], e["event"], e.contains("days") ? display(e["days"]) : std::string(),
+                            e.contains("reason") ? display(e["reason"]) : std::string()});
+          std::cout << "events:\n";
+          print_table({"date", "event", "days", "reason"}, rows);
+        }
+      } else {
+        if (!deadline_id.empty()) throw clmis::Misuse("give an action (pause, resume, extend, clear) or --explain");
+        const auto list = s.deadlines(type_name, id, as_of);
+        if (json) std::cout << clmis::dump_json(list, 2) << "\n";
+        else show(list);
       }
     }
     if (*transition) {

@@ -497,6 +497,23 @@ py::list calendar_days(const Json& days) {
   return out;
 }
 
+/// A deadline of a case (Session::deadlines, deadline_explain, deadline_change), dates typed.
+py::dict deadline_entry(const Json& d) {
+  py::dict o = typed_object(d, {{"started", Kind::date}, {"due", Kind::date}, {"met_on", Kind::date},
+                                {"cleared_on", Kind::date}, {"due_counted", Kind::date}, {"paused_since", Kind::date}});
+  if (d.contains("skipped")) {
+    py::list skipped;
+    for (const auto& k : d["skipped"]) skipped.append(typed_object(k, {{"date", Kind::date}}));
+    o["skipped"] = skipped;
+  }
+  if (d.contains("events")) {
+    py::list events;
+    for (const auto& e : d["events"]) events.append(typed_object(e, {{"date", Kind::date}, {"due_before", Kind::date}}));
+    o["events"] = events;
+  }
+  return o;
+}
+
 /// The result of a proclamation or a withdrawal, with dates typed.
 py::dict calendar_change(const Json& r) {
   py::dict o = typed_object(r, {{"date", Kind::date}, {"working_days_change_from", Kind::date}});
@@ -927,6 +944,44 @@ PYBIND11_MODULE(_core, m) {
           py::kw_only(), py::arg("rule") = py::none(), py::arg("year") = py::none(), py::arg("date") = py::none(),
           "Withdraws an entered day: rule= and year=, or date= of a one-off day (audited; kept, "
           "marked withdrawn). Returns the changes as proclaim does.")
+      .def(
+          "deadlines",
+          [](PySession& s, const std::string& type, std::int64_t id, const py::object& as_of) {
+            const std::string d = as_of.is_none() ? std::string() : date_text(as_of, "as_of");
+            const Json r = s.read([&](clmis::Session& x) { return x.deadlines(type, id, d); });
+            py::list out;
+            for (const auto& e : r) out.append(deadline_entry(e));
+            return out;
+          },
+          py::arg("type"), py::arg("id"), py::kw_only(), py::arg("as_of") = py::none(),
+          "The deadlines of a case in the order they started (docs/workflows.md): [{deadline, label, "
+          "cycle, state (open, paused, met, cleared), started, due, unit, length, extension, met_on, "
+          "cleared_on, overdue (on as_of, default today), met_late, source, verified}].")
+      .def(
+          "deadline_explain",
+          [](PySession& s, const std::string& type, std::int64_t id, const std::string& deadline) {
+            const Json r = s.read([&](clmis::Session& x) { return x.deadline_explain(type, id, deadline); });
+            return deadline_entry(r);
+          },
+          py::arg("type"), py::arg("id"), py::arg("deadline"),
+          "How a deadline's due date was counted: its entry of deadlines() with days, due_counted, "
+          "paused_since, skipped [{date, reasons}] and events [{event, date, reason?, days?}].")
+      .def(
+          "deadline_change",
+          [](PySession& s, const std::string& type, std::int64_t id, const std::string& deadline,
+             const std::string& action, std::optional<std::string> reason, std::optional<std::int64_t> days,
+             const py::object& date) {
+            Json change = {{"action", action}};
+            if (reason) change["reason"] = *reason;
+            if (days) change["days"] = *days;
+            if (!date.is_none()) change["date"] = date_text(date, "date");
+            const Json r = s.read([&](clmis::Session& x) { return x.deadline_change(type, id, deadline, change); });
+            return deadline_entry(r);
+          },
+          py::arg("type"), py::arg("id"), py::arg("deadline"), py::arg("action"), py::kw_only(),
+          py::arg("reason") = py::none(), py::arg("days") = py::none(), py::arg("date") = py::none(),
+          "Pauses, resumes, extends (days=) or clears a running deadline of a case, with a reason "
+          "(all but resume); date: default today. Audited. Returns the deadline as deadlines() lists it.")
       .def(
           "status_counts",
           [](PySession& s, const std::string& type, const py::object& date) {

@@ -1,0 +1,81 @@
+// The deadlines of a complaint through the C API: listed, explained, changed, and refused with
+// their codes, the database unchanged.
+#include <catch2/catch.hpp>
+
+#include "standard_c.hpp"
+
+#include <string>
+
+using clmis::Json;
+
+namespace {
+
+Json take(char* p) {
+  REQUIRE(p);
+  Json j = Json::parse(p);
+  clmis_free(p);
+  return j;
+}
+
+}  // namespace
+
+TEST_CASE("C deadlines: listed, explained, paused and resumed", "[capi][deadline]") {
+  test::StandardC c;
+  int64_t id = 0;
+  // Received Friday 2024-12-20: acknowledge due Tuesday 2024-12-31 (5 working days past
+  // Christmas and Boxing Day), resolution 90 calendar days later, 2025-03-20.
+  REQUIRE(clmis_record_create(&id, c.admin, "complaint",
+                              R"({"date_received": "2024-12-20", "first_name": "Ann", "family_name": "Hodge", "sex": "F",
+                                  "employer_name": "Sugar Bay Hotel"})") == CLMIS_OK);
+  char* out = nullptr;
+  REQUIRE(clmis_deadlines_json(&out, c.admin, "complaint", id, "2025-01-01") == CLMIS_OK);
+  const Json list = take(out);
+  REQUIRE(list.size() == 2);
+  CHECK(list[0]["deadline"] == "complaint.acknowledge");
+  CHECK(list[0]["due"] == "2024-12-31");
+  CHECK(list[0]["overdue"] == true);  // on 2025-01-01
+  CHECK(list[1]["due"] == "2025-03-20");
+  REQUIRE(clmis_deadline_explain_json(&out, c.admin, "complaint", id, "complaint.acknowledge") == CLMIS_OK);
+  const Json ex = take(out);
+  std::vector<std::string> skipped;
+  for (const auto& d : ex["skipped"]) skipped.push_back(d["date"]);
+  CHECK(skipped == std::vector<std::string>{"2024-12-21", "2024-12-22", "2024-12-25", "2024-12-26", "2024-12-28", "2024-12-29"});
+  // Paused on 2024-12-23 and resumed on 2024-12-27: Dec 23, 24 (and the holidays) do not count;
+  // Fri 27 (1), Mon 30 (2), Tue 31 (3), (Jan 1, 2 holidays), Fri 3 (4), Mon 6 (5) → 2025-01-06.
+  REQUIRE(clmis_deadline_change(nullptr, c.admin, "complaint", id, "complaint.acknowledge",
+                                R"({"action": "pause", "reason": "complainant abroad", "date": "2024-12-23"})") == CLMIS_OK);
+  REQUIRE(clmis_deadline_change(&out, c.admin, "complaint", id, "complaint.acknowledge",
+                                R"({"action": "resume", "date": "2024-12-27"})") == CLMIS_OK);
+  CHECK(take(out)["due"] == "2025-01-06");
+}
+
+TEST_CASE("C deadlines: bad input gives its code, and nothing changes", "[capi][deadline][errors]") {
+  test::StandardC c;
+  int64_t id = 0;
+  REQUIRE(clmis_record_create(&id, c.admin, "complaint",
+                              R"({"date_received": "2025-03-03", "first_name": "Ann", "family_name": "Hodge", "sex": "F"})") ==
+          CLMIS_OK);
+  const std::string h = test::db_hash(c.path);
+  char* out = nullptr;
+  CHECK(clmis_deadlines_json(nullptr, c.admin, "complaint", id, nullptr) == CLMIS_EMISUSE);
+  CHECK(clmis_deadlines_json(&out, nullptr, "complaint", id, nullptr) == CLMIS_EMISUSE);
+  CHECK(out == nullptr);
+  CHECK(clmis_deadlines_json(&out, c.admin, nullptr, id, nullptr) == CLMIS_EMISUSE);
+  CHECK(clmis_deadlines_json(&out, c.admin, "employer", 1, nullptr) == CLMIS_ENOTFOUND);
+  CHECK(clmis_deadlines_json(&out, c.admin, "complaint", id, "31/12/2024") == CLMIS_EINVALID);
+  CHECK(clmis_deadline_explain_json(&out, c.admin, "complaint", id, nullptr) == CLMIS_EMISUSE);
+  CHECK(clmis_deadline_explain_json(&out, c.admin, "complaint", id, "complaint.reply") == CLMIS_ENOTFOUND);
+  CHECK(clmis_deadline_change(&out, c.admin, "complaint", id, "complaint.resolution", nullptr) == CLMIS_EMISUSE);
+  CHECK(clmis_deadline_change(&out, c.admin, "complaint", id, "complaint.resolution", "{not json") == CLMIS_EINVALID);
+  CHECK(std::string(clmis_error_last()->message).find("json.exception") == std::string::npos);
+  CHECK(clmis_deadline_change(&out, c.admin, "complaint", id, "complaint.resolution", R"({"action": "pause"})") ==
+        CLMIS_EINVALID);
+  const Json err = Json::parse(clmis_error_last_json());
+  CHECK(err[0]["path"] == "reason");
+  CHECK(clmis_deadline_change(&out, c.admin, "complaint", id, "complaint.resolution", R"({"action": "resume"})") ==
+        CLMIS_ECONFLICT);
+  CHECK(clmis_deadline_change(&out, c.admin, "complaint", id, "complaint.first_hearing",
+                              R"({"action": "clear", "reason": "x"})") == CLMIS_ENOTFOUND);
+  CHECK(out == nullptr);
+  CHECK(test::db_hash(c.path) == h);
+}

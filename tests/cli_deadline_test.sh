@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# A complaint's deadlines from the command line: listed with their due dates, explained, paused
+# and resumed; refusals with their exit codes and nothing changed. Due dates worked out by hand
+# from data/holidays/KNA.json.
+set -euo pipefail
+source "$(dirname "$0")/cli_lib.sh" "$1"
+export CLMIS_PASSWORD=cli-deadline-pass CLMIS_USER=admin
+db="$dir/d.db"
+new_db "$db"
+"$cli" create "$db" complaint --set date_received=2024-12-20 --set first_name=Ann --set family_name=Hodge --set sex=F > /dev/null
+# Friday 2024-12-20: acknowledge 5 working days past Christmas and Boxing Day → Tuesday 2024-12-31,
+# overdue on 2025-01-01; resolution 90 days → 2025-03-20.
+"$cli" deadline "$db" complaint 1 --as-of 2025-01-01 > "$dir/out"
+grep -q '^complaint.acknowledge  1      open   2024-12-20  2024-12-31 .* overdue  5 working days' "$dir/out" || fail "list: $(cat "$dir/out")"
+grep -q '^complaint.resolution   1      open   2024-12-20  2025-03-20 ' "$dir/out" || fail "list: resolution"
+"$cli" deadline "$db" complaint 1 complaint.acknowledge --explain > "$dir/out"
+grep -q '^2024-12-25  Christmas Day' "$dir/out" || fail "explain: $(cat "$dir/out")"
+# Paused Monday 2025-02-03, resumed Monday 02-10: seven days more → 2025-03-27.
+"$cli" deadline "$db" complaint 1 complaint.resolution pause --reason "waiting for payslips" --date 2025-02-03 > /dev/null
+"$cli" deadline "$db" complaint 1 complaint.resolution resume --date 2025-02-10 --json > "$dir/out"
+grep -q '"due": "2025-03-27"' "$dir/out" || fail "resume: $(cat "$dir/out")"
+# Refusals: exit code, message, and the database unchanged.
+state() { sqlite3 "$db" "SELECT * FROM clmis_deadline; SELECT * FROM clmis_deadline_event; SELECT * FROM clmis_audit WHERE action <> 'login'" | sha256sum; }
+before=$(state)
+expect "a pause without its reason" 3 'a pause needs its reason' "$cli" deadline "$db" complaint 1 complaint.resolution pause
+expect "an unknown action" 2 'did you mean pause' "$cli" deadline "$db" complaint 1 complaint.resolution paus --reason x
+expect "resume what is not paused" 6 'is not paused' "$cli" deadline "$db" complaint 1 complaint.resolution resume
+expect "a deadline not started" 4 'has no deadline "complaint.first_hearing"' "$cli" deadline "$db" complaint 1 complaint.first_hearing clear --reason x
+expect "a type without deadlines" 4 'has no deadlines' "$cli" deadline "$db" employer 1
+expect "an extension of no days" 3 'whole days from 1' "$cli" deadline "$db" complaint 1 complaint.resolution extend --days 0 --reason x
+[ "$(state)" = "$before" ] || fail "a refusal changed the deadlines"
+echo "cli deadline: ok"
