@@ -34,9 +34,11 @@ void Generator::make_complaints() {
   const Band n_claims = p_.range(kC + "claims_per_complaint");
   const Choice category = p_.choice(kC + "claims.category.shares");
   const Json& amounts = p_.at(kC + "claims.amount_xcd_by_category");
+  const Band ack_after = p_.range(kC + "timing.acknowledged_after_days");
   const Band assign = p_.range(kC + "timing.assigned_after_days");
   const double p_investigate = p_.probability(kC + "timing.investigated");
   const Band investigate = p_.range(kC + "timing.investigation_after_days");
+  const Band first_hearing = p_.range(kC + "timing.first_hearing_after_days");
   const Band hearing_gap = p_.range(kC + "timing.hearing_every_days");
   const Band hearings = p_.range(kC + "hearings_per_complaint");
   const Choice attendance = p_.choice(kC + "hearings.attendance.shares");
@@ -69,6 +71,9 @@ void Generator::make_complaints() {
     r["parish"] = e.parish;
     r["employment_start"] = format_date(years_before(received, static_cast<int>(rng.between(1, 12))));
     r["summary"] = rng.pick(summaries);
+    // Acknowledged within a few days, some of them late (the default limit is 5 working days).
+    if (const Date ack = plus_days(received, rng.between(ack_after.from, ack_after.to)); ack <= as_of_)
+      r["acknowledged_on"] = format_date(ack);
     // Claims: amounts in the country's currency, whole dollars.
     Json claims = Json::array();
     std::vector<std::int64_t> claimed;
@@ -107,7 +112,8 @@ void Generator::make_complaints() {
       d = plus_days(d, rng.between(1, 5));
       steps.push_back({d, "conciliate", nullptr});
       for (std::int64_t h = 0; h < nh; ++h) {
-        d = plus_days(d, rng.between(hearing_gap.from, hearing_gap.to));
+        d = h == 0 ? plus_days(d, rng.between(first_hearing.from, first_hearing.to))
+                   : plus_days(d, rng.between(hearing_gap.from, hearing_gap.to));
         if (d > as_of_) break;
         const std::string att = attendance.draw(rng);
         held.push_back({{"date", format_date(d)}, {"attendance", att},
