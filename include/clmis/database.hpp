@@ -366,6 +366,32 @@ class Session {
   /// NotFound for a deadline the record has not started; each changes nothing.
   Json deadline_change(std::string_view type, std::int64_t id, std::string_view deadline, const Json& change);
 
+  // Assignment and work queues (docs/workflows.md) -------------------------------------------
+
+  /// Assigns a case (a record of a type with a workflow) to an officer by user name, or to
+  /// nobody with "", with an optional reason; permission "assign" on the record (supervisors);
+  /// audited ("assign"). A user with the "own" scope reads and works the cases assigned to them
+  /// as well as those they entered. Returns {"record_type", "id", "assigned_to", "previous"}.
+  /// ValidationError for a user who does not exist or is inactive; Conflict for an archived
+  /// case or one already so assigned; each changes nothing.
+  Json assign(std::string_view type, std::int64_t id, std::string_view user, std::string_view reason = {});
+  /// The assignments of a case, oldest first: [{"assigned_to", "by", "at", "reason"}].
+  [[nodiscard]] Json assignments(std::string_view type, std::int64_t id);
+  /// A work queue: the running deadlines of cases by due date, a page at a time. spec:
+  /// {"types"?: [case types] (default: every case type with deadlines the user reads beyond
+  /// their own records), "section"?: an organisational section, "officer"?: a user name (the
+  /// cases assigned to them), "overdue"?: true (due before as_of), "due_within"?: n (due by
+  /// as_of + n days), "as_of"?: "YYYY-MM-DD" (default today), "limit"?: 1..1000 (50),
+  /// "cursor"?: the previous page's next_cursor}. Returns {"as_of", "rows": [{"record_type",
+  /// "id", "number" (the case number), "status", "deadline", "state", "due", "overdue",
+  /// "days_overdue", "officer"}], "next_cursor"}; a paused deadline (no due date) comes last.
+  [[nodiscard]] Json queue(const Json& spec);
+  /// The ageing table: the cases open on as_of (registered by then, not closed, not archived)
+  /// by type, state and days since their date_field — 0-30, 31-60, 61-90, over 90. spec:
+  /// {"types"?, "section"?, "as_of"?}. Returns {"as_of", "bands", "rows": [{"record_type",
+  /// "state", "0-30", "31-60", "61-90", "over 90", "total"}]}.
+  [[nodiscard]] Json ageing(const Json& spec);
+
   // Table Maintenance ------------------------------------------------------------------------
 
   /// Adds a code: {"code": "X1", "label": {"en": "...", "nl": "..."}, "parent"?: "X",

@@ -256,6 +256,26 @@ Json Session::deadline_change(std::string_view type, std::int64_t id, std::strin
                            [&](Context& cx) { return detail::deadline_change(cx, type, id, deadline, change); });
 }
 
+Json Session::assign(std::string_view type, std::int64_t id, std::string_view user, std::string_view reason) {
+  return live(engine_).run(detail::SessionAccess::actor(*this),
+                           [&](Context& cx) { return detail::assign_case(cx, type, id, user, reason); });
+}
+
+Json Session::assignments(std::string_view type, std::int64_t id) {
+  return live(engine_).run(detail::SessionAccess::actor(*this),
+                           [&](Context& cx) { return detail::case_assignments(cx, type, id); });
+}
+
+Json Session::queue(const Json& spec) {
+  check_json(spec, "queue");
+  return live(engine_).run(detail::SessionAccess::actor(*this), [&](Context& cx) { return detail::case_queue(cx, spec); });
+}
+
+Json Session::ageing(const Json& spec) {
+  check_json(spec, "ageing");
+  return live(engine_).run(detail::SessionAccess::actor(*this), [&](Context& cx) { return detail::case_ageing(cx, spec); });
+}
+
 // --- Table Maintenance -----------------------------------------------------------------------
 
 void Session::code_add(std::string_view list, const Json& code) {

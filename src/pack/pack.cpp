@@ -386,7 +386,7 @@ std::vector<Role> parse_roles(const Reader& r, const Json& arr_j, const std::str
                            [&](const char* k) { return a == k; }))
             r.fail(gp + "/actions", "unknown action \"" + a +
                                         "\" (create, read, read_personal, update, archive, export, "
-                                        "transition, transition:<name>)");
+                                        "transition, transition:<name>, assign)");
         }
         const std::string scope = r.str(grants[g], "scope", gp);
         if (scope == "all") grant.scope = Scope::all;

@@ -265,7 +265,7 @@ enum class Scope { none = 0, own = 1, section = 2, all = 3 };
 /// Actions on records that grants name. "transition" allows every transition of a type;
 /// "transition:<name>" one of them.
 inline constexpr const char* kRecordActions[] = {"create", "read",   "read_personal", "update",
-                                                  "archive", "export", "transition"};
+                                                  "archive", "export", "transition", "assign"};
 /// Permissions that do not concern one record type.
 inline constexpr const char* kSystemPermissions[] = {"users", "code_lists", "audit",
                                                       "service_keys", "backup"};

@@ -153,7 +153,10 @@ Checked check_query(Context& cx, const pack::RecordType& t, pack::Scope read_sco
     if (!it->is_boolean()) err("include_archived", *it, "expected true or false");
     else pq.include_archived = it->get<bool>();
   }
-  if (read_scope == pack::Scope::own) pq.created_by = cx.who.uid;
+  if (read_scope == pack::Scope::own) {
+    pq.created_by = cx.who.uid;
+    if (t.workflow) pq.assigned_type = t.name;  // and the cases assigned to the user
+  }
 
   using Op = store::Condition::Op;
   // Converts a filter value of a key to its stored form; a money amount's currency goes to

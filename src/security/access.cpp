@@ -4,6 +4,7 @@
 #include "core/dates.hpp"
 #include "store/accounts.hpp"
 #include "store/audit.hpp"
+#include "store/deadlines.hpp"
 #include "store/rows.hpp"
 #include "clmis/columns.hpp"
 
@@ -125,9 +126,11 @@ void Access::require_record(Context& cx, const pack::RecordType& t, std::string_
   if (scope != pack::Scope::own) return;
   const auto by = store::record_creator(cx.conn, t, id);
   if (!by) throw NotFound("there is no " + t.name + " with id " + std::to_string(id));
-  if (*by != cx.who.uid)
+  // Own: the records the user entered, and the cases assigned to the user.
+  if (*by != cx.who.uid && !(t.workflow && store::case_assignee(cx.conn, t.name, id) == cx.who.uid))
     deny(cx, t.name + "." + std::string(action),
-         "own records only, and " + t.name + " " + std::to_string(id) + " was entered by another user");
+         "own records only, and " + t.name + " " + std::to_string(id) + " was entered by another user" +
+             (t.workflow ? " and is not assigned to this user" : ""));
 }
 
 void Access::require_system(Context& cx, std::string_view permission) {

@@ -1,10 +1,12 @@
 #include "store/deadlines.hpp"
 
+#include "store/feed.hpp"
+
 namespace clmis::store {
 
 namespace {
 
-enum Kind { kOf = 300, kRunning, kInsert, kUpdate, kEvents, kEventInsert };
+enum Kind { kOf = 300, kRunning, kInsert, kUpdate, kEvents, kEventInsert, kAssignee, kAssignSet, kAssignAdd, kAssignments };
 
 const char* const kColumns =
     "id, record_type, record_id, deadline, cycle, started_day, unit, length, extension, state, due_day, ended_day, seq";
@@ -65,6 +67,24 @@ std::vector<std::string> deadline_ddl() {
   at INTEGER NOT NULL,
   seq INTEGER NOT NULL,
   PRIMARY KEY (deadline_id, n)
+) STRICT, WITHOUT ROWID)",
+      R"(CREATE TABLE clmis_case (
+  record_type TEXT NOT NULL,
+  record_id INTEGER NOT NULL,
+  assigned_to INTEGER REFERENCES clmis_user(id),
+  assigned_at INTEGER NOT NULL,
+  PRIMARY KEY (record_type, record_id)
+) STRICT, WITHOUT ROWID)",
+      "CREATE INDEX clmis_case_assigned ON clmis_case(assigned_to, record_type) WHERE assigned_to IS NOT NULL",
+      R"(CREATE TABLE clmis_assignment (
+  record_type TEXT NOT NULL,
+  record_id INTEGER NOT NULL,
+  n INTEGER NOT NULL,
+  assigned_to INTEGER REFERENCES clmis_user(id),
+  by INTEGER NOT NULL REFERENCES clmis_user(id),
+  at INTEGER NOT NULL,
+  reason TEXT,
+  PRIMARY KEY (record_type, record_id, n)
 ) STRICT, WITHOUT ROWID)"};
 }
 
@@ -155,6 +175,142 @@ void append_deadline_event(Connection& c, DeadlineEventRow& e) {
   s.bind(6, e.actor).bind(7, e.at).bind(8, e.seq);
   if (s.step()) e.n = s.int64(0);
   s.reset();
+}
+
+std::optional<std::int64_t> case_assignee(Connection& c, const std::string& type, std::int64_t id) {
+  auto& s = c.statement(kAssignee, nullptr, [] {
+    return std::string("SELECT assigned_to FROM clmis_case WHERE record_type = ? AND record_id = ?");
+  });
+  s.bind(1, type).bind(2, id);
+  std::optional<std::int64_t> out;
+  if (s.step() && !s.is_null(0)) out = s.int64(0);
+  s.reset();
+  return out;
+}
+
+void assign_case(Connection& c, const std::string& type, std::int64_t id, std::optional<std::int64_t> user,
+                 std::int64_t by, std::int64_t at, const std::optional<std::string>& reason) {
+  auto& set = c.statement(kAssignSet, nullptr, [] {
+    return std::string(
+        "INSERT INTO clmis_case(record_type, record_id, assigned_to, assigned_at) VALUES (?1, ?2, ?3, ?4) "
+        "ON CONFLICT(record_type, record_id) DO UPDATE SET assigned_to = ?3, assigned_at = ?4");
+  });
+  set.bind(1, type).bind(2, id);
+  bind_opt(set, 3, user);
+  set.bind(4, at);
+  set.run();
+  auto& add = c.statement(kAssignAdd, nullptr, [] {
+    return std::string(
+        "INSERT INTO clmis_assignment(record_type, record_id, n, assigned_to, by, at, reason) "
+        "SELECT ?1, ?2, coalesce(max(n), 0) + 1, ?3, ?4, ?5, ?6 FROM clmis_assignment "
+        "WHERE record_type = ?1 AND record_id = ?2");
+  });
+  add.bind(1, type).bind(2, id);
+  bind_opt(add, 3, user);
+  add.bind(4, by).bind(5, at);
+  if (reason) add.bind(6, *reason);
+  else add.bind(6, nullptr);
+  add.run();
+}
+
+std::vector<AssignmentRow> assignments_of(Connection& c, const std::string& type, std::int64_t id) {
+  auto& s = c.statement(kAssignments, nullptr, [] {
+    return std::string(
+        "SELECT n, assigned_to, by, at, reason FROM clmis_assignment WHERE record_type = ? AND record_id = ? ORDER BY n");
+  });
+  s.bind(1, type).bind(2, id);
+  std::vector<AssignmentRow> out;
+  while (s.step()) {
+    AssignmentRow a;
+    a.n = s.int64(0);
+    if (!s.is_null(1)) a.user = s.int64(1);
+    a.by = s.int64(2);
+    a.at = s.int64(3);
+    if (!s.is_null(4)) a.reason = s.text(4);
+    out.push_back(std::move(a));
+  }
+  s.reset();
+  return out;
+}
+
+std::vector<QueueRow> queue_rows(Connection& c, const std::vector<std::string>& types,
+                                 std::optional<std::int64_t> assignee, std::optional<std::int64_t> due_before,
+                                 std::optional<std::int64_t> due_until,
+                                 std::optional<std::pair<std::int64_t, std::int64_t>> after, int limit) {
+  // A paused deadline has no due day: it sorts last (as the largest day).
+  // kColumns names the deadline's columns without the table: qualify them.
+  std::string cols;
+  {
+    std::string list = kColumns;
+    size_t start = 0;
+    while (start < list.size()) {
+      size_t comma = list.find(", ", start);
+      const std::string col = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      cols += (cols.empty() ? "d." : ", d.") + col;
+      if (comma == std::string::npos) break;
+      start = comma + 2;
+    }
+  }
+  std::string sql = "SELECT " + cols + ", k.assigned_to FROM clmis_deadline d LEFT JOIN clmis_case k "
+        "ON k.record_type = d.record_type AND k.record_id = d.record_id WHERE d.state IN ('open', 'paused')";
+  std::vector<SqlValue> params;
+  if (!types.empty()) {
+    sql += " AND d.record_type IN (";
+    for (size_t i = 0; i < types.size(); ++i) {
+      sql += i ? ", ?" : "?";
+      params.emplace_back(types[i]);
+    }
+    sql += ")";
+  }
+  if (assignee) {
+    sql += " AND k.assigned_to = ?";
+    params.emplace_back(*assignee);
+  }
+  if (due_before) {
+    sql += " AND d.due_day < ?";
+    params.emplace_back(*due_before);
+  }
+  if (due_until) {
+    sql += " AND d.due_day <= ?";
+    params.emplace_back(*due_until);
+  }
+  const char* key = "coalesce(d.due_day, 9223372036854775807)";
+  if (after) {
+    sql += std::string(" AND (") + key + ", d.id) > (?, ?)";
+    params.emplace_back(after->first);
+    params.emplace_back(after->second);
+  }
+  sql += std::string(" ORDER BY ") + key + ", d.id LIMIT ?";
+  params.emplace_back(static_cast<std::int64_t>(limit));
+  auto& s = c.prepare(sql);
+  for (size_t i = 0; i < params.size(); ++i) s.bind(static_cast<int>(i + 1), params[i]);
+  std::vector<QueueRow> out;
+  while (s.step()) {
+    QueueRow q;
+    q.deadline = read(s);
+    if (!s.is_null(13)) q.assigned_to = s.int64(13);
+    out.push_back(std::move(q));
+  }
+  s.reset();
+  return out;
+}
+
+std::vector<AgeingRow> ageing(Connection& c, const pack::RecordType& t, std::int64_t day) {
+  const auto& wf = *t.workflow;
+  const std::string received = quote(wf.date_field);
+  auto& s = c.prepare(
+      "WITH last AS (SELECT record_id, status, row_number() OVER (PARTITION BY record_id ORDER BY n DESC) AS k "
+      "FROM " + quote(status_table(t)) + " WHERE effective_day <= ?1) "
+      "SELECT last.status, CASE WHEN ?1 - r." + received + " <= 30 THEN 0 WHEN ?1 - r." + received +
+      " <= 60 THEN 1 WHEN ?1 - r." + received + " <= 90 THEN 2 ELSE 3 END AS band, count(*) "
+      "FROM last JOIN " + quote(t.name) + " r ON r.id = last.record_id "
+      "WHERE last.k = 1 AND last.status <> 'closed' AND r.archived = 0 AND r." + received + " <= ?1 "
+      "GROUP BY 1, 2 ORDER BY 1, 2");
+  s.bind(1, day);
+  std::vector<AgeingRow> out;
+  while (s.step()) out.push_back({s.text(0), static_cast<int>(s.int64(1)), s.int64(2)});
+  s.reset();
+  return out;
 }
 
 }  // namespace clmis::store

@@ -4,6 +4,7 @@
 // 1970-01-01), times UTC seconds, as in the record tables.
 #pragma once
 
+#include "pack/pack.hpp"
 #include "store/sqlite.hpp"
 
 #include <cstdint>
@@ -41,8 +42,51 @@ struct DeadlineEventRow {
   std::int64_t seq = 0;
 };
 
-/// DDL of the two tables and their indexes (create_schema and the upgrade to format 7).
+/// DDL of the tables of cases and their indexes (create_schema and the upgrade to format 7):
+/// the deadlines and their events, the officer each case is assigned to (clmis_case) and every
+/// assignment (clmis_assignment).
 std::vector<std::string> deadline_ddl();
+
+// --- assignment ----------------------------------------------------------------------------
+
+/// The user a case is assigned to (nullopt: nobody).
+std::optional<std::int64_t> case_assignee(Connection& c, const std::string& type, std::int64_t id);
+/// Assigns a case to user (nullopt: to nobody) and appends the assignment to its history.
+void assign_case(Connection& c, const std::string& type, std::int64_t id, std::optional<std::int64_t> user,
+                 std::int64_t by, std::int64_t at, const std::optional<std::string>& reason);
+struct AssignmentRow {
+  std::int64_t n = 0;
+  std::optional<std::int64_t> user;
+  std::int64_t by = 0, at = 0;
+  std::optional<std::string> reason;
+};
+std::vector<AssignmentRow> assignments_of(Connection& c, const std::string& type, std::int64_t id);
+
+// --- work queues ---------------------------------------------------------------------------
+
+/// A running deadline of a case with its case's officer (a work queue's row).
+struct QueueRow {
+  DeadlineRow deadline;
+  std::optional<std::int64_t> assigned_to;
+};
+/// Running deadlines (open or paused) of the given types, by due day then deadline id, after
+/// the position (due_day, id) of the last row of the previous page; due_before: only those
+/// due before that day (overdue on it); due_until: only those due on or before it; assignee:
+/// only the cases assigned to that user; a paused deadline (no due day) comes last.
+std::vector<QueueRow> queue_rows(Connection& c, const std::vector<std::string>& types,
+                                 std::optional<std::int64_t> assignee, std::optional<std::int64_t> due_before,
+                                 std::optional<std::int64_t> due_until,
+                                 std::optional<std::pair<std::int64_t, std::int64_t>> after, int limit);
+
+/// The ageing of a case type's open cases on a day: (state, band, cases) for the records not
+/// archived, registered on or before it (their date_field), whose last status on it is not
+/// "closed"; band: days since the date_field, 0 (0-30), 1 (31-60), 2 (61-90), 3 (over 90).
+struct AgeingRow {
+  std::string state;
+  int band = 0;
+  std::int64_t cases = 0;
+};
+std::vector<AgeingRow> ageing(Connection& c, const pack::RecordType& t, std::int64_t day);
 
 /// The deadlines of a record, in the order they were started.
 std::vector<DeadlineRow> deadlines_of(Connection& c, const std::string& type, std::int64_t id);

@@ -14,7 +14,12 @@ namespace {
 /// parameters appended to params: the one place a query's records are chosen in SQL.
 std::string where_clause(const Selection& q, std::vector<SqlValue>& params) {
   std::string where = q.include_archived ? "1" : "archived = 0";
-  if (q.created_by) {
+  if (q.created_by && !q.assigned_type.empty()) {
+    where += " AND (created_by = ? OR id IN (SELECT record_id FROM clmis_case WHERE record_type = ? AND assigned_to = ?))";
+    params.emplace_back(*q.created_by);
+    params.emplace_back(q.assigned_type);
+    params.emplace_back(*q.created_by);
+  } else if (q.created_by) {
     where += " AND created_by = ?";
     params.emplace_back(*q.created_by);
   }

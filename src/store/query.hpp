@@ -35,6 +35,8 @@ struct Selection {
   std::optional<std::vector<SqlValue>> after;
   bool include_archived = false;
   std::optional<std::int64_t> created_by;  ///< only the records this user created
+  /// With created_by, a case type's name: the cases assigned to that user too (clmis_case).
+  std::string assigned_type;
 };
 
 struct PageQuery : Selection {

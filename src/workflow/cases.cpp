@@ -4,6 +4,7 @@
 #include "core/text.hpp"
 #include "security/access.hpp"
 #include "security/audit.hpp"
+#include "store/accounts.hpp"
 #include "store/deadlines.hpp"
 #include "store/feed.hpp"
 #include "store/rows.hpp"
@@ -11,6 +12,8 @@
 #include "workflow/deadline.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cstdio>
 #include <map>
 
 namespace clmis::detail {
@@ -392,6 +395,238 @@ Json deadline_change(Context& cx, std::string_view type, std::int64_t id, std::s
   Json out = row_json(cx, t, r, cx.clock.today());
   w.commit();
   return out;
+}
+
+Json assign_case(Context& cx, std::string_view type, std::int64_t id, std::string_view user, std::string_view reason) {
+  const auto& t = cx.type(type);
+  if (!t.workflow) throw NotFound("record type \"" + t.name + "\" is not a case type (it has no workflow)");
+  cx.access.require_record(cx, t, "assign", cx.access.require_scope(cx, t, "assign"), id);
+  std::optional<std::int64_t> to;
+  if (!user.empty()) {
+    const auto u = store::user_by_name(cx.conn, user);
+    if (!u || !u->active)
+      throw ValidationError(std::vector<FieldError>{{t.name, "user", std::string(user), "reference",
+                                                     "no active user \"" + std::string(user) + "\" to assign the case to"}});
+    to = u->id;
+  }
+  if (!reason.empty() && (!valid_utf8(reason) || utf8_length(reason) > 1000))
+    throw ValidationError(std::vector<FieldError>{{t.name, "reason", nullptr, "type", "a reason of at most 1000 characters"}});
+  Write w(cx);
+  const auto rec = store::read_record(cx.conn, t, id);
+  if (!rec) throw NotFound(t.name + " " + std::to_string(id) + " does not exist");
+  if (rec->archived) throw Conflict(t.name + " " + std::to_string(id) + " is archived");
+  const auto before = store::case_assignee(cx.conn, t.name, id);
+  if (before == to)
+    throw Conflict(t.name + " " + std::to_string(id) + (to ? " is already assigned to " + std::string(user) : " is not assigned"));
+  const auto at = cx.clock.now_text();
+  store::assign_case(cx.conn, t.name, id, to, cx.who.uid, store::utc_seconds(at),
+                     reason.empty() ? std::nullopt : std::optional<std::string>(reason));
+  Json out = {{"record_type", t.name},
+              {"id", id},
+              {"assigned_to", to ? Json(std::string(user)) : Json(nullptr)},
+              {"previous", before ? Json(store::user_name(cx.conn, *before)) : Json(nullptr)}};
+  Json detail = out;
+  if (!reason.empty()) detail["reason"] = std::string(reason);
+  cx.audit.append(cx.conn, at, cx.who.uid, "assign", {t.name, id, rec->version, 0}, detail);
+  w.commit();
+  return out;
+}
+
+Json case_assignments(Context& cx, std::string_view type, std::int64_t id) {
+  const auto& t = cx.type(type);
+  cx.access.require_record(cx, t, "read", cx.access.require_scope(cx, t, "read"), id);
+  Json out = Json::array();
+  for (const auto& a : store::assignments_of(cx.conn, t.name, id))
+    out.push_back({{"assigned_to", a.user ? Json(store::user_name(cx.conn, *a.user)) : Json(nullptr)},
+                   {"by", store::user_name(cx.conn, a.by)},
+                   {"at", store::utc_text(a.at)},
+                   {"reason", a.reason ? Json(*a.reason) : Json(nullptr)}});
+  return out;
+}
+
+namespace {
+
+/// The case types a spec's "types" names (checked), or every type with deadlines the user may
+/// read beyond their own records; with "section", only those of that organisational section.
+std::vector<const pack::RecordType*> case_types(Context& cx, const Json& spec, std::vector<FieldError>& errors,
+                                                const char* what) {
+  std::vector<const pack::RecordType*> out;
+  std::optional<std::string> section;
+  if (spec.contains("section")) {
+    if (!spec["section"].is_string() || !cx.pack.has_section(spec["section"].get<std::string>()))
+      errors.push_back({what, "section", spec["section"], "code_list", "not an organisational section of the pack"});
+    else section = spec["section"].get<std::string>();
+  }
+  if (spec.contains("types")) {
+    if (!spec["types"].is_array()) {
+      errors.push_back({what, "types", spec["types"], "type", "an array of case types"});
+      return out;
+    }
+    for (size_t i = 0; i < spec["types"].size(); ++i) {
+      const Json& n = spec["types"][i];
+      const auto* t = n.is_string() ? cx.pack.record_type(n.get<std::string>()) : nullptr;
+      if (!t || !has_deadlines(*t)) {
+        errors.push_back({what, "types[" + std::to_string(i) + "]", n, "code_list", "not a case type with deadlines"});
+        continue;
+      }
+      out.push_back(t);
+    }
+  } else {
+    for (const auto& t : cx.pack.record_types) {
+      if (!has_deadlines(t)) continue;
+      const auto sc = cx.access.scope_of(cx, t, "read");
+      if (sc == pack::Scope::section || sc == pack::Scope::all) out.push_back(&t);
+    }
+  }
+  if (section)
+    out.erase(std::remove_if(out.begin(), out.end(), [&](const pack::RecordType* t) { return t->org_section != *section; }),
+              out.end());
+  return out;
+}
+
+std::optional<Date> date_key(const Json& spec, const char* key, const char* what, std::vector<FieldError>& errors) {
+  if (!spec.contains(key) || spec[key].is_null()) return std::nullopt;
+  auto d = spec[key].is_string() ? parse_date(spec[key].get<std::string>()) : std::nullopt;
+  if (!d) errors.push_back({what, key, spec[key], "type", "expected a date YYYY-MM-DD"});
+  return d;
+}
+
+std::uint64_t fingerprint(const Json& spec) {
+  Json j = spec;
+  j.erase("cursor");
+  j.erase("limit");
+  std::uint64_t h = 1469598103934665603ULL;
+  for (unsigned char c : j.dump()) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+}  // namespace
+
+Json case_queue(Context& cx, const Json& spec) {
+  static const char* kWhat = "queue";
+  std::vector<FieldError> errors;
+  if (!spec.is_object())
+    throw ValidationError(std::vector<FieldError>{{kWhat, "", spec, "type", "a queue is asked for with a JSON object"}});
+  for (auto it = spec.begin(); it != spec.end(); ++it)
+    if (it.key() != "types" && it.key() != "section" && it.key() != "officer" && it.key() != "overdue" &&
+        it.key() != "due_within" && it.key() != "as_of" && it.key() != "limit" && it.key() != "cursor")
+      errors.push_back({kWhat, it.key(), *it, "unknown_field",
+                        "a queue takes types, section, officer, overdue, due_within, as_of, limit and cursor"});
+  auto types = case_types(cx, spec, errors, kWhat);
+  const Date as_of = date_key(spec, "as_of", kWhat, errors).value_or(cx.clock.today());
+  std::optional<std::int64_t> officer;
+  if (spec.contains("officer") && !spec["officer"].is_null()) {
+    const auto u = spec["officer"].is_string() ? store::user_by_name(cx.conn, spec["officer"].get<std::string>())
+                                               : std::nullopt;
+    if (!u) errors.push_back({kWhat, "officer", spec["officer"], "reference", "no such user"});
+    else officer = u->id;
+  }
+  const bool overdue = spec.contains("overdue") && spec["overdue"].is_boolean() && spec["overdue"].get<bool>();
+  if (spec.contains("overdue") && !spec["overdue"].is_boolean())
+    errors.push_back({kWhat, "overdue", spec["overdue"], "type", "true or false"});
+  std::optional<std::int64_t> due_until;
+  if (spec.contains("due_within")) {
+    if (!spec["due_within"].is_number_integer() || spec["due_within"].get<std::int64_t>() < 0 ||
+        spec["due_within"].get<std::int64_t>() > 3660)
+      errors.push_back({kWhat, "due_within", spec["due_within"], "range", "whole days from 0 to 3660"});
+    else due_until = date_day(as_of) + spec["due_within"].get<std::int64_t>();
+  }
+  int limit = 50;
+  if (spec.contains("limit")) {
+    if (!spec["limit"].is_number_integer() || spec["limit"].get<std::int64_t>() < 1 || spec["limit"].get<std::int64_t>() > 1000)
+      errors.push_back({kWhat, "limit", spec["limit"], "range", "from 1 to 1000"});
+    else limit = static_cast<int>(spec["limit"].get<std::int64_t>());
+  }
+  const std::uint64_t fp = fingerprint(spec);
+  std::optional<std::pair<std::int64_t, std::int64_t>> after;
+  if (spec.contains("cursor") && !spec["cursor"].is_null()) {
+    std::uint64_t f = 0;
+    long long due = 0, id = 0;
+    const std::string c = spec["cursor"].is_string() ? spec["cursor"].get<std::string>() : std::string();
+    if (std::sscanf(c.c_str(), "q1.%llx.%lld.%lld", reinterpret_cast<unsigned long long*>(&f), &due, &id) != 3 || f != fp)
+      errors.push_back({kWhat, "cursor", spec["cursor"], "query", "not a cursor of this queue (ask again without it)"});
+    else after = std::pair<std::int64_t, std::int64_t>(due, id);
+  }
+  if (!errors.empty()) throw ValidationError(std::move(errors));
+  std::vector<std::string> names;
+  for (const auto* t : types) names.push_back(t->name);
+  Json rows = Json::array();
+  std::optional<std::string> next;
+  if (!names.empty()) {
+    auto page = store::queue_rows(cx.conn, names, officer, overdue ? std::optional(date_day(as_of)) : std::nullopt,
+                                  due_until, after, limit + 1);
+    const bool more = static_cast<int>(page.size()) > limit;
+    if (more) page.resize(static_cast<size_t>(limit));
+    for (const auto& q : page) {
+      const auto& d = q.deadline;
+      const auto& t = cx.type(d.record_type);
+      const auto rec = store::read_record(cx.conn, t, d.record_id);
+      Json number = nullptr;
+      std::string status;
+      if (rec) {
+        for (const auto& f : t.fields)
+          if (f.assigned())
+            if (const auto* v = std::get_if<std::string>(&value_of(rec->fields, f.name)); v && number.is_null()) number = *v;
+        if (const auto* c = std::get_if<Code>(&value_of(rec->fields, t.workflow->status_field))) status = c->value;
+      }
+      const bool late = d.due_day && *d.due_day < date_day(as_of);
+      rows.push_back({{"record_type", d.record_type},
+                      {"id", d.record_id},
+                      {"number", number},
+                      {"status", status},
+                      {"deadline", d.deadline},
+                      {"state", d.state},
+                      {"due", d.due_day ? Json(store::day_text(*d.due_day)) : Json(nullptr)},
+                      {"overdue", late},
+                      {"days_overdue", late ? date_day(as_of) - *d.due_day : 0},
+                      {"officer", q.assigned_to ? Json(store::user_name(cx.conn, *q.assigned_to)) : Json(nullptr)}});
+    }
+    if (more && !page.empty()) {
+      const auto& l = page.back().deadline;
+      char buf[80];
+      std::snprintf(buf, sizeof buf, "q1.%llx.%lld.%lld", static_cast<unsigned long long>(fp),
+                    static_cast<long long>(l.due_day.value_or(INT64_MAX)), static_cast<long long>(l.id));
+      next = buf;
+    }
+  }
+  return {{"as_of", format_date(as_of)}, {"rows", rows}, {"next_cursor", next ? Json(*next) : Json(nullptr)}};
+}
+
+Json case_ageing(Context& cx, const Json& spec) {
+  static const char* kWhat = "ageing";
+  std::vector<FieldError> errors;
+  if (!spec.is_object())
+    throw ValidationError(std::vector<FieldError>{{kWhat, "", spec, "type", "ageing is asked for with a JSON object"}});
+  for (auto it = spec.begin(); it != spec.end(); ++it)
+    if (it.key() != "types" && it.key() != "section" && it.key() != "as_of")
+      errors.push_back({kWhat, it.key(), *it, "unknown_field", "ageing takes types, section and as_of"});
+  auto types = case_types(cx, spec, errors, kWhat);
+  const Date as_of = date_key(spec, "as_of", kWhat, errors).value_or(cx.clock.today());
+  if (!errors.empty()) throw ValidationError(std::move(errors));
+  static const char* const kBands[] = {"0-30", "31-60", "61-90", "over 90"};
+  Json rows = Json::array();
+  for (const auto* t : types) {
+    cx.access.require_scope(cx, *t, "read");
+    std::map<std::string, std::array<std::int64_t, 4>> by_state;
+    for (const auto& r : store::ageing(cx.conn, *t, date_day(as_of))) by_state[r.state][static_cast<size_t>(r.band)] += r.cases;
+    for (const auto& st : t->workflow->states) {
+      if (st == "closed") continue;
+      const auto it = by_state.find(st);
+      Json row = {{"record_type", t->name}, {"state", st}};
+      std::int64_t total = 0;
+      for (size_t b = 0; b < 4; ++b) {
+        const std::int64_t n = it == by_state.end() ? 0 : it->second[b];
+        row[kBands[b]] = n;
+        total += n;
+      }
+      row["total"] = total;
+      rows.push_back(row);
+    }
+  }
+  return {{"as_of", format_date(as_of)}, {"bands", Json::array({"0-30", "31-60", "61-90", "over 90"})}, {"rows", rows}};
 }
 
 Json recompute_deadlines(Context& cx) {

@@ -42,6 +42,17 @@ Json deadline_explain(Context& cx, std::string_view type, std::int64_t id, std::
 /// audited. action: {"action": "pause"|"resume"|"extend"|"clear", "reason": text, "days": n
 /// (extend), "date": "YYYY-MM-DD" (default today)}.
 Json deadline_change(Context& cx, std::string_view type, std::int64_t id, std::string_view deadline, const Json& action);
+/// Session::assign: assigns a case to an officer (user "" : to nobody), with an optional reason;
+/// permission "assign" on the record; audited. Returns {"record_type", "id", "assigned_to",
+/// "previous"}.
+Json assign_case(Context& cx, std::string_view type, std::int64_t id, std::string_view user, std::string_view reason);
+/// Session::assignments: the assignments of a case, oldest first.
+Json case_assignments(Context& cx, std::string_view type, std::int64_t id);
+/// Session::queue: running deadlines of cases by due date (a work queue), a page at a time.
+Json case_queue(Context& cx, const Json& spec);
+/// Session::ageing: open cases on a day by type, state and age band.
+Json case_ageing(Context& cx, const Json& spec);
+
 /// After a change of the calendar (a day proclaimed or withdrawn): counts every running
 /// deadline again; returns those whose due date moved [{"record_type", "record_id",
 /// "deadline", "from", "to"}], each with a "recompute" event.

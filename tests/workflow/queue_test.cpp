@@ -1,0 +1,165 @@
+// Assignment of cases and the work queues (issue 15): officers' queues by due date with keyset
+// pages, overdue and due-within lists on any day, the ageing table, the own scope covering
+// assigned cases, and refusals that change nothing. Dates worked out by hand on the KNA
+// calendar (no holiday falls in these weeks).
+#include <catch2/catch.hpp>
+
+#include "errors.hpp"
+#include "support.hpp"
+
+using clmis::Json;
+using test::errors_of;
+using test::Errs;
+
+namespace {
+
+struct Office {
+  test::TempDir dir;
+  std::string path = dir.file("nlad.db");
+  clmis::Database db = test::standard_db(dir);
+  clmis::Session admin = db.login("admin", test::kPassword);
+  std::int64_t a = 0, b = 0, c = 0;
+  Office() {
+    for (const auto& [name, role] : std::vector<std::pair<std::string, std::string>>{
+             {"sup", "supervisor"}, {"off1", "officer"}, {"off2", "officer"}, {"clerk", "data_entry"}})
+      admin.user_create(Json{{"name", name}, {"password", "pw-long-" + name}, {"roles", {role}},
+                             {"section", "industrial_relations"}, {"must_change_password", false}});
+    auto make = [&](const std::string& received, const std::string& family) {
+      return admin.create("complaint", Json{{"date_received", received}, {"first_name", "Ann"},
+                                            {"family_name", family}, {"sex", "F"}, {"employer_name", "Sugar Bay Hotel"}});
+    };
+    // Mondays. acknowledge (5 working days) and resolution (90 days):
+    //   A 2025-01-06: Jan 13; Jan 7-31 are 25 days, Feb 53, Mar 84, Apr 6 → 2025-04-06.
+    //   B 2025-02-03: Feb 10; Feb 4-28 are 25, Mar 56, Apr 86, May 4 → 2025-05-04.
+    //   C 2025-03-03: Mar 10; Mar 4-31 are 28, Apr 58, May 89, Jun 1 → 2025-06-01.
+    a = make("2025-01-06", "A");
+    b = make("2025-02-03", "B");
+    c = make("2025-03-03", "C");
+  }
+  clmis::Session as(const std::string& name) { return db.login(name, "pw-long-" + name); }
+};
+
+/// "<id>:<deadline>" of each row of a queue page.
+std::vector<std::string> rows(const Json& page) {
+  std::vector<std::string> out;
+  for (const auto& r : page["rows"])
+    out.push_back(std::to_string(r["id"].get<std::int64_t>()) + ":" + r["deadline"].get<std::string>().substr(10));
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("Work queues: assigned cases by due date, overdue and due within N days on a day, paged", "[complaint][queue]") {
+  Office o;
+  auto sup = o.as("sup");
+  CHECK(sup.assign("complaint", o.a, "off1") == Json{{"record_type", "complaint"}, {"id", o.a}, {"assigned_to", "off1"}, {"previous", nullptr}});
+  sup.assign("complaint", o.b, "off2");
+  sup.assign("complaint", o.c, "off1");
+  CHECK(sup.assign("complaint", o.c, "off2", "off1 is on leave")["previous"] == "off1");
+  const Json hist = sup.assignments("complaint", o.c);
+  REQUIRE(hist.size() == 2);
+  CHECK(hist[1]["assigned_to"] == "off2");
+  CHECK(hist[1]["reason"] == "off1 is on leave");
+  CHECK(hist[1]["by"] == "sup");
+
+  // Overdue on 2025-03-12: the three acknowledgements, oldest first; A's by 58 days (Jan 13 to
+  // Feb 13 is 31, to Mar 13 is 59), B's by 30, C's by 2.
+  const Json overdue = sup.queue(Json{{"overdue", true}, {"as_of", "2025-03-12"}});
+  CHECK(rows(overdue) == std::vector<std::string>{std::to_string(o.a) + ":acknowledge", std::to_string(o.b) + ":acknowledge",
+                                                  std::to_string(o.c) + ":acknowledge"});
+  CHECK(overdue["rows"][0]["days_overdue"] == 58);
+  CHECK(overdue["rows"][1]["days_overdue"] == 30);
+  CHECK(overdue["rows"][2]["days_overdue"] == 2);
+  CHECK(overdue["rows"][0]["officer"] == "off1");
+  CHECK(overdue["rows"][0]["number"] == "CP-000001");
+  CHECK(overdue["rows"][0]["status"] == "received");
+  CHECK(overdue["next_cursor"] == nullptr);
+  // Due within 30 days of 2025-03-12 (by April 11): the three, then A's resolution (April 6).
+  CHECK(rows(sup.queue(Json{{"due_within", 30}, {"as_of", "2025-03-12"}})).size() == 4);
+  // off2's queue: B and C, by due date.
+  CHECK(rows(sup.queue(Json{{"officer", "off2"}})) ==
+        std::vector<std::string>{std::to_string(o.b) + ":acknowledge", std::to_string(o.c) + ":acknowledge",
+                                 std::to_string(o.b) + ":resolution", std::to_string(o.c) + ":resolution"});
+  // Pages of two, by keyset: every row once, in order.
+  std::vector<std::string> all;
+  Json page = sup.queue(Json{{"limit", 2}});
+  int pages = 1;
+  for (;;) {
+    for (const auto& r : rows(page)) all.push_back(r);
+    if (page["next_cursor"].is_null()) break;
+    page = sup.queue(Json{{"limit", 2}, {"cursor", page["next_cursor"]}});
+    ++pages;
+  }
+  CHECK(pages == 3);
+  CHECK(all == std::vector<std::string>{std::to_string(o.a) + ":acknowledge", std::to_string(o.b) + ":acknowledge",
+                                        std::to_string(o.c) + ":acknowledge", std::to_string(o.a) + ":resolution",
+                                        std::to_string(o.b) + ":resolution", std::to_string(o.c) + ":resolution"});
+}
+
+TEST_CASE("Ageing: open cases on a day by state and days since received", "[complaint][queue]") {
+  Office o;
+  // On 2025-03-12: A is 65 days old (Jan 6 to Feb 6 is 31, to Mar 6 is 59, +6), B 37, C 9.
+  Json t = o.admin.ageing(Json{{"as_of", "2025-03-12"}});
+  REQUIRE(t["rows"].size() == 4);  // received, assigned, investigation, conciliation
+  CHECK(t["rows"][0] == Json{{"record_type", "complaint"}, {"state", "received"}, {"0-30", 1}, {"31-60", 1},
+                             {"61-90", 1}, {"over 90", 0}, {"total", 3}});
+  // A closed on 2025-03-20 leaves the table; on 2025-04-15 B is 71 days old, C 43.
+  o.admin.transition("complaint", o.a, 1, "close", Json{{"effective_date", "2025-03-20"}, {"fields", {{"outcome", "settled"}}}});
+  o.admin.transition("complaint", o.b, 1, "assign", Json{{"effective_date", "2025-02-05"}});
+  t = o.admin.ageing(Json{{"as_of", "2025-04-15"}});
+  CHECK(t["rows"][0]["total"] == 1);   // received: C
+  CHECK(t["rows"][0]["31-60"] == 1);
+  CHECK(t["rows"][1]["state"] == "assigned");
+  CHECK(t["rows"][1]["61-90"] == 1);   // B
+  // On 2025-03-12 A was still open, whatever happened later; B was assigned by then.
+  t = o.admin.ageing(Json{{"as_of", "2025-03-12"}});
+  CHECK(t["rows"][0]["total"] == 2);  // received: A (61-90) and C (0-30)
+  CHECK(t["rows"][0]["61-90"] == 1);
+  CHECK(t["rows"][1]["total"] == 1);  // assigned: B
+  // Before any complaint was received, nothing.
+  CHECK(o.admin.ageing(Json{{"as_of", "2025-01-01"}})["rows"][0]["total"] == 0);
+}
+
+TEST_CASE("Own scope covers the cases assigned to the user", "[complaint][queue][security]") {
+  Office o;
+  auto clerk = o.as("clerk");
+  // The clerk entered none of them: none readable.
+  CHECK_THROWS_AS(clerk.get("complaint", o.b), clmis::PermissionDenied);
+  CHECK(clerk.query("complaint", Json::object())["records"].empty());
+  o.as("sup").assign("complaint", o.b, "clerk");
+  CHECK(clerk.get("complaint", o.b)["id"] == o.b);
+  const Json q = clerk.query("complaint", Json::object());
+  REQUIRE(q["records"].size() == 1);
+  CHECK(q["records"][0]["id"] == o.b);
+  // Updating it is allowed too (own scope of update).
+  CHECK(clerk.update("complaint", o.b, 1, Json{{"summary", "Unpaid overtime"}}) == 2);
+  CHECK_THROWS_AS(clerk.get("complaint", o.c), clmis::PermissionDenied);
+}
+
+TEST_CASE("Assignment and queues: bad input is refused and changes nothing", "[complaint][queue][errors]") {
+  Office o;
+  auto sup = o.as("sup");
+  auto off1 = o.as("off1");
+  const std::string h = test::db_hash(o.path);
+  CHECK(errors_of([&] { sup.assign("complaint", o.a, "nobody"); }) == Errs{{"user", "reference"}});
+  CHECK_THROWS_AS(off1.assign("complaint", o.a, "off1"), clmis::PermissionDenied);  // officers do not assign
+  CHECK_THROWS_AS(sup.assign("complaint", o.a, ""), clmis::Conflict);                // not assigned
+  CHECK_THROWS_AS(sup.assign("complaint", 999, "off1"), clmis::NotFound);
+  CHECK_THROWS_AS(sup.assign("employer", 1, "off1"), clmis::NotFound);               // not a case type
+  CHECK(errors_of([&] { (void)sup.queue(Json{{"overdue", "yes"}}); }) == Errs{{"overdue", "type"}});
+  CHECK(errors_of([&] { (void)sup.queue(Json{{"limit", 0}}); }) == Errs{{"limit", "range"}});
+  CHECK(errors_of([&] { (void)sup.queue(Json{{"cursor", "q1.0.0.0"}}); }) == Errs{{"cursor", "query"}});
+  CHECK(errors_of([&] { (void)sup.queue(Json{{"officer", "nobody"}}); }) == Errs{{"officer", "reference"}});
+  CHECK(errors_of([&] { (void)sup.queue(Json{{"types", {"employer"}}}); }) == Errs{{"types[0]", "code_list"}});
+  CHECK(errors_of([&] { (void)sup.queue(Json{{"when", "now"}}); }) == Errs{{"when", "unknown_field"}});
+  CHECK(errors_of([&] { (void)sup.ageing(Json{{"as_of", "2025-13-01"}}); }) == Errs{{"as_of", "type"}});
+  // A cursor of another queue is refused.
+  sup.assign("complaint", o.a, "off1");
+  const std::string h2 = test::db_hash(o.path);
+  CHECK(h2 != h);
+  const Json first = sup.queue(Json{{"limit", 1}});
+  CHECK(errors_of([&] { (void)sup.queue(Json{{"limit", 1}, {"overdue", true}, {"cursor", first["next_cursor"]}}); }) ==
+        Errs{{"cursor", "query"}});
+  CHECK_THROWS_AS(sup.assign("complaint", o.a, "off1"), clmis::Conflict);  // already
+  CHECK(test::db_hash(o.path) == h2);
+}
