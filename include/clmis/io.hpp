@@ -69,8 +69,9 @@ struct ImportOptions {
   /// as they stream in (constant memory); ImportReport::sha256 is still of the file's own bytes.
   /// windows-1252's five undefined bytes (0x81, 0x8D, 0x8F, 0x90, 0x9D) refuse the row (or the
   /// header) they are in, naming the byte. Another name is a ValidationError (path "encoding")
-  /// before anything is read. Without it, text that is not UTF-8 is refused as before, with the
-  /// advice to name the encoding.
+  /// before anything is read; so is (path "encoding", row 1) a file that begins with a UTF-8
+  /// byte order mark, which says the file is UTF-8. Without it, text that is not UTF-8 is
+  /// refused as before, with the advice to name the encoding.
   std::string encoding = "utf-8";
   std::string source;           ///< the file's name, for the audit entry
   /// Called about every 1000 rows with the bytes and rows read so far.

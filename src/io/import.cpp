@@ -248,6 +248,14 @@ ImportReport import_impl(Session& session, std::string_view type_name, std::istr
   std::optional<detail::TranscodingBuf> transcoding;
   if (*encoding != detail::Encoding::utf8) transcoding.emplace(&hashing, *encoding);
   std::istream in(transcoding ? static_cast<std::streambuf*>(&*transcoding) : &hashing);
+  // A UTF-8 byte order mark says the file is UTF-8: read in another encoding its text would be
+  // wrong (and its first column named "ï»¿..."), so the file is refused before any row is read.
+  if (transcoding && transcoding->begins_with_utf8_bom()) {
+    const std::string named = detail::encoding_names()[static_cast<std::size_t>(*encoding)];
+    const std::string message = "row 1: the file begins with a UTF-8 byte order mark, so it is UTF-8, not " + named +
+                                ": import it without --encoding (the import option encoding)";
+    throw ValidationError(message, {{tname, "encoding", o.encoding, "type", message}});
+  }
   csv::Reader reader(in, o.delimiter);
 
   auto problem = [&](ImportProblem p) {
