@@ -114,8 +114,10 @@ struct ImportReport {
 };
 
 /// Imports records of type from in. Throws for what stops the whole file (an unreadable file or
-/// header: ValidationError naming row 1 or the row; NotFound for an unknown type; Busy...);
-/// returns the report otherwise, committed or not.
+/// header: ValidationError naming row 1 or the row; NotFound for an unknown type; Busy...;
+/// PermissionDenied, "row N: ...; nothing is imported", for a row that needs a permission the
+/// user lacks, such as a lifecycle's transition:<name>, whatever on_error says); returns the
+/// report otherwise, committed or not.
 ImportReport import_records(Session& session, std::string_view type, std::istream& in,
                             const ImportOptions& options = {});
 

@@ -709,6 +709,10 @@ ImportReport import_impl(Session& session, std::string_view type_name, std::istr
           errs.push_back({rowno, "external_id", given_ext, "unique_active", e.what(), false, raw});
         } catch (const Conflict& e) {
           errs.push_back({rowno, "", nullptr, "conflict", e.what(), false, raw});
+        } catch (const PermissionDenied& e) {
+          // A permission this row needs and the user lacks (transition:<name> for a lifecycle's
+          // step): the whole import is refused, naming the row; nothing is written.
+          throw PermissionDenied("row " + std::to_string(rowno) + ": " + e.what() + "; nothing is imported");
         }
       }
       if (!errs.empty()) {
