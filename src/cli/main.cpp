@@ -279,6 +279,9 @@ clmis::Json set_values(const std::vector<std::string>& sets, const clmis::Json& 
       throw clmis::Misuse(option + " " + clmis::detail::quoted(kv) + ": expected FIELD=VALUE, e.g. " + option +
                           " first_name=Ann (FIELD= clears a field)");
     const std::string name = kv.substr(0, eq), raw = kv.substr(eq + 1);
+    // The same field twice is a typo or a paste gone wrong, never silently the last value.
+    if (out.contains(name))
+      throw clmis::ValidationError(option + " " + clmis::detail::quoted(name) + " is given twice; give each field once");
     const clmis::Json* f = field_of(type, name);
     if (!f) {
       std::vector<std::string> names;
