@@ -85,6 +85,12 @@ expect "refused code in a section" 3 'experience\[0\].occupation: .*isco08' "$cl
   --json "$dir/bad.json"
 expect "required" 3 'family_name' "$cli" create "$db" job_seeker --set first_name=Ann
 expect "unknown type" 4 'no record type "job_seekr" (did you mean job_seeker?)' "$cli" create "$db" job_seekr --set a=b
+# Every command naming a type suggests the closest (review of issue 14: get, history, counts and
+# import said only 'no record type "employr"').
+for cmd in "get $db employr 1" "history $db employr 1" "counts $db employr" "import $db employr $dir/js.json"; do
+  # shellcheck disable=SC2086
+  expect "$cmd" 4 'no record type "employr" (did you mean employer?)' "$cli" $cmd
+done
 expect "--json not an object" 3 'expected one JSON object' sh -c "echo '[1]' | \"$cli\" create \"$db\" job_seeker --json -"
 expect "--json no file" 4 'cannot read' "$cli" create "$db" job_seeker --json "$dir/none.json"
 

@@ -1041,6 +1041,7 @@ int main(int argc, char** argv) {
     if (*get) {
       auto db = open_db(db_path);
       auto s = login.open(db);
+      (void)record_type(db.schema(), type_name);  // an unknown type: not found (exit 4), with the closest
       const auto r = s.get(type_name, id);
       if (json) {
         std::cout << clmis::dump_json(r, 2) << "\n";
@@ -1120,6 +1121,7 @@ int main(int argc, char** argv) {
     if (*history) {
       auto db = open_db(db_path);
       auto s = login.open(db);
+      (void)record_type(db.schema(), type_name);  // an unknown type: not found (exit 4), with the closest
       const auto h = s.history(type_name, id);
       if (json) {
         std::cout << clmis::dump_json(h, 2) << "\n";
@@ -1134,6 +1136,7 @@ int main(int argc, char** argv) {
     if (*counts) {
       auto db = open_db(db_path);
       auto s = login.open(db);
+      (void)record_type(db.schema(), type_name);  // an unknown type: not found (exit 4), with the closest
       const auto c = s.status_counts(type_name, as_of.empty() ? db.today() : as_of);
       if (json) {
         std::cout << clmis::dump_json(c, 2) << "\n";
@@ -1239,6 +1242,7 @@ int main(int argc, char** argv) {
     if (*import) {
       auto db = open_db(db_path);
       auto s = login.open(db);
+      (void)record_type(db.schema(), type_name);  // an unknown type: not found (exit 4), with the closest
       clmis::ImportOptions o;
       o.format = !format.empty() ? format
                  : (file.size() > 6 && file.substr(file.size() - 6) == ".jsonl") ? "jsonl"
