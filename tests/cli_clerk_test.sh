@@ -61,6 +61,10 @@ PY
 expect "--set without =" 2 'expected FIELD=VALUE' "$cli" create "$db" job_seeker --set first_name
 expect "unknown field" 3 'job_seeker has no field "frist_name" (did you mean first_name?)' \
   "$cli" create "$db" job_seeker --set frist_name=Ann
+# The same field twice is refused (exit 3), never silently the last value (review of issue 14).
+expect "a field given twice" 3 '--set "first_name" is given twice; give each field once' "$cli" create "$db" job_seeker \
+  --set registration_date=2026-01-05 --set first_name=Ann --set first_name=Bo --set family_name=Lee --set sex=F \
+  --set date_of_birth=1990-02-03
 expect "a section in --set" 3 'experience is a section of job_seeker' "$cli" create "$db" job_seeker --set experience=x
 expect "integer" 3 'hours_wanted (integer) takes a whole number' "$cli" create "$db" job_seeker --set hours_wanted=forty \
   --set first_name=Ann
@@ -81,6 +85,12 @@ expect "refused code in a section" 3 'experience\[0\].occupation: .*isco08' "$cl
   --json "$dir/bad.json"
 expect "required" 3 'family_name' "$cli" create "$db" job_seeker --set first_name=Ann
 expect "unknown type" 4 'no record type "job_seekr" (did you mean job_seeker?)' "$cli" create "$db" job_seekr --set a=b
+# Every command naming a type suggests the closest (review of issue 14: get, history, counts and
+# import said only 'no record type "employr"').
+for cmd in "get $db employr 1" "history $db employr 1" "counts $db employr" "import $db employr $dir/js.json"; do
+  # shellcheck disable=SC2086
+  expect "$cmd" 4 'no record type "employr" (did you mean employer?)' "$cli" $cmd
+done
 expect "--json not an object" 3 'expected one JSON object' sh -c "echo '[1]' | \"$cli\" create \"$db\" job_seeker --json -"
 expect "--json no file" 4 'cannot read' "$cli" create "$db" job_seeker --json "$dir/none.json"
 
@@ -98,6 +108,8 @@ expect "stale version" 6 'version' "$cli" update "$db" job_seeker 1 --version 1 
 expect "nothing to change" 2 'nothing to change' "$cli" update "$db" job_seeker 1 --version 3
 expect "update unknown field" 3 'did you mean city' "$cli" update "$db" job_seeker 1 --version 3 --set ctiy=Sandy
 expect "update refused code" 3 'list "sex" (did you mean F?)' "$cli" update "$db" job_seeker 1 --version 3 --set sex=f2
+expect "update a field given twice" 3 '--set "city" is given twice' "$cli" update "$db" job_seeker 1 --version 3 \
+  --set city=Sandy --set city=Cayon
 expect "update no version" 2 'version' "$cli" update "$db" job_seeker 1 --set city=Sandy
 expect "update no record" 4 '' "$cli" update "$db" job_seeker 99 --version 1 --set city=Sandy
 
@@ -122,6 +134,8 @@ expect "transition from the wrong state" 6 'possible from registered: activate, 
 expect "transition bad outcome" 3 'did you mean' "$cli" transition "$db" job_seeker 1 close --version 3 --set outcome=placd
 expect "transition unknown field" 3 'job_seeker has no field "outcom"' \
   "$cli" transition "$db" job_seeker 1 close --version 3 --set outcom=placed
+expect "transition a field given twice" 3 '--set "outcome" is given twice' \
+  "$cli" transition "$db" job_seeker 1 close --version 3 --set outcome=placed --set outcome=withdrawn
 "$cli" transition "$db" job_seeker 1 close --version 3 --set outcome=placed --set 'closed_note=Found work' --date 2026-06-01 > /dev/null
 [ "$(sql "SELECT status, outcome, closed_note FROM clmis_view_job_seeker WHERE id = 1")" = "closed|placed|Found work" ] \
   || fail "close stored"

@@ -69,8 +69,9 @@ struct ImportOptions {
   /// as they stream in (constant memory); ImportReport::sha256 is still of the file's own bytes.
   /// windows-1252's five undefined bytes (0x81, 0x8D, 0x8F, 0x90, 0x9D) refuse the row (or the
   /// header) they are in, naming the byte. Another name is a ValidationError (path "encoding")
-  /// before anything is read. Without it, text that is not UTF-8 is refused as before, with the
-  /// advice to name the encoding.
+  /// before anything is read; so is (path "encoding", row 1) a file that begins with a UTF-8
+  /// byte order mark, which says the file is UTF-8. Without it, text that is not UTF-8 is
+  /// refused as before, with the advice to name the encoding.
   std::string encoding = "utf-8";
   std::string source;           ///< the file's name, for the audit entry
   /// Called about every 1000 rows with the bytes and rows read so far.
@@ -113,8 +114,10 @@ struct ImportReport {
 };
 
 /// Imports records of type from in. Throws for what stops the whole file (an unreadable file or
-/// header: ValidationError naming row 1 or the row; NotFound for an unknown type; Busy...);
-/// returns the report otherwise, committed or not.
+/// header: ValidationError naming row 1 or the row; NotFound for an unknown type; Busy...;
+/// PermissionDenied, "row N: ...; nothing is imported", for a row that needs a permission the
+/// user lacks, such as a lifecycle's transition:<name>, whatever on_error says); returns the
+/// report otherwise, committed or not.
 ImportReport import_records(Session& session, std::string_view type, std::istream& in,
                             const ImportOptions& options = {});
 

@@ -279,6 +279,9 @@ clmis::Json set_values(const std::vector<std::string>& sets, const clmis::Json& 
       throw clmis::Misuse(option + " " + clmis::detail::quoted(kv) + ": expected FIELD=VALUE, e.g. " + option +
                           " first_name=Ann (FIELD= clears a field)");
     const std::string name = kv.substr(0, eq), raw = kv.substr(eq + 1);
+    // The same field twice is a typo or a paste gone wrong, never silently the last value.
+    if (out.contains(name))
+      throw clmis::ValidationError(option + " " + clmis::detail::quoted(name) + " is given twice; give each field once");
     const clmis::Json* f = field_of(type, name);
     if (!f) {
       std::vector<std::string> names;
@@ -1058,6 +1061,7 @@ int main(int argc, char** argv) {
     if (*get) {
       auto db = open_db(db_path);
       auto s = login.open(db);
+      (void)record_type(db.schema(), type_name);  // an unknown type: not found (exit 4), with the closest
       const auto r = s.get(type_name, id);
       if (json) {
         std::cout << clmis::dump_json(r, 2) << "\n";
@@ -1137,6 +1141,7 @@ int main(int argc, char** argv) {
     if (*history) {
       auto db = open_db(db_path);
       auto s = login.open(db);
+      (void)record_type(db.schema(), type_name);  // an unknown type: not found (exit 4), with the closest
       const auto h = s.history(type_name, id);
       if (json) {
         std::cout << clmis::dump_json(h, 2) << "\n";
@@ -1151,6 +1156,7 @@ int main(int argc, char** argv) {
     if (*counts) {
       auto db = open_db(db_path);
       auto s = login.open(db);
+      (void)record_type(db.schema(), type_name);  // an unknown type: not found (exit 4), with the closest
       const auto c = s.status_counts(type_name, as_of.empty() ? db.today() : as_of);
       if (json) {
         std::cout << clmis::dump_json(c, 2) << "\n";
@@ -1315,6 +1321,7 @@ int main(int argc, char** argv) {
     if (*import) {
       auto db = open_db(db_path);
       auto s = login.open(db);
+      (void)record_type(db.schema(), type_name);  // an unknown type: not found (exit 4), with the closest
       clmis::ImportOptions o;
       o.format = !format.empty() ? format
                  : (file.size() > 6 && file.substr(file.size() - 6) == ".jsonl") ? "jsonl"

@@ -53,6 +53,11 @@ TranscodingBuf::int_type TranscodingBuf::underflow() {
   if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
   const std::streamsize n = source_->sgetn(in_.data(), static_cast<std::streamsize>(in_.size()));
   if (n <= 0) return traits_type::eof();
+  if (first_) {
+    first_ = false;
+    bom_ = n >= 3 && static_cast<unsigned char>(in_[0]) == 0xEF && static_cast<unsigned char>(in_[1]) == 0xBB &&
+           static_cast<unsigned char>(in_[2]) == 0xBF;
+  }
   std::size_t k = 0;
   for (std::streamsize i = 0; i < n; ++i) {
     const auto c = static_cast<unsigned char>(in_[i]);
@@ -77,6 +82,11 @@ TranscodingBuf::int_type TranscodingBuf::underflow() {
   }
   setg(out_.data(), out_.data(), out_.data() + k);
   return traits_type::to_int_type(*gptr());
+}
+
+bool TranscodingBuf::begins_with_utf8_bom() {
+  if (first_) sgetc();  // reads the first buffer (or finds the source empty)
+  return bom_;
 }
 
 std::string not_utf8_message(Encoding e, std::string_view text, std::string_view what) {

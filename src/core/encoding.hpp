@@ -31,6 +31,11 @@ class TranscodingBuf : public std::streambuf {
   TranscodingBuf(std::streambuf* source, Encoding encoding)
       : source_(source), encoding_(encoding), in_(kChunk), out_(3 * kChunk) {}
 
+  /// Whether the source begins with a UTF-8 byte order mark (EF BB BF): a file that says it is
+  /// UTF-8, which read in this encoding would begin with "ï»¿". Reads the first buffer if it
+  /// has not been read yet.
+  bool begins_with_utf8_bom();
+
  protected:
   int_type underflow() override;
 
@@ -40,6 +45,8 @@ class TranscodingBuf : public std::streambuf {
   static constexpr std::size_t kChunk = 1 << 15;  // bytes read at a time; each gives 1 to 3
   std::vector<char> in_;
   std::vector<char> out_;
+  bool first_ = true;  // the first buffer is still to be read
+  bool bom_ = false;   // the first bytes of the source were EF BB BF
 };
 
 /// Whether byte c has no character in the encoding (windows-1252's five undefined bytes).

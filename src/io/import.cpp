@@ -248,6 +248,14 @@ ImportReport import_impl(Session& session, std::string_view type_name, std::istr
   std::optional<detail::TranscodingBuf> transcoding;
   if (*encoding != detail::Encoding::utf8) transcoding.emplace(&hashing, *encoding);
   std::istream in(transcoding ? static_cast<std::streambuf*>(&*transcoding) : &hashing);
+  // A UTF-8 byte order mark says the file is UTF-8: read in another encoding its text would be
+  // wrong (and its first column named "ï»¿..."), so the file is refused before any row is read.
+  if (transcoding && transcoding->begins_with_utf8_bom()) {
+    const std::string named = detail::encoding_names()[static_cast<std::size_t>(*encoding)];
+    const std::string message = "row 1: the file begins with a UTF-8 byte order mark, so it is UTF-8, not " + named +
+                                ": import it without --encoding (the import option encoding)";
+    throw ValidationError(message, {{tname, "encoding", o.encoding, "type", message}});
+  }
   csv::Reader reader(in, o.delimiter);
 
   auto problem = [&](ImportProblem p) {
@@ -701,6 +709,10 @@ ImportReport import_impl(Session& session, std::string_view type_name, std::istr
           errs.push_back({rowno, "external_id", given_ext, "unique_active", e.what(), false, raw});
         } catch (const Conflict& e) {
           errs.push_back({rowno, "", nullptr, "conflict", e.what(), false, raw});
+        } catch (const PermissionDenied& e) {
+          // A permission this row needs and the user lacks (transition:<name> for a lifecycle's
+          // step): the whole import is refused, naming the row; nothing is written.
+          throw PermissionDenied("row " + std::to_string(rowno) + ": " + e.what() + "; nothing is imported");
         }
       }
       if (!errs.empty()) {

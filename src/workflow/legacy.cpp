@@ -242,7 +242,59 @@ Upserted import_impl(Context& cx, std::string_view type, std::optional<std::stri
     std::vector<std::string> have, want;
     for (size_t i = 1; i < history.size(); ++i) have.push_back(step_text(history[i].event, history[i].effective_date));
     for (const auto& s : steps) want.push_back(step_text(s.tr->name, s.date));
-    const bool prefix = have.size() <= want.size() && std::equal(have.begin(), have.end(), want.begin());
+    bool prefix = have.size() <= want.size() && std::equal(have.begin(), have.end(), want.begin());
+    // Form (b) from a later extract of the register: the record has moved since its registration
+    // (active since the last extract, say) and the row gives the status it has reached now. The
+    // steps are then the shortest path from the record's current state, on status_date.
+    if (!prefix && l.status && !have.empty() && !steps.empty() && history.back().to) {
+      const std::string current = *history.back().to;
+      const std::string last = history.back().effective_date;
+      const std::string date = steps.front().date;  // status_date, as an ISO date
+      const std::string target = steps.back().tr->to;
+      if (current == target && date == last) {
+        // The same extract again: the record reached that status on that date already.
+        steps.clear();
+        have.clear();
+        prefix = true;
+      } else if (current != target) {
+        if (date < last) {
+          errors.push_back({t.name, l.status_date_column, date, "date_order",
+                            l.status_date_column + " (" + date + ") is before " + t.name + " " +
+                                std::to_string(result.id) + "'s last status change (" + history.back().event + " on " +
+                                last + ")"});
+          prefix = true;  // reported above
+        } else if (const auto path = shortest(wf, current, target)) {
+          // The fields the row gives for transitions go to the first step of the new path that sets each.
+          Json given = Json::object();
+          for (auto& st : steps)
+            for (auto it = st.fields.begin(); it != st.fields.end(); ++it)
+              if (!given.contains(it.key())) given[it.key()] = std::move(it.value());
+          std::vector<Step> from_current;
+          for (const auto* tr : *path) {
+            Step st{tr, date, l.status_date_column, Json::object()};
+            for (const auto& f : tr->fields)
+              if (auto it = given.find(f); it != given.end()) {
+                st.fields[f] = std::move(*it);
+                given.erase(it);
+              }
+            from_current.push_back(std::move(st));
+          }
+          for (auto it = given.begin(); it != given.end(); ++it)
+            errors.push_back({t.name, it.key(), nullptr, "workflow",
+                              it.key() + " is set by a transition that " + t.name + " " + std::to_string(result.id) +
+                                  " does not take from " + current + " to " + target});
+          steps = std::move(from_current);
+          have.clear();  // all the new steps are taken
+          prefix = true;
+        } else {
+          errors.push_back({t.name, l.status_column, *l.status, "workflow",
+                            t.name + " " + std::to_string(result.id) + " is " + current + " (since " + last +
+                                "); no declared path of transitions leads from " + current + " to " + target +
+                                "; from " + current + " the workflow allows " + allowed_from(wf, current)});
+          prefix = true;  // reported above
+        }
+      }
+    }
     if (!prefix)
       errors.push_back({t.name, l.reached.empty() ? l.status_column : l.reached.front().column, nullptr, "workflow",
                         t.name + " " + std::to_string(result.id) + " has the status history " +

@@ -562,3 +562,50 @@ TEST_CASE("C API: malformed JSON says where, never the parser's internals", "[ca
   CHECK(std::string(clmis_error_last_json()).find("json.exception") == std::string::npos);
   CHECK(test::db_hash(f.path) == before);
 }
+
+TEST_CASE("C import: a refused import inside a batch leaves the batch open with the writes before it",
+          "[capi][batch][import]") {
+  Standard f;
+  const std::string bad = f.dir.file("bad.csv");
+  write_file(bad, "name,isic_class,parish\nAlpha Ltd,5510,KN-03\nBeta Ltd,5510,XX-99\n");
+  REQUIRE(clmis_batch_begin(f.admin) == CLMIS_OK);
+  const auto before_id = f.create(f.admin, "Before Ltd");
+  char* out = nullptr;
+  // Row 3's parish is no code: nothing of the import (not Alpha Ltd, not its audit entry) ...
+  CHECK(clmis_import(f.admin, "employer", bad.c_str(), nullptr, &out) == CLMIS_EINVALID);
+  CHECK(last_message() == "nothing imported: 1 of 2 rows are refused (on_error \"skip\" imports the others)");
+  CHECK(take(out)["committed"] == false);
+  // ... but the batch is still open with Before Ltd, which its commit keeps: one employer, one
+  // change (seq 1, its create), no import in the audit trail.
+  REQUIRE(clmis_batch_commit(f.admin) == CLMIS_OK);
+  CHECK(before_id == 1);
+  CHECK(test::raw_scalar(f.path, "SELECT group_concat(id || ':' || name) FROM employer") == "1:Before Ltd");
+  CHECK(test::raw_scalar(f.path, "SELECT group_concat(seq || ':' || op) FROM clmis_change") == "1:create");
+  CHECK(test::raw_scalar(f.path, "SELECT count(*) FROM clmis_audit WHERE action = 'import'") == "0");
+}
+
+TEST_CASE("C import: a lifecycle row the user may not take refuses the import, naming the row", "[capi][import]") {
+  Standard f;
+  // data_entry creates job seekers but takes no transition: row 3's activate is refused.
+  const std::string spec = R"({"name": "clerk", "password": "user-password-1", "roles": ["data_entry"],
+                               "section": "employment_services", "must_change_password": false})";
+  REQUIRE(clmis_user_create(nullptr, f.admin, spec.c_str()) == CLMIS_OK);
+  clmis_session* clerk = nullptr;
+  REQUIRE(clmis_login(&clerk, f.db, "clerk", "user-password-1") == CLMIS_OK);
+  const std::string csv = f.dir.file("life.csv");
+  write_file(csv,
+             "external_id,registration_date,first_name,family_name,sex,date_of_birth,active_on\n"
+             "P1,2024-01-15,Cy,Hodge,M,1992-05-01,\n"
+             "P2,2024-01-15,Di,Hodge,F,1993-05-01,2024-02-01\n");
+  const std::string before = test::db_hash(f.path);
+  char* out = reinterpret_cast<char*>(1);
+  for (const char* opts : {R"({"on_error": "abort"})", R"({"on_error": "skip"})"}) {
+    CHECK(clmis_import(clerk, "job_seeker", csv.c_str(), opts, &out) == CLMIS_EDENIED);
+    CHECK(out == nullptr);
+    CHECK(last_message() ==
+          "row 3: permission denied: job_seeker.transition:activate \xE2\x80\x94 no role of this user grants "
+          "transition:activate on job_seeker (section employment_services); nothing is imported");
+    CHECK(test::db_hash(f.path) == before);
+  }
+  clmis_session_close(&clerk);
+}

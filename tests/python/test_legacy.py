@@ -256,3 +256,56 @@ def test_json_lines_carry_the_same_lifecycle(session: clmis.Session, tmp_path: P
         "registered": 0, "active": 1, "inactive": 1, "closed": 0}
     assert session.status_counts("job_seeker", "2024-03-01")["counts"] == {
         "registered": 0, "active": 0, "inactive": 1, "closed": 1}
+
+
+def test_a_later_status_extract_continues_the_histories(session: clmis.Session, db_path: Path, tmp_path: Path) -> None:
+    """Form (b) from monthly extracts of one register (review of issue 14): January's says S01,
+    S02 and S03 are active since 2024-01-31; February's that S01 became inactive on 2024-02-20,
+    S02 closed on 2024-02-25, S03 unchanged. The records exist, so February's statuses are
+    reached from where they are (deactivate; close), not again from registered."""
+    head = HEAD + ",status,status_date,inactive_reason,outcome\n"
+    jan = head + ("S01,2024-01-10,Ann,Hodge,F,1990-05-01,active,2024-01-31,,\n"
+                  "S02,2024-01-10,Bo,Liburd,M,1985-03-03,active,2024-01-31,,\n"
+                  "S03,2024-01-10,Cy,Browne,M,1999-12-31,active,2024-01-31,,\n")
+    feb = head + ("S01,2024-01-10,Ann,Hodge,F,1990-05-01,inactive,2024-02-20,training,\n"
+                  "S02,2024-01-10,Bo,Liburd,M,1985-03-03,closed,2024-02-25,,placed\n"
+                  "S03,2024-01-10,Cy,Browne,M,1999-12-31,active,2024-01-31,,\n")
+    assert session.import_file("job_seeker", write(tmp_path, "jan.csv", jan))["created"] == 3
+    r = session.import_file("job_seeker", write(tmp_path, "feb.csv", feb))
+    assert r["committed"] and r["updated"] == 2 and r["unchanged"] == 1, r["problems"]
+    assert status_rows(db_path) == [
+        ("S01", None, "registered", 19732, None),  # 2024-01-10 is day 19732 of the Unix epoch
+        ("S01", "activate", "active", 19753, '{"transition":"activate"}'),  # 2024-01-31
+        ("S01", "deactivate", "inactive", 19773,  # 2024-02-20
+         '{"transition":"deactivate","fields":{"inactive_reason":"training"}}'),
+        ("S02", None, "registered", 19732, None),
+        ("S02", "activate", "active", 19753, '{"transition":"activate"}'),
+        ("S02", "close", "closed", 19778, '{"transition":"close","fields":{"outcome":"placed"}}'),  # 2024-02-25
+        ("S03", None, "registered", 19732, None),
+        ("S03", "activate", "active", 19753, '{"transition":"activate"}')]
+    # 2024-02-21: S01 inactive, S02 and S03 active; 2024-02-29: S02 closed.
+    assert session.status_counts("job_seeker", "2024-02-21")["counts"] == {
+        "registered": 0, "active": 2, "inactive": 1, "closed": 0}
+    assert session.status_counts("job_seeker", "2024-02-29")["counts"] == {
+        "registered": 0, "active": 1, "inactive": 1, "closed": 1}
+    # February's extract again changes nothing; January's after it is refused: its date is
+    # before the records' last status change, and nothing is imported.
+    rows_before = status_rows(db_path)
+    again = session.import_file("job_seeker", write(tmp_path, "feb.csv", feb))
+    assert again["committed"] and again["unchanged"] == 3 and again["updated"] == 0, again["problems"]
+    assert status_rows(db_path) == rows_before
+    before = digest(db_path)
+    old = session.import_file("job_seeker", write(tmp_path, "jan.csv", jan))
+    assert not old["committed"]
+    assert [(p["row"], p["column"], p["rule"], p["message"]) for p in old["problems"] if not p["warning"]] == [
+        (2, "status_date", "date_order",
+         "status_date (2024-01-31) is before job_seeker 1's last status change (deactivate on 2024-02-20)"),
+        (3, "status_date", "date_order",
+         "status_date (2024-01-31) is before job_seeker 2's last status change (close on 2024-02-25)")]
+    assert digest(db_path) == before
+    # A closed record reaches no other state: no transition leads from closed (row 2).
+    later = head + "S02,2024-01-10,Bo,Liburd,M,1985-03-03,active,2024-03-01,,\n"
+    r = session.import_file("job_seeker", write(tmp_path, "mar.csv", later))
+    assert not r["committed"]
+    assert [(p["row"], p["column"], p["rule"]) for p in r["problems"] if not p["warning"]] == [(2, "status", "workflow")]
+    assert digest(db_path) == before
