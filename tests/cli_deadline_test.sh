@@ -29,4 +29,18 @@ expect "a deadline not started" 4 'has no deadline "complaint.first_hearing"' "$
 expect "a type without deadlines" 4 'has no deadlines' "$cli" deadline "$db" employer 1
 expect "an extension of no days" 3 'whole days from 1' "$cli" deadline "$db" complaint 1 complaint.resolution extend --days 0 --reason x
 [ "$(state)" = "$before" ] || fail "a refusal changed the deadlines"
+# Assignment and the work queue: complaint 1 assigned to an officer; its acknowledgement (due
+# 2024-12-31) is 71 days overdue on 2025-03-12 (Dec 31 to Jan 31 is 31, to Feb 28 59, +12).
+CLMIS_NEW_PASSWORD=pw-long-off1 "$cli" users add "$db" off1 --role officer --section industrial_relations > /dev/null
+"$cli" assign "$db" complaint 1 off1 --reason "first case" > "$dir/out"
+grep -q '^complaint 1: assigned to off1' "$dir/out" || fail "assign: $(cat "$dir/out")"
+"$cli" queue "$db" --officer off1 --overdue --as-of 2025-03-12 > "$dir/out"
+grep -q '^2024-12-31  71 .*complaint.acknowledge .*off1' "$dir/out" || fail "queue: $(cat "$dir/out")"
+"$cli" ageing "$db" --as-of 2025-03-12 > "$dir/out"
+grep -q '^complaint  *received  *0  *0  *1  *0  *1$' "$dir/out" || fail "ageing: $(cat "$dir/out")"
+before=$(state)
+expect "assign to nobody and someone" 2 'not both' "$cli" assign "$db" complaint 1 off1 --none
+expect "assign to an unknown user" 3 'no active user "off9"' "$cli" assign "$db" complaint 1 off9
+expect "a queue page of none" 3 'from 1 to 1000' "$cli" queue "$db" --limit 0
+[ "$(state)" = "$before" ] || fail "a refusal changed the database"
 echo "cli deadline: ok"

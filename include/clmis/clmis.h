@@ -504,6 +504,25 @@ CLMIS_API int clmis_deadline_explain_json(char **out, clmis_session *session, co
 CLMIS_API int clmis_deadline_change(char **out, clmis_session *session, const char *type, int64_t id,
                                     const char *deadline, const char *change_json);
 
+/** Assigns a case to an officer by user name, or to nobody with user NULL, with an optional
+ *  reason (NULL: none); permission "assign" (supervisors); audited. A user with the "own" scope
+ *  reads and works the cases assigned to them. CLMIS_EINVALID for a user who does not exist or
+ *  is inactive; CLMIS_ECONFLICT for an archived case or one already so assigned. */
+CLMIS_API int clmis_case_assign(clmis_session *session, const char *type, int64_t id, const char *user,
+                                const char *reason);
+
+/** A work queue as JSON: the running deadlines of cases by due date, a page at a time.
+ *  spec_json: {"types"?, "section"?, "officer"?, "overdue"?: true, "due_within"?: n,
+ *  "as_of"?: "YYYY-MM-DD", "limit"?: 1..1000, "cursor"?} (NULL: {}). *out: {"as_of", "rows":
+ *  [{"record_type", "id", "number", "status", "deadline", "state", "due", "overdue",
+ *  "days_overdue", "officer"}], "next_cursor"}. */
+CLMIS_API int clmis_queue_json(char **out, clmis_session *session, const char *spec_json);
+
+/** The ageing table as JSON: open cases on as_of by type, state and days since received.
+ *  spec_json: {"types"?, "section"?, "as_of"?} (NULL: {}). *out: {"as_of", "bands", "rows":
+ *  [{"record_type", "state", "0-30", "31-60", "61-90", "over 90", "total"}]}. */
+CLMIS_API int clmis_ageing_json(char **out, clmis_session *session, const char *spec_json);
+
 /* ---------------------------------------------------------------------------------------------
  * Table Maintenance: codes of the code lists
  * ------------------------------------------------------------------------------------------- */

@@ -587,6 +587,33 @@ int clmis_deadline_change(char** out, clmis_session* session, const char* type, 
   });
 }
 
+int clmis_case_assign(clmis_session* session, const char* type, int64_t id, const char* user, const char* reason) {
+  clear_error();
+  CLMIS_CHECK_SESSION();
+  if (user && !*user) return misuse("user is a user name, or NULL to assign to nobody");
+  return guarded([&] { session->session->assign(type, id, user ? user : "", reason ? reason : ""); });
+}
+
+int clmis_queue_json(char** out, clmis_session* session, const char* spec_json) {
+  clear_error();
+  if (!out) return misuse("out is NULL");
+  *out = nullptr;
+  if (!session_ok(session)) return misuse("session is NULL or not an open clmis_session");
+  return guarded([&] {
+    *out = dup(dump(session->session->queue(spec_json ? parse_json(spec_json, "queue") : Json::object())));
+  });
+}
+
+int clmis_ageing_json(char** out, clmis_session* session, const char* spec_json) {
+  clear_error();
+  if (!out) return misuse("out is NULL");
+  *out = nullptr;
+  if (!session_ok(session)) return misuse("session is NULL or not an open clmis_session");
+  return guarded([&] {
+    *out = dup(dump(session->session->ageing(spec_json ? parse_json(spec_json, "ageing") : Json::object())));
+  });
+}
+
 #define CLMIS_CHECK_LIST()                                                                  \
   if (!session_ok(session)) return misuse("session is NULL or not an open clmis_session"); \
   if (!list) return misuse("list is NULL")

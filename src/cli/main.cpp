@@ -624,6 +624,40 @@ int main(int argc, char** argv) {
   login.options(deadline);
   json_flag(deadline);
 
+  // assign, queue, ageing: work queues (docs/workflows.md)
+  std::string assignee, assign_reason, queue_officer, queue_section, queue_cursor;
+  std::vector<std::string> queue_types;
+  bool queue_overdue = false, assign_none = false;
+  int queue_due_within = -1, queue_limit = 50;
+  auto* assign = app.add_subcommand("assign", "Assign a case to an officer (supervisors), or to nobody with --none");
+  assign->add_option("database", db_path, "Path of the database")->required();
+  assign->add_option("type", type_name, "Case type, e.g. complaint")->required();
+  assign->add_option("id", id, "Case id")->required();
+  assign->add_option("user", assignee, "The officer's user name");
+  assign->add_flag("--none", assign_none, "Assign the case to nobody");
+  assign->add_option("--reason", assign_reason, "Why (kept with the assignment)");
+  login.options(assign);
+  json_flag(assign);
+  auto* queue = app.add_subcommand("queue", "A work queue: running deadlines of cases by due date");
+  queue->add_option("database", db_path, "Path of the database")->required();
+  queue->add_option("--officer", queue_officer, "Only the cases assigned to this user");
+  queue->add_option("--section", queue_section, "Only the case types of this section");
+  queue->add_option("--type", queue_types, "Only this case type; repeatable");
+  queue->add_flag("--overdue", queue_overdue, "Only deadlines due before the day (--as-of)");
+  queue->add_option("--due-within", queue_due_within, "Only deadlines due within N days of the day");
+  queue->add_option("--as-of", as_of, "The day YYYY-MM-DD (default today)");
+  queue->add_option("--limit", queue_limit, "Rows per page (default 50)");
+  queue->add_option("--cursor", queue_cursor, "The next_cursor of the previous page");
+  login.options(queue);
+  json_flag(queue);
+  auto* ageing = app.add_subcommand("ageing", "Open cases on a day by type, state and days since received");
+  ageing->add_option("database", db_path, "Path of the database")->required();
+  ageing->add_option("--type", queue_types, "Only this case type; repeatable");
+  ageing->add_option("--section", queue_section, "Only the case types of this section");
+  ageing->add_option("--as-of", as_of, "The day YYYY-MM-DD (default today)");
+  login.options(ageing);
+  json_flag(ageing);
+
   // create / update / archive: one record, for a clerk
   std::string json_in, archive_reason;
   auto* create = app.add_subcommand("create", "Create a record from --set FIELD=VALUE options or a JSON object (--json FILE)");
@@ -1229,6 +1263,58 @@ int main(int argc, char** argv) {
         const auto list = s.deadlines(type_name, id, as_of);
         if (json) std::cout << clmis::dump_json(list, 2) << "\n";
         else show(list);
+      }
+    }
+    if (*assign) {
+      if (assign_none == !assignee.empty())
+        throw clmis::Misuse("name the officer to assign the case to, or --none (not both)");
+      auto db = open_db(db_path);
+      auto s = login.open(db);
+      const auto r = s.assign(type_name, id, assignee, assign_reason);
+      if (json) std::cout << clmis::dump_json(r, 2) << "\n";
+      else
+        std::cout << type_name << " " << id << ": assigned to " << (r["assigned_to"].is_null() ? "nobody" : display(r["assigned_to"]))
+                  << (r["previous"].is_null() ? "" : " (was " + display(r["previous"]) + ")") << "\n";
+    }
+    if (*queue || *ageing) {
+      auto db = open_db(db_path);
+      auto s = login.open(db);
+      clmis::Json spec = clmis::Json::object();
+      if (!queue_types.empty()) spec["types"] = queue_types;
+      if (!queue_section.empty()) spec["section"] = queue_section;
+      if (!as_of.empty()) spec["as_of"] = as_of;
+      if (*queue) {
+        if (!queue_officer.empty()) spec["officer"] = queue_officer;
+        if (queue_overdue) spec["overdue"] = true;
+        if (queue->count("--due-within")) spec["due_within"] = queue_due_within;
+        spec["limit"] = queue_limit;
+        if (!queue_cursor.empty()) spec["cursor"] = queue_cursor;
+        const auto r = s.queue(spec);
+        if (json) {
+          std::cout << clmis::dump_json(r, 2) << "\n";
+        } else {
+          std::vector<std::vector<std::string>> rows;
+          for (const auto& q : r["rows"])
+            rows.push_back({display(q["due"]), q["overdue"].get<bool>() ? std::to_string(q["days_overdue"].get<std::int64_t>()) : "",
+                            q["record_type"], std::to_string(q["id"].get<std::int64_t>()), display(q["number"]),
+                            q["status"], q["deadline"], q["state"], display(q["officer"])});
+          std::cout << "as of " << r["as_of"].get<std::string>() << "\n";
+          print_table({"due", "days late", "type", "id", "number", "status", "deadline", "state", "officer"}, rows);
+          if (!r["next_cursor"].is_null()) std::cout << "more: --cursor " << r["next_cursor"].get<std::string>() << "\n";
+        }
+      } else {
+        const auto r = s.ageing(spec);
+        if (json) {
+          std::cout << clmis::dump_json(r, 2) << "\n";
+        } else {
+          std::vector<std::vector<std::string>> rows;
+          for (const auto& a : r["rows"])
+            rows.push_back({a["record_type"], a["state"], std::to_string(a["0-30"].get<std::int64_t>()),
+                            std::to_string(a["31-60"].get<std::int64_t>()), std::to_string(a["61-90"].get<std::int64_t>()),
+                            std::to_string(a["over 90"].get<std::int64_t>()), std::to_string(a["total"].get<std::int64_t>())});
+          std::cout << "open cases on " << r["as_of"].get<std::string>() << ", days since received\n";
+          print_table({"type", "state", "0-30", "31-60", "61-90", "over 90", "total"}, rows);
+        }
       }
     }
     if (*transition) {

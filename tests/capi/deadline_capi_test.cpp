@@ -79,3 +79,36 @@ TEST_CASE("C deadlines: bad input gives its code, and nothing changes", "[capi][
   CHECK(out == nullptr);
   CHECK(test::db_hash(c.path) == h);
 }
+
+TEST_CASE("C work queues: assign, a queue page, ageing, and their refusals", "[capi][queue]") {
+  test::StandardC c;
+  int64_t id = 0;
+  // Received Monday 2025-03-03: acknowledgement due Monday 2025-03-10 (5 working days).
+  REQUIRE(clmis_record_create(&id, c.admin, "complaint",
+                              R"({"date_received": "2025-03-03", "first_name": "Ann", "family_name": "Hodge", "sex": "F"})") ==
+          CLMIS_OK);
+  REQUIRE(clmis_user_create(nullptr, c.admin, R"({"name": "off1", "password": "pw-long-off1", "roles": ["officer"],
+                                        "section": "industrial_relations"})") == CLMIS_OK);
+  REQUIRE(clmis_case_assign(c.admin, "complaint", id, "off1", "first case") == CLMIS_OK);
+  char* out = nullptr;
+  REQUIRE(clmis_queue_json(&out, c.admin, R"({"officer": "off1", "overdue": true, "as_of": "2025-03-12"})") == CLMIS_OK);
+  const Json q = take(out);
+  REQUIRE(q["rows"].size() == 1);
+  CHECK(q["rows"][0]["deadline"] == "complaint.acknowledge");
+  CHECK(q["rows"][0]["days_overdue"] == 2);
+  CHECK(q["rows"][0]["officer"] == "off1");
+  REQUIRE(clmis_ageing_json(&out, c.admin, R"({"as_of": "2025-03-12"})") == CLMIS_OK);
+  CHECK(take(out)["rows"][0]["0-30"] == 1);
+  const std::string h = test::db_hash(c.path);
+  CHECK(clmis_case_assign(c.admin, "complaint", id, "", nullptr) == CLMIS_EMISUSE);
+  CHECK(clmis_case_assign(c.admin, "complaint", id, "nobody", nullptr) == CLMIS_EINVALID);
+  CHECK(clmis_case_assign(c.admin, "complaint", id, "off1", nullptr) == CLMIS_ECONFLICT);
+  CHECK(clmis_case_assign(nullptr, "complaint", id, "off1", nullptr) == CLMIS_EMISUSE);
+  CHECK(clmis_queue_json(nullptr, c.admin, nullptr) == CLMIS_EMISUSE);
+  CHECK(clmis_queue_json(&out, c.admin, R"({"limit": 0})") == CLMIS_EINVALID);
+  CHECK(out == nullptr);
+  CHECK(clmis_ageing_json(&out, c.admin, "[1,") == CLMIS_EINVALID);
+  CHECK(test::db_hash(c.path) == h);
+  // To nobody.
+  CHECK(clmis_case_assign(c.admin, "complaint", id, nullptr, "reassigned later") == CLMIS_OK);
+}

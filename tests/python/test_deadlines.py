@@ -68,3 +68,29 @@ def test_bad_changes_are_refused_and_change_nothing(session: clmis.Session, db_p
     with pytest.raises(clmis.ValidationError):
         session.deadlines("complaint", cid, as_of="31/12/2024")
     assert digest(db_path) == before
+
+
+def test_assign_queue_and_ageing(session: clmis.Session, db_path: Path) -> None:
+    session.user_create("off1", password="pw-long-off1", roles=["officer"], section="industrial_relations",
+                        must_change_password=False)
+    cid = complaint(session, "2025-03-03")
+    assert session.assign("complaint", cid, "off1", reason="first case")["assigned_to"] == "off1"
+    # Monday 2025-03-03 + 5 working days = Monday 2025-03-10: 2 days overdue on 2025-03-12.
+    q = session.queue(officer="off1", overdue=True, as_of=D(2025, 3, 12))
+    assert q["as_of"] == D(2025, 3, 12)
+    assert [(r["deadline"], r["due"], r["days_overdue"]) for r in q["rows"]] == [
+        ("complaint.acknowledge", D(2025, 3, 10), 2)]
+    # 9 days old on 2025-03-12.
+    assert session.ageing(as_of="2025-03-12")["rows"][0]["0-30"] == 1
+    assert [a["assigned_to"] for a in session.assignments("complaint", cid)] == ["off1"]
+    before = digest(db_path)
+    with pytest.raises(clmis.ValidationError):
+        session.assign("complaint", cid, "nobody")
+    with pytest.raises(clmis.Conflict):
+        session.assign("complaint", cid, "off1")
+    with pytest.raises(ValueError):
+        session.assign("complaint", cid, "")
+    with pytest.raises(clmis.ValidationError):
+        session.queue(limit=0)
+    assert digest(db_path) == before
+    assert session.assign("complaint", cid, None)["assigned_to"] is None

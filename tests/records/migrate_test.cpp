@@ -39,9 +39,9 @@ void back_to_format_4(const std::string& f) {
     const auto bar = tc.find('|');
     test::raw_exec(f, "ALTER TABLE \"" + tc.substr(0, bar) + "\" DROP COLUMN \"" + tc.substr(bar + 1) + "\"");
   }
-  // Format 7's deadline tables.
-  test::raw_exec(f, "DROP TABLE clmis_deadline_event");
-  test::raw_exec(f, "DROP TABLE clmis_deadline");
+  // Format 7's tables of cases.
+  for (const char* t : {"clmis_deadline_event", "clmis_deadline", "clmis_assignment", "clmis_case"})
+    test::raw_exec(f, std::string("DROP TABLE ") + t);
 }
 
 

@@ -983,6 +983,60 @@ PYBIND11_MODULE(_core, m) {
           "Pauses, resumes, extends (days=) or clears a running deadline of a case, with a reason "
           "(all but resume); date: default today. Audited. Returns the deadline as deadlines() lists it.")
       .def(
+          "assign",
+          [](PySession& s, const std::string& type, std::int64_t id, const py::object& user, const std::string& reason) {
+            const std::string u = user.is_none() ? std::string() : user.cast<std::string>();
+            if (!user.is_none() && u.empty()) throw py::value_error("user is a user name, or None to assign to nobody");
+            return from_json(s.read([&](clmis::Session& x) { return x.assign(type, id, u, reason); }));
+          },
+          py::arg("type"), py::arg("id"), py::arg("user"), py::kw_only(), py::arg("reason") = "",
+          "Assigns a case to an officer (user name), or to nobody (None); permission assign; audited. "
+          "Returns {record_type, id, assigned_to, previous}.")
+      .def(
+          "assignments",
+          [](PySession& s, const std::string& type, std::int64_t id) {
+            return from_json(s.read([&](clmis::Session& x) { return x.assignments(type, id); }));
+          },
+          py::arg("type"), py::arg("id"), "The assignments of a case, oldest first: [{assigned_to, by, at, reason}].")
+      .def(
+          "queue",
+          [](PySession& s, const py::object& types, const py::object& section, const py::object& officer, bool overdue,
+             const py::object& due_within, const py::object& as_of, int limit, const py::object& cursor) {
+            Json spec = {{"limit", limit}};
+            if (!types.is_none()) spec["types"] = to_json(types, "types");
+            if (!section.is_none()) spec["section"] = section.cast<std::string>();
+            if (!officer.is_none()) spec["officer"] = officer.cast<std::string>();
+            if (overdue) spec["overdue"] = true;
+            if (!due_within.is_none()) spec["due_within"] = due_within.cast<std::int64_t>();
+            if (!as_of.is_none()) spec["as_of"] = date_text(as_of, "as_of");
+            if (!cursor.is_none()) spec["cursor"] = cursor.cast<std::string>();
+            const Json r = s.read([&](clmis::Session& x) { return x.queue(spec); });
+            py::dict out = typed_object(r, {{"as_of", Kind::date}});
+            py::list rows;
+            for (const auto& q : r["rows"]) rows.append(typed_object(q, {{"due", Kind::date}}));
+            out["rows"] = rows;
+            return out;
+          },
+          py::kw_only(), py::arg("types") = py::none(), py::arg("section") = py::none(), py::arg("officer") = py::none(),
+          py::arg("overdue") = false, py::arg("due_within") = py::none(), py::arg("as_of") = py::none(),
+          py::arg("limit") = 50, py::arg("cursor") = py::none(),
+          "A work queue: running deadlines of cases by due date, a page at a time (docs/workflows.md): "
+          "{as_of, rows: [{record_type, id, number, status, deadline, state, due, overdue, days_overdue, officer}], "
+          "next_cursor}.")
+      .def(
+          "ageing",
+          [](PySession& s, const py::object& types, const py::object& section, const py::object& as_of) {
+            Json spec = Json::object();
+            if (!types.is_none()) spec["types"] = to_json(types, "types");
+            if (!section.is_none()) spec["section"] = section.cast<std::string>();
+            if (!as_of.is_none()) spec["as_of"] = date_text(as_of, "as_of");
+            const Json r = s.read([&](clmis::Session& x) { return x.ageing(spec); });
+            return typed_object(r, {{"as_of", Kind::date}});
+          },
+          py::kw_only(), py::arg("types") = py::none(), py::arg("section") = py::none(), py::arg("as_of") = py::none(),
+          "Open cases on a day by type, state and days since received: {as_of, bands, rows: [{record_type, state, "
+          "0-30, 31-60, 61-90, over 90, total}]}.")
+      .def(
           "status_counts",
           [](PySession& s, const std::string& type, const py::object& date) {
             const std::string d = date_text(date, "date");
