@@ -68,6 +68,29 @@ std::string load_error(const std::string& root) {
   }
   return "";
 }
+
+/// A malformed pack or profile: the edit, and the JSON path and words its refusal names.
+struct Malformed {
+  const char* name;
+  std::function<void(Json&)> edit;
+  const char* path;
+  const char* reason;
+};
+
+/// Each case in a SECTION of its own: file edited, the load refused naming the file, the JSON
+/// path and the reason.
+void expect_refused(const std::string& root, const std::string& file, const std::vector<Malformed>& cases) {
+  for (const auto& c : cases) {
+    SECTION(c.name) {
+      test::edit_json(file, c.edit);
+      const std::string msg = load_error(root);
+      INFO(msg);
+      CHECK_THAT(msg, Catch::StartsWith(file + ": "));
+      CHECK_THAT(msg, Catch::Contains(std::string(": ") + c.path + ": "));
+      CHECK_THAT(msg, Catch::Contains(c.reason));
+    }
+  }
+}
 }  // namespace
 
 TEST_CASE("The fixture tree loads cleanly", "[pack]") {
@@ -81,12 +104,7 @@ TEST_CASE("Malformed packs are rejected with file, JSON path and reason", "[pack
   const std::string pack_file = root + "/packs/standard/pack.json";
   const std::string profile_file = root + "/countries/KNA.json";
 
-  struct Case {
-    const char* name;
-    std::function<void(Json&)> edit;
-    const char* path;
-    const char* reason;
-  };
+  using Case = Malformed;
   const std::vector<Case> pack_cases = {
       {"unknown key", [](Json& j) { j["record_types"][1]["fields"][2]["colour"] = "red"; },
        "/record_types/1/fields/2/colour", "unknown key"},
@@ -172,16 +190,7 @@ TEST_CASE("Malformed packs are rejected with file, JSON path and reason", "[pack
          j["record_types"][1]["rules"].push_back(Json{{"kind", "possible_duplicate"}, {"section", "items"}, {"fields", {"label"}}});
        }, "/record_types/1/rules/7/section", "applies to record fields"},
   };
-  for (const auto& c : pack_cases) {
-    SECTION(c.name) {
-      test::edit_json(pack_file, c.edit);
-      const std::string msg = load_error(root);
-      INFO(msg);
-      CHECK_THAT(msg, Catch::StartsWith(pack_file + ": "));
-      CHECK_THAT(msg, Catch::Contains(std::string(": ") + c.path + ": "));
-      CHECK_THAT(msg, Catch::Contains(c.reason));
-    }
-  }
+  expect_refused(root, pack_file, pack_cases);
 
   const std::vector<Case> profile_cases = {
       {"legal parameter without source", [](Json& j) { j["legal"]["minimum_working_age"].erase("source"); },
@@ -218,16 +227,7 @@ TEST_CASE("Malformed packs are rejected with file, JSON path and reason", "[pack
       {"department without source", [](Json& j) { j["department"] = {{"name", "Department of Labour"}, {"verified", false}}; },
        "/department", "missing required key \"source\""},
   };
-  for (const auto& c : profile_cases) {
-    SECTION(c.name) {
-      test::edit_json(profile_file, c.edit);
-      const std::string msg = load_error(root);
-      INFO(msg);
-      CHECK_THAT(msg, Catch::StartsWith(profile_file + ": "));
-      CHECK_THAT(msg, Catch::Contains(std::string(": ") + c.path + ": "));
-      CHECK_THAT(msg, Catch::Contains(c.reason));
-    }
-  }
+  expect_refused(root, profile_file, profile_cases);
 
   SECTION("malformed JSON") {
     std::ofstream(pack_file, std::ios::trunc) << "{\"format\": 1,";
@@ -403,12 +403,7 @@ TEST_CASE("Deadlines: declared in the pack, overridden by a country with its sou
     CHECK(merged.record_type("complaint")->workflow->deadline("complaint.first_hearing")->length == 15);
     CHECK_FALSE(merged.record_type("complaint")->workflow->deadline("complaint.first_hearing")->from_profile);
   }
-  struct Case {
-    const char* name;
-    std::function<void(Json&)> edit;
-    const char* path;
-    const char* reason;
-  };
+  using Case = Malformed;
   // complaint is the pack's sixth record type; its deadlines are acknowledge, first_hearing, resolution.
   auto deadline = [](Json& j, int i) -> Json& { return j["record_types"][5]["workflow"]["deadlines"][i]; };
   const std::vector<Case> pack_cases = {
@@ -433,16 +428,7 @@ TEST_CASE("Deadlines: declared in the pack, overridden by a country with its sou
       {"no starting event", [&](Json& j) { deadline(j, 0)["starts"] = Json::array(); },
        "/record_types/5/workflow/deadlines/0/starts", "at least one event"},
   };
-  for (const auto& c : pack_cases) {
-    SECTION(c.name) {
-      test::edit_json(pack_file, c.edit);
-      const std::string msg = load_error(root);
-      INFO(msg);
-      CHECK_THAT(msg, Catch::StartsWith(pack_file + ": "));
-      CHECK_THAT(msg, Catch::Contains(std::string(": ") + c.path + ": "));
-      CHECK_THAT(msg, Catch::Contains(c.reason));
-    }
-  }
+  expect_refused(root, pack_file, pack_cases);
   const std::vector<Case> profile_cases = {
       {"an override of a deadline the pack does not declare",
        [](Json& j) { j["deadlines"] = {{"complaint.reply", {{"length", 3}, {"source", "x"}, {"verified", false}}}}; },
@@ -454,14 +440,5 @@ TEST_CASE("Deadlines: declared in the pack, overridden by a country with its sou
        [](Json& j) { j["deadlines"] = {{"complaint.acknowledge", {{"length", 3}, {"source", "x"}}}}; },
        "/deadlines/complaint.acknowledge", "\"verified\""},
   };
-  for (const auto& c : profile_cases) {
-    SECTION(c.name) {
-      test::edit_json(profile_file, c.edit);
-      const std::string msg = load_error(root);
-      INFO(msg);
-      CHECK_THAT(msg, Catch::StartsWith(profile_file + ": "));
-      CHECK_THAT(msg, Catch::Contains(std::string(": ") + c.path + ": "));
-      CHECK_THAT(msg, Catch::Contains(c.reason));
-    }
-  }
+  expect_refused(root, profile_file, profile_cases);
 }

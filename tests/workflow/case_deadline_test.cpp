@@ -4,7 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "errors.hpp"
-#include "support.hpp"
+#include "workflow/office.hpp"
 
 #include <map>
 
@@ -14,22 +14,8 @@ using test::Errs;
 
 namespace {
 
-struct Office {
-  test::TempDir dir;
-  std::string path = dir.file("nlad.db");
-  clmis::Database db = test::standard_db(dir);
-  clmis::Session s = db.login("admin", test::kPassword);
-  std::int64_t employer = 0;
-  int n = 0;
-  Office() {
-    employer = s.create("employer", Json{{"name", "Sugar Bay Hotel"}, {"isic_class", "5510"}, {"parish", "KN-03"}});
-  }
-  std::int64_t complaint(const std::string& received) {
-    ++n;
-    return s.create("complaint", Json{{"date_received", received}, {"first_name", "Keisha"},
-                                      {"family_name", "Liburd " + std::to_string(n)}, {"sex", "F"},
-                                      {"employer", employer}});
-  }
+struct Office : test::Office {
+  clmis::Session& s = admin;
   /// deadline id → (state, due, met_on or cleared_on) of the latest cycle.
   std::map<std::string, std::vector<std::string>> states(std::int64_t id, const std::string& as_of = "") {
     std::map<std::string, std::vector<std::string>> out;

@@ -4,7 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "errors.hpp"
-#include "support.hpp"
+#include "workflow/office.hpp"
 
 #include <map>
 
@@ -12,37 +12,7 @@ using clmis::Json;
 using test::errors_of;
 using test::Errs;
 
-namespace {
-
-struct Office {
-  test::TempDir dir;
-  std::string path = dir.file("nlad.db");
-  clmis::Database db = test::standard_db(dir);
-  clmis::Session admin = db.login("admin", test::kPassword);
-  std::int64_t employer = 0;
-  int n = 0;
-  Office() {
-    employer = admin.create("employer", Json{{"name", "Sugar Bay Hotel"}, {"isic_class", "5510"}, {"parish", "KN-03"}});
-  }
-  Json complaint() {
-    ++n;
-    return Json{{"date_received", "2025-03-03"},
-                {"first_name", "Keisha"},
-                {"family_name", "Liburd " + std::to_string(n)},
-                {"sex", "F"},
-                {"employer", employer},
-                {"claims", Json::array({Json{{"category", "unpaid_wages"},
-                                             {"amount_claimed", {{"amount", "1234.56"}, {"currency", "XCD"}}}}})}};
-  }
-  clmis::Session user(const std::string& name, const std::string& role, const std::string& section) {
-    Json spec = {{"name", name}, {"password", "pw-long-" + name}, {"roles", {role}}, {"must_change_password", false}};
-    if (!section.empty()) spec["section"] = section;
-    admin.user_create(spec);
-    return db.login(name, "pw-long-" + name);
-  }
-};
-
-}  // namespace
+using test::Office;
 
 TEST_CASE("Complaint workflow: every allowed transition, every refused one leaves the database unchanged", "[complaint][workflow]") {
   Office o;
@@ -67,7 +37,7 @@ TEST_CASE("Complaint workflow: every allowed transition, every refused one leave
                                                                 {"conciliation", {"assign", "conciliate"}},
                                                                 {"closed", {"close"}}};
   auto in_state = [&](const std::string& state) {
-    const auto id = s.create("complaint", o.complaint());
+    const auto id = s.create("complaint", o.complaint_json());
     std::int64_t v = 1;
     for (const auto& t : path.at(state)) v = s.transition("complaint", id, v, t, args.at(t));
     REQUIRE(s.get("complaint", id)["status"] == state);
@@ -146,7 +116,7 @@ TEST_CASE("Complaint workflow: who may move a case is the transition's grant", "
   auto es = o.user("es_officer", "officer", "employment_services");
   auto entry = o.user("ir_entry", "data_entry", "industrial_relations");
   auto stat = o.user("stats", "statistician", "");
-  const auto id = entry.create("complaint", o.complaint());
+  const auto id = entry.create("complaint", o.complaint_json());
   const std::string h = test::db_hash(o.path);
   const Json assign = {{"effective_date", "2025-03-04"}};
   CHECK_THROWS_AS(es.transition("complaint", id, 1, "assign", assign), clmis::PermissionDenied);
@@ -163,7 +133,7 @@ TEST_CASE("Complaint: bad input is refused with the field named, nothing changed
   auto& s = o.admin;
   const std::string h = test::db_hash(o.path);
   auto with = [&](const std::function<void(Json&)>& edit) {
-    Json c = o.complaint();
+    Json c = o.complaint_json();
     edit(c);
     return errors_of([&] { s.create("complaint", c); });
   };
@@ -176,6 +146,6 @@ TEST_CASE("Complaint: bad input is refused with the field named, nothing changed
   CHECK(with([](Json& c) { c["case_no"] = "CP-000042"; }) == Errs{{"case_no", "read_only"}});
   CHECK(test::db_hash(o.path) == h);
   // The case number is assigned.
-  const auto id = s.create("complaint", o.complaint());
+  const auto id = s.create("complaint", o.complaint_json());
   CHECK(s.get("complaint", id)["case_no"] == "CP-000001");
 }

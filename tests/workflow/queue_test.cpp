@@ -5,7 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "errors.hpp"
-#include "support.hpp"
+#include "workflow/office.hpp"
 
 using clmis::Json;
 using test::errors_of;
@@ -13,28 +13,20 @@ using test::Errs;
 
 namespace {
 
-struct Office {
-  test::TempDir dir;
-  std::string path = dir.file("nlad.db");
-  clmis::Database db = test::standard_db(dir);
-  clmis::Session admin = db.login("admin", test::kPassword);
+struct Office : test::Office {
   std::int64_t a = 0, b = 0, c = 0;
   Office() {
     for (const auto& [name, role] : std::vector<std::pair<std::string, std::string>>{
              {"sup", "supervisor"}, {"off1", "officer"}, {"off2", "officer"}, {"clerk", "data_entry"}})
       admin.user_create(Json{{"name", name}, {"password", "pw-long-" + name}, {"roles", {role}},
                              {"section", "industrial_relations"}, {"must_change_password", false}});
-    auto make = [&](const std::string& received, const std::string& family) {
-      return admin.create("complaint", Json{{"date_received", received}, {"first_name", "Ann"},
-                                            {"family_name", family}, {"sex", "F"}, {"employer_name", "Sugar Bay Hotel"}});
-    };
     // Mondays. acknowledge (5 working days) and resolution (90 days):
     //   A 2025-01-06: Jan 13; Jan 7-31 are 25 days, Feb 53, Mar 84, Apr 6 → 2025-04-06.
     //   B 2025-02-03: Feb 10; Feb 4-28 are 25, Mar 56, Apr 86, May 4 → 2025-05-04.
     //   C 2025-03-03: Mar 10; Mar 4-31 are 28, Apr 58, May 89, Jun 1 → 2025-06-01.
-    a = make("2025-01-06", "A");
-    b = make("2025-02-03", "B");
-    c = make("2025-03-03", "C");
+    a = complaint("2025-01-06");
+    b = complaint("2025-02-03");
+    c = complaint("2025-03-03");
   }
   clmis::Session as(const std::string& name) { return db.login(name, "pw-long-" + name); }
 };
