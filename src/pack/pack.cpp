@@ -261,7 +261,18 @@ Rule parse_rule(const Reader& r, const Json& j, const std::string& path, const R
   } else if (kind == "date_order") {
     keys({"earlier", "later"}, {"strict"});
     rules::DateOrder k;
-    k.earlier = field_of("earlier", {FieldType::date, FieldType::datetime});
+    if (!rule.section.empty()) {
+      // A field of the record the section's entries are compared with.
+      const std::string name = r.str(j, "earlier", path);
+      const bool in_section = std::any_of(scope->begin(), scope->end(), [&](const Field& f) { return f.name == name; });
+      const Field* on_record = t.field(name);
+      if (!in_section && on_record) {
+        if (on_record->type != FieldType::date && on_record->type != FieldType::datetime)
+          r.fail(path + "/earlier", "field \"" + name + "\" has the wrong type for " + kind);
+        k.earlier_on_record = true;
+      }
+    }
+    k.earlier = k.earlier_on_record ? r.str(j, "earlier", path) : field_of("earlier", {FieldType::date, FieldType::datetime});
     k.later = field_of("later", {FieldType::date, FieldType::datetime});
     k.strict = r.boolean(j, "strict", path, false);
     rule.check = std::move(k);

@@ -135,10 +135,13 @@ struct PossibleDuplicate {
   std::vector<std::string> fields;
 };
 /// {"kind": "date_order", "earlier": "from", "later": "to"}: earlier <= later (< with "strict":
-/// true); either may be a date or datetime.
+/// true); either may be a date or datetime. In a rule of a section, "earlier" may name a field
+/// of the record when the section has none of that name: each entry's date is then on or after
+/// the record's (a hearing not before the complaint was received).
 struct DateOrder {
   std::string earlier, later;
   bool strict = false;
+  bool earlier_on_record = false;  ///< earlier is the record's field, later the entry's
 };
 /// {"kind": "range_order", "low": "wage_min", "high": "wage_max"}: low <= high (integers,
 /// decimals, or money of one currency).

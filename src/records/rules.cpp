@@ -37,6 +37,7 @@ struct Scope {
   const pack::RecordType& t;
   const pack::Rule& rule;
   const Values& vals;
+  const Values& record;  ///< the record's own values (vals itself for a record rule)
   std::string prefix;  ///< "" or "<section>[i]."
   std::int64_t self;
   std::vector<FieldError>& errors;
@@ -67,10 +68,13 @@ struct Scope {
 };
 
 void check(const Scope& s, const pack::rules::DateOrder& r) {
-  if (s.has_error(r.earlier) || s.has_error(r.later)) return;
-  auto a = instant(value_of(s.vals, r.earlier)), b = instant(value_of(s.vals, r.later));
+  const bool record_error =
+      r.earlier_on_record && std::any_of(s.errors.begin(), s.errors.end(), [&](const FieldError& e) { return e.path == r.earlier; });
+  if ((r.earlier_on_record ? record_error : s.has_error(r.earlier)) || s.has_error(r.later)) return;
+  auto a = instant(value_of(r.earlier_on_record ? s.record : s.vals, r.earlier)), b = instant(value_of(s.vals, r.later));
   if (a && b && (r.strict ? !(*a < *b) : !(*a <= *b)))
-    s.fail(r.later, r.later + " must be " + (r.strict ? "after " : "on or after ") + r.earlier);
+    s.fail(r.later, r.later + " must be " + (r.strict ? "after " : "on or after ") +
+                        (r.earlier_on_record ? "the " + s.t.name + "'s " + r.earlier : r.earlier));
 }
 
 void check(const Scope& s, const pack::rules::RangeOrder& r) {
@@ -170,11 +174,12 @@ void check_rules(Context& cx, const pack::RecordType& t, const Values& fields, c
   for (const auto& rule : t.rules) {
     // The entries the rule looks at: the record itself, or each entry of its section.
     if (rule.section.empty()) {
-      const Scope s{cx, t, rule, fields, "", self, errors, warnings};
+      const Scope s{cx, t, rule, fields, fields, "", self, errors, warnings};
       std::visit([&](const auto& k) { check(s, k); }, rule.check);
     } else if (auto it = sections.find(rule.section); it != sections.end()) {
       for (size_t i = 0; i < it->second.size(); ++i) {
-        const Scope s{cx, t, rule, it->second[i], rule.section + "[" + std::to_string(i) + "].", self, errors, warnings};
+        const Scope s{cx, t, rule, it->second[i], fields, rule.section + "[" + std::to_string(i) + "].", self, errors,
+                      warnings};
         std::visit([&](const auto& k) { check(s, k); }, rule.check);
       }
     }

@@ -52,6 +52,7 @@ Json rule_json(const pack::Rule& r) {
     void operator()(const pack::rules::PossibleDuplicate& k) const { ro["fields"] = k.fields; }
     void operator()(const pack::rules::DateOrder& k) const {
       ro.update({{"earlier", k.earlier}, {"later", k.later}, {"strict", k.strict}});
+      if (k.earlier_on_record) ro["earlier_on_record"] = true;
     }
     void operator()(const pack::rules::RangeOrder& k) const {
       ro.update({{"low", k.low}, {"high", k.high}, {"strict", k.strict}});

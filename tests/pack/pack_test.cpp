@@ -427,6 +427,13 @@ TEST_CASE("Deadlines: declared in the pack, overridden by a country with its sou
        "/record_types/5/workflow/deadlines/0/length", ""},
       {"no starting event", [&](Json& j) { deadline(j, 0)["starts"] = Json::array(); },
        "/record_types/5/workflow/deadlines/0/starts", "at least one event"},
+      // The complaint's rule 3: a hearing's date not before the record's date_received.
+      {"a section's date compared with a record field that is not a date",
+       [](Json& j) { j["record_types"][5]["rules"][3]["earlier"] = "summary"; },
+       "/record_types/5/rules/3/earlier", "wrong type"},
+      {"a section's date compared with a field that is nowhere",
+       [](Json& j) { j["record_types"][5]["rules"][3]["earlier"] = "received_on"; },
+       "/record_types/5/rules/3/earlier", "no field \"received_on\""},
   };
   expect_refused(root, pack_file, pack_cases);
   const std::vector<Case> profile_cases = {

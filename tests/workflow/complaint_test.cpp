@@ -144,6 +144,11 @@ TEST_CASE("Complaint: bad input is refused with the field named, nothing changed
   CHECK(with([](Json& c) { c["claims"][0]["category"] = "bonus"; }) == Errs{{"claims[0].category", "code_list"}});
   CHECK(with([](Json& c) { c.erase("first_name"); }) == Errs{{"first_name", "required"}});
   CHECK(with([](Json& c) { c["case_no"] = "CP-000042"; }) == Errs{{"case_no", "read_only"}});
+  // A hearing before the complaint was received (2025-03-03); one on the day is fine.
+  CHECK(with([](Json& c) {
+          c["hearings"] = Json::array({Json{{"date", "2025-03-03"}, {"result", "held"}},
+                                       Json{{"date", "2025-03-02"}, {"result", "held"}}});
+        }) == Errs{{"hearings[1].date", "date_order"}});
   CHECK(test::db_hash(o.path) == h);
   // The case number is assigned.
   const auto id = s.create("complaint", o.complaint_json());
