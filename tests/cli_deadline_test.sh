@@ -38,6 +38,9 @@ grep -q '^complaint 1: assigned to off1' "$dir/out" || fail "assign: $(cat "$dir
 grep -q '^2024-12-31  71 .*complaint.acknowledge .*off1' "$dir/out" || fail "queue: $(cat "$dir/out")"
 "$cli" ageing "$db" --as-of 2025-03-12 > "$dir/out"
 grep -q '^complaint  *received  *0  *0  *1  *0  *1$' "$dir/out" || fail "ageing: $(cat "$dir/out")"
+"$cli" timeline "$db" complaint 1 > "$dir/out"
+grep -q '^2025-02-03  deadline pause .*waiting for pay' "$dir/out" || fail "timeline: $(cat "$dir/out")"
+grep -q '^.*  assigned .*to off1; first case' "$dir/out" || fail "timeline: the assignment"
 before=$(state)
 expect "assign to nobody and someone" 2 'not both' "$cli" assign "$db" complaint 1 off1 --none
 expect "assign to an unknown user" 3 'no active user "off9"' "$cli" assign "$db" complaint 1 off9

@@ -523,6 +523,11 @@ CLMIS_API int clmis_queue_json(char **out, clmis_session *session, const char *s
  *  [{"record_type", "state", "0-30", "31-60", "61-90", "over 90", "total"}]}. */
 CLMIS_API int clmis_ageing_json(char **out, clmis_session *session, const char *spec_json);
 
+/** The timeline of a case as a JSON array, in the order things happened: history rows
+ *  (created, changed, transitions, archived), assignments ("assigned") and deadline events
+ *  ("deadline start", "deadline pause"...), each with "at", "date", "event" and "by". */
+CLMIS_API int clmis_case_timeline_json(char **out, clmis_session *session, const char *type, int64_t id);
+
 /* ---------------------------------------------------------------------------------------------
  * Table Maintenance: codes of the code lists
  * ------------------------------------------------------------------------------------------- */

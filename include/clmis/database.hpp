@@ -391,6 +391,12 @@ class Session {
   /// {"types"?, "section"?, "as_of"?}. Returns {"as_of", "bands", "rows": [{"record_type",
   /// "state", "0-30", "31-60", "61-90", "over 90", "total"}]}.
   [[nodiscard]] Json ageing(const Json& spec);
+  /// The timeline of a case: every event in the order it happened — creation, field changes,
+  /// transitions, archiving (as history() gives them, personal values masked as there), its
+  /// assignments ("assigned", "to", "reason") and its deadlines' events ("deadline start",
+  /// "deadline pause"... with "deadline", "cycle", "reason", "days") — each with "at" (when it
+  /// was written, UTC), "date" (the day it took effect) and "by". Needs "read" on the record.
+  [[nodiscard]] Json timeline(std::string_view type, std::int64_t id);
 
   // Table Maintenance ------------------------------------------------------------------------
 

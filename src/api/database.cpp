@@ -271,6 +271,11 @@ Json Session::queue(const Json& spec) {
   return live(engine_).run(detail::SessionAccess::actor(*this), [&](Context& cx) { return detail::case_queue(cx, spec); });
 }
 
+Json Session::timeline(std::string_view type, std::int64_t id) {
+  return live(engine_).run(detail::SessionAccess::actor(*this),
+                           [&](Context& cx) { return detail::case_timeline(cx, type, id); });
+}
+
 Json Session::ageing(const Json& spec) {
   check_json(spec, "ageing");
   return live(engine_).run(detail::SessionAccess::actor(*this), [&](Context& cx) { return detail::case_ageing(cx, spec); });

@@ -594,6 +594,14 @@ int clmis_case_assign(clmis_session* session, const char* type, int64_t id, cons
   return guarded([&] { session->session->assign(type, id, user ? user : "", reason ? reason : ""); });
 }
 
+int clmis_case_timeline_json(char** out, clmis_session* session, const char* type, int64_t id) {
+  clear_error();
+  if (!out) return misuse("out is NULL");
+  *out = nullptr;
+  CLMIS_CHECK_SESSION();
+  return guarded([&] { *out = dup(dump(session->session->timeline(type, id))); });
+}
+
 int clmis_queue_json(char** out, clmis_session* session, const char* spec_json) {
   clear_error();
   if (!out) return misuse("out is NULL");

@@ -650,6 +650,12 @@ int main(int argc, char** argv) {
   queue->add_option("--cursor", queue_cursor, "The next_cursor of the previous page");
   login.options(queue);
   json_flag(queue);
+  auto* timeline = app.add_subcommand("timeline", "Every event of a case in order: history, assignments, deadlines");
+  timeline->add_option("database", db_path, "Path of the database")->required();
+  timeline->add_option("type", type_name, "Case type, e.g. complaint")->required();
+  timeline->add_option("id", id, "Case id")->required();
+  login.options(timeline);
+  json_flag(timeline);
   auto* ageing = app.add_subcommand("ageing", "Open cases on a day by type, state and days since received");
   ageing->add_option("database", db_path, "Path of the database")->required();
   ageing->add_option("--type", queue_types, "Only this case type; repeatable");
@@ -1275,6 +1281,27 @@ int main(int argc, char** argv) {
       else
         std::cout << type_name << " " << id << ": assigned to " << (r["assigned_to"].is_null() ? "nobody" : display(r["assigned_to"]))
                   << (r["previous"].is_null() ? "" : " (was " + display(r["previous"]) + ")") << "\n";
+    }
+    if (*timeline) {
+      auto db = open_db(db_path);
+      auto s = login.open(db);
+      const auto r = s.timeline(type_name, id);
+      if (json) {
+        std::cout << clmis::dump_json(r, 2) << "\n";
+      } else {
+        std::vector<std::vector<std::string>> rows;
+        for (const auto& e : r) {
+          std::string what;
+          if (e.contains("field")) what = display(e["field"]) + ": " + display(e["from"]) + " → " + display(e["to"]);
+          if (e.contains("deadline")) what = display(e["deadline"]) + (e.contains("due") ? ", due " + display(e["due"]) : "");
+          if (e.contains("to") && !e.contains("field")) what = "to " + display(e["to"]);
+          if (e.contains("days")) what += " +" + display(e["days"]) + " days";
+          if (e.contains("reason")) what += (what.empty() ? "" : "; ") + display(e["reason"]);
+          if (e.contains("detail") && what.find(':') == std::string::npos) what += detail_text(e["detail"]);
+          rows.push_back({display(e["date"]), e["event"], what, display(e["by"]), display(e["at"])});
+        }
+        print_table({"date", "event", "what", "by", "at"}, rows);
+      }
     }
     if (*queue || *ageing) {
       auto db = open_db(db_path);

@@ -84,6 +84,7 @@ std::vector<std::string> deadline_ddl() {
   by INTEGER NOT NULL REFERENCES clmis_user(id),
   at INTEGER NOT NULL,
   reason TEXT,
+  seq INTEGER NOT NULL,
   PRIMARY KEY (record_type, record_id, n)
 ) STRICT, WITHOUT ROWID)"};
 }
@@ -189,7 +190,7 @@ std::optional<std::int64_t> case_assignee(Connection& c, const std::string& type
 }
 
 void assign_case(Connection& c, const std::string& type, std::int64_t id, std::optional<std::int64_t> user,
-                 std::int64_t by, std::int64_t at, const std::optional<std::string>& reason) {
+                 std::int64_t by, std::int64_t at, const std::optional<std::string>& reason, std::int64_t seq) {
   auto& set = c.statement(kAssignSet, nullptr, [] {
     return std::string(
         "INSERT INTO clmis_case(record_type, record_id, assigned_to, assigned_at) VALUES (?1, ?2, ?3, ?4) "
@@ -201,8 +202,8 @@ void assign_case(Connection& c, const std::string& type, std::int64_t id, std::o
   set.run();
   auto& add = c.statement(kAssignAdd, nullptr, [] {
     return std::string(
-        "INSERT INTO clmis_assignment(record_type, record_id, n, assigned_to, by, at, reason) "
-        "SELECT ?1, ?2, coalesce(max(n), 0) + 1, ?3, ?4, ?5, ?6 FROM clmis_assignment "
+        "INSERT INTO clmis_assignment(record_type, record_id, n, assigned_to, by, at, reason, seq) "
+        "SELECT ?1, ?2, coalesce(max(n), 0) + 1, ?3, ?4, ?5, ?6, ?7 FROM clmis_assignment "
         "WHERE record_type = ?1 AND record_id = ?2");
   });
   add.bind(1, type).bind(2, id);
@@ -210,13 +211,14 @@ void assign_case(Connection& c, const std::string& type, std::int64_t id, std::o
   add.bind(4, by).bind(5, at);
   if (reason) add.bind(6, *reason);
   else add.bind(6, nullptr);
+  add.bind(7, seq);
   add.run();
 }
 
 std::vector<AssignmentRow> assignments_of(Connection& c, const std::string& type, std::int64_t id) {
   auto& s = c.statement(kAssignments, nullptr, [] {
     return std::string(
-        "SELECT n, assigned_to, by, at, reason FROM clmis_assignment WHERE record_type = ? AND record_id = ? ORDER BY n");
+        "SELECT n, assigned_to, by, at, reason, seq FROM clmis_assignment WHERE record_type = ? AND record_id = ? ORDER BY n");
   });
   s.bind(1, type).bind(2, id);
   std::vector<AssignmentRow> out;
@@ -227,6 +229,7 @@ std::vector<AssignmentRow> assignments_of(Connection& c, const std::string& type
     a.by = s.int64(2);
     a.at = s.int64(3);
     if (!s.is_null(4)) a.reason = s.text(4);
+    a.seq = s.int64(5);
     out.push_back(std::move(a));
   }
   s.reset();

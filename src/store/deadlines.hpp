@@ -51,14 +51,16 @@ std::vector<std::string> deadline_ddl();
 
 /// The user a case is assigned to (nullopt: nobody).
 std::optional<std::int64_t> case_assignee(Connection& c, const std::string& type, std::int64_t id);
-/// Assigns a case to user (nullopt: to nobody) and appends the assignment to its history.
+/// Assigns a case to user (nullopt: to nobody) and appends the assignment to its history; seq:
+/// the last change number when it was made (its place among the case's events).
 void assign_case(Connection& c, const std::string& type, std::int64_t id, std::optional<std::int64_t> user,
-                 std::int64_t by, std::int64_t at, const std::optional<std::string>& reason);
+                 std::int64_t by, std::int64_t at, const std::optional<std::string>& reason, std::int64_t seq);
 struct AssignmentRow {
   std::int64_t n = 0;
   std::optional<std::int64_t> user;
   std::int64_t by = 0, at = 0;
   std::optional<std::string> reason;
+  std::int64_t seq = 0;
 };
 std::vector<AssignmentRow> assignments_of(Connection& c, const std::string& type, std::int64_t id);
 

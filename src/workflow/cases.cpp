@@ -2,6 +2,7 @@
 
 #include "core/dates.hpp"
 #include "core/text.hpp"
+#include "records/history.hpp"
 #include "security/access.hpp"
 #include "security/audit.hpp"
 #include "store/accounts.hpp"
@@ -15,10 +16,14 @@
 #include <array>
 #include <cstdio>
 #include <map>
+#include <tuple>
 
 namespace clmis::detail {
 
 namespace {
+
+/// The reason of a deadline cleared because its case was closed.
+constexpr const char* kClosedReason = "the case was closed";
 
 const char* unit_name(pack::Deadline::Unit u) {
   return u == pack::Deadline::Unit::working_days ? "working_days" : "calendar_days";
@@ -202,7 +207,7 @@ void deadlines_after_write(Context& cx, const pack::RecordType& t, std::int64_t 
   // 3. A closed case has no deadline left running.
   if (tr && tr->to == "closed")
     for (auto& [name, r] : current)
-      if (running(r)) end(r, "cleared", event_day, std::string("the case was closed"));
+      if (running(r)) end(r, "cleared", event_day, std::string(kClosedReason));
 }
 
 namespace {
@@ -420,7 +425,7 @@ Json assign_case(Context& cx, std::string_view type, std::int64_t id, std::strin
     throw Conflict(t.name + " " + std::to_string(id) + (to ? " is already assigned to " + std::string(user) : " is not assigned"));
   const auto at = cx.clock.now_text();
   store::assign_case(cx.conn, t.name, id, to, cx.who.uid, store::utc_seconds(at),
-                     reason.empty() ? std::nullopt : std::optional<std::string>(reason));
+                     reason.empty() ? std::nullopt : std::optional<std::string>(reason), change_now(cx));
   Json out = {{"record_type", t.name},
               {"id", id},
               {"assigned_to", to ? Json(std::string(user)) : Json(nullptr)},
@@ -629,6 +634,66 @@ Json case_ageing(Context& cx, const Json& spec) {
   return {{"as_of", format_date(as_of)}, {"bands", Json::array({"0-30", "31-60", "61-90", "over 90"})}, {"rows", rows}};
 }
 
+Json case_timeline(Context& cx, std::string_view type, std::int64_t id) {
+  const auto& t = cx.type(type);
+  // The history checks the permission (read, and the record's scope) and masks personal values.
+  const Json history = record_history(cx, type, id);
+  // In the order of the changes: a write's history rows, then the deadline events the write
+  // caused (start, meet, clear on closing), then what was done after it before the next write
+  // (an assignment, a pause, an extension...: their change number is the write's), by time.
+  struct Item {
+    std::int64_t seq;
+    int stage;  // 0 the write's history, 1 its deadline events, 2 later actions
+    std::string at;
+    std::size_t n;
+    Json event;
+  };
+  std::vector<Item> items;
+  for (std::size_t i = 0; i < history.size(); ++i) {
+    const Json& h = history[i];
+    Json e = {{"at", h["at"]}, {"date", h["effective_date"]}, {"event", h["event"]}, {"by", h["by"]}};
+    if (!h["field"].is_null()) {
+      e["field"] = h["field"];
+      e["from"] = h["from"];
+      e["to"] = h["to"];
+    }
+    if (!h["detail"].is_null()) e["detail"] = h["detail"];
+    items.push_back({h["seq"].get<std::int64_t>(), 0, h["at"].get<std::string>(), i, std::move(e)});
+  }
+  std::size_t n = 0;
+  for (const auto& a : store::assignments_of(cx.conn, t.name, id)) {
+    Json e = {{"at", store::utc_text(a.at)},
+              {"date", store::utc_text(a.at).substr(0, 10)},
+              {"event", "assigned"},
+              {"by", store::user_name(cx.conn, a.by)},
+              {"to", a.user ? Json(store::user_name(cx.conn, *a.user)) : Json(nullptr)}};
+    if (a.reason) e["reason"] = *a.reason;
+    items.push_back({a.seq, 2, store::utc_text(a.at), n++, std::move(e)});
+  }
+  for (const auto& d : store::deadlines_of(cx.conn, t.name, id))
+    for (const auto& ev : store::deadline_events(cx.conn, d.id)) {
+      Json e = {{"at", store::utc_text(ev.at)},
+                {"date", store::day_text(ev.day)},
+                {"event", "deadline " + ev.event},
+                {"deadline", d.deadline},
+                {"cycle", d.cycle},
+                {"by", store::user_name(cx.conn, ev.actor)}};
+      if (ev.days) e[ev.event == "recompute" ? "due_before" : "days"] =
+          ev.event == "recompute" ? Json(store::day_text(*ev.days)) : Json(*ev.days);
+      if (ev.reason) e["reason"] = *ev.reason;
+      if (ev.event == "start" && d.due_day) e["due"] = store::day_text(*d.due_day);  // as it stands now
+      const bool by_write = ev.event == "start" || ev.event == "meet" ||
+                            (ev.event == "clear" && ev.reason && *ev.reason == kClosedReason);
+      items.push_back({ev.seq, by_write ? 1 : 2, store::utc_text(ev.at), n++, std::move(e)});
+    }
+  std::stable_sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
+    return std::tie(a.seq, a.stage, a.at, a.n) < std::tie(b.seq, b.stage, b.at, b.n);
+  });
+  Json out = Json::array();
+  for (auto& i : items) out.push_back(std::move(i.event));
+  return out;
+}
+
 Json recompute_deadlines(Context& cx) {
   Json moved = Json::array();
   auto rows = store::running_deadlines(cx.conn);
@@ -645,6 +710,7 @@ Json recompute_deadlines(Context& cx) {
                      {"to", now ? Json(store::day_text(*now)) : Json(nullptr)}});
     const auto before = r.due_day;
     r.due_day = now;
+    r.seq = change_now(cx);
     store::update_deadline(cx.conn, r);
     add_event(cx, r, "recompute", date_day(cx.clock.today()), before, std::nullopt);
   }

@@ -53,6 +53,10 @@ Json case_queue(Context& cx, const Json& spec);
 /// Session::ageing: open cases on a day by type, state and age band.
 Json case_ageing(Context& cx, const Json& spec);
 
+/// Session::timeline: every event of a case in the order it happened — its history (creation,
+/// field changes, transitions, archiving), its deadlines' events and its assignments.
+Json case_timeline(Context& cx, std::string_view type, std::int64_t id);
+
 /// After a change of the calendar (a day proclaimed or withdrawn): counts every running
 /// deadline again; returns those whose due date moved [{"record_type", "record_id",
 /// "deadline", "from", "to"}], each with a "recompute" event.

@@ -111,4 +111,11 @@ TEST_CASE("C work queues: assign, a queue page, ageing, and their refusals", "[c
   CHECK(test::db_hash(c.path) == h);
   // To nobody.
   CHECK(clmis_case_assign(c.admin, "complaint", id, nullptr, "reassigned later") == CLMIS_OK);
+  // The timeline: created, its initial state, two deadlines started, two assignments.
+  REQUIRE(clmis_case_timeline_json(&out, c.admin, "complaint", id) == CLMIS_OK);
+  std::vector<std::string> events;
+  for (const auto& e : take(out)) events.push_back(e["event"]);
+  CHECK(events == std::vector<std::string>{"created", "initial", "deadline start", "deadline start", "assigned", "assigned"});
+  CHECK(clmis_case_timeline_json(nullptr, c.admin, "complaint", id) == CLMIS_EMISUSE);
+  CHECK(clmis_case_timeline_json(&out, c.admin, "complaint", 999) == CLMIS_ENOTFOUND);
 }

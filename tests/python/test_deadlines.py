@@ -94,3 +94,20 @@ def test_assign_queue_and_ageing(session: clmis.Session, db_path: Path) -> None:
         session.queue(limit=0)
     assert digest(db_path) == before
     assert session.assign("complaint", cid, None)["assigned_to"] is None
+
+
+def test_timeline(session: clmis.Session) -> None:
+    cid = complaint(session, "2025-03-03")
+    session.transition("complaint", cid, 1, "assign", effective_date="2025-03-04")
+    session.deadline_change("complaint", cid, "complaint.resolution", "extend", days=5, reason="more time",
+                            date="2025-03-06")
+    got = [(e["event"], e["date"], e.get("deadline")) for e in session.timeline("complaint", cid)][1:]
+    assert got == [("initial", D(2025, 3, 3), None),
+                   ("deadline start", D(2025, 3, 3), "complaint.acknowledge"),
+                   ("deadline start", D(2025, 3, 3), "complaint.resolution"),
+                   ("assign", D(2025, 3, 4), None),
+                   ("deadline start", D(2025, 3, 4), "complaint.first_hearing"),
+                   ("deadline extend", D(2025, 3, 6), "complaint.resolution")]
+    assert isinstance(session.timeline("complaint", cid)[0]["at"], datetime.datetime)
+    with pytest.raises(clmis.NotFound):
+        session.timeline("complaint", 999)

@@ -177,3 +177,36 @@ TEST_CASE("Complaint deadlines: bad changes are refused and change nothing", "[c
   CHECK_THROWS_AS(change(Json{{"action", "pause"}, {"reason", "x"}}), clmis::Conflict);
   CHECK(test::db_hash(o.path) == h2);
 }
+
+TEST_CASE("A case's timeline: its history, assignments and deadline events in the order they happened", "[complaint][timeline]") {
+  Office o;
+  auto& s = o.s;
+  o.user("off1", "officer", "industrial_relations");
+  const auto id = o.complaint("2025-03-03");
+  s.assign("complaint", id, "off1", "first case");
+  auto v = s.transition("complaint", id, 1, "assign", Json{{"effective_date", "2025-03-04"}});
+  s.deadline_change("complaint", id, "complaint.resolution",
+                    Json{{"action", "pause"}, {"reason", "waiting for payslips"}, {"date", "2025-03-05"}});
+  v = s.update("complaint", id, v, Json{{"summary", "Unpaid overtime"}});
+  std::vector<std::string> events;
+  for (const auto& e : s.timeline("complaint", id)) {
+    std::string line = e["event"].get<std::string>() + " " + e["date"].get<std::string>();
+    if (e.contains("deadline")) line += " " + e["deadline"].get<std::string>();
+    if (e.contains("field") && e["event"] == "changed") line += " " + e["field"].get<std::string>();
+    events.push_back(line);
+  }
+  // Creation (received 2025-03-03) starts acknowledge and resolution; the officer is assigned;
+  // the transition assign (2025-03-04) starts the first hearing (15 working days); the pause;
+  // the summary changed today (not a history field: no row).
+  const std::string today = o.db.today();
+  CHECK(events == std::vector<std::string>{
+                      "created " + today,
+                      "initial 2025-03-03",
+                      "deadline start 2025-03-03 complaint.acknowledge",
+                      "deadline start 2025-03-03 complaint.resolution",
+                      "assigned " + today.substr(0, 10),
+                      "assign 2025-03-04",
+                      "deadline start 2025-03-04 complaint.first_hearing",
+                      "deadline pause 2025-03-05 complaint.resolution"});
+  CHECK_THROWS_AS(s.timeline("complaint", 999), clmis::NotFound);
+}

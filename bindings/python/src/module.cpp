@@ -993,6 +993,17 @@ PYBIND11_MODULE(_core, m) {
           "Assigns a case to an officer (user name), or to nobody (None); permission assign; audited. "
           "Returns {record_type, id, assigned_to, previous}.")
       .def(
+          "timeline",
+          [](PySession& s, const std::string& type, std::int64_t id) {
+            const Json r = s.read([&](clmis::Session& x) { return x.timeline(type, id); });
+            py::list out;
+            for (const auto& e : r) out.append(typed_object(e, {{"at", Kind::datetime}, {"date", Kind::date}, {"due", Kind::date}}));
+            return out;
+          },
+          py::arg("type"), py::arg("id"),
+          "Every event of a case in order: history rows, assignments and deadline events, each with at, date, "
+          "event and by.")
+      .def(
           "assignments",
           [](PySession& s, const std::string& type, std::int64_t id) {
             return from_json(s.read([&](clmis::Session& x) { return x.assignments(type, id); }));
