@@ -43,17 +43,17 @@ const pack::Transition* direct(const pack::Workflow& wf, const std::string& from
 std::optional<std::vector<const pack::Transition*>> shortest(const pack::Workflow& wf, const std::string& from,
                                                               const std::string& to) {
   std::map<std::string, std::vector<const pack::Transition*>> path{{from, {}}};
-  std::deque<std::string> todo{from};
-  while (!todo.empty()) {
-    const std::string s = todo.front();
-    todo.pop_front();
+  std::deque<std::string> frontier{from};
+  while (!frontier.empty()) {
+    const std::string s = frontier.front();
+    frontier.pop_front();
     if (s == to) return path[s];
     for (const auto& tr : wf.transitions) {
       if (std::find(tr.from.begin(), tr.from.end(), s) == tr.from.end() || path.count(tr.to)) continue;
       auto p = path[s];
       p.push_back(&tr);
       path[tr.to] = std::move(p);
-      todo.push_back(tr.to);
+      frontier.push_back(tr.to);
     }
   }
   return std::nullopt;
