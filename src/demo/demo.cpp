@@ -95,6 +95,22 @@ void print_demo_summary(const DemoSummary& s, std::ostream& out) {
   out << "\nOn " << s.month_end << " (the last month end)\n"
       << "  job seekers: " << counts(s.job_seekers_on_month_end) << "\n"
       << "  vacancies:   " << counts(s.vacancies_on_month_end) << "\n";
+  if (s.complaints_ageing.is_object()) {
+    out << "\nComplaints open on " << s.as_of << ", by days since received (clmis ageing)\n";
+    out << "  " << std::left << std::setw(15) << "state" << std::right;
+    for (const auto& b : s.complaints_ageing["bands"]) out << std::setw(9) << b.get<std::string>();
+    out << std::setw(9) << "total" << "\n";
+    for (const auto& r : s.complaints_ageing["rows"]) {
+      out << "  " << std::left << std::setw(15) << r["state"].get<std::string>() << std::right;
+      for (const auto& b : s.complaints_ageing["bands"]) out << std::setw(9) << r[b.get<std::string>()].get<std::int64_t>();
+      out << std::setw(9) << r["total"].get<std::int64_t>() << "\n";
+    }
+    out << "\nThe most overdue complaint deadlines on " << s.as_of << " (clmis queue --overdue)\n";
+    for (const auto& q : s.complaints_overdue["rows"])
+      out << "  " << q["due"].get<std::string>() << "  " << std::setw(4) << q["days_overdue"].get<std::int64_t>()
+          << " days late  " << (q["number"].is_string() ? q["number"].get<std::string>() : std::string()) << "  "
+          << q["deadline"].get<std::string>() << "  (" << q["status"].get<std::string>() << ")\n";
+  }
   if (!s.users.empty()) {
     out << "\nUsers, one per role (besides admin), all with the demo users' password\n";
     for (const auto& [name, role, section] : s.users)

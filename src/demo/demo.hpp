@@ -56,7 +56,7 @@ struct DemoSummary {
   std::string window_start;  ///< the first possible registration date
   std::string month_end;     ///< the last month end on or before as_of
   /// Records made, per record type, in the order employer, establishment, organisation,
-  /// job_seeker, vacancy.
+  /// job_seeker, vacancy, complaint.
   std::vector<std::pair<std::string, std::int64_t>> records;
   std::int64_t persons = 0;                          ///< distinct job seekers (people)
   std::int64_t reregistrations = 0;                  ///< job_seeker records of people registering again
@@ -65,6 +65,10 @@ struct DemoSummary {
   /// The accounts made for users_password: (user name, role, section or "").
   std::vector<std::tuple<std::string, std::string, std::string>> users;
   Json vacancies_on_month_end;    ///< Session::status_counts("vacancy", month_end)["counts"]
+  /// Complaints on as_of: the first page of the overdue list (Session::queue, overdue, 5 rows)
+  /// and the ageing table (Session::ageing).
+  Json complaints_overdue;
+  Json complaints_ageing;
   double seconds = 0;             ///< time taken
 };
 

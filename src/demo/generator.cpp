@@ -406,6 +406,8 @@ DemoSummary Generator::run() {
   }
   sum.job_seekers_on_month_end = s_.status_counts("job_seeker", sum.month_end)["counts"];
   sum.vacancies_on_month_end = s_.status_counts("vacancy", sum.month_end)["counts"];
+  sum.complaints_overdue = s_.queue(Json{{"types", {"complaint"}}, {"overdue", true}, {"as_of", sum.as_of}, {"limit", 5}});
+  sum.complaints_ageing = s_.ageing(Json{{"types", {"complaint"}}, {"as_of", sum.as_of}});
   sum.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return sum;
 }

@@ -347,6 +347,22 @@ TEST_CASE("Demo: a scale-1 national database follows the parameters file, in ord
     CHECK(log.str().find("Job seeker registrations by parish and sex") != std::string::npos);
   }
 
+  // The complaints' ageing table adds up to the complaints not closed on the reference date
+  // (every demo step is on or before it, so the status column is the state then), and the
+  // overdue list is the running deadlines due before it, most overdue first.
+  {
+    std::int64_t open = 0;
+    for (const auto& r : summary.complaints_ageing["rows"]) open += r["total"].get<std::int64_t>();
+    CHECK(open == count(db, "SELECT count(*) FROM complaint WHERE status <> 'closed'"));
+    CHECK(open > 0);
+    const auto& rows = summary.complaints_overdue["rows"];
+    REQUIRE(rows.size() == 5);
+    CHECK(rows[0]["due"].get<std::string>() ==
+          test::raw_scalar(db, "SELECT date(min(due_day) * 86400, 'unixepoch') FROM clmis_deadline "
+                               "WHERE state IN ('open', 'paused') AND due_day < unixepoch('" + std::string(kAsOf) + "') / 86400"));
+    CHECK(log.str().find("The most overdue complaint deadlines") != std::string::npos);
+  }
+
   // The same seed gives the same records.
   std::ostringstream log2;
   const auto again = clmis::demo::run_demo(options(dir, "b", 20250630), log2);
