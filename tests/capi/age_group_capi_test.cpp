@@ -16,15 +16,9 @@
 #include <string>
 
 using clmis::Json;
+using test::take;
 
 namespace {
-
-Json take(char* p) {
-  REQUIRE(p);
-  Json j = Json::parse(p);
-  clmis_free(p);
-  return j;
-}
 
 struct Fixture : test::StandardC {
   clmis_session* stat = nullptr;

@@ -18,6 +18,7 @@
 #include <thread>
 
 using clmis::Json;
+using test::take;
 
 namespace {
 
@@ -32,13 +33,6 @@ std::string last_message() {
 }
 
 Json last_errors() { return Json::parse(clmis_error_last_json()); }
-
-Json take(char* p) {
-  REQUIRE(p);
-  Json j = Json::parse(p);
-  clmis_free(p);
-  return j;
-}
 
 void write_file(const std::string& path, const std::string& text) {
   std::ofstream f(path, std::ios::binary);

@@ -3,20 +3,15 @@
 #include <catch2/catch.hpp>
 
 #include "clmis/clmis.h"
+#include "standard_c.hpp"
 #include "support.hpp"
 
 #include <string>
 
 using clmis::Json;
+using test::take;
 
 namespace {
-
-Json take(char* p) {
-  REQUIRE(p);
-  Json j = Json::parse(p);
-  clmis_free(p);
-  return j;
-}
 
 struct Country {
   test::TempDir dir;

@@ -7,17 +7,7 @@
 #include <string>
 
 using clmis::Json;
-
-namespace {
-
-Json take(char* p) {
-  REQUIRE(p);
-  Json j = Json::parse(p);
-  clmis_free(p);
-  return j;
-}
-
-}  // namespace
+using test::take;
 
 TEST_CASE("C deadlines: listed, explained, paused and resumed", "[capi][deadline]") {
   test::StandardC c;

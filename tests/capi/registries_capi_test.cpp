@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 
 #include "clmis/clmis.h"
+#include "standard_c.hpp"
 #include "support.hpp"
 
 #include <algorithm>
@@ -20,6 +21,7 @@
 #include <vector>
 
 using clmis::Json;
+using test::take;
 
 namespace {
 
@@ -46,13 +48,6 @@ Errs sorted(Errs e) {
 }
 
 /// Takes ownership of a char* the library returned: parses it and frees it.
-Json take(char* p) {
-  REQUIRE(p != nullptr);
-  Json j = Json::parse(p);
-  clmis_free(p);
-  return j;
-}
-
 Json find_code(const Json& codes, const std::string& code) {
   for (const auto& c : codes)
     if (c["code"] == code) return c;

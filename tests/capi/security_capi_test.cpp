@@ -10,6 +10,7 @@
 #include <fstream>
 
 using clmis::Json;
+using test::take;
 
 namespace {
 
@@ -19,13 +20,6 @@ int last_code() {
 }
 
 /// Takes a library string, returns it parsed, frees it.
-Json take(char* p) {
-  REQUIRE(p);
-  Json j = Json::parse(p);
-  clmis_free(p);
-  return j;
-}
-
 using Standard = test::StandardC;
 
 }  // namespace

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "clmis/clmis.h"
+#include "clmis/json.hpp"
 #include "support.hpp"
 
 #include <catch2/catch.hpp>
@@ -10,6 +11,14 @@
 #include <string>
 
 namespace test {
+
+/// The JSON of a string the C API returned (checked not NULL), freed with clmis_free.
+inline clmis::Json take(char* p) {
+  REQUIRE(p != nullptr);
+  clmis::Json j = clmis::Json::parse(p);
+  clmis_free(p);
+  return j;
+}
 
 struct StandardC {
   TempDir dir;
