@@ -2,6 +2,7 @@
 
 #include "clmis/error.hpp"
 #include "store/deadlines.hpp"
+#include "store/documents.hpp"
 #include "store/feed.hpp"
 
 #include <algorithm>
@@ -362,6 +363,8 @@ void upgrade_system(Connection& c, int from, const pack::Pack& p,
   if (from < 6) upgrade_to_6(c, p);
   if (from < 7)
     for (const auto& ddl : deadline_ddl()) c.exec(ddl);
+  if (from < 8)
+    for (const auto& ddl : document_ddl()) c.exec(ddl);
   c.prepare("UPDATE clmis_meta SET value = ? WHERE key = 'format'").bind(1, std::to_string(kFormat)).run();
 }
 
@@ -571,6 +574,7 @@ std::vector<std::string> system_ddl() {
 ) STRICT)",
   };
   for (const auto& ddl : deadline_ddl()) out.push_back(ddl);
+  for (const auto& ddl : document_ddl()) out.push_back(ddl);
   for (const auto& [name, sql] : audit_triggers()) out.push_back(sql);
   return out;
 }

@@ -31,7 +31,9 @@ namespace clmis::store {
 ///      on lower() of the rule's columns; external_id unique through a partial index
 ///      (external_id_index) instead of a UNIQUE column
 ///   7  the deadlines of cases (store/deadlines.hpp): clmis_deadline and clmis_deadline_event
-constexpr int kFormat = 7;
+///   8  the documents (attachments and letters) and links of records (store/documents.hpp):
+///      clmis_document and clmis_link
+constexpr int kFormat = 8;
 
 /// The page size of a new database (bytes). Measured on a million job seekers
 /// (docs/architecture.md): 8192 imported 8 % faster than SQLite's 4096, reads the same.

@@ -43,6 +43,12 @@ Stmt& Stmt::bind(int i, std::string_view v) {
   sqlite3_bind_text64(s_, i, v.data(), v.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
   return *this;
 }
+Stmt& Stmt::bind_blob(int i, std::string_view v) {
+  // A zero-length BLOB needs a non-null pointer, or SQLite stores NULL.
+  static const char kEmpty = 0;
+  sqlite3_bind_blob64(s_, i, v.empty() ? &kEmpty : v.data(), v.size(), SQLITE_TRANSIENT);
+  return *this;
+}
 Stmt& Stmt::bind_static(int i, std::string_view v) {
   sqlite3_bind_text64(s_, i, v.data(), v.size(), SQLITE_STATIC, SQLITE_UTF8);
   return *this;
@@ -80,6 +86,11 @@ void Stmt::reset() {
 
 std::string Stmt::text(int i) const {
   auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s_, i));
+  return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(s_, i))) : std::string();
+}
+
+std::string Stmt::blob(int i) const {
+  auto* p = static_cast<const char*>(sqlite3_column_blob(s_, i));
   return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(s_, i))) : std::string();
 }
 

@@ -41,6 +41,8 @@ class Stmt {
   Stmt& bind_static(int i, std::string_view v);
   Stmt& bind(int i, const SqlValue& v);
   Stmt& bind(int i, const char* v) { return v ? bind(i, std::string_view(v)) : bind(i, nullptr); }
+  /// Binds bytes as a BLOB (copied).
+  Stmt& bind_blob(int i, std::string_view bytes);
   /// Steps once: true if a row is ready, false when done. Throws on error.
   bool step();
   /// Steps to completion (for statements without rows).
@@ -51,6 +53,8 @@ class Stmt {
   [[nodiscard]] bool is_null(int i) const { return sqlite3_column_type(s_, i) == SQLITE_NULL; }
   [[nodiscard]] std::int64_t int64(int i) const { return sqlite3_column_int64(s_, i); }
   [[nodiscard]] std::string text(int i) const;
+  /// A BLOB (or text) column's bytes.
+  [[nodiscard]] std::string blob(int i) const;
   [[nodiscard]] SqlValue value(int i) const;
   [[nodiscard]] sqlite3_stmt* raw() const { return s_; }
 

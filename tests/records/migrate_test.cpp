@@ -39,8 +39,9 @@ void back_to_format_4(const std::string& f) {
     const auto bar = tc.find('|');
     test::raw_exec(f, "ALTER TABLE \"" + tc.substr(0, bar) + "\" DROP COLUMN \"" + tc.substr(bar + 1) + "\"");
   }
-  // Format 7's tables of cases.
-  for (const char* t : {"clmis_deadline_event", "clmis_deadline", "clmis_assignment", "clmis_case"})
+  // Format 7's tables of cases and format 8's documents and links.
+  for (const char* t : {"clmis_deadline_event", "clmis_deadline", "clmis_assignment", "clmis_case", "clmis_document",
+                        "clmis_link"})
     test::raw_exec(f, std::string("DROP TABLE ") + t);
 }
 
@@ -374,11 +375,13 @@ TEST_CASE("A database of an older system format is brought up to date when opene
   std::filesystem::remove(f + ".key");
   const auto entries_before = std::stoll(test::raw_scalar(f, "SELECT count(*) FROM clmis_audit"));
   auto s = clmis::Database::open(f).login("admin", test::kPassword);
-  CHECK(test::raw_scalar(f, "SELECT value FROM clmis_meta WHERE key = 'format'") == "7");
+  CHECK(test::raw_scalar(f, "SELECT value FROM clmis_meta WHERE key = 'format'") == "8");
   CHECK(test::raw_scalar(f, "SELECT count(*) FROM pragma_table_info('clmis_history') WHERE name = 'detail'") == "1");
   CHECK(test::raw_scalar(f, "SELECT count(*) FROM sqlite_master WHERE name = 'clmis_calendar_day'") == "1");
   CHECK(test::raw_scalar(f, "SELECT count(*) FROM pragma_table_info('clmis_change') WHERE name = 'span'") == "1");
-  CHECK(test::raw_scalar(f, "SELECT detail FROM clmis_audit WHERE action = 'format_upgrade'") == R"({"from":1,"to":7})");
+  CHECK(test::raw_scalar(f, "SELECT count(*) FROM sqlite_master WHERE name IN ('clmis_document', 'clmis_link')") ==
+        "2");
+  CHECK(test::raw_scalar(f, "SELECT detail FROM clmis_audit WHERE action = 'format_upgrade'") == R"({"from":1,"to":8})");
   // Users of the old format, who could do everything, are administrators; the trail so far is
   // sealed under a new owner-only key file and verifies.
   CHECK(test::raw_scalar(f, "SELECT roles FROM clmis_user WHERE name = 'admin'") == R"(["administrator"])");
@@ -404,9 +407,9 @@ TEST_CASE("A format-3 database gets the calendar's table when opened (format 4)"
   test::raw_exec(f, "DROP TABLE clmis_calendar_day");
   test::raw_exec(f, "UPDATE clmis_meta SET value = '3' WHERE key = 'format'");
   auto db = clmis::Database::open(f);
-  CHECK(test::raw_scalar(f, "SELECT value FROM clmis_meta WHERE key = 'format'") == "7");
+  CHECK(test::raw_scalar(f, "SELECT value FROM clmis_meta WHERE key = 'format'") == "8");
   CHECK(test::raw_scalar(f, "SELECT count(*) FROM sqlite_master WHERE name = 'clmis_status__job_seeker'") == "1");
-  CHECK(test::raw_scalar(f, "SELECT detail FROM clmis_audit WHERE action = 'format_upgrade'") == R"({"from":3,"to":7})");
+  CHECK(test::raw_scalar(f, "SELECT detail FROM clmis_audit WHERE action = 'format_upgrade'") == R"({"from":3,"to":8})");
   auto s = db.login("admin", test::kPassword);
   s.proclaim(Json{{"date", "2027-01-04"}, {"rule", "carnival_last_lap"}});
   CHECK(test::raw_scalar(f, "SELECT date FROM clmis_calendar_day") == "2027-01-04");
