@@ -16,7 +16,7 @@ Json record_history(Context& cx, std::string_view type, std::int64_t id) {
   store::ReadTransaction rt(cx.conn);
   const auto created_by = store::record_creator(cx.conn, t, id);
   if (!created_by) throw NotFound("there is no " + t.name + " with id " + std::to_string(id));
-  const bool personal_ok = cx.access.may_read_personal(cx, t, *created_by);
+  const bool personal_ok = cx.access.may_read_personal(cx, t, *created_by, id);
   auto is_personal = [&](const std::string& field) {
     const auto* f = t.field(field);
     return f && f->personal;

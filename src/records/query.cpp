@@ -5,6 +5,7 @@
 #include "records/records.hpp"
 #include "security/access.hpp"
 #include "store/codes.hpp"
+#include "store/deadlines.hpp"
 #include "store/query.hpp"
 
 #include <sodium.h>
@@ -373,7 +374,7 @@ Json query_records(Context& cx, std::string_view type, const Json& q) {
   Json records = Json::array();
   for (const auto& r : page.records) {
     Json record = record_json(cx, t, r, c.as_of);
-    cx.access.mask(cx, t, record, r.created_by);
+    cx.access.mask(cx, t, record, r.created_by, r.id);
     if (!c.fields.empty()) record = only_fields(record, c.fields);
     records.push_back(std::move(record));
   }
@@ -567,7 +568,10 @@ ColumnSet read_columns(Context& cx, std::string_view type, const Json& q) {
   }
   if (any_age_group) cq.columns.push_back({birth_field(t)->columns().front(), K::date, &births});
   if (by_creator) cq.columns.push_back({"created_by", K::integer, &creator});
-  if (any_section) cq.columns.push_back({"id", K::integer, &ids});
+  // Own scope on a case type: the cases assigned to the user are theirs too (Access::mask).
+  std::vector<std::int64_t> assigned;
+  if (by_creator && t.workflow) assigned = store::cases_assigned_to(cx.conn, t.name, cx.who.uid);
+  if (any_section || !assigned.empty()) cq.columns.push_back({"id", K::integer, &ids});
   out.rows = store::read_columns(cx.conn, t, cq);
 
   // Sections, a batch of records at a time, in the same snapshot.
@@ -626,7 +630,10 @@ ColumnSet read_columns(Context& cx, std::string_view type, const Json& q) {
 
   // Masking, record by record, as Access::mask does for a record's JSON.
   if (mask_all || by_creator) {
-    auto masked = [&](size_t i) { return mask_all || creator.ints[i] != cx.who.uid; };
+    auto masked = [&](size_t i) {
+      return mask_all || (creator.ints[i] != cx.who.uid &&
+                          !std::binary_search(assigned.begin(), assigned.end(), ids.ints[i]));
+    };
     for (size_t k = 0; k < plans.size(); ++k) {
       Column& col = out.columns[k];
       if (plans[k].section) {

@@ -288,7 +288,7 @@ Json get_record(Context& cx, std::string_view type, std::int64_t id) {
   const auto r = store::read_record(cx.conn, t, id);
   if (!r) throw NotFound("there is no " + t.name + " with id " + std::to_string(id));
   Json out = record_json(cx, t, *r, cx.clock.today());
-  cx.access.mask(cx, t, out, r->created_by);
+  cx.access.mask(cx, t, out, r->created_by, id);
   return out;
 }
 

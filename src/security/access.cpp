@@ -190,13 +190,16 @@ Json Access::permissions(Context& cx) {
               {"record_types", types}};
 }
 
-bool Access::may_read_personal(Context& cx, const pack::RecordType& t, std::int64_t created_by) {
+bool Access::may_read_personal(Context& cx, const pack::RecordType& t, std::int64_t created_by, std::int64_t id) {
   const auto s = scope_of(cx, t, "read_personal");
-  return s == pack::Scope::all || (s == pack::Scope::own && created_by == cx.who.uid);
+  if (s == pack::Scope::all) return true;
+  if (s != pack::Scope::own) return false;
+  // Own: as require_record, the records the user entered and the cases assigned to the user.
+  return created_by == cx.who.uid || (t.workflow && store::case_assignee(cx.conn, t.name, id) == cx.who.uid);
 }
 
-void Access::mask(Context& cx, const pack::RecordType& t, Json& record, std::int64_t created_by) {
-  if (may_read_personal(cx, t, created_by)) return;
+void Access::mask(Context& cx, const pack::RecordType& t, Json& record, std::int64_t created_by, std::int64_t id) {
+  if (may_read_personal(cx, t, created_by, id)) return;
   Json masked = Json::array();
   for (const auto& f : t.fields) {
     if (!f.personal) continue;

@@ -46,11 +46,14 @@ class Access {
 
   /// What cx.who may do: Session::permissions().
   Json permissions(Context& cx);
-  bool may_read_personal(Context& cx, const pack::RecordType& t, std::int64_t created_by);
+  /// Whether cx.who may read the personal fields of record id of t, entered by created_by: the
+  /// "read_personal" grant with scope all, or with scope own on the records the user entered
+  /// and the cases assigned to the user.
+  bool may_read_personal(Context& cx, const pack::RecordType& t, std::int64_t created_by, std::int64_t id);
   /// Masks the personal fields of a record's JSON unless cx.who may read them (null, whatever
   /// the field's type; "age_group" is left as it is), listing them in "masked". created_by: the
-  /// record's creator.
-  void mask(Context& cx, const pack::RecordType& t, Json& record, std::int64_t created_by);
+  /// record's creator, id its id.
+  void mask(Context& cx, const pack::RecordType& t, Json& record, std::int64_t created_by, std::int64_t id);
 
   /// Appends to the security log now, or after the transaction in progress ends (a refusal
   /// inside a batch must survive the batch's rollback).

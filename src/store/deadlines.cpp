@@ -6,7 +6,7 @@ namespace clmis::store {
 
 namespace {
 
-enum Kind { kOf = 300, kRunning, kInsert, kUpdate, kEvents, kEventInsert, kAssignee, kAssignSet, kAssignAdd, kAssignments };
+enum Kind { kOf = 300, kRunning, kInsert, kUpdate, kEvents, kEventInsert, kAssignee, kAssignSet, kAssignAdd, kAssignments, kAssignedTo };
 
 const char* const kColumns =
     "id, record_type, record_id, deadline, cycle, started_day, unit, length, extension, state, due_day, ended_day, seq";
@@ -213,6 +213,17 @@ void assign_case(Connection& c, const std::string& type, std::int64_t id, std::o
   else add.bind(6, nullptr);
   add.bind(7, seq);
   add.run();
+}
+
+std::vector<std::int64_t> cases_assigned_to(Connection& c, const std::string& type, std::int64_t user) {
+  auto& s = c.statement(kAssignedTo, nullptr, [] {
+    return std::string("SELECT record_id FROM clmis_case WHERE assigned_to = ? AND record_type = ? ORDER BY record_id");
+  });
+  s.bind(1, user).bind(2, type);
+  std::vector<std::int64_t> out;
+  while (s.step()) out.push_back(s.int64(0));
+  s.reset();
+  return out;
 }
 
 std::vector<AssignmentRow> assignments_of(Connection& c, const std::string& type, std::int64_t id) {

@@ -55,6 +55,8 @@ std::optional<std::int64_t> case_assignee(Connection& c, const std::string& type
 /// the last change number when it was made (its place among the case's events).
 void assign_case(Connection& c, const std::string& type, std::int64_t id, std::optional<std::int64_t> user,
                  std::int64_t by, std::int64_t at, const std::optional<std::string>& reason, std::int64_t seq);
+/// The ids of the cases of type assigned to user now (the "own" scope's assigned cases).
+std::vector<std::int64_t> cases_assigned_to(Connection& c, const std::string& type, std::int64_t user);
 struct AssignmentRow {
   std::int64_t n = 0;
   std::optional<std::int64_t> user;

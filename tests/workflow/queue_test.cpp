@@ -118,13 +118,33 @@ TEST_CASE("Own scope covers the cases assigned to the user", "[complaint][queue]
   // The clerk entered none of them: none readable.
   CHECK_THROWS_AS(clerk.get("complaint", o.b), clmis::PermissionDenied);
   CHECK(clerk.query("complaint", Json::object())["records"].empty());
+  // A correction of the family name first.
+  const Json before = o.admin.get("complaint", o.b);
+  const std::string family = "Liburd-Hanley";
+  o.admin.update("complaint", o.b, before["version"].get<std::int64_t>(), Json{{"family_name", family}});
   o.as("sup").assign("complaint", o.b, "clerk");
-  CHECK(clerk.get("complaint", o.b)["id"] == o.b);
+  const Json b = clerk.get("complaint", o.b);
+  CHECK(b["id"] == o.b);
+  // Its personal fields too (the clerk's read_personal has the own scope): in get, query and
+  // read_columns alike.
+  CHECK(b["family_name"] == family);
+  CHECK_FALSE(b.contains("masked"));
   const Json q = clerk.query("complaint", Json::object());
   REQUIRE(q["records"].size() == 1);
   CHECK(q["records"][0]["id"] == o.b);
+  CHECK(q["records"][0]["family_name"] == family);
+  const auto cols = clerk.read_columns("complaint", Json{{"fields", {"id", "family_name"}}});
+  REQUIRE(cols.find("family_name") != nullptr);
+  REQUIRE(cols.find("family_name")->size() == 1);
+  CHECK(cols.find("family_name")->valid[0] == 1);
+  CHECK(cols.find("family_name")->text_at(0) == family);
+  // Once it is reassigned to someone else, the clerk reads neither the case nor its fields.
+  o.as("sup").assign("complaint", o.b, "off1", "reassigned");
+  CHECK_THROWS_AS(clerk.get("complaint", o.b), clmis::PermissionDenied);
+  CHECK(clerk.read_columns("complaint", Json{{"fields", {"id", "family_name"}}}).rows == 0);
+  o.as("sup").assign("complaint", o.b, "clerk", "back");
   // Updating it is allowed too (own scope of update).
-  CHECK(clerk.update("complaint", o.b, 1, Json{{"summary", "Unpaid overtime"}}) == 2);
+  CHECK(clerk.update("complaint", o.b, 2, Json{{"summary", "Unpaid overtime"}}) == 3);
   CHECK_THROWS_AS(clerk.get("complaint", o.c), clmis::PermissionDenied);
 }
 
