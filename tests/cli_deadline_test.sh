@@ -46,4 +46,21 @@ expect "assign to nobody and someone" 2 'not both' "$cli" assign "$db" complaint
 expect "assign to an unknown user" 3 'no active user "off9"' "$cli" assign "$db" complaint 1 off9
 expect "a queue page of none" 3 'from 1 to 1000' "$cli" queue "$db" --limit 0
 [ "$(state)" = "$before" ] || fail "a refusal changed the database"
+# Links: complaint 1 led to complaint 2, listed from complaint 2, removed, kept in the timeline.
+"$cli" create "$db" complaint --set date_received=2025-03-01 --set first_name=Ann --set family_name=Hodge --set sex=F > /dev/null
+"$cli" link "$db" complaint 1 complaint 2 --relation led_to --note "same employer" > "$dir/out"
+grep -q '^link 1: complaint 1 led_to complaint 2$' "$dir/out" || fail "link: $(cat "$dir/out")"
+"$cli" links "$db" complaint 2 > "$dir/out"
+grep -q '^1  *led_to  *← complaint 1  *same employer' "$dir/out" || fail "links: $(cat "$dir/out")"
+links_state() { sqlite3 "$db" "SELECT * FROM clmis_link; SELECT * FROM clmis_audit WHERE action <> 'login'" | sha256sum; }
+before=$(links_state)
+expect "an unknown relation" 3 'is not a relation of the list link_relation' "$cli" link "$db" complaint 1 complaint 2 --relation caused
+expect "the same link again" 6 'already linked' "$cli" link "$db" complaint 1 complaint 2 --relation led_to
+expect "a link to nothing" 3 'there is no complaint with id 9' "$cli" link "$db" complaint 1 complaint 9
+expect "unlink without a reason" 2 'reason' "$cli" unlink "$db" 1
+[ "$(links_state)" = "$before" ] || fail "a refused link changed the database"
+"$cli" unlink "$db" 1 --reason "entered on the wrong case" > "$dir/out"
+grep -q '(removed)$' "$dir/out" || fail "unlink: $(cat "$dir/out")"
+"$cli" timeline "$db" complaint 2 > "$dir/out"
+grep -q '  unlinked  *led_to ← complaint 1; entered on th' "$dir/out" || fail "timeline links: $(cat "$dir/out")"
 echo "cli deadline: ok"

@@ -523,9 +523,31 @@ CLMIS_API int clmis_queue_json(char **out, clmis_session *session, const char *s
  *  [{"record_type", "state", "0-30", "31-60", "61-90", "over 90", "total"}]}. */
 CLMIS_API int clmis_ageing_json(char **out, clmis_session *session, const char *spec_json);
 
+/** Links record (type, id) to (to_type, to_id) with relation (a code of the list
+ *  "link_relation": related, led_to, follows, same_matter, duplicate_of; NULL: related) and an
+ *  optional note (NULL: none). Needs "update" on the first record and "read" on the second;
+ *  audited. *out (may be NULL) receives the link as JSON, as clmis_links_json lists it.
+ *  CLMIS_EINVALID for an unknown relation, a second record that does not exist or the record
+ *  itself; CLMIS_ENOTFOUND for an unknown first record; CLMIS_ECONFLICT for an archived one;
+ *  CLMIS_EEXISTS for a link already in place. Each changes nothing. */
+CLMIS_API int clmis_link(char **out, clmis_session *session, const char *type, int64_t id, const char *to_type,
+                         int64_t to_id, const char *relation, const char *note);
+
+/** Removes a link by its id, with a required reason; needs "update" on the record it goes
+ *  from; the link stays in the timelines, marked removed; audited. *out (may be NULL): the link
+ *  as it now stands. CLMIS_ENOTFOUND for an unknown link, CLMIS_ECONFLICT for one removed
+ *  already, CLMIS_EINVALID for a missing reason. */
+CLMIS_API int clmis_unlink(char **out, clmis_session *session, int64_t link_id, const char *reason);
+
+/** The links from and to a record as a JSON array, oldest first, removed ones included:
+ *  [{"id", "relation", "direction" ("from" | "to"), "from_type", "from_id", "to_type", "to_id",
+ *  "note", "by", "at", "removed"?: {"by", "at", "reason"}}]. Needs "read" on the record. */
+CLMIS_API int clmis_links_json(char **out, clmis_session *session, const char *type, int64_t id);
+
 /** The timeline of a case as a JSON array, in the order things happened: history rows
- *  (created, changed, transitions, archived), assignments ("assigned") and deadline events
- *  ("deadline start", "deadline pause"...), each with "at", "date", "event" and "by". */
+ *  (created, changed, transitions, archived), assignments ("assigned"), deadline events
+ *  ("deadline start", "deadline pause"...) and links ("linked", "unlinked"), each with "at",
+ *  "date", "event" and "by". */
 CLMIS_API int clmis_case_timeline_json(char **out, clmis_session *session, const char *type, int64_t id);
 
 /* ---------------------------------------------------------------------------------------------

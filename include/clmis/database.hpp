@@ -391,11 +391,33 @@ class Session {
   /// {"types"?, "section"?, "as_of"?}. Returns {"as_of", "bands", "rows": [{"record_type",
   /// "state", "0-30", "31-60", "61-90", "over 90", "total"}]}.
   [[nodiscard]] Json ageing(const Json& spec);
+  /// Links record (type, id) to (to_type, to_id) — "this complaint led to that inspection" —
+  /// with a relation, a code of the list "link_relation" (standard pack: related, led_to,
+  /// follows, same_matter, duplicate_of; "" = related), and an optional note. Needs "update" on
+  /// the first record and "read" on the second; audited ("link"). ValidationError for a
+  /// relation not in the list ("code_list"), a second record that does not exist or the record
+  /// itself ("reference"), a note over 1000 characters; NotFound for an unknown first record or
+  /// type; Conflict if the first record is archived; AlreadyExists if that link is in place.
+  /// Each refusal changes nothing. Returns the link as links() shows it.
+  Json link(std::string_view type, std::int64_t id, std::string_view to_type, std::int64_t to_id,
+            std::string_view relation = {}, std::string_view note = {});
+  /// Removes a link, with a required reason; needs "update" on the record it goes from; the link
+  /// stays in both timelines, marked removed; audited ("unlink"). NotFound for an unknown link,
+  /// Conflict for one removed already. Returns the link as it now stands.
+  Json unlink(std::int64_t link_id, std::string_view reason);
+  /// The links from and to a record, oldest first, removed ones included: [{"id", "relation",
+  /// "direction" ("from": this record links to the other; "to": the other links to it),
+  /// "from_type", "from_id", "to_type", "to_id", "note", "by", "at", "removed"?: {"by", "at",
+  /// "reason"}}]. Needs "read" on the record.
+  [[nodiscard]] Json links(std::string_view type, std::int64_t id);
+
   /// The timeline of a case: every event in the order it happened — creation, field changes,
   /// transitions, archiving (as history() gives them, personal values masked as there), its
-  /// assignments ("assigned", "to", "reason") and its deadlines' events ("deadline start",
-  /// "deadline pause"... with "deadline", "cycle", "reason", "days") — each with "at" (when it
-  /// was written, UTC), "date" (the day it took effect) and "by". Needs "read" on the record.
+  /// assignments ("assigned", "to", "reason"), its deadlines' events ("deadline start",
+  /// "deadline pause"... with "deadline", "cycle", "reason", "days") and its links ("linked",
+  /// "unlinked", with "link", "relation", "direction", "other": {"type", "id"}) — each with "at"
+  /// (when it was written, UTC), "date" (the day it took effect) and "by". Needs "read" on the
+  /// record.
   [[nodiscard]] Json timeline(std::string_view type, std::int64_t id);
 
   // Table Maintenance ------------------------------------------------------------------------

@@ -14,6 +14,7 @@
 #include "security/accounts.hpp"
 #include "workflow/calendar.hpp"
 #include "workflow/cases.hpp"
+#include "workflow/links.hpp"
 #include "workflow/legacy.hpp"
 #include "workflow/workflow.hpp"
 
@@ -264,6 +265,23 @@ Json Session::assign(std::string_view type, std::int64_t id, std::string_view us
 Json Session::assignments(std::string_view type, std::int64_t id) {
   return live(engine_).run(detail::SessionAccess::actor(*this),
                            [&](Context& cx) { return detail::case_assignments(cx, type, id); });
+}
+
+Json Session::link(std::string_view type, std::int64_t id, std::string_view to_type, std::int64_t to_id,
+                   std::string_view relation, std::string_view note) {
+  return live(engine_).run(detail::SessionAccess::actor(*this), [&](Context& cx) {
+    return detail::link_records(cx, type, id, to_type, to_id, relation, note);
+  });
+}
+
+Json Session::unlink(std::int64_t link_id, std::string_view reason) {
+  return live(engine_).run(detail::SessionAccess::actor(*this),
+                           [&](Context& cx) { return detail::unlink_records(cx, link_id, reason); });
+}
+
+Json Session::links(std::string_view type, std::int64_t id) {
+  return live(engine_).run(detail::SessionAccess::actor(*this),
+                           [&](Context& cx) { return detail::record_links(cx, type, id); });
 }
 
 Json Session::queue(const Json& spec) {

@@ -602,6 +602,37 @@ int clmis_case_timeline_json(char** out, clmis_session* session, const char* typ
   return guarded([&] { *out = dup(dump(session->session->timeline(type, id))); });
 }
 
+int clmis_link(char** out, clmis_session* session, const char* type, int64_t id, const char* to_type, int64_t to_id,
+               const char* relation, const char* note) {
+  clear_error();
+  if (out) *out = nullptr;
+  CLMIS_CHECK_SESSION();
+  if (!to_type) return misuse("to_type is NULL");
+  return guarded([&] {
+    const Json r = session->session->link(type, id, to_type, to_id, relation ? relation : "", note ? note : "");
+    if (out) *out = dup(dump(r));
+  });
+}
+
+int clmis_unlink(char** out, clmis_session* session, int64_t link_id, const char* reason) {
+  clear_error();
+  if (out) *out = nullptr;
+  if (!session_ok(session)) return misuse("session is NULL or not an open clmis_session");
+  if (!reason) return misuse("reason is NULL");
+  return guarded([&] {
+    const Json r = session->session->unlink(link_id, reason);
+    if (out) *out = dup(dump(r));
+  });
+}
+
+int clmis_links_json(char** out, clmis_session* session, const char* type, int64_t id) {
+  clear_error();
+  if (!out) return misuse("out is NULL");
+  *out = nullptr;
+  CLMIS_CHECK_SESSION();
+  return guarded([&] { *out = dup(dump(session->session->links(type, id))); });
+}
+
 int clmis_queue_json(char** out, clmis_session* session, const char* spec_json) {
   clear_error();
   if (!out) return misuse("out is NULL");

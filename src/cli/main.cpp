@@ -656,6 +656,31 @@ int main(int argc, char** argv) {
   timeline->add_option("id", id, "Case id")->required();
   login.options(timeline);
   json_flag(timeline);
+  // link, unlink, links: links between records (docs/workflows.md)
+  std::string link_to_type, link_relation, link_note, unlink_reason;
+  std::int64_t link_to_id = 0, link_id = 0;
+  auto* link = app.add_subcommand("link", "Link a record to another (e.g. a complaint that led to an inspection)");
+  link->add_option("database", db_path, "Path of the database")->required();
+  link->add_option("type", type_name, "Record type, e.g. complaint")->required();
+  link->add_option("id", id, "Record id")->required();
+  link->add_option("to_type", link_to_type, "The other record's type")->required();
+  link->add_option("to_id", link_to_id, "The other record's id")->required();
+  link->add_option("--relation", link_relation, "A code of link_relation (default related)");
+  link->add_option("--note", link_note, "A note kept with the link");
+  login.options(link);
+  json_flag(link);
+  auto* unlink = app.add_subcommand("unlink", "Remove a link (it stays in the timelines, marked removed)");
+  unlink->add_option("database", db_path, "Path of the database")->required();
+  unlink->add_option("link", link_id, "The link's id (clmis links)")->required();
+  unlink->add_option("--reason", unlink_reason, "Why it is removed")->required();
+  login.options(unlink);
+  json_flag(unlink);
+  auto* links = app.add_subcommand("links", "The links from and to a record");
+  links->add_option("database", db_path, "Path of the database")->required();
+  links->add_option("type", type_name, "Record type")->required();
+  links->add_option("id", id, "Record id")->required();
+  login.options(links);
+  json_flag(links);
   auto* ageing = app.add_subcommand("ageing", "Open cases on a day by type, state and days since received");
   ageing->add_option("database", db_path, "Path of the database")->required();
   ageing->add_option("--type", queue_types, "Only this case type; repeatable");
@@ -1282,6 +1307,38 @@ int main(int argc, char** argv) {
         std::cout << type_name << " " << id << ": assigned to " << (r["assigned_to"].is_null() ? "nobody" : display(r["assigned_to"]))
                   << (r["previous"].is_null() ? "" : " (was " + display(r["previous"]) + ")") << "\n";
     }
+    if (*link || *unlink || *links) {
+      auto db = open_db(db_path);
+      auto s = login.open(db);
+      auto other_end = [&](const clmis::Json& l) {
+        const bool from = l["direction"] == "from";
+        return std::string(from ? "→ " : "← ") + display(from ? l["to_type"] : l["from_type"]) + " " +
+               display(from ? l["to_id"] : l["from_id"]);
+      };
+      if (*links) {
+        const auto r = s.links(type_name, id);
+        if (json) {
+          std::cout << clmis::dump_json(r, 2) << "\n";
+        } else {
+          std::vector<std::vector<std::string>> rows;
+          for (const auto& l : r)
+            rows.push_back({display(l["id"]), display(l["relation"]), other_end(l), display(l["note"]), display(l["by"]),
+                            display(l["at"]),
+                            l.contains("removed") ? "removed " + display(l["removed"]["at"]) + ": " +
+                                                        display(l["removed"]["reason"])
+                                                  : ""});
+          print_table({"link", "relation", "other", "note", "by", "at", "removed"}, rows);
+        }
+      } else {
+        const auto r = *link ? s.link(type_name, id, link_to_type, link_to_id, link_relation, link_note)
+                             : s.unlink(link_id, unlink_reason);
+        if (json) std::cout << clmis::dump_json(r, 2) << "\n";
+        else
+          std::cout << "link " << display(r["id"]) << ": " << display(r["from_type"]) << " " << display(r["from_id"]) << " "
+                    << display(r["relation"]) << " " << display(r["to_type"]) << " " << display(r["to_id"])
+                    << (*unlink ? " (removed)" : "") << "\n";
+      }
+    }
     if (*timeline) {
       auto db = open_db(db_path);
       auto s = login.open(db);
@@ -1295,6 +1352,9 @@ int main(int argc, char** argv) {
           if (e.contains("field")) what = display(e["field"]) + ": " + display(e["from"]) + " → " + display(e["to"]);
           if (e.contains("deadline")) what = display(e["deadline"]) + (e.contains("due") ? ", due " + display(e["due"]) : "");
           if (e.contains("to") && !e.contains("field")) what = "to " + display(e["to"]);
+          if (e.contains("link"))
+            what = display(e["relation"]) + (e["direction"] == "from" ? " → " : " ← ") + display(e["other"]["type"]) + " " +
+                   display(e["other"]["id"]);
           if (e.contains("days")) what += " +" + display(e["days"]) + " days";
           if (e.contains("reason")) what += (what.empty() ? "" : "; ") + display(e["reason"]);
           if (e.contains("detail") && what.find(':') == std::string::npos) what += detail_text(e["detail"]);

@@ -11,6 +11,7 @@
 #include "store/rows.hpp"
 #include "workflow/calendar.hpp"
 #include "workflow/deadline.hpp"
+#include "workflow/links.hpp"
 
 #include <algorithm>
 #include <array>
@@ -686,6 +687,7 @@ Json case_timeline(Context& cx, std::string_view type, std::int64_t id) {
                             (ev.event == "clear" && ev.reason && *ev.reason == kClosedReason);
       items.push_back({ev.seq, by_write ? 1 : 2, store::utc_text(ev.at), n++, std::move(e)});
     }
+  for (auto& l : link_events(cx, t.name, id)) items.push_back({l.seq, 2, l.at, n++, std::move(l.event)});
   std::stable_sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
     return std::tie(a.seq, a.stage, a.at, a.n) < std::tie(b.seq, b.stage, b.at, b.n);
   });

@@ -993,6 +993,37 @@ PYBIND11_MODULE(_core, m) {
           "Assigns a case to an officer (user name), or to nobody (None); permission assign; audited. "
           "Returns {record_type, id, assigned_to, previous}.")
       .def(
+          "link",
+          [](PySession& s, const std::string& type, std::int64_t id, const std::string& to_type, std::int64_t to_id,
+             const std::string& relation, const std::string& note) {
+            const Json r = s.read([&](clmis::Session& x) { return x.link(type, id, to_type, to_id, relation, note); });
+            return typed_object(r, {{"at", Kind::datetime}});
+          },
+          py::arg("type"), py::arg("id"), py::arg("to_type"), py::arg("to_id"), py::kw_only(),
+          py::arg("relation") = "related", py::arg("note") = "",
+          "Links a record to another (relation: a code of link_relation — related, led_to, follows, same_matter, "
+          "duplicate_of). Needs update on the first and read on the second; audited. Returns the link as "
+          "links() lists it.")
+      .def(
+          "unlink",
+          [](PySession& s, std::int64_t link_id, const std::string& reason) {
+            const Json r = s.read([&](clmis::Session& x) { return x.unlink(link_id, reason); });
+            return typed_object(r, {{"at", Kind::datetime}});
+          },
+          py::arg("link_id"), py::arg("reason"),
+          "Removes a link (it stays in the timelines, marked removed), with a reason; audited.")
+      .def(
+          "links",
+          [](PySession& s, const std::string& type, std::int64_t id) {
+            const Json r = s.read([&](clmis::Session& x) { return x.links(type, id); });
+            py::list out;
+            for (const auto& e : r) out.append(typed_object(e, {{"at", Kind::datetime}}));
+            return out;
+          },
+          py::arg("type"), py::arg("id"),
+          "The links from and to a record, oldest first, removed ones included: [{id, relation, direction, "
+          "from_type, from_id, to_type, to_id, note, by, at, removed?}].")
+      .def(
           "timeline",
           [](PySession& s, const std::string& type, std::int64_t id) {
             const Json r = s.read([&](clmis::Session& x) { return x.timeline(type, id); });
