@@ -210,3 +210,73 @@ TEST_CASE("A case's timeline: its history, assignments and deadline events in th
                       "deadline pause 2025-03-05 complaint.resolution"});
   CHECK_THROWS_AS(s.timeline("complaint", 999), clmis::NotFound);
 }
+
+TEST_CASE("Complaint deadlines in Suriname: the proclaimed date replaces the estimate and moves exactly what it should",
+          "[complaint][deadline][calendar]") {
+  // SUR counts Saturdays and Sundays as the weekend and rolls a calendar-day limit that ends on a
+  // day off forward to the next working day (data/calendars/SUR.json, "deadlines_roll_forward").
+  // Holi-Phagwa 2026 (Tuesday 2026-03-03) is proclaimed in the shipped calendar. Eid al-Adha 2026
+  // is not: its estimate, Wednesday 2026-05-27, counts as a day off until the notice. Here the
+  // notice fixes it on Tuesday 2026-05-26 instead.
+  test::TempDir dir;
+  clmis::InitOptions io;
+  io.country = "SUR";
+  io.admin_password = test::kPassword;
+  auto db = clmis::Database::init(dir.file("sur.db"), io);
+  auto s = db.login("admin", test::kPassword);
+  auto complaint = [&](const std::string& received) {
+    return s.create("complaint", Json{{"date_received", received}, {"first_name", "Sita"}, {"family_name", "Ramdin"},
+                                      {"sex", "F"}, {"employer_name", "Paramaribo Rice Mill"}});
+  };
+  auto due = [&](std::int64_t id, const std::string& deadline) {
+    for (const auto& d : s.deadlines("complaint", id))
+      if (d["deadline"] == deadline) return d["due"].get<std::string>();
+    return std::string("none");
+  };
+  // A, received Wednesday 2026-05-13: acknowledge by Wednesday 2026-05-20 (Thu 14, Fri 15, Mon 18,
+  // Tue 19, Wed 20); resolution 90 days later: May 14-31 are 18, June 48, July 79, August 11 is
+  // 90 — Tuesday 2026-08-11, a working day.
+  const auto a = complaint("2026-05-13");
+  CHECK(due(a, "complaint.acknowledge") == "2026-05-20");
+  CHECK(due(a, "complaint.resolution") == "2026-08-11");
+  // B, received Thursday 2026-02-26: acknowledge by Friday 2026-03-06 (Fri 27, Mon 2, Holi on Tue
+  // 3 skipped, Wed 4, Thu 5, Fri 6); resolution: Feb 27-28 are 2, March 33, April 63, May 27 is
+  // 90 — the estimated Eid al-Adha, so rolled forward to Thursday 2026-05-28.
+  const auto b = complaint("2026-02-26");
+  CHECK(due(b, "complaint.acknowledge") == "2026-03-06");
+  CHECK(due(b, "complaint.resolution") == "2026-05-28");
+  // A assigned Monday 2026-05-18: the first hearing within 15 working days — May 19, 20, 21, 22,
+  // 25, 26 (6), the 27th skipped, 28, 29 (8), June 1-5 (13), 8, 9 (15): Tuesday 2026-06-09.
+  s.transition("complaint", a, 1, "assign", Json{{"effective_date", "2026-05-18"}});
+  CHECK(due(a, "complaint.first_hearing") == "2026-06-09");
+  // C, received Tuesday 2026-05-19: acknowledge by Tuesday 2026-05-26 (Wed 20, Thu 21, Fri 22,
+  // Mon 25, Tue 26); resolution: May 20-31 are 12, June 42, July 73, August 17 is 90 (Monday).
+  const auto c = complaint("2026-05-19");
+  CHECK(due(c, "complaint.acknowledge") == "2026-05-26");
+  CHECK(due(c, "complaint.resolution") == "2026-08-17");
+
+  // The notice: Eid al-Adha on Tuesday 2026-05-26; the 27th is a working day again.
+  //  - B's resolution no longer ends on a day off: back to Wednesday 2026-05-27.
+  //  - C's acknowledgement skips the 26th: Wed 20, Thu 21, Fri 22, Mon 25, Wed 27.
+  //  - A's first hearing skips the 26th instead of the 27th: still 15 working days to June 9.
+  //  - Nothing else is in the way. In the order the deadlines were started: B's, then C's.
+  const Json r = s.proclaim(Json{{"date", "2026-05-26"}, {"rule", "eid_al_adha"}});
+  CHECK(r["deadlines_moved"] ==
+        Json::array({Json{{"record_type", "complaint"}, {"record_id", b}, {"deadline", "complaint.resolution"},
+                          {"from", "2026-05-28"}, {"to", "2026-05-27"}},
+                     Json{{"record_type", "complaint"}, {"record_id", c}, {"deadline", "complaint.acknowledge"},
+                          {"from", "2026-05-26"}, {"to", "2026-05-27"}}}));
+  CHECK(due(b, "complaint.resolution") == "2026-05-27");
+  CHECK(due(c, "complaint.acknowledge") == "2026-05-27");
+  CHECK(due(a, "complaint.first_hearing") == "2026-06-09");
+  CHECK(due(a, "complaint.acknowledge") == "2026-05-20");
+  CHECK(due(a, "complaint.resolution") == "2026-08-11");
+  CHECK(due(b, "complaint.acknowledge") == "2026-03-06");
+  CHECK(due(c, "complaint.resolution") == "2026-08-17");
+  // The explanation names the proclaimed day (in Dutch, the profile's first language) and who entered it.
+  bool named = false;
+  for (const auto& d : s.deadline_explain("complaint", c, "complaint.acknowledge")["skipped"])
+    if (d["date"] == "2026-05-26")
+      for (const auto& why : d["reasons"]) named = named || why.get<std::string>().find("Ied-ul-Adha (entered by admin") == 0;
+  CHECK(named);
+}
