@@ -275,7 +275,8 @@ TEST_CASE("Complaint deadlines in Suriname: the proclaimed date replaces the est
   CHECK(due(c, "complaint.resolution") == "2026-08-17");
   // The explanation names the proclaimed day (in Dutch, the profile's first language) and who entered it.
   bool named = false;
-  for (const auto& d : s.deadline_explain("complaint", c, "complaint.acknowledge")["skipped"])
+  const Json explained = s.deadline_explain("complaint", c, "complaint.acknowledge");
+  for (const auto& d : explained["skipped"])
     if (d["date"] == "2026-05-26")
       for (const auto& why : d["reasons"]) named = named || why.get<std::string>().find("Ied-ul-Adha (entered by admin") == 0;
   CHECK(named);
