@@ -447,7 +447,7 @@ Workflow parse_workflow(const Reader& r, const Json& j, const std::string& path,
   if (arr.empty()) r.fail(path + "/transitions", "at least one transition");
   for (size_t i = 0; i < arr.size(); ++i) {
     const std::string tp = path + "/transitions/" + std::to_string(i);
-    r.keys(arr[i], tp, {"name", "from", "to"}, {"label", "fields", "requires", "clears", "description"});
+    r.keys(arr[i], tp, {"name", "from", "to"}, {"label", "fields", "requires", "clears", "description", "effects"});
     Transition tr;
     tr.name = r.name(arr[i], "name", tp);
     if (kReservedEvents.count(tr.name)) r.fail(tp + "/name", "\"" + tr.name + "\" is a reserved history event");
@@ -530,6 +530,31 @@ Workflow parse_workflow(const Reader& r, const Json& j, const std::string& path,
       d.verified = dl[i]["verified"].get<bool>();
       d.note = r.str(dl[i], "note", dp);
       w.deadlines.push_back(std::move(d));
+    }
+  }
+  // Effects, once the deadlines they name are known.
+  for (size_t i = 0; i < arr.size(); ++i) {
+    if (!arr[i].contains("effects")) continue;
+    const std::string ep = path + "/transitions/" + std::to_string(i) + "/effects";
+    const auto& list = r.array(arr[i]["effects"], ep);
+    for (size_t k = 0; k < list.size(); ++k) {
+      const std::string p = ep + "/" + std::to_string(k);
+      const Json& e = list[k];
+      if (!e.is_object() || e.size() != 1 || !e.begin()->is_string())
+        r.fail(p, R"(an effect is one of {"assign": "actor"}, {"pause" | "resume" | "clear": "<deadline id>"})");
+      const std::string kind = e.begin().key(), target = e.begin()->get<std::string>();
+      Effect ef;
+      ef.target = target;
+      if (kind == "assign") {
+        ef.kind = Effect::Kind::assign;
+        if (target != "actor") r.fail(p + "/assign", "\"actor\" (the user who takes the transition)");
+      } else if (kind == "pause" || kind == "resume" || kind == "clear") {
+        ef.kind = kind == "pause" ? Effect::Kind::pause : kind == "resume" ? Effect::Kind::resume : Effect::Kind::clear;
+        if (!w.deadline(target)) r.fail(p + "/" + kind, "\"" + target + "\" is not a deadline of " + t.name);
+      } else {
+        r.fail(p, "\"" + kind + "\" is not an effect: assign, pause, resume or clear");
+      }
+      w.transitions[i].effects.push_back(std::move(ef));
     }
   }
   return w;

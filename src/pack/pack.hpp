@@ -179,6 +179,16 @@ struct Rule {
 
 /// A declared move of a record from one state to another (DESIGN.md §5: statuses of record
 /// types with a workflow change only through transitions).
+/// What a transition does besides moving the state and setting its fields, in the same
+/// transaction (docs/workflows.md, "Effects"): "assign": "actor" — the case goes to the user who
+/// takes the transition when nobody has it; "pause", "resume", "clear": "<deadline id>" — that
+/// deadline of the case, when it is running (a pause or clear keeps "transition <name>" as its
+/// reason).
+struct Effect {
+  enum class Kind { assign, pause, resume, clear } kind = Kind::assign;
+  std::string target;  ///< "actor" (assign) or a deadline id
+};
+
 struct Transition {
   std::string name;
   Label label;
@@ -187,6 +197,7 @@ struct Transition {
   std::vector<std::string> fields;    ///< fields it may set (besides the status)
   std::vector<std::string> requires_; ///< fields that must have a value after it
   std::vector<std::string> clears;    ///< fields it empties (e.g. an inactivity reason)
+  std::vector<Effect> effects;        ///< in the order declared
 };
 
 /// A statutory time limit of a case (docs/workflows.md): started by an event, met by another,

@@ -137,6 +137,35 @@ Json row_json(Context& cx, const pack::RecordType& t, const store::DeadlineRow& 
   return o;
 }
 
+/// Pauses, resumes, extends (days) or clears running deadline r of record id on day, with a
+/// reason; audited ("deadline_<what>", with extra in the detail); in the caller's transaction.
+void change_deadline(Context& cx, const pack::RecordType& t, std::int64_t id, store::DeadlineRow& r,
+                     const std::string& what, std::int64_t day, const std::string& reason, std::int64_t days,
+                     const Json& extra) {
+  const auto at = cx.clock.now_text();
+  Json detail = {{"deadline", r.deadline}, {"cycle", r.cycle}, {"date", store::day_text(day)}, {"reason", reason},
+                 {"days", days}};
+  detail.update(extra);
+  cx.audit.append(cx.conn, at, cx.who.uid, "deadline_" + what, {t.name, id, 0, 0}, detail);
+  r.seq = change_now(cx);
+  if (what == "clear") {
+    r.state = "cleared";
+    r.ended_day = day;
+  } else {
+    if (what == "pause") r.state = "paused";
+    if (what == "resume") r.state = "open";
+    if (what == "extend") r.extension += days;
+  }
+  add_event(cx, r, what, day, what == "extend" ? std::optional(days) : std::nullopt,
+            reason.empty() ? std::nullopt : std::optional(reason));
+  if (what != "clear") {
+    auto cal = deadline_calendar(cx);
+    const auto due = due_of(cal, cx.conn, r);
+    r.due_day = due.date ? std::optional(date_day(*due.date)) : std::nullopt;
+  }
+  store::update_deadline(cx.conn, r);
+}
+
 }  // namespace
 
 bool has_deadlines(const pack::RecordType& t) { return t.workflow && !t.workflow->deadlines.empty(); }
@@ -377,30 +406,47 @@ Json deadline_change(Context& cx, std::string_view type, std::int64_t id, std::s
     throw ValidationError(std::vector<FieldError>{{t.name, "date", format_date(on), "date_order",
                                                    "the date is before the deadline's last event (" +
                                                        store::day_text(events.back().day) + ")"}});
-  const auto at = cx.clock.now_text();
-  cx.audit.append(cx.conn, at, cx.who.uid, "deadline_" + what, {t.name, id, 0, 0},
-                  Json{{"deadline", r.deadline}, {"cycle", r.cycle}, {"date", format_date(on)}, {"reason", reason},
-                       {"days", days}});
-  r.seq = change_now(cx);
-  if (what == "clear") {
-    r.state = "cleared";
-    r.ended_day = day;
-  } else {
-    if (what == "pause") r.state = "paused";
-    if (what == "resume") r.state = "open";
-    if (what == "extend") r.extension += days;
-  }
-  add_event(cx, r, what, day, what == "extend" ? std::optional(days) : std::nullopt,
-            reason.empty() ? std::nullopt : std::optional(reason));
-  if (what != "clear") {
-    auto cal = deadline_calendar(cx);
-    const auto due = due_of(cal, cx.conn, r);
-    r.due_day = due.date ? std::optional(date_day(*due.date)) : std::nullopt;
-  }
-  store::update_deadline(cx.conn, r);
+  change_deadline(cx, t, id, r, what, day, reason, days, Json::object());
   Json out = row_json(cx, t, r, cx.clock.today());
   w.commit();
   return out;
+}
+
+void effects_after_transition(Context& cx, const pack::RecordType& t, std::int64_t id, const pack::Transition& tr,
+                              const std::string& effective) {
+  if (tr.effects.empty()) return;
+  const std::string reason = "transition " + tr.name;
+  const Json extra = {{"effect", tr.name}};
+  for (const auto& e : tr.effects) {
+    if (e.kind == pack::Effect::Kind::assign) {
+      if (store::case_assignee(cx.conn, t.name, id)) continue;
+      const auto at = cx.clock.now_text();
+      store::assign_case(cx.conn, t.name, id, cx.who.uid, cx.who.uid, store::utc_seconds(at), reason, change_now(cx));
+      const auto rec = store::read_record(cx.conn, t, id);
+      cx.audit.append(cx.conn, at, cx.who.uid, "assign", {t.name, id, rec ? rec->version : 0, 0},
+                      Json{{"record_type", t.name},
+                           {"id", id},
+                           {"assigned_to", store::user_name(cx.conn, cx.who.uid)},
+                           {"previous", nullptr},
+                           {"reason", reason},
+                           {"effect", tr.name}});
+      continue;
+    }
+    auto cur = latest(store::deadlines_of(cx.conn, t.name, id));
+    auto it = cur.find(e.target);
+    if (it == cur.end() || !running(it->second)) continue;
+    auto& r = it->second;
+    const char* what = e.kind == pack::Effect::Kind::pause ? "pause" : e.kind == pack::Effect::Kind::resume ? "resume" : "clear";
+    if ((e.kind == pack::Effect::Kind::pause) == (r.state == "paused") && e.kind != pack::Effect::Kind::clear) continue;
+    const std::int64_t day = date_day(*parse_date(effective));
+    const auto events = store::deadline_events(cx.conn, r.id);
+    if (!events.empty() && day < events.back().day)
+      throw ValidationError(std::vector<FieldError>{
+          {t.name, "effective_date", effective, "date_order",
+           "transition " + tr.name + " would " + what + " deadline " + r.deadline + " before its last event (" +
+               store::day_text(events.back().day) + ")"}});
+    change_deadline(cx, t, id, r, what, day, e.kind == pack::Effect::Kind::resume ? std::string() : reason, 0, extra);
+  }
 }
 
 Json assign_case(Context& cx, std::string_view type, std::int64_t id, std::string_view user, std::string_view reason) {

@@ -18,6 +18,13 @@ namespace clmis::detail {
 /// when the record is closed. Nothing for a type without deadlines.
 void deadlines_after_write(Context& cx, const pack::RecordType& t, std::int64_t id, bool created,
                            const pack::Transition* tr, const std::string& effective);
+/// After transition tr of record id of t (on effective, in its transaction): its declared
+/// effects (pack::Effect) in order — the case assigned to the actor when nobody has it; a
+/// running deadline paused, resumed or cleared (one that is not running, or a pause of a paused
+/// one, is left as it is). Each is audited like the same action taken by hand, with "effect":
+/// the transition's name.
+void effects_after_transition(Context& cx, const pack::RecordType& t, std::int64_t id, const pack::Transition& tr,
+                              const std::string& effective);
 /// True when t's workflow declares deadlines (its writes go through deadlines_after_write).
 bool has_deadlines(const pack::RecordType& t);
 

@@ -98,6 +98,7 @@ std::int64_t transition(Context& cx, std::string_view type, std::int64_t id, std
   if (!given_fields.empty()) detail["fields"] = given_fields;
   add_history(cx, written.seq, t, id, tr->name, wf.status_field, state, tr->to, effective, detail);
   deadlines_after_write(cx, t, id, false, tr, effective);
+  effects_after_transition(cx, t, id, *tr, effective);
   w.commit();
   return written.version;
 }

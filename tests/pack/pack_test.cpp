@@ -427,6 +427,22 @@ TEST_CASE("Deadlines: declared in the pack, overridden by a country with its sou
        "/record_types/5/workflow/deadlines/0/length", ""},
       {"no starting event", [&](Json& j) { deadline(j, 0)["starts"] = Json::array(); },
        "/record_types/5/workflow/deadlines/0/starts", "at least one event"},
+      // Effects of the complaint's transitions (1: investigate).
+      {"an effect that does not exist",
+       [](Json& j) { j["record_types"][5]["workflow"]["transitions"][1]["effects"] = {{{"notify", "employer"}}}; },
+       "/record_types/5/workflow/transitions/1/effects/0", "is not an effect"},
+      {"assigned to someone named",
+       [](Json& j) { j["record_types"][5]["workflow"]["transitions"][1]["effects"] = {{{"assign", "sup"}}}; },
+       "/record_types/5/workflow/transitions/1/effects/0/assign", "actor"},
+      {"a pause of a deadline that is not declared",
+       [](Json& j) { j["record_types"][5]["workflow"]["transitions"][1]["effects"] = {{{"pause", "complaint.reply"}}}; },
+       "/record_types/5/workflow/transitions/1/effects/0/pause", "is not a deadline of complaint"},
+      {"two effects in one object",
+       [](Json& j) {
+         j["record_types"][5]["workflow"]["transitions"][1]["effects"] = {
+             {{"assign", "actor"}, {"pause", "complaint.acknowledge"}}};
+       },
+       "/record_types/5/workflow/transitions/1/effects/0", "an effect is one of"},
       // The complaint's rule 3: a hearing's date not before the record's date_received.
       {"a section's date compared with a record field that is not a date",
        [](Json& j) { j["record_types"][5]["rules"][3]["earlier"] = "summary"; },

@@ -520,7 +520,7 @@ TEST_CASE("The schema describes record types, fields and code lists", "[records]
                      {"skill_kind", 4}, {"job_seeker_status", 4}, {"job_seeker_outcome", 7},
                      {"inactive_reason", 5}, {"vacancy_status", 2}, {"vacancy_outcome", 3},
                      {"complaint_status", 5}, {"complaint_outcome", 7}, {"complaint_channel", 6},
-                     {"claim_category", 11}, {"hearing_attendance", 4}, {"hearing_result", 4}});
+                     {"claim_category", 11}, {"hearing_attendance", 4}, {"hearing_result", 4}, {"link_relation", 5}});
   CHECK(sch["workflows"] == Json::array({"job_seeker", "vacancy", "complaint"}));
   const Json& js = sch["record_types"][3];
   CHECK(js["workflow"]["states"] == Json::array({"registered", "active", "inactive", "closed"}));
