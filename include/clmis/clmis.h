@@ -551,6 +551,43 @@ CLMIS_API int clmis_links_json(char **out, clmis_session *session, const char *t
 CLMIS_API int clmis_case_timeline_json(char **out, clmis_session *session, const char *type, int64_t id);
 
 /* ---------------------------------------------------------------------------------------------
+ * Documents of records: attachments and letters (docs/workflows.md, "Attachments")
+ * ------------------------------------------------------------------------------------------- */
+
+/** Attaches a document to a record of any type: name is its file name (UTF-8, at most 255
+ *  bytes, no '/' or '\\', no control characters), bytes/size its content (size > 0; bytes may
+ *  hold NUL bytes), media_type what the caller says it is (NULL: not said) and note an optional
+ *  remark (NULL: none). The media type is recognised from the content (PDF, JPEG, PNG, TIFF,
+ *  plain UTF-8 text; .docx, .xlsx, .odt, .ods by their zip signature and extension) and must be
+ *  allowed by the pack or country profile, the size within their limit (10 MiB by default).
+ *  Needs "update" on the record; audited. *out_id (may be NULL) receives the document's id.
+ *  CLMIS_EINVALID (clmis_error_last_json lists "name", "note", "content", "media_type") for a
+ *  bad name, empty content, content over the limit, a type not allowed or not the one declared;
+ *  CLMIS_ENOTFOUND for a missing record; CLMIS_ECONFLICT for an archived one; each changes
+ *  nothing. */
+CLMIS_API int clmis_attach(clmis_session *session, const char *type, int64_t id, const char *name,
+                           const void *bytes, size_t size, const char *media_type, const char *note,
+                           int64_t *out_id);
+
+/** The documents of a record as a JSON array, oldest first, without their content: [{"id",
+ *  "record_type", "record_id", "kind" ("attachment" or "letter"), "name", "media_type", "size",
+ *  "sha256", "lang", "note", "at", "by", "withdrawn", "withdrawn_at", "withdrawn_by",
+ *  "withdrawn_reason"}]. Needs "read" on the record. *out is freed with clmis_free(). */
+CLMIS_API int clmis_documents_json(char **out, clmis_session *session, const char *type, int64_t id);
+
+/** The bytes of a document into *out (allocated by the library, freed with clmis_free(); not
+ *  NUL-terminated text: it may hold any byte) and their number into *out_size. Needs "read" on
+ *  the document's record (CLMIS_EDENIED otherwise); CLMIS_ENOTFOUND for an unknown id. On failure
+ *  *out is NULL and *out_size 0. */
+CLMIS_API int clmis_document_content(void **out, size_t *out_size, clmis_session *session, int64_t document_id);
+
+/** Withdraws a document filed by mistake, with a reason (required): it stays, with its bytes,
+ *  marked withdrawn. Needs "archive" on its record (supervisors); audited. CLMIS_EINVALID for a
+ *  missing reason, CLMIS_ECONFLICT if already withdrawn or the record is archived,
+ *  CLMIS_ENOTFOUND for an unknown id; each changes nothing. */
+CLMIS_API int clmis_document_withdraw(clmis_session *session, int64_t document_id, const char *reason);
+
+/* ---------------------------------------------------------------------------------------------
  * Table Maintenance: codes of the code lists
  * ------------------------------------------------------------------------------------------- */
 

@@ -120,7 +120,8 @@ class Database {
   /// unknown, inactive or locked user.
   Session login_service(std::string_view key, std::string_view user) const;
 
-  /// The schema in force: pack, profile, record types, fields, sections, code lists.
+  /// The schema in force: pack, profile, record types, fields, sections, code lists, and the
+  /// limits on attachments ("attachments": {"max_size", "media_types", "source", "from_profile"}).
   [[nodiscard]] Json schema() const;
   /// The codes of a code list with labels in lang ("" = the profile's first language).
   [[nodiscard]] Json codes(std::string_view list, std::string_view lang = {}) const;
@@ -419,6 +420,40 @@ class Session {
   /// (when it was written, UTC), "date" (the day it took effect) and "by". Needs "read" on the
   /// record.
   [[nodiscard]] Json timeline(std::string_view type, std::int64_t id);
+
+  // Documents of records: attachments and letters (docs/workflows.md, "Attachments") ---------
+
+  /// Attaches a document (a scan, a photo, a PDF...) to a record of any type: name is its file
+  /// name (UTF-8, at most 255 bytes, no "/" or "\\", no control characters, not "." or ".."),
+  /// content its bytes, media_type what the caller says it is ("" = not said), note an optional
+  /// remark (at most 1000 characters). The media type is recognised from the content (PDF, JPEG,
+  /// PNG, TIFF, plain UTF-8 text, and by their extension the zip-based .docx, .xlsx, .odt, .ods)
+  /// and must be one the pack or the country profile allows; the size at most their max_size
+  /// (10 MiB by default). Stored with its size and SHA-256; needs "update" on the record (in its
+  /// scope); audited ("attach": name, media type, size, SHA-256 and the document's id, never the
+  /// content). Returns the document as documents() lists it. ValidationError (every problem
+  /// together: "name", "note", "content" empty or over the limit, "media_type" not allowed or
+  /// not the one declared), NotFound for a missing record, Conflict for an archived one; each
+  /// changes nothing.
+  Json attach(std::string_view type, std::int64_t id, std::string_view name, std::string_view content,
+              std::string_view media_type = {}, std::string_view note = {});
+  /// The documents of a record, oldest first, without their content — attachments and letters,
+  /// withdrawn ones included: [{"id", "record_type", "record_id", "kind" ("attachment" or
+  /// "letter"), "name" (file name, or a letter's template), "media_type", "size" (bytes),
+  /// "sha256" (hex), "lang" (a letter's), "note", "at", "by", "withdrawn" (true/false),
+  /// "withdrawn_at", "withdrawn_by", "withdrawn_reason"}]. Needs "read" on the record.
+  /// NotFound for a missing record.
+  [[nodiscard]] Json documents(std::string_view type, std::int64_t id);
+  /// The bytes of a document (withdrawn ones too). Needs "read" on its record (PermissionDenied
+  /// otherwise, as for the record itself); NotFound for an id that names no document.
+  [[nodiscard]] std::string document_content(std::int64_t document_id);
+  /// Withdraws a document filed by mistake, with a reason (required, at most 1000 characters):
+  /// it is marked, listed as withdrawn and kept with its bytes. Needs "archive" on its record
+  /// (supervisors: taking a paper out of a case file is not an officer's own call); audited
+  /// ("withdraw_document"). Returns the document as documents() lists it. ValidationError for a
+  /// missing reason, Conflict if it is already withdrawn or its record archived, NotFound for an
+  /// unknown id; each changes nothing.
+  Json withdraw_document(std::int64_t document_id, std::string_view reason);
 
   // Table Maintenance ------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@
 #include "workflow/calendar.hpp"
 #include "workflow/cases.hpp"
 #include "workflow/links.hpp"
+#include "workflow/documents.hpp"
 #include "workflow/legacy.hpp"
 #include "workflow/workflow.hpp"
 
@@ -292,6 +293,28 @@ Json Session::queue(const Json& spec) {
 Json Session::timeline(std::string_view type, std::int64_t id) {
   return live(engine_).run(detail::SessionAccess::actor(*this),
                            [&](Context& cx) { return detail::case_timeline(cx, type, id); });
+}
+
+Json Session::attach(std::string_view type, std::int64_t id, std::string_view name, std::string_view content,
+                     std::string_view media_type, std::string_view note) {
+  return live(engine_).run(detail::SessionAccess::actor(*this), [&](Context& cx) {
+    return detail::attach_document(cx, type, id, name, content, media_type, note);
+  });
+}
+
+Json Session::documents(std::string_view type, std::int64_t id) {
+  return live(engine_).run(detail::SessionAccess::actor(*this),
+                           [&](Context& cx) { return detail::record_documents(cx, type, id); });
+}
+
+std::string Session::document_content(std::int64_t document_id) {
+  return live(engine_).run(detail::SessionAccess::actor(*this),
+                           [&](Context& cx) { return detail::document_content(cx, document_id); });
+}
+
+Json Session::withdraw_document(std::int64_t document_id, std::string_view reason) {
+  return live(engine_).run(detail::SessionAccess::actor(*this),
+                           [&](Context& cx) { return detail::withdraw_document(cx, document_id, reason); });
 }
 
 Json Session::ageing(const Json& spec) {

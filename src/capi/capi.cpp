@@ -633,6 +633,52 @@ int clmis_links_json(char** out, clmis_session* session, const char* type, int64
   return guarded([&] { *out = dup(dump(session->session->links(type, id))); });
 }
 
+int clmis_attach(clmis_session* session, const char* type, int64_t id, const char* name, const void* bytes, size_t size,
+                 const char* media_type, const char* note, int64_t* out_id) {
+  clear_error();
+  if (out_id) *out_id = 0;
+  CLMIS_CHECK_SESSION();
+  if (!name) return misuse("name is NULL");
+  if (!bytes && size > 0) return misuse("bytes is NULL");
+  return guarded([&] {
+    const std::string_view content(bytes ? static_cast<const char*>(bytes) : "", bytes ? size : 0);
+    const Json r = session->session->attach(type, id, name, content, media_type ? media_type : "", note ? note : "");
+    if (out_id) *out_id = r["id"].get<std::int64_t>();
+  });
+}
+
+int clmis_documents_json(char** out, clmis_session* session, const char* type, int64_t id) {
+  clear_error();
+  if (!out) return misuse("out is NULL");
+  *out = nullptr;
+  CLMIS_CHECK_SESSION();
+  return guarded([&] { *out = dup(dump(session->session->documents(type, id))); });
+}
+
+int clmis_document_content(void** out, size_t* out_size, clmis_session* session, int64_t document_id) {
+  clear_error();
+  if (!out) return misuse("out is NULL");
+  *out = nullptr;
+  if (!out_size) return misuse("out_size is NULL");
+  *out_size = 0;
+  if (!session_ok(session)) return misuse("session is NULL or not an open clmis_session");
+  return guarded([&] {
+    const std::string bytes = session->session->document_content(document_id);
+    void* p = std::malloc(bytes.empty() ? 1 : bytes.size());
+    if (!p) throw std::bad_alloc();
+    if (!bytes.empty()) std::memcpy(p, bytes.data(), bytes.size());
+    *out = p;
+    *out_size = bytes.size();
+  });
+}
+
+int clmis_document_withdraw(clmis_session* session, int64_t document_id, const char* reason) {
+  clear_error();
+  if (!session_ok(session)) return misuse("session is NULL or not an open clmis_session");
+  if (!reason) return misuse("reason is NULL");
+  return guarded([&] { session->session->withdraw_document(document_id, reason); });
+}
+
 int clmis_queue_json(char** out, clmis_session* session, const char* spec_json) {
   clear_error();
   if (!out) return misuse("out is NULL");

@@ -689,6 +689,39 @@ int main(int argc, char** argv) {
   login.options(ageing);
   json_flag(ageing);
 
+  // attach, documents, document: the documents of a record (docs/workflows.md, "Attachments")
+  std::string attach_path, attach_name, attach_note, attach_media, doc_output;
+  std::int64_t doc_id = 0;
+  auto* attach_cmd = app.add_subcommand("attach", "Attach a file (a scan, a photo, a PDF) to a record");
+  attach_cmd->add_option("database", db_path, "Path of the database")->required();
+  attach_cmd->add_option("type", type_name, "Record type, e.g. complaint")->required();
+  attach_cmd->add_option("id", id, "Record id")->required();
+  attach_cmd->add_option("file", attach_path, "The file to attach")->required();
+  attach_cmd->add_option("--note", attach_note, "A remark kept with the document");
+  attach_cmd->add_option("--type", attach_media,
+                         "The media type it should be, e.g. application/pdf (refused if the content is another)");
+  attach_cmd->add_option("--name", attach_name, "The name to file it under (default: the file's name)");
+  login.options(attach_cmd);
+  json_flag(attach_cmd);
+  auto* documents_cmd = app.add_subcommand("documents", "The documents of a record: attachments and letters");
+  documents_cmd->add_option("database", db_path, "Path of the database")->required();
+  documents_cmd->add_option("type", type_name, "Record type, e.g. complaint")->required();
+  documents_cmd->add_option("id", id, "Record id")->required();
+  login.options(documents_cmd);
+  json_flag(documents_cmd);
+  auto* document_cmd = app.add_subcommand("document", "Write a document's content to a file");
+  document_cmd->add_option("database", db_path, "Path of the database")->required();
+  document_cmd->add_option("document_id", doc_id, "The document's id (clmis documents)")->required();
+  document_cmd->add_option("--output", doc_output, "The file to write (never the database's own files)")->required();
+  document_cmd->add_flag("--force", force, "Replace an existing file");
+  login.options(document_cmd);
+  auto* withdraw_cmd = app.add_subcommand("withdraw-document", "Withdraw a document filed by mistake (supervisors)");
+  withdraw_cmd->add_option("database", db_path, "Path of the database")->required();
+  withdraw_cmd->add_option("document_id", doc_id, "The document's id (clmis documents)")->required();
+  withdraw_cmd->add_option("--reason", attach_note, "Why (kept with the document)")->required();
+  login.options(withdraw_cmd);
+  json_flag(withdraw_cmd);
+
   // create / update / archive: one record, for a clerk
   std::string json_in, archive_reason;
   auto* create = app.add_subcommand("create", "Create a record from --set FIELD=VALUE options or a JSON object (--json FILE)");
@@ -1355,6 +1388,10 @@ int main(int argc, char** argv) {
           if (e.contains("link"))
             what = display(e["relation"]) + (e["direction"] == "from" ? " → " : " ← ") + display(e["other"]["type"]) + " " +
                    display(e["other"]["id"]);
+          if (e.contains("document"))
+            what = "#" + display(e["document"]) + " " + display(e["name"]) +
+                   (e.contains("media_type") ? " (" + display(e["media_type"]) + ", " + display(e["size"]) + " bytes)" : "") +
+                   (e.contains("lang") ? " (" + display(e["lang"]) + ")" : "");
           if (e.contains("days")) what += " +" + display(e["days"]) + " days";
           if (e.contains("reason")) what += (what.empty() ? "" : "; ") + display(e["reason"]);
           if (e.contains("detail") && what.find(':') == std::string::npos) what += detail_text(e["detail"]);
@@ -1362,6 +1399,56 @@ int main(int argc, char** argv) {
         }
         print_table({"date", "event", "what", "by", "at"}, rows);
       }
+    }
+    if (*attach_cmd) {
+      std::ifstream in(attach_path, std::ios::binary);
+      if (!in || std::filesystem::is_directory(attach_path))
+        throw clmis::NotFound("cannot read the file " + clmis::detail::quoted(attach_path));
+      const std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      if (in.bad()) throw clmis::StorageError("could not read the file " + clmis::detail::quoted(attach_path));
+      const std::string name = attach_name.empty() ? std::filesystem::path(attach_path).filename().string() : attach_name;
+      auto db = open_db(db_path);
+      auto s = login.open(db);
+      const auto r = s.attach(type_name, id, name, content, attach_media, attach_note);
+      if (json) std::cout << clmis::dump_json(r, 2) << "\n";
+      else
+        std::cout << type_name << " " << id << ": attached document " << r["id"].get<std::int64_t>() << " "
+                  << display(r["name"]) << " (" << display(r["media_type"]) << ", " << r["size"].get<std::int64_t>()
+                  << " bytes, sha256 " << display(r["sha256"]) << ")\n";
+    }
+    if (*documents_cmd) {
+      auto db = open_db(db_path);
+      auto s = login.open(db);
+      const auto r = s.documents(type_name, id);
+      if (json) {
+        std::cout << clmis::dump_json(r, 2) << "\n";
+      } else {
+        std::vector<std::vector<std::string>> rows;
+        for (const auto& d : r)
+          rows.push_back({std::to_string(d["id"].get<std::int64_t>()), display(d["kind"]), display(d["name"]),
+                          display(d["media_type"]), std::to_string(d["size"].get<std::int64_t>()), display(d["sha256"]),
+                          display(d["by"]), display(d["at"]),
+                          d["withdrawn"].get<bool>() ? "withdrawn: " + display(d["withdrawn_reason"]) : std::string()});
+        print_table({"id", "kind", "name", "media type", "bytes", "sha256", "by", "at", "withdrawn"}, rows);
+      }
+    }
+    if (*document_cmd) {
+      auto db = open_db(db_path);
+      auto s = login.open(db);
+      // Refused before anything is read: a database file as the target, or an existing file
+      // without --force.
+      clmis::detail::OutputFile out(doc_output, db.files(), force);
+      const std::string bytes = s.document_content(doc_id);
+      out.stream().write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+      out.commit();
+      std::cerr << "document " << doc_id << " (" << bytes.size() << " bytes) written to " << doc_output << "\n";
+    }
+    if (*withdraw_cmd) {
+      auto db = open_db(db_path);
+      auto s = login.open(db);
+      const auto r = s.withdraw_document(doc_id, attach_note);
+      if (json) std::cout << clmis::dump_json(r, 2) << "\n";
+      else std::cout << "document " << doc_id << " (" << display(r["name"]) << ") withdrawn\n";
     }
     if (*queue || *ageing) {
       auto db = open_db(db_path);

@@ -731,7 +731,55 @@ class MemorySource final : public DataSource {
   std::string label_;
 };
 
+/// The "attachments" object of a pack or a profile: {"max_size"?, "media_types"?, "source"?,
+/// "note"?} (a profile's needs its source). Media types must be among those clmis recognises
+/// from content; the list has no duplicates and is not empty.
+AttachmentLimits parse_attachments(const Reader& r, const Json& j, const std::string& path, bool profile) {
+  if (profile) r.keys(j, path, {"source"}, {"max_size", "media_types", "note"});
+  else r.keys(j, path, {}, {"max_size", "media_types", "source", "note"});
+  AttachmentLimits a;
+  a.max_size = r.integer(j, "max_size", path, 1, AttachmentLimits::kLargestMaxSize, a.max_size);
+  if (j.contains("media_types")) {
+    const auto& list = r.array(j["media_types"], path + "/media_types");
+    if (list.empty()) r.fail(path + "/media_types", "at least one media type (or leave the key out for the defaults)");
+    a.media_types.clear();
+    const auto& known = recognised_media_types();
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const std::string p = path + "/media_types/" + std::to_string(i);
+      if (!list[i].is_string()) r.fail(p, "expected a media type, e.g. \"application/pdf\"");
+      const std::string m = list[i].get<std::string>();
+      if (std::find(known.begin(), known.end(), m) == known.end()) {
+        std::string names;
+        for (const auto& k : known) names += (names.empty() ? "" : ", ") + k;
+        r.fail(p, "clmis does not recognise \"" + m + "\" from a file's content; it recognises " + names);
+      }
+      if (std::find(a.media_types.begin(), a.media_types.end(), m) != a.media_types.end())
+        r.fail(p, "\"" + m + "\" is listed twice");
+      a.media_types.push_back(m);
+    }
+  }
+  a.source = r.str(j, "source", path);
+  if (profile && a.source.empty()) r.fail(path + "/source", "a country's limits on attachments need their source");
+  a.note = r.str(j, "note", path);
+  a.from_profile = profile;
+  return a;
+}
+
 }  // namespace
+
+const std::vector<std::string>& recognised_media_types() {
+  static const std::vector<std::string> kTypes = {
+      "application/pdf",
+      "image/jpeg",
+      "image/png",
+      "image/tiff",
+      "text/plain",
+      "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+      "application/vnd.oasis.opendocument.text",
+      "application/vnd.oasis.opendocument.spreadsheet"};
+  return kTypes;
+}
 
 const std::string& Label::get(const std::string& lang) const {
   static const std::string empty;
@@ -859,7 +907,7 @@ Pack load_pack(const DataSource& src, const std::string& name) {
   Json j = parse_json(src, rel);
   Reader r(src.describe(rel));
   r.keys(j, "", {"format", "name", "version", "code_lists", "record_types"},
-         {"title", "description", "sections", "roles"});
+         {"title", "description", "sections", "roles", "attachments"});
   if (r.integer(j, "format", "", 1, 1, 1) != 1) r.fail("/format", "unsupported format");
   Pack p;
   p.files[rel] = *src.read(rel);
@@ -965,6 +1013,7 @@ Pack load_pack(const DataSource& src, const std::string& name) {
   }
   if (!p.role("administrator"))
     r.fail("/roles", "the pack must declare the role \"administrator\" (the first user holds it)");
+  if (j.contains("attachments")) p.attachments = parse_attachments(r, j["attachments"], "/attachments", false);
   p.hash = hash_files(p.files);
   return p;
 }
@@ -979,7 +1028,7 @@ Profile load_profile(const DataSource& src, const std::string& iso3, const Pack&
   Reader r(src.describe(rel));
   r.keys(j, "", {"format", "iso3", "name", "currency", "languages", "legal"},
          {"time_zone", "code_lists", "description", "department", "extensions", "roles",
-          "security", "calendar", "deadlines"});
+          "security", "calendar", "deadlines", "attachments"});
   if (r.integer(j, "format", "", 1, 1, 1) != 1) r.fail("/format", "unsupported format");
   Profile p;
   p.files[rel] = *src.read(rel);
@@ -1128,6 +1177,7 @@ Profile load_profile(const DataSource& src, const std::string& iso3, const Pack&
       p.deadlines[it.key()] = std::move(o);
     }
   }
+  if (j.contains("attachments")) p.attachments = parse_attachments(r, j["attachments"], "/attachments", true);
   for (const auto& t : pack.record_types) {
     for (const auto& rule : t.rules)
       if (const auto* k = std::get_if<rules::MinAgeAt>(&rule.check); k && !k->age_parameter.empty() &&
@@ -1179,6 +1229,7 @@ Pack with_extensions(Pack pack, const Profile& profile) {
           d.from_profile = true;
         }
   pack.roles.insert(pack.roles.end(), profile.roles.begin(), profile.roles.end());
+  if (profile.attachments) pack.attachments = *profile.attachments;
   return pack;
 }
 

@@ -219,6 +219,24 @@ struct Deadline {
   bool from_profile = false;  ///< the length, unit and source are the country profile's
 };
 
+/// Limits on the documents attached to records (docs/workflows.md, "Attachments"): the largest
+/// size and the media types accepted, each recognised from the content (never from the name
+/// alone). Declared in the pack ("attachments"); a country profile may override them with its
+/// source. A pack that declares none has these defaults.
+struct AttachmentLimits {
+  static constexpr std::int64_t kDefaultMaxSize = std::int64_t{10} * 1024 * 1024;  ///< 10 MiB
+  static constexpr std::int64_t kLargestMaxSize = std::int64_t{100} * 1024 * 1024;  ///< 100 MiB
+  std::int64_t max_size = kDefaultMaxSize;
+  std::vector<std::string> media_types = {"application/pdf", "image/jpeg", "image/png", "image/tiff", "text/plain"};
+  std::string source;         ///< who set them (the pack's note, or the country's decision)
+  std::string note;
+  bool from_profile = false;  ///< the country profile's
+};
+
+/// The media types clmis recognises from a document's content (workflow/documents.cpp), in the
+/// order they are documented; the only ones a pack or profile may allow.
+const std::vector<std::string>& recognised_media_types();
+
 /// The state machine of a record type. The states are the codes of the status field's code
 /// list. The workflow issue adds roles, deadlines and letters to transitions.
 struct Workflow {
@@ -468,6 +486,8 @@ struct Profile {
     bool verified = false;
   };
   std::map<std::string, DeadlineOverride> deadlines;
+  /// The country's limits on attachments, replacing the pack's (with its source).
+  std::optional<AttachmentLimits> attachments;
   /// The country's public holidays; absent when the profile declares none.
   std::shared_ptr<const calendar::Calendar> calendar;
   std::string hash;                            ///< SHA-256 over the profile's files
@@ -482,6 +502,7 @@ struct Pack {
   std::vector<RecordType> record_types;
   std::vector<OrgSection> sections;          ///< organisational sections
   std::vector<Role> roles;
+  AttachmentLimits attachments;              ///< after with_extensions: the profile's, if any
   std::string hash;                          ///< SHA-256 over the pack's files
   std::map<std::string, std::string> files;  ///< relative path → content
 

@@ -131,6 +131,10 @@ Json schema_head_json(Context& cx) {
     system.push_back({{"name", f.name}, {"type", std::string(to_string(f.type))}, {"nullable", f.nullable},
                       {"queryable", f.queryable}, {"description", f.description}});
   out["system_fields"] = system;
+  // What a form's file input accepts (docs/workflows.md, "Attachments").
+  const auto& a = pack_.attachments;
+  out["attachments"] = {{"max_size", a.max_size}, {"media_types", a.media_types}, {"source", a.source},
+                        {"from_profile", a.from_profile}};
   return out;
 }
 

@@ -7,6 +7,7 @@
 #include "security/audit.hpp"
 #include "store/accounts.hpp"
 #include "store/deadlines.hpp"
+#include "store/documents.hpp"
 #include "store/feed.hpp"
 #include "store/rows.hpp"
 #include "workflow/calendar.hpp"
@@ -733,7 +734,48 @@ Json case_timeline(Context& cx, std::string_view type, std::int64_t id) {
                             (ev.event == "clear" && ev.reason && *ev.reason == kClosedReason);
       items.push_back({ev.seq, by_write ? 1 : 2, store::utc_text(ev.at), n++, std::move(e)});
     }
-  for (auto& l : link_events(cx, t.name, id)) items.push_back({l.seq, 2, l.at, n++, std::move(l.event)});
+  // Links made, then links removed (in a tie, a link comes before its removal).
+  auto links = link_events(cx, t.name, id);
+  for (bool removed : {false, true})
+    for (auto& l : links)
+      if (!l.event.is_null() && (l.event.at("event") == "unlinked") == removed)
+        items.push_back({l.seq, 2, l.at, n++, std::move(l.event)});
+  // Documents: attachments ("attached"), letters ("letter") and their withdrawals, as later
+  // actions of the write before them (their change number is that write's). Withdrawals go in
+  // after every document, so that in a tie (the same change number and second) a document
+  // filed comes before a withdrawal.
+  std::vector<Item> withdrawals;
+  for (const auto& d : store::documents_of(cx.conn, t.name, id)) {
+    Json e = {{"at", store::utc_text(d.at)},
+              {"date", store::utc_text(d.at).substr(0, 10)},
+              {"event", d.kind == "letter" ? "letter" : "attached"},
+              {"by", store::user_name(cx.conn, d.by)},
+              {"document", d.id},
+              {"name", d.name}};
+    if (d.kind == "letter") {
+      e["lang"] = d.lang ? Json(*d.lang) : Json(nullptr);
+    } else {
+      e["media_type"] = d.media_type;
+      e["size"] = d.size;
+      e["sha256"] = d.sha256;
+    }
+    if (d.note) e["note"] = *d.note;
+    items.push_back({d.seq, 2, store::utc_text(d.at), n++, std::move(e)});
+    if (d.withdrawn_at) {
+      Json w = {{"at", store::utc_text(*d.withdrawn_at)},
+                {"date", store::utc_text(*d.withdrawn_at).substr(0, 10)},
+                {"event", "document withdrawn"},
+                {"by", d.withdrawn_by ? Json(store::user_name(cx.conn, *d.withdrawn_by)) : Json(nullptr)},
+                {"document", d.id},
+                {"name", d.name},
+                {"reason", d.withdrawn_reason ? Json(*d.withdrawn_reason) : Json(nullptr)}};
+      withdrawals.push_back({d.withdrawn_seq.value_or(d.seq), 2, store::utc_text(*d.withdrawn_at), 0, std::move(w)});
+    }
+  }
+  for (auto& w : withdrawals) {
+    w.n = n++;
+    items.push_back(std::move(w));
+  }
   std::stable_sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
     return std::tie(a.seq, a.stage, a.at, a.n) < std::tie(b.seq, b.stage, b.at, b.n);
   });

@@ -1035,6 +1035,68 @@ PYBIND11_MODULE(_core, m) {
           "Every event of a case in order: history rows, assignments and deadline events, each with at, date, "
           "event and by.")
       .def(
+          "attach",
+          [](PySession& s, const std::string& type, std::int64_t id, const py::object& data, const py::object& name,
+             const py::object& media_type, const py::object& note) {
+            // A path (str or os.PathLike) is read; bytes, bytearray or memoryview are the content.
+            std::string content, file_name;
+            const py::object os_pathlike = py::module_::import("os").attr("PathLike");
+            if (py::isinstance<py::str>(data) || py::isinstance(data, os_pathlike)) {
+              const py::object path = py::module_::import("pathlib").attr("Path")(data);
+              content = path.attr("read_bytes")().cast<std::string>();
+              file_name = path.attr("name").cast<std::string>();
+            } else if (PyObject_CheckBuffer(data.ptr())) {
+              const auto b = py::reinterpret_steal<py::bytes>(PyBytes_FromObject(data.ptr()));
+              if (!b) throw py::error_already_set();
+              content = b.cast<std::string>();
+            } else {
+              throw py::type_error("data is the document's bytes (bytes, bytearray, memoryview) or a path");
+            }
+            if (!name.is_none()) file_name = name.cast<std::string>();
+            const std::string mt = media_type.is_none() ? std::string() : media_type.cast<std::string>();
+            const std::string n = note.is_none() ? std::string() : note.cast<std::string>();
+            const Json r = s.read([&](clmis::Session& x) { return x.attach(type, id, file_name, content, mt, n); });
+            return typed_object(r, {{"at", Kind::datetime}, {"withdrawn_at", Kind::datetime}});
+          },
+          py::arg("type"), py::arg("id"), py::arg("data"), py::kw_only(), py::arg("name") = py::none(),
+          py::arg("media_type") = py::none(), py::arg("note") = py::none(),
+          "Attaches a document to a record: data is its bytes or a path to read (name defaults to the "
+          "file's name; with bytes, name= is required). The media type is recognised from the content "
+          "and must be allowed (media_type=, if given, must agree); size within the limit (10 MiB by "
+          "default). Permission update on the record; audited. Returns the document as documents() "
+          "lists it. ValidationError for a bad name or note, empty content, over the limit, a type not "
+          "allowed or not the one declared; NotFound; Conflict for an archived record.")
+      .def(
+          "documents",
+          [](PySession& s, const std::string& type, std::int64_t id) {
+            const Json r = s.read([&](clmis::Session& x) { return x.documents(type, id); });
+            py::list out;
+            for (const auto& d : r) out.append(typed_object(d, {{"at", Kind::datetime}, {"withdrawn_at", Kind::datetime}}));
+            return out;
+          },
+          py::arg("type"), py::arg("id"),
+          "The documents of a record, oldest first, without content (attachments and letters, withdrawn "
+          "ones included): [{id, record_type, record_id, kind, name, media_type, size, sha256, lang, note, "
+          "at, by, withdrawn, withdrawn_at, withdrawn_by, withdrawn_reason}]. Permission read on the record.")
+      .def(
+          "document_content",
+          [](PySession& s, std::int64_t document_id) {
+            const std::string bytes = s.read([&](clmis::Session& x) { return x.document_content(document_id); });
+            return py::bytes(bytes);
+          },
+          py::arg("document_id"),
+          "The bytes of a document. Permission read on its record (PermissionDenied otherwise); NotFound "
+          "for an unknown id.")
+      .def(
+          "withdraw_document",
+          [](PySession& s, std::int64_t document_id, const std::string& reason) {
+            const Json r = s.read([&](clmis::Session& x) { return x.withdraw_document(document_id, reason); });
+            return typed_object(r, {{"at", Kind::datetime}, {"withdrawn_at", Kind::datetime}});
+          },
+          py::arg("document_id"), py::arg("reason"),
+          "Withdraws a document filed by mistake, with a reason: it stays with its bytes, marked withdrawn. "
+          "Permission archive on its record (supervisors); audited. Conflict if already withdrawn.")
+      .def(
           "assignments",
           [](PySession& s, const std::string& type, std::int64_t id) {
             return from_json(s.read([&](clmis::Session& x) { return x.assignments(type, id); }));
