@@ -23,7 +23,7 @@
 //            true, "as_of": AS_OF}.
 // The peer for each is one hand-written SELECT on a second connection to the same file with
 // the library's connection settings (foreign_keys, trusted_schema, synchronous, temp_store,
-// the default page cache), returning the same columns the queue returns (the case number,
+// a 16 MiB page cache), returning the same columns the queue returns (the case number,
 // status, deadline, state, due date, officer's name) into plain structs. Before timing, both
 // sides' pages are compared row by row (case id, deadline, due date, state, case number,
 // status, officer); any difference stops the benchmark with exit status 1.
@@ -245,9 +245,10 @@ struct Raw {
       std::fprintf(stderr, "cannot open %s\n", path.c_str());
       std::exit(2);
     }
-    // The library's connection settings (store/sqlite.cpp Connection::configure).
+    // The library's connection settings (store/sqlite.cpp Connection::configure), its 16 MiB
+    // page cache included.
     sqlite3_exec(db, "PRAGMA foreign_keys = ON; PRAGMA trusted_schema = OFF; PRAGMA synchronous = FULL; "
-                     "PRAGMA temp_store = MEMORY",
+                     "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -16384",
                  nullptr, nullptr, nullptr);
   }
   ~Raw() { sqlite3_close(db); }
@@ -444,17 +445,22 @@ int main(int argc, char** argv) {
               static_cast<double>(std::filesystem::file_size(path)) / 1048576.0, gen_seconds, n / gen_seconds);
   std::printf("  busiest officer: %s with %lld running deadlines\n", busiest.c_str(), static_cast<long long>(busiest_running));
 
-  sqlite3_stmt* officer_sql = raw.prepare(kOfficerSql);
-  sqlite3_int64 officer_id = 0;
-  {
+  auto user_id = [&](const std::string& name) {
     sqlite3_stmt* s = raw.prepare("SELECT id FROM clmis_user WHERE name = ?1");
-    sqlite3_bind_text(s, 1, busiest.c_str(), -1, SQLITE_TRANSIENT);
-    if (sqlite3_step(s) == SQLITE_ROW) officer_id = sqlite3_column_int64(s, 0);
+    sqlite3_bind_text(s, 1, name.c_str(), -1, SQLITE_TRANSIENT);
+    const sqlite3_int64 id = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
     sqlite3_finalize(s);
-  }
-  sqlite3_bind_int64(officer_sql, 1, officer_id);
+    return id;
+  };
+  sqlite3_stmt* officer_sql = raw.prepare(kOfficerSql);
+  sqlite3_bind_int64(officer_sql, 1, user_id(busiest));
   sqlite3_stmt* overdue_sql = raw.prepare(kOverdueSql);
   sqlite3_bind_int64(overdue_sql, 1, kAsOfDay);
+  // Not a target of the issue, shown for what it says of the plan: a user with no open case
+  // (the section's supervisor, assigned none), whose queue is empty only after every running
+  // deadline has been read.
+  sqlite3_stmt* idle_sql = raw.prepare(kOfficerSql);
+  sqlite3_bind_int64(idle_sql, 1, user_id("sup"));
 
   std::printf("  SQL plans: officer: %s\n             overdue: %s\n", plan(raw, kOfficerSql).c_str(),
               plan(raw, kOverdueSql).c_str());
@@ -471,29 +477,35 @@ int main(int argc, char** argv) {
     return 0;
   }
 
+  const Json idle_spec = {{"officer", "sup"}, {"as_of", kAsOf}};
+
   // Same rows, same order, before any timing.
   compare("officer", from_queue(sup.queue(officer_spec)), run(officer_sql));
   compare("overdue", from_queue(sup.queue(overdue_spec)), run(overdue_sql));
+  compare("no open case", from_queue(sup.queue(idle_spec)), run(idle_sql));
 
   std::size_t sink = 0;
   struct Case {
     const char* name;
     const Json& spec;
     sqlite3_stmt* sql;
+    int reps;
+    bool target;
   };
-  bool ok = true;
-  for (const Case& c : {Case{"officer's open cases by due date", officer_spec, officer_sql},
-                        Case{"section's overdue list", overdue_spec, overdue_sql}}) {
-    const auto [a, b] = measure([&] { sink += sup.queue(c.spec)["rows"].size(); }, [&] { sink += run(c.sql).size(); }, reps);
+  for (const Case& c : {Case{"officer's open cases by due date", officer_spec, officer_sql, reps, true},
+                        Case{"section's overdue list", overdue_spec, overdue_sql, reps, true},
+                        Case{"(an officer with no open case)", idle_spec, idle_sql, std::max(10, reps / 10), false}}) {
+    const auto [a, b] = measure([&] { sink += sup.queue(c.spec)["rows"].size(); }, [&] { sink += run(c.sql).size(); }, c.reps);
     const double ratio = a.median / b.median;
-    std::printf("  %-34s clmis median %.3f ms p99 %.3f ms | SQL median %.3f ms p99 %.3f ms | ratio %.2f (p99 %.2f)"
-                "  [target ratio <= 1.3, p99 <= 5 ms: %s]\n",
-                c.name, a.median, a.p99, b.median, b.p99, ratio, a.p99 / b.p99,
-                ratio <= 1.3 && a.p99 <= 5.0 ? "met" : "missed");
-    ok = ok && ratio <= 1.3 && a.p99 <= 5.0;
+    std::printf("  %-34s clmis median %7.3f ms p99 %7.3f ms | SQL median %7.3f ms p99 %7.3f ms | ratio %.2f (p99 %.2f)",
+                c.name, a.median, a.p99, b.median, b.p99, ratio, a.p99 / b.p99);
+    if (c.target) std::printf("  [target ratio <= 1.3, p99 <= 5 ms: %s]", ratio <= 1.3 && a.p99 <= 5.0 ? "met" : "missed");
+    else std::printf("  [%d rounds; no target]", c.reps);
+    std::printf("\n");
   }
   std::printf("  first pages of 50, %d rounds after %d warm-up calls each (%zu rows read)\n", reps, kWarmup, sink);
   sqlite3_finalize(officer_sql);
   sqlite3_finalize(overdue_sql);
+  sqlite3_finalize(idle_sql);
   return 0;
 }
