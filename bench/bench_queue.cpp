@@ -343,7 +343,7 @@ void compare(const char* name, const std::vector<Row>& a, const std::vector<Row>
   bool same = a.size() == b.size();
   for (size_t i = 0; same && i < a.size(); ++i) same = a[i] == b[i];
   if (same) {
-    if (a.size() < 50) std::printf("  (%s: a page of %zu rows only: a small database)\n", name, a.size());
+    if (a.size() < 50) std::printf("  (%s: the same page of %zu rows on both sides)\n", name, a.size());
     return;
   }
   std::fprintf(stderr, "%s: the queue and the SQL differ: %zu and %zu rows\n", name, a.size(), b.size());
