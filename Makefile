@@ -74,10 +74,12 @@ crash: build
 	d=$$(mktemp -d) && $(BUILD)/tests/clmis_crash $$d $(KILLS); rc=$$?; rm -rf $$d; exit $$rc
 
 # Benchmarks against their peers on the same data — raw SQLite, the sqlite3 shell, nlohmann::json,
-# pandas.read_sql (not tests; they print figures and ratios).
+# pandas.read_sql, hand-written SQL (not tests; they print figures and ratios). bench/README.md.
+# The queue benchmark keeps its million complaints in $(BUILD)/bench for the next run.
 bench: build
 	$(BUILD)/bench/bench_records
 	$(BUILD)/bench/bench_json
+	$(BUILD)/bench/bench_queue $${QUEUE_ROWS:-1000000} $(BUILD)/bench $${QUEUE_REPS:-200}
 	./bench/import_bench.sh $(BUILD) $${ROWS:-1000000}
 	/usr/bin/python3 bench/pandas_bench.py $(BUILD) $${PANDAS_ROWS:-200000}
 

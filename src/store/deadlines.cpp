@@ -2,6 +2,8 @@
 
 #include "store/feed.hpp"
 
+#include <cstdint>
+
 namespace clmis::store {
 
 namespace {
@@ -247,14 +249,27 @@ std::vector<AssignmentRow> assignments_of(Connection& c, const std::string& type
   return out;
 }
 
-std::vector<QueueRow> queue_rows(Connection& c, const std::vector<std::string>& types,
+std::vector<QueueRow> queue_rows(Connection& c, const std::vector<const pack::RecordType*>& types,
                                  std::optional<std::int64_t> assignee, std::optional<std::int64_t> due_before,
                                  std::optional<std::int64_t> due_until,
                                  std::optional<std::pair<std::int64_t, std::int64_t>> after, int limit) {
-  // A paused deadline has no due day: it sorts last (as the largest day).
-  // kColumns names the deadline's columns without the table: qualify them.
+  // Two parts, so that each reads the index of running deadlines in its own order and stops at
+  // the page's end (issue 15's benchmark: a million complaints, three million deadlines):
+  //   1. the deadlines with a due day, by (due_day, id): clmis_deadline_running is on due_day,
+  //      and its entries are in (due_day, id) order;
+  //   2. then, unless a due day bounds the list, the paused ones (no due day: they sort last,
+  //      as the largest day), by id.
+  // The page's position (due_day, id), a paused row's due_day being INT64_MAX, says which part
+  // the page starts in. Written so that SQLite cannot take a worse plan: the type filter is
+  // "+d.record_type" (not an index term: on the unique (record_type, record_id, ...) index it
+  // would read every deadline of the type ever started), and an officer's queue joins its case
+  // by CROSS JOIN (deadlines first: otherwise SQLite starts from all the cases ever assigned
+  // to the officer, open or closed, and sorts their deadlines). The case's number and state
+  // and the officer's name come in the same statement, joined to the rows of the page only.
+  constexpr std::int64_t kPaused = INT64_MAX;
   std::string cols;
   {
+    // kColumns names the deadline's columns without the table: qualify them.
     std::string list = kColumns;
     size_t start = 0;
     while (start < list.size()) {
@@ -265,47 +280,71 @@ std::vector<QueueRow> queue_rows(Connection& c, const std::vector<std::string>& 
       start = comma + 2;
     }
   }
-  std::string sql = "SELECT " + cols + ", k.assigned_to FROM clmis_deadline d LEFT JOIN clmis_case k "
-        "ON k.record_type = d.record_type AND k.record_id = d.record_id WHERE d.state IN ('open', 'paused')";
-  std::vector<SqlValue> params;
-  if (!types.empty()) {
-    sql += " AND d.record_type IN (";
-    for (size_t i = 0; i < types.size(); ++i) {
-      sql += i ? ", ?" : "?";
-      params.emplace_back(types[i]);
-    }
-    sql += ")";
-  }
-  if (assignee) {
-    sql += " AND k.assigned_to = ?";
-    params.emplace_back(*assignee);
-  }
-  if (due_before) {
-    sql += " AND d.due_day < ?";
-    params.emplace_back(*due_before);
-  }
-  if (due_until) {
-    sql += " AND d.due_day <= ?";
-    params.emplace_back(*due_until);
-  }
-  const char* key = "coalesce(d.due_day, 9223372036854775807)";
-  if (after) {
-    sql += std::string(" AND (") + key + ", d.id) > (?, ?)";
-    params.emplace_back(after->first);
-    params.emplace_back(after->second);
-  }
-  sql += std::string(" ORDER BY ") + key + ", d.id LIMIT ?";
-  params.emplace_back(static_cast<std::int64_t>(limit));
-  auto& s = c.prepare(sql);
-  for (size_t i = 0; i < params.size(); ++i) s.bind(static_cast<int>(i + 1), params[i]);
   std::vector<QueueRow> out;
-  while (s.step()) {
-    QueueRow q;
-    q.deadline = read(s);
-    if (!s.is_null(13)) q.assigned_to = s.int64(13);
-    out.push_back(std::move(q));
-  }
-  s.reset();
+  auto part = [&](bool paused, int want) {
+    std::vector<SqlValue> params;
+    std::string status = "NULL", number = "NULL", joins;
+    for (size_t i = 0; i < types.size(); ++i) {
+      const auto& t = *types[i];
+      const std::string r = "r" + std::to_string(i);
+      joins += " LEFT JOIN " + quote(t.name) + " " + r + " ON d.record_type = ? AND " + r + ".id = d.record_id";
+      params.emplace_back(t.name);
+      if (t.workflow) status += ", " + r + "." + quote(t.workflow->status_field);
+      for (const auto& f : t.fields)
+        if (f.assigned()) number += ", " + r + "." + quote(f.name);
+    }
+    std::string sql = "SELECT " + cols + ", k.assigned_to, u.name, coalesce(" + status + "), coalesce(" + number +
+                      ") FROM clmis_deadline d " + (assignee ? "CROSS JOIN" : "LEFT JOIN") +
+                      " clmis_case k ON k.record_type = d.record_type AND k.record_id = d.record_id" + joins +
+                      " LEFT JOIN clmis_user u ON u.id = k.assigned_to"
+                      " WHERE d.state IN ('open', 'paused') AND d.due_day IS " + (paused ? "NULL" : "NOT NULL");
+    if (!types.empty()) {
+      sql += " AND +d.record_type IN (";
+      for (size_t i = 0; i < types.size(); ++i) {
+        sql += i ? ", ?" : "?";
+        params.emplace_back(types[i]->name);
+      }
+      sql += ")";
+    }
+    if (assignee) {
+      sql += " AND k.assigned_to = ?";
+      params.emplace_back(*assignee);
+    }
+    if (due_before) {
+      sql += " AND d.due_day < ?";
+      params.emplace_back(*due_before);
+    }
+    if (due_until) {
+      sql += " AND d.due_day <= ?";
+      params.emplace_back(*due_until);
+    }
+    if (after && paused && after->first == kPaused) {
+      sql += " AND d.id > ?";
+      params.emplace_back(after->second);
+    } else if (after && !paused) {
+      sql += " AND d.due_day >= ? AND (d.due_day > ? OR d.id > ?)";
+      params.emplace_back(after->first);
+      params.emplace_back(after->first);
+      params.emplace_back(after->second);
+    }
+    sql += paused ? " ORDER BY d.id LIMIT ?" : " ORDER BY d.due_day, d.id LIMIT ?";
+    params.emplace_back(static_cast<std::int64_t>(want));
+    auto& s = c.prepare(sql);
+    for (size_t i = 0; i < params.size(); ++i) s.bind(static_cast<int>(i + 1), params[i]);
+    while (s.step()) {
+      QueueRow q;
+      q.deadline = read(s);
+      if (!s.is_null(13)) q.assigned_to = s.int64(13);
+      if (!s.is_null(14)) q.officer = s.text(14);
+      else if (q.assigned_to) q.officer = std::to_string(*q.assigned_to);
+      if (!s.is_null(15)) q.status = s.text(15);
+      if (!s.is_null(16)) q.number = s.text(16);
+      out.push_back(std::move(q));
+    }
+    s.reset();
+  };
+  if (!after || after->first != kPaused) part(false, limit);
+  if (!due_before && !due_until && static_cast<int>(out.size()) < limit) part(true, limit - static_cast<int>(out.size()));
   return out;
 }
 

@@ -68,16 +68,24 @@ std::vector<AssignmentRow> assignments_of(Connection& c, const std::string& type
 
 // --- work queues ---------------------------------------------------------------------------
 
-/// A running deadline of a case with its case's officer (a work queue's row).
+/// A running deadline of a case with what a work queue shows of its case: the officer (id and
+/// name), the case's number (the first of its assigned fields holding one) and its state (the
+/// workflow's status field).
 struct QueueRow {
   DeadlineRow deadline;
   std::optional<std::int64_t> assigned_to;
+  std::optional<std::string> officer;
+  std::optional<std::string> number;
+  std::string status;
 };
-/// Running deadlines (open or paused) of the given types, by due day then deadline id, after
-/// the position (due_day, id) of the last row of the previous page; due_before: only those
-/// due before that day (overdue on it); due_until: only those due on or before it; assignee:
-/// only the cases assigned to that user; a paused deadline (no due day) comes last.
-std::vector<QueueRow> queue_rows(Connection& c, const std::vector<std::string>& types,
+/// Running deadlines (open or paused) of the given types (case types: with a workflow), by due
+/// day then deadline id, after the position (due_day, id) of the last row of the previous page
+/// (a paused deadline's due_day: INT64_MAX); due_before: only those due before that day
+/// (overdue on it); due_until: only those due on or before it; assignee: only the cases
+/// assigned to that user; a paused deadline (no due day) comes last. One statement a part (the
+/// deadlines with a due day, then the paused ones), reading the index of running deadlines in
+/// order and stopping at the page's end.
+std::vector<QueueRow> queue_rows(Connection& c, const std::vector<const pack::RecordType*>& types,
                                  std::optional<std::int64_t> assignee, std::optional<std::int64_t> due_before,
                                  std::optional<std::int64_t> due_until,
                                  std::optional<std::pair<std::int64_t, std::int64_t>> after, int limit);

@@ -218,6 +218,9 @@ class ReadTransaction {
   bool active_ = false;
 };
 
+/// The page cache of every connection, in KiB (Connection::configure; SQLite's default is 2 MiB).
+inline constexpr int kPageCacheKib = 16384;
+
 /// A bigger page cache for the life of a long write (a batch), so that it does not spill pages to
 /// the WAL before its commit; the default again afterwards.
 class BigCache {

@@ -545,11 +545,18 @@ std::optional<Date> date_key(const Json& spec, const char* key, const char* what
 }
 
 std::uint64_t fingerprint(const Json& spec) {
-  Json j = spec;
-  j.erase("cursor");
-  j.erase("limit");
+  // The spec's text without its cursor and limit, as {"key":value,...} (without copying it).
+  std::string text = "{";
+  for (auto it = spec.begin(); it != spec.end(); ++it) {
+    if (it.key() == "cursor" || it.key() == "limit") continue;
+    if (text.size() > 1) text += ',';
+    text += Json(it.key()).dump();
+    text += ':';
+    text += it->dump();
+  }
+  text += '}';
   std::uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : j.dump()) {
+  for (unsigned char c : text) {
     h ^= c;
     h *= 1099511628211ULL;
   }
@@ -604,38 +611,35 @@ Json case_queue(Context& cx, const Json& spec) {
     else after = std::pair<std::int64_t, std::int64_t>(due, id);
   }
   if (!errors.empty()) throw ValidationError(std::move(errors));
-  std::vector<std::string> names;
-  for (const auto* t : types) names.push_back(t->name);
   Json rows = Json::array();
   std::optional<std::string> next;
-  if (!names.empty()) {
-    auto page = store::queue_rows(cx.conn, names, officer, overdue ? std::optional(date_day(as_of)) : std::nullopt,
+  if (!types.empty()) {
+    // One snapshot for the page's two parts (the deadlines with a due day, then the paused).
+    store::ReadTransaction rt(cx.conn);
+    auto page = store::queue_rows(cx.conn, types, officer, overdue ? std::optional(date_day(as_of)) : std::nullopt,
                                   due_until, after, limit + 1);
     const bool more = static_cast<int>(page.size()) > limit;
     if (more) page.resize(static_cast<size_t>(limit));
-    for (const auto& q : page) {
-      const auto& d = q.deadline;
-      const auto& t = cx.type(d.record_type);
-      const auto rec = store::read_record(cx.conn, t, d.record_id);
-      Json number = nullptr;
-      std::string status;
-      if (rec) {
-        for (const auto& f : t.fields)
-          if (f.assigned())
-            if (const auto* v = std::get_if<std::string>(&value_of(rec->fields, f.name)); v && number.is_null()) number = *v;
-        if (const auto* c = std::get_if<Code>(&value_of(rec->fields, t.workflow->status_field))) status = c->value;
-      }
+    auto& list = rows.get_ref<Json::array_t&>();
+    list.reserve(page.size());
+    for (auto& q : page) {
+      auto& d = q.deadline;
       const bool late = d.due_day && *d.due_day < date_day(as_of);
-      rows.push_back({{"record_type", d.record_type},
-                      {"id", d.record_id},
-                      {"number", number},
-                      {"status", status},
-                      {"deadline", d.deadline},
-                      {"state", d.state},
-                      {"due", d.due_day ? Json(store::day_text(*d.due_day)) : Json(nullptr)},
-                      {"overdue", late},
-                      {"days_overdue", late ? date_day(as_of) - *d.due_day : 0},
-                      {"officer", q.assigned_to ? Json(store::user_name(cx.conn, *q.assigned_to)) : Json(nullptr)}});
+      // The members moved in, not copied from an initializer list (a page is 50 to 1000 rows).
+      Json row(Json::value_t::object);
+      auto& o = row.get_ref<Json::object_t&>();
+      o.reserve(10);
+      o.emplace_back("record_type", std::move(d.record_type));
+      o.emplace_back("id", d.record_id);
+      o.emplace_back("number", q.number ? Json(std::move(*q.number)) : Json(nullptr));
+      o.emplace_back("status", std::move(q.status));
+      o.emplace_back("deadline", std::move(d.deadline));
+      o.emplace_back("state", std::move(d.state));
+      o.emplace_back("due", d.due_day ? Json(store::day_text(*d.due_day)) : Json(nullptr));
+      o.emplace_back("overdue", late);
+      o.emplace_back("days_overdue", late ? date_day(as_of) - *d.due_day : 0);
+      o.emplace_back("officer", q.officer ? Json(std::move(*q.officer)) : Json(nullptr));
+      list.push_back(std::move(row));
     }
     if (more && !page.empty()) {
       const auto& l = page.back().deadline;
@@ -645,7 +649,11 @@ Json case_queue(Context& cx, const Json& spec) {
       next = buf;
     }
   }
-  return {{"as_of", format_date(as_of)}, {"rows", rows}, {"next_cursor", next ? Json(*next) : Json(nullptr)}};
+  Json out(Json::value_t::object);
+  out["as_of"] = format_date(as_of);
+  out["rows"] = std::move(rows);
+  out["next_cursor"] = next ? Json(*next) : Json(nullptr);
+  return out;
 }
 
 Json case_ageing(Context& cx, const Json& spec) {
