@@ -46,6 +46,9 @@ struct DeadlineEventRow {
 /// the deadlines and their events, the officer each case is assigned to (clmis_case) and every
 /// assignment (clmis_assignment).
 std::vector<std::string> deadline_ddl();
+/// The upgrade of a format-7 clmis_deadline to format 8: the column assigned_to (the officer of
+/// the case, kept on its running deadlines) filled from clmis_case, and its index.
+std::vector<std::string> deadline_officer_ddl();
 
 // --- assignment ----------------------------------------------------------------------------
 

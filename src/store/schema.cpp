@@ -363,6 +363,8 @@ void upgrade_system(Connection& c, int from, const pack::Pack& p,
   if (from < 6) upgrade_to_6(c, p);
   if (from < 7)
     for (const auto& ddl : deadline_ddl()) c.exec(ddl);
+  if (from == 7)
+    for (const auto& ddl : deadline_officer_ddl()) c.exec(ddl);
   if (from < 8)
     for (const auto& ddl : document_ddl()) c.exec(ddl);
   c.prepare("UPDATE clmis_meta SET value = ? WHERE key = 'format'").bind(1, std::to_string(kFormat)).run();

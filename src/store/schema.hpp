@@ -32,7 +32,8 @@ namespace clmis::store {
 ///      (external_id_index) instead of a UNIQUE column
 ///   7  the deadlines of cases (store/deadlines.hpp): clmis_deadline and clmis_deadline_event
 ///   8  the documents (attachments and letters) and links of records (store/documents.hpp):
-///      clmis_document and clmis_link
+///      clmis_document and clmis_link; clmis_deadline.assigned_to (the case's officer on its
+///      running deadlines) with the partial index clmis_deadline_officer
 constexpr int kFormat = 8;
 
 /// The page size of a new database (bytes). Measured on a million job seekers

@@ -474,3 +474,52 @@ TEST_CASE("Deprecating a code through a migration keeps it on old records and re
   const Json detail = Json::parse(test::raw_scalar(db1.path, "SELECT detail FROM clmis_audit WHERE action = 'migrate'"));
   CHECK(detail["steps"] == Json::array({"deprecate code kind.a", "relabel code kind.b"}));
 }
+
+TEST_CASE("A format-7 database gets documents, links and the officer of each running deadline (format 8)",
+          "[migrate][format][deadline]") {
+  test::TempDir dir;
+  const std::string f = dir.file("nlad.db");
+  std::int64_t a = 0, b = 0, c = 0;
+  {
+    auto db = test::standard_db(dir);
+    auto s = db.login("admin", test::kPassword);
+    s.user_create(clmis::Json{{"name", "off1"}, {"password", "pw-long-off1"}, {"roles", {"officer"}},
+                              {"section", "industrial_relations"}, {"must_change_password", false}});
+    auto complaint = [&](const char* received) {
+      return s.create("complaint", clmis::Json{{"date_received", received}, {"first_name", "Ann"},
+                                               {"family_name", "Hodge"}, {"sex", "F"}});
+    };
+    a = complaint("2025-03-03");  // assigned to off1: two running deadlines
+    b = complaint("2025-03-03");  // nobody's
+    c = complaint("2025-03-03");  // off1's, closed: its deadlines are cleared
+    s.assign("complaint", a, "off1");
+    s.assign("complaint", c, "off1");
+    s.transition("complaint", c, 1, "close", clmis::Json{{"effective_date", "2025-03-05"},
+                                                         {"fields", {{"outcome", "withdrawn"}}}});
+  }
+  // Format 7's layout: no documents, links, officer column or its index.
+  for (const char* sql : {"DROP TABLE clmis_document", "DROP TABLE clmis_link", "DROP INDEX clmis_deadline_officer",
+                          "ALTER TABLE clmis_deadline DROP COLUMN assigned_to",
+                          "UPDATE clmis_meta SET value = '7' WHERE key = 'format'"})
+    test::raw_exec(f, sql);
+  auto db = clmis::Database::open(f);
+  CHECK(test::raw_scalar(f, "SELECT value FROM clmis_meta WHERE key = 'format'") == "8");
+  CHECK(test::raw_scalar(f, "SELECT detail FROM clmis_audit WHERE action = 'format_upgrade'") == R"({"from":7,"to":8})");
+  CHECK(test::raw_scalar(f, "SELECT count(*) FROM sqlite_master WHERE name IN ('clmis_document', 'clmis_link', "
+                            "'clmis_deadline_officer')") == "3");
+  // The running deadlines of A carry off1's id; B's none; C's (cleared) are left without.
+  const std::string off1 = test::raw_scalar(f, "SELECT id FROM clmis_user WHERE name = 'off1'");
+  CHECK(test::raw_scalar(f, "SELECT group_concat(DISTINCT coalesce(assigned_to, '-')) FROM clmis_deadline WHERE record_id = " +
+                                std::to_string(a)) == off1);
+  CHECK(test::raw_scalar(f, "SELECT count(*) FROM clmis_deadline WHERE record_id = " + std::to_string(a)) == "2");
+  CHECK(test::raw_scalar(f, "SELECT count(*) FROM clmis_deadline WHERE assigned_to IS NOT NULL AND record_id <> " +
+                                std::to_string(a)) == "0");
+  // off1's queue is A's two deadlines.
+  auto s = db.login("admin", test::kPassword);
+  const auto q = s.queue(clmis::Json{{"officer", "off1"}});
+  REQUIRE(q["rows"].size() == 2);
+  CHECK(q["rows"][0]["id"] == a);
+  CHECK(q["rows"][1]["id"] == a);
+  CHECK(s.audit_verify()["ok"] == true);
+  (void)b;
+}
