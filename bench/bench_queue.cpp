@@ -290,23 +290,21 @@ std::vector<Row> run(sqlite3_stmt* s) {
 // The hand-written SQL, one statement each, as one would write it knowing the schema: the
 // running deadlines read from their index (clmis_deadline_running, in (due_day, id) order) up
 // to the page's end. "+d.record_type" keeps SQLite from taking the unique (record_type,
-// record_id, ...) index instead, which holds every deadline ever started; CROSS JOIN keeps it
-// from starting at all the cases ever assigned to the officer.
+// record_id, ...) index instead, which holds every deadline ever started.
 //
-// An officer's open cases by due date: their cases' running deadlines by due date, then the
-// paused ones (no due date) by id.
+// An officer's open cases by due date: the running deadlines that carry the officer (format 8
+// keeps the case's officer on them, with the index clmis_deadline_officer on (assigned_to,
+// due_day)), by due date, then the paused ones (no due date) by id.
 const char* const kOfficerSql =
     "SELECT * FROM (SELECT d.record_id, d.deadline, d.state, d.due_day, c.case_no, c.status, u.name "
-    "FROM clmis_deadline d CROSS JOIN clmis_case k ON k.record_type = d.record_type AND k.record_id = d.record_id "
-    "CROSS JOIN complaint c ON c.id = d.record_id CROSS JOIN clmis_user u ON u.id = k.assigned_to "
+    "FROM clmis_deadline d CROSS JOIN complaint c ON c.id = d.record_id CROSS JOIN clmis_user u ON u.id = d.assigned_to "
     "WHERE d.state IN ('open', 'paused') AND d.due_day IS NOT NULL AND +d.record_type = 'complaint' "
-    "AND k.assigned_to = ?1 ORDER BY d.due_day, d.id LIMIT 50) "
+    "AND d.assigned_to = ?1 ORDER BY d.due_day, d.id LIMIT 50) "
     "UNION ALL "
     "SELECT * FROM (SELECT d.record_id, d.deadline, d.state, d.due_day, c.case_no, c.status, u.name "
-    "FROM clmis_deadline d CROSS JOIN clmis_case k ON k.record_type = d.record_type AND k.record_id = d.record_id "
-    "CROSS JOIN complaint c ON c.id = d.record_id CROSS JOIN clmis_user u ON u.id = k.assigned_to "
+    "FROM clmis_deadline d CROSS JOIN complaint c ON c.id = d.record_id CROSS JOIN clmis_user u ON u.id = d.assigned_to "
     "WHERE d.state IN ('open', 'paused') AND d.due_day IS NULL AND +d.record_type = 'complaint' "
-    "AND k.assigned_to = ?1 ORDER BY d.id LIMIT 50) "
+    "AND d.assigned_to = ?1 ORDER BY d.id LIMIT 50) "
     "LIMIT 50";
 
 // The section's overdue list: the running deadlines of the section's case types (the
