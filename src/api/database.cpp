@@ -15,6 +15,7 @@
 #include "workflow/calendar.hpp"
 #include "workflow/cases.hpp"
 #include "workflow/legacy.hpp"
+#include "workflow/letters.hpp"
 #include "workflow/workflow.hpp"
 
 namespace clmis {
@@ -274,6 +275,13 @@ Json Session::queue(const Json& spec) {
 Json Session::timeline(std::string_view type, std::int64_t id) {
   return live(engine_).run(detail::SessionAccess::actor(*this),
                            [&](Context& cx) { return detail::case_timeline(cx, type, id); });
+}
+
+Json Session::letter(std::string_view type, std::int64_t id, std::string_view letter, std::string_view lang,
+                     std::string_view format) {
+  return live(engine_).run(detail::SessionAccess::actor(*this), [&](Context& cx) {
+    return detail::letter_on_demand(cx, type, id, letter, lang, format);
+  });
 }
 
 Json Session::ageing(const Json& spec) {
