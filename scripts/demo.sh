@@ -42,6 +42,8 @@ demo: try these (CLMIS_USER=admin and CLMIS_PASSWORD as above):
   $build/clmis export $db vacancy --format csv --out vacancies.csv
   $build/clmis counts $db job_seeker --as-of 2025-12-31
   $build/clmis calendar list $db --year 2027
+  $build/clmis letter $db complaint 2 complaint.acknowledgement --format text
+  $build/clmis letter $db complaint 2 complaint.settlement_statement --lang nl --output letter.html
   $build/clmis calendar proclaim $db 2027-01-04 --rule carnival_last_lap --note "Proclamation of ..."
   PYTHONPATH=$build/python /usr/bin/python3 -c "import clmis, os
 db = clmis.open('$db'); s = db.login('admin', os.environ['CLMIS_PASSWORD'])

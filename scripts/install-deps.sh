@@ -12,6 +12,7 @@ packages=(
   libsodium-dev
   libxlsxwriter-dev zlib1g-dev  # xlsx exports (zlib: its static link, the tests' workbook reader)
   libcli11-dev
+  libmstch-dev  # letter templates (mustache); see third_party/mstch/README.md
   catch2
   locales  # a test compiles a locale with a decimal comma (localedef)
   binutils

@@ -550,6 +550,19 @@ CLMIS_API int clmis_links_json(char **out, clmis_session *session, const char *t
  *  "date", "event" and "by". */
 CLMIS_API int clmis_case_timeline_json(char **out, clmis_session *session, const char *type, int64_t id);
 
+/** Produces a letter of a record from the pack's template `letter` ("complaint.acknowledgement",
+ *  docs/workflows.md "Letters"), stores it with the record and audits it. lang: "en", "nl"...
+ *  (NULL: the profile's first language when the letter has it, else English); format: "html"
+ *  (a full document with a print stylesheet) or "text" (NULL: "html"). Needs "read" and
+ *  "letter" on the record; personal fields are empty unless the user may read them. *out:
+ *  {"document_id", "name", "lang", "format", "media_type", "size", "sha256", "content"} (the
+ *  letter's text in "content"), freed with clmis_free. CLMIS_ENOTFOUND for an unknown type,
+ *  letter (or a letter of another type) or record; CLMIS_EINVALID for a language the letter is
+ *  not written in or another format; CLMIS_EDENIED; CLMIS_ECONFLICT for an archived record.
+ *  Each changes nothing. */
+CLMIS_API int clmis_letter_json(char **out, clmis_session *session, const char *type, int64_t id, const char *letter,
+                                const char *lang, const char *format);
+
 /* ---------------------------------------------------------------------------------------------
  * Documents of records: attachments and letters (docs/workflows.md, "Attachments")
  * ------------------------------------------------------------------------------------------- */

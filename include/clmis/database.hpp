@@ -454,6 +454,24 @@ class Session {
   /// missing reason, Conflict if it is already withdrawn or its record archived, NotFound for an
   /// unknown id; each changes nothing.
   Json withdraw_document(std::int64_t document_id, std::string_view reason);
+  // Letters (docs/workflows.md, "Letters") --------------------------------------------------
+
+  /// Produces a letter of a record from the pack's template `letter` (e.g.
+  /// "complaint.acknowledgement"): the department's letterhead from the country profile, dates,
+  /// amounts and codes written out in the letter's language, as a full HTML document (format
+  /// "html", with a print stylesheet) or plain text ("text"). lang "" = the profile's first
+  /// language when the letter has it, else English. Needs "read" and "letter" on the record;
+  /// personal fields are left empty unless the user may read them. The letter is stored with
+  /// the record (a document of kind "letter") and audited ("letter": the letter, language,
+  /// format, document id and SHA-256, not the content). Returns {"document_id", "name" (the
+  /// letter), "lang", "format", "media_type" ("text/html; charset=utf-8" or "text/plain;
+  /// charset=utf-8"), "size" (bytes), "sha256", "content"}. NotFound for a record type, letter
+  /// (including a letter of another record type) or record that does not exist;
+  /// ValidationError for a language the letter is not written in (path "lang") or a format
+  /// other than html and text (path "format"); PermissionDenied; Conflict for an archived
+  /// record. Each changes nothing.
+  Json letter(std::string_view type, std::int64_t id, std::string_view letter, std::string_view lang = {},
+              std::string_view format = "html");
 
   // Table Maintenance ------------------------------------------------------------------------
 

@@ -17,6 +17,7 @@
 #include "workflow/links.hpp"
 #include "workflow/documents.hpp"
 #include "workflow/legacy.hpp"
+#include "workflow/letters.hpp"
 #include "workflow/workflow.hpp"
 
 namespace clmis {
@@ -315,6 +316,13 @@ std::string Session::document_content(std::int64_t document_id) {
 Json Session::withdraw_document(std::int64_t document_id, std::string_view reason) {
   return live(engine_).run(detail::SessionAccess::actor(*this),
                            [&](Context& cx) { return detail::withdraw_document(cx, document_id, reason); });
+}
+
+Json Session::letter(std::string_view type, std::int64_t id, std::string_view letter, std::string_view lang,
+                     std::string_view format) {
+  return live(engine_).run(detail::SessionAccess::actor(*this), [&](Context& cx) {
+    return detail::letter_on_demand(cx, type, id, letter, lang, format);
+  });
 }
 
 Json Session::ageing(const Json& spec) {

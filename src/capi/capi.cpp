@@ -679,6 +679,19 @@ int clmis_document_withdraw(clmis_session* session, int64_t document_id, const c
   return guarded([&] { session->session->withdraw_document(document_id, reason); });
 }
 
+int clmis_letter_json(char** out, clmis_session* session, const char* type, int64_t id, const char* letter,
+                      const char* lang, const char* format) {
+  clear_error();
+  if (!out) return misuse("out is NULL");
+  *out = nullptr;
+  CLMIS_CHECK_SESSION();
+  if (!type) return misuse("type is NULL");
+  if (!letter) return misuse("letter is NULL");
+  return guarded([&] {
+    *out = dup(dump(session->session->letter(type, id, letter, lang ? lang : "", format ? format : "html")));
+  });
+}
+
 int clmis_queue_json(char** out, clmis_session* session, const char* spec_json) {
   clear_error();
   if (!out) return misuse("out is NULL");

@@ -681,6 +681,19 @@ int main(int argc, char** argv) {
   links->add_option("id", id, "Record id")->required();
   login.options(links);
   json_flag(links);
+  std::string letter_id, letter_lang, letter_format = "html", letter_output;
+  auto* letter_cmd = app.add_subcommand(
+      "letter", "Produce a letter of a record from the pack's template (stored with the record, audited)");
+  letter_cmd->add_option("database", db_path, "Path of the database")->required();
+  letter_cmd->add_option("type", type_name, "Record type, e.g. complaint")->required();
+  letter_cmd->add_option("id", id, "Record id")->required();
+  letter_cmd->add_option("template", letter_id, "The letter, e.g. complaint.acknowledgement")->required();
+  letter_cmd->add_option("--lang", letter_lang, "Language: en, nl, es (default: the country's first language)");
+  letter_cmd->add_option("--format", letter_format, "html (default) or text");
+  letter_cmd->add_option("--output", letter_output, "Write the letter to this file (default: standard output)");
+  letter_cmd->add_flag("--force", force, "Replace the output file if it exists (never the database's own files)");
+  login.options(letter_cmd);
+  json_flag(letter_cmd);
   auto* ageing = app.add_subcommand("ageing", "Open cases on a day by type, state and days since received");
   ageing->add_option("database", db_path, "Path of the database")->required();
   ageing->add_option("--type", queue_types, "Only this case type; repeatable");
@@ -1371,6 +1384,29 @@ int main(int argc, char** argv) {
                     << display(r["relation"]) << " " << display(r["to_type"]) << " " << display(r["to_id"])
                     << (*unlink ? " (removed)" : "") << "\n";
       }
+    }
+    if (*letter_cmd) {
+      auto db = open_db(db_path);
+      auto s = login.open(db);
+      // The output file is checked before the letter is produced: a refused path stores nothing.
+      std::optional<clmis::detail::OutputFile> out;
+      if (!letter_output.empty()) out.emplace(letter_output, db.files(), force);
+      const auto r = s.letter(type_name, id, letter_id, letter_lang, letter_format);
+      const auto& content = r["content"].get_ref<const std::string&>();
+      if (out) {
+        out->stream() << content;
+        out->commit();
+      }
+      if (json) {
+        auto meta = r;
+        if (out) meta.erase("content");
+        std::cout << clmis::dump_json(meta, 2) << "\n";
+      } else if (!out) {
+        std::cout << content;
+      }
+      std::cerr << "letter " << letter_id << " (" << display(r["lang"]) << ", " << display(r["format"])
+                << ") stored with " << type_name << " " << id << " as document " << r["document_id"].get<std::int64_t>()
+                << (out ? ", written to " + letter_output : std::string()) << "\n";
     }
     if (*timeline) {
       auto db = open_db(db_path);

@@ -23,6 +23,7 @@
 #include "clmis/database.hpp"
 #include "clmis/error.hpp"
 #include "clmis/value.hpp"
+#include "core/files.hpp"
 #include "core/text.hpp"
 #include "demo/generator.hpp"
 #include "demo/params.hpp"
@@ -111,6 +112,8 @@ void print_demo_summary(const DemoSummary& s, std::ostream& out) {
           << " days late  " << (q["number"].is_string() ? q["number"].get<std::string>() : std::string()) << "  "
           << q["deadline"].get<std::string>() << "  (" << q["status"].get<std::string>() << ")\n";
   }
+  if (!s.letter_path.empty())
+    out << "\nA letter (clmis letter): " << s.letter_what << "\n  " << s.letter_path << "\n";
   if (!s.users.empty()) {
     out << "\nUsers, one per role (besides admin), all with the demo users' password\n";
     for (const auto& [name, role, section] : s.users)
@@ -157,6 +160,17 @@ DemoSummary run_demo(const DemoOptions& o, std::ostream& log) {
         s.user_create(spec);
         sum.users.emplace_back(name, name, sectioned ? "employment_services" : "");
       }
+    if (sum.records.size() > 5 && sum.records[5].second > 0) {
+      // One letter, rendered and stored with its complaint, written beside the database.
+      const Json letter = s.letter("complaint", 1, "complaint.status_statement", "", "html");
+      sum.letter_path = (fs::path(o.out_dir) / ("clmis-demo-" + clmis::detail::ascii_lower(iso3) +
+                                                "-letter-complaint-1.html")).string();
+      clmis::detail::OutputFile f(sum.letter_path, db.files(), true);
+      f.stream() << letter["content"].get<std::string>();
+      f.commit();
+      sum.letter_what = "complaint.status_statement of complaint 1 (" + letter["lang"].get<std::string>() +
+                        ", stored as document " + std::to_string(letter["document_id"].get<std::int64_t>()) + ")";
+    }
     print_demo_summary(sum, log);
     return sum;
   } catch (...) {

@@ -69,6 +69,9 @@ struct DemoSummary {
   /// and the ageing table (Session::ageing).
   Json complaints_overdue;
   Json complaints_ageing;
+  /// One rendered letter written beside the database (Session::letter: the status statement of
+  /// the first complaint, HTML), and what it is; "" when there are no complaints.
+  std::string letter_path, letter_what;
   double seconds = 0;             ///< time taken
 };
 

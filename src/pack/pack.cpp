@@ -7,6 +7,7 @@
 #include "clmis/error.hpp"
 #include "core/csv.hpp"
 #include "core/hash.hpp"
+#include "core/text.hpp"
 
 #include <algorithm>
 #include <array>
@@ -842,6 +843,12 @@ const Field* RecordType::field(std::string_view n) const {
   return nullptr;
 }
 
+const Letter* RecordType::letter(std::string_view id) const {
+  for (const auto& l : letters)
+    if (l.id == id) return &l;
+  return nullptr;
+}
+
 const Section* RecordType::section(std::string_view n) const {
   for (const auto& s : sections)
     if (s.name == n) return &s;
@@ -901,6 +908,168 @@ std::unique_ptr<DataSource> memory_source(std::map<std::string, std::string> fil
   return std::make_unique<MemorySource>(std::move(files), std::move(label));
 }
 
+namespace {
+
+/// What a name in a letter template may be, for check_letter_template: a name of the context
+/// render_letter builds (docs/workflows.md, "Letters"), or a field of the section entry a block
+/// iterates.
+std::string unknown_name(const std::vector<std::string>& parts, const RecordType& t,
+                         const std::vector<const Section*>& open_sections) {
+  const auto& root = parts[0];
+  for (auto it = open_sections.rbegin(); it != open_sections.rend(); ++it)
+    if (*it && parts.size() == 1 && (*it)->field(root)) return {};
+  auto only = [&](std::initializer_list<const char*> keys) -> std::string {
+    if (parts.size() != 2) return "\"" + root + "\" has the keys " + [&] {
+        std::string s;
+        for (const char* k : keys) s += (s.empty() ? "" : ", ") + std::string(k);
+        return s;
+      }();
+    for (const char* k : keys)
+      if (parts[1] == k) return {};
+    return "\"" + root + "\" has no key \"" + parts[1] + "\"";
+  };
+  auto section_field = [&](const char* what, bool whole_entry) -> std::string {
+    if (parts.size() < 2 || parts.size() > 3) return "\"" + root + "\" takes a section and a field: " + what;
+    const auto* sec = t.section(parts[1]);
+    if (!sec) return t.name + " has no section \"" + parts[1] + "\"";
+    if (parts.size() == 2) return whole_entry ? std::string() : "\"" + root + "\" takes a section and a field: " + what;
+    const auto* f = sec->field(parts[2]);
+    if (!f) return "the section \"" + parts[1] + "\" has no field \"" + parts[2] + "\"";
+    if (root == "totals" && f->type != FieldType::money) return "totals are of money fields; \"" + parts[2] + "\" is not one";
+    return {};
+  };
+  if (root == "lang" || root == "today") return parts.size() == 1 ? std::string() : "\"" + root + "\" has no keys";
+  if (root == "letter") return only({"id", "title"});
+  if (root == "department") return only({"name", "address", "telephone", "email"});
+  if (root == "country") return only({"name", "currency"});
+  if (root == "user") return only({"name"});
+  if (root == "to") {
+    std::string e = only({"complainant", "employer"});
+    return e;
+  }
+  if (root == "totals") return section_field("{{totals.claims.amount_claimed}}", false);
+  if (root == "last") return section_field("{{last.hearings.date}}", true);
+  if (root == "record") {
+    if (parts.size() < 2) return "\"record\" takes a field: {{record.<field>}}";
+    const auto& n = parts[1];
+    if (parts.size() == 2 && (n == "id" || n == "version" || n == "external_id" || t.field(n) || t.section(n))) return {};
+    if (parts.size() == 2) return t.name + " has no field or section \"" + n + "\"";
+    return "\"record." + n + "\" has no keys (a section's fields are named inside {{#record." + n + "}}...{{/record." + n + "}})";
+  }
+  return "unknown name \"" + root + "\"";
+}
+
+}  // namespace
+
+std::string check_letter_template(std::string_view text, const RecordType& t) {
+  struct Open {
+    std::string name;
+    size_t line;
+    const Section* section;  // the entries it iterates, if it names a section
+  };
+  std::vector<Open> stack;
+  auto line_of = [&](size_t pos) { return 1 + static_cast<size_t>(std::count(text.begin(), text.begin() + pos, '\n')); };
+  auto at = [&](size_t pos) { return "line " + std::to_string(line_of(pos)) + ": "; };
+  size_t i = 0;
+  while (true) {
+    const size_t o = text.find("{{", i);
+    if (o == std::string_view::npos) break;
+    const size_t c = text.find("}}", o + 2);
+    if (c == std::string_view::npos) return at(o) + "a tag opened with {{ is not closed with }}";
+    std::string tag(text.substr(o + 2, c - o - 2));
+    i = c + 2;
+    if (tag.empty()) return at(o) + "an empty tag {{}}";
+    const char k = tag[0];
+    if (k == '!') continue;
+    if (k == '{' || k == '&')
+      return at(o) + "{{{...}}} and {{&...}} are not used in letters: clmis escapes every value for the format itself";
+    if (k == '>' || k == '=' || k == '<') return at(o) + "partials and delimiter changes are not supported in letters";
+    std::string name = (k == '#' || k == '^' || k == '/') ? tag.substr(1) : tag;
+    while (!name.empty() && name.front() == ' ') name.erase(0, 1);
+    while (!name.empty() && name.back() == ' ') name.pop_back();
+    static const std::regex name_re(R"(^(\.|[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*)$)");
+    if (!std::regex_match(name, name_re)) return at(o) + "\"{{" + tag + "}}\" is not a tag letters use";
+    if (k == '/') {
+      if (stack.empty()) return at(o) + "{{/" + name + "}} closes no open section";
+      if (stack.back().name != name)
+        return at(o) + "{{/" + name + "}} closes {{#" + stack.back().name + "}} of line " + std::to_string(stack.back().line);
+      stack.pop_back();
+      continue;
+    }
+    std::vector<const Section*> sections;
+    for (const auto& s : stack) sections.push_back(s.section);
+    if (name == ".") {
+      if (stack.empty()) return at(o) + "{{.}} outside a section";
+    } else {
+      std::vector<std::string> parts;
+      for (size_t p = 0, q; p <= name.size(); p = q + 1) {
+        q = name.find('.', p);
+        if (q == std::string::npos) q = name.size();
+        parts.push_back(name.substr(p, q - p));
+      }
+      if (auto e = unknown_name(parts, t, sections); !e.empty()) return at(o) + e;
+      if (k == '#' || k == '^') {
+        const Section* sec = nullptr;
+        if (parts.size() == 2 && (parts[0] == "record" || parts[0] == "last")) sec = t.section(parts[1]);
+        stack.push_back({name, line_of(o), sec});
+      }
+      continue;
+    }
+    if (k == '#' || k == '^') stack.push_back({name, line_of(o), nullptr});
+  }
+  if (!stack.empty())
+    return "line " + std::to_string(stack.back().line) + ": {{#" + stack.back().name + "}} is not closed";
+  return {};
+}
+
+namespace {
+
+std::vector<Letter> parse_letters(const Reader& r, const Json& j, const std::string& path, const RecordType& t,
+                                  const DataSource& src, const std::string& dir,
+                                  std::map<std::string, std::string>& files) {
+  std::vector<Letter> out;
+  const auto& arr = r.array(j, path);
+  static const std::regex file_re(R"(^[a-z0-9_]+(/[a-z0-9_.-]+)*\.mustache$)");
+  for (size_t i = 0; i < arr.size(); ++i) {
+    const std::string lp = path + "/" + std::to_string(i);
+    r.keys(arr[i], lp, {"id", "label", "templates"}, {"to", "description"});
+    Letter l;
+    l.id = r.str(arr[i], "id", lp);
+    const std::string prefix = t.name + ".";
+    if (l.id.rfind(prefix, 0) != 0 || !valid_name(l.id.substr(prefix.size())))
+      r.fail(lp + "/id", "a letter's id is \"" + prefix + "<name>\" with a name [a-z][a-z0-9_]*");
+    for (const auto& other : out)
+      if (other.id == l.id) r.fail(lp + "/id", "duplicate letter \"" + l.id + "\"");
+    l.label = r.label(arr[i], "label", lp, true);
+    l.to = r.str(arr[i], "to", lp);
+    if (!l.to.empty() && std::none_of(std::begin(kLetterAddressees), std::end(kLetterAddressees),
+                                      [&](const char* a) { return l.to == a; }))
+      r.fail(lp + "/to", "\"" + l.to + "\" is not an addressee letters know (complainant, employer)");
+    const auto& tm = r.object(arr[i]["templates"], lp + "/templates");
+    for (auto it = tm.begin(); it != tm.end(); ++it) {
+      const std::string tp = lp + "/templates/" + it.key();
+      if (std::none_of(std::begin(kLetterLanguages), std::end(kLetterLanguages),
+                       [&](const char* a) { return it.key() == a; }))
+        r.fail(tp, "\"" + it.key() + "\" is not a language letters can be written in (en, nl, es)");
+      if (!it->is_string() || !std::regex_match(it->get<std::string>(), file_re))
+        r.fail(tp, "expected the template's file under the pack's directory, e.g. \"letters/<name>.en.mustache\"");
+      const std::string rel = dir + it->get<std::string>();
+      const auto text = src.read(rel);
+      if (!text) r.fail(tp, "no such file: " + src.describe(rel));
+      if (!valid_utf8(*text)) r.fail(tp, src.describe(rel) + " is not valid UTF-8");
+      if (auto e = check_letter_template(*text, t); !e.empty()) r.fail(tp, src.describe(rel) + ": " + e);
+      files[rel] = *text;
+      l.files[it.key()] = rel;
+      l.templates[it.key()] = *text;
+    }
+    if (!l.templates.count("en")) r.fail(lp + "/templates", "an English template (\"en\") is required");
+    out.push_back(std::move(l));
+  }
+  return out;
+}
+
+}  // namespace
+
 Pack load_pack(const DataSource& src, const std::string& name) {
   if (!valid_name(name)) throw NotFound("no pack named \"" + name + "\"");
   const std::string rel = "packs/" + name + "/pack.json";
@@ -943,7 +1112,7 @@ Pack load_pack(const DataSource& src, const std::string& name) {
     const std::string path = "/record_types/" + std::to_string(i);
     const auto& t = types[i];
     r.keys(t, path, {"name", "label", "fields"},
-           {"description", "source", "sections", "rules", "workflow", "section"});
+           {"description", "source", "sections", "rules", "workflow", "section", "letters"});
     RecordType rt;
     rt.name = r.name(t, "name", path);
     if (!type_names.insert(rt.name).second) r.fail(path + "/name", "duplicate record type \"" + rt.name + "\"");
@@ -982,6 +1151,7 @@ Pack load_pack(const DataSource& src, const std::string& name) {
         rt.rules.push_back(parse_rule(r, rules[k], path + "/rules/" + std::to_string(k), rt));
     }
     if (t.contains("workflow")) rt.workflow = parse_workflow(r, t["workflow"], path + "/workflow", rt, p.code_lists);
+    if (t.contains("letters")) rt.letters = parse_letters(r, t["letters"], path + "/letters", rt, src, "packs/" + name + "/", p.files);
     p.record_types.push_back(std::move(rt));
   }
   // References may point forward; check them once every type is known.
@@ -1089,12 +1259,14 @@ Profile load_profile(const DataSource& src, const std::string& iso3, const Pack&
   }
   if (j.contains("department")) {
     const auto& d = j["department"];
-    r.keys(d, "/department", {"name", "source", "verified"}, {"address", "telephone", "email"});
+    r.keys(d, "/department", {"name", "source", "verified"}, {"address", "telephone", "email", "paper"});
     Department dep;
     dep.name = r.label(d, "name", "/department", true);
     for (const auto& line : names_of(r, d, "address", "/department")) dep.address.push_back(line);
     dep.telephone = r.str(d, "telephone", "/department");
     dep.email = r.str(d, "email", "/department");
+    dep.paper = r.str(d, "paper", "/department", "A4");
+    if (dep.paper != "A4" && dep.paper != "letter") r.fail("/department/paper", "the paper is \"A4\" or \"letter\"");
     dep.source = r.str(d, "source", "/department");
     if (dep.source.empty()) r.fail("/department/source", "the department's details need their source");
     dep.verified = r.boolean(d, "verified", "/department", false);

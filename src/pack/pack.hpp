@@ -251,6 +251,23 @@ struct Workflow {
   [[nodiscard]] const Deadline* deadline(std::string_view id) const;
 };
 
+/// The languages letters can be written in: those whose dates and amounts clmis can write out
+/// (workflow/letters.cpp). English is required of every letter.
+inline constexpr const char* kLetterLanguages[] = {"en", "nl", "es"};
+/// Who a letter is addressed to, for templates shared by several letters ({{#to.employer}}).
+inline constexpr const char* kLetterAddressees[] = {"complainant", "employer"};
+
+/// A letter a record type declares (docs/workflows.md, "Letters"): one mustache template per
+/// language, each producing both the HTML and the plain-text document.
+struct Letter {
+  std::string id;  ///< "<record type>.<name>", e.g. complaint.acknowledgement
+  Label label;
+  std::string to;  ///< the addressee (kLetterAddressees) or "" — {{#to.<addressee>}} in templates
+  std::map<std::string, std::string> templates;  ///< language → template text
+  std::map<std::string, std::string> files;      ///< language → file (relative to data/)
+};
+
+
 struct RecordType {
   std::string name;
   Label label;
@@ -263,7 +280,9 @@ struct RecordType {
   std::vector<Section> sections;
   std::vector<Rule> rules;
   std::optional<Workflow> workflow;
+  std::vector<Letter> letters;
   [[nodiscard]] const Field* field(std::string_view name) const;
+  [[nodiscard]] const Letter* letter(std::string_view id) const;
   [[nodiscard]] const Section* section(std::string_view name) const;
 };
 
@@ -295,9 +314,9 @@ struct OrgSection {
 enum class Scope { none = 0, own = 1, section = 2, all = 3 };
 
 /// Actions on records that grants name. "transition" allows every transition of a type;
-/// "transition:<name>" one of them.
-inline constexpr const char* kRecordActions[] = {"create", "read",   "read_personal", "update",
-                                                  "archive", "export", "transition", "assign"};
+/// "transition:<name>" one of them. "letter" produces a record's letters (with read).
+inline constexpr const char* kRecordActions[] = {"create", "read",   "read_personal", "update", "archive",
+                                                  "export", "transition", "assign", "letter"};
 /// Permissions that do not concern one record type.
 inline constexpr const char* kSystemPermissions[] = {"users", "code_lists", "audit",
                                                       "service_keys", "backup"};
@@ -342,6 +361,7 @@ struct Department {
   Label name;
   std::vector<std::string> address;  ///< lines
   std::string telephone, email;
+  std::string paper = "A4";  ///< the letters' paper: "A4" or "letter" (the HTML's @page size)
   std::string source;
   bool verified = false;
 };

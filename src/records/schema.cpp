@@ -195,6 +195,17 @@ Json record_type_json(Context& cx, const pack::RecordType& t) {
                      {"transitions", tr},
                      {"deadlines", deadlines}};
   }
+  if (!t.letters.empty()) {
+    // The letters a frontend can offer for a record (Session::letter; docs/workflows.md).
+    Json letters = Json::array();
+    for (const auto& l : t.letters) {
+      Json langs = Json::array();
+      for (const auto& [lang, text] : l.templates) langs.push_back(lang);
+      letters.push_back({{"id", l.id}, {"label", l.label.to_json()}, {"to", l.to.empty() ? Json(nullptr) : Json(l.to)},
+                         {"languages", langs}});
+    }
+    o["letters"] = letters;
+  }
   return o;
 }
 

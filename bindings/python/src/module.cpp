@@ -1097,6 +1097,17 @@ PYBIND11_MODULE(_core, m) {
           "Withdraws a document filed by mistake, with a reason: it stays with its bytes, marked withdrawn. "
           "Permission archive on its record (supervisors); audited. Conflict if already withdrawn.")
       .def(
+          "letter",
+          [](PySession& s, const std::string& type, std::int64_t id, const std::string& letter,
+             const std::optional<std::string>& lang, const std::string& format) {
+            return from_json(
+                s.read([&](clmis::Session& x) { return x.letter(type, id, letter, lang.value_or(""), format); }));
+          },
+          py::arg("type"), py::arg("id"), py::arg("letter"), py::arg("lang") = py::none(), py::arg("format") = "html",
+          "Produces a letter of a record from the pack's template (e.g. complaint.acknowledgement) in lang (None: "
+          "the profile's first language) as format html or text; stores it with the record and audits it. "
+          "Returns {document_id, name, lang, format, media_type, size, sha256, content}.")
+      .def(
           "assignments",
           [](PySession& s, const std::string& type, std::int64_t id) {
             return from_json(s.read([&](clmis::Session& x) { return x.assignments(type, id); }));
