@@ -542,7 +542,8 @@ Workflow parse_workflow(const Reader& r, const Json& j, const std::string& path,
       const std::string p = ep + "/" + std::to_string(k);
       const Json& e = list[k];
       if (!e.is_object() || e.size() != 1 || !e.begin()->is_string())
-        r.fail(p, R"(an effect is one of {"assign": "actor"}, {"pause" | "resume" | "clear": "<deadline id>"})");
+        r.fail(p, R"(an effect is one of {"assign": "actor"}, {"pause" | "resume" | "clear": "<deadline id>"}, )"
+                  R"({"letter": "<letter id>"})");
       const std::string kind = e.begin().key(), target = e.begin()->get<std::string>();
       Effect ef;
       ef.target = target;
@@ -552,8 +553,10 @@ Workflow parse_workflow(const Reader& r, const Json& j, const std::string& path,
       } else if (kind == "pause" || kind == "resume" || kind == "clear") {
         ef.kind = kind == "pause" ? Effect::Kind::pause : kind == "resume" ? Effect::Kind::resume : Effect::Kind::clear;
         if (!w.deadline(target)) r.fail(p + "/" + kind, "\"" + target + "\" is not a deadline of " + t.name);
+      } else if (kind == "letter") {
+        ef.kind = Effect::Kind::letter;  // checked once the type's letters are read
       } else {
-        r.fail(p, "\"" + kind + "\" is not an effect: assign, pause, resume or clear");
+        r.fail(p, "\"" + kind + "\" is not an effect: assign, pause, resume, clear or letter");
       }
       w.transitions[i].effects.push_back(std::move(ef));
     }
@@ -1152,6 +1155,14 @@ Pack load_pack(const DataSource& src, const std::string& name) {
     }
     if (t.contains("workflow")) rt.workflow = parse_workflow(r, t["workflow"], path + "/workflow", rt, p.code_lists);
     if (t.contains("letters")) rt.letters = parse_letters(r, t["letters"], path + "/letters", rt, src, "packs/" + name + "/", p.files);
+    if (rt.workflow)
+      for (size_t i = 0; i < rt.workflow->transitions.size(); ++i) {
+        const auto& effects = rt.workflow->transitions[i].effects;
+        for (size_t k = 0; k < effects.size(); ++k)
+          if (effects[k].kind == Effect::Kind::letter && !rt.letter(effects[k].target))
+            r.fail(path + "/workflow/transitions/" + std::to_string(i) + "/effects/" + std::to_string(k) + "/letter",
+                   "\"" + effects[k].target + "\" is not a letter of " + rt.name);
+      }
     p.record_types.push_back(std::move(rt));
   }
   // References may point forward; check them once every type is known.

@@ -183,10 +183,11 @@ struct Rule {
 /// transaction (docs/workflows.md, "Effects"): "assign": "actor" — the case goes to the user who
 /// takes the transition when nobody has it; "pause", "resume", "clear": "<deadline id>" — that
 /// deadline of the case, when it is running (a pause or clear keeps "transition <name>" as its
-/// reason).
+/// reason); "letter": "<letter id>" — that letter of the record type, rendered as HTML in the
+/// country's first language it is written in and stored with the case.
 struct Effect {
-  enum class Kind { assign, pause, resume, clear } kind = Kind::assign;
-  std::string target;  ///< "actor" (assign) or a deadline id
+  enum class Kind { assign, pause, resume, clear, letter } kind = Kind::assign;
+  std::string target;  ///< "actor" (assign), a deadline id, or a letter id
 };
 
 struct Transition {

@@ -12,6 +12,7 @@
 #include "store/rows.hpp"
 #include "workflow/calendar.hpp"
 #include "workflow/deadline.hpp"
+#include "workflow/letters.hpp"
 #include "workflow/links.hpp"
 
 #include <algorithm>
@@ -431,6 +432,11 @@ void effects_after_transition(Context& cx, const pack::RecordType& t, std::int64
                            {"previous", nullptr},
                            {"reason", reason},
                            {"effect", tr.name}});
+      continue;
+    }
+    if (e.kind == pack::Effect::Kind::letter) {
+      // Needs the "letter" grant as on demand; in the transition's transaction.
+      produce_letter(cx, t.name, id, e.target, "", "html");
       continue;
     }
     auto cur = latest(store::deadlines_of(cx.conn, t.name, id));

@@ -443,6 +443,9 @@ TEST_CASE("Deadlines: declared in the pack, overridden by a country with its sou
              {{"assign", "actor"}, {"pause", "complaint.acknowledge"}}};
        },
        "/record_types/5/workflow/transitions/1/effects/0", "an effect is one of"},
+      {"a letter the type does not have",
+       [](Json& j) { j["record_types"][5]["workflow"]["transitions"][1]["effects"] = {{{"letter", "complaint.reminder"}}}; },
+       "/record_types/5/workflow/transitions/1/effects/0/letter", "is not a letter of complaint"},
       // The complaint's rule 3: a hearing's date not before the record's date_received.
       {"a section's date compared with a record field that is not a date",
        [](Json& j) { j["record_types"][5]["rules"][3]["earlier"] = "summary"; },

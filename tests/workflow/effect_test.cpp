@@ -65,6 +65,8 @@ TEST_CASE("Effects: a pack pauses and resumes a deadline with its transitions", 
     Json& tr = j["record_types"][5]["workflow"]["transitions"];
     REQUIRE(tr[1]["name"] == "investigate");
     REQUIRE(tr[2]["name"] == "conciliate");
+    REQUIRE(tr[3]["name"] == "close");
+    tr[3]["effects"] = {{{"letter", "complaint.status_statement"}}};
     tr[1]["from"] = {"assigned", "conciliation"};
     tr[1]["effects"] = {{{"resume", "complaint.first_hearing"}}};
     tr[2]["effects"] = {{{"pause", "complaint.first_hearing"}}};
@@ -104,4 +106,19 @@ TEST_CASE("Effects: a pack pauses and resumes a deadline with its transitions", 
         Errs{{"effective_date", "date_order"}});
   CHECK(test::db_hash(path) == h);
   CHECK(s.get("complaint", id)["status"] == "investigation");
+  // Closing produces the case status statement (the pack's letter effect), stored with the case
+  // in the closing's transaction, in English (KNA), and audited after the transition.
+  CHECK(s.documents("complaint", id).empty());
+  s.transition("complaint", id, 4, "close",
+               Json{{"effective_date", "2025-03-26"}, {"fields", {{"outcome", "withdrawn"}}}});
+  const Json docs = s.documents("complaint", id);
+  REQUIRE(docs.size() == 1);
+  CHECK(docs[0]["kind"] == "letter");
+  CHECK(docs[0]["name"] == "complaint.status_statement");
+  CHECK(docs[0]["lang"] == "en");
+  CHECK(docs[0]["media_type"] == "text/html; charset=utf-8");
+  const std::string html = s.document_content(docs[0]["id"].get<std::int64_t>());
+  CHECK(html.find("<!DOCTYPE html>") == 0);
+  const auto actions = test::audit_actions_after(path, 0);
+  CHECK(std::vector<std::string>(actions.end() - 2, actions.end()) == std::vector<std::string>{"transition", "letter"});
 }
