@@ -505,10 +505,12 @@ Json case_assignments(Context& cx, std::string_view type, std::int64_t id) {
 
 namespace {
 
-/// The case types a spec's "types" names (checked), or every type with deadlines the user may
-/// read beyond their own records; with "section", only those of that organisational section.
+/// The case types a spec's "types" names (checked: PermissionDenied for one the user may not
+/// read at all), or every type with deadlines the user may read; with "section", only those of
+/// that organisational section. own_only (if given) is set when the user reads one of them
+/// only in the "own" scope: their rows are then the cases assigned to the user.
 std::vector<const pack::RecordType*> case_types(Context& cx, const Json& spec, std::vector<FieldError>& errors,
-                                                const char* what) {
+                                                const char* what, bool* own_only = nullptr) {
   std::vector<const pack::RecordType*> out;
   std::optional<std::string> section;
   if (spec.contains("section")) {
@@ -528,13 +530,16 @@ std::vector<const pack::RecordType*> case_types(Context& cx, const Json& spec, s
         errors.push_back({what, "types[" + std::to_string(i) + "]", n, "code_list", "not a case type with deadlines"});
         continue;
       }
+      if (cx.access.require_scope(cx, *t, "read") == pack::Scope::own && own_only) *own_only = true;
       out.push_back(t);
     }
   } else {
     for (const auto& t : cx.pack.record_types) {
       if (!has_deadlines(t)) continue;
       const auto sc = cx.access.scope_of(cx, t, "read");
-      if (sc == pack::Scope::section || sc == pack::Scope::all) out.push_back(&t);
+      if (sc == pack::Scope::none || (sc == pack::Scope::own && !own_only)) continue;
+      if (sc == pack::Scope::own) *own_only = true;
+      out.push_back(&t);
     }
   }
   if (section)
@@ -581,7 +586,8 @@ Json case_queue(Context& cx, const Json& spec) {
         it.key() != "due_within" && it.key() != "as_of" && it.key() != "limit" && it.key() != "cursor")
       errors.push_back({kWhat, it.key(), *it, "unknown_field",
                         "a queue takes types, section, officer, overdue, due_within, as_of, limit and cursor"});
-  auto types = case_types(cx, spec, errors, kWhat);
+  bool own_only = false;
+  auto types = case_types(cx, spec, errors, kWhat, &own_only);
   const Date as_of = date_key(spec, "as_of", kWhat, errors).value_or(cx.clock.today());
   std::optional<std::int64_t> officer;
   if (spec.contains("officer") && !spec["officer"].is_null()) {
@@ -617,6 +623,12 @@ Json case_queue(Context& cx, const Json& spec) {
     else after = std::pair<std::int64_t, std::int64_t>(due, id);
   }
   if (!errors.empty()) throw ValidationError(std::move(errors));
+  // A user who reads a type only in the own scope sees the queue of the cases assigned to them.
+  if (own_only) {
+    if (officer && *officer != cx.who.uid)
+      cx.access.deny(cx, "queue", "own cases only: the queue of another officer needs the section or all scope");
+    officer = cx.who.uid;
+  }
   Json rows = Json::array();
   std::optional<std::string> next;
   if (!types.empty()) {

@@ -138,6 +138,14 @@ TEST_CASE("Own scope covers the cases assigned to the user", "[complaint][queue]
   REQUIRE(cols.find("family_name")->size() == 1);
   CHECK(cols.find("family_name")->valid[0] == 1);
   CHECK(cols.find("family_name")->text_at(0) == family);
+  // The clerk's work queue is the cases assigned to them, asked for with or without the type;
+  // another officer's queue is not theirs to see.
+  for (const Json& spec : {Json::object(), Json{{"types", {"complaint"}}}}) {
+    const Json mine = clerk.queue(spec);
+    REQUIRE(mine["rows"].size() == 2);  // B's acknowledgement and resolution
+    for (const auto& row : mine["rows"]) CHECK(row["id"] == o.b);
+  }
+  CHECK_THROWS_AS(clerk.queue(Json{{"officer", "off1"}}), clmis::PermissionDenied);
   // Once it is reassigned to someone else, the clerk reads neither the case nor its fields.
   o.as("sup").assign("complaint", o.b, "off1", "reassigned");
   CHECK_THROWS_AS(clerk.get("complaint", o.b), clmis::PermissionDenied);
