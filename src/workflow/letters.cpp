@@ -591,14 +591,31 @@ std::string letter_language(const pack::Profile& profile, const pack::Letter& l,
   return std::string(lang);
 }
 
-RenderedLetter render_letter(Context& cx, std::string_view type, std::int64_t id, std::string_view letter,
-                             std::string_view lang, std::string_view format) {
+namespace {
+
+/// A letter asked for, checked: the record type, the letter, its language; the format, and the
+/// user's "read" and "letter" grants on the record (NotFound, ValidationError, PermissionDenied).
+struct Asked {
+  const pack::RecordType& t;
+  const pack::Letter& l;
+  std::string language;
+};
+Asked check_asked(Context& cx, std::string_view type, std::int64_t id, std::string_view letter, std::string_view lang,
+                  std::string_view format) {
   const auto& t = cx.type(type);
   const auto& l = letter_of(t, letter);
-  const auto language = letter_language(cx.profile, l, lang);
+  auto language = letter_language(cx.profile, l, lang);
   check_format(t, format);
   cx.access.require_record(cx, t, "read", cx.access.require_scope(cx, t, "read"), id);
   cx.access.require_record(cx, t, "letter", cx.access.require_scope(cx, t, "letter"), id);
+  return {t, l, std::move(language)};
+}
+
+}  // namespace
+
+RenderedLetter render_letter(Context& cx, std::string_view type, std::int64_t id, std::string_view letter,
+                             std::string_view lang, std::string_view format) {
+  const auto [t, l, language] = check_asked(cx, type, id, letter, lang, format);
   store::ReadTransaction rt(cx.conn);
   const auto r = store::read_record(cx.conn, t, id);
   if (!r) throw NotFound("there is no " + t.name + " with id " + std::to_string(id));
@@ -607,12 +624,7 @@ RenderedLetter render_letter(Context& cx, std::string_view type, std::int64_t id
 
 RenderedLetter produce_letter(Context& cx, std::string_view type, std::int64_t id, std::string_view letter,
                               std::string_view lang, std::string_view format) {
-  const auto& t = cx.type(type);
-  const auto& l = letter_of(t, letter);
-  const auto language = letter_language(cx.profile, l, lang);
-  check_format(t, format);
-  cx.access.require_record(cx, t, "read", cx.access.require_scope(cx, t, "read"), id);
-  cx.access.require_record(cx, t, "letter", cx.access.require_scope(cx, t, "letter"), id);
+  const auto [t, l, language] = check_asked(cx, type, id, letter, lang, format);
   const auto r = store::read_record(cx.conn, t, id);
   if (!r) throw NotFound("there is no " + t.name + " with id " + std::to_string(id));
   if (r->archived) throw Conflict(t.name + " " + std::to_string(id) + " is archived: no new letters");
@@ -642,12 +654,7 @@ RenderedLetter produce_letter(Context& cx, std::string_view type, std::int64_t i
 Json letter_on_demand(Context& cx, std::string_view type, std::int64_t id, std::string_view letter,
                       std::string_view lang, std::string_view format) {
   // The checks that need no write come first, so that a refused letter takes no write lock.
-  const auto& t = cx.type(type);
-  const auto& l = letter_of(t, letter);
-  letter_language(cx.profile, l, lang);
-  check_format(t, format);
-  cx.access.require_record(cx, t, "read", cx.access.require_scope(cx, t, "read"), id);
-  cx.access.require_record(cx, t, "letter", cx.access.require_scope(cx, t, "letter"), id);
+  (void)check_asked(cx, type, id, letter, lang, format);
   Write w(cx);
   auto out = produce_letter(cx, type, id, letter, lang, format);
   w.commit();
