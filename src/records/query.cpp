@@ -631,8 +631,9 @@ ColumnSet read_columns(Context& cx, std::string_view type, const Json& q) {
   // Masking, record by record, as Access::mask does for a record's JSON.
   if (mask_all || by_creator) {
     auto masked = [&](size_t i) {
+      // ids are read only when some case is assigned to the user (or for sections).
       return mask_all || (creator.ints[i] != cx.who.uid &&
-                          !std::binary_search(assigned.begin(), assigned.end(), ids.ints[i]));
+                          (assigned.empty() || !std::binary_search(assigned.begin(), assigned.end(), ids.ints[i])));
     };
     for (size_t k = 0; k < plans.size(); ++k) {
       Column& col = out.columns[k];
