@@ -14,6 +14,7 @@
 #include "clmis/clock.hpp"
 #include "clmis/columns.hpp"
 #include "clmis/error.hpp"
+#include "clmis/queue.hpp"
 #include "clmis/value.hpp"
 
 #include <cstdint>
@@ -387,6 +388,10 @@ class Session {
   /// "id", "number" (the case number), "status", "deadline", "state", "due", "overdue",
   /// "days_overdue", "officer"}], "next_cursor"}; a paused deadline (no due date) comes last.
   [[nodiscard]] Json queue(const Json& spec);
+  /// The same page as queue(spec) as typed rows (clmis/queue.hpp): no JSON document is built,
+  /// which is most of a page's cost beyond its SQL (bench/bench_queue). The same checks and
+  /// errors as queue().
+  [[nodiscard]] QueuePage queue_page(const Json& spec);
   /// The ageing table: the cases open on as_of (registered by then, not closed, not archived)
   /// by type, state and days since their date_field — 0-30, 31-60, 61-90, over 90. spec:
   /// {"types"?, "section"?, "as_of"?}. Returns {"as_of", "bands", "rows": [{"record_type",

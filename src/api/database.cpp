@@ -287,6 +287,10 @@ Json Session::links(std::string_view type, std::int64_t id) {
 }
 
 Json Session::queue(const Json& spec) {
+  return to_json(queue_page(spec));
+}
+
+QueuePage Session::queue_page(const Json& spec) {
   check_json(spec, "queue");
   return live(engine_).run(detail::SessionAccess::actor(*this), [&](Context& cx) { return detail::case_queue(cx, spec); });
 }

@@ -84,7 +84,7 @@ void Engine::batch(const Actor& who, const std::function<void()>& fn, const Json
     // transaction does not spill pages to the WAL before its commit.
     store::BigCache cache(c, 65536);
     store::WriteTransaction tx(c);
-    cx.refresh();  // what another connection wrote before the lock was taken
+    cx.refresh(true);  // what another connection wrote before the lock was taken
     if (summary) audit_.begin_summary();
     fn();
     if (summary) {
@@ -130,7 +130,7 @@ void Engine::begin_batch(const Actor& who) {
   // A bigger page cache for the batch, as in batch() above.
   b->cache = std::make_unique<store::BigCache>(c, 65536);
   b->tx = std::make_unique<store::WriteTransaction>(c);
-  cx.refresh();  // what another connection wrote before the lock was taken
+  cx.refresh(true);  // what another connection wrote before the lock was taken
   open_ = std::move(b);
   ++batches_;
   open_thread_.store(std::this_thread::get_id());

@@ -1,6 +1,7 @@
 // Value types and their JSON encoding (include/clmis/value.hpp).
 #include "core/dates.hpp"
 #include "clmis/value.hpp"
+#include "clmis/queue.hpp"
 #include "clmis/columns.hpp"
 #include "core/given.hpp"
 #include "core/text.hpp"
@@ -495,6 +496,39 @@ Json encode_value(const Value& v) {
     Json operator()(const Ref& r) const { return r.id; }
   };
   return std::visit(Visitor{}, v);
+}
+
+Json to_json(const QueuePage& page) {
+  using namespace std::string_view_literals;
+  // Members added in place (an ordered_map grown by operator[] copies its members: their keys
+  // are const), each row built by moving its values in.
+  Json rows = Json::array();
+  auto& list = rows.get_ref<Json::array_t&>();
+  list.reserve(page.rows.size());
+  auto opt = [](const std::optional<std::string>& v) { return v ? Json(*v) : Json(nullptr); };
+  for (const auto& e : page.rows) {
+    Json row(Json::value_t::object);
+    auto& o = row.get_ref<Json::object_t&>();
+    o.reserve(10);
+    o.emplace_back("record_type"sv, e.record_type);
+    o.emplace_back("id"sv, e.id);
+    o.emplace_back("number"sv, opt(e.number));
+    o.emplace_back("status"sv, e.status);
+    o.emplace_back("deadline"sv, e.deadline);
+    o.emplace_back("state"sv, e.state);
+    o.emplace_back("due"sv, e.due ? Json(format_date(*e.due)) : Json(nullptr));
+    o.emplace_back("overdue"sv, e.overdue);
+    o.emplace_back("days_overdue"sv, e.days_overdue);
+    o.emplace_back("officer"sv, opt(e.officer));
+    list.push_back(std::move(row));
+  }
+  Json out(Json::value_t::object);
+  auto& o = out.get_ref<Json::object_t&>();
+  o.reserve(3);
+  o.emplace_back("as_of"sv, format_date(page.as_of));
+  o.emplace_back("rows"sv, std::move(rows));
+  o.emplace_back("next_cursor"sv, opt(page.next_cursor));
+  return out;
 }
 
 }  // namespace clmis

@@ -12,7 +12,9 @@ const pack::RecordType& Context::type(std::string_view name) const {
   return *t;
 }
 
-void Context::refresh() {
+void Context::refresh(bool force) {
+  if (refreshed && !force) return;
+  refreshed = true;
   if (!cache.stale(conn)) return;
   // Another connection wrote. If it upgraded the pack, this handle's declarations are stale:
   // refuse rather than validate against the old pack.
@@ -32,7 +34,7 @@ Write::Write(Context& cx, bool may_join)
                                              : store::WriteTransaction::Nested::savepoint) {
   // A write joining the bulk path's transaction needs no check: the batch checked when it
   // began, and no other connection can write while it holds the lock.
-  if (!tx_.joined()) cx.refresh();
+  if (!tx_.joined()) cx.refresh(true);
 }
 
 }  // namespace clmis::detail

@@ -46,7 +46,10 @@ struct Context {
   [[nodiscard]] const pack::RecordType& type(std::string_view name) const;
   /// Reloads the cached state if another connection wrote since it was loaded. VersionError if
   /// that other program upgraded the pack or profile: this handle's declarations are stale.
-  void refresh();
+  /// An operation looks once (PRAGMA data_version), at its first check of the user; force looks
+  /// again (Write does, once it holds the write lock).
+  void refresh(bool force = false);
+  bool refreshed = false;  ///< refresh has looked during this operation
   /// Reloads the cached state unconditionally (after a rollback that undid cached changes).
   void reload();
 };

@@ -8,6 +8,7 @@
 #include "store/sqlite.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -72,26 +73,34 @@ std::vector<AssignmentRow> assignments_of(Connection& c, const std::string& type
 // --- work queues ---------------------------------------------------------------------------
 
 /// A running deadline of a case with what a work queue shows of its case: the officer (id and
-/// name), the case's number (the first of its assigned fields holding one) and its state (the
-/// workflow's status field).
+/// name, kept on the running deadline), the case's number (the first of its assigned fields
+/// holding one) and its state (the workflow's status field). Only the deadline's columns a
+/// queue shows are read. The texts are views of the statement's row: valid during the call
+/// that receives them only.
 struct QueueRow {
-  DeadlineRow deadline;
+  std::int64_t id = 0;  ///< the deadline's
+  std::string_view record_type;
+  std::int64_t record_id = 0;
+  std::string_view deadline;
+  std::string_view state;               ///< open or paused
+  std::optional<std::int64_t> due_day;  ///< none while paused
   std::optional<std::int64_t> assigned_to;
-  std::optional<std::string> officer;
-  std::optional<std::string> number;
-  std::string status;
+  std::optional<std::string_view> officer;  ///< the user's name (none if unassigned)
+  std::optional<std::string_view> number;
+  std::string_view status;
 };
 /// Running deadlines (open or paused) of the given types (case types: with a workflow), by due
 /// day then deadline id, after the position (due_day, id) of the last row of the previous page
 /// (a paused deadline's due_day: INT64_MAX); due_before: only those due before that day
 /// (overdue on it); due_until: only those due on or before it; assignee: only the cases
-/// assigned to that user; a paused deadline (no due day) comes last. One statement a part (the
-/// deadlines with a due day, then the paused ones), reading the index of running deadlines in
-/// order and stopping at the page's end.
-std::vector<QueueRow> queue_rows(Connection& c, const std::vector<const pack::RecordType*>& types,
-                                 std::optional<std::int64_t> assignee, std::optional<std::int64_t> due_before,
-                                 std::optional<std::int64_t> due_until,
-                                 std::optional<std::pair<std::int64_t, std::int64_t>> after, int limit);
+/// assigned to that user; a paused deadline (no due day) comes last. Up to limit rows, each
+/// given to row as it is read (no copy of the page: a queue builds its answer from them). One
+/// statement a part (the deadlines with a due day, then the paused ones), reading the index of
+/// running deadlines in order and stopping at the page's end; both in one read transaction.
+void queue_rows(Connection& c, const std::vector<const pack::RecordType*>& types, std::optional<std::int64_t> assignee,
+                std::optional<std::int64_t> due_before, std::optional<std::int64_t> due_until,
+                std::optional<std::pair<std::int64_t, std::int64_t>> after, int limit,
+                const std::function<void(const QueueRow&)>& row);
 
 /// The ageing of a case type's open cases on a day: (state, band, cases) for the records not
 /// archived, registered on or before it (their date_field), whose last status on it is not

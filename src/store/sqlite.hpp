@@ -53,6 +53,12 @@ class Stmt {
   [[nodiscard]] bool is_null(int i) const { return sqlite3_column_type(s_, i) == SQLITE_NULL; }
   [[nodiscard]] std::int64_t int64(int i) const { return sqlite3_column_int64(s_, i); }
   [[nodiscard]] std::string text(int i) const;
+  /// The column's text without a copy: valid until the next step, reset or read of the column
+  /// as another type.
+  [[nodiscard]] std::string_view view(int i) const {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s_, i));
+    return p ? std::string_view(p, static_cast<size_t>(sqlite3_column_bytes(s_, i))) : std::string_view();
+  }
   /// A BLOB (or text) column's bytes.
   [[nodiscard]] std::string blob(int i) const;
   [[nodiscard]] SqlValue value(int i) const;

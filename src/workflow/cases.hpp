@@ -5,6 +5,7 @@
 // (workflow/deadline.hpp) and counted again when a day off is proclaimed or withdrawn.
 #pragma once
 
+#include "clmis/queue.hpp"
 #include "records/records.hpp"
 
 #include <optional>
@@ -56,7 +57,7 @@ Json assign_case(Context& cx, std::string_view type, std::int64_t id, std::strin
 /// Session::assignments: the assignments of a case, oldest first.
 Json case_assignments(Context& cx, std::string_view type, std::int64_t id);
 /// Session::queue: running deadlines of cases by due date (a work queue), a page at a time.
-Json case_queue(Context& cx, const Json& spec);
+QueuePage case_queue(Context& cx, const Json& spec);
 /// Session::ageing: open cases on a day by type, state and age band.
 Json case_ageing(Context& cx, const Json& spec);
 

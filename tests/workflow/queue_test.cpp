@@ -183,3 +183,91 @@ TEST_CASE("Assignment and queues: bad input is refused and changes nothing", "[c
   CHECK_THROWS_AS(sup.assign("complaint", o.a, "off1"), clmis::Conflict);  // already
   CHECK(test::db_hash(o.path) == h2);
 }
+
+TEST_CASE("Typed queue pages equal the JSON pages: values and cursors", "[complaint][queue]") {
+  Office o;
+  auto sup = o.as("sup");
+  sup.assign("complaint", o.a, "off1");
+  sup.assign("complaint", o.b, "off2");
+  // As the first test case worked out: on 2025-03-12 A's acknowledgement (due 2025-01-13) is
+  // 58 days overdue; B's (2025-02-10) 30.
+  const clmis::QueuePage p = sup.queue_page(Json{{"overdue", true}, {"as_of", "2025-03-12"}});
+  REQUIRE(p.rows.size() == 3);
+  CHECK(clmis::format_date(p.as_of) == "2025-03-12");
+  CHECK(p.rows[0].record_type == "complaint");
+  CHECK(p.rows[0].id == o.a);
+  CHECK(p.rows[0].number == std::optional<std::string>("CP-000001"));
+  CHECK(p.rows[0].status == "received");
+  CHECK(p.rows[0].deadline == "complaint.acknowledge");
+  CHECK(p.rows[0].state == "open");
+  REQUIRE(p.rows[0].due);
+  CHECK(clmis::format_date(*p.rows[0].due) == "2025-01-13");
+  CHECK(p.rows[0].overdue);
+  CHECK(p.rows[0].days_overdue == 58);
+  CHECK(p.rows[0].officer == std::optional<std::string>("off1"));
+  CHECK(p.rows[2].id == o.c);
+  CHECK(p.rows[2].officer == std::nullopt);  // C is nobody's
+  CHECK(p.next_cursor == std::nullopt);
+  // The same pages, page by page, both ways; a cursor of one serves the other.
+  for (const Json& spec : {Json{{"limit", 2}}, Json{{"officer", "off1"}}, Json{{"due_within", 30}, {"as_of", "2025-03-12"}},
+                           Json{{"overdue", true}, {"as_of", "2025-03-12"}, {"limit", 1}}}) {
+    Json s = spec;
+    int pages = 0;
+    for (;;) {
+      const clmis::QueuePage typed = sup.queue_page(s);
+      const Json page = sup.queue(s);
+      CHECK(clmis::to_json(typed) == page);
+      ++pages;
+      if (!typed.next_cursor) break;
+      CHECK(page["next_cursor"] == *typed.next_cursor);
+      s["cursor"] = *typed.next_cursor;
+    }
+    CHECK(pages >= 1);
+  }
+  // The same refusals.
+  CHECK(errors_of([&] { (void)sup.queue_page(Json{{"limit", 0}}); }) == Errs{{"limit", "range"}});
+  CHECK_THROWS_AS(o.as("clerk").queue_page(Json{{"officer", "off1"}}), clmis::PermissionDenied);  // own scope
+}
+
+TEST_CASE("The officer kept on running deadlines follows the case: reassigned, paused, closed and reopened",
+          "[complaint][queue]") {
+  Office o;
+  auto sup = o.as("sup");
+  // Every running deadline carries its case's officer (what an officer's queue reads), checked
+  // on a separate connection with plain SQL.
+  auto stale = [&] {
+    return test::raw_scalar(o.path,
+                            "SELECT count(*) FROM clmis_deadline d LEFT JOIN clmis_case k ON k.record_type = d.record_type "
+                            "AND k.record_id = d.record_id WHERE d.state IN ('open', 'paused') "
+                            "AND d.assigned_to IS NOT k.assigned_to");
+  };
+  auto ids = [&](const std::string& officer) {
+    std::vector<std::string> out;
+    for (const auto& r : sup.queue_page(Json{{"officer", officer}}).rows) out.push_back(std::to_string(r.id) + ":" + r.deadline);
+    return out;
+  };
+  sup.assign("complaint", o.a, "off1");
+  std::int64_t v = sup.transition("complaint", o.a, 1, "assign", Json{{"effective_date", "2025-01-07"}});
+  v = sup.transition("complaint", o.a, v, "investigate", Json{{"effective_date", "2025-01-08"}});
+  CHECK(stale() == "0");
+  // Paused, reassigned while paused, resumed: off2's.
+  sup.deadline_change("complaint", o.a, "complaint.resolution",
+                      Json{{"action", "pause"}, {"reason", "waiting for the payroll"}, {"date", "2025-01-20"}});
+  sup.assign("complaint", o.a, "off2", "off1 moved to inspections");
+  CHECK(stale() == "0");
+  sup.deadline_change("complaint", o.a, "complaint.resolution", Json{{"action", "resume"}, {"date", "2025-01-27"}});
+  CHECK(stale() == "0");
+  CHECK(ids("off1").empty());
+  CHECK(ids("off2").size() == 3);  // acknowledge, first_hearing, resolution
+  // Closed: nothing runs. Reopened: the resolution runs again (cycle 2), off2's still.
+  v = sup.transition("complaint", o.a, v, "close", Json{{"effective_date", "2025-02-03"}, {"fields", {{"outcome", "settled"}}}});
+  CHECK(ids("off2").empty());
+  v = sup.transition("complaint", o.a, v, "reopen",
+                     Json{{"effective_date", "2025-02-10"}, {"fields", {{"reopen_reason", "not paid as agreed"}}}});
+  CHECK(stale() == "0");
+  CHECK(ids("off2") == std::vector<std::string>{std::to_string(o.a) + ":complaint.resolution"});
+  // Given to nobody: it leaves every officer's queue.
+  sup.assign("complaint", o.a, "", "back to the pool");
+  CHECK(stale() == "0");
+  CHECK(ids("off2").empty());
+}
