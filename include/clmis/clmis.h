@@ -544,6 +544,28 @@ CLMIS_API int clmis_unlink(char **out, clmis_session *session, int64_t link_id, 
  *  "note", "by", "at", "removed"?: {"by", "at", "reason"}}]. Needs "read" on the record. */
 CLMIS_API int clmis_links_json(char **out, clmis_session *session, const char *type, int64_t id);
 
+/* --- Computed fields (docs/workflows.md, "Computed fields") --------------------------------- */
+
+/** Overrides a record's computed field (the days not worked of an industrial action, a
+ *  redundancy's total severance...) with value_json (a JSON value of the field's type) and a
+ *  required reason; the value stays until clmis_override_clear. Needs "update" on the record;
+ *  audited. Writes the record's new version to *out_version (may be NULL). CLMIS_EINVALID for a
+ *  field that is not computed, a value its type refuses or already holds, a blank reason;
+ *  CLMIS_ECONFLICT for a stale version, an archived record or a field already overridden. Each
+ *  changes nothing. */
+CLMIS_API int clmis_override(int64_t *out_version, clmis_session *session, const char *type, int64_t id,
+                             int64_t version, const char *field, const char *value_json, const char *reason);
+
+/** Clears the override of a computed field: it is computed again from the record's values, now;
+ *  audited with the reason. *out_version: the version after it (a new one if the value changed).
+ *  CLMIS_ECONFLICT if the field has no live override. */
+CLMIS_API int clmis_override_clear(int64_t *out_version, clmis_session *session, const char *type, int64_t id,
+                                   int64_t version, const char *field, const char *reason);
+
+/** The overrides of a record, live and cleared, oldest first, as a JSON array: [{"field",
+ *  "reason", "by", "at", "cleared"?: {"by", "at", "reason"}}]. Needs "read" on the record. */
+CLMIS_API int clmis_overrides_json(char **out, clmis_session *session, const char *type, int64_t id);
+
 /** The timeline of a case as a JSON array, in the order things happened: history rows
  *  (created, changed, transitions, archived), assignments ("assigned"), deadline events
  *  ("deadline start", "deadline pause"...) and links ("linked", "unlinked"), each with "at",

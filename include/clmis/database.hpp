@@ -377,6 +377,27 @@ class Session {
   /// ValidationError for a user who does not exist or is inactive; Conflict for an archived
   /// case or one already so assigned; each changes nothing.
   Json assign(std::string_view type, std::int64_t id, std::string_view user, std::string_view reason = {});
+  // Computed fields (docs/workflows.md, "Computed fields") --------------------------------------
+
+  /// Overrides a record's computed field (the schema marks it "computed": the days not worked of
+  /// an industrial action, a redundancy's total severance...) with value and the reason; the
+  /// value stays, whatever the record's later writes, until clear_override. Permission "update"
+  /// on the record; audited ("override", with the reason) and in the record's history. Returns
+  /// the new version. ValidationError for a field that is not computed ("read_only"), a value
+  /// the field's type refuses, the value it already has ("unchanged"), an empty or blank
+  /// reason; Conflict for a stale version, an archived record, or a field already overridden;
+  /// each changes nothing.
+  std::int64_t override_value(std::string_view type, std::int64_t id, std::int64_t version, std::string_view field,
+                              const Json& value, std::string_view reason);
+  /// Clears the override: the field is computed again from the record's values now (audited,
+  /// "override_cleared", with the reason). Returns the version (a new one if the value changed).
+  /// Conflict if the field has no live override.
+  std::int64_t clear_override(std::string_view type, std::int64_t id, std::int64_t version, std::string_view field,
+                              std::string_view reason);
+  /// The overrides of a record, live and cleared, oldest first: [{"field", "reason", "by", "at",
+  /// "cleared"?: {"by", "at", "reason"}}].
+  [[nodiscard]] Json overrides(std::string_view type, std::int64_t id);
+
   /// The assignments of a case, oldest first: [{"assigned_to", "by", "at", "reason"}].
   [[nodiscard]] Json assignments(std::string_view type, std::int64_t id);
   /// A work queue: the running deadlines of cases by due date, a page at a time. spec:
@@ -499,7 +520,9 @@ class Session {
   /// "name", "note", "added": [{"date", "name"}], "removed": [...], "working_days_change_from":
   /// the first date whose status changed, "deadlines_moved": [{"record_type", "record_id",
   /// "deadline", "from", "to"}] — the running deadlines whose due date the change moved,
-  /// counted again in the same transaction}.
+  /// counted again in the same transaction, "computed_changed": [{"record_type", "id", "field",
+  /// "from", "to"}] — the computed fields counted on the calendar (an industrial action's days
+  /// not worked) of the records whose period holds a changed day, computed again}.
   /// ValidationError for an unknown rule, a date that does not exist or a year outside the rule's
   /// validity; Conflict if the rule already has an entered date that year (withdraw it first).
   Json proclaim(const Json& spec);

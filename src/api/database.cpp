@@ -14,6 +14,7 @@
 #include "security/accounts.hpp"
 #include "workflow/calendar.hpp"
 #include "workflow/cases.hpp"
+#include "workflow/computed.hpp"
 #include "workflow/links.hpp"
 #include "workflow/documents.hpp"
 #include "workflow/legacy.hpp"
@@ -279,6 +280,26 @@ Json Session::link(std::string_view type, std::int64_t id, std::string_view to_t
 Json Session::unlink(std::int64_t link_id, std::string_view reason) {
   return live(engine_).run(detail::SessionAccess::actor(*this),
                            [&](Context& cx) { return detail::unlink_records(cx, link_id, reason); });
+}
+
+std::int64_t Session::override_value(std::string_view type, std::int64_t id, std::int64_t version, std::string_view field,
+                                     const Json& value, std::string_view reason) {
+  check_json(value, type);
+  return live(engine_).run(detail::SessionAccess::actor(*this), [&](Context& cx) {
+    return detail::override_value(cx, type, id, version, field, value, reason);
+  });
+}
+
+std::int64_t Session::clear_override(std::string_view type, std::int64_t id, std::int64_t version, std::string_view field,
+                                     std::string_view reason) {
+  return live(engine_).run(detail::SessionAccess::actor(*this), [&](Context& cx) {
+    return detail::clear_override(cx, type, id, version, field, reason);
+  });
+}
+
+Json Session::overrides(std::string_view type, std::int64_t id) {
+  return live(engine_).run(detail::SessionAccess::actor(*this),
+                           [&](Context& cx) { return detail::record_overrides(cx, type, id); });
 }
 
 Json Session::links(std::string_view type, std::int64_t id) {

@@ -2,6 +2,8 @@
 // runs in.
 #include "api/engine.hpp"
 
+#include "workflow/computed.hpp"
+
 #include "clmis/version.h"
 #include "records/migrate.hpp"
 #include "security/accounts.hpp"
@@ -49,7 +51,8 @@ store::Connection& Engine::conn() {
 }
 
 Context Engine::context(const Actor& who, bool join_batch) {
-  return Context{path_, conn(), pack_, profile_, clock_, cache_, access_, audit_, who, join_batch};
+  return Context{path_, conn(), pack_, profile_, clock_, cache_, access_, audit_, who, join_batch,
+                 &workflow_computer()};
 }
 
 void Engine::set_declarations(const pack::Pack& p, pack::Profile profile) {

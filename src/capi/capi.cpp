@@ -614,6 +614,41 @@ int clmis_link(char** out, clmis_session* session, const char* type, int64_t id,
   });
 }
 
+int clmis_override(int64_t* out_version, clmis_session* session, const char* type, int64_t id, int64_t version,
+                   const char* field, const char* value_json, const char* reason) {
+  clear_error();
+  if (out_version) *out_version = 0;
+  CLMIS_CHECK_SESSION();
+  if (!field) return misuse("field is NULL");
+  if (!value_json) return misuse("value_json is NULL");
+  if (!reason) return misuse("reason is NULL");
+  return guarded([&] {
+    const auto v = session->session->override_value(type, id, version, field, parse_json(value_json, type), reason);
+    if (out_version) *out_version = v;
+  });
+}
+
+int clmis_override_clear(int64_t* out_version, clmis_session* session, const char* type, int64_t id, int64_t version,
+                         const char* field, const char* reason) {
+  clear_error();
+  if (out_version) *out_version = 0;
+  CLMIS_CHECK_SESSION();
+  if (!field) return misuse("field is NULL");
+  if (!reason) return misuse("reason is NULL");
+  return guarded([&] {
+    const auto v = session->session->clear_override(type, id, version, field, reason);
+    if (out_version) *out_version = v;
+  });
+}
+
+int clmis_overrides_json(char** out, clmis_session* session, const char* type, int64_t id) {
+  clear_error();
+  if (out) *out = nullptr;
+  CLMIS_CHECK_SESSION();
+  if (!out) return misuse("out is NULL");
+  return guarded([&] { *out = dup(dump(session->session->overrides(type, id))); });
+}
+
 int clmis_unlink(char** out, clmis_session* session, int64_t link_id, const char* reason) {
   clear_error();
   if (out) *out = nullptr;

@@ -681,6 +681,36 @@ int main(int argc, char** argv) {
   links->add_option("id", id, "Record id")->required();
   login.options(links);
   json_flag(links);
+  // override, clear-override, overrides: an officer's value for a computed field (docs/workflows.md)
+  std::string override_field, override_value, override_reason;
+  auto* override_cmd = app.add_subcommand(
+      "override", "Override a computed field (days not worked, total severance...) with a value and a reason");
+  override_cmd->add_option("database", db_path, "Path of the database")->required();
+  override_cmd->add_option("type", type_name, "Record type, e.g. industrial_action")->required();
+  override_cmd->add_option("id", id, "Record id")->required();
+  override_cmd->add_option("field", override_field, "The computed field")->required();
+  override_cmd->add_option("value", override_value, "Its value, typed as --set types it (money as \"1500.00 XCD\")")
+      ->required();
+  override_cmd->add_option("--version", version, "The record's version as read")->required();
+  override_cmd->add_option("--reason", override_reason, "Why the computed value is not the right one")->required();
+  login.options(override_cmd);
+  json_flag(override_cmd);
+  auto* clear_override_cmd =
+      app.add_subcommand("clear-override", "Clear an override: the field is computed again from the record");
+  clear_override_cmd->add_option("database", db_path, "Path of the database")->required();
+  clear_override_cmd->add_option("type", type_name, "Record type")->required();
+  clear_override_cmd->add_option("id", id, "Record id")->required();
+  clear_override_cmd->add_option("field", override_field, "The computed field")->required();
+  clear_override_cmd->add_option("--version", version, "The record's version as read")->required();
+  clear_override_cmd->add_option("--reason", override_reason, "Why the override is cleared")->required();
+  login.options(clear_override_cmd);
+  json_flag(clear_override_cmd);
+  auto* overrides_cmd = app.add_subcommand("overrides", "The overrides of a record's computed fields");
+  overrides_cmd->add_option("database", db_path, "Path of the database")->required();
+  overrides_cmd->add_option("type", type_name, "Record type")->required();
+  overrides_cmd->add_option("id", id, "Record id")->required();
+  login.options(overrides_cmd);
+  json_flag(overrides_cmd);
   std::string letter_id, letter_lang, letter_format = "html", letter_output;
   auto* letter_cmd = app.add_subcommand(
       "letter", "Produce a letter of a record from the pack's template (stored with the record, audited)");
@@ -1383,6 +1413,40 @@ int main(int argc, char** argv) {
           std::cout << "link " << display(r["id"]) << ": " << display(r["from_type"]) << " " << display(r["from_id"]) << " "
                     << display(r["relation"]) << " " << display(r["to_type"]) << " " << display(r["to_id"])
                     << (*unlink ? " (removed)" : "") << "\n";
+      }
+    }
+    if (*override_cmd || *clear_override_cmd || *overrides_cmd) {
+      auto db = open_db(db_path);
+      auto s = login.open(db);
+      if (*overrides_cmd) {
+        const auto r = s.overrides(type_name, id);
+        if (json) {
+          std::cout << clmis::dump_json(r, 2) << "\n";
+        } else {
+          std::vector<std::vector<std::string>> rows;
+          for (const auto& o : r)
+            rows.push_back({display(o["field"]), display(o["reason"]), display(o["by"]), display(o["at"]),
+                            o.contains("cleared") ? "cleared " + display(o["cleared"]["at"]) + ": " +
+                                                        display(o["cleared"]["reason"])
+                                                  : "in force"});
+          print_table({"field", "reason", "by", "at", "state"}, rows);
+        }
+      } else {
+        std::int64_t v = 0;
+        if (*override_cmd) {
+          const auto schema = db.schema();
+          const auto& t = record_type(schema, type_name);
+          const auto given = set_values({override_field + "=" + override_value}, t,
+                                        schema["country"]["currency"].get<std::string>(), "value");
+          v = s.override_value(type_name, id, version, override_field, given.at(override_field), override_reason);
+        } else {
+          v = s.clear_override(type_name, id, version, override_field, override_reason);
+        }
+        const auto r = s.get(type_name, id);
+        if (json) std::cout << clmis::dump_json(r, 2) << "\n";
+        else
+          std::cout << (*override_cmd ? "overridden " : "computed again ") << type_name << " " << id << " "
+                    << override_field << " = " << display(r[override_field]) << " (version " << v << ")\n";
       }
     }
     if (*letter_cmd) {

@@ -26,7 +26,7 @@ using detail::Reader;
 namespace {
 
 const std::set<std::string, std::less<>> kLegalParameters = {"minimum_working_age",
-                                                             "nis_number_pattern"};
+                                                             "nis_number_pattern", "severance"};
 // Legal parameters that are regular expressions (usable as a field's "pattern_parameter").
 const std::set<std::string, std::less<>> kPatternParameters = {"nis_number_pattern"};
 
@@ -63,12 +63,114 @@ std::optional<Date> date_bound(const Reader& r, const Json& o, const char* key, 
   return d;
 }
 
+/// The legal parameter "severance" (docs/workflows.md, "Severance"): {"minimum_service_months":
+/// n, "bands": [{"from_year": a, "to_year": b or absent, "weeks_per_year": "decimal"}...] in
+/// order from year 1 without a gap, "years": "completed" | "pro_rata_months", "bands_apply":
+/// "own_years" | "all_years", "cap_weeks": "decimal"?, "cap_weekly_pay": {"amount",
+/// "currency"}?, "rounding": "half_up" | "half_even"}.
+void check_severance(const Reader& r, const Json& v, const std::string& path) {
+  r.keys(v, path, {"minimum_service_months", "bands", "years", "bands_apply", "rounding"},
+         {"cap_weeks", "cap_weekly_pay", "week_means"});
+  r.integer(v, "minimum_service_months", path, 0, 600, 0);
+  const std::string years = r.str(v, "years", path);
+  if (years != "completed" && years != "pro_rata_months")
+    r.fail(path + "/years", "\"completed\" (whole years only) or \"pro_rata_months\" (completed months count)");
+  const std::string apply = r.str(v, "bands_apply", path);
+  if (apply != "own_years" && apply != "all_years")
+    r.fail(path + "/bands_apply", "\"own_years\" (each rate for the years in its band) or \"all_years\" (the band reached "
+                                  "sets the rate of every year)");
+  const std::string rounding = r.str(v, "rounding", path);
+  if (rounding != "half_up" && rounding != "half_even") r.fail(path + "/rounding", "\"half_up\" or \"half_even\"");
+  auto weeks = [&](const Json& w, const std::string& p) {
+    if (!w.is_string()) r.fail(p, "a number of weeks as a decimal string (\"2.5\")");
+    auto d = Decimal::parse(w.get<std::string>(), 3);
+    if (!d || d->units < 0) r.fail(p, "a number of weeks, 0 or more, with at most 3 decimals");
+  };
+  const auto& bands = r.array(v["bands"], path + "/bands");
+  if (bands.empty()) r.fail(path + "/bands", "at least one band");
+  std::int64_t next = 1;
+  for (size_t i = 0; i < bands.size(); ++i) {
+    const std::string bp = path + "/bands/" + std::to_string(i);
+    r.keys(bands[i], bp, {"from_year", "weeks_per_year"}, {"to_year"});
+    const auto from = r.integer(bands[i], "from_year", bp, 1, 100, 1);
+    if (from != next) r.fail(bp + "/from_year", "bands go on from year " + std::to_string(next) + " without a gap");
+    weeks(bands[i]["weeks_per_year"], bp + "/weeks_per_year");
+    if (bands[i].contains("to_year")) {
+      const auto to = r.integer(bands[i], "to_year", bp, from, 100, from);
+      next = to + 1;
+    } else if (i + 1 != bands.size()) {
+      r.fail(bp, "only the last band is open-ended (no \"to_year\")");
+    } else {
+      next = 0;
+    }
+  }
+  if (next != 0) r.fail(path + "/bands", "the last band is open-ended (no \"to_year\")");
+  if (v.contains("cap_weeks") && !v["cap_weeks"].is_null()) weeks(v["cap_weeks"], path + "/cap_weeks");
+  if (v.contains("cap_weekly_pay") && !v["cap_weekly_pay"].is_null()) {
+    auto m = decode_value(v["cap_weekly_pay"], ValueSpec{FieldType::money, 2, {}});
+    if (std::holds_alternative<Rejection>(m)) r.fail(path + "/cap_weekly_pay", "{\"amount\": \"350.00\", \"currency\": \"XCD\"}");
+  }
+}
+
+/// The arguments of rt's computed fields name fields and sections it has, of the types their
+/// function takes; fills each one's inputs. A record's computed field reads the record (and may
+/// sum a section's fields, computed ones included), not another computed field of the record; a
+/// section's computed field reads its own entry.
+void check_computed(const Reader& r, RecordType& rt, const std::string& path) {
+  auto check = [&](Field& f, const std::string& fp, const Section* owner) {
+    if (!f.computed) return;
+    auto& c = *f.computed;
+    const auto* fn = computed_function(c.function);
+    const std::string cp = fp + "/computed";
+    if (fn->entry && !owner) r.fail(cp + "/function", "\"" + c.function + "\" computes a section's field (per entry)");
+    if (!fn->entry && owner) r.fail(cp + "/function", "\"" + c.function + "\" computes a record's field, not a section's");
+    auto field_of = [&](const std::string& name, const std::string& ap, const ComputedFunction::Arg& arg,
+                        const Section* in) -> const Field* {
+      const Field* g = in ? in->field(name) : rt.field(name);
+      if (!g) r.fail(ap, "no field \"" + name + "\"" + (in ? " in section \"" + in->name + "\"" : std::string()));
+      if (g->name == f.name) r.fail(ap, "a computed field does not read itself");
+      if (!in && g->computed) r.fail(ap, "\"" + name + "\" is computed too: a computed field reads entered fields");
+      if (std::find(arg.types.begin(), arg.types.end(), g->type) == arg.types.end())
+        r.fail(ap, "\"" + name + "\" is " + std::string(to_string(g->type)) + "; \"" + arg.name + "\" takes " +
+                       ComputedFunction{"", false, {}, arg.types, false, ""}.results_text());
+      return g;
+    };
+    const Section* section = nullptr;
+    for (const auto& arg : fn->args) {
+      const std::string ap = cp + "/args/" + arg.name;
+      if (arg.section) {
+        auto it = c.args.find(arg.name);
+        section = rt.section(it->second);
+        if (!section) r.fail(ap, "no section \"" + it->second + "\"");
+        c.inputs.push_back(section->name);
+      } else if (arg.list) {
+        for (size_t i = 0; i < c.lists[arg.name].size(); ++i) {
+          const auto& name = c.lists[arg.name][i];
+          field_of(name, ap + "/" + std::to_string(i), arg, owner);
+          c.inputs.push_back(name);
+        }
+      } else if (auto it = c.args.find(arg.name); it != c.args.end()) {
+        const Field* g = field_of(it->second, ap, arg, arg.of_section ? section : owner);
+        if (arg.of_section && f.type != g->type)
+          r.fail(fp + "/type", "the sum of a " + std::string(to_string(g->type)) + " field is " +
+                                   std::string(to_string(g->type)));
+        if (!arg.of_section) c.inputs.push_back(it->second);
+      }
+    }
+  };
+  for (size_t i = 0; i < rt.fields.size(); ++i) check(rt.fields[i], path + "/fields/" + std::to_string(i), nullptr);
+  for (size_t s = 0; s < rt.sections.size(); ++s)
+    for (size_t i = 0; i < rt.sections[s].fields.size(); ++i)
+      check(rt.sections[s].fields[i], path + "/sections/" + std::to_string(s) + "/fields/" + std::to_string(i),
+            &rt.sections[s]);
+}
+
 Field parse_field(const Reader& r, const Json& j, const std::string& path,
                   const std::vector<CodeList>& lists, const std::string& extension_prefix) {
   r.keys(j, path, {"name", "type"},
          {"label", "description", "required", "max_length", "code_list", "level", "target",
           "scale", "currencies", "min", "max", "pattern", "pattern_parameter", "assigned",
-          "default", "index", "personal", "history"});
+          "default", "index", "personal", "history", "computed"});
   Field f;
   f.name = r.name(j, "name", path);
   if (is_system_name(f.name))
@@ -180,6 +282,46 @@ Field parse_field(const Reader& r, const Json& j, const std::string& path,
     auto d = decode_value(*it, f.spec());
     if (auto* rej = std::get_if<Rejection>(&d)) r.fail(path + "/default", rej->message);
     f.default_value = *it;
+  }
+  if (auto it = j.find("computed"); it != j.end()) {
+    const std::string cp = path + "/computed";
+    r.keys(*it, cp, {"function", "args"}, {});
+    Computed c;
+    c.function = r.str(*it, "function", cp);
+    const auto* fn = computed_function(c.function);
+    if (!fn) {
+      std::string names;
+      for (const auto& k : kComputedFunctions) names += std::string(names.empty() ? "" : ", ") + k.name;
+      r.fail(cp + "/function", "unknown function \"" + c.function + "\" (" + names + ")");
+    }
+    const auto& args = r.object((*it)["args"], cp + "/args");
+    for (auto a = args.begin(); a != args.end(); ++a) {
+      const std::string ap = cp + "/args/" + a.key();
+      const auto* arg = fn->arg(a.key());
+      if (!arg) r.fail(ap, "function \"" + c.function + "\" has no argument \"" + a.key() + "\"");
+      if (arg->list) {
+        const auto& names = r.array(*a, ap);
+        if (names.empty()) r.fail(ap, "at least one field");
+        for (size_t i = 0; i < names.size(); ++i) {
+          if (!names[i].is_string()) r.fail(ap + "/" + std::to_string(i), "expected a field name");
+          c.lists[a.key()].push_back(names[i].get<std::string>());
+        }
+      } else {
+        if (!a->is_string() || a->get<std::string>().empty()) r.fail(ap, "expected a field name");
+        c.args[a.key()] = a->get<std::string>();
+      }
+    }
+    for (const auto& arg : fn->args)
+      if (!arg.optional && !args.contains(arg.name)) r.fail(cp + "/args", "missing argument \"" + std::string(arg.name) + "\"");
+    c.calendar = fn->calendar;
+    c.parameter = fn->parameter;
+    if (std::find(fn->results.begin(), fn->results.end(), f.type) == fn->results.end())
+      r.fail(path + "/type", "function \"" + c.function + "\" gives " + fn->results_text() + ", not " +
+                                 std::string(to_string(f.type)));
+    for (const char* k : {"required", "default"})
+      if (j.contains(k)) r.fail(path + "/" + k, "a computed field has no \"" + std::string(k) + "\" (clmis sets it)");
+    if (!extension_prefix.empty()) r.fail(cp, "a country extension field is entered, not computed");
+    f.computed = std::move(c);
   }
   return f;
 }
@@ -471,6 +613,7 @@ Workflow parse_workflow(const Reader& r, const Json& j, const std::string& path,
         if (!t.field(n)) r.fail(tp, "no field \"" + n + "\" in " + t.name);
         if (n == w.status_field) r.fail(tp, "the status is set by the transition itself");
         if (t.field(n)->assigned()) r.fail(tp, "\"" + n + "\" is assigned by clmis");
+        if (t.field(n)->computed) r.fail(tp, "\"" + n + "\" is computed by clmis");
       }
     if (tr.to == "closed" && !w.outcome_field.empty() &&
         (std::find(tr.fields.begin(), tr.fields.end(), w.outcome_field) == tr.fields.end() ||
@@ -804,6 +947,41 @@ const Field* Section::field(std::string_view n) const {
   for (const auto& f : fields)
     if (f.name == n) return &f;
   return nullptr;
+}
+
+const std::vector<ComputedFunction> kComputedFunctions = {
+    {"working_days_times_workers",
+     false,
+     {{"from", {FieldType::date}}, {"to", {FieldType::date}}, {"workers", {FieldType::integer}, false, true}},
+     {FieldType::integer},
+     true,
+     ""},
+    {"sum_fields", false, {{"fields", {FieldType::integer}, false, true}}, {FieldType::integer}, false, ""},
+    {"count", false, {{"section", {}, true}}, {FieldType::integer}, false, ""},
+    {"sum",
+     false,
+     {{"section", {}, true}, {"field", {FieldType::integer, FieldType::money}, false, false, false, true}},
+     {FieldType::integer, FieldType::money},
+     false,
+     ""},
+    {"severance",
+     true,
+     {{"years", {FieldType::integer}}, {"months", {FieldType::integer}, false, false, true}, {"weekly_pay", {FieldType::money}}},
+     {FieldType::money},
+     false,
+     "severance"},
+};
+
+const ComputedFunction* computed_function(std::string_view name) {
+  for (const auto& f : kComputedFunctions)
+    if (f.name == name) return &f;
+  return nullptr;
+}
+
+std::string ComputedFunction::results_text() const {
+  std::string out;
+  for (size_t i = 0; i < results.size(); ++i) out += (i ? " or " : "") + std::string(to_string(results[i]));
+  return out;
 }
 
 std::vector<std::string> Field::columns() const {
@@ -1148,6 +1326,7 @@ Pack load_pack(const DataSource& src, const std::string& name) {
         rt.sections.push_back(std::move(sec));
       }
     }
+    check_computed(r, rt, path);
     if (t.contains("rules")) {
       const auto& rules = r.array(t["rules"], path + "/rules");
       for (size_t k = 0; k < rules.size(); ++k)
@@ -1242,6 +1421,7 @@ Profile load_profile(const DataSource& src, const std::string& iso3, const Pack&
     if (it.key() == "minimum_working_age" &&
         !(lp.value.is_number_integer() && lp.value.get<std::int64_t>() >= 0 && lp.value.get<std::int64_t>() <= 30))
       r.fail(path + "/value", "expected an age in years (0 to 30)");
+    if (it.key() == "severance") check_severance(r, lp.value, path + "/value");
     if (it.key() == "nis_number_pattern") {
       if (!lp.value.is_string()) r.fail(path + "/value", "expected a regular expression");
       try {

@@ -41,6 +41,59 @@ inline std::string money_bound_text(const Decimal& d) {
   return s;
 }
 
+/// A field clmis computes (pack "computed", docs/workflows.md "Computed fields"): a function of
+/// the workflow layer over other fields of the record — or, for a section's field, of its entry —
+/// stored with the record and computed again by every write that changes an input. A user does
+/// not set it; an officer may override a record's computed field with a reason (audited), and
+/// clear the override to have it computed again. The functions (kComputedFunctions) and their
+/// arguments are a fixed set, checked when the pack is loaded:
+///   working_days_times_workers  {"from": date, "to": date, "workers": [integer...]} → integer:
+///       the workers' sum times the working days from..to inclusive on the country's calendar
+///       (weekends, public holidays and proclaimed days off excluded); none while to is unknown
+///   sum_fields  {"fields": [integer...]} → integer: their sum (a missing value counts 0)
+///   count       {"section": s} → integer: the entries of the section
+///   sum         {"section": s, "field": f} → integer or money: f over the section's entries
+///   severance   (a section's field) {"years": integer, "months": integer?, "weekly_pay": money}
+///       → money: the profile's legal parameter "severance" applied to the entry
+struct Computed {
+  std::string function;
+  std::map<std::string, std::string> args;                ///< argument → a field or section name
+  std::map<std::string, std::vector<std::string>> lists;  ///< argument → field names (workers, fields)
+  std::vector<std::string> inputs;  ///< every field and section it reads, for "what changed"
+  bool calendar = false;            ///< reads the country calendar (proclaimed days change it)
+  std::string parameter;            ///< the profile's legal parameter it applies ("" for none)
+};
+
+/// A computed field's function as the pack may name it: its arguments, what it gives.
+struct ComputedFunction {
+  struct Arg {
+    std::string name;
+    /// What the argument names: a field of these types (of the record, or of the entry for an
+    /// entry function), or a section of the record.
+    std::vector<FieldType> types;
+    bool section = false;
+    bool list = false;      ///< several fields (a JSON array of names)
+    bool optional = false;
+    bool of_section = false;  ///< a field of the section named by the argument "section"
+  };
+  std::string name;
+  bool entry = false;  ///< computed per entry of a section (the field is a section's)
+  std::vector<Arg> args;
+  std::vector<FieldType> results;
+  bool calendar = false;
+  std::string parameter;  ///< the profile's legal parameter it applies
+  [[nodiscard]] const Arg* arg(std::string_view n) const {
+    for (const auto& a : args)
+      if (a.name == n) return &a;
+    return nullptr;
+  }
+  [[nodiscard]] std::string results_text() const;
+};
+/// The functions of computed fields (docs/workflows.md, "Computed fields").
+extern const std::vector<ComputedFunction> kComputedFunctions;
+/// The function of that name, or nullptr.
+[[nodiscard]] const ComputedFunction* computed_function(std::string_view name);
+
 struct Field {
   std::string name;
   FieldType type = FieldType::text;
@@ -65,6 +118,7 @@ struct Field {
   bool personal = false;               ///< personal data (masking, security issue)
   bool history = false;                ///< every change is a dated history row
   bool extension = false;              ///< a country extension field (x_<iso3>_<name>)
+  std::optional<Computed> computed;    ///< computed by clmis (see Computed)
   /// The compiled pattern (of `pattern`, or of the profile's `pattern_parameter` once the pack
   /// is combined with a profile by with_extensions); null when the field has none.
   std::shared_ptr<const std::regex> regex;

@@ -1,6 +1,8 @@
 // The record API: validate → store → change + history + audit, in one transaction.
 #include "records/records.hpp"
 
+#include "records/computed.hpp"
+
 #include "records/rules.hpp"
 #include "security/access.hpp"
 #include "security/audit.hpp"
@@ -159,7 +161,7 @@ store::StoredRecord read_for_write(Context& cx, const pack::RecordType& t, std::
 }
 
 Written write_update(Context& cx, const pack::RecordType& t, std::int64_t id, const store::StoredRecord& cur,
-                     const Input& in, const char* op, const std::string& effective_date) {
+                     const Input& in, const char* op, const std::string& effective_date, const Json& audit_detail) {
   auto& c = cx.conn;
   std::vector<const pack::Field*> changed_fields;
   for (const auto& f : t.fields) {
@@ -215,7 +217,12 @@ Written write_update(Context& cx, const pack::RecordType& t, std::int64_t id, co
     names["external_id"] = {{"from", cur.external_id ? Json(*cur.external_id) : Json(nullptr)},
                             {"to", new_ext ? Json(*new_ext) : Json(nullptr)}};
   if (cx.audit.summarising()) cx.audit.summarise(false, id);
-  else cx.audit.append(c, cx.clock.now_text(), cx.who.uid, op, {t.name, id, version, seq}, Json{{"changes", names}});
+  else {
+    Json detail = Json{{"changes", names}};
+    if (audit_detail.is_object())
+      for (auto it = audit_detail.begin(); it != audit_detail.end(); ++it) detail[it.key()] = *it;
+    cx.audit.append(c, cx.clock.now_text(), cx.who.uid, op, {t.name, id, version, seq}, detail);
+  }
   return {version, seq, true};
 }
 
@@ -265,6 +272,7 @@ std::int64_t create_from(Context& cx, std::string_view type, const Record& r, Js
   Write w(cx, /*may_join=*/true);
   std::vector<FieldError> errors;
   Input in = decode(cx, t, r, true, nullptr, errors);
+  apply_computed(cx, t, 0, nullptr, in, errors);
   check_rules(cx, t, in.fields, in.sections, 0, errors, warnings);
   if (!errors.empty()) throw ValidationError(std::move(errors));
   const auto id = write_create(cx, t, in);
@@ -312,6 +320,7 @@ std::int64_t update_record(Context& cx, std::string_view type, std::int64_t id, 
   const auto cur = read_for_write(cx, t, id, version);
   std::vector<FieldError> errors;
   Input in = decode(cx, t, j, false, &cur, errors);
+  apply_computed(cx, t, id, &cur, in, errors);
   stored_values_must_be_fixed(cx, t, cur, in, errors);
   check_rules_merged(cx, t, cur, in, id, errors, warnings);
   move_initial_date(cx, t, id, cur, in, errors, false);
@@ -387,6 +396,7 @@ Upserted upsert_from(Context& cx, std::string_view type, std::string_view extern
   std::vector<FieldError> errors;
   if (!found) {
     Input in = decode(cx, t, r, true, nullptr, errors);
+    apply_computed(cx, t, 0, nullptr, in, errors);
     check_rules(cx, t, in.fields, in.sections, 0, errors, warnings);
     if (!errors.empty()) throw ValidationError(std::move(errors));
     in.external_id = std::optional<std::string>(ext);
@@ -399,6 +409,7 @@ Upserted upsert_from(Context& cx, std::string_view type, std::string_view extern
   if (!cur) throw StorageError(t.name + " " + std::to_string(id) + " vanished inside its write transaction");
   if (cur->archived) throw Conflict(t.name + " " + std::to_string(id) + " (external_id \"" + ext + "\") is archived");
   Input in = decode(cx, t, r, false, &*cur, errors);
+  apply_computed(cx, t, id, &*cur, in, errors);
   stored_values_must_be_fixed(cx, t, *cur, in, errors);
   check_rules_merged(cx, t, *cur, in, id, errors, warnings);
   move_initial_date(cx, t, id, *cur, in, errors, false);

@@ -43,6 +43,7 @@ void export_started(Context& cx, std::string_view type, const Json& detail);
 store::StoredRecord read_for_write(Context& cx, const pack::RecordType& t, std::int64_t id, std::int64_t version);
 
 /// What an update wrote.
+/// audit_detail: members added to the audit entry's detail (an override's reason).
 struct Written {
   std::int64_t version = 0;  ///< the record's version after it
   std::int64_t seq = 0;      ///< its change number (0 when nothing changed)
@@ -52,7 +53,8 @@ struct Written {
 /// row at version + 1, the change (op), `changed` history rows of history fields effective on
 /// effective_date ("" = today), and the audit entry.
 Written write_update(Context& cx, const pack::RecordType& t, std::int64_t id, const store::StoredRecord& cur,
-                     const Input& in, const char* op = "update", const std::string& effective_date = {});
+                     const Input& in, const char* op = "update", const std::string& effective_date = {},
+                     const Json& audit_detail = nullptr);
 
 /// Appends a history row of a record by cx.who (effective_date "" = today).
 void add_history(Context& cx, std::int64_t seq, const pack::RecordType& t, std::int64_t id, const std::string& event,

@@ -249,6 +249,11 @@ void decode_section(Context& cx, const pack::RecordType& t, const pack::Section&
         errors.push_back({t.name, fpath, *fi, "unknown_field", "section \"" + key + "\" has no field \"" + fi.key() + "\""});
         continue;
       }
+      if (f->computed) {
+        errors.push_back({t.name, fpath, *fi, "read_only",
+                          "\"" + fi.key() + "\" is computed by clmis (" + f->computed->function + "); leave it out"});
+        continue;
+      }
       Value v;
       const Value* current = nullptr;
       if (stored) {
@@ -293,6 +298,12 @@ void decode_key(Context& cx, const pack::RecordType& t, std::string_view key, co
   if (const auto* f = t.field(key)) {
     if (f->assigned()) {
       errors.push_back({t.name, std::string(key), item.json(), "read_only", "\"" + std::string(key) + "\" is assigned by clmis"});
+      return;
+    }
+    if (f->computed) {
+      errors.push_back({t.name, std::string(key), item.json(), "read_only",
+                        "\"" + std::string(key) + "\" is computed by clmis (" + f->computed->function +
+                            "); an officer may override it with a reason (override)"});
       return;
     }
     if (t.workflow && (key == t.workflow->status_field || key == t.workflow->outcome_field)) {

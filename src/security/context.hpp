@@ -27,6 +27,7 @@ struct Actor {
 
 class Access;
 class AuditTrail;
+struct Computer;  // records/computed.hpp
 
 struct Context {
   const std::string& path;        ///< the database file, for messages
@@ -41,6 +42,9 @@ struct Context {
   /// Set for the bulk path of imports inside a batch: a new record validated in full before its
   /// first write joins the batch's transaction without a savepoint of its own (Write).
   bool join_batch = false;
+  /// The functions of computed fields (records/computed.hpp), which the workflow layer owns;
+  /// null where nothing computes (a record type with a computed field then refuses to be written).
+  const Computer* computer = nullptr;
 
   /// The record type (NotFound naming it).
   [[nodiscard]] const pack::RecordType& type(std::string_view name) const;

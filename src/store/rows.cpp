@@ -189,6 +189,17 @@ std::map<std::int64_t, Sections> read_sections(Connection& c, const pack::Record
   return out;
 }
 
+std::vector<std::int64_t> ids_with_day_between(Connection& c, const pack::RecordType& t, const std::string& from,
+                                               const std::string& to, std::int64_t day) {
+  auto& s = c.prepare("SELECT id FROM " + quote(t.name) + " WHERE archived = 0 AND " + quote(from) + " <= ?1 AND " +
+                      quote(to) + " >= ?1 ORDER BY id");
+  s.bind(1, day);
+  std::vector<std::int64_t> out;
+  while (s.step()) out.push_back(s.int64(0));
+  s.reset();
+  return out;
+}
+
 std::optional<std::int64_t> record_creator(Connection& c, const pack::RecordType& t, std::int64_t id) {
   auto& s = c.prepare("SELECT created_by FROM " + quote(t.name) + " WHERE id = ?");
   s.bind(1, id);

@@ -51,6 +51,10 @@ std::vector<SqlValue> to_sql(const pack::Field& f, const Value& v);
 StoredRecord read_row(const pack::RecordType& t, Stmt& s);
 /// A record with its sections, or nullopt when there is none with that id.
 std::optional<StoredRecord> read_record(Connection& c, const pack::RecordType& t, std::int64_t id);
+/// The records of t, not archived, whose date fields from and to (both set) hold day between
+/// them, both included; by id.
+std::vector<std::int64_t> ids_with_day_between(Connection& c, const pack::RecordType& t, const std::string& from,
+                                               const std::string& to, std::int64_t day);
 /// The sections of several records at once (one query per section), by record id.
 std::map<std::int64_t, detail::Sections> read_sections(Connection& c, const pack::RecordType& t,
                                                        const std::vector<std::int64_t>& ids);

@@ -3,6 +3,7 @@
 #include "clmis/error.hpp"
 #include "store/deadlines.hpp"
 #include "store/documents.hpp"
+#include "store/overrides.hpp"
 #include "store/feed.hpp"
 
 #include <algorithm>
@@ -367,6 +368,8 @@ void upgrade_system(Connection& c, int from, const pack::Pack& p,
     for (const auto& ddl : deadline_officer_ddl()) c.exec(ddl);
   if (from < 8)
     for (const auto& ddl : document_ddl()) c.exec(ddl);
+  if (from < 9)
+    for (const auto& ddl : override_ddl()) c.exec(ddl);
   c.prepare("UPDATE clmis_meta SET value = ? WHERE key = 'format'").bind(1, std::to_string(kFormat)).run();
 }
 
@@ -577,6 +580,7 @@ std::vector<std::string> system_ddl() {
   };
   for (const auto& ddl : deadline_ddl()) out.push_back(ddl);
   for (const auto& ddl : document_ddl()) out.push_back(ddl);
+  for (const auto& ddl : override_ddl()) out.push_back(ddl);
   for (const auto& [name, sql] : audit_triggers()) out.push_back(sql);
   return out;
 }

@@ -34,7 +34,8 @@ namespace clmis::store {
 ///   8  the documents (attachments and letters) and links of records (store/documents.hpp):
 ///      clmis_document and clmis_link; clmis_deadline.assigned_to (the case's officer on its
 ///      running deadlines) with the partial index clmis_deadline_officer
-constexpr int kFormat = 8;
+///   9  the overrides of computed fields (store/overrides.hpp): clmis_override
+constexpr int kFormat = 9;
 
 /// The page size of a new database (bytes). Measured on a million job seekers
 /// (docs/architecture.md): 8192 imported 8 % faster than SQLite's 4096, reads the same.

@@ -1,5 +1,7 @@
 #include "workflow/calendar.hpp"
 
+#include "workflow/computed.hpp"
+
 #include "core/dates.hpp"
 #include "security/access.hpp"
 #include "security/audit.hpp"
@@ -515,6 +517,19 @@ Json calendar_pending(Context& cx, int year) {
   return out;
 }
 
+namespace {
+/// The computed fields counted on the calendar (days not worked) of the records whose period
+/// holds a day the change added or removed, computed again: [{"record_type", "id", "field",
+/// "from", "to"}].
+Json recompute_computed(Context& cx, const Json& change) {
+  Json out = Json::array();
+  for (const char* k : {"added", "removed"})
+    for (const auto& d : change[k])
+      for (auto& r : recompute_for_day(cx, *parse_date(d["date"].get<std::string>()))) out.push_back(std::move(r));
+  return out;
+}
+}  // namespace
+
 Json calendar_proclaim(Context& cx, const Json& spec) {
   cx.access.require_system(cx, "code_lists");
   const auto& cal = calendar_of(cx);
@@ -625,6 +640,7 @@ Json calendar_proclaim(Context& cx, const Json& spec) {
   out["note"] = note ? Json(*note) : Json(nullptr);
   out.update(changes(before_cal, before, after_cal, days_off(after_cal, y)));
   out["deadlines_moved"] = recompute_deadlines(cx);
+  out["computed_changed"] = recompute_computed(cx, out);
   cx.audit.append(cx.conn, at, cx.who.uid, "calendar_proclaim", {}, out);
   w.commit();
   return out;
@@ -672,6 +688,7 @@ Json calendar_withdraw(Context& cx, const Json& spec) {
   else out["name"] = Json::parse(*row->name);
   out.update(changes(before_cal, before, after_cal, days_off(after_cal, row->year)));
   out["deadlines_moved"] = recompute_deadlines(cx);
+  out["computed_changed"] = recompute_computed(cx, out);
   cx.audit.append(cx.conn, at, cx.who.uid, "calendar_withdraw", {}, out);
   w.commit();
   return out;

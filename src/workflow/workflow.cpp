@@ -1,6 +1,7 @@
 #include "workflow/workflow.hpp"
 
 #include "core/text.hpp"
+#include "records/computed.hpp"
 #include "records/records.hpp"
 #include "records/rules.hpp"
 #include "security/access.hpp"
@@ -90,6 +91,7 @@ std::int64_t transition(Context& cx, std::string_view type, std::int64_t id, std
     if (is_null(value_of(merged, f)) &&
         std::none_of(errors.begin(), errors.end(), [&](const FieldError& e) { return e.path == f; }))
       errors.push_back({t.name, f, nullptr, "required", f + " is required to " + tr->name + " a " + t.name});
+  apply_computed(cx, t, id, &cur, in, errors);
   check_rules_merged(cx, t, cur, in, id, errors, nullptr);
   if (!errors.empty()) throw ValidationError(std::move(errors));
 

@@ -39,9 +39,9 @@ void back_to_format_4(const std::string& f) {
     const auto bar = tc.find('|');
     test::raw_exec(f, "ALTER TABLE \"" + tc.substr(0, bar) + "\" DROP COLUMN \"" + tc.substr(bar + 1) + "\"");
   }
-  // Format 7's tables of cases and format 8's documents and links.
+  // Format 7's tables of cases, format 8's documents and links, format 9's overrides.
   for (const char* t : {"clmis_deadline_event", "clmis_deadline", "clmis_assignment", "clmis_case", "clmis_document",
-                        "clmis_link"})
+                        "clmis_link", "clmis_override"})
     test::raw_exec(f, std::string("DROP TABLE ") + t);
 }
 
@@ -375,13 +375,13 @@ TEST_CASE("A database of an older system format is brought up to date when opene
   std::filesystem::remove(f + ".key");
   const auto entries_before = std::stoll(test::raw_scalar(f, "SELECT count(*) FROM clmis_audit"));
   auto s = clmis::Database::open(f).login("admin", test::kPassword);
-  CHECK(test::raw_scalar(f, "SELECT value FROM clmis_meta WHERE key = 'format'") == "8");
+  CHECK(test::raw_scalar(f, "SELECT value FROM clmis_meta WHERE key = 'format'") == "9");
   CHECK(test::raw_scalar(f, "SELECT count(*) FROM pragma_table_info('clmis_history') WHERE name = 'detail'") == "1");
   CHECK(test::raw_scalar(f, "SELECT count(*) FROM sqlite_master WHERE name = 'clmis_calendar_day'") == "1");
   CHECK(test::raw_scalar(f, "SELECT count(*) FROM pragma_table_info('clmis_change') WHERE name = 'span'") == "1");
   CHECK(test::raw_scalar(f, "SELECT count(*) FROM sqlite_master WHERE name IN ('clmis_document', 'clmis_link')") ==
         "2");
-  CHECK(test::raw_scalar(f, "SELECT detail FROM clmis_audit WHERE action = 'format_upgrade'") == R"({"from":1,"to":8})");
+  CHECK(test::raw_scalar(f, "SELECT detail FROM clmis_audit WHERE action = 'format_upgrade'") == R"({"from":1,"to":9})");
   // Users of the old format, who could do everything, are administrators; the trail so far is
   // sealed under a new owner-only key file and verifies.
   CHECK(test::raw_scalar(f, "SELECT roles FROM clmis_user WHERE name = 'admin'") == R"(["administrator"])");
@@ -407,9 +407,9 @@ TEST_CASE("A format-3 database gets the calendar's table when opened (format 4)"
   test::raw_exec(f, "DROP TABLE clmis_calendar_day");
   test::raw_exec(f, "UPDATE clmis_meta SET value = '3' WHERE key = 'format'");
   auto db = clmis::Database::open(f);
-  CHECK(test::raw_scalar(f, "SELECT value FROM clmis_meta WHERE key = 'format'") == "8");
+  CHECK(test::raw_scalar(f, "SELECT value FROM clmis_meta WHERE key = 'format'") == "9");
   CHECK(test::raw_scalar(f, "SELECT count(*) FROM sqlite_master WHERE name = 'clmis_status__job_seeker'") == "1");
-  CHECK(test::raw_scalar(f, "SELECT detail FROM clmis_audit WHERE action = 'format_upgrade'") == R"({"from":3,"to":8})");
+  CHECK(test::raw_scalar(f, "SELECT detail FROM clmis_audit WHERE action = 'format_upgrade'") == R"({"from":3,"to":9})");
   auto s = db.login("admin", test::kPassword);
   s.proclaim(Json{{"date", "2027-01-04"}, {"rule", "carnival_last_lap"}});
   CHECK(test::raw_scalar(f, "SELECT date FROM clmis_calendar_day") == "2027-01-04");
@@ -475,7 +475,7 @@ TEST_CASE("Deprecating a code through a migration keeps it on old records and re
   CHECK(detail["steps"] == Json::array({"deprecate code kind.a", "relabel code kind.b"}));
 }
 
-TEST_CASE("A format-7 database gets documents, links and the officer of each running deadline (format 8)",
+TEST_CASE("A format-7 database gets documents, links and the officer of each running deadline (formats 8 and 9)",
           "[migrate][format][deadline]") {
   test::TempDir dir;
   const std::string f = dir.file("nlad.db");
@@ -498,13 +498,13 @@ TEST_CASE("A format-7 database gets documents, links and the officer of each run
                                                          {"fields", {{"outcome", "withdrawn"}}}});
   }
   // Format 7's layout: no documents, links, officer column or its index.
-  for (const char* sql : {"DROP TABLE clmis_document", "DROP TABLE clmis_link", "DROP INDEX clmis_deadline_officer",
-                          "ALTER TABLE clmis_deadline DROP COLUMN assigned_to",
+  for (const char* sql : {"DROP TABLE clmis_override", "DROP TABLE clmis_document", "DROP TABLE clmis_link",
+                          "DROP INDEX clmis_deadline_officer", "ALTER TABLE clmis_deadline DROP COLUMN assigned_to",
                           "UPDATE clmis_meta SET value = '7' WHERE key = 'format'"})
     test::raw_exec(f, sql);
   auto db = clmis::Database::open(f);
-  CHECK(test::raw_scalar(f, "SELECT value FROM clmis_meta WHERE key = 'format'") == "8");
-  CHECK(test::raw_scalar(f, "SELECT detail FROM clmis_audit WHERE action = 'format_upgrade'") == R"({"from":7,"to":8})");
+  CHECK(test::raw_scalar(f, "SELECT value FROM clmis_meta WHERE key = 'format'") == "9");
+  CHECK(test::raw_scalar(f, "SELECT detail FROM clmis_audit WHERE action = 'format_upgrade'") == R"({"from":7,"to":9})");
   CHECK(test::raw_scalar(f, "SELECT count(*) FROM sqlite_master WHERE name IN ('clmis_document', 'clmis_link', "
                             "'clmis_deadline_officer')") == "3");
   // The running deadlines of A carry off1's id; B's none; C's (cleared) are left without.
@@ -522,4 +522,25 @@ TEST_CASE("A format-7 database gets documents, links and the officer of each run
   CHECK(q["rows"][1]["id"] == a);
   CHECK(s.audit_verify()["ok"] == true);
   (void)b;
+}
+
+TEST_CASE("A format-8 database gets the table of overrides of computed fields (format 9)", "[migrate][format]") {
+  test::TempDir dir;
+  const std::string f = dir.file("nlad.db");
+  std::int64_t id = 0;
+  {
+    auto db = test::standard_db(dir);
+    auto s = db.login("admin", test::kPassword);
+    id = s.create("employer", clmis::Json{{"name", "Basseterre Bakery"}, {"isic_class", "1071"}, {"parish", "KN-03"}});
+  }
+  const std::string before = rows(f, "employer");
+  for (const char* sql : {"DROP TABLE clmis_override", "UPDATE clmis_meta SET value = '8' WHERE key = 'format'"})
+    test::raw_exec(f, sql);
+  auto db = clmis::Database::open(f);
+  CHECK(test::raw_scalar(f, "SELECT value FROM clmis_meta WHERE key = 'format'") == "9");
+  CHECK(test::raw_scalar(f, "SELECT detail FROM clmis_audit WHERE action = 'format_upgrade'") == R"({"from":8,"to":9})");
+  CHECK(test::raw_scalar(f, "SELECT count(*) FROM sqlite_master WHERE name IN ('clmis_override', 'clmis_override_live', "
+                            "'clmis_override_record')") == "3");
+  CHECK(rows(f, "employer") == before);  // the records untouched
+  CHECK(db.login("admin", test::kPassword).get("employer", id)["name"] == "Basseterre Bakery");
 }

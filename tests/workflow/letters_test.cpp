@@ -153,10 +153,7 @@ TEST_CASE("Letters: a Dutch settlement statement with exact amounts equals the e
   // The schema lists the letters a frontend can offer.
   const Json schema = c.admin.schema();
   for (const auto& t : schema["record_types"]) {
-    if (t["name"] != "complaint") {
-      CHECK_FALSE(t.contains("letters"));
-      continue;
-    }
+    if (t["name"] != "complaint") continue;  // other case types have their own (industrial relations)
     REQUIRE(t["letters"].size() == 6);
     CHECK(t["letters"][3]["id"] == "complaint.settlement_statement");
     CHECK(t["letters"][3]["label"]["nl"] == "Verklaring van schikking");

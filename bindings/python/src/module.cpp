@@ -1013,6 +1013,36 @@ PYBIND11_MODULE(_core, m) {
           py::arg("link_id"), py::arg("reason"),
           "Removes a link (it stays in the timelines, marked removed), with a reason; audited.")
       .def(
+          "override",
+          [](PySession& s, const std::string& type, std::int64_t id, std::int64_t version, const std::string& field,
+             const py::object& value, const std::string& reason) {
+            const Json v = to_json(value, field.c_str());
+            return s.read([&](clmis::Session& x) { return x.override_value(type, id, version, field, v, reason); });
+          },
+          py::arg("type"), py::arg("id"), py::arg("version"), py::arg("field"), py::arg("value"), py::kw_only(),
+          py::arg("reason"),
+          "Overrides a computed field (days_not_worked, severance_total...) with value and a reason; the value "
+          "stays until clear_override. Needs update; audited. Returns the new version.")
+      .def(
+          "clear_override",
+          [](PySession& s, const std::string& type, std::int64_t id, std::int64_t version, const std::string& field,
+             const std::string& reason) {
+            return s.read([&](clmis::Session& x) { return x.clear_override(type, id, version, field, reason); });
+          },
+          py::arg("type"), py::arg("id"), py::arg("version"), py::arg("field"), py::kw_only(), py::arg("reason"),
+          "Clears the override of a computed field: computed again from the record now; audited. Returns the "
+          "version.")
+      .def(
+          "overrides",
+          [](PySession& s, const std::string& type, std::int64_t id) {
+            const Json r = s.read([&](clmis::Session& x) { return x.overrides(type, id); });
+            py::list out;
+            for (const auto& e : r) out.append(typed_object(e, {{"at", Kind::datetime}}));
+            return out;
+          },
+          py::arg("type"), py::arg("id"),
+          "The overrides of a record's computed fields, oldest first: [{field, reason, by, at, cleared?}].")
+      .def(
           "links",
           [](PySession& s, const std::string& type, std::int64_t id) {
             const Json r = s.read([&](clmis::Session& x) { return x.links(type, id); });

@@ -1,0 +1,241 @@
+// Redundancies (issue 16): the workflow transition by transition, severance per worker computed
+// exactly by each country profile's rule (legal parameter "severance") at its bands' edges, its
+// minimum service and caps, totals exact to the cent, and bad input. Every expected amount is
+// worked out by hand in the comments from the rule the profile cites.
+#include <catch2/catch.hpp>
+
+#include "errors.hpp"
+#include "support.hpp"
+
+#include <map>
+
+using clmis::Json;
+using test::errors_of;
+using test::Errs;
+
+namespace {
+
+struct Country {
+  test::TempDir dir;
+  std::string path = dir.file("nlad.db");
+  clmis::Database db;
+  clmis::Session s;
+  std::int64_t employer = 0;
+  std::string currency;
+  explicit Country(const std::string& iso3, std::string cur)
+      : db([&] {
+          clmis::InitOptions o;
+          o.country = iso3;
+          o.admin_password = test::kPassword;
+          return clmis::Database::init(path, o);
+        }()),
+        s(db.login("admin", test::kPassword)),
+        currency(std::move(cur)) {
+    employer = s.create("employer", Json{{"name", "Harbour Marine Ltd"}, {"isic_class", "3011"}});
+  }
+  static Json worker(int years, int months, const std::string& pay, const std::string& cur) {
+    Json w = {{"sex", "F"}, {"years_of_service", years}, {"weekly_pay", {{"amount", pay}, {"currency", cur}}}};
+    if (months) w["months_of_service"] = months;
+    return w;
+  }
+  /// The severance of each worker (years, months, weekly pay) and the total, as amounts.
+  std::pair<std::vector<std::string>, Json> severance(const std::vector<std::tuple<int, int, std::string>>& ws) {
+    Json workers = Json::array();
+    for (const auto& [y, m, pay] : ws) workers.push_back(worker(y, m, pay, currency));
+    const auto id = s.create("redundancy", Json{{"employer", employer}, {"notice_date", "2025-06-02"},
+                                                {"effective_date", "2025-07-01"}, {"reason", "closure"}, {"workers", workers}});
+    const Json r = s.get("redundancy", id);
+    std::vector<std::string> out;
+    for (const auto& w : r["workers"]) out.push_back(w["severance"].is_null() ? "none" : w["severance"]["amount"].get<std::string>());
+    return {out, r["severance_total"]};
+  }
+};
+
+Json money(const std::string& amount, const std::string& cur) { return Json{{"amount", amount}, {"currency", cur}}; }
+
+}  // namespace
+
+TEST_CASE("Severance in Saint Lucia: 2 years' minimum, 1-2-3 weeks by band, a week's pay capped at 350", "[redundancy][severance]") {
+  // Labour Act Cap. 16.04 s.160: 1 week a completed year for years 1-3, 2 weeks a year for 4-7,
+  // 3 weeks a year after 7, once 2 years are completed; a week's pay at most $350.
+  Country c("LCA", "XCD");
+  const auto [each, total] = c.severance({
+      {1, 11, "300.00"},  // 23 months: under the 2 years → 0.00
+      {2, 0, "300.00"},   // 2 × 1 = 2 weeks × 300.00 = 600.00
+      {3, 0, "300.00"},   // 3 weeks = 900.00
+      {4, 0, "300.00"},   // 3 + 2 = 5 weeks = 1,500.00
+      {7, 11, "300.00"},  // completed years only: 7 → 3 + 4×2 = 11 weeks = 3,300.00
+      {8, 0, "300.00"},   // 11 + 3 = 14 weeks = 4,200.00
+      {10, 0, "350.01"},  // 3 + 8 + 9 = 20 weeks × 350.00 (capped) = 7,000.00
+      {10, 0, "349.99"},  // 20 × 349.99 = 6,999.80
+  });
+  CHECK(each == std::vector<std::string>{"0.00", "600.00", "900.00", "1500.00", "3300.00", "4200.00", "7000.00", "6999.80"});
+  // 0 + 600 + 900 + 1,500 + 3,300 + 4,200 + 7,000 + 6,999.80 = 24,499.80
+  CHECK(total == money("24499.80", "XCD"));
+}
+
+TEST_CASE("Severance in Saint Kitts and Nevis: 2-3-4 weeks by band after a year", "[redundancy][severance]") {
+  // Protection of Employment Act s.30 as the Labour Commissioner quoted it: 2 weeks a year up
+  // to 5 years, 3 weeks a year for years 6-10, 4 weeks a year after 10; at least 1 year.
+  Country c("KNA", "XCD");
+  const auto [each, total] = c.severance({
+      {0, 11, "500.00"},  // 11 months: none → 0.00
+      {1, 0, "500.00"},   // 2 weeks = 1,000.00
+      {5, 0, "500.00"},   // 10 weeks = 5,000.00
+      {6, 0, "500.00"},   // 10 + 3 = 13 weeks = 6,500.00
+      {10, 0, "500.00"},  // 10 + 15 = 25 weeks (the Commissioner's example) = 12,500.00
+      {11, 6, "500.00"},  // completed years: 11 → 25 + 4 = 29 weeks = 14,500.00
+      {1, 0, "0.05"},     // 2 × 0.05 = 0.10
+      {1, 0, "0.10"},     // 2 × 0.10 = 0.20
+  });
+  CHECK(each == std::vector<std::string>{"0.00", "1000.00", "5000.00", "6500.00", "12500.00", "14500.00", "0.10", "0.20"});
+  // 1,000 + 5,000 + 6,500 + 12,500 + 14,500 = 39,500.00, + 0.10 + 0.20 = 39,500.30 (0.1 + 0.2 in
+  // binary floating point is 0.30000000000000004: the total is exact cents).
+  CHECK(total == money("39500.30", "XCD"));
+}
+
+TEST_CASE("Severance in Saint Vincent and the Grenadines: 2-3-4 weeks by band after 2 years", "[redundancy][severance]") {
+  // Protection of Employment Act 2003 as amended in 2013 (press reports, unverified): 2 weeks a
+  // year for years 1-10, 3 for 11-25, 4 after 25; 2 years to qualify.
+  Country c("VCT", "XCD");
+  const auto [each, total] = c.severance({
+      {1, 11, "400.00"},  // under 2 years → 0.00
+      {2, 0, "400.00"},   // 4 weeks = 1,600.00
+      {10, 0, "400.00"},  // 20 weeks = 8,000.00
+      {11, 0, "400.00"},  // 20 + 3 = 23 weeks = 9,200.00
+      {25, 0, "400.00"},  // 20 + 45 = 65 weeks = 26,000.00
+      {26, 0, "400.00"},  // 65 + 4 = 69 weeks = 27,600.00
+  });
+  CHECK(each == std::vector<std::string>{"0.00", "1600.00", "8000.00", "9200.00", "26000.00", "27600.00"});
+  CHECK(total == money("72400.00", "XCD"));  // 1,600 + 8,000 + 9,200 + 26,000 + 27,600
+}
+
+TEST_CASE("Severance in Trinidad and Tobago: the band reached sets every year's rate", "[redundancy][severance]") {
+  // Retrenchment and Severance Benefits Act s.18 as the National Workers Union states it
+  // (unverified): 2 weeks' basic wage a year for 1 to 4 years of service, 3 weeks a year once 5
+  // are reached; at least a year.
+  Country c("TTO", "TTD");
+  const auto [each, total] = c.severance({
+      {0, 11, "1000.00"},  // under a year → 0.00
+      {1, 0, "1000.00"},   // 2 weeks = 2,000.00
+      {4, 11, "1000.00"},  // 4 completed years × 2 = 8 weeks = 8,000.00
+      {5, 0, "1000.00"},   // 5 × 3 = 15 weeks = 15,000.00
+      {10, 0, "1234.57"},  // 30 weeks × 1,234.57 = 37,037.10
+  });
+  CHECK(each == std::vector<std::string>{"0.00", "2000.00", "8000.00", "15000.00", "37037.10"});
+  CHECK(total == money("62037.10", "TTD"));  // 2,000 + 8,000 + 15,000 + 37,037.10
+}
+
+TEST_CASE("Severance where the profile has no rule (Suriname): not computed", "[redundancy][severance]") {
+  Country c("SUR", "SRD");
+  const auto [each, total] = c.severance({{10, 0, "2500.00"}});
+  CHECK(each == std::vector<std::string>{"none"});
+  CHECK(total.is_null());
+}
+
+TEST_CASE("Redundancy workflow: every allowed transition and every refusal leaves the database unchanged", "[redundancy][workflow]") {
+  Country c("KNA", "XCD");
+  auto& s = c.s;
+  const std::map<std::string, std::pair<std::vector<std::string>, std::string>> allowed = {
+      {"consult", {{"notified"}, "consultation"}}, {"close", {{"notified", "consultation"}, "closed"}}};
+  const std::map<std::string, Json> args = {
+      {"consult", Json{{"effective_date", "2025-06-05"}, {"fields", {{"consultation_date", "2025-06-05"}}}}},
+      {"close", Json{{"effective_date", "2025-07-02"}, {"fields", {{"outcome", "paid"}}}}}};
+  const std::map<std::string, std::vector<std::string>> path = {{"notified", {}}, {"consultation", {"consult"}}, {"closed", {"close"}}};
+  const Json rec = {{"employer", c.employer}, {"notice_date", "2025-06-02"}, {"effective_date", "2025-07-01"},
+                    {"reason", "restructuring"}, {"workers", Json::array({Country::worker(3, 0, "450.00", "XCD")})}};
+  auto in_state = [&](const std::string& state) {
+    const auto id = s.create("redundancy", rec);
+    std::int64_t v = 1;
+    for (const auto& t : path.at(state)) v = s.transition("redundancy", id, v, t, args.at(t));
+    REQUIRE(s.get("redundancy", id)["status"] == state);
+    return std::pair{id, v};
+  };
+  int allowed_count = 0, refused_count = 0;
+  for (const std::string state : {"notified", "consultation", "closed"})
+    for (const auto& [name, rule] : allowed) {
+      auto [id, v] = in_state(state);
+      const bool ok = std::find(rule.first.begin(), rule.first.end(), state) != rule.first.end();
+      INFO(name << " from " << state);
+      Json a = args.at(name);
+      a["effective_date"] = "2025-07-03";
+      if (ok) {
+        CHECK(s.transition("redundancy", id, v, name, a) == v + 1);
+        CHECK(s.get("redundancy", id)["status"] == rule.second);
+        ++allowed_count;
+      } else {
+        const std::string h = test::db_hash(c.path);
+        CHECK_THROWS_AS(s.transition("redundancy", id, v, name, a), clmis::Conflict);
+        CHECK(test::db_hash(c.path) == h);
+        ++refused_count;
+      }
+    }
+  CHECK(allowed_count == 3);
+  CHECK(refused_count == 3);
+  // By grant, and for a missing outcome.
+  s.user_create(Json{{"name", "stat"}, {"password", "pw-long-stat"}, {"roles", {"statistician"}}, {"must_change_password", false}});
+  auto stat = c.db.login("stat", "pw-long-stat");
+  auto [id, v] = in_state("notified");
+  const std::string h = test::db_hash(c.path);
+  CHECK_THROWS_AS(stat.transition("redundancy", id, v, "close", args.at("close")), clmis::PermissionDenied);
+  CHECK(errors_of([&] { s.transition("redundancy", id, v, "close", Json{{"effective_date", "2025-07-02"}}); }) ==
+        Errs{{"outcome", "required"}});
+  CHECK(test::db_hash(c.path) == h);
+}
+
+TEST_CASE("Redundancies: bad input is refused clearly and changes nothing", "[redundancy][errors]") {
+  Country c("LCA", "XCD");
+  auto& s = c.s;
+  const std::string h = test::db_hash(c.path);
+  auto with = [&](Json change) {
+    Json j = {{"employer", c.employer}, {"notice_date", "2025-06-02"}, {"effective_date", "2025-07-01"}, {"reason", "closure"},
+              {"workers", Json::array({Country::worker(3, 0, "450.00", "XCD")})}};
+    for (auto it = change.begin(); it != change.end(); ++it) j[it.key()] = *it;
+    return j;
+  };
+  // Effective before its notice.
+  CHECK(errors_of([&] { s.create("redundancy", with({{"effective_date", "2025-05-30"}})); }) ==
+        Errs{{"effective_date", "date_order"}});
+  // A negative weekly pay.
+  CHECK(errors_of([&] {
+          s.create("redundancy", with({{"workers", Json::array({Country::worker(3, 0, "-1.00", "XCD")})}}));
+        }) == Errs{{"workers[0].weekly_pay", "range"}});
+  // Severance entered instead of computed.
+  Json w = Country::worker(3, 0, "450.00", "XCD");
+  w["severance"] = money("1.00", "XCD");
+  CHECK(errors_of([&] { s.create("redundancy", with({{"workers", Json::array({w})}})); }) ==
+        Errs{{"workers[0].severance", "read_only"}});
+  // Pay in another currency than the rule's cap: the cap cannot apply.
+  CHECK(errors_of([&] {
+          s.create("redundancy", with({{"workers", Json::array({Country::worker(3, 0, "450.00", "USD")})}}));
+        }) == Errs{{"workers[0].weekly_pay", "currency"}});
+  // An unknown employer; months over 11.
+  CHECK(errors_of([&] { s.create("redundancy", with({{"employer", 999}})); }) == Errs{{"employer", "reference"}});
+  CHECK(errors_of([&] {
+          s.create("redundancy", with({{"workers", Json::array({Country::worker(3, 12, "450.00", "XCD")})}}));
+        }) == Errs{{"workers[0].months_of_service", "range"}});
+  CHECK(test::db_hash(c.path) == h);
+}
+
+TEST_CASE("Redundancy letters: the acknowledgement lists each worker's severance and the total, in English and Dutch",
+          "[redundancy][letters]") {
+  Country c("KNA", "XCD");
+  // KNA: 10 years → 25 weeks × 500.00 = 12,500.00; 1 year → 2 weeks × 333.33 = 666.66; total
+  // 13,166.66.
+  const auto id = c.s.create("redundancy", Json{{"employer", c.employer}, {"notice_date", "2025-06-02"},
+                                                {"effective_date", "2025-07-01"}, {"reason", "closure"},
+                                                {"workers", Json::array({Country::worker(10, 0, "500.00", "XCD"),
+                                                                         Country::worker(1, 0, "333.33", "XCD")})}});
+  const std::string en = c.s.letter("redundancy", id, "redundancy.acknowledgement", "en", "text")["content"];
+  CHECK(en.find("Harbour Marine Ltd") != std::string::npos);
+  CHECK(en.find("It concerns 2 workers.") != std::string::npos);
+  CHECK(en.find("XCD 12,500.00") != std::string::npos);
+  CHECK(en.find("XCD 666.66") != std::string::npos);
+  CHECK(en.find("XCD 13,166.66") != std::string::npos);
+  const std::string nl = c.s.letter("redundancy", id, "redundancy.acknowledgement", "nl", "text")["content"];
+  CHECK(nl.find("Ontvangstbevestiging van uw kennisgeving van afvloeiing") != std::string::npos);
+  CHECK(nl.find("XCD 12.500,00") != std::string::npos);
+  CHECK(nl.find("XCD 13.166,66") != std::string::npos);
+  const std::string st = c.s.letter("redundancy", id, "redundancy.status_statement", "en", "text")["content"];
+  CHECK(st.find("Total severance: XCD 13,166.66") != std::string::npos);
+}
