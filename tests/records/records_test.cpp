@@ -492,10 +492,10 @@ TEST_CASE("The schema describes record types, fields and code lists", "[records]
   CHECK(sch["country"]["iso3"] == "KNA");
   CHECK(sch["country"]["currency"] == "XCD");
   CHECK(sch["country"]["legal"]["minimum_working_age"]["verified"] == false);
-  REQUIRE(sch["record_types"].size() == 6);
+  REQUIRE(sch["record_types"].size() == 7);
   std::vector<std::string> names;
   for (const auto& t : sch["record_types"]) names.push_back(t["name"]);
-  CHECK(names == std::vector<std::string>{"employer", "establishment", "organisation", "job_seeker", "vacancy", "complaint"});
+  CHECK(names == std::vector<std::string>{"employer", "establishment", "organisation", "job_seeker", "vacancy", "complaint", "dispute"});
   const Json& emp = sch["record_types"][0];
   CHECK(emp["name"] == "employer");
   CHECK(emp["fields"][0]["name"] == "name");
@@ -520,8 +520,10 @@ TEST_CASE("The schema describes record types, fields and code lists", "[records]
                      {"skill_kind", 4}, {"job_seeker_status", 4}, {"job_seeker_outcome", 7},
                      {"inactive_reason", 5}, {"vacancy_status", 2}, {"vacancy_outcome", 3},
                      {"complaint_status", 5}, {"complaint_outcome", 7}, {"complaint_channel", 6},
-                     {"claim_category", 11}, {"hearing_attendance", 4}, {"hearing_result", 4}, {"link_relation", 5}});
-  CHECK(sch["workflows"] == Json::array({"job_seeker", "vacancy", "complaint"}));
+                     {"claim_category", 11}, {"hearing_attendance", 4}, {"hearing_result", 4}, {"link_relation", 5},
+                     {"dispute_type", 4}, {"dispute_status", 3}, {"dispute_outcome", 5},
+                     {"meeting_attendance", 4}, {"meeting_result", 5}});
+  CHECK(sch["workflows"] == Json::array({"job_seeker", "vacancy", "complaint", "dispute"}));
   const Json& js = sch["record_types"][3];
   CHECK(js["workflow"]["states"] == Json::array({"registered", "active", "inactive", "closed"}));
   CHECK(js["workflow"]["initial"] == "registered");

@@ -153,7 +153,14 @@ TEST_CASE("Letters: a Dutch settlement statement with exact amounts equals the e
   // The schema lists the letters a frontend can offer.
   const Json schema = c.admin.schema();
   for (const auto& t : schema["record_types"]) {
-    if (t["name"] != "complaint") continue;  // other case types have their own (industrial relations)
+    if (t["name"] == "dispute") {  // pack 1.6.0: the dispute's two letters, to all parties (no "to")
+      REQUIRE(t["letters"].size() == 2);
+      CHECK(t["letters"][0]["id"] == "dispute.conciliation_invitation");
+      CHECK(t["letters"][0]["to"] == nullptr);
+      CHECK(t["letters"][1]["languages"] == Json::array({"en", "nl"}));
+      continue;
+    }
+    if (t["name"] != "complaint") continue;  // the industrial action's and redundancy's: their own tests
     REQUIRE(t["letters"].size() == 6);
     CHECK(t["letters"][3]["id"] == "complaint.settlement_statement");
     CHECK(t["letters"][3]["label"]["nl"] == "Verklaring van schikking");

@@ -92,7 +92,12 @@ TEST_CASE("Ageing: open cases on a day by state and days since received", "[comp
   Office o;
   // On 2025-03-12: A is 65 days old (Jan 6 to Feb 6 is 31, to Mar 6 is 59, +6), B 37, C 9.
   Json t = o.admin.ageing(Json{{"as_of", "2025-03-12"}});
-  REQUIRE(t["rows"].size() == 4);  // received, assigned, investigation, conciliation
+  // Complaints: received, assigned, investigation, conciliation; then disputes (pack 1.6.0):
+  // reported, conciliation — none open here.
+  REQUIRE(t["rows"].size() == 6);
+  CHECK(t["rows"][4] == Json{{"record_type", "dispute"}, {"state", "reported"}, {"0-30", 0}, {"31-60", 0},
+                             {"61-90", 0}, {"over 90", 0}, {"total", 0}});
+  CHECK(t["rows"][5]["state"] == "conciliation");
   CHECK(t["rows"][0] == Json{{"record_type", "complaint"}, {"state", "received"}, {"0-30", 1}, {"31-60", 1},
                              {"61-90", 1}, {"over 90", 0}, {"total", 3}});
   // A closed on 2025-03-20 leaves the table; on 2025-04-15 B is 71 days old, C 43.
