@@ -40,7 +40,9 @@ CLMIS_PASSWORD=a-long-password "$cli" init "$dir/e.db" --country KNA --admin reg
 # substitution rule and each holiday rule).
 "$cli" profile check "$dir/a.db" > "$dir/check"
 calendar_unverified=$(grep -c '"verified": false' "$(dirname "$0")/../data/calendars/KNA.json")
-grep -q "^KNA: $((3 + calendar_unverified)) value(s) of the country profile not verified" "$dir/check"
+# minimum_working_age, nis_number_pattern, severance (issue 16) and the department, then the calendar.
+grep -q "^KNA: $((4 + calendar_unverified)) value(s) of the country profile not verified" "$dir/check"
+grep -q '^  severance = {"minimum_service_months":12,' "$dir/check"
 grep -q '^  calendar.rules.good_friday = "Good Friday"' "$dir/check"
 grep -q '^  department = ' "$dir/check"
 grep -q 'minimum_working_age = 14' "$dir/check"

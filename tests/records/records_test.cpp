@@ -492,10 +492,11 @@ TEST_CASE("The schema describes record types, fields and code lists", "[records]
   CHECK(sch["country"]["iso3"] == "KNA");
   CHECK(sch["country"]["currency"] == "XCD");
   CHECK(sch["country"]["legal"]["minimum_working_age"]["verified"] == false);
-  REQUIRE(sch["record_types"].size() == 7);
+  REQUIRE(sch["record_types"].size() == 9);
   std::vector<std::string> names;
   for (const auto& t : sch["record_types"]) names.push_back(t["name"]);
-  CHECK(names == std::vector<std::string>{"employer", "establishment", "organisation", "job_seeker", "vacancy", "complaint", "dispute"});
+  CHECK(names == std::vector<std::string>{"employer", "establishment", "organisation", "job_seeker", "vacancy", "complaint", "dispute",
+                                                "industrial_action", "redundancy"});
   const Json& emp = sch["record_types"][0];
   CHECK(emp["name"] == "employer");
   CHECK(emp["fields"][0]["name"] == "name");
@@ -522,8 +523,11 @@ TEST_CASE("The schema describes record types, fields and code lists", "[records]
                      {"complaint_status", 5}, {"complaint_outcome", 7}, {"complaint_channel", 6},
                      {"claim_category", 11}, {"hearing_attendance", 4}, {"hearing_result", 4}, {"link_relation", 5},
                      {"dispute_type", 4}, {"dispute_status", 3}, {"dispute_outcome", 5},
-                     {"meeting_attendance", 4}, {"meeting_result", 5}});
-  CHECK(sch["workflows"] == Json::array({"job_seeker", "vacancy", "complaint", "dispute"}));
+                     {"meeting_attendance", 4}, {"meeting_result", 5},
+                     {"industrial_action_type", 5}, {"industrial_action_cause", 7}, {"industrial_action_status", 3},
+                     {"industrial_action_outcome", 3}, {"redundancy_reason", 6}, {"redundancy_status", 3},
+                     {"redundancy_outcome", 3}});
+  CHECK(sch["workflows"] == Json::array({"job_seeker", "vacancy", "complaint", "dispute", "industrial_action", "redundancy"}));
   const Json& js = sch["record_types"][3];
   CHECK(js["workflow"]["states"] == Json::array({"registered", "active", "inactive", "closed"}));
   CHECK(js["workflow"]["initial"] == "registered");

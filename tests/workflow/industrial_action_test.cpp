@@ -225,6 +225,9 @@ TEST_CASE("Industrial actions: bad input is refused clearly and changes nothing"
   j["union"] = 999;
   CHECK(errors_of([&] { s.create("industrial_action", j); }) == Errs{{"union", "reference"}});
   j = o.action_json();
+  j["dispute"] = 999;  // no such dispute
+  CHECK(errors_of([&] { s.create("industrial_action", j); }) == Errs{{"dispute", "reference"}});
+  j = o.action_json();
   j["days_not_worked"] = 5;
   CHECK(errors_of([&] { s.create("industrial_action", j); }) == Errs{{"days_not_worked", "read_only"}});
   CHECK(test::db_hash(o.path) == h);
@@ -244,4 +247,20 @@ TEST_CASE("Industrial action letters: the status statement in English and Dutch"
   CHECK(nl.find("Soort: Staking") != std::string::npos);
   CHECK(nl.find("Begonnen: 28 juli 2025") != std::string::npos);
   CHECK(nl.find("Niet-gewerkte werkdagen: 480") != std::string::npos);
+}
+
+TEST_CASE("An industrial action names the dispute it arises from", "[industrial_action]") {
+  Action o;
+  const auto uni = o.admin.create("organisation", Json{{"name", "Waterfront Workers Union"}, {"kind", "trade_union"}});
+  const auto d = o.admin.create("dispute", Json{{"date_reported", "2025-07-01"}, {"dispute_type", "interest"},
+                                                {"issues", "Wage increase for 2025"},
+                                                {"unions", Json::array({Json{{"organisation", uni}}})},
+                                                {"employers", Json::array({Json{{"employer", o.employer}}})}});
+  Json j = o.action_json();
+  j["dispute"] = d;
+  j["union"] = uni;
+  const auto id = o.admin.create("industrial_action", j);
+  CHECK(o.admin.get("industrial_action", id)["dispute"] == d);
+  const Json by_dispute = Json::array({Json{{"field", "dispute"}, {"op", "eq"}, {"value", d}}});
+  CHECK(o.admin.query("industrial_action", Json{{"filter", by_dispute}})["records"].size() == 1);
 }
