@@ -8,6 +8,7 @@
 
 #include "errors.hpp"
 #include "workflow/office.hpp"
+#include "workflow/walk.hpp"
 
 #include <date/date.h>
 
@@ -78,36 +79,9 @@ TEST_CASE("Dispute workflow: every allowed transition and every refused one leav
     REQUIRE(s.get("dispute", id)["status"] == state);
     return std::pair{id, v};
   };
-  int allowed_count = 0, refused_count = 0;
-  for (const std::string state : {"reported", "conciliation", "closed"}) {
-    for (const auto& [name, rule] : allowed) {
-      auto [id, v] = in_state(state);
-      const bool ok = std::find(rule.first.begin(), rule.first.end(), state) != rule.first.end();
-      INFO(name << " from " << state);
-      Json a = args.at(name);
-      a["effective_date"] = "2025-03-09";
-      if (ok) {
-        CHECK(s.transition("dispute", id, v, name, a) == v + 1);
-        CHECK(s.get("dispute", id)["status"] == rule.second);
-        const Json hist = s.history("dispute", id);
-        CHECK(hist.back()["event"] == name);
-        CHECK(hist.back()["from"] == state);
-        CHECK(hist.back()["to"] == rule.second);
-        CHECK(hist.back()["effective_date"] == "2025-03-09");
-        ++allowed_count;
-      } else {
-        const std::string h = test::db_hash(o.path);
-        try {
-          s.transition("dispute", id, v, name, a);
-          FAIL("refused");
-        } catch (const clmis::Conflict& e) {
-          CHECK(std::string(e.what()).find("dispute " + std::to_string(id) + " is " + state) != std::string::npos);
-        }
-        CHECK(test::db_hash(o.path) == h);
-        ++refused_count;
-      }
-    }
-  }
+  const auto walked = test::walk_transitions(s, o.path, test::Machine{"dispute", allowed, args, path, "2025-03-09"},
+                                             [&] { return s.create("dispute", o.dispute_json()); });
+  const int allowed_count = walked.allowed, refused_count = walked.refused;
   CHECK(allowed_count == 4);   // conciliate 1, close 2, reopen 1
   CHECK(refused_count == 5);   // 9 pairs − 4
 
