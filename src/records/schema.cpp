@@ -38,6 +38,15 @@ Json field_json(Context& cx, const pack::Field& f) {
   if (f.personal) o["personal"] = true;
   if (f.history) o["history"] = true;
   if (f.extension) o["extension"] = true;
+  if (f.computed) {
+    // A frontend shows it read-only; what it is computed from says what to fill in first.
+    Json args = Json::object();
+    for (const auto& [k, v] : f.computed->args) args[k] = v;
+    for (const auto& [k, v] : f.computed->lists) args[k] = v;
+    o["computed"] = {{"function", f.computed->function}, {"args", args}, {"inputs", f.computed->inputs}};
+    if (f.computed->calendar) o["computed"]["calendar"] = true;
+    if (!f.computed->parameter.empty()) o["computed"]["parameter"] = f.computed->parameter;
+  }
   o["columns"] = f.columns();
   return o;
 }

@@ -110,6 +110,18 @@ TEST_CASE("Working days not worked: weekends, public holidays, a year end and a 
   const auto a = o.held("2025-07-28", "2025-08-08");
   CHECK(o.days(a) == 480);
   CHECK(o.admin.get("industrial_action", a)["workers_involved"] == 60);
+  // The schema tells a frontend the field is computed, and from what.
+  for (const auto& t : o.admin.schema()["record_types"])
+    if (t["name"] == "industrial_action")
+      for (const auto& f : t["fields"])
+        if (f["name"] == "days_not_worked")
+          CHECK(f["computed"] == Json{{"function", "working_days_times_workers"},
+                                      {"args", {{"from", "start_date"}, {"to", "end_date"},
+                                                {"workers", {"workers_direct_male", "workers_direct_female",
+                                                             "workers_indirect_male", "workers_indirect_female"}}}},
+                                      {"inputs", {"start_date", "end_date", "workers_direct_male", "workers_direct_female",
+                                                  "workers_indirect_male", "workers_indirect_female"}},
+                                      {"calendar", true}});
   // Across the year end, Monday 2025-12-22 to Friday 2026-01-02: Dec 22, 23, 24 (3); Thu 25
   // Christmas, Fri 26 Boxing Day; 27-28 weekend; Dec 29, 30, 31 (3); Thu Jan 1 New Year's Day, Fri
   // Jan 2 Carnival Day - Last Lap: 6 working days × 60 = 360.
