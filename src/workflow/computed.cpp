@@ -11,6 +11,8 @@
 #include <boost/multiprecision/cpp_int.hpp>
 
 #include <algorithm>
+#include <limits>
+#include <optional>
 
 namespace clmis::detail {
 
@@ -33,11 +35,19 @@ std::optional<std::int64_t> int_of(const Value& v) {
 /// Thousandths of a week from the severance rule's decimal text ("2.5" → 2500).
 std::int64_t milli_weeks(const Json& j) { return Decimal::parse(j.get<std::string>(), 3)->units; }
 
-/// n / d rounded to an integer (n >= 0, d > 0), half up or half to even.
-std::int64_t divide_rounded(const Int128& n, const Int128& d, bool half_even) {
+/// n / d rounded to an integer (n >= 0, d > 0), half up or half to even; none past int64.
+std::optional<std::int64_t> divide_rounded(const Int128& n, const Int128& d, bool half_even) {
   Int128 q = n / d, r = n % d;
   if (2 * r > d || (2 * r == d && (!half_even || q % 2 == 1))) ++q;
+  if (q > Int128(std::numeric_limits<std::int64_t>::max())) return std::nullopt;
   return q.convert_to<std::int64_t>();
+}
+
+/// a + b into out, false past int64 (a sum clmis cannot hold is refused, never wrapped).
+bool add(std::int64_t& out, std::int64_t b) { return !__builtin_add_overflow(out, b, &out); }
+
+FieldError too_large(const pack::RecordType& t, const std::string& path, const std::string& what) {
+  return {t.name, path, nullptr, "range", what + " is larger than clmis can hold (2^63 - 1 units)"};
 }
 
 /// The severance of one worker (docs/workflows.md, "Severance"): service in months, the weekly
@@ -91,7 +101,12 @@ Value severance(Context& cx, const pack::Field& f, const Values& entry, const st
   if (rule.contains("cap_weeks") && !rule["cap_weeks"].is_null())
     weight = std::min(weight, Int128(milli_weeks(rule["cap_weeks"])) * 12);
   const bool half_even = rule["rounding"] == "half_even";
-  return Value{Money{divide_rounded(weight * weekly, 12 * 1000, half_even), pay->currency}};
+  const auto amount = divide_rounded(weight * weekly, 12 * 1000, half_even);
+  if (!amount) {
+    errors.push_back(too_large(t, path + "." + c.args.at("weekly_pay"), "the severance of this pay and service"));
+    return Value{};
+  }
+  return Value{Money{*amount, pay->currency}};
 }
 
 class WorkflowComputer final : public Computer {
@@ -104,15 +119,28 @@ class WorkflowComputer final : public Computer {
       const auto* to = std::get_if<Date>(&get(fields, c.args.at("to")));
       if (!from || !to || *to < *from) return Value{};
       std::int64_t workers = 0;
-      for (const auto& w : c.lists.at("workers")) workers += int_of(get(fields, w)).value_or(0);
+      for (const auto& w : c.lists.at("workers"))
+        if (!add(workers, int_of(get(fields, w)).value_or(0))) {
+          errors.push_back(too_large(t, w, "the workers' sum"));
+          return Value{};
+        }
       auto cal = deadline_calendar(cx);
       // Working days d with from - 1 < d <= to: from to to, both included.
       const std::int64_t days = cal.working_between(*from - date::days{1}, *to);
-      return Value{workers * days};
+      std::int64_t product = 0;
+      if (__builtin_mul_overflow(workers, days, &product)) {
+        errors.push_back(too_large(t, f.name, "the workers times the working days"));
+        return Value{};
+      }
+      return Value{product};
     }
     if (c.function == "sum_fields") {
       std::int64_t n = 0;
-      for (const auto& w : c.lists.at("fields")) n += int_of(get(fields, w)).value_or(0);
+      for (const auto& w : c.lists.at("fields"))
+        if (!add(n, int_of(get(fields, w)).value_or(0))) {
+          errors.push_back(too_large(t, w, "the sum of " + f.name));
+          return Value{};
+        }
       return Value{n};
     }
     const auto sec = sections.find(c.args.at("section"));
@@ -123,7 +151,11 @@ class WorkflowComputer final : public Computer {
       const std::string& name = c.args.at("field");
       if (f.type == FieldType::integer) {
         std::int64_t n = 0;
-        for (const auto& e : items) n += int_of(get(e, name)).value_or(0);
+        for (size_t i = 0; i < items.size(); ++i)
+          if (!add(n, int_of(get(items[i], name)).value_or(0))) {
+            errors.push_back(too_large(t, c.args.at("section") + "[" + std::to_string(i) + "]." + name, "the sum of " + f.name));
+            return Value{};
+          }
         return Value{n};
       }
       std::optional<Money> total;
@@ -137,8 +169,9 @@ class WorkflowComputer final : public Computer {
                             "currency", "amounts in " + total->currency + " and " + m->currency +
                                             " cannot be added into " + f.name + "; enter them in one currency"});
           return Value{};
-        } else {
-          total->minor += m->minor;
+        } else if (!add(total->minor, m->minor)) {
+          errors.push_back(too_large(t, c.args.at("section") + "[" + std::to_string(i) + "]." + name, "the sum of " + f.name));
+          return Value{};
         }
       }
       return total ? Value{*total} : Value{};

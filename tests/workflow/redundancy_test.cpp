@@ -230,3 +230,21 @@ TEST_CASE("Redundancy letters: the acknowledgement lists each worker's severance
   const std::string st = c.s.letter("redundancy", id, "redundancy.status_statement", "en", "text")["content"];
   CHECK(st.find("Total severance: XCD 13,166.66") != std::string::npos);
 }
+
+TEST_CASE("Severance past what an amount can hold is refused, never wrapped", "[redundancy][severance][errors]") {
+  Country c("KNA", "XCD");
+  const std::string h = test::db_hash(c.path);
+  auto create = [&](Json workers) {
+    return c.s.create("redundancy", Json{{"employer", c.employer}, {"notice_date", "2025-06-02"},
+                                         {"effective_date", "2025-07-01"}, {"reason", "closure"}, {"workers", workers}});
+  };
+  // 10 years = 25 weeks × the largest weekly pay (2^63 - 1 cents): past 2^63 - 1.
+  CHECK(errors_of([&] { create(Json::array({Country::worker(10, 0, "92233720368547758.07", "XCD")})); }) ==
+        Errs{{"workers[0].weekly_pay", "range"}});
+  // Each worker's 2 weeks × 30,000,000,000,000,000.00 = 6 × 10^18 cents fits; their sum, 1.2 ×
+  // 10^19, does not.
+  CHECK(errors_of([&] {
+          create(Json::array({Country::worker(1, 0, "30000000000000000.00", "XCD"), Country::worker(1, 0, "30000000000000000.00", "XCD")}));
+        }) == Errs{{"workers[1].severance", "range"}});
+  CHECK(test::db_hash(c.path) == h);
+}
