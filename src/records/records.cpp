@@ -161,7 +161,8 @@ store::StoredRecord read_for_write(Context& cx, const pack::RecordType& t, std::
 }
 
 Written write_update(Context& cx, const pack::RecordType& t, std::int64_t id, const store::StoredRecord& cur,
-                     const Input& in, const char* op, const std::string& effective_date, const Json& audit_detail) {
+                     const Input& in, const char* op, const std::string& effective_date, const Json& audit_detail,
+                     const char* audit_action) {
   auto& c = cx.conn;
   std::vector<const pack::Field*> changed_fields;
   for (const auto& f : t.fields) {
@@ -221,7 +222,7 @@ Written write_update(Context& cx, const pack::RecordType& t, std::int64_t id, co
     Json detail = Json{{"changes", names}};
     if (audit_detail.is_object())
       for (auto it = audit_detail.begin(); it != audit_detail.end(); ++it) detail[it.key()] = *it;
-    cx.audit.append(c, cx.clock.now_text(), cx.who.uid, op, {t.name, id, version, seq}, detail);
+    cx.audit.append(c, cx.clock.now_text(), cx.who.uid, audit_action ? audit_action : op, {t.name, id, version, seq}, detail);
   }
   return {version, seq, true};
 }

@@ -43,7 +43,10 @@ void export_started(Context& cx, std::string_view type, const Json& detail);
 store::StoredRecord read_for_write(Context& cx, const pack::RecordType& t, std::int64_t id, std::int64_t version);
 
 /// What an update wrote.
-/// audit_detail: members added to the audit entry's detail (an override's reason).
+/// audit_detail: members added to the audit entry's detail (an override's reason);
+/// audit_action: the audit entry's action when it is not op (the change feed's op stays one of
+/// create, update, transition, archive: an override is an "update" there, "override" in the
+/// audit trail).
 struct Written {
   std::int64_t version = 0;  ///< the record's version after it
   std::int64_t seq = 0;      ///< its change number (0 when nothing changed)
@@ -54,7 +57,7 @@ struct Written {
 /// effective_date ("" = today), and the audit entry.
 Written write_update(Context& cx, const pack::RecordType& t, std::int64_t id, const store::StoredRecord& cur,
                      const Input& in, const char* op = "update", const std::string& effective_date = {},
-                     const Json& audit_detail = nullptr);
+                     const Json& audit_detail = nullptr, const char* audit_action = nullptr);
 
 /// Appends a history row of a record by cx.who (effective_date "" = today).
 void add_history(Context& cx, std::int64_t seq, const pack::RecordType& t, std::int64_t id, const std::string& event,

@@ -234,7 +234,7 @@ std::int64_t override_value(Context& cx, std::string_view type, std::int64_t id,
   if (!errors.empty()) throw ValidationError(std::move(errors));
   Input in;
   in.fields[f.name] = v;
-  const auto written = write_update(cx, t, id, cur, in, "override", {}, Json{{"field", f.name}, {"reason", why}});
+  const auto written = write_update(cx, t, id, cur, in, "update", {}, Json{{"field", f.name}, {"reason", why}}, "override");
   const Value& old = get(cur.fields, f.name);
   add_history(cx, written.seq, t, id, "override", f.name, is_null(old) ? std::nullopt : std::optional(history_text(old)),
               is_null(v) ? std::nullopt : std::optional(history_text(v)), {}, Json{{"reason", why}});
@@ -269,7 +269,7 @@ std::int64_t clear_override(Context& cx, std::string_view type, std::int64_t id,
   apply_computed(cx, t, id, &cur, in, errors);
   if (!errors.empty()) throw ValidationError(std::move(errors));
   const Json detail = {{"field", f.name}, {"reason", why}};
-  const auto written = write_update(cx, t, id, cur, in, "override_cleared", {}, detail);
+  const auto written = write_update(cx, t, id, cur, in, "update", {}, detail, "override_cleared");
   if (written.changed) {
     const Value& old = get(cur.fields, f.name);
     const Value& now = get(in.fields, f.name);
@@ -316,7 +316,7 @@ Json recompute_for_day(Context& cx, Date day) {
         Input in;
         apply_computed(cx, t, id, &*cur, in, errors);
         if (!errors.empty()) continue;  // left as it was; the record's next write reports it
-        const auto written = write_update(cx, t, id, *cur, in, "recompute", {}, Json{{"calendar_day", format_date(day)}});
+        const auto written = write_update(cx, t, id, *cur, in, "update", {}, Json{{"calendar_day", format_date(day)}}, "recompute");
         if (written.changed)
           out.push_back({{"record_type", t.name}, {"id", id}, {"field", f.name},
                          {"from", encode_value(get(cur->fields, f.name))}, {"to", encode_value(get(in.fields, f.name))}});

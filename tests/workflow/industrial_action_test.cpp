@@ -261,3 +261,22 @@ TEST_CASE("An industrial action names the dispute it arises from", "[industrial_
   const Json by_dispute = Json::array({Json{{"field", "dispute"}, {"op", "eq"}, {"value", d}}});
   CHECK(o.admin.query("industrial_action", Json{{"filter", by_dispute}})["records"].size() == 1);
 }
+
+TEST_CASE("Overrides and recomputations are updates in the change feed and named in the audit trail", "[industrial_action][computed]") {
+  Action o;
+  auto& s = o.admin;
+  const auto id = o.held("2025-09-01", "2025-09-12");  // 600 (worked out above)
+  const auto last = s.changes_since(0, 10000)["last_seq"].get<std::int64_t>();
+  auto v = s.override_value("industrial_action", id, s.get("industrial_action", id)["version"], "days_not_worked", 590, "one left early");
+  v = s.clear_override("industrial_action", id, v, "days_not_worked", "register corrected");
+  s.proclaim(Json{{"date", "2025-09-10"}, {"name", "National Day of Mourning"}});  // 600 → 540
+  std::vector<std::string> ops;
+  const Json feed = s.changes_since(last, 100);
+  INFO(feed.dump() << " after " << last);
+  for (const auto& c : feed["changes"]) ops.push_back(c["op"]);
+  // An integrator's feed keeps its four ops (create, update, transition, archive).
+  CHECK(ops == std::vector<std::string>{"update", "update", "update"});
+  CHECK(test::raw_scalar(o.path, "SELECT group_concat(action, ',') FROM (SELECT action FROM clmis_audit WHERE action IN "
+                                 "('override', 'override_cleared', 'recompute') ORDER BY id)") ==
+        "override,override_cleared,recompute");
+}
