@@ -65,7 +65,7 @@ void print_demo_summary(const DemoSummary& s, std::ostream& out) {
       << s.as_of << "\n\n"
       << "Records\n";
   for (const auto& [type, n] : s.records) {
-    out << "  " << std::left << std::setw(15) << type << std::right << std::setw(8) << n;
+    out << "  " << std::left << std::setw(18) << type << std::right << std::setw(8) << n;
     if (type == "job_seeker")
       out << "  (" << s.persons << " people; " << s.reregistrations << " registered again after closing)";
     out << "\n";
