@@ -17,7 +17,8 @@
 // Choice, allocate, quota, Deck, DayChoice). params.hpp: the parameters and their checks.
 // generator.hpp: what is generated, and the Generator, whose parts are in generator.cpp (country,
 // checks, names, places, contacts, the timeline, run), employers.cpp, organisations.cpp,
-// job_seekers.cpp and vacancies.cpp. text.hpp: small text helpers.
+// job_seekers.cpp, vacancies.cpp, complaints.cpp and industrial_relations.cpp (disputes,
+// industrial actions, redundancies). text.hpp: small text helpers.
 #include "demo/demo.hpp"
 
 #include "clmis/database.hpp"
@@ -64,7 +65,7 @@ void print_demo_summary(const DemoSummary& s, std::ostream& out) {
       << s.as_of << "\n\n"
       << "Records\n";
   for (const auto& [type, n] : s.records) {
-    out << "  " << std::left << std::setw(15) << type << std::right << std::setw(8) << n;
+    out << "  " << std::left << std::setw(18) << type << std::right << std::setw(8) << n;
     if (type == "job_seeker")
       out << "  (" << s.persons << " people; " << s.reregistrations << " registered again after closing)";
     out << "\n";
@@ -111,6 +112,37 @@ void print_demo_summary(const DemoSummary& s, std::ostream& out) {
       out << "  " << q["due"].get<std::string>() << "  " << std::setw(4) << q["days_overdue"].get<std::int64_t>()
           << " days late  " << (q["number"].is_string() ? q["number"].get<std::string>() : std::string()) << "  "
           << q["deadline"].get<std::string>() << "  (" << q["status"].get<std::string>() << ")\n";
+  }
+  auto made = [&](const char* type) {
+    for (const auto& [t, n] : s.records)
+      if (t == type) return n;
+    return std::int64_t{0};
+  };
+  if (made("dispute") + made("industrial_action") + made("redundancy") > 0) {
+    out << "\nIndustrial relations, the year up to " << s.as_of << "\n"
+        << "  disputes:           " << made("dispute") << " (" << s.disputes_closed << " closed)\n"
+        << "  industrial actions: " << made("industrial_action") << " (" << s.actions_ended << " ended, "
+        << s.actions_called_off << " called off)\n"
+        << "  redundancies:       " << made("redundancy") << " (" << s.redundancy_workers << " workers)\n";
+    out << "\nWorking days not worked in industrial actions, by ISIC section (clmis computes them on the "
+           "country's calendar)\n";
+    std::size_t w = 7;
+    for (const auto& r : s.days_not_worked_by_section) w = std::max(w, r.code.size() + 1 + r.label.size());
+    out << "  " << std::left << std::setw(static_cast<int>(w)) << "section" << std::right << std::setw(9)
+        << "actions" << std::setw(9) << "days" << "\n";
+    std::int64_t actions = 0, days = 0;
+    for (const auto& r : s.days_not_worked_by_section) {
+      out << "  " << std::left << std::setw(static_cast<int>(w)) << (r.code + " " + r.label) << std::right
+          << std::setw(9) << r.actions << std::setw(9) << r.days << "\n";
+      actions += r.actions, days += r.days;
+    }
+    out << "  " << std::left << std::setw(static_cast<int>(w)) << "total" << std::right << std::setw(9) << actions
+        << std::setw(9) << days << "\n";
+    out << "\nTotal severance of the redundancies (clmis computes it by the country's rule): ";
+    if (s.redundancies_with_severance > 0)
+      out << s.severance_currency << " " << s.severance_total << "\n";
+    else
+      out << "none (the country's profile has no severance rule)\n";
   }
   if (!s.letter_path.empty())
     out << "\nA letter (clmis letter): " << s.letter_what << "\n  " << s.letter_path << "\n";

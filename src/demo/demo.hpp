@@ -46,6 +46,14 @@ struct DemoParishRow {
   std::int64_t male = 0;
 };
 
+/// Working days not worked in the industrial actions of one ISIC Rev.4 section.
+struct DemoSectionDays {
+  std::string code;   ///< the section letter ("" for actions without one)
+  std::string label;  ///< in English
+  std::int64_t actions = 0;  ///< actions with days_not_worked computed (ended)
+  std::int64_t days = 0;     ///< the sum of their stored days_not_worked
+};
+
 struct DemoSummary {
   std::string path;          ///< the database made
   std::string country;       ///< ISO3
@@ -56,7 +64,7 @@ struct DemoSummary {
   std::string window_start;  ///< the first possible registration date
   std::string month_end;     ///< the last month end on or before as_of
   /// Records made, per record type, in the order employer, establishment, organisation,
-  /// job_seeker, vacancy, complaint.
+  /// job_seeker, vacancy, complaint, dispute, industrial_action, redundancy.
   std::vector<std::pair<std::string, std::int64_t>> records;
   std::int64_t persons = 0;                          ///< distinct job seekers (people)
   std::int64_t reregistrations = 0;                  ///< job_seeker records of people registering again
@@ -72,6 +80,17 @@ struct DemoSummary {
   /// One rendered letter written beside the database (Session::letter: the status statement of
   /// the first complaint, HTML), and what it is; "" when there are no complaints.
   std::string letter_path, letter_what;
+  /// Industrial relations on as_of (issue 16), read back from the stored records: disputes
+  /// closed, industrial actions ended and called off, workers affected by the redundancies.
+  std::int64_t disputes_closed = 0, actions_ended = 0, actions_called_off = 0, redundancy_workers = 0;
+  /// The stored days_not_worked of the industrial actions summed by isic_section, in code order
+  /// (actions not ended have none computed yet and are left out).
+  std::vector<DemoSectionDays> days_not_worked_by_section;
+  /// The sum of the redundancies' stored severance_total, added exactly in minor units
+  /// ("123456.78"), its currency, and how many redundancies had one (none where the country's
+  /// profile has no severance rule).
+  std::string severance_total, severance_currency;
+  std::int64_t redundancies_with_severance = 0;
   double seconds = 0;             ///< time taken
 };
 

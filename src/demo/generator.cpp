@@ -337,6 +337,7 @@ void Generator::write_timeline() {
   for (const auto& ev : events) {
     Entry& e = entries_[ev.entry];
     if (ev.step < 0) {
+      for (const auto& [field, other] : e.refs) e.record[field] = entries_[other].id;  // created before
       e.id = s_.create(e.type, e.record);
       e.version = 1;
       continue;
@@ -376,11 +377,17 @@ DemoSummary Generator::run() {
   make_job_seekers();
   make_vacancies();
   make_complaints();
+  make_disputes();
+  make_industrial_actions();
+  make_redundancies();
   Json a2 = audit;
-  a2["part"] = "job seekers, vacancies and complaints with their lifecycles";
+  a2["part"] =
+      "job seekers, vacancies, complaints, disputes, industrial actions and redundancies with their lifecycles";
   s_.batch([&] { write_timeline(); }, a2);
   log_ << "  " << persons_ << " job seekers (" << reregistrations_ << " registered again), " << vacancies_
-       << " vacancies, " << complaints_ << " complaints, with their lifecycles\n";
+       << " vacancies, " << complaints_ << " complaints, " << disputes_.size() << " disputes, "
+       << industrial_actions_ << " industrial actions, " << redundancies_
+       << " redundancies, with their lifecycles\n";
 
   DemoSummary sum;
   sum.path = db_.path();
@@ -396,7 +403,10 @@ DemoSummary Generator::run() {
                  {"organisation", static_cast<std::int64_t>(organisations_)},
                  {"job_seeker", static_cast<std::int64_t>(persons_ + reregistrations_)},
                  {"vacancy", static_cast<std::int64_t>(vacancies_)},
-                 {"complaint", static_cast<std::int64_t>(complaints_)}};
+                 {"complaint", static_cast<std::int64_t>(complaints_)},
+                 {"dispute", static_cast<std::int64_t>(disputes_.size())},
+                 {"industrial_action", static_cast<std::int64_t>(industrial_actions_)},
+                 {"redundancy", static_cast<std::int64_t>(redundancies_)}};
   sum.persons = static_cast<std::int64_t>(persons_);
   sum.reregistrations = static_cast<std::int64_t>(reregistrations_);
   for (const auto& [code, label] : parish_labels_) {
@@ -408,6 +418,7 @@ DemoSummary Generator::run() {
   sum.vacancies_on_month_end = s_.status_counts("vacancy", sum.month_end)["counts"];
   sum.complaints_overdue = s_.queue(Json{{"types", {"complaint"}}, {"overdue", true}, {"as_of", sum.as_of}, {"limit", 5}});
   sum.complaints_ageing = s_.ageing(Json{{"types", {"complaint"}}, {"as_of", sum.as_of}});
+  summarise_industrial_relations(sum);
   sum.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return sum;
 }

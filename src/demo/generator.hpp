@@ -1,7 +1,8 @@
 // The demo generator (see demo.cpp, "How it works"): what it makes in memory, and the Generator
 // that draws it and writes it through the session. Generator's members are defined in
 // generator.cpp (country, checks, names, places, contacts, the timeline, run), employers.cpp,
-// organisations.cpp, job_seekers.cpp, vacancies.cpp and complaints.cpp.
+// organisations.cpp, job_seekers.cpp, vacancies.cpp, complaints.cpp and
+// industrial_relations.cpp.
 #pragma once
 
 #include "clmis/database.hpp"
@@ -40,6 +41,12 @@ struct Employer {
   std::vector<Workplace> workplaces;
 };
 
+/// A trade union the demo made (not deregistered), with the employers that recognise it.
+struct Union {
+  std::int64_t id = 0;
+  std::vector<std::int64_t> employers;
+};
+
 struct Step {
   Date date;
   std::string transition;
@@ -53,6 +60,9 @@ struct Entry {
   Date start{};
   std::vector<Step> steps;
   std::int64_t id = 0, version = 0;
+  /// Reference fields filled in when the record is created: field → the index in entries_ of
+  /// an entry created before it (an industrial action's dispute).
+  std::vector<std::pair<std::string, std::size_t>> refs;
 };
 
 struct Person {
@@ -74,6 +84,10 @@ class Generator {
   void make_job_seekers();    // job_seekers.cpp, with job_seeker_lifecycle
   void make_vacancies();      // vacancies.cpp
   void make_complaints();     // complaints.cpp
+  void make_disputes();       // industrial_relations.cpp: disputes, then the actions from them,
+  void make_industrial_actions();
+  void make_redundancies();   // and redundancies
+  void summarise_industrial_relations(DemoSummary& sum);
   void write_timeline();
   std::vector<Step> job_seeker_lifecycle(Rng& rng, Date reg, std::string* outcome, Date* closed_on);
 
@@ -124,6 +138,17 @@ class Generator {
   std::size_t establishments_ = 0, organisations_ = 0;
   std::vector<Entry> entries_;
   std::size_t persons_ = 0, reregistrations_ = 0, vacancies_ = 0, complaints_ = 0;
+  std::vector<Union> unions_;
+  /// The disputes made: index in entries_, first union, first employer, the day it is closed
+  /// (or the day after as_of when it is still open).
+  struct DisputeMade {
+    std::size_t entry = 0;
+    std::int64_t union_id = 0;
+    const Employer* employer = nullptr;
+    Date reported{}, closed{};
+  };
+  std::vector<DisputeMade> disputes_;
+  std::size_t industrial_actions_ = 0, redundancies_ = 0;
   std::map<std::string, std::pair<std::int64_t, std::int64_t>> by_parish_;  // parish → F, M
 };
 

@@ -97,6 +97,7 @@ void Generator::make_organisations() {
       officers.push_back(off);
     }
     r["officers"] = officers;
+    Union u;
     if (kind == "trade_union" && st == "recognised" && !bargaining.empty()) {
       Json recs = Json::array();
       std::set<std::int64_t> seen;
@@ -104,6 +105,7 @@ void Generator::make_organisations() {
       for (std::int64_t j = 0; j < k; ++j) {
         const Employer* e = rng.pick(bargaining);
         if (!seen.insert(e->id).second) continue;
+        u.employers.push_back(e->id);
         recs.push_back(
             {{"employer", e->id},
              {"recognised_on",
@@ -114,7 +116,8 @@ void Generator::make_organisations() {
       }
       r["recognitions"] = recs;
     }
-    s_.create("organisation", r);
+    u.id = s_.create("organisation", r);
+    if (kind == "trade_union" && st != "deregistered") unions_.push_back(std::move(u));
     ++organisations_;
   }
 }

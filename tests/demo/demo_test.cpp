@@ -9,9 +9,12 @@
 #include <sodium.h>
 #include <sqlite3.h>
 
+#include <date/date.h>
+
 #include <cmath>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 
 using clmis::Json;
@@ -361,6 +364,167 @@ TEST_CASE("Demo: a scale-1 national database follows the parameters file, in ord
           test::raw_scalar(db, "SELECT date(min(due_day) * 86400, 'unixepoch') FROM clmis_deadline "
                                "WHERE state IN ('open', 'paused') AND due_day < unixepoch('" + std::string(kAsOf) + "') / 86400"));
     CHECK(log.str().find("The most overdue complaint deadlines") != std::string::npos);
+  }
+
+  // Industrial relations (issue 16): a year of disputes, industrial actions and redundancies,
+  // as many as the parameters say, through their workflows up to the reference date.
+  {
+    const std::string year_before = "2024-07-01";  // the first day of the year up to kAsOf
+    CHECK(count(db, "SELECT count(*) FROM dispute") == n["disputes"].get<std::int64_t>());
+    CHECK(count(db, "SELECT count(*) FROM industrial_action") == n["industrial_actions"].get<std::int64_t>());
+    CHECK(count(db, "SELECT count(*) FROM redundancy") == n["redundancies"].get<std::int64_t>());
+    const std::vector<std::pair<std::string, std::string>> dated = {
+        {"dispute", "date_reported"}, {"industrial_action", "date_reported"}, {"redundancy", "notice_date"}};
+    for (const auto& [type, field] : dated) {
+      INFO(type);
+      CHECK(broken_history(db, type) == 0);
+      CHECK(count(db, "SELECT count(*) FROM clmis_status_history WHERE record_type = '" + type +
+                          "' AND effective_date > '" + kAsOf + "'") == 0);
+      CHECK(count(db, "SELECT count(*) FROM clmis_view_" + type + " WHERE " + field + " < '" + year_before +
+                          "' OR " + field + " > '" + kAsOf + "'") == 0);
+    }
+    // Disputes: a union of the demo (a trade union) against employers of the demo; meetings held
+    // on or after the report; most closed with an outcome.
+    CHECK(count(db,
+                "SELECT count(*) FROM dispute d WHERE NOT EXISTS (SELECT 1 FROM dispute__unions u JOIN organisation o "
+                "ON o.id = u.organisation AND o.kind = 'trade_union' WHERE u.parent_id = d.id) "
+                "OR NOT EXISTS (SELECT 1 FROM dispute__employers e JOIN employer r ON r.id = e.employer "
+                "WHERE e.parent_id = d.id)") == 0);
+    CHECK(count(db, "SELECT count(*) FROM dispute__meetings") > 0);
+    CHECK(count(db,
+                "SELECT count(*) FROM clmis_view_dispute__meetings m JOIN clmis_view_dispute d ON d.id = m.parent_id "
+                "WHERE m.date < d.date_reported OR m.date > '" + std::string(kAsOf) + "'") == 0);
+    CHECK(count(db, "SELECT count(*) FROM dispute WHERE status = 'closed'") * 2 > n["disputes"].get<std::int64_t>());
+    CHECK(count(db, "SELECT count(*) FROM dispute WHERE (status = 'closed') <> (outcome IS NOT NULL)") == 0);
+
+    // Industrial actions: some arise from a dispute (its union, one of its employers, reported
+    // after it); the outcomes are allocated exactly (one or two called off); the ISIC section
+    // is the section of the employer's class, found here through the isic4 hierarchy.
+    const Json& ia = p["industrial_actions"];
+    const auto n_actions = n["industrial_actions"].get<std::int64_t>();
+    CHECK(count(db, "SELECT count(*) FROM industrial_action WHERE dispute IS NOT NULL") > 0);
+    CHECK(count(db,
+                "SELECT count(*) FROM clmis_view_industrial_action a JOIN clmis_view_dispute d ON d.id = a.dispute "
+                "WHERE a.date_reported <= d.date_reported "
+                "OR NOT EXISTS (SELECT 1 FROM dispute__unions u WHERE u.parent_id = d.id AND u.organisation = a.\"union\") "
+                "OR NOT EXISTS (SELECT 1 FROM dispute__employers e JOIN industrial_action__employers x "
+                "ON x.employer = e.employer WHERE e.parent_id = d.id AND x.parent_id = a.id)") == 0);
+    check_shares("industrial actions by outcome", ia["outcomes"]["shares"],
+                 counts_by_key(db, "SELECT coalesce(outcome, 'not yet'), count(*) FROM industrial_action GROUP BY 1"),
+                 n_actions);
+    const auto called_off = count(db, "SELECT count(*) FROM industrial_action WHERE outcome = 'called_off'");
+    CHECK(called_off >= 1);
+    CHECK(called_off <= 2);
+    CHECK(count(db,
+                "SELECT count(*) FROM industrial_action a JOIN industrial_action__employers x ON x.parent_id = a.id "
+                "JOIN employer e ON e.id = x.employer "
+                "JOIN clmis_code c4 ON c4.list = 'isic4' AND c4.code = e.isic_class "
+                "JOIN clmis_code c3 ON c3.list = 'isic4' AND c3.code = c4.parent "
+                "JOIN clmis_code c2 ON c2.list = 'isic4' AND c2.code = c3.parent "
+                "WHERE a.isic_section IS NOT c2.parent") == 0);
+    CHECK(count(db, "SELECT count(*) FROM industrial_action__employers") == n_actions);
+    // Timing: started 1 to 7 days after the report, 1 to 10 days long.
+    CHECK(count(db,
+                "SELECT count(*) FROM clmis_view_industrial_action WHERE start_date IS NOT NULL AND "
+                "(julianday(start_date) - julianday(date_reported) NOT BETWEEN 1 AND 7 OR "
+                "(end_date IS NOT NULL AND julianday(end_date) - julianday(start_date) NOT BETWEEN 0 AND 9))") == 0);
+
+    // Working days not worked: each stored value against an independent count — every day from
+    // the start to the end, both included, that is neither a Saturday nor a Sunday nor a day off
+    // in the country's calendar (Database::calendar), times the workers involved read by SQL —
+    // and against Database::working_days, which counts the days after its first date.
+    auto database = clmis::Database::open(db);
+    std::map<int, std::set<std::string>> days_off;  // year → the days off
+    auto day_off = [&](const std::string& d) {
+      const int y = std::stoi(d.substr(0, 4));
+      if (!days_off.count(y)) {
+        auto& set = days_off[y];
+        for (const auto& h : database.calendar(y))
+          if (h.value("day_off", false)) set.insert(h["date"].get<std::string>());
+      }
+      return days_off[y].count(d) > 0;
+    };
+    const Rows actions = rows(db,
+                              "SELECT id, start_date, end_date, days_not_worked, coalesce(workers_direct_male, 0) + "
+                              "coalesce(workers_direct_female, 0) + coalesce(workers_indirect_male, 0) + "
+                              "coalesce(workers_indirect_female, 0) FROM clmis_view_industrial_action ORDER BY id");
+    REQUIRE(actions.size() == static_cast<std::size_t>(n_actions));
+    int recounted = 0;
+    std::map<std::string, std::int64_t> by_section_sql;
+    for (const auto& a : actions) {
+      INFO("industrial action " << a[0] << " from " << a[1] << " to " << a[2]);
+      if (a[2].empty()) {
+        CHECK(a[3].empty());  // not ended: nothing computed
+        continue;
+      }
+      const auto from = clmis::parse_date(a[1]), to = clmis::parse_date(a[2]);
+      REQUIRE(from);
+      REQUIRE(to);
+      std::int64_t working = 0;
+      for (auto d = *from; d <= *to; d += date::days{1}) {
+        const auto wd = (d.time_since_epoch().count() % 7 + 11) % 7;  // 1970-01-01 was a Thursday: 0 = Sunday
+        if (wd != 0 && wd != 6 && !day_off(clmis::format_date(d))) ++working;
+      }
+      const std::int64_t workers = std::stoll(a[4]);
+      REQUIRE_FALSE(a[3].empty());
+      CHECK(std::stoll(a[3]) == working * workers);
+      const Json wd = database.working_days(clmis::format_date(*from - date::days{1}), a[2]);
+      CHECK(wd["working_days"].get<std::int64_t>() * workers == std::stoll(a[3]));
+      ++recounted;
+    }
+    CHECK(recounted >= 3);
+    // The summary's table by ISIC section is the stored values summed.
+    {
+      std::map<std::string, std::pair<std::int64_t, std::int64_t>> sql, printed;
+      for (const auto& r : rows(db,
+                                "SELECT isic_section, count(*), sum(days_not_worked) FROM industrial_action "
+                                "WHERE days_not_worked IS NOT NULL GROUP BY isic_section"))
+        sql[r[0]] = {std::stoll(r[1]), std::stoll(r[2])};
+      for (const auto& r : summary.days_not_worked_by_section) printed[r.code] = {r.actions, r.days};
+      CHECK(printed == sql);
+      CHECK(!printed.empty());
+      CHECK(summary.actions_called_off == called_off);
+      CHECK(log.str().find("Working days not worked in industrial actions, by ISIC section") != std::string::npos);
+    }
+
+    // Redundancies: 3 to 40 workers each, never more than the employer has; weekly pay in the
+    // country's currency; service in the range; effective on or after the notice.
+    const Json& rd = p["redundancies"];
+    CHECK(count(db,
+                "SELECT count(*) FROM redundancy r JOIN employer e ON e.id = r.employer WHERE "
+                "(SELECT count(*) FROM redundancy__workers w WHERE w.parent_id = r.id) NOT BETWEEN " +
+                    std::to_string(rd["workers"]["range"][0].get<int>()) + " AND " +
+                    std::to_string(rd["workers"]["range"][1].get<int>()) +
+                    " OR (SELECT count(*) FROM redundancy__workers w WHERE w.parent_id = r.id) > "
+                    "coalesce(e.workers_male, 0) + coalesce(e.workers_female, 0) "
+                    "OR r.workers_affected IS NOT (SELECT count(*) FROM redundancy__workers w WHERE w.parent_id = r.id)") == 0);
+    CHECK(count(db,
+                "SELECT count(*) FROM redundancy__workers WHERE years_of_service NOT BETWEEN " +
+                    std::to_string(rd["years_of_service"]["range"][0].get<int>()) + " AND " +
+                    std::to_string(rd["years_of_service"]["range"][1].get<int>()) +
+                    " OR months_of_service NOT BETWEEN 0 AND 11") == 0);
+    CHECK(count(db, "SELECT count(*) FROM clmis_view_redundancy WHERE effective_date < notice_date") == 0);
+    // The total severance printed is the stored severance_total of every redundancy (read back
+    // through the session) added here in cents, as integers.
+    auto s = database.login("admin", test::kPassword);
+    std::int64_t cents = 0;
+    for (const auto& r : rows(db, "SELECT id FROM redundancy ORDER BY id")) {
+      const Json rec = s.get("redundancy", std::stoll(r[0]));
+      REQUIRE(rec["severance_total"].is_object());
+      CHECK(rec["severance_total"]["currency"] == "XCD");
+      const std::string amount = rec["severance_total"]["amount"];
+      const auto dot = amount.find('.');
+      REQUIRE(dot != std::string::npos);
+      REQUIRE(amount.size() - dot == 3);  // XCD: two decimals
+      cents += std::stoll(amount.substr(0, dot)) * 100 + std::stoll(amount.substr(dot + 1));
+      for (const auto& w : rec["workers"])
+        CHECK(w["weekly_pay"]["currency"] == "XCD");
+    }
+    CHECK(cents > 0);
+    const std::string total = std::to_string(cents / 100) + "." + (cents % 100 < 10 ? "0" : "") + std::to_string(cents % 100);
+    CHECK(summary.severance_total == total);
+    CHECK(log.str().find("Total severance of the redundancies (clmis computes it by the country's rule): XCD " + total + "\n") !=
+          std::string::npos);
   }
 
   // The same seed gives the same records.

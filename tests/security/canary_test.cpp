@@ -61,14 +61,14 @@ TEST_CASE("Personal data: canaries in every personal field of the demo never rea
   for (const auto& t : schema["record_types"]) {
     const std::string type = t["name"];
     const Json page = admin.query(type, Json{{"limit", 3}});
-    // The demo makes no disputes, industrial actions or redundancies yet (pack 1.6.0; issue 16's
-    // demo year is still to come); none of them has a personal field to plant in.
+    // Disputes, industrial actions and redundancies (pack 1.6.0, the demo's year of industrial
+    // relations) have no personal field to plant in: their records are read below all the same.
     if (type == "dispute" || type == "industrial_action" || type == "redundancy") {
       for (const auto& f : t["fields"]) CHECK_FALSE(f.value("personal", false));
       for (const auto& sec : t["sections"])
         for (const auto& f : sec["fields"]) CHECK_FALSE(f.value("personal", false));
-      continue;
     }
+    INFO(type);
     REQUIRE(!page["records"].empty());
     for (const auto& rec : page["records"]) {
       Json change = Json::object();
@@ -119,8 +119,8 @@ TEST_CASE("Personal data: canaries in every personal field of the demo never rea
       eo.format = format;
       eo.include_archived = true;
       const auto exported = clmis::export_records(stat, type, out, eo);
-      // The demo makes no disputes, industrial actions or redundancies yet.
-      if (type != "dispute" && type != "industrial_action" && type != "redundancy") CHECK(exported > 0);
+      INFO(type << " exported as " << format);
+      CHECK(exported > 0);
       seen += out.str();
     }
     // Errors: filtering on a personal field with a canary value is refused without echoing it.
