@@ -27,12 +27,16 @@ namespace {
 namespace fs = std::filesystem;
 
 #ifdef CLMIS_DEMO_HAS_EMBEDDED_PARAMETERS
-// data/demo/parameters.json as a raw string literal, written by CMake at configure time.
-const char* const kEmbeddedParameters =
+// data/demo/parameters.json as the bytes of a char array (no string literal: one over 65,536
+// bytes is past what compilers must support), written by CMake at configure time.
+const unsigned char kEmbeddedBytes[] = {
 #include "demo_parameters.inc"
-    ;
+};
+std::string embedded_parameters() { return std::string(reinterpret_cast<const char*>(kEmbeddedBytes), sizeof kEmbeddedBytes); }
+const bool kEmbeddedParameters = true;
 #else
-const char* const kEmbeddedParameters = nullptr;
+std::string embedded_parameters() { return {}; }
+const bool kEmbeddedParameters = false;
 #endif
 
 }  // namespace
@@ -156,7 +160,7 @@ Params load_parameters(const DemoOptions& o) {
     text = ss.str();
     origin = file;
   } else if (kEmbeddedParameters) {
-    text = kEmbeddedParameters;
+    text = embedded_parameters();
     origin = "data/demo/parameters.json (built in)";
   } else {
     throw NotFound(

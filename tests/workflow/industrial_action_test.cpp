@@ -76,7 +76,10 @@ TEST_CASE("Industrial action workflow: every allowed transition and every refusa
   const auto& args = m.args;
   // Refused by grant: a statistician reads, never moves a case.
   auto stat = o.user("stat", "statistician", "");
-  auto [id, v] = in_state("reported");
+  // (not a structured binding: C++17 lambdas may not capture those, and clang refuses)
+  const auto reported = in_state("reported");
+  const auto id = reported.first;
+  auto v = reported.second;
   std::string h = test::db_hash(o.path);
   CHECK_THROWS_AS(stat.transition("industrial_action", id, v, "start", args.at("start")), clmis::PermissionDenied);
   CHECK(test::db_hash(o.path) == h);
