@@ -114,7 +114,8 @@ TEST_CASE("Working days not worked: weekends, public holidays, a year end and a 
   CHECK(o.days(a) == 480);
   CHECK(o.admin.get("industrial_action", a)["workers_involved"] == 60);
   // The schema tells a frontend the field is computed, and from what.
-  for (const auto& t : o.admin.schema()["record_types"])
+  const Json schema = o.admin.schema();  // held: a range-for over a temporary's member dangles
+  for (const auto& t : schema["record_types"])
     if (t["name"] == "industrial_action")
       for (const auto& f : t["fields"])
         if (f["name"] == "days_not_worked")
