@@ -324,9 +324,10 @@ std::shared_ptr<Engine> Engine::open(const std::string& path, const OpenOptions&
     e->audit_.set_key(AuditTrail::load_key(path, o.audit_key_file, o.audit_key, false));
   }
   if (fmt < store::kFormat) {
-    // An older layout of the system tables: bring it up to date (one transaction). Format 6
-    // makes the record tables again, with foreign keys off (checked inside the upgrade).
-    const bool rebuild = fmt < 6;
+    // An older layout of the system tables: bring it up to date (one transaction). Formats 6
+    // and 10 make tables again (the record tables; clmis_deadline), with foreign keys off
+    // (checked inside the upgrade).
+    const bool rebuild = fmt < 10;
     if (rebuild) store::set_foreign_keys(c, false);
     try {
       store::WriteTransaction tx(c);

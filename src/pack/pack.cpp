@@ -557,6 +557,31 @@ std::vector<Role> parse_roles(const Reader& r, const Json& arr_j, const std::str
   return out;
 }
 
+/// A deadline's "unit": working_days, calendar_days, or months for one counted back from a date.
+static Deadline::Unit deadline_unit(const Reader& r, const Json& j, const std::string& path, bool counted_back) {
+  const std::string unit = r.str(j, "unit", path);
+  if (unit == "working_days") return Deadline::Unit::working_days;
+  if (unit == "calendar_days") return Deadline::Unit::calendar_days;
+  if (unit == "months") {
+    if (!counted_back) r.fail(path + "/unit", "months count only back from a date (a deadline with \"before\")");
+    return Deadline::Unit::months;
+  }
+  r.fail(path + "/unit", counted_back ? "working_days, calendar_days or months" : "working_days or calendar_days");
+}
+
+/// {"field": "<integer field of t>", "at_least": n}: when a deadline binds.
+static DeadlineCondition deadline_condition(const Reader& r, const Json& j, const std::string& path,
+                                            const RecordType& t) {
+  r.keys(j, path, {"field", "at_least"}, {});
+  DeadlineCondition c;
+  c.field = r.str(j, "field", path);
+  const Field* f = t.field(c.field);
+  if (!f || f->type != FieldType::integer)
+    r.fail(path + "/field", "\"" + c.field + "\" is not an integer field of " + t.name);
+  c.at_least = r.integer(j, "at_least", path, 0, 1000000000, 0);
+  return c;
+}
+
 Workflow parse_workflow(const Reader& r, const Json& j, const std::string& path,
                         const RecordType& t, const std::vector<CodeList>& lists) {
   r.keys(j, path, {"status_field", "initial", "transitions"}, {"outcome_field", "date_field", "deadlines"});
@@ -625,8 +650,19 @@ Workflow parse_workflow(const Reader& r, const Json& j, const std::string& path,
     const auto& dl = r.array(j["deadlines"], path + "/deadlines");
     for (size_t i = 0; i < dl.size(); ++i) {
       const std::string dp = path + "/deadlines/" + std::to_string(i);
-      r.keys(dl[i], dp, {"id", "label", "starts", "met_by", "unit", "length", "source", "verified"}, {"note"});
       Deadline d;
+      d.per_profile = r.boolean(dl[i], "per_profile", dp, false);
+      if (d.per_profile)  // its unit, length and source are the country's, or it does not run
+        r.keys(dl[i], dp, {"id", "label", "starts", "met_by", "per_profile"}, {"note", "before", "applies_when"});
+      else
+        r.keys(dl[i], dp, {"id", "label", "starts", "met_by", "unit", "length", "source", "verified"},
+               {"note", "before", "applies_when", "per_profile"});
+      d.before = r.str(dl[i], "before", dp);
+      if (dl[i].contains("before")) {
+        const Field* f = t.field(d.before);
+        if (!f || f->type != FieldType::date) r.fail(dp + "/before", "\"" + d.before + "\" is not a date field of " + t.name);
+      }
+      if (dl[i].contains("applies_when")) d.applies_when = deadline_condition(r, dl[i]["applies_when"], dp + "/applies_when", t);
       d.id = r.str(dl[i], "id", dp);
       static const std::regex id_re("^[a-z][a-z0-9_]*\\.[a-z][a-z0-9_]*$");
       if (!std::regex_match(d.id, id_re) || d.id.rfind(t.name + ".", 0) != 0)
@@ -663,15 +699,14 @@ Workflow parse_workflow(const Reader& r, const Json& j, const std::string& path,
       };
       d.starts = events("starts", true);
       d.met_by = events("met_by", false);
-      const std::string unit = r.str(dl[i], "unit", dp);
-      if (unit == "working_days") d.unit = Deadline::Unit::working_days;
-      else if (unit == "calendar_days") d.unit = Deadline::Unit::calendar_days;
-      else r.fail(dp + "/unit", "working_days or calendar_days");
-      d.length = static_cast<int>(r.integer(dl[i], "length", dp, 0, 3660, 0));
-      d.source = r.str(dl[i], "source", dp);
-      if (d.source.empty()) r.fail(dp + "/source", "a deadline says where its length comes from");
-      if (!dl[i]["verified"].is_boolean()) r.fail(dp + "/verified", "expected true or false");
-      d.verified = dl[i]["verified"].get<bool>();
+      if (!d.per_profile) {
+        d.unit = deadline_unit(r, dl[i], dp, !d.before.empty());
+        d.length = static_cast<int>(r.integer(dl[i], "length", dp, 0, 3660, 0));
+        d.source = r.str(dl[i], "source", dp);
+        if (d.source.empty()) r.fail(dp + "/source", "a deadline says where its length comes from");
+        if (!dl[i]["verified"].is_boolean()) r.fail(dp + "/verified", "expected true or false");
+        d.verified = dl[i]["verified"].get<bool>();
+      }
       d.note = r.str(dl[i], "note", dp);
       w.deadlines.push_back(std::move(d));
     }
@@ -695,7 +730,10 @@ Workflow parse_workflow(const Reader& r, const Json& j, const std::string& path,
         if (target != "actor") r.fail(p + "/assign", "\"actor\" (the user who takes the transition)");
       } else if (kind == "pause" || kind == "resume" || kind == "clear") {
         ef.kind = kind == "pause" ? Effect::Kind::pause : kind == "resume" ? Effect::Kind::resume : Effect::Kind::clear;
-        if (!w.deadline(target)) r.fail(p + "/" + kind, "\"" + target + "\" is not a deadline of " + t.name);
+        const Deadline* d = w.deadline(target);
+        if (!d) r.fail(p + "/" + kind, "\"" + target + "\" is not a deadline of " + t.name);
+        if (!d->before.empty() && kind != "clear")
+          r.fail(p + "/" + kind, "\"" + target + "\" is counted back from a date: it is never paused or resumed");
       } else if (kind == "letter") {
         ef.kind = Effect::Kind::letter;  // checked once the type's letters are read
       } else {
@@ -1310,7 +1348,7 @@ Pack load_pack(const DataSource& src, const std::string& name) {
       for (const auto& f : rt.fields) names.insert(f.name);
       for (size_t s = 0; s < secs.size(); ++s) {
         const std::string sp = path + "/sections/" + std::to_string(s);
-        r.keys(secs[s], sp, {"name", "label", "fields"}, {"description", "max_items"});
+        r.keys(secs[s], sp, {"name", "label", "fields"}, {"description", "max_items", "min_items"});
         Section sec;
         sec.name = r.name(secs[s], "name", sp);
         if (!names.insert(sec.name).second)
@@ -1318,6 +1356,7 @@ Pack load_pack(const DataSource& src, const std::string& name) {
         sec.label = r.label(secs[s], "label", sp, true);
         sec.description = r.str(secs[s], "description", sp);
         sec.max_items = static_cast<int>(r.integer(secs[s], "max_items", sp, 1, 10000, 100));
+        sec.min_items = static_cast<int>(r.integer(secs[s], "min_items", sp, 0, sec.max_items, 0));
         sec.fields = parse_fields(r, secs[s], sp, p.code_lists);
         for (size_t k = 0; k < sec.fields.size(); ++k)
           if (sec.fields[k].history || sec.fields[k].assigned())
@@ -1522,15 +1561,16 @@ Profile load_profile(const DataSource& src, const std::string& iso3, const Pack&
       for (const auto& t : pack.record_types)
         if (t.workflow && !d) d = t.workflow->deadline(it.key());
       if (!d) r.fail(path, "the pack declares no deadline \"" + it.key() + "\"");
-      r.keys(*it, path, {"length", "source", "verified"}, {"unit", "note"});
+      if (d->per_profile)  // the pack gave no unit: the country does
+        r.keys(*it, path, {"unit", "length", "source", "verified"}, {"note", "applies_when"});
+      else
+        r.keys(*it, path, {"length", "source", "verified"}, {"unit", "note", "applies_when"});
       Profile::DeadlineOverride o;
-      o.unit = d->unit;
-      if (it->contains("unit")) {
-        const std::string unit = r.str(*it, "unit", path);
-        if (unit == "working_days") o.unit = Deadline::Unit::working_days;
-        else if (unit == "calendar_days") o.unit = Deadline::Unit::calendar_days;
-        else r.fail(path + "/unit", "working_days or calendar_days");
-      }
+      o.unit = it->contains("unit") ? deadline_unit(r, *it, path, !d->before.empty()) : d->unit;
+      if (it->contains("applies_when"))
+        for (const auto& t : pack.record_types)
+          if (t.workflow && t.workflow->deadline(it.key()))
+            o.applies_when = deadline_condition(r, (*it)["applies_when"], path + "/applies_when", t);
       o.length = static_cast<int>(r.integer(*it, "length", path, 0, 3660, 0));
       o.source = r.str(*it, "source", path);
       if (o.source.empty()) r.fail(path + "/source", "a country's deadline needs its legal source");
@@ -1589,6 +1629,7 @@ Pack with_extensions(Pack pack, const Profile& profile) {
           d.source = o->second.source;
           d.verified = o->second.verified;
           d.note = o->second.note;
+          if (o->second.applies_when) d.applies_when = o->second.applies_when;
           d.from_profile = true;
         }
   pack.roles.insert(pack.roles.end(), profile.roles.begin(), profile.roles.end());

@@ -168,6 +168,9 @@ struct Section {
   Label label;
   std::string description;
   int max_items = 100;
+  /// The fewest entries a record has (a dispute names at least one union): 0, or up to
+  /// max_items. Checked when a record is created and whenever the section is given.
+  int min_items = 0;
   std::vector<Field> fields;
   [[nodiscard]] const Field* field(std::string_view name) const;
 };
@@ -261,17 +264,39 @@ struct Transition {
 /// "field:<date field>" (the date entered in that field), "section:<section>.<date field>" (an
 /// entry added to the section, on its date). The pack's length is a permissive default; a
 /// country profile overrides it ("deadlines" in the profile) with its legal source.
+/// {"field": "workers_affected", "at_least": 5}: a deadline that binds only while an integer
+/// field of the record holds at least that number (a statute's threshold).
+struct DeadlineCondition {
+  std::string field;
+  std::int64_t at_least = 0;
+};
+
 struct Deadline {
   std::string id;  ///< "<record type>.<name>", e.g. complaint.acknowledge
   Label label;
   std::vector<std::string> starts;  ///< events that start it (again, once met or cleared)
   std::vector<std::string> met_by;  ///< events that meet it
-  enum class Unit { working_days, calendar_days } unit = Unit::working_days;
+  /// months: only for a deadline counted back from a date ("before").
+  enum class Unit { working_days, calendar_days, months } unit = Unit::working_days;
   int length = 0;
   std::string source;
   bool verified = false;
   std::string note;
   bool from_profile = false;  ///< the length, unit and source are the country profile's
+  /// A date field of the record the deadline is counted back from: it falls `length` units
+  /// before that date (a notice given a month before a redundancy takes effect). Such a
+  /// deadline is never paused or extended; when the date changes, it is counted again.
+  std::string before;
+  /// Declared by the pack without a length: it runs only in a country whose profile gives one.
+  bool per_profile = false;
+  /// When present, the deadline starts (and keeps running) only while the condition holds.
+  std::optional<DeadlineCondition> applies_when;
+  /// Whether it runs in this country: not a per_profile deadline the profile left out.
+  [[nodiscard]] bool active() const { return !per_profile || from_profile; }
+  /// "working_days", "calendar_days" or "months", as packs write it.
+  [[nodiscard]] const char* unit_name() const {
+    return unit == Unit::working_days ? "working_days" : unit == Unit::calendar_days ? "calendar_days" : "months";
+  }
 };
 
 /// Limits on the documents attached to records (docs/workflows.md, "Attachments"): the largest
@@ -559,6 +584,7 @@ struct Profile {
     int length = 0;
     std::string source, note;
     bool verified = false;
+    std::optional<DeadlineCondition> applies_when;  ///< replaces the pack's when given
   };
   std::map<std::string, DeadlineOverride> deadlines;
   /// The country's limits on attachments, replacing the pack's (with its source).

@@ -168,6 +168,7 @@ Json record_type_json(Context& cx, const pack::RecordType& t) {
     so["label"] = s.label.to_json();
     if (!s.description.empty()) so["description"] = s.description;
     so["max_items"] = s.max_items;
+    so["min_items"] = s.min_items;
     so["table"] = store::section_table(t, s);
     Json sf = Json::array();
     for (const auto& f : s.fields) sf.push_back(field_json(cx, f));
@@ -186,16 +187,22 @@ Json record_type_json(Context& cx, const pack::RecordType& t) {
                     {"to", x.to}, {"fields", x.fields}, {"requires", x.requires_},
                     {"clears", x.clears}});
     Json deadlines = Json::array();
-    for (const auto& d : w.deadlines)
-      deadlines.push_back({{"id", d.id},
-                           {"label", d.label.to_json()},
-                           {"starts", d.starts},
-                           {"met_by", d.met_by},
-                           {"unit", d.unit == pack::Deadline::Unit::working_days ? "working_days" : "calendar_days"},
-                           {"length", d.length},
-                           {"source", d.source},
-                           {"verified", d.verified},
-                           {"from_profile", d.from_profile}});
+    for (const auto& d : w.deadlines) {
+      Json dj = {{"id", d.id},
+                 {"label", d.label.to_json()},
+                 {"starts", d.starts},
+                 {"met_by", d.met_by},
+                 {"unit", d.active() ? Json(d.unit_name()) : Json(nullptr)},
+                 {"length", d.active() ? Json(d.length) : Json(nullptr)},
+                 {"source", d.source},
+                 {"verified", d.verified},
+                 {"from_profile", d.from_profile},
+                 // A deadline the pack leaves to the country, which this country's profile does not give.
+                 {"active", d.active()},
+                 {"before", d.before.empty() ? Json(nullptr) : Json(d.before)}};
+      if (d.applies_when) dj["applies_when"] = {{"field", d.applies_when->field}, {"at_least", d.applies_when->at_least}};
+      deadlines.push_back(std::move(dj));
+    }
     o["workflow"] = {{"status_field", w.status_field},
                      {"outcome_field", w.outcome_field.empty() ? Json(nullptr) : Json(w.outcome_field)},
                      {"initial", w.initial},

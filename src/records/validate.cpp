@@ -215,7 +215,7 @@ struct CellItem {
   }
 };
 
-/// A section given as JSON: an array of at most max_items objects, each checked field by field.
+/// A section given as JSON: an array of min_items to max_items objects, each checked field by field.
 void decode_section(Context& cx, const pack::RecordType& t, const pack::Section& sec, const std::string& key,
                     const Json& arr, const store::StoredRecord* cur, Input& in, std::vector<FieldError>& errors) {
   if (!arr.is_array()) {
@@ -225,6 +225,12 @@ void decode_section(Context& cx, const pack::RecordType& t, const pack::Section&
   if (arr.size() > static_cast<size_t>(sec.max_items)) {
     errors.push_back({t.name, key, nullptr, "length",
                       "at most " + std::to_string(sec.max_items) + " entries, got " + std::to_string(arr.size())});
+    return;
+  }
+  if (arr.size() < static_cast<size_t>(sec.min_items)) {
+    errors.push_back({t.name, key, nullptr, "length",
+                      "at least " + std::to_string(sec.min_items) + (sec.min_items == 1 ? " entry" : " entries") +
+                          ", got " + std::to_string(arr.size())});
     return;
   }
   // Values already stored anywhere in this section may be kept even if since deactivated.
@@ -339,8 +345,13 @@ void decode_key(Context& cx, const pack::RecordType& t, std::string_view key, co
                       "record type \"" + t.name + "\" has no field \"" + std::string(key) + "\""});
 }
 
-/// On create: absent fields get their declared default; absent required fields are errors.
+/// On create: absent fields get their declared default; absent required fields, and absent
+/// sections that must have entries, are errors.
 void add_defaults(Context& cx, const pack::RecordType& t, Input& in, std::vector<FieldError>& errors) {
+  for (const auto& sec : t.sections)
+    if (sec.min_items > 0 && !in.sections.count(sec.name) && !has_error(errors, sec.name))
+      errors.push_back({t.name, sec.name, nullptr, "required",
+                        "at least " + std::to_string(sec.min_items) + (sec.min_items == 1 ? " entry" : " entries")});
   for (const auto& f : t.fields) {
     if (f.default_value.is_null() && !f.required) continue;  // nothing to add or to miss
     if (in.fields.count(f.name) || f.assigned()) continue;

@@ -17,8 +17,31 @@ enum Kind { kOf = 300, kRunning, kInsert, kUpdate, kEvents, kEventInsert, kAssig
 const char* const kOfficerIndexDdl =
     "CREATE INDEX clmis_deadline_officer ON clmis_deadline(assigned_to, due_day) WHERE state IN ('open', 'paused')";
 
+const char* const kDeadlineTableDdl = R"(CREATE TABLE clmis_deadline (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  record_type TEXT NOT NULL,
+  record_id INTEGER NOT NULL,
+  deadline TEXT NOT NULL,
+  cycle INTEGER NOT NULL CHECK (cycle >= 1),
+  started_day INTEGER NOT NULL,
+  unit TEXT NOT NULL CHECK (unit IN ('working_days', 'calendar_days', 'months')),
+  length INTEGER NOT NULL CHECK (length >= 0),
+  extension INTEGER NOT NULL DEFAULT 0 CHECK (extension >= 0),
+  state TEXT NOT NULL CHECK (state IN ('open', 'paused', 'met', 'cleared')),
+  due_day INTEGER,
+  ended_day INTEGER,
+  seq INTEGER NOT NULL,
+  assigned_to INTEGER REFERENCES clmis_user(id),
+  before_day INTEGER,
+  UNIQUE (record_type, record_id, deadline, cycle)
+) STRICT)";
+
+const char* const kRunningIndexDdl =
+    "CREATE INDEX clmis_deadline_running ON clmis_deadline(due_day) WHERE state IN ('open', 'paused')";
+
 const char* const kColumns =
-    "id, record_type, record_id, deadline, cycle, started_day, unit, length, extension, state, due_day, ended_day, seq";
+    "id, record_type, record_id, deadline, cycle, started_day, unit, length, extension, state, due_day, ended_day, seq, "
+    "before_day";
 
 DeadlineRow read(Stmt& s) {
   DeadlineRow r;
@@ -35,6 +58,7 @@ DeadlineRow read(Stmt& s) {
   if (!s.is_null(10)) r.due_day = s.int64(10);
   if (!s.is_null(11)) r.ended_day = s.int64(11);
   r.seq = s.int64(12);
+  if (!s.is_null(13)) r.before_day = s.int64(13);
   return r;
 }
 
@@ -47,25 +71,9 @@ void bind_opt(Stmt& s, int i, const std::optional<std::int64_t>& v) {
 
 std::vector<std::string> deadline_ddl() {
   return {
-      R"(CREATE TABLE clmis_deadline (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  record_type TEXT NOT NULL,
-  record_id INTEGER NOT NULL,
-  deadline TEXT NOT NULL,
-  cycle INTEGER NOT NULL CHECK (cycle >= 1),
-  started_day INTEGER NOT NULL,
-  unit TEXT NOT NULL CHECK (unit IN ('working_days', 'calendar_days')),
-  length INTEGER NOT NULL CHECK (length >= 0),
-  extension INTEGER NOT NULL DEFAULT 0 CHECK (extension >= 0),
-  state TEXT NOT NULL CHECK (state IN ('open', 'paused', 'met', 'cleared')),
-  due_day INTEGER,
-  ended_day INTEGER,
-  seq INTEGER NOT NULL,
-  assigned_to INTEGER REFERENCES clmis_user(id),
-  UNIQUE (record_type, record_id, deadline, cycle)
-) STRICT)",
+      kDeadlineTableDdl,
       // Work queues: the running deadlines by due day, and an officer's by due day.
-      "CREATE INDEX clmis_deadline_running ON clmis_deadline(due_day) WHERE state IN ('open', 'paused')",
+      kRunningIndexDdl,
       kOfficerIndexDdl,
       R"(CREATE TABLE clmis_deadline_event (
   deadline_id INTEGER NOT NULL REFERENCES clmis_deadline(id),
@@ -100,6 +108,21 @@ std::vector<std::string> deadline_ddl() {
 ) STRICT, WITHOUT ROWID)"};
 }
 
+std::vector<std::string> deadline_months_ddl() {
+  // SQLite cannot change a CHECK constraint: the table is made again under its name (foreign
+  // keys off, by the caller: clmis_deadline_event refers to it by name, and keeps referring).
+  std::string table = kDeadlineTableDdl;
+  table.replace(table.find("clmis_deadline ("), 15, "clmis_deadline_10");
+  return {table,
+          "INSERT INTO clmis_deadline_10(id, record_type, record_id, deadline, cycle, started_day, unit, length, "
+          "extension, state, due_day, ended_day, seq, assigned_to) SELECT id, record_type, record_id, deadline, cycle, "
+          "started_day, unit, length, extension, state, due_day, ended_day, seq, assigned_to FROM clmis_deadline",
+          "DROP TABLE clmis_deadline",
+          "ALTER TABLE clmis_deadline_10 RENAME TO clmis_deadline",
+          kRunningIndexDdl,
+          kOfficerIndexDdl};
+}
+
 std::vector<std::string> deadline_officer_ddl() {
   return {"ALTER TABLE clmis_deadline ADD COLUMN assigned_to INTEGER REFERENCES clmis_user(id)",
           "UPDATE clmis_deadline SET assigned_to = (SELECT k.assigned_to FROM clmis_case k WHERE k.record_type = "
@@ -132,14 +155,15 @@ void insert_deadline(Connection& c, DeadlineRow& r) {
   auto& s = c.statement(kInsert, nullptr, [] {
     return std::string(
         "INSERT INTO clmis_deadline(record_type, record_id, deadline, cycle, started_day, unit, length, extension, "
-        "state, due_day, ended_day, seq, assigned_to) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
-        "(SELECT assigned_to FROM clmis_case WHERE record_type = ?1 AND record_id = ?2))");
+        "state, due_day, ended_day, seq, assigned_to, before_day) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+        "?12, (SELECT assigned_to FROM clmis_case WHERE record_type = ?1 AND record_id = ?2), ?13)");
   });
   s.bind(1, r.record_type).bind(2, r.record_id).bind(3, r.deadline).bind(4, r.cycle).bind(5, r.started_day);
   s.bind(6, r.unit).bind(7, r.length).bind(8, r.extension).bind(9, r.state);
   bind_opt(s, 10, r.due_day);
   bind_opt(s, 11, r.ended_day);
   s.bind(12, r.seq);
+  bind_opt(s, 13, r.before_day);
   s.run();
   r.id = c.last_insert_rowid();
 }
@@ -152,12 +176,13 @@ void update_deadline(Connection& c, const DeadlineRow& r) {
         // officer: queue_rows reads the officer of a running deadline from here.
         "assigned_to = CASE WHEN ?2 IN ('open', 'paused') AND state NOT IN ('open', 'paused') THEN (SELECT k.assigned_to "
         "FROM clmis_case k WHERE k.record_type = clmis_deadline.record_type AND k.record_id = clmis_deadline.record_id) "
-        "ELSE assigned_to END WHERE id = ?6");
+        "ELSE assigned_to END, before_day = ?7 WHERE id = ?6");
   });
   s.bind(1, r.extension).bind(2, r.state);
   bind_opt(s, 3, r.due_day);
   bind_opt(s, 4, r.ended_day);
   s.bind(5, r.seq).bind(6, r.id);
+  bind_opt(s, 7, r.before_day);
   s.run();
 }
 

@@ -22,13 +22,17 @@ struct DeadlineRow {
   std::string deadline;  ///< the declared id
   std::int64_t cycle = 1;  ///< 1, then 2... when started again after being met or cleared
   std::int64_t started_day = 0;
-  std::string unit;  ///< working_days or calendar_days
+  std::string unit;  ///< working_days, calendar_days or months (months: counted back only)
   std::int64_t length = 0;
   std::int64_t extension = 0;
   std::string state;  ///< open, paused, met, cleared
   std::optional<std::int64_t> due_day;  ///< none while paused
   std::optional<std::int64_t> ended_day;  ///< met or cleared on
   std::int64_t seq = 0;  ///< the change number that last changed it
+  /// A deadline counted back from a date of the record (format 10): that date (due: length
+  /// units before it); none for a deadline counted forward from its start, or while the record
+  /// has no such date.
+  std::optional<std::int64_t> before_day;
 };
 
 struct DeadlineEventRow {
@@ -50,6 +54,10 @@ std::vector<std::string> deadline_ddl();
 /// The upgrade of a format-7 clmis_deadline to format 8: the column assigned_to (the officer of
 /// the case, kept on its running deadlines) filled from clmis_case, and its index.
 std::vector<std::string> deadline_officer_ddl();
+/// The upgrade of a format-8 or 9 clmis_deadline to format 10: the unit "months" and the column
+/// before_day (deadlines counted back from a date). The table is made again under its name, so
+/// the caller turns foreign keys off around the transaction.
+std::vector<std::string> deadline_months_ddl();
 
 // --- assignment ----------------------------------------------------------------------------
 

@@ -370,6 +370,16 @@ void upgrade_system(Connection& c, int from, const pack::Pack& p,
     for (const auto& ddl : document_ddl()) c.exec(ddl);
   if (from < 9)
     for (const auto& ddl : override_ddl()) c.exec(ddl);
+  if (from >= 7 && from < 10) {  // before 7, deadline_ddl made the table of format 10
+    for (const auto& ddl : deadline_months_ddl()) c.exec(ddl);
+    auto& s = c.prepare("SELECT \"table\", rowid, parent FROM pragma_foreign_key_check");
+    if (s.step()) {
+      const std::string what = s.text(0) + " row " + std::to_string(s.int64(1)) + " refers to a missing " + s.text(2);
+      s.reset();
+      throw StorageError("after the upgrade to storage format 10, " + what + "; the database was not upgraded");
+    }
+    s.reset();
+  }
   c.prepare("UPDATE clmis_meta SET value = ? WHERE key = 'format'").bind(1, std::to_string(kFormat)).run();
 }
 

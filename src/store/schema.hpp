@@ -35,7 +35,9 @@ namespace clmis::store {
 ///      clmis_document and clmis_link; clmis_deadline.assigned_to (the case's officer on its
 ///      running deadlines) with the partial index clmis_deadline_officer
 ///   9  the overrides of computed fields (store/overrides.hpp): clmis_override
-constexpr int kFormat = 9;
+///  10  deadlines counted back from a date of the record (store/deadlines.hpp): the unit
+///      "months" and clmis_deadline.before_day
+constexpr int kFormat = 10;
 
 /// The page size of a new database (bytes). Measured on a million job seekers
 /// (docs/architecture.md): 8192 imported 8 % faster than SQLite's 4096, reads the same.

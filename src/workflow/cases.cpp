@@ -28,12 +28,10 @@ namespace {
 /// The reason of a deadline cleared because its case was closed.
 constexpr const char* kClosedReason = "the case was closed";
 
-const char* unit_name(pack::Deadline::Unit u) {
-  return u == pack::Deadline::Unit::working_days ? "working_days" : "calendar_days";
-}
-
 DeadlineUnit unit_of(const std::string& name) {
-  return name == "calendar_days" ? DeadlineUnit::calendar_days : DeadlineUnit::working_days;
+  return name == "calendar_days" ? DeadlineUnit::calendar_days
+         : name == "months"      ? DeadlineUnit::months
+                                 : DeadlineUnit::working_days;
 }
 
 Date day_date(std::int64_t day) { return Date{date::days{day}}; }
@@ -51,11 +49,37 @@ std::vector<DeadlinePause> pauses_of(const std::vector<store::DeadlineEventRow>&
   return out;
 }
 
-/// The due date of a stored deadline, counted on cal with its pauses and extension.
-DeadlineDue due_of(HolidayCalendar& cal, store::Connection& c, const store::DeadlineRow& r) {
+/// The declaration of a stored deadline (none when the pack no longer has it).
+const pack::Deadline* declared(Context& cx, const store::DeadlineRow& r) {
+  const auto* t = cx.pack.record_type(r.record_type);
+  return t && t->workflow ? t->workflow->deadline(r.deadline) : nullptr;
+}
+
+bool counted_back(const pack::Deadline* d) { return d && !d->before.empty(); }
+
+/// The due date of a stored deadline, counted on cal with its pauses and extension; or, for one
+/// counted back from a date (back), from r.before_day (no date while the record has none).
+DeadlineDue due_of(HolidayCalendar& cal, store::Connection& c, const store::DeadlineRow& r, bool back) {
+  if (back) {
+    if (!r.before_day) return DeadlineDue{};
+    return deadline_due_before(cal, unit_of(r.unit), static_cast<int>(r.length), day_date(*r.before_day));
+  }
   const auto events = r.id ? store::deadline_events(c, r.id) : std::vector<store::DeadlineEventRow>{};
   return deadline_due(cal, unit_of(r.unit), static_cast<int>(r.length), static_cast<int>(r.extension),
                       day_date(r.started_day), pauses_of(events));
+}
+
+/// The day in a record's date field, if it holds one.
+std::optional<std::int64_t> day_in(const store::StoredRecord& rec, const std::string& field) {
+  if (const auto* d = std::get_if<Date>(&value_of(rec.fields, field))) return date_day(*d);
+  return std::nullopt;
+}
+
+/// Whether a deadline binds the record as it now is (its condition, if it has one, holds).
+bool applies(const pack::Deadline& d, const store::StoredRecord& rec) {
+  if (!d.applies_when) return true;
+  const auto* n = std::get_if<std::int64_t>(&value_of(rec.fields, d.applies_when->field));
+  return n && *n >= d.applies_when->at_least;
 }
 
 std::int64_t change_now(Context& cx) { return store::last_change(cx.conn).value_or(0); }
@@ -131,7 +155,10 @@ Json row_json(Context& cx, const pack::RecordType& t, const store::DeadlineRow& 
             {"met_on", r.state == "met" && r.ended_day ? Json(store::day_text(*r.ended_day)) : Json(nullptr)},
             {"cleared_on", r.state == "cleared" && r.ended_day ? Json(store::day_text(*r.ended_day)) : Json(nullptr)},
             {"source", d ? d->source : std::string()},
-            {"verified", d ? d->verified : false}};
+            {"verified", d ? d->verified : false},
+            // Counted back from a date of the record: the field, and the date it holds.
+            {"before_field", counted_back(d) ? Json(d->before) : Json(nullptr)},
+            {"before", r.before_day ? Json(store::day_text(*r.before_day)) : Json(nullptr)}};
   // Overdue: running and its due date passed; met late: met after it.
   o["overdue"] = running(r) && r.due_day && *r.due_day < date_day(as_of);
   o["met_late"] = r.state == "met" && r.due_day && r.ended_day && *r.ended_day > *r.due_day;
@@ -162,7 +189,7 @@ void change_deadline(Context& cx, const pack::RecordType& t, std::int64_t id, st
             reason.empty() ? std::nullopt : std::optional(reason));
   if (what != "clear") {
     auto cal = deadline_calendar(cx);
-    const auto due = due_of(cal, cx.conn, r);
+    const auto due = due_of(cal, cx.conn, r, counted_back(declared(cx, r)));
     r.due_day = due.date ? std::optional(date_day(*due.date)) : std::nullopt;
   }
   store::update_deadline(cx.conn, r);
@@ -193,11 +220,12 @@ void deadlines_after_write(Context& cx, const pack::RecordType& t, std::int64_t 
     auto it = current.find(d.id);
     r.cycle = it == current.end() ? 1 : it->second.cycle + 1;
     r.started_day = day;
-    r.unit = unit_name(d.unit);
+    r.unit = d.unit_name();
     r.length = d.length;
     r.state = "open";
     r.seq = seq;
-    const auto due = due_of(calendar(), cx.conn, r);
+    if (counted_back(&d)) r.before_day = day_in(*rec, d.before);
+    const auto due = due_of(calendar(), cx.conn, r, counted_back(&d));
     if (due.date) r.due_day = date_day(*due.date);
     store::insert_deadline(cx.conn, r);
     add_event(cx, r, "start", day, std::nullopt, std::nullopt);
@@ -211,17 +239,52 @@ void deadlines_after_write(Context& cx, const pack::RecordType& t, std::int64_t 
     add_event(cx, r, state == std::string("met") ? "meet" : "clear", day, std::nullopt, std::move(reason));
   };
   const std::int64_t event_day = effective.empty() ? date_day(cx.clock.today()) : store::day_number(effective);
-  // 1. The events of this write that start deadlines: creation, a transition.
+  const auto created_day = [&] {
+    const auto day = day_in(*rec, wf.date_field);
+    return day ? *day : date_day(cx.clock.today());
+  };
+  // 1. The events of this write that start deadlines: creation, a transition. A deadline that
+  //    binds only above a threshold starts when it holds; one started by creation whose
+  //    threshold is first reached by a later write starts then, from the creation date.
   for (const auto& d : wf.deadlines) {
+    if (!d.active() || !applies(d, *rec)) continue;
     auto it = current.find(d.id);
     const bool is_running = it != current.end() && running(it->second);
     if (is_running) continue;
-    if (created && std::count(d.starts.begin(), d.starts.end(), "created")) {
-      const auto* day = std::get_if<Date>(&value_of(rec->fields, wf.date_field));
-      start(d, day ? date_day(*day) : date_day(cx.clock.today()));
-    } else if (tr && std::count(d.starts.begin(), d.starts.end(), tr->name)) {
-      start(d, event_day);
+    const bool by_creation = std::count(d.starts.begin(), d.starts.end(), "created") > 0;
+    if (created && by_creation) start(d, created_day());
+    else if (tr && std::count(d.starts.begin(), d.starts.end(), tr->name)) start(d, event_day);
+    else if (!created && by_creation && d.applies_when && it == current.end()) start(d, created_day());
+  }
+  // 1b. A deadline whose threshold no longer holds is cleared (once cleared so, it stays so for
+  //     the case); one counted back from a date is
+  //     counted again when that date (or, once met, the date that met it) changed.
+  for (auto& [name, r] : current) {
+    const auto* d = wf.deadline(name);
+    if (!d || r.state == "cleared") continue;
+    if (!applies(*d, *rec)) {  // running or met: a met one no longer binds either
+      end(r, "cleared", event_day,
+          "no longer applies: " + d->applies_when->field + " is below " + std::to_string(d->applies_when->at_least));
+      continue;
     }
+    if (!counted_back(d)) continue;
+    const auto before = day_in(*rec, d->before);
+    std::optional<std::int64_t> ended = r.ended_day;
+    if (r.state == "met")
+      for (const auto& e : d->met_by)
+        if (auto on = met_on(t, *rec, e, r.started_day)) {
+          ended = std::max(*on, r.started_day);
+          break;
+        }
+    if (before == r.before_day && ended == r.ended_day) continue;
+    const auto previous = r.due_day;
+    r.before_day = before;
+    r.ended_day = ended;
+    const auto due = due_of(calendar(), cx.conn, r, true);
+    r.due_day = due.date ? std::optional(date_day(*due.date)) : std::nullopt;
+    r.seq = seq;
+    store::update_deadline(cx.conn, r);
+    add_event(cx, r, "recompute", event_day, previous, std::nullopt);
   }
   // 2. What meets a running deadline: the transition taken, or the record now holding the date.
   for (auto& [name, r] : current) {
@@ -325,8 +388,7 @@ Json deadline_explain(Context& cx, std::string_view type, std::int64_t id, std::
   const auto& r = it->second;
   auto cal = deadline_calendar(cx);
   const auto events = store::deadline_events(cx.conn, r.id);
-  const auto due = deadline_due(cal, unit_of(r.unit), static_cast<int>(r.length), static_cast<int>(r.extension),
-                                day_date(r.started_day), pauses_of(events));
+  const auto due = due_of(cal, cx.conn, r, counted_back(declared(cx, r)));
   Json skipped = Json::array();
   for (const auto& s : due.skipped) skipped.push_back({{"date", format_date(s.date)}, {"reasons", s.reasons}});
   Json ev = Json::array();
@@ -401,6 +463,9 @@ Json deadline_change(Context& cx, std::string_view type, std::int64_t id, std::s
   if (!running(r))
     throw Conflict("deadline " + r.deadline + " of " + t.name + " " + std::to_string(id) + " is " + r.state +
                    "; only a running deadline is paused, resumed, extended or cleared");
+  if (what != "clear" && counted_back(declared(cx, r)))
+    throw Conflict("deadline " + r.deadline + " is counted back from " + declared(cx, r)->before +
+                   ": it is never paused, resumed or extended (change that date, or clear it)");
   if (what == "pause" && r.state == "paused") throw Conflict("deadline " + r.deadline + " is already paused");
   if (what == "resume" && r.state != "paused") throw Conflict("deadline " + r.deadline + " is not paused");
   const auto events = store::deadline_events(cx.conn, r.id);
@@ -812,7 +877,7 @@ Json recompute_deadlines(Context& cx) {
   if (rows.empty()) return moved;
   auto cal = deadline_calendar(cx);
   for (auto& r : rows) {
-    const auto due = due_of(cal, cx.conn, r);
+    const auto due = due_of(cal, cx.conn, r, counted_back(declared(cx, r)));
     const std::optional<std::int64_t> now = due.date ? std::optional(date_day(*due.date)) : std::nullopt;
     if (now == r.due_day) continue;
     moved.push_back({{"record_type", r.record_type},

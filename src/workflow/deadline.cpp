@@ -57,4 +57,30 @@ DeadlineDue deadline_due(HolidayCalendar& cal, DeadlineUnit unit, int length, in
   return due;
 }
 
+DeadlineDue deadline_due_before(HolidayCalendar& cal, DeadlineUnit unit, int length, Date before) {
+  if (length < 0) throw Misuse("a deadline's length is not negative");
+  DeadlineDue due;
+  due.days = length;
+  if (unit == DeadlineUnit::months) {
+    const date::year_month_day ymd{before};
+    const date::year_month ym = date::year_month{ymd.year(), ymd.month()} - date::months{length};
+    const date::year_month_day_last last{ym.year(), date::month_day_last{ym.month()}};
+    due.date = Date{ym / (ymd.day() < last.day() ? ymd.day() : last.day())};
+    return due;
+  }
+  if (unit == DeadlineUnit::calendar_days) {
+    due.date = plus_days(before, -length);
+    return due;
+  }
+  Date d = before;
+  for (int counted = 0; counted < length;) {
+    d = plus_days(d, -1);
+    auto why = cal.why_not_working(d);
+    if (why.empty()) ++counted;
+    else due.skipped.push_back({d, std::move(why)});
+  }
+  due.date = d;
+  return due;
+}
+
 }  // namespace clmis::detail

@@ -12,6 +12,12 @@
 //   was resumed (paused on the 3rd, resumed on the 5th: the 3rd and 4th are not counted); while a
 //   pause is open the deadline has no date;
 // - an extension adds its days after the days of the rule, in the same unit.
+//
+// A deadline counted back from a date (a notice due a month before a redundancy takes effect)
+// falls length units before that date: the n-th working day before it, n days before it, or the
+// same day n months before it (the month's last day when it has no such day: a month before
+// 31 May is 30 April). It is never paused or extended, and never moved off a non-working day:
+// it is the last day on which the act is in time, and an earlier day is always in time.
 #pragma once
 
 #include "workflow/calendar.hpp"
@@ -22,7 +28,7 @@
 
 namespace clmis::detail {
 
-enum class DeadlineUnit { working_days, calendar_days };
+enum class DeadlineUnit { working_days, calendar_days, months };
 
 /// A pause of a deadline: from its first paused day; to: the day it was resumed (not paused),
 /// or none while it lasts.
@@ -45,5 +51,9 @@ struct DeadlineDue {
 /// extension, or a pause that begins before start.
 DeadlineDue deadline_due(HolidayCalendar& cal, DeadlineUnit unit, int length, int extension, Date start,
                          const std::vector<DeadlinePause>& pauses);
+
+/// The due date of a deadline of length units counted back from before; the days skipped are
+/// the non-working days passed over (working days only). Misuse for a negative length.
+DeadlineDue deadline_due_before(HolidayCalendar& cal, DeadlineUnit unit, int length, Date before);
 
 }  // namespace clmis::detail

@@ -18,7 +18,7 @@ TEST_CASE("The embedded standard pack and KNA profile load", "[pack]") {
   auto src = pack::embedded_source();
   auto p = pack::load_pack(*src);
   CHECK(p.name == "standard");
-  CHECK(p.version == "1.6.0");
+  CHECK(p.version == "1.7.0");
   CHECK(p.hash.size() == 64);
   REQUIRE(p.record_type("employer"));
   REQUIRE(p.record_type("establishment"));
@@ -455,6 +455,20 @@ TEST_CASE("Deadlines: declared in the pack, overridden by a country with its sou
       {"a section's date compared with a field that is nowhere",
        [](Json& j) { j["record_types"][5]["rules"][3]["earlier"] = "received_on"; },
        "/record_types/5/rules/3/earlier", "no field \"received_on\""},
+      // Deadlines counted back from a date: redundancy (the ninth type) has redundancy.notice.
+      {"months on a deadline counted forward", [&](Json& j) { deadline(j, 0)["unit"] = "months"; },
+       "/record_types/5/workflow/deadlines/0/unit", "months count only back from a date"},
+      {"counted back from a text field", [&](Json& j) { deadline(j, 0)["before"] = "summary"; },
+       "/record_types/5/workflow/deadlines/0/before", "\"summary\" is not a date field of complaint"},
+      {"a pause of a deadline counted back",
+       [](Json& j) { j["record_types"][8]["workflow"]["transitions"][0]["effects"] = {{{"pause", "redundancy.notice"}}}; },
+       "/record_types/8/workflow/transitions/0/effects/0/pause", "never paused or resumed"},
+      {"a length on a deadline left to the country",
+       [](Json& j) { j["record_types"][8]["workflow"]["deadlines"][0]["length"] = 30; },
+       "/record_types/8/workflow/deadlines/0/length", "unknown key"},
+      {"a threshold on a field that is not an integer",
+       [](Json& j) { j["record_types"][8]["workflow"]["deadlines"][0]["applies_when"] = {{"field", "reason"}, {"at_least", 5}}; },
+       "/record_types/8/workflow/deadlines/0/applies_when/field", "\"reason\" is not an integer field of redundancy"},
   };
   expect_refused(root, pack_file, pack_cases);
   const std::vector<Case> profile_cases = {
@@ -467,6 +481,20 @@ TEST_CASE("Deadlines: declared in the pack, overridden by a country with its sou
       {"an override without verified",
        [](Json& j) { j["deadlines"] = {{"complaint.acknowledge", {{"length", 3}, {"source", "x"}}}}; },
        "/deadlines/complaint.acknowledge", "\"verified\""},
+      {"a deadline left to the country without its unit",
+       [](Json& j) { j["deadlines"] = {{"redundancy.notice", {{"length", 1}, {"source", "x"}, {"verified", false}}}}; },
+       "/deadlines/redundancy.notice", "\"unit\""},
+      {"months on a country's deadline counted forward",
+       [](Json& j) {
+         j["deadlines"] = {{"complaint.acknowledge", {{"unit", "months"}, {"length", 1}, {"source", "x"}, {"verified", false}}}};
+       },
+       "/deadlines/complaint.acknowledge/unit", "months count only back from a date"},
+      {"a threshold of a negative number of workers",
+       [](Json& j) {
+         j["deadlines"] = {{"redundancy.notice", {{"unit", "months"}, {"length", 1}, {"source", "x"}, {"verified", false},
+                                                  {"applies_when", {{"field", "workers_affected"}, {"at_least", -1}}}}}};
+       },
+       "/deadlines/redundancy.notice/applies_when/at_least", "between 0 and"},
   };
   expect_refused(root, profile_file, profile_cases);
 }

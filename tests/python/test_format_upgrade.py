@@ -1,4 +1,4 @@
-"""Storage format 4 → 9 (through 5, 6, 7 and 8) on a database written by the format-4 code itself.
+"""Storage format 4 → 10 (through 5, 6, 7, 8 and 9) on a database written by the format-4 code itself.
 
 tests/fixtures/format4/ holds a small demo database made by commit b83bf00 (the last release of
 format 4: tests/fixtures/format4/make.py says how), its audit key, and what that code answered
@@ -91,7 +91,7 @@ def test_upgrade_keeps_every_answer(old_db: Path) -> None:
 
     db = clmis.open(old_db)
     s = db.login("admin", PASSWORD)
-    assert rows(old_db, "SELECT value FROM clmis_meta WHERE key = 'format'") == [("9",)]
+    assert rows(old_db, "SELECT value FROM clmis_meta WHERE key = 'format'") == [("10",)]
     # The old code's answers, one by one.
     assert as_recorded(s.changes_since(0, limit=10000)) == ANSWERS["changes"]
     for key, expected in ANSWERS["history"].items():
@@ -106,7 +106,7 @@ def test_upgrade_keeps_every_answer(old_db: Path) -> None:
     assert v["entries"] == ANSWERS["audit"]["entries"] + 2
     assert rows(old_db, f"SELECT * FROM clmis_audit WHERE id <= {len(audit_before)} ORDER BY id") == audit_before
     assert rows(old_db, "SELECT action, detail FROM clmis_audit ORDER BY id DESC LIMIT 2")[1] == (
-        "format_upgrade", '{"from":4,"to":9}')
+        "format_upgrade", '{"from":4,"to":10}')
     db.close()
 
     # The file, read without clmis: records as they were; the other history rows as they were;

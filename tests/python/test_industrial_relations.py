@@ -79,3 +79,26 @@ def test_bad_input_changes_nothing(session: clmis.Session, db_path) -> None:
                                       "reason": "closure", "workers": []})
     assert [(x["path"], x["rule"]) for x in e.value.errors] == [("effective_date", "date_order")]
     assert digest(db_path) == before
+
+
+def test_redundancy_notice_counted_back_in_saint_vincent(tmp_path) -> None:
+    # Protection of Employment Act s.12(3) (as the Department of Labour quotes it): one month's
+    # notice before five or more employees go. Effective 1 July 2025: due 1 June; the notice of
+    # 2 June is a day late. Moving the effective date to 2 July counts it again: due 2 June.
+    from conftest import PASSWORD
+    db = clmis.create(tmp_path / "vct.db", country="VCT", admin_password=PASSWORD)
+    s = db.login("admin", PASSWORD)
+    emp = s.create("employer", {"name": "Kingstown Garments", "isic_class": "1410"})
+    worker = {"sex": "F", "years_of_service": 3, "weekly_pay": {"amount": "400.00", "currency": "XCD"}}
+    r = s.create("redundancy", {"employer": emp, "notice_date": "2025-06-02", "effective_date": "2025-07-01",
+                                "reason": "closure", "workers": [worker] * 5})
+    (d,) = s.deadlines("redundancy", r)
+    assert (d["deadline"], d["unit"], d["length"], d["before_field"]) == ("redundancy.notice", "months", 1, "effective_date")
+    assert (d["due"], d["met_on"], d["met_late"]) == (datetime.date(2025, 6, 1), datetime.date(2025, 6, 2), True)
+    s.update("redundancy", r, s.get("redundancy", r)["version"], {"effective_date": "2025-07-02"})
+    (d,) = s.deadlines("redundancy", r)
+    assert (d["due"], d["met_late"]) == (datetime.date(2025, 6, 2), False)
+    # Four workers: below the threshold, nothing runs.
+    r4 = s.create("redundancy", {"employer": emp, "notice_date": "2025-06-02", "effective_date": "2025-07-01",
+                                 "reason": "closure", "workers": [worker] * 4})
+    assert s.deadlines("redundancy", r4) == []

@@ -375,13 +375,13 @@ TEST_CASE("A database of an older system format is brought up to date when opene
   std::filesystem::remove(f + ".key");
   const auto entries_before = std::stoll(test::raw_scalar(f, "SELECT count(*) FROM clmis_audit"));
   auto s = clmis::Database::open(f).login("admin", test::kPassword);
-  CHECK(test::raw_scalar(f, "SELECT value FROM clmis_meta WHERE key = 'format'") == "9");
+  CHECK(test::raw_scalar(f, "SELECT value FROM clmis_meta WHERE key = 'format'") == "10");
   CHECK(test::raw_scalar(f, "SELECT count(*) FROM pragma_table_info('clmis_history') WHERE name = 'detail'") == "1");
   CHECK(test::raw_scalar(f, "SELECT count(*) FROM sqlite_master WHERE name = 'clmis_calendar_day'") == "1");
   CHECK(test::raw_scalar(f, "SELECT count(*) FROM pragma_table_info('clmis_change') WHERE name = 'span'") == "1");
   CHECK(test::raw_scalar(f, "SELECT count(*) FROM sqlite_master WHERE name IN ('clmis_document', 'clmis_link')") ==
         "2");
-  CHECK(test::raw_scalar(f, "SELECT detail FROM clmis_audit WHERE action = 'format_upgrade'") == R"({"from":1,"to":9})");
+  CHECK(test::raw_scalar(f, "SELECT detail FROM clmis_audit WHERE action = 'format_upgrade'") == R"({"from":1,"to":10})");
   // Users of the old format, who could do everything, are administrators; the trail so far is
   // sealed under a new owner-only key file and verifies.
   CHECK(test::raw_scalar(f, "SELECT roles FROM clmis_user WHERE name = 'admin'") == R"(["administrator"])");
@@ -407,9 +407,9 @@ TEST_CASE("A format-3 database gets the calendar's table when opened (format 4)"
   test::raw_exec(f, "DROP TABLE clmis_calendar_day");
   test::raw_exec(f, "UPDATE clmis_meta SET value = '3' WHERE key = 'format'");
   auto db = clmis::Database::open(f);
-  CHECK(test::raw_scalar(f, "SELECT value FROM clmis_meta WHERE key = 'format'") == "9");
+  CHECK(test::raw_scalar(f, "SELECT value FROM clmis_meta WHERE key = 'format'") == "10");
   CHECK(test::raw_scalar(f, "SELECT count(*) FROM sqlite_master WHERE name = 'clmis_status__job_seeker'") == "1");
-  CHECK(test::raw_scalar(f, "SELECT detail FROM clmis_audit WHERE action = 'format_upgrade'") == R"({"from":3,"to":9})");
+  CHECK(test::raw_scalar(f, "SELECT detail FROM clmis_audit WHERE action = 'format_upgrade'") == R"({"from":3,"to":10})");
   auto s = db.login("admin", test::kPassword);
   s.proclaim(Json{{"date", "2027-01-04"}, {"rule", "carnival_last_lap"}});
   CHECK(test::raw_scalar(f, "SELECT date FROM clmis_calendar_day") == "2027-01-04");
@@ -475,7 +475,7 @@ TEST_CASE("Deprecating a code through a migration keeps it on old records and re
   CHECK(detail["steps"] == Json::array({"deprecate code kind.a", "relabel code kind.b"}));
 }
 
-TEST_CASE("A format-7 database gets documents, links and the officer of each running deadline (formats 8 and 9)",
+TEST_CASE("A format-7 database gets documents, links and the officer of each running deadline (formats 8 to 10)",
           "[migrate][format][deadline]") {
   test::TempDir dir;
   const std::string f = dir.file("nlad.db");
@@ -503,8 +503,8 @@ TEST_CASE("A format-7 database gets documents, links and the officer of each run
                           "UPDATE clmis_meta SET value = '7' WHERE key = 'format'"})
     test::raw_exec(f, sql);
   auto db = clmis::Database::open(f);
-  CHECK(test::raw_scalar(f, "SELECT value FROM clmis_meta WHERE key = 'format'") == "9");
-  CHECK(test::raw_scalar(f, "SELECT detail FROM clmis_audit WHERE action = 'format_upgrade'") == R"({"from":7,"to":9})");
+  CHECK(test::raw_scalar(f, "SELECT value FROM clmis_meta WHERE key = 'format'") == "10");
+  CHECK(test::raw_scalar(f, "SELECT detail FROM clmis_audit WHERE action = 'format_upgrade'") == R"({"from":7,"to":10})");
   CHECK(test::raw_scalar(f, "SELECT count(*) FROM sqlite_master WHERE name IN ('clmis_document', 'clmis_link', "
                             "'clmis_deadline_officer')") == "3");
   // The running deadlines of A carry off1's id; B's none; C's (cleared) are left without.
@@ -524,7 +524,7 @@ TEST_CASE("A format-7 database gets documents, links and the officer of each run
   (void)b;
 }
 
-TEST_CASE("A format-8 database gets the table of overrides of computed fields (format 9)", "[migrate][format]") {
+TEST_CASE("A format-8 database gets the table of overrides of computed fields (formats 9 and 10)", "[migrate][format]") {
   test::TempDir dir;
   const std::string f = dir.file("nlad.db");
   std::int64_t id = 0;
@@ -537,10 +537,77 @@ TEST_CASE("A format-8 database gets the table of overrides of computed fields (f
   for (const char* sql : {"DROP TABLE clmis_override", "UPDATE clmis_meta SET value = '8' WHERE key = 'format'"})
     test::raw_exec(f, sql);
   auto db = clmis::Database::open(f);
-  CHECK(test::raw_scalar(f, "SELECT value FROM clmis_meta WHERE key = 'format'") == "9");
-  CHECK(test::raw_scalar(f, "SELECT detail FROM clmis_audit WHERE action = 'format_upgrade'") == R"({"from":8,"to":9})");
+  CHECK(test::raw_scalar(f, "SELECT value FROM clmis_meta WHERE key = 'format'") == "10");
+  CHECK(test::raw_scalar(f, "SELECT detail FROM clmis_audit WHERE action = 'format_upgrade'") == R"({"from":8,"to":10})");
   CHECK(test::raw_scalar(f, "SELECT count(*) FROM sqlite_master WHERE name IN ('clmis_override', 'clmis_override_live', "
                             "'clmis_override_record')") == "3");
   CHECK(rows(f, "employer") == before);  // the records untouched
   CHECK(db.login("admin", test::kPassword).get("employer", id)["name"] == "Basseterre Bakery");
+}
+
+TEST_CASE("A format-9 database gets deadlines counted back from a date (format 10)", "[migrate][format][deadline]") {
+  test::TempDir dir;
+  const std::string f = dir.file("nlad.db");
+  std::int64_t a = 0;
+  {
+    auto db = test::standard_db(dir);
+    auto s = db.login("admin", test::kPassword);
+    a = s.create("complaint", clmis::Json{{"date_received", "2025-03-03"}, {"first_name", "Ann"}, {"family_name", "Hodge"},
+                                          {"sex", "F"}});
+    s.deadline_change("complaint", a, "complaint.resolution",
+                      clmis::Json{{"action", "extend"}, {"days", 4}, {"reason", "the employer's representative is abroad"},
+                                  {"date", "2025-03-04"}});
+  }
+  // Format 9's clmis_deadline, as format 9 made it: no unit "months", no before_day.
+  const std::string old_columns = "id,record_type,record_id,deadline,cycle,started_day,unit,length,extension,state,"
+                                  "due_day,ended_day,seq,assigned_to";
+  for (const std::string& sql : {
+           std::string(R"(CREATE TABLE clmis_deadline_9 (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  record_type TEXT NOT NULL,
+  record_id INTEGER NOT NULL,
+  deadline TEXT NOT NULL,
+  cycle INTEGER NOT NULL CHECK (cycle >= 1),
+  started_day INTEGER NOT NULL,
+  unit TEXT NOT NULL CHECK (unit IN ('working_days', 'calendar_days')),
+  length INTEGER NOT NULL CHECK (length >= 0),
+  extension INTEGER NOT NULL DEFAULT 0 CHECK (extension >= 0),
+  state TEXT NOT NULL CHECK (state IN ('open', 'paused', 'met', 'cleared')),
+  due_day INTEGER,
+  ended_day INTEGER,
+  seq INTEGER NOT NULL,
+  assigned_to INTEGER REFERENCES clmis_user(id),
+  UNIQUE (record_type, record_id, deadline, cycle)
+) STRICT)"),
+           "INSERT INTO clmis_deadline_9 SELECT " + old_columns + " FROM clmis_deadline", std::string("DROP TABLE clmis_deadline"),
+           std::string("ALTER TABLE clmis_deadline_9 RENAME TO clmis_deadline"),
+           std::string("CREATE INDEX clmis_deadline_running ON clmis_deadline(due_day) WHERE state IN ('open', 'paused')"),
+           std::string("CREATE INDEX clmis_deadline_officer ON clmis_deadline(assigned_to, due_day) WHERE state IN ('open', 'paused')"),
+           std::string("UPDATE clmis_meta SET value = '9' WHERE key = 'format'")})
+    test::raw_exec(f, sql);
+  REQUIRE(columns(f, "clmis_deadline") == old_columns);
+  const std::string deadlines = rows(f, "clmis_deadline"), events = rows(f, "clmis_deadline_event");
+  REQUIRE(!deadlines.empty());
+  auto db = clmis::Database::open(f);
+  CHECK(test::raw_scalar(f, "SELECT value FROM clmis_meta WHERE key = 'format'") == "10");
+  CHECK(test::raw_scalar(f, "SELECT detail FROM clmis_audit WHERE action = 'format_upgrade'") == R"({"from":9,"to":10})");
+  CHECK(columns(f, "clmis_deadline") == old_columns + ",before_day");
+  // Every deadline and event as it was; the events still refer to their deadlines.
+  CHECK(rows(f, "clmis_deadline", old_columns) == deadlines);
+  CHECK(rows(f, "clmis_deadline_event") == events);
+  CHECK(test::raw_scalar(f, "SELECT count(*) FROM pragma_foreign_key_check") == "0");
+  CHECK(test::raw_scalar(f, "SELECT count(*) FROM sqlite_master WHERE name IN ('clmis_deadline_running', "
+                            "'clmis_deadline_officer') AND tbl_name = 'clmis_deadline'") == "2");
+  CHECK(test::raw_scalar(f, "SELECT instr(sql, '''months''') > 0 FROM sqlite_master WHERE name = 'clmis_deadline'") == "1");
+  // The record's deadlines read as before, the extension included; new ones get new ids.
+  auto s = db.login("admin", test::kPassword);
+  const auto d = s.deadlines("complaint", a);
+  REQUIRE(d.size() == 2);  // acknowledge and resolution start with the complaint
+  for (const auto& x : d)
+    if (x["deadline"] == "complaint.resolution") CHECK(x["extension"] == 4);
+  const auto b = s.create("complaint", clmis::Json{{"date_received", "2025-03-05"}, {"first_name", "Bea"},
+                                                   {"family_name", "Hodge"}, {"sex", "F"}});
+  CHECK(s.deadlines("complaint", b).size() == 2);
+  CHECK(test::raw_scalar(f, "SELECT count(DISTINCT id) FROM clmis_deadline") == "4");
+  CHECK(s.audit_verify()["ok"] == true);
 }

@@ -188,7 +188,8 @@ TEST_CASE("Text with SQL and format metacharacters is stored and returned verbat
       {"job_seeker", {{"registration_date", "2025-03-03"}, {"sex", "F"}, {"date_of_birth", "1999-07-14"}, {"parish", "KN-03"}}},
       {"vacancy", {{"employer", employer}, {"establishment", est}, {"occupation", "5120"}, {"positions", 1}, {"date_registered", "2025-05-02"}}},
       {"complaint", {{"date_received", "2025-05-02"}, {"sex", "F"}, {"employer", employer}}},
-      {"dispute", {{"date_reported", "2025-05-02"}, {"dispute_type", "rights"}}},
+      {"dispute", {{"date_reported", "2025-05-02"}, {"dispute_type", "rights"},
+                   {"employers", Json::array({Json{{"employer", employer}}})}}},  // (unions: with text, below)
       {"industrial_action", {{"date_reported", "2025-05-02"}, {"action_type", "strike"}}},
       {"redundancy", {{"employer", employer}, {"notice_date", "2025-05-02"}, {"effective_date", "2025-06-02"}, {"reason", "closure"}}},
   };

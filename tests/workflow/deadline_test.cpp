@@ -132,3 +132,42 @@ TEST_CASE("Deadlines: a negative length or a pause before the start is misuse", 
                                               {{d("2024-12-23"), d("2024-12-22"), ""}}),
                   clmis::Misuse);
 }
+
+TEST_CASE("Deadlines counted back from a date: working days over a weekend and Christmas in KNA", "[deadline][before]") {
+  Country kna("KNA");
+  // 3 working days before Monday 2024-12-30: Sun 29 and Sat 28 skipped, Fri 27 (1), Thu 26
+  // Boxing Day and Wed 25 Christmas Day skipped, Tue 24 (2), Mon 23 (3).
+  auto due = clmis::detail::deadline_due_before(kna.cal, DeadlineUnit::working_days, 3, d("2024-12-30"));
+  CHECK(due_text(due) == "2024-12-23");
+  CHECK(due.days == 3);
+  CHECK(skipped(due) == std::set<std::string>{"2024-12-29", "2024-12-28", "2024-12-26", "2024-12-25"});
+  // None: the date itself.
+  CHECK(due_text(clmis::detail::deadline_due_before(kna.cal, DeadlineUnit::working_days, 0, d("2024-12-25"))) ==
+        "2024-12-25");
+  CHECK_THROWS_AS(clmis::detail::deadline_due_before(kna.cal, DeadlineUnit::working_days, -1, d("2024-12-25")),
+                  clmis::Misuse);
+}
+
+TEST_CASE("Deadlines counted back from a date: calendar days are never moved off a weekend", "[deadline][before]") {
+  // Suriname's calendar rolls a forward deadline's last day off a non-working day; a deadline
+  // counted back is the last day in time, so it stays. 45 days before Wed 2025-03-05: 4 days of
+  // March back to Sat 03-01, 28 of February back to Sat 02-01 (32), 13 more back to Sun 01-19.
+  Country sur("SUR");
+  auto due = clmis::detail::deadline_due_before(sur.cal, DeadlineUnit::calendar_days, 45, d("2025-03-05"));
+  CHECK(due_text(due) == "2025-01-19");
+  CHECK(due.skipped.empty());
+}
+
+TEST_CASE("Deadlines counted back by months: the same day or the month's last", "[deadline][before]") {
+  Country kna("KNA");
+  auto back = [&](int n, const char* from) {
+    return due_text(clmis::detail::deadline_due_before(kna.cal, DeadlineUnit::months, n, d(from)));
+  };
+  CHECK(back(1, "2025-07-01") == "2025-06-01");
+  CHECK(back(1, "2024-05-31") == "2024-04-30");  // April has no 31st: its last day
+  CHECK(back(1, "2024-03-31") == "2024-02-29");  // a leap year's February
+  CHECK(back(1, "2023-03-31") == "2023-02-28");
+  CHECK(back(1, "2025-01-15") == "2024-12-15");  // across the year end
+  CHECK(back(12, "2024-02-29") == "2023-02-28");
+  CHECK(back(0, "2024-02-29") == "2024-02-29");
+}

@@ -227,6 +227,9 @@ TEST_CASE("Dispute: bad input is refused with the field named, nothing changed",
   CHECK(with([](Json& c) { c["meetings"] = Json::array({Json{{"date", "2025-03-04"}, {"result", "settled"}}}); }) ==
         Errs{{"meetings[0].result", "code_list"}});
   CHECK(with([](Json& c) { c.erase("issues"); }) == Errs{{"issues", "required"}});
+  // A dispute names at least one union and one employer (the sections' min_items).
+  CHECK(with([](Json& c) { c.erase("unions"); }) == Errs{{"unions", "required"}});
+  CHECK(with([](Json& c) { c["employers"] = Json::array(); }) == Errs{{"employers", "length"}});
   CHECK(with([](Json& c) { c.erase("dispute_type"); }) == Errs{{"dispute_type", "required"}});
   CHECK(with([](Json& c) { c["date_reported"] = "2099-01-01"; }) == Errs{{"date_reported", "min_age_at"}});
   CHECK(with([](Json& c) { c["case_no"] = "DS-000042"; }) == Errs{{"case_no", "read_only"}});
@@ -250,7 +253,11 @@ TEST_CASE("Dispute: bad input is refused with the field named, nothing changed",
   CHECK(errors_of([&] {
           s.update("dispute", id, 1, Json{{"meetings", Json::array({Json{{"date", "2025-02-28"}, {"result", "held"}}})}});
         }) == Errs{{"meetings[0].date", "date_order"}});
+  CHECK(errors_of([&] { s.update("dispute", id, 1, Json{{"unions", Json::array()}}); }) == Errs{{"unions", "length"}});
   CHECK(test::db_hash(o.path) == h2);
+  // An update that leaves the parties out keeps them.
+  s.update("dispute", id, 1, Json{{"issues", "wages and the pension plan"}});
+  CHECK(s.get("dispute", id)["unions"].size() == 1);
 }
 
 namespace {

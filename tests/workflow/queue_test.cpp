@@ -93,8 +93,12 @@ TEST_CASE("Ageing: open cases on a day by state and days since received", "[comp
   // On 2025-03-12: A is 65 days old (Jan 6 to Feb 6 is 31, to Mar 6 is 59, +6), B 37, C 9.
   Json t = o.admin.ageing(Json{{"as_of", "2025-03-12"}});
   // Complaints: received, assigned, investigation, conciliation; then disputes (pack 1.6.0):
-  // reported, conciliation — none open here.
-  REQUIRE(t["rows"].size() == 6);
+  // reported, conciliation; then redundancies (pack 1.7.0, whose notice is a declared deadline):
+  // notified, consultation — none open here.
+  REQUIRE(t["rows"].size() == 8);
+  CHECK(t["rows"][6] == Json{{"record_type", "redundancy"}, {"state", "notified"}, {"0-30", 0}, {"31-60", 0},
+                             {"61-90", 0}, {"over 90", 0}, {"total", 0}});
+  CHECK(t["rows"][7]["state"] == "consultation");
   CHECK(t["rows"][4] == Json{{"record_type", "dispute"}, {"state", "reported"}, {"0-30", 0}, {"31-60", 0},
                              {"61-90", 0}, {"over 90", 0}, {"total", 0}});
   CHECK(t["rows"][5]["state"] == "conciliation");

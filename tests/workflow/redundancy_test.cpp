@@ -251,3 +251,118 @@ TEST_CASE("Severance past what an amount can hold is refused, never wrapped", "[
         }) == Errs{{"workers[1].severance", "range"}});
   CHECK(test::db_hash(c.path) == h);
 }
+
+namespace {
+
+/// The redundancy's deadlines as deadlines() lists them.
+Json notice_of(clmis::Session& s, std::int64_t id) { return s.deadlines("redundancy", id); }
+
+Json workers(int n, const std::string& cur) {
+  Json w = Json::array();
+  for (int i = 0; i < n; ++i) w.push_back(Country::worker(3, 0, "400.00", cur));
+  return w;
+}
+
+}  // namespace
+
+TEST_CASE("The redundancy notice in Saint Vincent: a month before it takes effect for five workers or more",
+          "[redundancy][deadline][before]") {
+  // Protection of Employment Act s.12(3) as the Department of Labour quotes it: the union and the
+  // Labour Commissioner are told in writing one month before five or more employees go.
+  Country c("VCT", "XCD");
+  auto& s = c.s;
+  const auto id = s.create("redundancy", Json{{"employer", c.employer}, {"notice_date", "2025-06-02"},
+                                              {"effective_date", "2025-07-01"}, {"reason", "closure"},
+                                              {"workers", workers(5, "XCD")}});
+  // Due a month before 1 July: 1 June. The notice came on 2 June: met, a day late.
+  Json d = notice_of(s, id);
+  REQUIRE(d.size() == 1);
+  CHECK(d[0]["deadline"] == "redundancy.notice");
+  CHECK(d[0]["unit"] == "months");
+  CHECK(d[0]["length"] == 1);
+  CHECK(d[0]["before_field"] == "effective_date");
+  CHECK(d[0]["before"] == "2025-07-01");
+  CHECK(d[0]["due"] == "2025-06-01");
+  CHECK(d[0]["state"] == "met");
+  CHECK(d[0]["met_on"] == "2025-06-02");
+  CHECK(d[0]["met_late"] == true);
+  CHECK(d[0]["verified"] == false);
+  // The effective date moves to 2 July: due 2 June, the day of the notice, in time.
+  const auto v = s.get("redundancy", id)["version"].get<std::int64_t>();
+  s.update("redundancy", id, v, Json{{"effective_date", "2025-07-02"}});
+  d = notice_of(s, id);
+  CHECK(d[0]["due"] == "2025-06-02");
+  CHECK(d[0]["met_late"] == false);
+  // How it was counted, with the recount in its events.
+  const Json e = s.deadline_explain("redundancy", id, "redundancy.notice");
+  CHECK(e["due_counted"] == "2025-06-02");
+  REQUIRE(e["events"].size() == 3);
+  CHECK(e["events"][0]["event"] == "start");
+  CHECK(e["events"][1]["event"] == "meet");
+  CHECK(e["events"][2]["event"] == "recompute");
+  CHECK(e["events"][2]["due_before"] == "2025-06-01");
+  // A met deadline counted back is not paused or extended: it is not running.
+  const std::string h = test::db_hash(c.path);
+  CHECK_THROWS_AS(s.deadline_change("redundancy", id, "redundancy.notice",
+                                    Json{{"action", "extend"}, {"days", 3}, {"reason", "late post"}}),
+                  clmis::Conflict);
+  CHECK(test::db_hash(c.path) == h);
+}
+
+TEST_CASE("The redundancy notice binds from the fifth worker and stops binding below it", "[redundancy][deadline][before]") {
+  Country c("VCT", "XCD");
+  auto& s = c.s;
+  // Four workers: below s.12(3)'s five, no notice deadline.
+  const auto id = s.create("redundancy", Json{{"employer", c.employer}, {"notice_date", "2025-05-15"},
+                                              {"effective_date", "2025-07-01"}, {"reason", "closure"},
+                                              {"workers", workers(4, "XCD")}});
+  CHECK(notice_of(s, id) == Json::array());
+  // A fifth is added: it binds from the notice date (15 May), in time for 1 June.
+  auto v = s.get("redundancy", id)["version"].get<std::int64_t>();
+  v = s.update("redundancy", id, v, Json{{"workers", workers(5, "XCD")}});
+  Json d = notice_of(s, id);
+  REQUIRE(d.size() == 1);
+  CHECK(d[0]["started"] == "2025-05-15");
+  CHECK(d[0]["due"] == "2025-06-01");
+  CHECK(d[0]["state"] == "met");
+  CHECK(d[0]["met_late"] == false);
+  // Back to four: the deadline no longer binds.
+  s.update("redundancy", id, v, Json{{"workers", workers(4, "XCD")}});
+  d = notice_of(s, id);
+  REQUIRE(d.size() == 1);
+  CHECK(d[0]["state"] == "cleared");
+  const Json e = s.deadline_explain("redundancy", id, "redundancy.notice");
+  CHECK(e["events"].back()["event"] == "clear");
+  CHECK(e["events"].back()["reason"] == "no longer applies: workers_affected is below 5");
+}
+
+TEST_CASE("The redundancy notice in Trinidad and Tobago: 45 days, and none where the profile gives no period",
+          "[redundancy][deadline][before]") {
+  Country tto("TTO", "TTD");
+  // 45 days before 1 July 2025: 30 days of June back to 1 June, 15 more back to 17 May. The
+  // notice of 15 May is in time; one of 19 May is not.
+  const auto early = tto.s.create("redundancy", Json{{"employer", tto.employer}, {"notice_date", "2025-05-15"},
+                                                     {"effective_date", "2025-07-01"}, {"reason", "closure"},
+                                                     {"workers", workers(6, "TTD")}});
+  const auto late = tto.s.create("redundancy", Json{{"employer", tto.employer}, {"notice_date", "2025-05-19"},
+                                                    {"effective_date", "2025-07-01"}, {"reason", "closure"},
+                                                    {"workers", workers(6, "TTD")}});
+  CHECK(notice_of(tto.s, early)[0]["due"] == "2025-05-17");
+  CHECK(notice_of(tto.s, early)[0]["met_late"] == false);
+  CHECK(notice_of(tto.s, late)[0]["met_late"] == true);
+  CHECK(notice_of(tto.s, late)[0]["unit"] == "calendar_days");
+  // Saint Kitts and Nevis: no statutory period found, so the pack's deadline does not run.
+  Country kna("KNA", "XCD");
+  const auto id = kna.s.create("redundancy", Json{{"employer", kna.employer}, {"notice_date", "2025-06-02"},
+                                                  {"effective_date", "2025-06-03"}, {"reason", "closure"},
+                                                  {"workers", workers(9, "XCD")}});
+  CHECK(notice_of(kna.s, id) == Json::array());
+  const Json schema = kna.s.schema();  // held: a range-for over a temporary's member dangles
+  Json dls;
+  for (const auto& t : schema["record_types"])
+    if (t["name"] == "redundancy") dls = t["workflow"]["deadlines"];
+  REQUIRE(dls.size() == 1);
+  CHECK(dls[0]["active"] == false);
+  CHECK(dls[0]["length"] == nullptr);
+  CHECK(dls[0]["before"] == "effective_date");
+}
