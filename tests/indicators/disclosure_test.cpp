@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <ostream>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -469,4 +470,23 @@ TEST_CASE("disclosure: bad input is refused with a clear error", "[disclosure]")
 
   refused([&] { (void)link_tables({Table{{2}, counts({1, 4, 5})}, Table{{3}, counts({1, 1, 3, 5})}}, {Link{0, {1}}}); },
           "links[0].parts[0]", "range");
+}
+
+TEST_CASE("disclosure: threads auditing at once agree with one alone", "[disclosure]") {
+  // GLPK keeps its environment per thread (Debian's build has thread-local storage); each audit
+  // makes and deletes its own problems. Four threads protect the 2-D table of the determinism
+  // test and the 1-D table of the first test at once; every record equals the one made alone.
+  const Problem a = table_problem(
+      Table{{4, 3}, counts({3, 1, 7, 11, 5, 8, 2, 15, 9, 4, 6, 19, 4, 6, 3, 13, 21, 19, 18, 58})});
+  const Problem b = table_problem(Table{{4}, counts({0, 1, 2, 3, 6})});
+  const std::string want_a = protect(a).to_json(Options{}).dump();
+  const std::string want_b = protect(b).to_json(Options{}).dump();
+  std::vector<std::string> got(4);
+  std::vector<std::thread> threads;
+  for (std::size_t t = 0; t < got.size(); ++t)
+    threads.emplace_back([&got, &a, &b, t] {
+      for (int r = 0; r < 20; ++r) got[t] = protect(t % 2 == 0 ? a : b).to_json(Options{}).dump();
+    });
+  for (std::thread& th : threads) th.join();
+  for (std::size_t t = 0; t < got.size(); ++t) CHECK(got[t] == (t % 2 == 0 ? want_a : want_b));
 }
