@@ -307,12 +307,14 @@ bool primary_unsafe(const Cell& c, const Options& o) {
 
 void apply_line_rule(const Problem& problem, std::vector<Reason>& pattern) {
   if (pattern.size() != problem.cells.size()) throw Misuse("apply_line_rule: one reason per cell");
+  check_problem(problem, Options{});
   line_rule(problem, lines_of(problem), pattern);
 }
 
 Range feasible_range(const Problem& problem, const std::vector<bool>& suppressed, std::size_t cell) {
   if (suppressed.size() != problem.cells.size() || cell >= problem.cells.size())
     throw Misuse("feasible_range: one flag per cell, and a cell of the problem");
+  check_problem(problem, Options{});  // GLPK must never see a malformed program: it aborts
   if (!suppressed[cell]) return Range{problem.cells[cell].value, problem.cells[cell].value};
   TermOff quiet;
   Lp lp(problem, suppressed);

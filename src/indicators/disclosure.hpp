@@ -121,11 +121,11 @@ struct Protection {
 [[nodiscard]] bool primary_unsafe(const Cell& cell, const Options& options);
 
 /// The line rule alone: from a pattern (reason per cell, none = published), suppresses until no
-/// line holds exactly one suppressed cell. The problem must be valid (protect() checks it).
+/// line holds exactly one suppressed cell. ValidationError for a problem protect() refuses.
 void apply_line_rule(const Problem& problem, std::vector<Reason>& pattern);
 
 /// The feasible range of cells[cell] when the cells marked true are suppressed and the others
-/// published (its own value if it is published). The problem must be valid.
+/// published (its own value if it is published). ValidationError for a problem protect() refuses.
 [[nodiscard]] Range feasible_range(const Problem& problem, const std::vector<bool>& suppressed,
                                    std::size_t cell);
 

@@ -444,6 +444,11 @@ TEST_CASE("disclosure: bad input is refused with a clear error", "[disclosure]")
   out_of_range.constraints.push_back(Constraint{2, {0, 7}});
   refused([&] { (void)protect(out_of_range); }, "constraints[1].parts[1]", "range");
 
+  std::vector<bool> sup(3, true);
+  refused([&] { (void)feasible_range(out_of_range, sup, 0); }, "constraints[1].parts[1]", "range");
+  std::vector<Reason> lines(3, Reason::none);
+  refused([&] { apply_line_rule(out_of_range, lines); }, "constraints[1].parts[1]", "range");
+
   Problem negative = good;
   negative.cells[1].value = -4;
   refused([&] { (void)protect(negative); }, "cells[1].value", "range");
