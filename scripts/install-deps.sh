@@ -13,6 +13,7 @@ packages=(
   libxlsxwriter-dev zlib1g-dev  # xlsx exports (zlib: its static link, the tests' workbook reader)
   libcli11-dev
   libmstch-dev  # letter templates (mustache); see third_party/mstch/README.md
+  libglpk-dev  # disclosure control's audit: linear programs (src/indicators/disclosure.cpp)
   catch2
   locales  # a test compiles a locale with a decimal comma (localedef)
   binutils
