@@ -5,11 +5,13 @@ directory, builds only the target clmis_python (the module clmis._core, linking 
 library), and copies it next to the pure-Python files of clmis/. Nothing is downloaded.
 
 Environment: CLMIS_SOURCE_DIR (the repository, default ../..), CMAKE (the cmake program),
-CMAKE_BUILD_PARALLEL_LEVEL (jobs, default 2).
+CMAKE_BUILD_PARALLEL_LEVEL (jobs, default 2), CLMIS_CMAKE_ARGS (more CMake arguments, split as
+a shell would: a toolchain file, compiler flags; they come last, so they win).
 """
 
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -49,6 +51,7 @@ class CMakeBuild(build_ext):
                 "-DCLMIS_BUILD_TESTS=OFF",
                 # Warnings are errors in the project's CI, not on a user's compiler.
                 "-DCLMIS_WERROR=OFF",
+                *shlex.split(os.environ.get("CLMIS_CMAKE_ARGS", "")),
             ],
             check=True,
         )
