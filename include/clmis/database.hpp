@@ -418,6 +418,32 @@ class Session {
   /// {"types"?, "section"?, "as_of"?}. Returns {"as_of", "bands", "rows": [{"record_type",
   /// "state", "0-30", "31-60", "61-90", "over 90", "total"}]}.
   [[nodiscard]] Json ageing(const Json& spec);
+
+  // --- Indicators (docs/indicators.md) ------------------------------------------------------
+  /// The indicator package in force (the pack's, with the country's): {"indicators": [{"id",
+  /// "group", "name", "kind" (ratio, statistic, formula), "unit", "multiplier", "decimals",
+  /// "rounding", "dimensions", "periodicity", "agency", "ilostat", "metadata": {"definition",
+  /// "source", "method"?, "limitations"?}, "version", "from_profile"}]}, labels in lang ("": the
+  /// country's first language). NotFound for a pack without indicators.
+  [[nodiscard]] Json indicators_list(std::string_view lang = {});
+  /// Computes indicators. spec: {"indicators"?: [ids] (default: all), "period": "2024" |
+  /// "2024-Q1" | "2024-01" | "2020..2024", "freq"?: "year" | "quarter" | "month" (splits the
+  /// period; default its own), "by"?: [dimensions of sex, age, geo, eco, ocu, edu]}. Returns
+  /// {"observations": [{"indicator", "version", "period", "freq" (A, Q, M), "cell": {dimension:
+  /// SDMX code} ({} for the total; each dimension alone and sex × each other; "_N" not stated;
+  /// age partitions Y_LT15 ... Y_GE65 and summary bands Y_GE15, Y15T64, Y_GE25, Y25T54),
+  /// "value" (decimal text rounded once, or null), "status" (A, E, M, O), "numerator",
+  /// "denominator" (exact, before rounding: "12" or "7/3"), "records", "note"}]}. Cells of a
+  /// partition with no record are not listed (their count is 0). Needs "read" with scope all on
+  /// every record type the indicators read (PermissionDenied). ValidationError (nothing is
+  /// written in any case) for an unknown indicator, a period that cannot exist, a dimension or
+  /// frequency an indicator does not have.
+  [[nodiscard]] Json indicators(const Json& spec);
+  /// How one value was made: spec {"indicator", "period", "cell"?: {dimension: code}} →
+  /// {"indicator", "version", "definition" (as declared), "observation" (as indicators() gives
+  /// it, or null), "queries": {"numerator", "denominator"} (the SQL that read the records),
+  /// "series": [codes]}.
+  [[nodiscard]] Json indicator_explain(const Json& spec);
   /// Links record (type, id) to (to_type, to_id) — "this complaint led to that inspection" —
   /// with a relation, a code of the list "link_relation" (standard pack: related, led_to,
   /// follows, same_matter, duplicate_of; "" = related), and an optional note. Needs "update" on

@@ -5,6 +5,7 @@
 #include "api/bulk.hpp"
 #include "api/engine.hpp"
 #include "clmis/json.hpp"
+#include "indicators/api.hpp"
 #include "records/check.hpp"
 #include "records/codes.hpp"
 #include "records/history.hpp"
@@ -353,6 +354,23 @@ Json Session::letter(std::string_view type, std::int64_t id, std::string_view le
 Json Session::ageing(const Json& spec) {
   check_json(spec, "ageing");
   return live(engine_).run(detail::SessionAccess::actor(*this), [&](Context& cx) { return detail::case_ageing(cx, spec); });
+}
+
+// --- Indicators -------------------------------------------------------------------------------
+
+Json Session::indicators_list(std::string_view lang) {
+  return live(engine_).run(detail::SessionAccess::actor(*this),
+                           [&](Context& cx) { return detail::indicators_list(cx, std::string(lang)); });
+}
+
+Json Session::indicators(const Json& spec) {
+  check_json(spec, "indicators");
+  return live(engine_).run(detail::SessionAccess::actor(*this), [&](Context& cx) { return detail::indicators_compute(cx, spec); });
+}
+
+Json Session::indicator_explain(const Json& spec) {
+  check_json(spec, "indicators");
+  return live(engine_).run(detail::SessionAccess::actor(*this), [&](Context& cx) { return detail::indicator_explain(cx, spec); });
 }
 
 // --- Table Maintenance -----------------------------------------------------------------------

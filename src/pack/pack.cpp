@@ -2,6 +2,7 @@
 #include "pack/pack.hpp"
 
 #include "pack/calendar.hpp"
+#include "pack/indicators.hpp"
 #include "pack/reader.hpp"
 
 #include "clmis/error.hpp"
@@ -1295,7 +1296,7 @@ Pack load_pack(const DataSource& src, const std::string& name) {
   Json j = parse_json(src, rel);
   Reader r(src.describe(rel));
   r.keys(j, "", {"format", "name", "version", "code_lists", "record_types"},
-         {"title", "description", "sections", "roles", "attachments"});
+         {"title", "description", "sections", "roles", "attachments", "indicators"});
   if (r.integer(j, "format", "", 1, 1, 1) != 1) r.fail("/format", "unsupported format");
   Pack p;
   p.files[rel] = *src.read(rel);
@@ -1413,6 +1414,17 @@ Pack load_pack(const DataSource& src, const std::string& name) {
   if (!p.role("administrator"))
     r.fail("/roles", "the pack must declare the role \"administrator\" (the first user holds it)");
   if (j.contains("attachments")) p.attachments = parse_attachments(r, j["attachments"], "/attachments", false);
+  if (j.contains("indicators")) {
+    // The indicator package, in a file of its own beside pack.json.
+    const std::string file = r.str(j, "indicators", "");
+    static const std::regex file_re(R"(^[a-z0-9_]+\.json$)");
+    if (!std::regex_match(file, file_re)) r.fail("/indicators", "a file name beside pack.json, such as indicators.json");
+    const std::string irel = "packs/" + name + "/" + file;
+    auto text = src.read(irel);
+    if (!text) r.fail("/indicators", "no such file: " + src.describe(irel));
+    p.files[irel] = *text;
+    p.indicators = std::make_shared<const IndicatorPackage>(load_indicators(src, irel, p));
+  }
   p.hash = hash_files(p.files);
   return p;
 }
@@ -1427,7 +1439,7 @@ Profile load_profile(const DataSource& src, const std::string& iso3, const Pack&
   Reader r(src.describe(rel));
   r.keys(j, "", {"format", "iso3", "name", "currency", "languages", "legal"},
          {"time_zone", "code_lists", "description", "department", "extensions", "roles",
-          "security", "calendar", "deadlines", "attachments"});
+          "security", "calendar", "deadlines", "attachments", "indicators"});
   if (r.integer(j, "format", "", 1, 1, 1) != 1) r.fail("/format", "unsupported format");
   Profile p;
   p.files[rel] = *src.read(rel);
@@ -1581,6 +1593,12 @@ Profile load_profile(const DataSource& src, const std::string& iso3, const Pack&
     }
   }
   if (j.contains("attachments")) p.attachments = parse_attachments(r, j["attachments"], "/attachments", true);
+  if (j.contains("indicators")) {
+    if (!pack.indicators) r.fail("/indicators", "the pack declares no indicators to add to");
+    IndicatorPackage check = *pack.indicators;
+    apply_profile_indicators(check, j["indicators"], src.describe(rel), pack);
+    p.indicators = j["indicators"];
+  }
   for (const auto& t : pack.record_types) {
     for (const auto& rule : t.rules)
       if (const auto* k = std::get_if<rules::MinAgeAt>(&rule.check); k && !k->age_parameter.empty() &&
@@ -1634,6 +1652,11 @@ Pack with_extensions(Pack pack, const Profile& profile) {
         }
   pack.roles.insert(pack.roles.end(), profile.roles.begin(), profile.roles.end());
   if (profile.attachments) pack.attachments = *profile.attachments;
+  if (pack.indicators && !profile.indicators.is_null()) {
+    IndicatorPackage merged = *pack.indicators;
+    apply_profile_indicators(merged, profile.indicators, "countries/" + profile.iso3 + ".json", pack);
+    pack.indicators = std::make_shared<const IndicatorPackage>(std::move(merged));
+  }
   return pack;
 }
 

@@ -589,11 +589,16 @@ struct Profile {
   std::map<std::string, DeadlineOverride> deadlines;
   /// The country's limits on attachments, replacing the pack's (with its source).
   std::optional<AttachmentLimits> attachments;
+  /// The country's own indicator definitions ("indicators": a list, checked against the pack
+  /// when the profile loads): one with a pack indicator's id replaces it, others are added.
+  Json indicators;
   /// The country's public holidays; absent when the profile declares none.
   std::shared_ptr<const calendar::Calendar> calendar;
   std::string hash;                            ///< SHA-256 over the profile's files
   std::map<std::string, std::string> files;    ///< relative path → content
 };
+
+struct IndicatorPackage;  // pack/indicators.hpp
 
 struct Pack {
   std::string name;
@@ -604,6 +609,9 @@ struct Pack {
   std::vector<OrgSection> sections;          ///< organisational sections
   std::vector<Role> roles;
   AttachmentLimits attachments;              ///< after with_extensions: the profile's, if any
+  /// The indicator definitions (pack/indicators.hpp; the pack's "indicators" file), with the
+  /// profile's after with_extensions; null for a pack that declares none.
+  std::shared_ptr<const IndicatorPackage> indicators;
   std::string hash;                          ///< SHA-256 over the pack's files
   std::map<std::string, std::string> files;  ///< relative path → content
 

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "clmis/error.hpp"
+#include "pack/indicators.hpp"
 #include "pack/pack.hpp"
 #include "support.hpp"
 
@@ -497,4 +498,107 @@ TEST_CASE("Deadlines: declared in the pack, overridden by a country with its sou
        "/deadlines/redundancy.notice/applies_when/at_least", "between 0 and"},
   };
   expect_refused(root, profile_file, profile_cases);
+}
+
+TEST_CASE("Indicator definitions: the package loads and malformed ones are refused with file and path", "[pack][indicators]") {
+  test::TempDir dir;
+  const std::string root = test::copy_data(dir, "data", CLMIS_SOURCE_DIR "/data");
+  const std::string file = root + "/packs/standard/indicators.json";
+  {
+    auto src = pack::directory_source(root);
+    const auto p = pack::load_pack(*src);
+    REQUIRE(p.indicators);
+    const auto* c3 = p.indicators->find("C3");
+    REQUIRE(c3);
+    CHECK(c3->kind == pack::IndicatorDef::Kind::statistic);
+    CHECK(c3->numerator.field == "days_not_worked");
+    CHECK(c3->numerator.date_field == "start_date");
+    CHECK(c3->ilostat == "STR_DAYS_ECO_NB");
+    CHECK(c3->version.rfind(p.version + "/", 0) == 0);
+    CHECK(c3->version.size() == p.version.size() + 13);  // "/" and 12 hex digits
+    const auto* d1 = p.indicators->find("D1.stock");
+    REQUIRE(d1);
+    CHECK(d1->numerator.states == std::vector<std::string>{"registered", "active"});
+    CHECK(p.indicators->dimension("job_seeker", "edu")->highest);
+    CHECK(p.files.count("packs/standard/indicators.json") == 1);  // hashed and stored with the pack
+  }
+  // The indicators, in the file's order: 0 A1 ... 5 A14, 6 C1, 7 C2, 12 C7.clearance,
+  // 15 C7.settled, 18 D1.stock.
+  auto ind = [](Json& j, int i) -> Json& { return j["indicators"][i]; };
+  const std::vector<Malformed> cases = {
+      {"a filter on a field that does not exist", [&](Json& j) { ind(j, 15)["numerator"]["filter"][0]["field"] = "verdict"; },
+       "/indicators/15/numerator/filter/0/field", "\"verdict\" is not a field of complaint"},
+      {"a code the list does not have", [&](Json& j) { ind(j, 15)["numerator"]["filter"][0]["values"] = {"won"}; },
+       "/indicators/15/numerator/filter/0/values/0", "\"won\" is not a code of complaint_outcome"},
+      {"a state the workflow does not have", [&](Json& j) { ind(j, 18)["statistic"]["population"]["stock"] = {"waiting"}; },
+       "/indicators/18/statistic/population/stock/0", "\"waiting\" is not a state of job_seeker"},
+      {"a dimension its record type gives no source for", [&](Json& j) { ind(j, 6)["dimensions"].push_back("sex"); },
+       "/indicators/6/dimensions/2", "declares no source of dimension \"sex\""},
+      {"a mean without its variable", [&](Json& j) { ind(j, 12)["numerator"]["measure"] = "mean"; },
+       "/indicators/12/numerator", "a mean takes a field or days"},
+      {"a ratio of medians", [&](Json& j) {
+         ind(j, 12)["numerator"]["measure"] = "median";
+         ind(j, 12)["numerator"]["days"] = {{"from", "date_received"}, {"to", "@event"}};
+       },
+       "/indicators/12/numerator/measure", "a ratio's numerator is a count or a sum"},
+      {"a sum of a text field", [&](Json& j) { ind(j, 7)["statistic"]["field"] = "description"; },
+       "/indicators/7/statistic/field", "is not an integer, decimal or money field of industrial_action"},
+      {"a formula over an indicator not declared before it", [&](Json& j) { ind(j, 5)["formula"]["args"][1]["indicator"] = "A99"; },
+       "/indicators/5/formula/args/1/indicator", "is not an indicator declared before this one"},
+      {"an id that is not one", [&](Json& j) { ind(j, 0)["id"] = "a1"; }, "/indicators/0/id", "an id such as C1"},
+      {"the same id twice", [&](Json& j) { ind(j, 1)["id"] = "A1"; }, "/indicators/1/id", "duplicate indicator \"A1\""},
+      {"metadata without its source", [&](Json& j) { ind(j, 0)["metadata"].erase("source"); },
+       "/indicators/0/metadata", "missing required key \"source\""},
+      {"a periodicity that is not one", [&](Json& j) { ind(j, 6)["periodicity"] = {"week"}; },
+       "/indicators/6/periodicity/0", "month, quarter or year"},
+      {"a population that is not one", [&](Json& j) { ind(j, 6)["statistic"]["population"] = {{"during", "start_date"}}; },
+       "/indicators/6/statistic/population/during", "is not a population"},
+      {"an event on a field that is not a date", [&](Json& j) { ind(j, 6)["statistic"]["population"] = {{"event", "cause"}}; },
+       "/indicators/6/statistic/population/event", "\"cause\" is not a date field of industrial_action"},
+      {"a series code that is not one", [&](Json& j) { ind(j, 9)["denominator"] = {{"series", "employees"}}; },
+       "/indicators/9/denominator/series", "an indicator code such as"},
+      {"a dimension from a level its list does not have",
+       [](Json& j) { j["dimensions"]["job_seeker"]["ocu"]["level"] = 7; },
+       "/dimensions/job_seeker/ocu/level", "has no level 7"},
+      {"a record type the pack does not have", [](Json& j) { j["dimensions"]["inspection"] = Json::object(); },
+       "/dimensions/inspection", "is not a record type of the pack"},
+  };
+  for (const auto& c : cases) {
+    SECTION(c.name) {
+      test::edit_json(file, c.edit);
+      const std::string msg = load_error(root);
+      INFO(msg);
+      CHECK_THAT(msg, Catch::StartsWith(file + ": "));
+      CHECK_THAT(msg, Catch::Contains(std::string(": ") + c.path + ": "));
+      CHECK_THAT(msg, Catch::Contains(c.reason));
+    }
+  }
+}
+
+TEST_CASE("A country adds an indicator of its own or replaces one of the pack's", "[pack][indicators]") {
+  test::TempDir dir;
+  const std::string root = test::copy_data(dir, "data", CLMIS_SOURCE_DIR "/data");
+  // A share of complaints referred to the tribunal, and C1 by month only.
+  test::edit_json(root + "/countries/KNA.json", [](Json& j) {
+    j["indicators"] = Json::array(
+        {Json{{"id", "C8"}, {"group", "C"}, {"name", {{"en", "Share of complaints referred to the tribunal"}}}, {"kind", "ratio"},
+              {"unit", "percent"}, {"multiplier", 100}, {"decimals", 1},
+              {"numerator", {{"type", "complaint"}, {"measure", "count"}, {"population", {{"inflow", {"closed"}}}},
+                             {"filter", {{{"field", "outcome"}, {"op", "in"}, {"values", {"referred_tribunal"}}}}}}},
+              {"denominator", {{"type", "complaint"}, {"measure", "count"}, {"population", {{"inflow", {"closed"}}}}}},
+              {"dimensions", Json::array()}, {"periodicity", {"year"}}, {"agency", "DOL"},
+              {"metadata", {{"definition", {{"en", "Referred ÷ closed × 100."}}}, {"source", {{"en", "Complaints register"}}}}}}});
+  });
+  auto src = pack::directory_source(root);
+  const auto p = pack::load_pack(*src);
+  const auto prof = pack::load_profile(*src, "KNA", p);
+  const auto merged = pack::with_extensions(p, prof);
+  REQUIRE(merged.indicators->find("C8"));
+  CHECK(merged.indicators->find("C8")->from_profile);
+  CHECK(merged.indicators->indicators.size() == p.indicators->indicators.size() + 1);
+  CHECK_FALSE(p.indicators->find("C8"));  // the pack's own package is left as it was
+  // A malformed one names the profile's file and path.
+  test::edit_json(root + "/countries/KNA.json", [](Json& j) { j["indicators"][0]["numerator"]["type"] = "tribunal_case"; });
+  const std::string msg = load_error(root);
+  CHECK_THAT(msg, Catch::Contains("KNA.json: /indicators/0/numerator/type: \"tribunal_case\" is not a record type"));
 }

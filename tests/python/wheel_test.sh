@@ -11,9 +11,10 @@ trap 'rm -rf "$dir"' EXIT
 cp -R "$src/bindings/python" "$dir/pkg"
 rm -rf "$dir/pkg/build" "$dir/pkg/dist" "$dir"/pkg/*.egg-info
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore PIP_NO_INDEX=1
-# The test checks the packaging, not the optimiser: -O1 compiles the library a quarter faster
-# than the release's -O3 (the wheel a user builds keeps -O3), through the documented hook.
-export CLMIS_CMAKE_ARGS="-DCMAKE_CXX_FLAGS_RELEASE=-O1 -DCMAKE_C_FLAGS_RELEASE=-O1"
+# The test checks the packaging, not the optimiser: unoptimised (-O0) objects compile in two
+# thirds of the release's -O3 time (the wheel a user builds keeps -O3), through the documented
+# hook. It starts first (its COST) and builds with two jobs, as users do.
+export CLMIS_CMAKE_ARGS="-DCMAKE_CXX_FLAGS_RELEASE=-O0 -DCMAKE_C_FLAGS_RELEASE=-O0"
 CLMIS_SOURCE_DIR="$src" "$python" -m pip wheel --no-build-isolation --no-deps \
   --wheel-dir "$dir/wheels" "$dir/pkg" > "$dir/pip-wheel.log" 2>&1 || {
   cat "$dir/pip-wheel.log"; exit 1; }

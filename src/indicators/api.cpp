@@ -1,0 +1,152 @@
+#include "indicators/api.hpp"
+
+#include "indicators/engine.hpp"
+#include "pack/indicators.hpp"
+#include "security/access.hpp"
+
+#include <algorithm>
+
+namespace clmis::detail {
+
+namespace {
+
+using indicators::Observation;
+
+const pack::IndicatorPackage& package(Context& cx) {
+  if (!cx.pack.indicators) throw NotFound("the pack in force declares no indicators");
+  return *cx.pack.indicators;
+}
+
+std::string text_of(const pack::Label& l, const std::string& lang) { return l.get(lang); }
+
+/// The series values the engine reads (the partner agencies' imported series).
+indicators::SeriesLookup series_lookup(Context& cx) {
+  (void)cx;
+  return [](const std::string&, const indicators::Period&, const std::map<std::string, std::string>&)
+             -> std::optional<indicators::SeriesValue> { return std::nullopt; };
+}
+
+struct Parsed {
+  indicators::Request request;
+};
+
+std::vector<std::string> string_list(const Json& j, const std::string& key, std::vector<FieldError>& errors) {
+  std::vector<std::string> out;
+  if (!j.contains(key)) return out;
+  const Json& v = j[key];
+  if (!v.is_array()) {
+    errors.push_back({"indicators", key, v, "type", "a list of strings"});
+    return out;
+  }
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (!v[i].is_string()) errors.push_back({"indicators", key + "[" + std::to_string(i) + "]", v[i], "type", "a string"});
+    else out.push_back(v[i].get<std::string>());
+  }
+  return out;
+}
+
+indicators::Request parse_request(const Json& spec, bool single) {
+  std::vector<FieldError> errors;
+  if (!spec.is_object()) throw ValidationError(std::vector<FieldError>{{"indicators", "", spec, "type", "a JSON object"}});
+  const std::vector<std::string> keys = single ? std::vector<std::string>{"indicator", "period", "cell"}
+                                               : std::vector<std::string>{"indicators", "period", "freq", "by"};
+  for (auto it = spec.begin(); it != spec.end(); ++it)
+    if (std::find(keys.begin(), keys.end(), it.key()) == keys.end())
+      errors.push_back({"indicators", it.key(), *it, "unknown_field", "not a key of this request"});
+  indicators::Request r;
+  if (!single) {
+    r.indicators = string_list(spec, "indicators", errors);
+    r.by = string_list(spec, "by", errors);
+  }
+  if (!spec.contains("period") || !spec["period"].is_string())
+    errors.push_back({"indicators", "period", spec.value("period", Json(nullptr)), spec.contains("period") ? "type" : "required",
+                      "a period: 2024, 2024-Q1, 2024-01 or 2020..2024"});
+  if (spec.contains("freq") && !spec["freq"].is_string()) errors.push_back({"indicators", "freq", spec["freq"], "type", "year, quarter or month"});
+  if (!errors.empty()) throw ValidationError(std::move(errors));
+  r.periods = indicators::parse_periods(spec["period"].get<std::string>(), spec.value("freq", std::string()));
+  return r;
+}
+
+}  // namespace
+
+Json indicators_list(Context& cx, const std::string& lang_in) {
+  const auto& pkg = package(cx);
+  cx.access.require_active(cx);
+  const std::string lang = lang_in.empty() ? cx.profile.languages.front() : lang_in;
+  Json out = Json::array();
+  for (const auto& d : pkg.indicators) {
+    Json md = Json::object();
+    for (const auto& [k, l] : d.metadata) md[k] = text_of(l, lang);
+    Json o = {{"id", d.id},
+              {"group", d.group},
+              {"name", text_of(d.name, lang)},
+              {"kind", d.kind == pack::IndicatorDef::Kind::ratio ? "ratio" : d.kind == pack::IndicatorDef::Kind::statistic ? "statistic" : "formula"},
+              {"unit", d.unit},
+              {"multiplier", d.multiplier},
+              {"decimals", d.decimals},
+              {"rounding", d.rounding == pack::IndicatorDef::Rounding::half_even ? "half_even" : "half_up"},
+              {"dimensions", d.dimensions},
+              {"periodicity", d.periodicity},
+              {"agency", d.agency},
+              {"ilostat", d.ilostat.empty() ? Json(nullptr) : Json(d.ilostat)},
+              {"metadata", md},
+              {"version", d.version},
+              {"from_profile", d.from_profile}};
+    out.push_back(std::move(o));
+  }
+  return Json{{"indicators", out}};
+}
+
+Json indicators_compute(Context& cx, const Json& spec) {
+  package(cx);
+  cx.access.require_active(cx);
+  const auto request = parse_request(spec, false);
+  Json obs = Json::array();
+  for (const auto& o : indicators::compute(cx, request, series_lookup(cx))) obs.push_back(indicators::to_json(o));
+  return Json{{"observations", obs}};
+}
+
+Json indicator_explain(Context& cx, const Json& spec) {
+  const auto& pkg = package(cx);
+  cx.access.require_active(cx);
+  auto request = parse_request(spec, true);
+  if (!spec.contains("indicator") || !spec["indicator"].is_string())
+    throw ValidationError(std::vector<FieldError>{{"indicators", "indicator", spec.value("indicator", Json(nullptr)), "required", "an indicator id"}});
+  const std::string id = spec["indicator"];
+  const auto* d = pkg.find(id);
+  if (!d) throw ValidationError(std::vector<FieldError>{{"indicators", "indicator", id, "code_list", "no indicator \"" + id + "\" in the package"}});
+  if (request.periods.size() != 1)
+    throw ValidationError(std::vector<FieldError>{{"indicators", "period", spec["period"], "range", "one period (2024, 2024-Q1 or 2024-01)"}});
+  std::map<std::string, std::string> cell;
+  if (spec.contains("cell")) {
+    if (!spec["cell"].is_object()) throw ValidationError(std::vector<FieldError>{{"indicators", "cell", spec["cell"], "type", "{dimension: code}"}});
+    for (auto it = spec["cell"].begin(); it != spec["cell"].end(); ++it) {
+      if (!it->is_string()) throw ValidationError(std::vector<FieldError>{{"indicators", "cell." + it.key(), *it, "type", "a code"}});
+      cell[it.key()] = it->get<std::string>();
+      request.by.push_back(it.key());
+    }
+  }
+  request.indicators = {id};
+  const auto all = indicators::compute(cx, request, series_lookup(cx));
+  const Observation* found = nullptr;
+  for (const auto& o : all)
+    if (o.cell == cell) found = &o;
+  Json out = {{"indicator", d->id},
+              {"version", d->version},
+              {"definition", d->declaration},
+              {"observation", found ? indicators::to_json(*found) : Json(nullptr)}};
+  Json q = Json::object();
+  std::vector<std::string> dims;
+  for (const auto& [k, v] : cell) dims.push_back(k);
+  if (!d->numerator.type.empty()) q["numerator"] = indicators::aggregate_sql(cx, d->numerator, dims);
+  if (!d->denominator.type.empty()) q["denominator"] = indicators::aggregate_sql(cx, d->denominator, dims);
+  out["queries"] = q;
+  Json series = Json::array();
+  for (const auto* a : {&d->numerator, &d->denominator})
+    if (!a->series.empty()) series.push_back(a->series);
+  out["series"] = series;
+  if (!found) out["note"] = "no value for this cell: no record falls in it";
+  return out;
+}
+
+}  // namespace clmis::detail

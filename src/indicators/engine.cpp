@@ -1,0 +1,764 @@
+#include "indicators/engine.hpp"
+
+#include "core/dates.hpp"
+#include "security/access.hpp"
+#include "store/feed.hpp"
+#include "store/schema.hpp"
+#include "store/sqlite.hpp"
+
+#include <algorithm>
+#include <regex>
+#include <set>
+#include <unordered_map>
+
+namespace clmis::indicators {
+
+namespace {
+
+using Int128 = boost::multiprecision::int128_t;
+using pack::Aggregate;
+using pack::IndicatorDef;
+
+[[noreturn]] void refuse(const std::string& path, const Json& value, const char* rule, const std::string& message) {
+  throw ValidationError(std::vector<FieldError>{{"indicators", path, value, rule, message}});
+}
+
+Date ymd(int y, unsigned m, unsigned d) { return Date{date::year{y} / date::month{m} / date::day{d}}; }
+Date month_last(int y, unsigned m) { return Date{date::year{y} / date::month{m} / date::last}; }
+
+std::string two(unsigned n) { return (n < 10 ? "0" : "") + std::to_string(n); }
+
+Period year_period(int y) { return Period{std::to_string(y), 'A', ymd(y, 1, 1), ymd(y, 12, 31)}; }
+Period quarter_period(int y, unsigned q) {
+  return Period{std::to_string(y) + "-Q" + std::to_string(q), 'Q', ymd(y, 3 * q - 2, 1), month_last(y, 3 * q)};
+}
+Period month_period(int y, unsigned m) { return Period{std::to_string(y) + "-" + two(m), 'M', ymd(y, m, 1), month_last(y, m)}; }
+
+char freq_of(const std::string& f, const std::string& path) {
+  if (f == "year") return 'A';
+  if (f == "quarter") return 'Q';
+  if (f == "month") return 'M';
+  refuse(path, f, "code_list", "year, quarter or month");
+}
+
+/// The periods of freq inside p (p itself when it has that frequency). A finer period cannot be
+/// split into a coarser one.
+void split(const Period& p, char freq, std::vector<Period>& out) {
+  const int y = static_cast<int>(date::year_month_day{p.first}.year());
+  const unsigned m0 = static_cast<unsigned>(date::year_month_day{p.first}.month());
+  if (freq == p.freq) {
+    out.push_back(p);
+  } else if (freq == 'Q' && p.freq == 'A') {
+    for (unsigned q = 1; q <= 4; ++q) out.push_back(quarter_period(y, q));
+  } else if (freq == 'M' && (p.freq == 'A' || p.freq == 'Q')) {
+    const unsigned months = p.freq == 'A' ? 12 : 3;
+    for (unsigned k = 0; k < months; ++k) out.push_back(month_period(y, m0 + k));
+  } else {
+    refuse("freq", std::string(1, freq), "range", "a period is split into shorter ones, not longer (" + p.code + ")");
+  }
+}
+
+constexpr int kFirstYear = 1900, kLastYear = 2999;
+
+int year_of(const std::string& text, const std::string& spec) {
+  const int y = std::stoi(text);
+  if (y < kFirstYear || y > kLastYear) refuse("period", spec, "range", "a year from 1900 to 2999");
+  return y;
+}
+
+}  // namespace
+
+std::vector<Period> parse_periods(const std::string& spec, const std::string& freq) {
+  static const std::regex year_re(R"(^([0-9]{4})$)"), quarter_re(R"(^([0-9]{4})-Q([0-9])$)"),
+      month_re(R"(^([0-9]{4})-([0-9]{2})$)"), range_re(R"(^([0-9]{4})\.\.([0-9]{4})$)");
+  std::smatch m;
+  std::vector<Period> base;
+  if (std::regex_match(spec, m, year_re)) {
+    base.push_back(year_period(year_of(m[1], spec)));
+  } else if (std::regex_match(spec, m, quarter_re)) {
+    const int q = std::stoi(m[2]);
+    if (q < 1 || q > 4) refuse("period", spec, "range", "a quarter is Q1 to Q4");
+    base.push_back(quarter_period(year_of(m[1], spec), static_cast<unsigned>(q)));
+  } else if (std::regex_match(spec, m, month_re)) {
+    const int mo = std::stoi(m[2]);
+    if (mo < 1 || mo > 12) refuse("period", spec, "range", "a month is 01 to 12");
+    base.push_back(month_period(year_of(m[1], spec), static_cast<unsigned>(mo)));
+  } else if (std::regex_match(spec, m, range_re)) {
+    const int a = year_of(m[1], spec), b = year_of(m[2], spec);
+    if (b < a) refuse("period", spec, "range", "a range of years runs forward (2020..2024)");
+    if (b - a >= 100) refuse("period", spec, "range", "at most 100 years at once");
+    for (int y = a; y <= b; ++y) base.push_back(year_period(y));
+  } else {
+    refuse("period", spec, "type", "a year (2024), a quarter (2024-Q1), a month (2024-01) or years (2020..2024)");
+  }
+  if (freq.empty()) return base;
+  const char f = freq_of(freq, "freq");
+  std::vector<Period> out;
+  for (const auto& p : base) split(p, f, out);
+  return out;
+}
+
+std::string age_partition(std::int64_t years) {
+  if (years < 15) return "Y_LT15";
+  if (years < 25) return "Y15T24";
+  if (years < 35) return "Y25T34";
+  if (years < 45) return "Y35T44";
+  if (years < 55) return "Y45T54";
+  if (years < 65) return "Y55T64";
+  return "Y_GE65";
+}
+
+const std::vector<std::string>& age_summary_bands() {
+  static const std::vector<std::string> bands = {"Y_GE15", "Y15T64", "Y_GE25", "Y25T54"};
+  return bands;
+}
+
+bool in_summary_band(const std::string& band, std::int64_t years) {
+  if (band == "Y_GE15") return years >= 15;
+  if (band == "Y15T64") return years >= 15 && years <= 64;
+  if (band == "Y_GE25") return years >= 25;
+  if (band == "Y25T54") return years >= 25 && years <= 54;
+  return false;
+}
+
+std::string round_decimal(const Rational& value, int decimals, IndicatorDef::Rounding rule) {
+  using boost::multiprecision::cpp_int;
+  cpp_int scale = 1;
+  for (int i = 0; i < decimals; ++i) scale *= 10;
+  const Rational scaled = value * scale;
+  const bool negative = scaled < 0;
+  const cpp_int num = abs(boost::multiprecision::numerator(scaled)), den = boost::multiprecision::denominator(scaled);
+  cpp_int q = num / den;
+  const cpp_int twice = (num % den) * 2;
+  if (twice > den || (twice == den && (rule == IndicatorDef::Rounding::half_up || q % 2 == 1))) q += 1;
+  std::string digits = q.str();
+  if (decimals > 0) {
+    if (digits.size() <= static_cast<size_t>(decimals)) digits.insert(0, static_cast<size_t>(decimals) + 1 - digits.size(), '0');
+    digits.insert(digits.size() - static_cast<size_t>(decimals), ".");
+  }
+  return (negative && q != 0 ? "-" : "") + digits;
+}
+
+namespace {
+
+/// A record as the aggregate reads it.
+struct Fact {
+  std::int64_t id = 0;
+  std::vector<std::optional<std::string>> codes;  ///< per dimension asked (not age): the raw code
+  std::optional<std::int64_t> birth;              ///< day number
+  std::optional<Int128> measure;                  ///< sum/mean/median of a field
+  std::optional<std::int64_t> from, to;           ///< days between: the dates (day numbers)
+  std::optional<std::int64_t> event;              ///< event: the day
+  std::vector<std::pair<std::int64_t, std::string>> statuses;  ///< (effective day, status), in order
+};
+
+/// The cells of a breakdown: one key per contribution ("" = total). A key is the dimension codes
+/// joined by '|', in the breakdown's order.
+struct Acc {
+  std::int64_t count = 0;
+  Int128 sum = 0;
+  std::vector<Rational> values;  ///< median
+  std::set<std::int64_t> records;
+};
+
+struct Breakdown {
+  std::vector<std::string> dims;  ///< empty: the total
+};
+
+std::string q(const std::string& name) { return store::quote(name); }
+
+/// Storage column of a field of t (the first; money: its minor units).
+std::string column(const pack::RecordType& t, const std::string& field) {
+  const pack::Field* f = t.field(field);
+  return store::columns_of(*f).front().name;
+}
+
+/// The level-n ancestor of code in list (itself at level n; none when the list does not know it).
+std::optional<std::string> ancestor(const pack::CodeList* list, const std::string& code, int level) {
+  if (!list || level <= 0) return code;
+  std::string c = code;
+  for (int guard = 0; guard < 16; ++guard) {
+    auto it = std::find_if(list->codes.begin(), list->codes.end(), [&](const pack::Code& x) { return x.code == c; });
+    if (it == list->codes.end()) return std::nullopt;
+    if (it->level == level) return it->code;
+    if (it->level < level || it->parent.empty()) return std::nullopt;
+    c = it->parent;
+  }
+  return std::nullopt;
+}
+
+/// The SDMX code of a dimension's raw value (null: not stated).
+std::string sdmx_code(const std::string& dim, const std::optional<std::string>& raw) {
+  if (!raw || raw->empty()) return "_N";
+  if (dim == "edu") return "ISCED11_" + *raw;
+  return *raw;
+}
+
+std::int64_t age_at(std::int64_t birth, std::int64_t day) {
+  const date::year_month_day b{Date{date::days{birth}}}, d{Date{date::days{day}}};
+  std::int64_t years = static_cast<int>(d.year()) - static_cast<int>(b.year());
+  if (d.month() < b.month() || (d.month() == b.month() && d.day() < b.day())) --years;
+  return years;
+}
+
+std::int64_t day_of(Date d) { return d.time_since_epoch().count(); }
+
+struct Loaded {
+  std::vector<Fact> facts;
+  std::string sql;
+};
+
+Loaded load(detail::Context& cx, const Aggregate& a, const std::vector<std::string>& dims) {
+  Loaded out;
+  out.sql = aggregate_sql(cx, a, dims);
+  const pack::RecordType& t = cx.type(a.type);
+  const auto* package = cx.pack.indicators.get();
+  // Level mapping per dimension (code list and level), from the pack in force.
+  std::vector<std::pair<const pack::CodeList*, int>> levels;
+  for (const auto& d : dims) {
+    if (d == "age") continue;
+    const auto* src = package->dimension(a.type, d);
+    const pack::Field* f = src->section.empty() ? t.field(src->field) : t.section(src->section)->field(src->field);
+    levels.emplace_back(cx.pack.code_list(f->code_list), src->level);
+  }
+  std::unordered_map<std::string, std::optional<std::string>> level_cache;
+  auto& s = cx.conn.prepare(out.sql);
+  std::unordered_map<std::int64_t, size_t> index;
+  while (s.step()) {
+    Fact f;
+    int c = 0;
+    f.id = s.int64(c++);
+    size_t k = 0;
+    for (const auto& d : dims) {
+      if (d == "age") {
+        if (!s.is_null(c)) f.birth = s.int64(c);
+        ++c;
+        continue;
+      }
+      std::optional<std::string> raw;
+      if (!s.is_null(c)) raw = s.text(c);
+      ++c;
+      if (raw && levels[k].second > 0) {
+        const std::string key = std::to_string(k) + "|" + *raw;
+        auto it = level_cache.find(key);
+        if (it == level_cache.end()) it = level_cache.emplace(key, ancestor(levels[k].first, *raw, levels[k].second)).first;
+        raw = it->second;
+      }
+      f.codes.push_back(raw);
+      ++k;
+    }
+    if (!a.field.empty()) {
+      if (!s.is_null(c)) f.measure = Int128(s.int64(c));
+      ++c;
+    }
+    if (!a.days_from.empty()) {
+      if (a.days_from != "@event") {
+        if (!s.is_null(c)) f.from = s.int64(c);
+        ++c;
+      }
+      if (a.days_to != "@event") {
+        if (!s.is_null(c)) f.to = s.int64(c);
+        ++c;
+      }
+    }
+    if (a.population == Aggregate::Population::event && !s.is_null(c)) f.event = s.int64(c);
+    index[f.id] = out.facts.size();
+    out.facts.push_back(std::move(f));
+  }
+  s.reset();
+  if (a.population == Aggregate::Population::stock || a.population == Aggregate::Population::inflow ||
+      a.population == Aggregate::Population::outflow) {
+    auto& st = cx.conn.prepare("SELECT record_id, effective_day, status FROM " + q(store::status_table(t)) +
+                               " ORDER BY record_id, n");
+    while (st.step()) {
+      auto it = index.find(st.int64(0));
+      if (it == index.end()) continue;
+      out.facts[it->second].statuses.emplace_back(st.int64(1), st.text(2));
+    }
+    st.reset();
+  }
+  return out;
+}
+
+/// The contributions of a fact to the periods: (period index, reference day).
+void contributions(const Aggregate& a, const Fact& f, const std::vector<Period>& periods,
+                   std::vector<std::pair<size_t, std::int64_t>>& out) {
+  out.clear();
+  auto period_of = [&](std::int64_t day) -> std::optional<size_t> {
+    for (size_t i = 0; i < periods.size(); ++i)
+      if (day_of(periods[i].first) <= day && day <= day_of(periods[i].last)) return i;
+    return std::nullopt;
+  };
+  auto in_states = [&](const std::string& s) { return std::find(a.states.begin(), a.states.end(), s) != a.states.end(); };
+  switch (a.population) {
+    case Aggregate::Population::event:
+      if (f.event)
+        if (auto p = period_of(*f.event)) out.emplace_back(*p, *f.event);
+      break;
+    case Aggregate::Population::stock:
+      for (size_t i = 0; i < periods.size(); ++i) {
+        const std::int64_t end = day_of(periods[i].last);
+        // The status at the period's end: the last row effective on or before it.
+        const std::string* status = nullptr;
+        for (const auto& [day, st] : f.statuses)
+          if (day <= end) status = &st;
+        if (status && in_states(*status)) out.emplace_back(i, end);
+      }
+      break;
+    case Aggregate::Population::inflow:
+    case Aggregate::Population::outflow: {
+      const bool into = a.population == Aggregate::Population::inflow;
+      bool was = false;
+      for (size_t k = 0; k < f.statuses.size(); ++k) {
+        const bool now = in_states(f.statuses[k].second);
+        if ((into && now && !was) || (!into && was && !now))
+          if (auto p = period_of(f.statuses[k].first)) out.emplace_back(*p, f.statuses[k].first);
+        was = now;
+      }
+      break;
+    }
+    case Aggregate::Population::series:
+      break;
+  }
+}
+
+/// The cell keys a contribution adds to, for the breakdowns; with the age summary bands.
+void keys_of(const std::vector<std::string>& dims, const std::vector<Breakdown>& breakdowns, const Fact& f,
+             std::int64_t ref_day, std::vector<std::pair<size_t, std::string>>& out) {
+  out.clear();
+  std::map<std::string, std::string> code;
+  std::optional<std::int64_t> age;
+  size_t k = 0;
+  for (const auto& d : dims) {
+    if (d == "age") {
+      if (f.birth) {
+        const auto years = age_at(*f.birth, ref_day);
+        if (years >= 0) age = years;
+      }
+      code["age"] = age ? age_partition(*age) : "_N";
+    } else {
+      code[d] = sdmx_code(d, f.codes[k++]);
+    }
+  }
+  for (size_t b = 0; b < breakdowns.size(); ++b) {
+    const auto& bd = breakdowns[b].dims;
+    std::string key;
+    for (const auto& d : bd) key += code[d] + "|";
+    out.emplace_back(b, key);
+    // Summary bands: counted from the age itself, never summed from the partitions.
+    const auto at = std::find(bd.begin(), bd.end(), "age");
+    if (at != bd.end() && age)
+      for (const auto& band : age_summary_bands())
+        if (in_summary_band(band, *age)) {
+          std::string skey;
+          for (const auto& d : bd) skey += (d == "age" ? band : code[d]) + "|";
+          out.emplace_back(b, skey);
+        }
+  }
+}
+
+/// An aggregate computed for every period and cell.
+struct Computed {
+  std::vector<Breakdown> breakdowns;
+  /// period → breakdown → cell key → accumulator
+  std::vector<std::vector<std::map<std::string, Acc>>> cells;
+  std::string sql;
+};
+
+Computed aggregate(detail::Context& cx, const Aggregate& a, const std::vector<Period>& periods,
+                   const std::vector<Breakdown>& breakdowns, const std::vector<std::string>& dims) {
+  Computed out;
+  out.breakdowns = breakdowns;
+  out.cells.assign(periods.size(), std::vector<std::map<std::string, Acc>>(breakdowns.size()));
+  const Loaded l = load(cx, a, dims);
+  out.sql = l.sql;
+  std::vector<std::pair<size_t, std::int64_t>> contrib;
+  std::vector<std::pair<size_t, std::string>> keys;
+  for (const auto& f : l.facts) {
+    contributions(a, f, periods, contrib);
+    for (const auto& [p, ref] : contrib) {
+      // The measure of this contribution.
+      std::optional<Int128> value;
+      if (!a.field.empty()) {
+        value = f.measure;
+      } else if (!a.days_from.empty()) {
+        const auto from = a.days_from == "@event" ? std::optional(ref) : f.from;
+        const auto to = a.days_to == "@event" ? std::optional(ref) : f.to;
+        if (from && to) value = Int128(*to - *from + (a.days_inclusive ? 1 : 0));
+      }
+      if (a.measure != Aggregate::Measure::count && !value) continue;  // no value: not in a sum or median
+      keys_of(dims, breakdowns, f, ref, keys);
+      for (const auto& [b, key] : keys) {
+        Acc& acc = out.cells[p][b][key];
+        acc.count += 1;
+        if (value) {
+          acc.sum += *value;
+          if (a.measure == Aggregate::Measure::median) acc.values.emplace_back(Rational(boost::multiprecision::cpp_int(*value)));
+        }
+        acc.records.insert(f.id);
+      }
+    }
+  }
+  return out;
+}
+
+/// The scale of a measure (a money field's minor units, a decimal's places): the value is
+/// sum / 10^scale.
+int measure_scale(detail::Context& cx, const Aggregate& a) {
+  if (a.field.empty()) return 0;
+  const pack::Field* f = cx.type(a.type).field(a.field);
+  if (f->type == FieldType::decimal) return f->scale;
+  if (f->type == FieldType::money) return 2;
+  return 0;
+}
+
+Rational pow10(int n) {
+  Rational r = 1;
+  for (int i = 0; i < n; ++i) r *= 10;
+  return r;
+}
+
+/// The value of an accumulator as the aggregate's measure (none: M, nothing to take a mean or
+/// median of).
+std::optional<Rational> measure_value(const Aggregate& a, const Acc* acc, int scale) {
+  const Rational unit = pow10(scale);
+  switch (a.measure) {
+    case Aggregate::Measure::count:
+      return Rational(acc ? acc->count : 0);
+    case Aggregate::Measure::sum:
+      return acc ? Rational(Rational(boost::multiprecision::cpp_int(acc->sum)) / unit) : Rational(0);
+    case Aggregate::Measure::mean:
+      if (!acc || acc->count == 0) return std::nullopt;
+      return Rational(Rational(boost::multiprecision::cpp_int(acc->sum)) / acc->count / unit);
+    case Aggregate::Measure::median: {
+      if (!acc || acc->values.empty()) return std::nullopt;
+      auto v = acc->values;
+      std::sort(v.begin(), v.end());
+      const size_t n = v.size();
+      const Rational mid = n % 2 ? v[n / 2] : Rational((v[n / 2 - 1] + v[n / 2]) / 2);
+      return Rational(mid / unit);
+    }
+  }
+  return std::nullopt;
+}
+
+/// The breakdowns of a request: the total, each dimension alone, and sex × each other.
+std::vector<Breakdown> breakdowns_of(const std::vector<std::string>& by) {
+  std::vector<Breakdown> out = {Breakdown{}};
+  for (const auto& d : by) out.push_back(Breakdown{{d}});
+  if (std::find(by.begin(), by.end(), "sex") != by.end())
+    for (const auto& d : by)
+      if (d != "sex") out.push_back(Breakdown{{"sex", d}});
+  return out;
+}
+
+std::map<std::string, std::string> cell_of(const Breakdown& b, const std::string& key) {
+  std::map<std::string, std::string> out;
+  size_t start = 0;
+  for (const auto& d : b.dims) {
+    const size_t bar = key.find('|', start);
+    out[d] = key.substr(start, bar - start);
+    start = bar + 1;
+  }
+  return out;
+}
+
+/// The cells a breakdown of series has: sex M and F; the age partitions and summary bands (a
+/// cell no series holds comes out as O). Other dimensions have no cells from series.
+void series_keys(const Breakdown& b, std::set<std::string>& out) {
+  std::vector<std::string> keys = {""};
+  for (const auto& d : b.dims) {
+    std::vector<std::string> codes;
+    if (d == "sex") codes = {"M", "F"};
+    if (d == "age") {
+      codes = {"Y15T24", "Y25T34", "Y35T44", "Y45T54", "Y55T64", "Y_GE65"};
+      for (const auto& band : age_summary_bands()) codes.push_back(band);
+    }
+    std::vector<std::string> next;
+    for (const auto& k : keys)
+      for (const auto& c : codes) next.push_back(k + c + "|");
+    keys = std::move(next);
+  }
+  out.insert(keys.begin(), keys.end());
+}
+
+/// Every record type an indicator reads, for the permission check.
+void types_of(const pack::IndicatorPackage& pkg, const IndicatorDef& d, std::set<std::string>& out) {
+  for (const Aggregate* a : {&d.numerator, &d.denominator})
+    if (!a->type.empty()) out.insert(a->type);
+  for (const auto& arg : d.formula_args)
+    if (const auto* t = pkg.find(arg.indicator)) types_of(pkg, *t, out);
+}
+
+const char* freq_name(char f) { return f == 'A' ? "year" : f == 'Q' ? "quarter" : "month"; }
+
+}  // namespace
+
+std::string aggregate_sql(detail::Context& cx, const Aggregate& a, const std::vector<std::string>& dims) {
+  const pack::RecordType& t = cx.type(a.type);
+  const auto* package = cx.pack.indicators.get();
+  std::string sql = "SELECT r.id";
+  for (const auto& d : dims) {
+    const auto* src = package->dimension(a.type, d);
+    if (src->section.empty()) {
+      sql += ", r." + q(column(t, src->field));
+    } else {
+      const std::string table = store::section_table(t, *t.section(src->section));
+      const std::string col = q(src->field);
+      sql += src->highest ? ", (SELECT max(s." + col + ") FROM " + q(table) + " s WHERE s.parent_id = r.id)"
+                          : ", (SELECT s." + col + " FROM " + q(table) + " s WHERE s.parent_id = r.id ORDER BY s.item_no LIMIT 1)";
+    }
+  }
+  if (!a.field.empty()) sql += ", r." + q(column(t, a.field));
+  if (!a.days_from.empty()) {
+    if (a.days_from != "@event") sql += ", r." + q(column(t, a.days_from));
+    if (a.days_to != "@event") sql += ", r." + q(column(t, a.days_to));
+  }
+  if (a.population == Aggregate::Population::event) sql += ", r." + q(column(t, a.date_field));
+  sql += " FROM " + q(t.name) + " r WHERE r.archived = 0";
+  auto literal = [](const std::string& v) {
+    std::string out = "'";
+    for (char c : v) out += c == '\'' ? std::string("''") : std::string(1, c);
+    return out + "'";
+  };
+  for (const auto& f : a.filters) {
+    if (f.op == "deadline_in_time") {
+      sql += " AND EXISTS (SELECT 1 FROM clmis_deadline d WHERE d.record_type = " + literal(t.name) +
+             " AND d.record_id = r.id AND d.deadline = " + literal(f.deadline) +
+             " AND d.state = 'met' AND d.ended_day <= d.due_day AND d.cycle = (SELECT max(d2.cycle) FROM clmis_deadline d2 "
+             "WHERE d2.record_type = d.record_type AND d2.record_id = d.record_id AND d2.deadline = d.deadline))";
+      continue;
+    }
+    const pack::Field* fd = t.field(f.field);
+    const std::string col = "r." + q(column(t, f.field));
+    if (f.op == "is_null") sql += " AND " + col + " IS NULL";
+    else if (f.op == "not_null") sql += " AND " + col + " IS NOT NULL";
+    else {
+      std::string list;
+      for (const auto& v : f.values)
+        list += (list.empty() ? "" : ", ") + (fd->type == FieldType::boolean ? std::string(v == "true" ? "1" : "0") : literal(v));
+      sql += f.op == "in" ? " AND " + col + " IN (" + list + ")" : " AND (" + col + " IS NULL OR " + col + " NOT IN (" + list + "))";
+    }
+  }
+  return sql + " ORDER BY r.id";
+}
+
+std::vector<Observation> compute(detail::Context& cx, const Request& request, const SeriesLookup& series) {
+  const auto* pkg = cx.pack.indicators.get();
+  if (!pkg) throw NotFound("the pack in force declares no indicators");
+  std::vector<const IndicatorDef*> defs;
+  if (request.indicators.empty()) {
+    for (const auto& d : pkg->indicators) defs.push_back(&d);
+  } else {
+    for (size_t i = 0; i < request.indicators.size(); ++i) {
+      const auto* d = pkg->find(request.indicators[i]);
+      if (!d) refuse("indicators[" + std::to_string(i) + "]", request.indicators[i], "code_list", "no indicator \"" + request.indicators[i] + "\" in the package");
+      defs.push_back(d);
+    }
+  }
+  if (request.periods.empty()) refuse("period", nullptr, "required", "a period (2024, 2024-Q1, 2024-01, 2020..2024)");
+  for (size_t i = 0; i < request.by.size(); ++i) {
+    const auto& d = request.by[i];
+    if (std::none_of(std::begin(pack::kIndicatorDimensions), std::end(pack::kIndicatorDimensions), [&](const char* k) { return d == k; }))
+      refuse("by[" + std::to_string(i) + "]", d, "code_list", "a dimension: sex, age, geo, eco, ocu, edu");
+    if (std::find(request.by.begin(), request.by.begin() + static_cast<std::ptrdiff_t>(i), d) != request.by.begin() + static_cast<std::ptrdiff_t>(i))
+      refuse("by[" + std::to_string(i) + "]", d, "unique", "\"" + d + "\" twice");
+  }
+  // Every indicator asked for must allow the dimensions and the periods' frequency.
+  for (const auto* d : defs) {
+    for (const auto& b : request.by)
+      if (std::find(d->dimensions.begin(), d->dimensions.end(), b) == d->dimensions.end())
+        refuse("by", b, "code_list", "indicator " + d->id + " is not disaggregated by " + b);
+    for (const auto& p : request.periods)
+      if (std::find(d->periodicity.begin(), d->periodicity.end(), freq_name(p.freq)) == d->periodicity.end())
+        refuse("freq", freq_name(p.freq), "code_list", "indicator " + d->id + " is not computed by " + freq_name(p.freq));
+  }
+  // Read on every record type with scope all: aggregates cover the whole country.
+  std::set<std::string> types;
+  for (const auto* d : defs) types_of(*pkg, *d, types);
+  for (const auto& name : types) {
+    const auto& t = cx.type(name);
+    if (cx.access.require_scope(cx, t, "read") != pack::Scope::all)
+      cx.access.deny(cx, name + ".read", "indicators read every " + name + " record; this user reads only their own");
+  }
+
+  store::ReadTransaction rt(cx.conn);
+  const auto bds = breakdowns_of(request.by);
+  std::vector<Observation> out;
+  // Unrounded values of the indicators computed so far (for formulas): id → period → key.
+  std::map<std::string, std::map<std::string, std::map<std::string, std::optional<Rational>>>> unrounded;
+  auto cell_key = [](const std::map<std::string, std::string>& cell) {
+    std::string k;
+    for (const auto& [d, c] : cell) k += d + "=" + c + ";";
+    return k;
+  };
+  // The indicators a formula needs are computed first (in the package's order, which puts
+  // them before it), whether asked for or not.
+  std::vector<const IndicatorDef*> order;
+  std::set<std::string> asked;
+  for (const auto* d : defs) asked.insert(d->id);
+  for (const auto& d : pkg->indicators) {
+    bool needed = asked.count(d.id) > 0;
+    for (const auto* f : defs)
+      for (const auto& arg : f->formula_args) needed = needed || arg.indicator == d.id;
+    if (needed) order.push_back(&d);
+  }
+  for (const auto* d : order) {
+    const bool publish = asked.count(d->id) > 0;
+    auto emit = [&](Observation o) {
+      unrounded[d->id][o.period.code][cell_key(o.cell)] = o.status == 'M' || o.status == 'O' ? std::nullopt
+                                                           : d->kind == IndicatorDef::Kind::ratio
+                                                               ? std::optional<Rational>(Rational(*o.numerator / *o.denominator * d->multiplier))
+                                                               : o.numerator;
+      if (publish) out.push_back(std::move(o));
+    };
+    if (d->kind == IndicatorDef::Kind::formula) {
+      for (const auto& p : request.periods)
+        for (const auto& b : bds) {
+          // The cells of this breakdown that either argument has.
+          std::set<std::string> keys;
+          for (const auto& arg : d->formula_args)
+            for (const auto& [k, v] : unrounded[arg.indicator][p.code]) {
+              (void)v;
+              keys.insert(k);
+            }
+          for (const auto& k : keys) {
+            // Parse the key back into a cell; only cells of this breakdown's dimensions.
+            std::map<std::string, std::string> cell;
+            size_t start = 0;
+            while (start < k.size()) {
+              const size_t eq = k.find('=', start), semi = k.find(';', eq);
+              cell[k.substr(start, eq - start)] = k.substr(eq + 1, semi - eq - 1);
+              start = semi + 1;
+            }
+            std::vector<std::string> dims;
+            for (const auto& [dim, c] : cell) dims.push_back(dim);
+            std::vector<std::string> want = b.dims;
+            std::sort(want.begin(), want.end());
+            if (dims != want) continue;
+            Observation o;
+            o.indicator = d->id;
+            o.version = d->version;
+            o.period = p;
+            o.cell = cell;
+            std::vector<std::optional<Rational>> args;
+            for (const auto& arg : d->formula_args) {
+              auto at = cell;
+              for (const auto& [dim, c] : arg.at) at[dim] = c;
+              auto& m = unrounded[arg.indicator][p.code];
+              auto it = m.find(cell_key(at));
+              args.push_back(it == m.end() ? std::nullopt : it->second);
+            }
+            if (!args[0] || !args[1]) {
+              o.status = 'M';
+              o.note = "an argument has no value";
+            } else if ((d->formula_op == "divide" && *args[1] == 0) || (d->formula_op == "gap" && *args[0] == 0)) {
+              o.status = 'M';
+              o.note = "division by zero";
+            } else {
+              o.numerator = d->formula_op == "divide"     ? Rational(*args[0] / *args[1])
+                            : d->formula_op == "subtract" ? Rational(*args[0] - *args[1])
+                                                          : Rational((*args[0] - *args[1]) / *args[0] * 100);
+              o.value = round_decimal(*o.numerator, d->decimals, d->rounding);
+            }
+            emit(std::move(o));
+          }
+        }
+      continue;
+    }
+    // Ratio and statistic: the record aggregates (or series).
+    auto dims_for = [&](const Aggregate& a) {
+      std::vector<std::string> dims;
+      if (a.type.empty()) return dims;
+      for (const auto& b : request.by) dims.push_back(b);
+      return dims;
+    };
+    std::optional<Computed> num, den;
+    if (!d->numerator.type.empty()) num = aggregate(cx, d->numerator, request.periods, bds, dims_for(d->numerator));
+    if (d->kind == IndicatorDef::Kind::ratio && !d->denominator.type.empty())
+      den = aggregate(cx, d->denominator, request.periods, bds, dims_for(d->denominator));
+    const int num_scale = measure_scale(cx, d->numerator), den_scale = measure_scale(cx, d->denominator);
+    for (size_t pi = 0; pi < request.periods.size(); ++pi) {
+      const auto& p = request.periods[pi];
+      for (size_t bi = 0; bi < bds.size(); ++bi) {
+        // The cells: those with records in the numerator or denominator (a partition's cells
+        // with none are zeros, not listed), and always the total.
+        std::set<std::string> keys;
+        if (num) for (const auto& [k, acc] : num->cells[pi][bi]) keys.insert(k);
+        if (den) for (const auto& [k, acc] : den->cells[pi][bi]) keys.insert(k);
+        if (bds[bi].dims.empty()) keys.insert("");
+        // Series alone: the cells the survey's series have (sex; age partitions and bands).
+        if (!num && !den && !bds[bi].dims.empty()) series_keys(bds[bi], keys);
+        for (const auto& k : keys) {
+          Observation o;
+          o.indicator = d->id;
+          o.version = d->version;
+          o.period = p;
+          o.cell = cell_of(bds[bi], k);
+          auto value_of = [&](const Aggregate& a, const std::optional<Computed>& c, int scale,
+                              std::int64_t& records) -> std::optional<Rational> {
+            if (a.population == Aggregate::Population::series) {
+              const auto v = series ? series(a.series, p, o.cell) : std::nullopt;
+              if (!v) return std::nullopt;
+              if (v->period != p.code) {
+                o.status = 'E';
+                o.note = "the series " + a.series + " of " + v->period + " stands for " + p.code;
+              }
+              return v->value;
+            }
+            auto it = c->cells[pi][bi].find(k);
+            const Acc* acc = it == c->cells[pi][bi].end() ? nullptr : &it->second;
+            records += acc ? static_cast<std::int64_t>(acc->records.size()) : 0;
+            return measure_value(a, acc, scale);
+          };
+          o.numerator = value_of(d->numerator, num, num_scale, o.records);
+          if (d->kind == IndicatorDef::Kind::ratio) {
+            o.denominator = value_of(d->denominator, den, den_scale, o.records);
+            if (!o.numerator || !o.denominator) {
+              o.status = 'O';
+              o.note = "no value of " + (!o.numerator ? d->numerator.series : d->denominator.series) + " for " + p.code;
+            } else if (*o.denominator == 0) {
+              o.status = 'M';
+              o.note = "the denominator is zero";
+            } else {
+              o.value = round_decimal(Rational(*o.numerator / *o.denominator * d->multiplier), d->decimals, d->rounding);
+            }
+          } else if (!o.numerator) {
+            o.status = d->numerator.population == Aggregate::Population::series ? 'O' : 'M';
+            o.note = o.status == 'M' ? "no record to take a " + std::string(d->numerator.measure == Aggregate::Measure::mean ? "mean" : "median") + " of"
+                                     : "no value of " + d->numerator.series + " for " + p.code;
+          } else {
+            o.value = round_decimal(*o.numerator, d->decimals, d->rounding);
+          }
+          emit(std::move(o));
+        }
+      }
+    }
+  }
+  return out;
+}
+
+namespace {
+std::string rational_text(const Rational& r) {
+  const auto n = boost::multiprecision::numerator(r), d = boost::multiprecision::denominator(r);
+  return d == 1 ? n.str() : n.str() + "/" + d.str();
+}
+}  // namespace
+
+Json to_json(const Observation& o) {
+  Json cell = Json::object();
+  for (const auto& [d, c] : o.cell) cell[d] = c;
+  return {{"indicator", o.indicator},
+          {"version", o.version},
+          {"period", o.period.code},
+          {"freq", std::string(1, o.period.freq)},
+          {"cell", cell},
+          {"value", o.value ? Json(*o.value) : Json(nullptr)},
+          {"status", std::string(1, o.status)},
+          {"numerator", o.numerator ? Json(rational_text(*o.numerator)) : Json(nullptr)},
+          {"denominator", o.denominator ? Json(rational_text(*o.denominator)) : Json(nullptr)},
+          {"records", o.records},
+          {"note", o.note.empty() ? Json(nullptr) : Json(o.note)}};
+}
+
+}  // namespace clmis::indicators

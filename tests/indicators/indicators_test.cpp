@@ -1,0 +1,371 @@
+// The indicator engine (issue 17): strike statistics C1-C5, complaint handling C7, registered job
+// seekers D1 at past month ends with ages at those dates, exact rounding, statuses, and bad input.
+// Every expected value is worked out by hand in the comments from the records the test makes
+// (on the KNA calendar: data/holidays/KNA.json).
+#include <catch2/catch.hpp>
+
+#include "errors.hpp"
+#include "indicators/engine.hpp"
+#include "support.hpp"
+#include "workflow/office.hpp"
+
+#include <map>
+
+using clmis::Json;
+using test::errors_of;
+using test::Errs;
+
+namespace {
+
+/// The observations of one indicator, by period and cell ("2025" → "eco=I;" → observation).
+using Table = std::map<std::string, std::map<std::string, Json>>;
+
+Table table(const Json& answer, const std::string& id) {
+  Table out;
+  for (const auto& o : answer["observations"]) {
+    if (o["indicator"] != id) continue;
+    std::string key;
+    for (auto it = o["cell"].begin(); it != o["cell"].end(); ++it) key += it.key() + "=" + it->get<std::string>() + ";";
+    out[o["period"].get<std::string>()][key] = o;
+  }
+  return out;
+}
+
+std::string value(const Table& t, const std::string& period, const std::string& cell) {
+  auto p = t.find(period);
+  if (p == t.end()) return "(no period)";
+  auto c = p->second.find(cell);
+  if (c == p->second.end()) return "(no cell)";
+  return c->second["value"].is_null() ? "null/" + c->second["status"].get<std::string>() : c->second["value"].get<std::string>();
+}
+
+struct Strikes : test::Office {
+  /// An action of section eco with workers (direct male only), from start to end.
+  std::int64_t held(const std::string& reported, const std::string& start, const std::string& end, const std::string& eco,
+                    int workers_m, int workers_f) {
+    const auto id = admin.create("industrial_action", Json{{"date_reported", reported},
+                                                           {"action_type", "strike"},
+                                                           {"employers", Json::array({Json{{"employer", employer}}})},
+                                                           {"workers_direct_male", workers_m},
+                                                           {"workers_direct_female", workers_f},
+                                                           {"workers_indirect_male", 0},
+                                                           {"workers_indirect_female", 0},
+                                                           {"cause", "pay"},
+                                                           {"isic_section", eco}});
+    auto v = admin.transition("industrial_action", id, 1, "start", Json{{"effective_date", start}, {"fields", {{"start_date", start}}}});
+    admin.transition("industrial_action", id, v, "end",
+                     Json{{"effective_date", end}, {"fields", {{"end_date", end}, {"outcome", "ended_agreement"}}}});
+    return id;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("Strike statistics C1 to C5 by ISIC section worked out on the KNA calendar", "[indicators]") {
+  Strikes o;
+  // a1, section I, 60 workers, Mon 2025-07-28 to Fri 2025-08-08: 8 working days (the weekend
+  // of Aug 2-3, Emancipation Day Mon Aug 4 and Culturama Day Tue Aug 5 not worked) → 480 days.
+  o.held("2025-07-25", "2025-07-28", "2025-08-08", "I", 50, 10);
+  // a2, section C, 10 workers, Tue 2025-03-04 to Thu 2025-03-06: 3 working days → 30 days.
+  o.held("2025-03-03", "2025-03-04", "2025-03-06", "C", 10, 0);
+  // a3, section I, 60 workers, Mon 2024-12-30 to Fri 2025-01-03: Dec 30 and 31, Jan 3 (New Year's
+  // Day and Carnival Day - Last Lap on Jan 1 and 2 not worked) → 3 × 60 = 180; it began in 2024.
+  o.held("2024-12-20", "2024-12-30", "2025-01-03", "I", 60, 0);
+  const Json y = o.admin.indicators(Json{{"indicators", {"C1", "C2", "C3", "C5", "C5.duration"}},
+                                         {"period", "2024..2025"}, {"by", {"eco"}}});
+  const auto c1 = table(y, "C1"), c2 = table(y, "C2"), c3 = table(y, "C3"), c5 = table(y, "C5"), dur = table(y, "C5.duration");
+  const auto c4 = table(o.admin.indicators(Json{{"indicators", {"C4"}}, {"period", "2025"}}), "C4");
+  // 2025: a1 and a2 began in it.
+  CHECK(value(c1, "2025", "") == "2");
+  CHECK(value(c1, "2025", "eco=I;") == "1");
+  CHECK(value(c1, "2025", "eco=C;") == "1");
+  CHECK(value(c2, "2025", "") == "70");        // 60 + 10
+  CHECK(value(c3, "2025", "") == "510");       // 480 + 30
+  CHECK(value(c3, "2025", "eco=I;") == "480");
+  CHECK(value(c3, "2025", "eco=C;") == "30");
+  // C5 = C3 / C2: 510 / 70 = 7.2857... → 7.3; I 480 / 60 = 8.0; C 30 / 10 = 3.0.
+  CHECK(value(c5, "2025", "") == "7.3");
+  CHECK(c5.at("2025").at("")["numerator"] == "510");
+  CHECK(c5.at("2025").at("")["denominator"] == "70");
+  CHECK(value(c5, "2025", "eco=I;") == "8.0");
+  CHECK(value(c5, "2025", "eco=C;") == "3.0");
+  // Mean duration, both days counted: a1 Jul 28 to Aug 8 is 12 days, a2 Mar 4 to 6 is 3: 15 / 2.
+  CHECK(value(dur, "2025", "") == "7.5");
+  CHECK(dur.at("2025").at("")["numerator"] == "15/2");
+  // 2024: a3 alone, all its days in the year it began.
+  CHECK(value(c1, "2024", "") == "1");
+  CHECK(value(c3, "2024", "eco=I;") == "180");
+  CHECK(c1.at("2024").count("eco=C;") == 0);  // no action of section C began in 2024
+  // C4 needs the employees of the labour force survey: none imported, so O and no value.
+  CHECK(value(c4, "2025", "") == "null/O");
+  // The sections add up to the total.
+  CHECK(value(c3, "2025", "eco=I;") != "(no cell)");
+  // By quarter: Q2 2025 has no action: count 0, and C5 (0 / 0) and the mean cannot exist (M).
+  const Json q = o.admin.indicators(Json{{"indicators", {"C1", "C5", "C5.duration"}}, {"period", "2025"}, {"freq", "quarter"}});
+  CHECK(value(table(q, "C1"), "2025-Q1", "") == "1");
+  CHECK(value(table(q, "C1"), "2025-Q2", "") == "0");
+  CHECK(value(table(q, "C1"), "2025-Q3", "") == "1");
+  CHECK(value(table(q, "C5"), "2025-Q2", "") == "null/M");
+  CHECK(value(table(q, "C5.duration"), "2025-Q2", "") == "null/M");
+  CHECK(value(table(q, "C5"), "2025-Q3", "") == "8.0");
+}
+
+TEST_CASE("Complaint handling C7: clearance, time limits, median duration and settlements", "[indicators]") {
+  test::Office o;
+  auto close = [&](std::int64_t id, const std::string& on, const std::string& outcome) {
+    o.admin.transition("complaint", id, o.admin.get("complaint", id)["version"].get<std::int64_t>(), "close",
+                       Json{{"effective_date", on}, {"fields", {{"outcome", outcome}}}});
+  };
+  // K1 F received Jan 6, closed settled Feb 10 (35 days; due Apr 6: in time).
+  // K2 M received Jan 15, closed withdrawn May 1 (106 days; due Apr 15: late).
+  // K3 F received Feb 3, open. K4 F received Mar 3, closed settled Mar 13 (10 days, in time).
+  const auto k1 = o.complaint("2025-01-06");
+  Json k2j = o.complaint_json("2025-01-15");
+  k2j["sex"] = "M";
+  const auto k2 = o.admin.create("complaint", k2j);
+  o.complaint("2025-02-03");
+  const auto k4 = o.complaint("2025-03-03");
+  close(k1, "2025-02-10", "settled");
+  close(k2, "2025-05-01", "withdrawn");
+  close(k4, "2025-03-13", "settled");
+  const Json y = o.admin.indicators(Json{{"indicators", {"C7.clearance", "C7.in_time", "C7.duration", "C7.settled"}},
+                                         {"period", "2025"}, {"by", {"sex"}}});
+  // 2025: received 4, closed 3 → 75.0; settled 2 of 3 → 66.666... → 66.7; in time 2 of 3 → 66.7;
+  // the median of 35, 106 and 10 days is 35.
+  CHECK(value(table(y, "C7.clearance"), "2025", "") == "75.0");
+  CHECK(value(table(y, "C7.settled"), "2025", "") == "66.7");
+  CHECK(table(y, "C7.settled").at("2025").at("")["numerator"] == "2");
+  CHECK(value(table(y, "C7.in_time"), "2025", "") == "66.7");
+  CHECK(value(table(y, "C7.duration"), "2025", "") == "35.0");
+  // By sex: women closed 2 (K1, K4) of 3 received → 66.7; men 1 of 1 → 100.0; 2 + 1 = 3, the total.
+  CHECK(value(table(y, "C7.clearance"), "2025", "sex=F;") == "66.7");
+  CHECK(value(table(y, "C7.clearance"), "2025", "sex=M;") == "100.0");
+  // Median of an even number: Q1 closed K1 (35) and K4 (10): (10 + 35) / 2 = 22.5.
+  const Json q = o.admin.indicators(Json{{"indicators", {"C7.clearance", "C7.duration"}}, {"period", "2025"}, {"freq", "quarter"}});
+  CHECK(value(table(q, "C7.duration"), "2025-Q1", "") == "22.5");
+  CHECK(table(q, "C7.duration").at("2025-Q1").at("")["numerator"] == "45/2");
+  CHECK(value(table(q, "C7.clearance"), "2025-Q1", "") == "50.0");  // 2 closed of 4 received
+  // Q2: K2 closed, none received: 1 / 0 cannot exist.
+  CHECK(value(table(q, "C7.clearance"), "2025-Q2", "") == "null/M");
+  CHECK(table(q, "C7.clearance").at("2025-Q2").at("")["note"] == "the denominator is zero");
+  CHECK(value(table(q, "C7.duration"), "2025-Q2", "") == "106.0");
+}
+
+TEST_CASE("Registered job seekers at past month ends use the ages at those dates", "[indicators]") {
+  test::Office o;
+  auto& s = o.admin;
+  auto person = [&](const char* sex, const char* born, const char* registered, const char* parish) {
+    Json j = {{"registration_date", registered}, {"first_name", "A"}, {"family_name", std::string("B") + born},
+              {"sex", sex}, {"date_of_birth", born}};
+    if (parish) j["parish"] = parish;
+    return s.create("job_seeker", j);
+  };
+  auto move = [&](std::int64_t id, const char* t, const char* on, Json fields = Json::object()) {
+    s.transition("job_seeker", id, s.get("job_seeker", id)["version"].get<std::int64_t>(), t,
+                 Json{{"effective_date", on}, {"fields", fields}});
+  };
+  // P1 F born 2000-03-15: registered 2024-01-10, active Jan 20, closed Aug 5 (23, then 24: 15-24).
+  const auto p1 = person("F", "2000-03-15", "2024-01-10", "KN-03");
+  move(p1, "activate", "2024-01-20");
+  move(p1, "close", "2024-08-05", Json{{"outcome", "found_work_self"}});
+  // P2 M born 1999-04-10: registered 2024-02-01 and still registered; 24 until Apr 9, then 25.
+  person("M", "1999-04-10", "2024-02-01", "KN-03");
+  // P3 M born 1959-05-20: registered 2023-11-01, active 2024-02-01, inactive Jun 10, active
+  // again Sep 2; 64 until May 19, 65 from May 20.
+  const auto p3 = person("M", "1959-05-20", "2023-11-01", "KN-01");
+  move(p3, "activate", "2024-02-01");
+  move(p3, "deactivate", "2024-06-10", Json{{"inactive_reason", "training"}});
+  move(p3, "reactivate", "2024-09-02");
+  // P4 F born 1990-01-01, no parish: registered 2024-03-05, closed Mar 20.
+  const auto p4 = person("F", "1990-01-01", "2024-03-05", nullptr);
+  move(p4, "close", "2024-03-20", Json{{"outcome", "withdrawn"}});
+
+  const Json m = s.indicators(Json{{"indicators", {"D1.stock", "D1.inflow", "D1.outflow"}}, {"period", "2024"},
+                                   {"freq", "month"}, {"by", {"sex", "age", "geo"}}});
+  const auto st = table(m, "D1.stock");
+  // Jan 31: P1 (23) and P3 (64): 2.
+  CHECK(value(st, "2024-01", "") == "2");
+  CHECK(value(st, "2024-01", "age=Y15T24;") == "1");
+  CHECK(value(st, "2024-01", "age=Y55T64;") == "1");
+  // Mar 31: P1 (24), P2 (24), P3 (64); P4 came and went in March: 3.
+  CHECK(value(st, "2024-03", "") == "3");
+  CHECK(value(st, "2024-03", "age=Y15T24;") == "2");
+  // Apr 30: P2 turned 25 on Apr 10: 15-24 has P1 only, 25-34 P2.
+  CHECK(value(st, "2024-04", "age=Y15T24;") == "1");
+  CHECK(value(st, "2024-04", "age=Y25T34;") == "1");
+  CHECK(value(st, "2024-04", "age=Y55T64;") == "1");
+  // May 31: P3 turned 65 on May 20.
+  CHECK(value(st, "2024-05", "age=Y55T64;") == "(no cell)");
+  CHECK(value(st, "2024-05", "age=Y_GE65;") == "1");
+  // Summary bands on May 31 (P1 24, P2 25, P3 65), counted from the ages: 15+ all 3, 15-64 P1
+  // and P2, 25+ P2 and P3, 25-54 P2.
+  CHECK(value(st, "2024-05", "age=Y_GE15;") == "3");
+  CHECK(value(st, "2024-05", "age=Y15T64;") == "2");
+  CHECK(value(st, "2024-05", "age=Y_GE25;") == "2");
+  CHECK(value(st, "2024-05", "age=Y25T54;") == "1");
+  // Jun 30: P3 inactive → P1 F and P2 M.
+  CHECK(value(st, "2024-06", "") == "2");
+  CHECK(value(st, "2024-06", "sex=F;") == "1");
+  CHECK(value(st, "2024-06", "age=Y25T34;sex=M;") == "1");
+  // Aug 31: P1 closed: P2 alone. Sep 30: P3 active again (65): 2.
+  CHECK(value(st, "2024-08", "") == "1");
+  CHECK(value(st, "2024-09", "") == "2");
+  CHECK(value(st, "2024-09", "age=Y_GE65;") == "1");
+  // Inflows: P1 Jan (23), P2 Feb (24), P4 Mar (34; no parish), P3 Sep (65, back from inactive);
+  // outflows: P4 Mar, P3 Jun, P1 Aug.
+  const auto in = table(m, "D1.inflow"), out = table(m, "D1.outflow");
+  CHECK(value(in, "2024-03", "") == "1");
+  CHECK(value(in, "2024-03", "age=Y25T34;") == "1");
+  CHECK(value(in, "2024-03", "geo=_N;") == "1");
+  CHECK(value(in, "2024-09", "age=Y_GE65;") == "1");
+  CHECK(value(out, "2024-06", "") == "1");
+  CHECK(value(out, "2024-08", "sex=F;") == "1");
+  // Every partition adds up to its total, which is counted on its own.
+  for (const auto* t : {&st, &in, &out})
+    for (const auto& [period, cells] : *t) {
+      std::map<std::string, std::int64_t> sums;  // dimension → sum of its partition cells
+      for (const auto& [cell, obs] : cells) {
+        if (cell.empty() || cell.find(';') != cell.size() - 1) continue;  // one dimension alone
+        const std::string dim = cell.substr(0, cell.find('='));
+        const std::string code = cell.substr(cell.find('=') + 1, cell.size() - cell.find('=') - 2);
+        if (code == "Y_GE15" || code == "Y15T64" || code == "Y_GE25" || code == "Y25T54") continue;  // bands overlap
+        sums[dim] += std::stoll(obs["numerator"].get<std::string>());
+      }
+      const std::int64_t total = std::stoll(cells.at("")["numerator"].get<std::string>());
+      for (const auto& [dim, sum] : sums) {
+        INFO(period << " " << dim);
+        CHECK(sum == total);
+      }
+    }
+  // The year: the stock on Dec 31 (P2, P3), inflows 4, outflows 3.
+  const Json y = s.indicators(Json{{"indicators", {"D1.stock", "D1.inflow", "D1.outflow"}}, {"period", "2024"}});
+  CHECK(value(table(y, "D1.stock"), "2024", "") == "2");
+  CHECK(value(table(y, "D1.inflow"), "2024", "") == "4");
+  CHECK(value(table(y, "D1.outflow"), "2024", "") == "3");
+}
+
+TEST_CASE("Rounding is exact and half-even on ties where binary floating point goes the other way", "[indicators]") {
+  using clmis::indicators::Rational;
+  using clmis::indicators::round_decimal;
+  constexpr auto even = clmis::pack::IndicatorDef::Rounding::half_even;
+  constexpr auto up = clmis::pack::IndicatorDef::Rounding::half_up;
+  CHECK(round_decimal(Rational(1, 8), 2, even) == "0.12");     // 0.125: 12.5 → 12 (even)
+  CHECK(round_decimal(Rational(27, 200), 2, even) == "0.14");  // 0.135: 13.5 → 14 (even)
+  CHECK(round_decimal(Rational(1, 8), 2, up) == "0.13");
+  // 2.675 is 2.67499999999999982236431605997495353221893310546875 as a double (round(2.675, 2)
+  // gives 2.67); exactly it is a tie, and 267.5 → 268.
+  CHECK(round_decimal(Rational(107, 40), 2, even) == "2.68");
+  CHECK(round_decimal(Rational(-1, 8), 2, even) == "-0.12");
+  CHECK(round_decimal(Rational(-1, 1000), 2, even) == "0.00");  // no "-0.00"
+  CHECK(round_decimal(Rational(7, 2), 0, even) == "4");
+  CHECK(round_decimal(Rational(5, 2), 0, even) == "2");
+  CHECK(round_decimal(Rational(1, 3), 6, even) == "0.333333");
+  CHECK(round_decimal(Rational(2, 3), 1, even) == "0.7");
+  CHECK(round_decimal(Rational(1, 200), 1, even) == "0.0");  // 0.005 → 0.0 (0.05 at 1 place is below the tie)
+}
+
+TEST_CASE("Indicators: bad requests are refused clearly and change nothing", "[indicators][errors]") {
+  test::Office o;
+  auto& s = o.admin;
+  o.complaint("2025-01-06");
+  // A clerk who reads only the complaints they entered; an officer of another section.
+  auto clerk = o.user("clerk1", "data_entry", "industrial_relations");
+  auto other = o.user("off2", "officer", "employment_services");
+  const std::string h = test::db_hash(o.path);
+  auto ask = [&](Json spec) { return errors_of([&] { (void)s.indicators(spec); }); };
+  CHECK(ask(Json{{"indicators", {"Z9"}}, {"period", "2025"}}) == Errs{{"indicators[0]", "code_list"}});
+  CHECK(ask(Json{{"period", "2025-13"}}) == Errs{{"period", "range"}});
+  CHECK(ask(Json{{"period", "2025-Q5"}}) == Errs{{"period", "range"}});
+  CHECK(ask(Json{{"period", "2025..2020"}}) == Errs{{"period", "range"}});
+  CHECK(ask(Json{{"period", "1899"}}) == Errs{{"period", "range"}});
+  CHECK(ask(Json{{"period", "last year"}}) == Errs{{"period", "type"}});
+  CHECK(ask(Json::object()) == Errs{{"period", "required"}});
+  CHECK(ask(Json{{"period", "2025-01"}, {"freq", "year"}}) == Errs{{"freq", "range"}});
+  CHECK(ask(Json{{"period", "2025"}, {"freq", "week"}}) == Errs{{"freq", "code_list"}});
+  // C1 has no sex (an action has none); C4 is not monthly.
+  CHECK(ask(Json{{"indicators", {"C1"}}, {"period", "2025"}, {"by", {"sex"}}}) == Errs{{"by", "code_list"}});
+  CHECK(ask(Json{{"indicators", {"C4"}}, {"period", "2025"}, {"freq", "month"}}) == Errs{{"freq", "code_list"}});
+  CHECK(ask(Json{{"period", "2025"}, {"by", {"colour"}}}) == Errs{{"by[0]", "code_list"}});
+  CHECK(ask(Json{{"period", "2025"}, {"by", {"sex", "sex"}}}) == Errs{{"by[1]", "unique"}});
+  CHECK(ask(Json{{"period", "2025"}, {"format", "csv"}}) == Errs{{"format", "unknown_field"}});
+  CHECK(ask(Json{{"period", 2025}}) == Errs{{"period", "type"}});
+  // National figures need every record: a clerk reads only their own complaints, an officer of
+  // employment services none (an officer of industrial relations reads them all, and may).
+  CHECK_THROWS_AS(clerk.indicators(Json{{"indicators", {"C7.clearance"}}, {"period", "2025"}}), clmis::PermissionDenied);
+  CHECK_THROWS_AS(other.indicators(Json{{"indicators", {"C7.clearance"}}, {"period", "2025"}}), clmis::PermissionDenied);
+  CHECK(test::db_hash(o.path) == h);
+}
+
+TEST_CASE("An indicator value explains itself: definition version query and exact parts", "[indicators]") {
+  test::Office o;
+  o.complaint("2025-01-06");
+  const Json e = o.admin.indicator_explain(Json{{"indicator", "C7.clearance"}, {"period", "2025"}});
+  CHECK(e["indicator"] == "C7.clearance");
+  CHECK(e["version"].get<std::string>().rfind(o.admin.schema()["pack"]["version"].get<std::string>() + "/", 0) == 0);
+  CHECK(e["definition"]["kind"] == "ratio");
+  CHECK(e["observation"]["numerator"] == "0");    // none closed
+  CHECK(e["observation"]["denominator"] == "1");  // one received
+  CHECK(e["observation"]["value"] == "0.0");
+  CHECK(e["observation"]["records"] == 1);
+  CHECK_THAT(e["queries"]["denominator"].get<std::string>(), Catch::Contains("\"date_received\""));
+  CHECK_THAT(e["queries"]["denominator"].get<std::string>(), Catch::Contains("r.archived = 0"));
+  // The list names every indicator with its version and metadata.
+  const Json l = o.admin.indicators_list();
+  bool found = false;
+  for (const auto& d : l["indicators"])
+    if (d["id"] == "C3") {
+      found = true;
+      CHECK(d["ilostat"] == "STR_DAYS_ECO_NB");
+      CHECK(d["dimensions"] == Json{"eco", "geo"});
+      CHECK(d["metadata"].contains("definition"));
+    }
+  CHECK(found);
+}
+
+TEST_CASE("A later record type brings its indicator with no engine change: work permits D8 in a test pack", "[indicators]") {
+  // The standard pack, with a record type of a later issue (work permits) and its indicator
+  // D8 (the approval rate) declared in the indicators file: nothing else changes.
+  test::TempDir dir;
+  const std::string root = test::copy_data(dir, "data", CLMIS_SOURCE_DIR "/data");
+  test::edit_json(root + "/packs/standard/pack.json", [](Json& j) {
+    j["code_lists"].push_back(Json{{"name", "permit_decision"}, {"label", {{"en", "Decision"}}}, {"source", "test"},
+                                   {"codes", {{{"code", "approved"}, {"label", {{"en", "Approved"}}}},
+                                              {{"code", "refused"}, {"label", {{"en", "Refused"}}}}}}});
+    j["record_types"].push_back(Json{
+        {"name", "work_permit"},
+        {"label", {{"en", "Work permit"}}},
+        {"fields", {{{"name", "applied_on"}, {"type", "date"}, {"label", {{"en", "Applied on"}}}, {"required", true}},
+                    {{"name", "sex"}, {"type", "code"}, {"code_list", "sex"}, {"label", {{"en", "Sex"}}}},
+                    {{"name", "decision"}, {"type", "code"}, {"code_list", "permit_decision"}, {"label", {{"en", "Decision"}}}},
+                    {{"name", "decided_on"}, {"type", "date"}, {"label", {{"en", "Decided on"}}}}}}});
+  });
+  test::edit_json(root + "/packs/standard/indicators.json", [](Json& j) {
+    j["dimensions"]["work_permit"] = {{"sex", {{"field", "sex"}}}};
+    j["indicators"].push_back(Json{
+        {"id", "D8"}, {"group", "D"}, {"name", {{"en", "Work permit approval rate"}}}, {"kind", "ratio"}, {"unit", "percent"},
+        {"multiplier", 100}, {"decimals", 1},
+        {"numerator", {{"type", "work_permit"}, {"measure", "count"}, {"population", {{"event", "decided_on"}}},
+                       {"filter", {{{"field", "decision"}, {"op", "in"}, {"values", {"approved"}}}}}}},
+        {"denominator", {{"type", "work_permit"}, {"measure", "count"}, {"population", {{"event", "decided_on"}}},
+                         {"filter", {{{"field", "decision"}, {"op", "not_null"}}}}}},
+        {"dimensions", {"sex"}}, {"periodicity", {"year"}}, {"agency", "DOL"},
+        {"metadata", {{"definition", {{"en", "Approved ÷ decided × 100."}}}, {"source", {{"en", "Work permit register"}}}}}});
+  });
+  clmis::InitOptions io;
+  io.country = "KNA";
+  io.admin_password = test::kPassword;
+  io.data_dir = root;
+  auto db = clmis::Database::init(dir.file("nlad.db"), io);
+  auto s = db.login("admin", test::kPassword);
+  // 2025: 3 decided (2 approved: F and M; 1 refused: F), 1 not yet decided.
+  for (const auto& [sex, decision, on] : std::vector<std::tuple<const char*, const char*, const char*>>{
+           {"F", "approved", "2025-02-01"}, {"M", "approved", "2025-03-01"}, {"F", "refused", "2025-04-01"}, {"M", nullptr, nullptr}}) {
+    Json j = {{"applied_on", "2025-01-10"}, {"sex", sex}};
+    if (decision) j.update({{"decision", decision}, {"decided_on", on}});
+    s.create("work_permit", j);
+  }
+  const auto t = table(s.indicators(Json{{"indicators", {"D8"}}, {"period", "2025"}, {"by", {"sex"}}}), "D8");
+  CHECK(value(t, "2025", "") == "66.7");       // 2 / 3 × 100 = 66.666...
+  CHECK(value(t, "2025", "sex=F;") == "50.0");  // 1 / 2
+  CHECK(value(t, "2025", "sex=M;") == "100.0");  // 1 / 1 (the undecided one is in neither)
+}
