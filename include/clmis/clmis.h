@@ -523,6 +523,24 @@ CLMIS_API int clmis_queue_json(char **out, clmis_session *session, const char *s
  *  [{"record_type", "state", "0-30", "31-60", "61-90", "over 90", "total"}]}. */
 CLMIS_API int clmis_ageing_json(char **out, clmis_session *session, const char *spec_json);
 
+/** The indicator package in force as JSON (docs/indicators.md): {"indicators": [{"id",
+ *  "group", "name", "kind", "unit", "multiplier", "decimals", "rounding", "dimensions",
+ *  "periodicity", "agency", "ilostat", "metadata", "version", "from_profile"}]}, labels in lang
+ *  (NULL or "": the country's first language). */
+CLMIS_API int clmis_indicators_list_json(char **out, clmis_session *session, const char *lang);
+
+/** Computes indicators. spec_json: {"indicators"?: [ids], "period": "2024" | "2024-Q1" |
+ *  "2024-01" | "2020..2024", "freq"?: "year" | "quarter" | "month", "by"?: [dimensions]}.
+ *  *out: {"observations": [{"indicator", "version", "period", "freq", "cell", "value" (exact
+ *  decimal text, or null), "status", "numerator", "denominator", "records", "note"}]}.
+ *  CLMIS_EINVALID for an unknown indicator, an impossible period, a dimension or frequency an
+ *  indicator does not have; CLMIS_EDENIED without read (scope all) on a type it reads. */
+CLMIS_API int clmis_indicators_json(char **out, clmis_session *session, const char *spec_json);
+
+/** How one indicator value was made. spec_json: {"indicator", "period", "cell"?}. *out:
+ *  {"indicator", "version", "definition", "observation", "queries", "series"}. */
+CLMIS_API int clmis_indicator_explain_json(char **out, clmis_session *session, const char *spec_json);
+
 /** Links record (type, id) to (to_type, to_id) with relation (a code of the list
  *  "link_relation": related, led_to, follows, same_matter, duplicate_of; NULL: related) and an
  *  optional note (NULL: none). Needs "update" on the first record and "read" on the second;

@@ -747,6 +747,32 @@ int clmis_ageing_json(char** out, clmis_session* session, const char* spec_json)
   });
 }
 
+int clmis_indicators_list_json(char** out, clmis_session* session, const char* lang) {
+  clear_error();
+  if (!out) return misuse("out is NULL");
+  *out = nullptr;
+  if (!session_ok(session)) return misuse("session is NULL or not an open clmis_session");
+  return guarded([&] { *out = dup(dump(session->session->indicators_list(lang ? lang : ""))); });
+}
+
+int clmis_indicators_json(char** out, clmis_session* session, const char* spec_json) {
+  clear_error();
+  if (!out) return misuse("out is NULL");
+  *out = nullptr;
+  if (!session_ok(session)) return misuse("session is NULL or not an open clmis_session");
+  if (!spec_json) return misuse("spec_json is NULL (it names the period)");
+  return guarded([&] { *out = dup(dump(session->session->indicators(parse_json(spec_json, "indicators")))); });
+}
+
+int clmis_indicator_explain_json(char** out, clmis_session* session, const char* spec_json) {
+  clear_error();
+  if (!out) return misuse("out is NULL");
+  *out = nullptr;
+  if (!session_ok(session)) return misuse("session is NULL or not an open clmis_session");
+  if (!spec_json) return misuse("spec_json is NULL (it names the indicator and period)");
+  return guarded([&] { *out = dup(dump(session->session->indicator_explain(parse_json(spec_json, "indicators")))); });
+}
+
 #define CLMIS_CHECK_LIST()                                                                  \
   if (!session_ok(session)) return misuse("session is NULL or not an open clmis_session"); \
   if (!list) return misuse("list is NULL")

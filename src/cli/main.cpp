@@ -732,6 +732,32 @@ int main(int argc, char** argv) {
   login.options(ageing);
   json_flag(ageing);
 
+  // indicators list | compute | explain: the national indicator package (docs/indicators.md)
+  std::vector<std::string> ind_ids, ind_by, ind_cells;
+  std::string ind_period, ind_freq, ind_lang, ind_format = "table", ind_out, ind_id;
+  auto* ind = app.add_subcommand("indicators", "The national labour-market indicator package: list, compute, explain");
+  ind->require_subcommand(1);
+  auto* ind_list = ind->add_subcommand("list", "The package's indicators with their definitions and metadata");
+  ind_list->add_option("database", db_path, "Path of the database")->required();
+  ind_list->add_option("--lang", ind_lang, "Language of names and metadata (default: the country's first)");
+  auto* ind_compute = ind->add_subcommand("compute", "Compute indicators for a period, by dimensions");
+  ind_compute->add_option("database", db_path, "Path of the database")->required();
+  ind_compute->add_option("--indicator", ind_ids, "An indicator id (repeatable; default: all)");
+  ind_compute->add_option("--period", ind_period, "2024, 2024-Q1, 2024-01 or 2020..2024")->required();
+  ind_compute->add_option("--freq", ind_freq, "Split the period: year, quarter or month");
+  ind_compute->add_option("--by", ind_by, "Dimensions, comma-separated: sex, age, geo, eco, ocu, edu")->delimiter(',');
+  ind_compute->add_option("--format", ind_format, "table (default), csv or json");
+  ind_compute->add_option("--out", ind_out, "Write to this file (default: standard output)");
+  ind_compute->add_flag("--force", force, "Replace the output file if it exists (never the database's own files)");
+  auto* ind_explain = ind->add_subcommand("explain", "How one value was made: definition, query, exact parts");
+  ind_explain->add_option("database", db_path, "Path of the database")->required();
+  ind_explain->add_option("indicator", ind_id, "The indicator, e.g. C3")->required();
+  ind_explain->add_option("--period", ind_period, "One period: 2024, 2024-Q1 or 2024-01")->required();
+  ind_explain->add_option("--cell", ind_cells, "A dimension's code, e.g. sex=F (repeatable)");
+  for (auto* c : {ind_list, ind_compute, ind_explain}) login.options(c);
+  json_flag(ind_list);
+  json_flag(ind_explain);
+
   // attach, documents, document: the documents of a record (docs/workflows.md, "Attachments")
   std::string attach_path, attach_name, attach_note, attach_media, doc_output;
   std::int64_t doc_id = 0;
@@ -1589,6 +1615,131 @@ int main(int argc, char** argv) {
           std::cout << "open cases on " << r["as_of"].get<std::string>() << ", days since received\n";
           print_table({"type", "state", "0-30", "31-60", "61-90", "over 90", "total"}, rows);
         }
+      }
+    }
+    if (*ind_list) {
+      auto db = open_db(db_path);
+      auto s = login.open(db);
+      const auto r = s.indicators_list(ind_lang);
+      if (json) {
+        std::cout << clmis::dump_json(r, 2) << "\n";
+      } else {
+        std::vector<std::vector<std::string>> rows;
+        for (const auto& d : r["indicators"]) {
+          std::string dims;
+          for (const auto& x : d["dimensions"]) dims += (dims.empty() ? "" : ",") + x.get<std::string>();
+          std::string per;
+          for (const auto& x : d["periodicity"]) per += (per.empty() ? "" : ",") + x.get<std::string>();
+          rows.push_back({d["id"], d["name"], d["kind"], d["unit"], dims, per, d["agency"], display(d["ilostat"])});
+        }
+        print_table({"id", "name", "kind", "unit", "by", "periods", "agency", "ILOSTAT"}, rows);
+      }
+    }
+    if (*ind_compute) {
+      if (ind_format != "table" && ind_format != "csv" && ind_format != "json")
+        throw clmis::ValidationError(std::vector<clmis::FieldError>{{"indicators", "format", ind_format, "code_list", "table, csv or json"}});
+      auto db = open_db(db_path);
+      auto s = login.open(db);
+      // The output file is checked before anything is computed.
+      std::optional<clmis::detail::OutputFile> out;
+      if (!ind_out.empty()) out.emplace(ind_out, db.files(), force);
+      clmis::Json spec = {{"period", ind_period}};
+      if (!ind_ids.empty()) spec["indicators"] = ind_ids;
+      if (!ind_freq.empty()) spec["freq"] = ind_freq;
+      if (!ind_by.empty()) spec["by"] = ind_by;
+      const auto r = s.indicators(spec);
+      std::ostringstream text;
+      auto cell_code = [](const clmis::Json& o, const std::string& d) {
+        return o["cell"].contains(d) ? o["cell"][d].get<std::string>() : std::string("_T");
+      };
+      if (ind_format == "json") {
+        text << clmis::dump_json(r, 2) << "\n";
+      } else if (ind_format == "csv") {
+        // One row per observation; a dimension's column holds its SDMX code, _T for its total.
+        std::vector<std::string> header = {"indicator", "period", "freq"};
+        for (const auto& d : ind_by) header.push_back(d);
+        for (const char* h : {"value", "status", "numerator", "denominator", "records"}) header.push_back(h);
+        std::vector<std::vector<std::string>> rows;
+        for (const auto& o : r["observations"]) {
+          std::vector<std::string> row = {o["indicator"], o["period"], o["freq"]};
+          for (const auto& d : ind_by) row.push_back(cell_code(o, d));
+          row.push_back(display(o["value"]));
+          row.push_back(o["status"]);
+          row.push_back(display(o["numerator"]));
+          row.push_back(display(o["denominator"]));
+          row.push_back(std::to_string(o["records"].get<std::int64_t>()));
+          rows.push_back(std::move(row));
+        }
+        // RFC 4180: a field with a comma, quote or line break is quoted (codes and numbers
+        // here; an indicator id or note never starts a spreadsheet formula).
+        auto line = [&](const std::vector<std::string>& fields) {
+          for (size_t i = 0; i < fields.size(); ++i) {
+            const auto& f = fields[i];
+            if (i) text << ',';
+            if (f.find_first_of(",\"\r\n") == std::string::npos) {
+              text << f;
+            } else {
+              text << '"';
+              for (char ch : f) text << (ch == '"' ? std::string("\"\"") : std::string(1, ch));
+              text << '"';
+            }
+          }
+          text << "\r\n";
+        };
+        line(header);
+        for (const auto& row : rows) line(row);
+      } else {
+        std::vector<std::vector<std::string>> rows;
+        for (const auto& o : r["observations"]) {
+          std::string cell;
+          for (auto it = o["cell"].begin(); it != o["cell"].end(); ++it)
+            cell += (cell.empty() ? "" : ",") + it.key() + "=" + it->get<std::string>();
+          rows.push_back({o["indicator"], o["period"], cell.empty() ? "total" : cell, display(o["value"]), o["status"],
+                          display(o["note"])});
+        }
+        auto* old = std::cout.rdbuf(text.rdbuf());
+        print_table({"indicator", "period", "cell", "value", "status", "note"}, rows);
+        std::cout.rdbuf(old);
+      }
+      if (out) {
+        out->stream() << text.str();
+        out->commit();
+        std::cerr << r["observations"].size() << " values written to " << ind_out << "\n";
+      } else {
+        std::cout << text.str();
+      }
+    }
+    if (*ind_explain) {
+      auto db = open_db(db_path);
+      auto s = login.open(db);
+      clmis::Json spec = {{"indicator", ind_id}, {"period", ind_period}};
+      if (!ind_cells.empty()) {
+        spec["cell"] = clmis::Json::object();
+        for (const auto& c : ind_cells) {
+          const auto eq = c.find('=');
+          if (eq == std::string::npos)
+            throw clmis::ValidationError(std::vector<clmis::FieldError>{{"indicators", "cell", c, "type", "dimension=code, e.g. sex=F"}});
+          spec["cell"][c.substr(0, eq)] = c.substr(eq + 1);
+        }
+      }
+      const auto r = s.indicator_explain(spec);
+      if (json) {
+        std::cout << clmis::dump_json(r, 2) << "\n";
+      } else {
+        const auto& o = r["observation"];
+        std::cout << r["indicator"].get<std::string>() << " (definition " << r["version"].get<std::string>() << ")\n";
+        if (o.is_null()) {
+          std::cout << "no value: " << display(r.value("note", clmis::Json(nullptr))) << "\n";
+        } else {
+          std::cout << "value      " << display(o["value"]) << " (status " << o["status"].get<std::string>() << ")\n"
+                    << "numerator  " << display(o["numerator"]) << "\n"
+                    << "denominator " << display(o["denominator"]) << "\n"
+                    << "records    " << o["records"].get<std::int64_t>() << "\n";
+          if (!o["note"].is_null()) std::cout << "note       " << o["note"].get<std::string>() << "\n";
+        }
+        for (auto it = r["queries"].begin(); it != r["queries"].end(); ++it)
+          std::cout << it.key() << " query: " << it->get<std::string>() << "\n";
+        for (const auto& x : r["series"]) std::cout << "series: " << x.get<std::string>() << "\n";
       }
     }
     if (*transition) {

@@ -34,6 +34,16 @@ from ._core import (
 )
 from ._types import ExportWarning, Money
 
+
+def _indicators_frame(self, indicators=None, *, period, freq=None, by=None):
+    """Indicators as a tidy pandas DataFrame (one row per observation); see clmis._pandas."""
+    from ._pandas import indicators_frame
+
+    return indicators_frame(self, indicators, period=period, freq=freq, by=by)
+
+
+Session.indicators_frame = _indicators_frame
+
 __all__ = [
     "AGE_GROUPS",
     "AlreadyExists",

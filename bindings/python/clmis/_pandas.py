@@ -185,3 +185,37 @@ def _rows_to_pandas(pd: Any, cursor: Any, columns: Optional[List[str]], dates: s
         values = [r.get(name) for r in records]
         data[name] = _column(pd, values, kind, code_list, dates, codes, cursor, cache)
     return pd.DataFrame(data)
+
+
+def indicators_frame(session, indicators=None, *, period, freq=None, by=None):
+    """Session.indicators_frame(): indicators as a tidy DataFrame, one row per observation.
+
+    Columns: ``indicator``, ``period``, ``freq`` (A, Q, M), one column per dimension of ``by``
+    (its SDMX code; ``_T`` where the row is that dimension's total), ``value`` (``object`` of
+    ``decimal.Decimal``, rounded once by the indicator's rule; None when the status says why),
+    ``status`` (A, E, M, O), ``numerator`` and ``denominator`` (``object`` of
+    ``fractions.Fraction``, exact, before rounding), ``records``.
+    """
+    import pandas as pd
+
+    dims = list(by or [])
+    rows = session.indicators(indicators, period=period, freq=freq, by=by)
+    data = {
+        "indicator": [r["indicator"] for r in rows],
+        "period": [r["period"] for r in rows],
+        "freq": [r["freq"] for r in rows],
+    }
+    for d in dims:
+        data[d] = [r["cell"].get(d, "_T") for r in rows]
+    data["value"] = [r["value"] for r in rows]
+    data["status"] = [r["status"] for r in rows]
+    data["numerator"] = [r["numerator"] for r in rows]
+    data["denominator"] = [r["denominator"] for r in rows]
+    data["records"] = [r["records"] for r in rows]
+    frame = pd.DataFrame(data)
+    for col in ["indicator", "period", "freq", *dims, "status"]:
+        frame[col] = frame[col].astype("string")
+    for col in ["value", "numerator", "denominator"]:
+        frame[col] = frame[col].astype("object")
+    frame["records"] = frame["records"].astype("Int64")
+    return frame

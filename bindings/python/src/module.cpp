@@ -1182,6 +1182,52 @@ PYBIND11_MODULE(_core, m) {
           "Open cases on a day by type, state and days since received: {as_of, bands, rows: [{record_type, state, "
           "0-30, 31-60, 61-90, over 90, total}]}.")
       .def(
+          "indicators_list",
+          [](PySession& s, const py::object& lang) {
+            const std::string l = lang.is_none() ? std::string() : lang.cast<std::string>();
+            const Json r = s.read([&](clmis::Session& x) { return x.indicators_list(l); });
+            return from_json(r["indicators"]);
+          },
+          py::kw_only(), py::arg("lang") = py::none(),
+          "The indicator package in force: [{id, group, name, kind, unit, multiplier, decimals, rounding, "
+          "dimensions, periodicity, agency, ilostat, metadata, version, from_profile}] (docs/indicators.md).")
+      .def(
+          "indicators",
+          [](PySession& s, const py::object& ids, const py::object& period, const py::object& freq, const py::object& by) {
+            Json spec = Json::object();
+            if (!ids.is_none()) spec["indicators"] = to_json(ids, "indicators");
+            spec["period"] = to_json(period, "period");
+            if (!freq.is_none()) spec["freq"] = to_json(freq, "freq");
+            if (!by.is_none()) spec["by"] = to_json(by, "by");
+            const Json r = s.read([&](clmis::Session& x) { return x.indicators(spec); });
+            const py::object fraction = py::module_::import("fractions").attr("Fraction");
+            py::list out;
+            for (const auto& o : r["observations"]) {
+              py::dict d = typed_object(o, {});
+              d["value"] = o["value"].is_null() ? py::object(py::none()) : decimal_from_text(o["value"].get<std::string>());
+              for (const char* k : {"numerator", "denominator"})
+                d[k] = o[k].is_null() ? py::object(py::none()) : fraction(o[k].get<std::string>());
+              out.append(d);
+            }
+            return out;
+          },
+          py::arg("indicators") = py::none(), py::kw_only(), py::arg("period"), py::arg("freq") = py::none(),
+          py::arg("by") = py::none(),
+          "Computes indicators for a period (\"2024\", \"2024-Q1\", \"2024-01\", \"2020..2024\"), split by freq "
+          "(year, quarter, month), by dimensions (sex, age, geo, eco, ocu, edu: each alone and sex x each other): "
+          "[{indicator, version, period, freq, cell, value (decimal.Decimal, rounded once), status, numerator, "
+          "denominator (fractions.Fraction, exact), records, note}]. indicators_frame() gives a DataFrame.")
+      .def(
+          "indicator_explain",
+          [](PySession& s, const std::string& indicator, const py::object& period, const py::object& cell) {
+            Json spec = {{"indicator", indicator}, {"period", to_json(period, "period")}};
+            if (!cell.is_none()) spec["cell"] = to_json(cell, "cell");
+            const Json r = s.read([&](clmis::Session& x) { return x.indicator_explain(spec); });
+            return from_json(r);
+          },
+          py::arg("indicator"), py::kw_only(), py::arg("period"), py::arg("cell") = py::none(),
+          "How one value was made: {indicator, version, definition, observation, queries, series}.")
+      .def(
           "status_counts",
           [](PySession& s, const std::string& type, const py::object& date) {
             const std::string d = date_text(date, "date");
