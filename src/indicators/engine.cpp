@@ -141,24 +141,46 @@ std::string round_decimal(const Rational& value, int decimals, IndicatorDef::Rou
 
 namespace {
 
-/// A record as the aggregate reads it.
-struct Fact {
-  std::int64_t id = 0;
-  std::vector<std::optional<std::string>> codes;  ///< per dimension asked (not age): the raw code
-  std::optional<std::int64_t> birth;              ///< day number
-  std::optional<Int128> measure;                  ///< sum/mean/median of a field
-  std::optional<std::int64_t> from, to;           ///< days between: the dates (day numbers)
-  std::optional<std::int64_t> event;              ///< event: the day
-  std::vector<std::pair<std::int64_t, std::string>> statuses;  ///< (effective day, status), in order
+/// The categories of one dimension: 0 is "not stated" (_N), then the codes met in the records,
+/// in order of first appearance; for age, the partitions and then the summary bands.
+struct Categories {
+  std::vector<std::string> codes = {"_N"};
+  std::unordered_map<std::string, int> index;
+  int of(const std::optional<std::string>& code) {
+    if (!code || code->empty()) return 0;
+    auto it = index.find(*code);
+    if (it != index.end()) return it->second;
+    codes.push_back(*code);
+    return index[*code] = static_cast<int>(codes.size()) - 1;
+  }
 };
 
-/// The cells of a breakdown: one key per contribution ("" = total). A key is the dimension codes
-/// joined by '|', in the breakdown's order.
+constexpr int kAgePartitions = 7;  // Y_LT15 ... Y_GE65, at 1..7; the summary bands at 8..11
+
+Categories age_categories() {
+  Categories c;
+  for (int y : {0, 15, 25, 35, 45, 55, 65}) c.of(age_partition(y));
+  for (const auto& band : age_summary_bands()) c.of(band);
+  return c;
+}
+
+/// A record as the aggregate reads it: its dimensions as category numbers.
+struct Fact {
+  std::int64_t id = 0;
+  std::vector<int> cat;                  ///< per dimension asked (age: unused)
+  std::optional<std::int64_t> birth;     ///< day number
+  std::optional<Int128> measure;         ///< sum, mean, median of a field
+  std::optional<std::int64_t> from, to;  ///< days between: the dates (day numbers)
+  std::optional<std::int64_t> event;     ///< event: the day
+  /// (effective day, in the aggregate's states), in order: the status history.
+  std::vector<std::pair<std::int64_t, bool>> statuses;
+};
+
+/// The cells of one period and breakdown.
 struct Acc {
-  std::int64_t count = 0;
+  std::int64_t count = 0;  ///< contributions (records, or a record's flows: each one)
   Int128 sum = 0;
-  std::vector<Rational> values;  ///< median
-  std::set<std::int64_t> records;
+  std::vector<std::int64_t> values;  ///< median
 };
 
 struct Breakdown {
@@ -187,11 +209,11 @@ std::optional<std::string> ancestor(const pack::CodeList* list, const std::strin
   return std::nullopt;
 }
 
-/// The SDMX code of a dimension's raw value (null: not stated).
-std::string sdmx_code(const std::string& dim, const std::optional<std::string>& raw) {
-  if (!raw || raw->empty()) return "_N";
-  if (dim == "edu") return "ISCED11_" + *raw;
-  return *raw;
+/// The SDMX code of a dimension's raw code.
+std::string sdmx_code(const std::string& dim, const std::string& raw) {
+  if (raw == "_N") return raw;
+  if (dim == "edu") return "ISCED11_" + raw;
+  return raw;
 }
 
 std::int64_t age_at(std::int64_t birth, std::int64_t day) {
@@ -205,6 +227,7 @@ std::int64_t day_of(Date d) { return d.time_since_epoch().count(); }
 
 struct Loaded {
   std::vector<Fact> facts;
+  std::vector<Categories> categories;  ///< per dimension asked
   std::string sql;
 };
 
@@ -213,39 +236,40 @@ Loaded load(detail::Context& cx, const Aggregate& a, const std::vector<std::stri
   out.sql = aggregate_sql(cx, a, dims);
   const pack::RecordType& t = cx.type(a.type);
   const auto* package = cx.pack.indicators.get();
-  // Level mapping per dimension (code list and level), from the pack in force.
+  // Per dimension: its categories, and the code list and level its codes are taken at.
   std::vector<std::pair<const pack::CodeList*, int>> levels;
   for (const auto& d : dims) {
-    if (d == "age") continue;
+    out.categories.push_back(d == "age" ? age_categories() : Categories{});
+    if (d == "age") {
+      levels.emplace_back(nullptr, 0);
+      continue;
+    }
     const auto* src = package->dimension(a.type, d);
     const pack::Field* f = src->section.empty() ? t.field(src->field) : t.section(src->section)->field(src->field);
     levels.emplace_back(cx.pack.code_list(f->code_list), src->level);
   }
-  std::unordered_map<std::string, std::optional<std::string>> level_cache;
+  // Raw code → category, per dimension (a code's ancestor looked up once).
+  std::vector<std::unordered_map<std::string, int>> seen(dims.size());
   auto& s = cx.conn.prepare(out.sql);
   std::unordered_map<std::int64_t, size_t> index;
   while (s.step()) {
     Fact f;
     int c = 0;
     f.id = s.int64(c++);
-    size_t k = 0;
-    for (const auto& d : dims) {
-      if (d == "age") {
-        if (!s.is_null(c)) f.birth = s.int64(c);
-        ++c;
+    f.cat.assign(dims.size(), 0);
+    for (size_t k = 0; k < dims.size(); ++k, ++c) {
+      if (s.is_null(c)) continue;
+      if (dims[k] == "age") {
+        f.birth = s.int64(c);
         continue;
       }
-      std::optional<std::string> raw;
-      if (!s.is_null(c)) raw = s.text(c);
-      ++c;
-      if (raw && levels[k].second > 0) {
-        const std::string key = std::to_string(k) + "|" + *raw;
-        auto it = level_cache.find(key);
-        if (it == level_cache.end()) it = level_cache.emplace(key, ancestor(levels[k].first, *raw, levels[k].second)).first;
-        raw = it->second;
+      const std::string_view raw = s.view(c);
+      auto it = seen[k].find(std::string(raw));
+      if (it == seen[k].end()) {
+        const auto code = ancestor(levels[k].first, std::string(raw), levels[k].second);
+        it = seen[k].emplace(std::string(raw), out.categories[k].of(code)).first;
       }
-      f.codes.push_back(raw);
-      ++k;
+      f.cat[k] = it->second;
     }
     if (!a.field.empty()) {
       if (!s.is_null(c)) f.measure = Int128(s.int64(c));
@@ -262,7 +286,7 @@ Loaded load(detail::Context& cx, const Aggregate& a, const std::vector<std::stri
       }
     }
     if (a.population == Aggregate::Population::event && !s.is_null(c)) f.event = s.int64(c);
-    index[f.id] = out.facts.size();
+    index.emplace(f.id, out.facts.size());
     out.facts.push_back(std::move(f));
   }
   s.reset();
@@ -273,46 +297,52 @@ Loaded load(detail::Context& cx, const Aggregate& a, const std::vector<std::stri
     while (st.step()) {
       auto it = index.find(st.int64(0));
       if (it == index.end()) continue;
-      out.facts[it->second].statuses.emplace_back(st.int64(1), st.text(2));
+      const std::string_view status = st.view(2);
+      const bool in = std::find(a.states.begin(), a.states.end(), status) != a.states.end();
+      out.facts[it->second].statuses.emplace_back(st.int64(1), in);
     }
     st.reset();
   }
   return out;
 }
 
+/// The periods in the order of their days (a request's periods do not overlap).
+struct Calendar {
+  std::vector<std::int64_t> first, last;  ///< by period index
+  /// The period holding day, if any.
+  [[nodiscard]] std::optional<size_t> period_of(std::int64_t day) const {
+    auto it = std::upper_bound(first.begin(), first.end(), day);
+    if (it == first.begin()) return std::nullopt;
+    const size_t i = static_cast<size_t>(it - first.begin()) - 1;
+    return day <= last[i] ? std::optional(i) : std::nullopt;
+  }
+};
+
 /// The contributions of a fact to the periods: (period index, reference day).
-void contributions(const Aggregate& a, const Fact& f, const std::vector<Period>& periods,
-                   std::vector<std::pair<size_t, std::int64_t>>& out) {
+void contributions(const Aggregate& a, const Fact& f, const Calendar& cal, std::vector<std::pair<size_t, std::int64_t>>& out) {
   out.clear();
-  auto period_of = [&](std::int64_t day) -> std::optional<size_t> {
-    for (size_t i = 0; i < periods.size(); ++i)
-      if (day_of(periods[i].first) <= day && day <= day_of(periods[i].last)) return i;
-    return std::nullopt;
-  };
-  auto in_states = [&](const std::string& s) { return std::find(a.states.begin(), a.states.end(), s) != a.states.end(); };
   switch (a.population) {
     case Aggregate::Population::event:
       if (f.event)
-        if (auto p = period_of(*f.event)) out.emplace_back(*p, *f.event);
+        if (auto p = cal.period_of(*f.event)) out.emplace_back(*p, *f.event);
       break;
     case Aggregate::Population::stock:
-      for (size_t i = 0; i < periods.size(); ++i) {
-        const std::int64_t end = day_of(periods[i].last);
-        // The status at the period's end: the last row effective on or before it.
-        const std::string* status = nullptr;
-        for (const auto& [day, st] : f.statuses)
-          if (day <= end) status = &st;
-        if (status && in_states(*status)) out.emplace_back(i, end);
+      // Each stretch of days in the states, [from, to): the periods that end inside it.
+      for (size_t k = 0; k < f.statuses.size(); ++k) {
+        if (!f.statuses[k].second) continue;
+        const std::int64_t from = f.statuses[k].first;
+        const std::int64_t to = k + 1 < f.statuses.size() ? f.statuses[k + 1].first : INT64_MAX;
+        auto it = std::lower_bound(cal.last.begin(), cal.last.end(), from);
+        for (; it != cal.last.end() && *it < to; ++it) out.emplace_back(static_cast<size_t>(it - cal.last.begin()), *it);
       }
       break;
     case Aggregate::Population::inflow:
     case Aggregate::Population::outflow: {
       const bool into = a.population == Aggregate::Population::inflow;
       bool was = false;
-      for (size_t k = 0; k < f.statuses.size(); ++k) {
-        const bool now = in_states(f.statuses[k].second);
+      for (const auto& [day, now] : f.statuses) {
         if ((into && now && !was) || (!into && was && !now))
-          if (auto p = period_of(f.statuses[k].first)) out.emplace_back(*p, f.statuses[k].first);
+          if (auto p = cal.period_of(day)) out.emplace_back(*p, day);
         was = now;
       }
       break;
@@ -322,45 +352,10 @@ void contributions(const Aggregate& a, const Fact& f, const std::vector<Period>&
   }
 }
 
-/// The cell keys a contribution adds to, for the breakdowns; with the age summary bands.
-void keys_of(const std::vector<std::string>& dims, const std::vector<Breakdown>& breakdowns, const Fact& f,
-             std::int64_t ref_day, std::vector<std::pair<size_t, std::string>>& out) {
-  out.clear();
-  std::map<std::string, std::string> code;
-  std::optional<std::int64_t> age;
-  size_t k = 0;
-  for (const auto& d : dims) {
-    if (d == "age") {
-      if (f.birth) {
-        const auto years = age_at(*f.birth, ref_day);
-        if (years >= 0) age = years;
-      }
-      code["age"] = age ? age_partition(*age) : "_N";
-    } else {
-      code[d] = sdmx_code(d, f.codes[k++]);
-    }
-  }
-  for (size_t b = 0; b < breakdowns.size(); ++b) {
-    const auto& bd = breakdowns[b].dims;
-    std::string key;
-    for (const auto& d : bd) key += code[d] + "|";
-    out.emplace_back(b, key);
-    // Summary bands: counted from the age itself, never summed from the partitions.
-    const auto at = std::find(bd.begin(), bd.end(), "age");
-    if (at != bd.end() && age)
-      for (const auto& band : age_summary_bands())
-        if (in_summary_band(band, *age)) {
-          std::string skey;
-          for (const auto& d : bd) skey += (d == "age" ? band : code[d]) + "|";
-          out.emplace_back(b, skey);
-        }
-  }
-}
-
 /// An aggregate computed for every period and cell.
 struct Computed {
   std::vector<Breakdown> breakdowns;
-  /// period → breakdown → cell key → accumulator
+  /// period → breakdown → cell key (the breakdown's codes, each followed by '|') → accumulator
   std::vector<std::vector<std::map<std::string, Acc>>> cells;
   std::string sql;
 };
@@ -370,14 +365,49 @@ Computed aggregate(detail::Context& cx, const Aggregate& a, const std::vector<Pe
   Computed out;
   out.breakdowns = breakdowns;
   out.cells.assign(periods.size(), std::vector<std::map<std::string, Acc>>(breakdowns.size()));
-  const Loaded l = load(cx, a, dims);
+  Loaded l = load(cx, a, dims);
   out.sql = l.sql;
+  // The periods sorted by day; contributions name them by their place in the request.
+  std::vector<size_t> order(periods.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](size_t x, size_t y) { return periods[x].first < periods[y].first; });
+  Calendar cal;
+  for (size_t i : order) {
+    cal.first.push_back(day_of(periods[i].first));
+    cal.last.push_back(day_of(periods[i].last));
+  }
+  // Each breakdown's dimensions (positions in dims) and its cells, flat: one number per cell.
+  const int age_dim = static_cast<int>(std::find(dims.begin(), dims.end(), "age") - dims.begin());
+  std::vector<std::vector<size_t>> bdims(breakdowns.size());
+  std::vector<size_t> bsize(breakdowns.size(), 1);
+  for (size_t b = 0; b < breakdowns.size(); ++b)
+    for (const auto& d : breakdowns[b].dims) {
+      const size_t k = static_cast<size_t>(std::find(dims.begin(), dims.end(), d) - dims.begin());
+      bdims[b].push_back(k);
+    }
+  // The categories are known once the records are read (codes in order of appearance).
+  for (size_t b = 0; b < breakdowns.size(); ++b)
+    for (size_t k : bdims[b]) bsize[b] *= l.categories[k].codes.size();
+  const bool sums = a.measure != Aggregate::Measure::count;
+  const bool median = a.measure == Aggregate::Measure::median;
+  struct Flat {
+    std::vector<std::int64_t> count;
+    std::vector<Int128> sum;
+    std::vector<std::vector<std::int64_t>> values;
+  };
+  std::vector<std::vector<Flat>> flat(periods.size(), std::vector<Flat>(breakdowns.size()));
+  for (auto& per : flat)
+    for (size_t b = 0; b < breakdowns.size(); ++b) {
+      per[b].count.assign(bsize[b], 0);
+      if (sums) per[b].sum.assign(bsize[b], 0);
+      if (median) per[b].values.resize(bsize[b]);
+    }
   std::vector<std::pair<size_t, std::int64_t>> contrib;
-  std::vector<std::pair<size_t, std::string>> keys;
+  std::vector<std::vector<int>> at(dims.size());  // per dimension: the categories of a contribution
   for (const auto& f : l.facts) {
-    contributions(a, f, periods, contrib);
-    for (const auto& [p, ref] : contrib) {
-      // The measure of this contribution.
+    contributions(a, f, cal, contrib);
+    for (const auto& [sorted, ref] : contrib) {
+      const size_t p = order[sorted];
       std::optional<Int128> value;
       if (!a.field.empty()) {
         value = f.measure;
@@ -386,19 +416,65 @@ Computed aggregate(detail::Context& cx, const Aggregate& a, const std::vector<Pe
         const auto to = a.days_to == "@event" ? std::optional(ref) : f.to;
         if (from && to) value = Int128(*to - *from + (a.days_inclusive ? 1 : 0));
       }
-      if (a.measure != Aggregate::Measure::count && !value) continue;  // no value: not in a sum or median
-      keys_of(dims, breakdowns, f, ref, keys);
-      for (const auto& [b, key] : keys) {
-        Acc& acc = out.cells[p][b][key];
-        acc.count += 1;
-        if (value) {
-          acc.sum += *value;
-          if (a.measure == Aggregate::Measure::median) acc.values.emplace_back(Rational(boost::multiprecision::cpp_int(*value)));
+      if (sums && !value) continue;  // no value: not in a sum, mean or median
+      for (size_t k = 0; k < dims.size(); ++k) {
+        at[k].clear();
+        if (static_cast<int>(k) != age_dim) {
+          at[k].push_back(f.cat[k]);
+          continue;
         }
-        acc.records.insert(f.id);
+        // The age at the reference day: its partition, and each summary band it is in.
+        const std::int64_t years = f.birth ? age_at(*f.birth, ref) : -1;
+        if (years < 0) {
+          at[k].push_back(0);
+          continue;
+        }
+        at[k].push_back(l.categories[k].index.at(age_partition(years)));
+        const auto& bands = age_summary_bands();
+        for (size_t i = 0; i < bands.size(); ++i)
+          if (in_summary_band(bands[i], years)) at[k].push_back(1 + kAgePartitions + static_cast<int>(i));
+      }
+      for (size_t b = 0; b < breakdowns.size(); ++b) {
+        Flat& cells = flat[p][b];
+        auto add = [&](size_t cell) {
+          cells.count[cell] += 1;
+          if (sums) cells.sum[cell] += *value;
+          if (median) cells.values[cell].push_back(static_cast<std::int64_t>(*value));
+        };
+        const auto& bd = bdims[b];
+        if (bd.empty()) {
+          add(0);
+        } else if (bd.size() == 1) {
+          for (int c : at[bd[0]]) add(static_cast<size_t>(c));
+        } else {
+          const size_t n2 = l.categories[bd[1]].codes.size();
+          for (int c1 : at[bd[0]])
+            for (int c2 : at[bd[1]]) add(static_cast<size_t>(c1) * n2 + static_cast<size_t>(c2));
+        }
       }
     }
   }
+  // The cells that have contributions, by key.
+  for (size_t p = 0; p < periods.size(); ++p)
+    for (size_t b = 0; b < breakdowns.size(); ++b) {
+      const Flat& cells = flat[p][b];
+      for (size_t cell = 0; cell < bsize[b]; ++cell) {
+        if (cells.count[cell] == 0) continue;
+        std::string key;
+        size_t rest = cell;
+        std::vector<std::string> parts(bdims[b].size());
+        for (size_t i = bdims[b].size(); i-- > 0;) {
+          const auto& cats = l.categories[bdims[b][i]];
+          parts[i] = sdmx_code(dims[bdims[b][i]], cats.codes[rest % cats.codes.size()]);
+          rest /= cats.codes.size();
+        }
+        for (const auto& x : parts) key += x + "|";
+        Acc& acc = out.cells[p][b][key];
+        acc.count = cells.count[cell];
+        if (sums) acc.sum = cells.sum[cell];
+        if (median) acc.values = cells.values[cell];
+      }
+    }
   return out;
 }
 
@@ -435,7 +511,7 @@ std::optional<Rational> measure_value(const Aggregate& a, const Acc* acc, int sc
       auto v = acc->values;
       std::sort(v.begin(), v.end());
       const size_t n = v.size();
-      const Rational mid = n % 2 ? v[n / 2] : Rational((v[n / 2 - 1] + v[n / 2]) / 2);
+      const Rational mid = n % 2 ? Rational(v[n / 2]) : Rational(Rational(v[n / 2 - 1]) + Rational(v[n / 2])) / 2;
       return Rational(mid / unit);
     }
   }
@@ -708,7 +784,7 @@ std::vector<Observation> compute(detail::Context& cx, const Request& request, co
             }
             auto it = c->cells[pi][bi].find(k);
             const Acc* acc = it == c->cells[pi][bi].end() ? nullptr : &it->second;
-            records += acc ? static_cast<std::int64_t>(acc->records.size()) : 0;
+            records += acc ? acc->count : 0;
             return measure_value(a, acc, scale);
           };
           o.numerator = value_of(d->numerator, num, num_scale, o.records);

@@ -79,7 +79,9 @@ struct Observation {
   std::optional<Rational> denominator;      ///< ratio only
   std::optional<std::string> value;         ///< rounded; none when the status says why
   char status = 'A';                        ///< A, E, M, O (Q: disclosure control)
-  std::int64_t records = 0;                 ///< records that made the numerator (and denominator)
+  /// The contributions that made the numerator and denominator: records (for flows, each flow:
+  /// a record that entered twice in the period counts twice).
+  std::int64_t records = 0;
   std::string note;                         ///< why M, O or E
 };
 
