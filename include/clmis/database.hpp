@@ -444,6 +444,15 @@ class Session {
   /// it, or null), "queries": {"numerator", "denominator"} (the SQL that read the records),
   /// "series": [codes]}.
   [[nodiscard]] Json indicator_explain(const Json& spec);
+  /// An analyst's own table of a stock on a day (docs/indicators.md, "Analysts' tables"): spec
+  /// {"type", "date", "states"? (default: every state but closed), "by"?: [dimensions]} →
+  /// {"type", "date", "states", "by", "total", "rows": [{"cell": {dimension: code}, "count"}]},
+  /// every combination of the dimensions' partitions with a record ("_N" not stated; ages at the
+  /// date), adding up to the total. Needs "read" with scope all on the type.
+  [[nodiscard]] Json stock(const Json& spec);
+  /// The same for flows in a period: spec {"type", "period", one of "into": [states],
+  /// "out_of": [states], "date_field": "<date field>", "by"?} (ages at each flow's day).
+  [[nodiscard]] Json flows(const Json& spec);
   /// Links record (type, id) to (to_type, to_id) — "this complaint led to that inspection" —
   /// with a relation, a code of the list "link_relation" (standard pack: related, led_to,
   /// follows, same_matter, duplicate_of; "" = related), and an optional note. Needs "update" on

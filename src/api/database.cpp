@@ -368,6 +368,16 @@ Json Session::indicators(const Json& spec) {
   return live(engine_).run(detail::SessionAccess::actor(*this), [&](Context& cx) { return detail::indicators_compute(cx, spec); });
 }
 
+Json Session::stock(const Json& spec) {
+  check_json(spec, "stock");
+  return live(engine_).run(detail::SessionAccess::actor(*this), [&](Context& cx) { return detail::stock_table(cx, spec); });
+}
+
+Json Session::flows(const Json& spec) {
+  check_json(spec, "flows");
+  return live(engine_).run(detail::SessionAccess::actor(*this), [&](Context& cx) { return detail::flow_table(cx, spec); });
+}
+
 Json Session::indicator_explain(const Json& spec) {
   check_json(spec, "indicators");
   return live(engine_).run(detail::SessionAccess::actor(*this), [&](Context& cx) { return detail::indicator_explain(cx, spec); });

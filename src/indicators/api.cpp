@@ -69,6 +69,108 @@ indicators::Request parse_request(const Json& spec, bool single) {
 
 }  // namespace
 
+namespace {
+
+[[noreturn]] void bad(const std::string& path, const Json& v, const char* rule, const std::string& message) {
+  throw ValidationError(std::vector<FieldError>{{"indicators", path, v, rule, message}});
+}
+
+void only_keys(const Json& spec, std::initializer_list<const char*> keys) {
+  if (!spec.is_object()) bad("", spec, "type", "a JSON object");
+  for (auto it = spec.begin(); it != spec.end(); ++it)
+    if (std::none_of(keys.begin(), keys.end(), [&](const char* k) { return it.key() == k; }))
+      bad(it.key(), *it, "unknown_field", "not a key of this request");
+}
+
+std::vector<std::string> states_of(const Json& spec, const char* key, const pack::RecordType& t) {
+  std::vector<std::string> out;
+  if (!spec[key].is_array() || spec[key].empty()) bad(key, spec[key], "type", "a list of states of " + t.name);
+  for (size_t i = 0; i < spec[key].size(); ++i) {
+    const Json& s = spec[key][i];
+    if (!s.is_string() || std::find(t.workflow->states.begin(), t.workflow->states.end(), s.get<std::string>()) == t.workflow->states.end())
+      bad(std::string(key) + "[" + std::to_string(i) + "]", s, "code_list", "not a state of " + t.name);
+    out.push_back(s.get<std::string>());
+  }
+  return out;
+}
+
+const pack::RecordType& table_type(Context& cx, const Json& spec) {
+  if (!spec.contains("type") || !spec["type"].is_string()) bad("type", spec.value("type", Json(nullptr)), "required", "a record type");
+  return cx.type(spec["type"].get<std::string>());
+}
+
+Json table_json(const std::vector<indicators::CrossCell>& cells, Json out) {
+  Json rows = Json::array();
+  for (size_t i = 1; i < cells.size(); ++i) {
+    bool band = false;
+    for (const auto& [d, c] : cells[i].cell)
+      for (const auto& b : indicators::age_summary_bands()) band = band || (d == "age" && c == b);
+    if (band) continue;
+    Json cell = Json::object();
+    for (const auto& [d, c] : cells[i].cell) cell[d] = c;
+    rows.push_back({{"cell", cell}, {"count", cells[i].count}});
+  }
+  out["total"] = cells.front().count;
+  out["rows"] = rows;
+  return out;
+}
+
+}  // namespace
+
+Json stock_table(Context& cx, const Json& spec) {
+  only_keys(spec, {"type", "date", "states", "by"});
+  const auto& t = table_type(cx, spec);
+  if (!t.workflow) bad("type", t.name, "code_list", t.name + " has no status history (no workflow)");
+  std::vector<FieldError> errors;
+  const auto by = string_list(spec, "by", errors);
+  if (!errors.empty()) throw ValidationError(std::move(errors));
+  const auto day = spec.contains("date") && spec["date"].is_string() ? parse_date(spec["date"].get<std::string>()) : std::nullopt;
+  if (!day) bad("date", spec.value("date", Json(nullptr)), spec.contains("date") ? "type" : "required", "a date YYYY-MM-DD");
+  pack::Aggregate a;
+  a.type = t.name;
+  a.population = pack::Aggregate::Population::stock;
+  if (spec.contains("states")) {
+    a.states = states_of(spec, "states", t);
+  } else {
+    for (const auto& s : t.workflow->states)
+      if (s != "closed") a.states.push_back(s);
+  }
+  const indicators::Period p{format_date(*day), 'D', *day, *day};
+  const auto cells = indicators::crosstab(cx, a, p, by);
+  return table_json(cells, Json{{"type", t.name}, {"date", format_date(*day)}, {"states", a.states}, {"by", by}});
+}
+
+Json flow_table(Context& cx, const Json& spec) {
+  only_keys(spec, {"type", "period", "into", "out_of", "date_field", "by"});
+  const auto& t = table_type(cx, spec);
+  std::vector<FieldError> errors;
+  const auto by = string_list(spec, "by", errors);
+  if (!errors.empty()) throw ValidationError(std::move(errors));
+  if (!spec.contains("period") || !spec["period"].is_string())
+    bad("period", spec.value("period", Json(nullptr)), spec.contains("period") ? "type" : "required", "a period: 2024, 2024-Q1 or 2024-01");
+  const auto periods = indicators::parse_periods(spec["period"].get<std::string>(), "");
+  if (periods.size() != 1) bad("period", spec["period"], "range", "one period (2024, 2024-Q1 or 2024-01)");
+  const int kinds = static_cast<int>(spec.contains("into")) + static_cast<int>(spec.contains("out_of")) +
+                    static_cast<int>(spec.contains("date_field"));
+  if (kinds != 1) bad("into", nullptr, "required", "one of into, out_of or date_field");
+  pack::Aggregate a;
+  a.type = t.name;
+  if (spec.contains("date_field")) {
+    const auto& f = spec["date_field"];
+    const pack::Field* fd = f.is_string() ? t.field(f.get<std::string>()) : nullptr;
+    if (!fd || fd->type != FieldType::date) bad("date_field", f, "code_list", "a date field of " + t.name);
+    a.population = pack::Aggregate::Population::event;
+    a.date_field = f.get<std::string>();
+  } else {
+    if (!t.workflow) bad("type", t.name, "code_list", t.name + " has no status history (no workflow)");
+    const char* key = spec.contains("into") ? "into" : "out_of";
+    a.population = spec.contains("into") ? pack::Aggregate::Population::inflow : pack::Aggregate::Population::outflow;
+    a.states = states_of(spec, key, t);
+  }
+  const auto cells = indicators::crosstab(cx, a, periods.front(), by);
+  return table_json(cells, Json{{"type", t.name}, {"period", periods.front().code}, {"by", by}});
+}
+
 Json indicators_list(Context& cx, const std::string& lang_in) {
   const auto& pkg = package(cx);
   cx.access.require_active(cx);

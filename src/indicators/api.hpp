@@ -20,4 +20,15 @@ Json indicators_compute(Context& cx, const Json& spec);
 /// spec: {"indicator", "period", "cell"?: {dimension: code}} → how that value was made.
 Json indicator_explain(Context& cx, const Json& spec);
 
+/// An analyst's table of a stock on a day: spec {"type", "date": "YYYY-MM-DD", "states"?:
+/// [states] (default: every state but "closed"), "by"?: [dimensions]} → {"type", "date",
+/// "states", "by", "total", "rows": [{"cell": {dimension: code}, "count"}]}, every combination
+/// of the dimensions' partitions with at least one record (age summary bands left out: they
+/// overlap), so the rows' counts add up to the total.
+Json stock_table(Context& cx, const Json& spec);
+
+/// The same for flows in a period: spec {"type", "period", one of "into": [states], "out_of":
+/// [states] or "date_field": "<date field>", "by"?} → {"type", "period", "total", "rows"}.
+Json flow_table(Context& cx, const Json& spec);
+
 }  // namespace clmis::detail

@@ -173,10 +173,30 @@ std::int64_t protection_of(const Cell& c, const Options& o) {
   return (pct * c.value + 99) / 100;
 }
 
+/// GLPK keeps an environment per thread (Debian's build), made on first use and never freed
+/// unless glp_free_env is called in that thread: a thread that audits and ends would leak it.
+/// The first call of clmis in a thread makes the environment itself (glp_init_env: 0) and frees
+/// it when the thread ends; one the host program made (1: already there) is the host's to free,
+/// with every problem it holds, and is left alone.
+class EnvOwner {
+ public:
+  EnvOwner() : owned_(glp_init_env() == 0) {}
+  ~EnvOwner() {
+    if (owned_) glp_free_env();
+  }
+  EnvOwner(const EnvOwner&) = delete;
+  EnvOwner& operator=(const EnvOwner&) = delete;
+
+ private:
+  bool owned_;
+};
+
+void env_ready() { thread_local EnvOwner owner; }
+
 /// Restores the caller's GLPK terminal setting.
 class TermOff {
  public:
-  TermOff() : previous_(glp_term_out(GLP_OFF)) {}
+  TermOff() : previous_((env_ready(), glp_term_out(GLP_OFF))) {}
   ~TermOff() { glp_term_out(previous_); }
   TermOff(const TermOff&) = delete;
   TermOff& operator=(const TermOff&) = delete;

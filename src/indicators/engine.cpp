@@ -7,6 +7,7 @@
 #include "store/sqlite.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <regex>
 #include <set>
 #include <unordered_map>
@@ -447,9 +448,17 @@ Computed aggregate(detail::Context& cx, const Aggregate& a, const std::vector<Pe
         } else if (bd.size() == 1) {
           for (int c : at[bd[0]]) add(static_cast<size_t>(c));
         } else {
-          const size_t n2 = l.categories[bd[1]].codes.size();
-          for (int c1 : at[bd[0]])
-            for (int c2 : at[bd[1]]) add(static_cast<size_t>(c1) * n2 + static_cast<size_t>(c2));
+          // Every combination of the dimensions' categories (age may give several: its
+          // partition and summary bands), row-major.
+          std::function<void(size_t, size_t)> walk = [&](size_t i, size_t cell) {
+            if (i == bd.size()) {
+              add(cell);
+              return;
+            }
+            const size_t n = l.categories[bd[i]].codes.size();
+            for (int c : at[bd[i]]) walk(i + 1, cell * n + static_cast<size_t>(c));
+          };
+          walk(0, 0);
         }
       }
     }
@@ -811,6 +820,33 @@ std::vector<Observation> compute(detail::Context& cx, const Request& request, co
       }
     }
   }
+  return out;
+}
+
+std::vector<CrossCell> crosstab(detail::Context& cx, const pack::Aggregate& a, const Period& period,
+                                const std::vector<std::string>& by) {
+  const auto* pkg = cx.pack.indicators.get();
+  if (!pkg) throw NotFound("the pack in force declares no indicators (nor dimension sources)");
+  const auto& t = cx.type(a.type);
+  for (size_t i = 0; i < by.size(); ++i) {
+    if (!pkg->dimension(t.name, by[i]))
+      refuse("by[" + std::to_string(i) + "]", by[i], "code_list",
+             t.name + " has no dimension \"" + by[i] + "\" (indicators.json, \"dimensions\")");
+    if (std::find(by.begin(), by.begin() + static_cast<std::ptrdiff_t>(i), by[i]) != by.begin() + static_cast<std::ptrdiff_t>(i))
+      refuse("by[" + std::to_string(i) + "]", by[i], "unique", "\"" + by[i] + "\" twice");
+  }
+  if (by.size() > 6) refuse("by", nullptr, "range", "at most 6 dimensions");
+  if (cx.access.require_scope(cx, t, "read") != pack::Scope::all)
+    cx.access.deny(cx, t.name + ".read", "a table reads every " + t.name + " record; this user reads only their own");
+  store::ReadTransaction rt(cx.conn);
+  std::vector<Breakdown> bds = {Breakdown{}};
+  if (!by.empty()) bds.push_back(Breakdown{by});
+  const Computed c = aggregate(cx, a, {period}, bds, by);
+  std::vector<CrossCell> out;
+  const auto total = c.cells[0][0].find("");
+  out.push_back(CrossCell{{}, total == c.cells[0][0].end() ? 0 : total->second.count});
+  if (!by.empty())
+    for (const auto& [key, acc] : c.cells[0][1]) out.push_back(CrossCell{cell_of(bds[1], key), acc.count});
   return out;
 }
 

@@ -96,6 +96,20 @@ struct Request {
 /// dimension an indicator does not allow, or a periodicity it does not have.
 std::vector<Observation> compute(detail::Context& cx, const Request& request, const SeriesLookup& series);
 
+/// One cell of an analyst's table: the dimension codes (empty: the total) and the count.
+struct CrossCell {
+  std::map<std::string, std::string> cell;
+  std::int64_t count = 0;
+};
+
+/// An analyst's own table (Session::stock, Session::flows): the records of a type in a
+/// population — a stock on a day (period: that day), the flows into or out of states, or the
+/// records whose date falls in the period — counted in every combination of the dimensions (up to
+/// 6; "not stated" _N; age partitions and summary bands), the total first. Cells with no record
+/// are left out. Needs "read" with scope all on the type.
+std::vector<CrossCell> crosstab(detail::Context& cx, const pack::Aggregate& a, const Period& period,
+                                const std::vector<std::string>& by);
+
 /// The SQL that reads an aggregate's records, as compute() runs it (the lineage).
 std::string aggregate_sql(detail::Context& cx, const pack::Aggregate& a, const std::vector<std::string>& dims);
 

@@ -237,6 +237,23 @@ TEST_CASE("Registered job seekers at past month ends use the ages at those dates
         CHECK(sum == total);
       }
     }
+  // An analyst's own table: the register on 2024-05-31 by sex and age (every combination), and
+  // the entries of 2024 by parish. May 31: P1 F 24, P2 M 25, P3 M 65.
+  const Json tab = s.stock(Json{{"type", "job_seeker"}, {"date", "2024-05-31"}, {"states", {"registered", "active"}},
+                                {"by", {"sex", "age"}}});
+  CHECK(tab["total"] == 3);
+  std::map<std::string, std::int64_t> rows;
+  for (const auto& r : tab["rows"]) rows[r["cell"]["sex"].get<std::string>() + "/" + r["cell"]["age"].get<std::string>()] = r["count"];
+  CHECK(rows == std::map<std::string, std::int64_t>{{"F/Y15T24", 1}, {"M/Y25T34", 1}, {"M/Y_GE65", 1}});
+  const Json fl = s.flows(Json{{"type", "job_seeker"}, {"period", "2024"}, {"into", {"registered", "active"}}, {"by", {"geo"}}});
+  CHECK(fl["total"] == 4);  // P1, P2 (KN-03), P4 (no parish), P3 back in September (KN-01)
+  rows.clear();
+  for (const auto& r : fl["rows"]) rows[r["cell"]["geo"].get<std::string>()] = r["count"];
+  CHECK(rows == std::map<std::string, std::int64_t>{{"KN-03", 2}, {"KN-01", 1}, {"_N", 1}});
+  CHECK(errors_of([&] { (void)s.stock(Json{{"type", "job_seeker"}, {"date", "2024-05-31"}, {"by", {"eco"}}}); }) ==
+        Errs{{"by[0]", "code_list"}});
+  CHECK(errors_of([&] { (void)s.flows(Json{{"type", "job_seeker"}, {"period", "2024"}}); }) == Errs{{"into", "required"}});
+  CHECK(errors_of([&] { (void)s.stock(Json{{"type", "job_seeker"}, {"date", "2024-02-30"}}); }) == Errs{{"date", "type"}});
   // The year: the stock on Dec 31 (P2, P3), inflows 4, outflows 3.
   const Json y = s.indicators(Json{{"indicators", {"D1.stock", "D1.inflow", "D1.outflow"}}, {"period", "2024"}});
   CHECK(value(table(y, "D1.stock"), "2024", "") == "2");

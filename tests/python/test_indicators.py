@@ -73,3 +73,25 @@ def test_refusals_change_nothing(session: clmis.Session, db_path, kwargs, path) 
     with pytest.raises(clmis.ValidationError):
         session.indicators(["Z9"], period="2025")
     assert digest(db_path) == before
+
+
+def test_stock_and_flows_frames(session: clmis.Session) -> None:
+    # Three job seekers registered in 2025: F 30 (KN-03), M 40 (KN-03), F 22 (no parish), the
+    # last closed on 2025-03-01. On 2025-06-30 the register holds the first two.
+    people = [("F", "1995-01-10", "KN-03", None), ("M", "1985-02-01", "KN-03", None), ("F", "2003-01-01", None, "2025-03-01")]
+    for sex, born, parish, closed in people:
+        rec = {"registration_date": "2025-01-15", "first_name": "A", "family_name": f"B {born}", "sex": sex, "date_of_birth": born}
+        if parish:
+            rec["parish"] = parish
+        i = session.create("job_seeker", rec)
+        if closed:
+            session.transition("job_seeker", i, 1, "close", closed, outcome="withdrawn")
+    df = session.stock("job_seeker", "2025-06-30", by=["geo", "sex", "age"])
+    assert list(df.columns) == ["geo", "sex", "age", "count"]
+    got = {tuple(r[:3]): r[3] for r in df.itertuples(index=False)}
+    assert got == {("KN-03", "F", "Y25T34"): 1, ("KN-03", "M", "Y35T44"): 1}
+    assert int(df["count"].sum()) == 2
+    f = session.flows("job_seeker", "2025", into=["registered", "active"], by=["geo"])
+    assert {r.geo: r.count for r in f.itertuples(index=False)} == {"KN-03": 2, "_N": 1}
+    out = session.flows("job_seeker", "2025-Q1", out_of=["registered", "active"])
+    assert list(out["count"]) == [1]

@@ -44,6 +44,28 @@ def _indicators_frame(self, indicators=None, *, period, freq=None, by=None):
 
 Session.indicators_frame = _indicators_frame
 
+
+def _stock(self, type, date, *, states=None, by=None):
+    """How many records of type were in states (default: every state but closed) on date, in
+    every combination of the dimensions by (sex, age, geo, eco, ocu, edu; ages at the date): a
+    pandas DataFrame, one row per combination with a record, a column per dimension and count."""
+    from ._pandas import table_frame
+
+    return table_frame(self._stock(type, date, states, by), by)
+
+
+def _flows(self, type, period, *, into=None, out_of=None, date_field=None, by=None):
+    """The records of type that entered (into) or left (out_of) the states during period, or
+    whose date_field falls in it, in every combination of the dimensions by (ages at the day of
+    each flow): a pandas DataFrame as stock() gives."""
+    from ._pandas import table_frame
+
+    return table_frame(self._flows(type, period, into, out_of, date_field, by), by)
+
+
+Session.stock = _stock
+Session.flows = _flows
+
 __all__ = [
     "AGE_GROUPS",
     "AlreadyExists",

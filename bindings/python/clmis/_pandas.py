@@ -219,3 +219,18 @@ def indicators_frame(session, indicators=None, *, period, freq=None, by=None):
         frame[col] = frame[col].astype("object")
     frame["records"] = frame["records"].astype("Int64")
     return frame
+
+
+def table_frame(table, by):
+    """A stock or flow table (Session._stock / _flows) → DataFrame: one column per dimension
+    (``string``: its SDMX code, ``_N`` not stated) and ``count`` (``Int64``), one row per
+    combination with at least one record. The counts add up to ``table["total"]``."""
+    import pandas as pd
+
+    dims = list(by or [])
+    rows = table["rows"] if dims else [{"cell": {}, "count": table["total"]}]
+    frame = pd.DataFrame({**{d: [r["cell"][d] for r in rows] for d in dims}, "count": [r["count"] for r in rows]})
+    for d in dims:
+        frame[d] = frame[d].astype("string")
+    frame["count"] = frame["count"].astype("Int64")
+    return frame

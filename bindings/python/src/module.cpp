@@ -1218,6 +1218,28 @@ PYBIND11_MODULE(_core, m) {
           "[{indicator, version, period, freq, cell, value (decimal.Decimal, rounded once), status, numerator, "
           "denominator (fractions.Fraction, exact), records, note}]. indicators_frame() gives a DataFrame.")
       .def(
+          "_stock",
+          [](PySession& s, const std::string& type, const py::object& date, const py::object& states, const py::object& by) {
+            Json spec = {{"type", type}, {"date", date_text(date, "date")}};
+            if (!states.is_none()) spec["states"] = to_json(states, "states");
+            if (!by.is_none()) spec["by"] = to_json(by, "by");
+            return from_json(s.read([&](clmis::Session& x) { return x.stock(spec); }));
+          },
+          py::arg("type"), py::arg("date"), py::arg("states"), py::arg("by"), "Session.stock's table as a dict.")
+      .def(
+          "_flows",
+          [](PySession& s, const std::string& type, const py::object& period, const py::object& into, const py::object& out_of,
+             const py::object& date_field, const py::object& by) {
+            Json spec = {{"type", type}, {"period", to_json(period, "period")}};
+            if (!into.is_none()) spec["into"] = to_json(into, "into");
+            if (!out_of.is_none()) spec["out_of"] = to_json(out_of, "out_of");
+            if (!date_field.is_none()) spec["date_field"] = to_json(date_field, "date_field");
+            if (!by.is_none()) spec["by"] = to_json(by, "by");
+            return from_json(s.read([&](clmis::Session& x) { return x.flows(spec); }));
+          },
+          py::arg("type"), py::arg("period"), py::arg("into"), py::arg("out_of"), py::arg("date_field"), py::arg("by"),
+          "Session.flows's table as a dict.")
+      .def(
           "indicator_explain",
           [](PySession& s, const std::string& indicator, const py::object& period, const py::object& cell) {
             Json spec = {{"indicator", indicator}, {"period", to_json(period, "period")}};
