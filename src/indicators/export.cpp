@@ -259,7 +259,10 @@ std::string sdmx_csv(Context& cx, const Json& observations) {
 /// doubles, so the numeral goes in as a marked string and the marks are taken off the text.
 const std::string kNumberMark = "@@clmis-decimal@@";
 
-std::string unmark_numbers(std::string text) {
+/// Takes the marks off: "@@clmis-decimal@@12.50" (quotes included) → 12.50. Only a mark followed
+/// by a numeral (digits, one point, a leading minus) and the closing quote is a number; any other
+/// text is left as it is.
+std::string unmark_numbers(const std::string& text) {
   const std::string open = "\"" + kNumberMark;
   std::string out;
   out.reserve(text.size());
@@ -267,9 +270,16 @@ std::string unmark_numbers(std::string text) {
   for (;;) {
     const size_t at = text.find(open, pos);
     if (at == std::string::npos) break;
+    const size_t begin = at + open.size();
+    const size_t end = text.find('"', begin);
+    const std::string numeral = end == std::string::npos ? std::string() : text.substr(begin, end - begin);
+    if (!xlsx::significant_digits(numeral)) {  // not a numeral: not a mark of ours
+      out.append(text, pos, begin - pos);
+      pos = begin;
+      continue;
+    }
     out.append(text, pos, at - pos);
-    const size_t end = text.find('"', at + open.size());
-    out.append(text, at + open.size(), end - at - open.size());
+    out += numeral;
     pos = end + 1;
   }
   out.append(text, pos, std::string::npos);
@@ -548,6 +558,7 @@ std::string ilostat_csv(Context& cx, const Json& observations) {
     if (cell.contains("geo")) continue;                                        // ILOSTAT has no subdivisions
     std::string sex = "SEX_T";
     if (cell.contains("sex")) {
+      if (d->ilostat.find("_SEX_") == std::string::npos) continue;  // the ILOSTAT indicator is not by sex
       const std::string s = cell["sex"].get<std::string>();
       if (s == "_N") continue;  // not stated: in SEX_T only
       sex = "SEX_" + s;
@@ -562,7 +573,6 @@ std::string ilostat_csv(Context& cx, const Json& observations) {
       const std::string code = cell.contains(dim) ? cell[dim].get<std::string>() : "_T";
       classif1 = ilostat_classif(dim, code);
       if (classif1.empty()) continue;  // age not stated: in the total only
-      if (dim == "age" && code == "_T") classif1 = "AGE_YTHADULT_YGE15";  // the survey's total
     }
     std::string value = o["value"].get<std::string>();
     if (indicator_export::ilostat_in_thousands(d->ilostat)) value = indicator_export::thousandths(value);

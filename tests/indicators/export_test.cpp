@@ -16,6 +16,8 @@
 
 #include <algorithm>
 #include <fstream>
+#include <set>
+#include <tuple>
 #include <sstream>
 
 using clmis::Json;
@@ -243,6 +245,48 @@ TEST_CASE("ILOSTAT bulk CSV in thousands for workers and days", "[indicators][ex
   CHECK(has(m, "KNA,DOL,STR_DAYS_ECO_NB,SEX_T,ECO_ISIC4_TOTAL,,2025M03,0.03,,,,"));
   // Indicators without an ILOSTAT code give the header alone.
   CHECK(lines(o.exp(Json{{"format", "ilostat"}, {"indicators", {"C7.clearance"}}, {"period", "2025"}})).size() == 1);
+}
+
+TEST_CASE("ILOSTAT rows by sex and age bands with levels in thousands", "[indicators][export]") {
+  // The standard pack with an ILOSTAT code given to D1.inflow (registrations, by sex, age, geo...)
+  // as if ILOSTAT published it: UNE_TREG_SEX_AGE_NB, a level of persons, in thousands.
+  test::TempDir dir;
+  const std::string root = test::copy_data(dir, "data", CLMIS_SOURCE_DIR "/data");
+  test::edit_json(root + "/packs/standard/indicators.json", [](Json& j) {
+    for (auto& d : j["indicators"])
+      if (d["id"] == "D1.inflow") d["ilostat"] = "UNE_TREG_SEX_AGE_NB";
+  });
+  clmis::InitOptions io;
+  io.country = "KNA";
+  io.admin_password = test::kPassword;
+  io.data_dir = root;
+  auto db = clmis::Database::init(dir.file("nlad.db"), io);
+  auto s = db.login("admin", test::kPassword);
+  // Registered in 2024, ages on the day of entry: F 23 (15-24, KN-03), M 24 (15-24, KN-03),
+  // M 64 (55-64, no parish).
+  for (const auto& [sex, born, on, parish] : std::vector<std::tuple<const char*, const char*, const char*, const char*>>{
+           {"F", "2000-03-15", "2024-01-10", "KN-03"}, {"M", "1999-04-10", "2024-02-01", "KN-03"}, {"M", "1959-05-20", "2024-03-01", nullptr}}) {
+    Json j = {{"registration_date", on}, {"first_name", "A"}, {"family_name", std::string("B") + born}, {"sex", sex}, {"date_of_birth", born}};
+    if (parish) j["parish"] = parish;
+    s.create("job_seeker", j);
+  }
+  const auto ls = lines(s.indicators_export(Json{{"format", "ilostat"}, {"indicators", {"D1.inflow"}}, {"period", "2024"},
+                                                 {"by", {"sex", "age", "geo"}}}));
+  // 3 persons = 0.003 thousand; the total's age is AGE_10YRBANDS_TOTAL.
+  CHECK(has(ls, "KNA,DOL,UNE_TREG_SEX_AGE_NB,SEX_T,AGE_10YRBANDS_TOTAL,,2024,0.003,,,,"));
+  CHECK(has(ls, "KNA,DOL,UNE_TREG_SEX_AGE_NB,SEX_F,AGE_10YRBANDS_TOTAL,,2024,0.001,,,,"));
+  CHECK(has(ls, "KNA,DOL,UNE_TREG_SEX_AGE_NB,SEX_M,AGE_10YRBANDS_TOTAL,,2024,0.002,,,,"));
+  CHECK(has(ls, "KNA,DOL,UNE_TREG_SEX_AGE_NB,SEX_T,AGE_10YRBANDS_Y15-24,,2024,0.002,,,,"));
+  CHECK(has(ls, "KNA,DOL,UNE_TREG_SEX_AGE_NB,SEX_T,AGE_10YRBANDS_Y55-64,,2024,0.001,,,,"));
+  CHECK(has(ls, "KNA,DOL,UNE_TREG_SEX_AGE_NB,SEX_M,AGE_10YRBANDS_Y55-64,,2024,0.001,,,,"));
+  // Summary bands: 15+ all 3, 15-64 all 3 (23, 24, 64), 25+ the man of 64.
+  CHECK(has(ls, "KNA,DOL,UNE_TREG_SEX_AGE_NB,SEX_T,AGE_YTHADULT_YGE15,,2024,0.003,,,,"));
+  CHECK(has(ls, "KNA,DOL,UNE_TREG_SEX_AGE_NB,SEX_T,AGE_YTHADULT_Y15-64,,2024,0.003,,,,"));
+  CHECK(has(ls, "KNA,DOL,UNE_TREG_SEX_AGE_NB,SEX_M,AGE_YTHADULT_YGE25,,2024,0.001,,,,"));
+  // No subdivision is sent, and no row twice.
+  for (const auto& l : ls) CHECK(l.find("KN-") == std::string::npos);
+  std::set<std::string> unique(ls.begin(), ls.end());
+  CHECK(unique.size() == ls.size());
 }
 
 TEST_CASE("ILOSTAT codes of time and classifications and exact thousandths", "[indicators][export]") {
