@@ -541,6 +541,14 @@ CLMIS_API int clmis_indicators_json(char **out, clmis_session *session, const ch
  *  {"indicator", "version", "definition", "observation", "queries", "series"}. */
 CLMIS_API int clmis_indicator_explain_json(char **out, clmis_session *session, const char *spec_json);
 
+/** Indicators as a file to send (docs/indicators.md, "Exports"). spec_json: as for
+ *  clmis_indicators_json plus "format": "sdmx-csv" | "sdmx-json" | "sdmx-structure" | "ilostat"
+ *  | "csv" | "json" | "xlsx" and "lang"?. The file's bytes into *out (allocated by the library,
+ *  freed with clmis_free(); not NUL-terminated: an xlsx workbook holds any byte) and their number
+ *  into *out_size. CLMIS_EINVALID for an unknown format and as clmis_indicators_json; on failure
+ *  *out is NULL and *out_size 0. */
+CLMIS_API int clmis_indicators_export(void **out, size_t *out_size, clmis_session *session, const char *spec_json);
+
 /** Links record (type, id) to (to_type, to_id) with relation (a code of the list
  *  "link_relation": related, led_to, follows, same_matter, duplicate_of; NULL: related) and an
  *  optional note (NULL: none). Needs "update" on the first record and "read" on the second;

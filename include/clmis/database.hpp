@@ -453,6 +453,16 @@ class Session {
   /// The same for flows in a period: spec {"type", "period", one of "into": [states],
   /// "out_of": [states], "date_field": "<date field>", "by"?} (ages at each flow's day).
   [[nodiscard]] Json flows(const Json& spec);
+  /// Indicators as a file to send (docs/indicators.md, "Exports"): spec is indicators()' spec
+  /// plus "format": "sdmx-csv" (SDMX-CSV 2.0 over the structure CLMIS:LMI(1.0)), "sdmx-json"
+  /// (an SDMX-JSON 2.0 data message), "sdmx-structure" (an SDMX-JSON 2.0 structure message: the
+  /// DSD, its concept scheme and codelists; no values, "period" may be left out), "ilostat"
+  /// (ILOSTAT's bulk CSV: the indicators with an ILOSTAT code), "csv", "json" (the observations
+  /// and the definitions' metadata) or "xlsx" (a sheet per indicator and a metadata sheet), and
+  /// "lang"? (labels; "": the country's first language). Returns the file's bytes. Values are the
+  /// rounded decimal text indicators() gives, never a binary floating-point number. The same
+  /// permissions and errors as indicators(); ValidationError for an unknown format.
+  [[nodiscard]] std::string indicators_export(const Json& spec);
   /// Links record (type, id) to (to_type, to_id) — "this complaint led to that inspection" —
   /// with a relation, a code of the list "link_relation" (standard pack: related, led_to,
   /// follows, same_matter, duplicate_of; "" = related), and an optional note. Needs "update" on

@@ -6,6 +6,7 @@
 #include "api/engine.hpp"
 #include "clmis/json.hpp"
 #include "indicators/api.hpp"
+#include "indicators/export.hpp"
 #include "records/check.hpp"
 #include "records/codes.hpp"
 #include "records/history.hpp"
@@ -381,6 +382,11 @@ Json Session::flows(const Json& spec) {
 Json Session::indicator_explain(const Json& spec) {
   check_json(spec, "indicators");
   return live(engine_).run(detail::SessionAccess::actor(*this), [&](Context& cx) { return detail::indicator_explain(cx, spec); });
+}
+
+std::string Session::indicators_export(const Json& spec) {
+  check_json(spec, "indicators");
+  return live(engine_).run(detail::SessionAccess::actor(*this), [&](Context& cx) { return detail::indicators_export(cx, spec); });
 }
 
 // --- Table Maintenance -----------------------------------------------------------------------

@@ -773,6 +773,24 @@ int clmis_indicator_explain_json(char** out, clmis_session* session, const char*
   return guarded([&] { *out = dup(dump(session->session->indicator_explain(parse_json(spec_json, "indicators")))); });
 }
 
+int clmis_indicators_export(void** out, size_t* out_size, clmis_session* session, const char* spec_json) {
+  clear_error();
+  if (!out) return misuse("out is NULL");
+  *out = nullptr;
+  if (!out_size) return misuse("out_size is NULL");
+  *out_size = 0;
+  if (!session_ok(session)) return misuse("session is NULL or not an open clmis_session");
+  if (!spec_json) return misuse("spec_json is NULL (it names the format and the period)");
+  return guarded([&] {
+    const std::string bytes = session->session->indicators_export(parse_json(spec_json, "indicators"));
+    void* p = std::malloc(bytes.empty() ? 1 : bytes.size());
+    if (!p) throw std::bad_alloc();
+    if (!bytes.empty()) std::memcpy(p, bytes.data(), bytes.size());
+    *out = p;
+    *out_size = bytes.size();
+  });
+}
+
 #define CLMIS_CHECK_LIST()                                                                  \
   if (!session_ok(session)) return misuse("session is NULL or not an open clmis_session"); \
   if (!list) return misuse("list is NULL")

@@ -754,6 +754,20 @@ int main(int argc, char** argv) {
   ind_explain->add_option("indicator", ind_id, "The indicator, e.g. C3")->required();
   ind_explain->add_option("--period", ind_period, "One period: 2024, 2024-Q1 or 2024-01")->required();
   ind_explain->add_option("--cell", ind_cells, "A dimension's code, e.g. sex=F (repeatable)");
+  // indicators export: a file to send (docs/indicators.md, "Exports")
+  std::string ind_export_format, ind_export_out;
+  auto* ind_export = ind->add_subcommand("export", "Indicators as a file to send: SDMX, ILOSTAT, CSV, JSON, Excel");
+  ind_export->add_option("database", db_path, "Path of the database")->required();
+  ind_export->add_option("--format", ind_export_format,
+                         "sdmx-csv, sdmx-json, sdmx-structure, ilostat, csv, json or xlsx")->required();
+  ind_export->add_option("--indicator", ind_ids, "An indicator id (repeatable; default: all)");
+  ind_export->add_option("--period", ind_period, "2024, 2024-Q1, 2024-01 or 2020..2024 (not for sdmx-structure)");
+  ind_export->add_option("--freq", ind_freq, "Split the period: year, quarter or month");
+  ind_export->add_option("--by", ind_by, "Dimensions, comma-separated: sex, age, geo, eco, ocu, edu")->delimiter(',');
+  ind_export->add_option("--lang", ind_lang, "Language of names and metadata (default: the country's first)");
+  ind_export->add_option("--out", ind_export_out, "Write to this file (default: standard output; required for xlsx)");
+  ind_export->add_flag("--force", force, "Replace the output file if it exists (never the database's own files)");
+  login.options(ind_export);
   for (auto* c : {ind_list, ind_compute, ind_explain}) login.options(c);
   json_flag(ind_list);
   json_flag(ind_explain);
@@ -1707,6 +1721,34 @@ int main(int argc, char** argv) {
         std::cerr << r["observations"].size() << " values written to " << ind_out << "\n";
       } else {
         std::cout << text.str();
+      }
+    }
+    if (*ind_export) {
+      // Checked before anything is opened or computed: the format, a workbook to a file.
+      const std::vector<std::string> export_formats = {"sdmx-csv", "sdmx-json", "sdmx-structure", "ilostat", "csv", "json", "xlsx"};
+      if (std::find(export_formats.begin(), export_formats.end(), ind_export_format) == export_formats.end())
+        throw clmis::ValidationError(std::vector<clmis::FieldError>{
+            {"indicators", "format", ind_export_format, "code_list", "sdmx-csv, sdmx-json, sdmx-structure, ilostat, csv, json or xlsx"}});
+      if (ind_export_format == "xlsx" && ind_export_out.empty())
+        throw clmis::ValidationError(std::vector<clmis::FieldError>{
+            {"indicators", "out", nullptr, "required", "an Excel workbook is written to a file: --out FILE"}});
+      auto db = open_db(db_path);
+      auto s = login.open(db);
+      std::optional<clmis::detail::OutputFile> out;
+      if (!ind_export_out.empty()) out.emplace(ind_export_out, db.files(), force);
+      clmis::Json spec = {{"format", ind_export_format}};
+      if (!ind_period.empty()) spec["period"] = ind_period;
+      if (!ind_ids.empty()) spec["indicators"] = ind_ids;
+      if (!ind_freq.empty()) spec["freq"] = ind_freq;
+      if (!ind_by.empty()) spec["by"] = ind_by;
+      if (!ind_lang.empty()) spec["lang"] = ind_lang;
+      const std::string bytes = s.indicators_export(spec);
+      if (out) {
+        out->stream().write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+        out->commit();
+        std::cerr << ind_export_format << " written to " << ind_export_out << " (" << bytes.size() << " bytes)\n";
+      } else {
+        std::cout.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
       }
     }
     if (*ind_explain) {

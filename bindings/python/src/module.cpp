@@ -1250,6 +1250,24 @@ PYBIND11_MODULE(_core, m) {
           py::arg("indicator"), py::kw_only(), py::arg("period"), py::arg("cell") = py::none(),
           "How one value was made: {indicator, version, definition, observation, queries, series}.")
       .def(
+          "indicators_export",
+          [](PySession& s, const std::string& format, const py::object& ids, const py::object& period,
+             const py::object& freq, const py::object& by, const py::object& lang) {
+            Json spec = {{"format", format}};
+            if (!ids.is_none()) spec["indicators"] = to_json(ids, "indicators");
+            if (!period.is_none()) spec["period"] = to_json(period, "period");
+            if (!freq.is_none()) spec["freq"] = to_json(freq, "freq");
+            if (!by.is_none()) spec["by"] = to_json(by, "by");
+            if (!lang.is_none()) spec["lang"] = to_json(lang, "lang");
+            const std::string bytes = s.read([&](clmis::Session& x) { return x.indicators_export(spec); });
+            return py::bytes(bytes);
+          },
+          py::arg("format"), py::arg("indicators") = py::none(), py::kw_only(), py::arg("period") = py::none(),
+          py::arg("freq") = py::none(), py::arg("by") = py::none(), py::arg("lang") = py::none(),
+          "Indicators as the bytes of a file to send (docs/indicators.md, \"Exports\"): format sdmx-csv, "
+          "sdmx-json, sdmx-structure (no period needed), ilostat, csv, json or xlsx; the other arguments as "
+          "indicators(), lang for the labels.")
+      .def(
           "status_counts",
           [](PySession& s, const std::string& type, const py::object& date) {
             const std::string d = date_text(date, "date");
