@@ -49,7 +49,8 @@ indicators::Request parse_request(const Json& spec, bool single) {
   std::vector<FieldError> errors;
   if (!spec.is_object()) throw ValidationError(std::vector<FieldError>{{"indicators", "", spec, "type", "a JSON object"}});
   const std::vector<std::string> keys = single ? std::vector<std::string>{"indicator", "period", "cell"}
-                                               : std::vector<std::string>{"indicators", "period", "freq", "by"};
+                                               : std::vector<std::string>{"indicators", "period", "freq", "by", "protect",
+                                                                          "min_count", "p_percent"};
   for (auto it = spec.begin(); it != spec.end(); ++it)
     if (std::find(keys.begin(), keys.end(), it.key()) == keys.end())
       errors.push_back({"indicators", it.key(), *it, "unknown_field", "not a key of this request"});
@@ -62,8 +63,20 @@ indicators::Request parse_request(const Json& spec, bool single) {
     errors.push_back({"indicators", "period", spec.value("period", Json(nullptr)), spec.contains("period") ? "type" : "required",
                       "a period: 2024, 2024-Q1, 2024-01 or 2020..2024"});
   if (spec.contains("freq") && !spec["freq"].is_string()) errors.push_back({"indicators", "freq", spec["freq"], "type", "year, quarter or month"});
+  if (spec.contains("protect") && !spec["protect"].is_boolean()) errors.push_back({"indicators", "protect", spec["protect"], "type", "true or false"});
+  if (spec.contains("min_count") && (!spec["min_count"].is_number_integer() || spec["min_count"].get<std::int64_t>() < 1 ||
+                                     spec["min_count"].get<std::int64_t>() > 1000))
+    errors.push_back({"indicators", "min_count", spec["min_count"], "range", "a count from 1 to 1000"});
+  if (spec.contains("p_percent") && (!spec["p_percent"].is_number_integer() || spec["p_percent"].get<std::int64_t>() < 1 ||
+                                     spec["p_percent"].get<std::int64_t>() > 100))
+    errors.push_back({"indicators", "p_percent", spec["p_percent"], "range", "a percentage from 1 to 100"});
   if (!errors.empty()) throw ValidationError(std::move(errors));
   r.periods = indicators::parse_periods(spec["period"].get<std::string>(), spec.value("freq", std::string()));
+  if (!single) {
+    r.protect = spec.value("protect", false);
+    r.min_count = spec.value("min_count", std::int64_t{3});
+    r.p_percent = static_cast<int>(spec.value("p_percent", std::int64_t{10}));
+  }
   return r;
 }
 

@@ -1,5 +1,7 @@
 #include "indicators/engine.hpp"
 
+#include "indicators/disclosure.hpp"
+
 #include "core/dates.hpp"
 #include "security/access.hpp"
 #include "store/feed.hpp"
@@ -182,6 +184,7 @@ struct Acc {
   std::int64_t count = 0;  ///< contributions (records, or a record's flows: each one)
   Int128 sum = 0;
   std::vector<std::int64_t> values;  ///< median
+  Int128 largest = 0, second = 0;    ///< sums: the two largest contributions (the p% rule)
 };
 
 struct Breakdown {
@@ -393,14 +396,18 @@ Computed aggregate(detail::Context& cx, const Aggregate& a, const std::vector<Pe
   const bool median = a.measure == Aggregate::Measure::median;
   struct Flat {
     std::vector<std::int64_t> count;
-    std::vector<Int128> sum;
+    std::vector<Int128> sum, largest, second;
     std::vector<std::vector<std::int64_t>> values;
   };
   std::vector<std::vector<Flat>> flat(periods.size(), std::vector<Flat>(breakdowns.size()));
   for (auto& per : flat)
     for (size_t b = 0; b < breakdowns.size(); ++b) {
       per[b].count.assign(bsize[b], 0);
-      if (sums) per[b].sum.assign(bsize[b], 0);
+      if (sums) {
+        per[b].sum.assign(bsize[b], 0);
+        per[b].largest.assign(bsize[b], 0);
+        per[b].second.assign(bsize[b], 0);
+      }
       if (median) per[b].values.resize(bsize[b]);
     }
   std::vector<std::pair<size_t, std::int64_t>> contrib;
@@ -439,7 +446,15 @@ Computed aggregate(detail::Context& cx, const Aggregate& a, const std::vector<Pe
         Flat& cells = flat[p][b];
         auto add = [&](size_t cell) {
           cells.count[cell] += 1;
-          if (sums) cells.sum[cell] += *value;
+          if (sums) {
+            cells.sum[cell] += *value;
+            if (*value > cells.largest[cell]) {
+              cells.second[cell] = cells.largest[cell];
+              cells.largest[cell] = *value;
+            } else if (*value > cells.second[cell]) {
+              cells.second[cell] = *value;
+            }
+          }
           if (median) cells.values[cell].push_back(static_cast<std::int64_t>(*value));
         };
         const auto& bd = bdims[b];
@@ -480,7 +495,11 @@ Computed aggregate(detail::Context& cx, const Aggregate& a, const std::vector<Pe
         for (const auto& x : parts) key += x + "|";
         Acc& acc = out.cells[p][b][key];
         acc.count = cells.count[cell];
-        if (sums) acc.sum = cells.sum[cell];
+        if (sums) {
+          acc.sum = cells.sum[cell];
+          acc.largest = cells.largest[cell];
+          acc.second = cells.second[cell];
+        }
         if (median) acc.values = cells.values[cell];
       }
     }
@@ -576,6 +595,104 @@ void types_of(const pack::IndicatorPackage& pkg, const IndicatorDef& d, std::set
 }
 
 const char* freq_name(char f) { return f == 'A' ? "year" : f == 'Q' ? "quarter" : "month"; }
+
+/// Disclosure control over one indicator's observations out[from..] (Request::protect): per
+/// period, one problem of every cell (the total, each dimension alone, sex × each other, the
+/// age summary bands) linked by its sums, with a zero for each combination no record reached;
+/// the pattern disclosure.hpp decides. Observations without a protectable value (series,
+/// formulas) are left as they are.
+void protect_cells(std::vector<Observation>& out, size_t from, const Request& request) {
+  std::map<std::string, std::vector<size_t>> by_period;
+  for (size_t i = from; i < out.size(); ++i)
+    if (out[i].protectable) by_period[out[i].period.code].push_back(i);
+  const auto& bands = age_summary_bands();
+  auto is_band = [&](const std::string& c) { return std::find(bands.begin(), bands.end(), c) != bands.end(); };
+  for (const auto& [period, idx] : by_period) {
+    Problem pb;
+    std::map<std::map<std::string, std::string>, size_t> cell_at;  // cell → problem cell
+    std::map<size_t, size_t> obs_of;                                // problem cell → observation
+    const bool magnitude = out[idx.front()].protectable->magnitude;
+    for (size_t i : idx) {
+      const auto& pr = *out[i].protectable;
+      cell_at[out[i].cell] = pb.cells.size();
+      obs_of[pb.cells.size()] = i;
+      pb.cells.push_back(pr.magnitude ? Cell::magnitude(pr.value, pr.largest, pr.second, pr.contributors) : Cell::count(pr.value));
+    }
+    auto at = [&](const std::map<std::string, std::string>& cell) {
+      auto it = cell_at.find(cell);
+      if (it != cell_at.end()) return it->second;
+      cell_at[cell] = pb.cells.size();
+      pb.cells.push_back(magnitude ? Cell::magnitude(0, 0, 0, 0) : Cell::count(0));
+      return pb.cells.size() - 1;
+    };
+    if (!cell_at.count({})) continue;  // no total: nothing to link (not asked)
+    // The partitions' categories of each dimension, as the single-dimension cells name them.
+    std::map<std::string, std::set<std::string>> cats;
+    for (size_t i : idx)
+      if (out[i].cell.size() == 1 && !is_band(out[i].cell.begin()->second)) cats[out[i].cell.begin()->first].insert(out[i].cell.begin()->second);
+    // The partitions of age a summary band adds up.
+    auto band_parts = [&](const std::string& band) {
+      std::vector<std::string> parts;
+      for (const auto& code : cats["age"]) {
+        if (code == "_N") continue;
+        for (int y = 0; y <= 120; ++y)
+          if (age_partition(y) == code) {
+            if (in_summary_band(band, y)) parts.push_back(code);
+            break;
+          }
+      }
+      return parts;
+    };
+    for (const auto& d : request.by) {
+      if (!cats.count(d)) continue;
+      Constraint c{at({}), {}};
+      for (const auto& code : cats[d]) c.parts.push_back(at({{d, code}}));
+      pb.constraints.push_back(c);
+      if (d == "age")  // each summary band is the sum of its partitions, alone and by sex
+        for (const auto& band : bands) {
+          const auto parts = band_parts(band);
+          if (cell_at.count({{"age", band}}) && !parts.empty()) {
+            Constraint bc{at({{"age", band}}), {}};
+            for (const auto& code : parts) bc.parts.push_back(at({{"age", code}}));
+            pb.constraints.push_back(bc);
+          }
+          if (cats.count("sex"))
+            for (const auto& s : cats["sex"])
+              if (cell_at.count({{"sex", s}, {"age", band}}) && !parts.empty()) {
+                Constraint sc{at({{"sex", s}, {"age", band}}), {}};
+                for (const auto& code : parts) sc.parts.push_back(at({{"sex", s}, {"age", code}}));
+                pb.constraints.push_back(sc);
+              }
+        }
+      if (d == "sex" || !cats.count("sex")) continue;
+      // sex × d: its rows and columns add up to the single-dimension cells.
+      for (const auto& s : cats["sex"]) {
+        Constraint row{at({{"sex", s}}), {}};
+        for (const auto& code : cats[d]) row.parts.push_back(at({{"sex", s}, {d, code}}));
+        pb.constraints.push_back(row);
+      }
+      for (const auto& code : cats[d]) {
+        Constraint col{at({{d, code}}), {}};
+        for (const auto& s : cats["sex"]) col.parts.push_back(at({{"sex", s}, {d, code}}));
+        pb.constraints.push_back(col);
+      }
+    }
+    Options opts;
+    opts.min_count = request.min_count;
+    opts.p_percent = request.p_percent;
+    const Protection p = protect(pb, opts);
+    for (const auto& [cell, i] : obs_of) {
+      const auto& r = p.cells[cell];
+      if (!r.suppressed) continue;
+      Observation& o = out[i];
+      o.status = 'Q';
+      o.value.reset();
+      o.numerator.reset();
+      o.denominator.reset();
+      o.note = std::string("suppressed (") + to_string(r.reason) + ")";
+    }
+  }
+}
 
 }  // namespace
 
@@ -690,6 +807,7 @@ std::vector<Observation> compute(detail::Context& cx, const Request& request, co
   }
   for (const auto* d : order) {
     const bool publish = asked.count(d->id) > 0;
+    const size_t first_of_indicator = out.size();
     auto emit = [&](Observation o) {
       unrounded[d->id][o.period.code][cell_key(o.cell)] = o.status == 'M' || o.status == 'O' ? std::nullopt
                                                            : d->kind == IndicatorDef::Kind::ratio
@@ -797,6 +915,25 @@ std::vector<Observation> compute(detail::Context& cx, const Request& request, co
             return measure_value(a, acc, scale);
           };
           o.numerator = value_of(d->numerator, num, num_scale, o.records);
+          if (num) {  // what disclosure control judges: the numerator's records, or its sum
+            auto it = num->cells[pi][bi].find(k);
+            const Acc* acc = it == num->cells[pi][bi].end() ? nullptr : &it->second;
+            Observation::Protectable pr;
+            pr.contributors = acc ? acc->count : 0;
+            if (d->numerator.measure == Aggregate::Measure::sum) {
+              pr.magnitude = true;
+              const Int128 sum = acc ? acc->sum : Int128(0);
+              if (sum >= 0 && sum <= kMaxCellValue && (!acc || acc->second >= 0)) {
+                pr.value = static_cast<std::int64_t>(sum);
+                pr.largest = acc ? static_cast<std::int64_t>(acc->largest) : 0;
+                pr.second = acc ? static_cast<std::int64_t>(acc->second) : 0;
+                o.protectable = pr;
+              }
+            } else {
+              pr.value = pr.contributors;
+              o.protectable = pr;
+            }
+          }
           if (d->kind == IndicatorDef::Kind::ratio) {
             o.denominator = value_of(d->denominator, den, den_scale, o.records);
             if (!o.numerator || !o.denominator) {
@@ -819,6 +956,7 @@ std::vector<Observation> compute(detail::Context& cx, const Request& request, co
         }
       }
     }
+    if (request.protect && publish) protect_cells(out, first_of_indicator, request);
   }
   return out;
 }

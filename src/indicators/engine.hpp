@@ -82,13 +82,26 @@ struct Observation {
   /// The contributions that made the numerator and denominator: records (for flows, each flow:
   /// a record that entered twice in the period counts twice).
   std::int64_t records = 0;
-  std::string note;                         ///< why M, O or E
+  std::string note;                         ///< why M, O, E or Q
+  /// What disclosure control judges (record-based numerators only): the count of contributions,
+  /// or a sum (in minor units) with its two largest contributions.
+  struct Protectable {
+    bool magnitude = false;
+    std::int64_t value = 0, largest = 0, second = 0, contributors = 0;
+  };
+  std::optional<Protectable> protectable;
 };
 
 struct Request {
   std::vector<std::string> indicators;  ///< ids; empty: every indicator of the pack
   std::vector<Period> periods;
   std::vector<std::string> by;          ///< dimensions: each alone, and sex × each other
+  /// Disclosure control (docs/indicators.md): every table of an indicator and period — the
+  /// total, each dimension alone, sex × each other and the age summary bands, linked by their
+  /// sums — gets its suppression pattern; suppressed cells have status Q and no value.
+  bool protect = false;
+  std::int64_t min_count = 3;  ///< frequency cells: 0 < count < min_count is unsafe
+  int p_percent = 10;          ///< magnitude cells: the p% rule
 };
 
 /// Computes the request. The user needs "read" with scope all on every record type the

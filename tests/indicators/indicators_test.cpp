@@ -386,3 +386,57 @@ TEST_CASE("A later record type brings its indicator with no engine change: work 
   CHECK(value(t, "2025", "sex=F;") == "50.0");  // 1 / 2
   CHECK(value(t, "2025", "sex=M;") == "100.0");  // 1 / 1 (the undecided one is in neither)
 }
+
+TEST_CASE("Disclosure control suppresses small cells of a computed table and their partners", "[indicators][disclosure]") {
+  test::Office o;
+  auto& s = o.admin;
+  // Registered in 2025 and still on the register at the year's end: one in KN-01, five in KN-03.
+  int n = 0;
+  auto person = [&](const char* parish) {
+    ++n;
+    s.create("job_seeker", Json{{"registration_date", "2025-02-03"}, {"first_name", "A"}, {"family_name", "B" + std::to_string(n)},
+                                {"sex", n % 2 ? "F" : "M"}, {"date_of_birth", "1990-01-01"}, {"parish", parish}});
+  };
+  person("KN-01");
+  for (int i = 0; i < 5; ++i) person("KN-03");
+  const Json spec = {{"indicators", {"D1.stock"}}, {"period", "2025"}, {"by", {"geo"}}};
+  auto open = table(s.indicators(spec), "D1.stock");
+  CHECK(value(open, "2025", "geo=KN-01;") == "1");
+  // Protected (INDICATORS.md, minimum 3): KN-01's 1 is primary; the line total = KN-01 + KN-03
+  // then holds one suppressed cell, so its smallest other non-zero cell, KN-03 (5 < 6), goes too
+  // (secondary). The audit: KN-03's feasible range under the published total is [0, 6], short
+  // of its protection interval [5 - 3, 5 + 3] = [2, 8], so the smallest published cell of its
+  // line, the total, is suppressed as well (audit): every cell Q, none shown as a number.
+  Json p = spec;
+  p["protect"] = true;
+  auto t = table(s.indicators(p), "D1.stock");
+  CHECK(value(t, "2025", "geo=KN-01;") == "null/Q");
+  CHECK(value(t, "2025", "geo=KN-03;") == "null/Q");
+  CHECK(value(t, "2025", "") == "null/Q");
+  CHECK(t.at("2025").at("geo=KN-01;")["note"] == "suppressed (primary)");
+  CHECK(t.at("2025").at("geo=KN-03;")["note"] == "suppressed (secondary)");
+  CHECK(t.at("2025").at("")["note"] == "suppressed (audit)");
+  CHECK(t.at("2025").at("")["numerator"].is_null());  // nothing to subtract from
+  // Two more in KN-01: 3 and 5, nothing unsafe, nothing suppressed.
+  person("KN-01");
+  person("KN-01");
+  t = table(s.indicators(p), "D1.stock");
+  CHECK(value(t, "2025", "geo=KN-01;") == "3");
+  CHECK(value(t, "2025", "") == "8");
+  // With sex and age too (sex × each, the age bands linked to their partitions): a pattern is
+  // found, every suppressed cell has no value, and no cell of 0 records exists to suppress.
+  p["by"] = {"sex", "age", "geo"};
+  const Json all = s.indicators(p);
+  int suppressed = 0;
+  for (const auto& ob : all["observations"]) {
+    if (ob["status"] == "Q") {
+      ++suppressed;
+      CHECK(ob["value"].is_null());
+    } else {
+      CHECK(ob["value"].is_string());
+    }
+  }
+  CHECK(suppressed > 0);  // sex × geo has cells of 1 and 2
+  CHECK(errors_of([&] { (void)s.indicators(Json{{"period", "2025"}, {"protect", "yes"}}); }) == Errs{{"protect", "type"}});
+  CHECK(errors_of([&] { (void)s.indicators(Json{{"period", "2025"}, {"min_count", 0}}); }) == Errs{{"min_count", "range"}});
+}
