@@ -35,13 +35,16 @@ grep -q 'no country profile' "$dir/err"
 # The admin name can be chosen.
 CLMIS_PASSWORD=a-long-password "$cli" init "$dir/e.db" --country KNA --admin registrar | grep -q '"registrar"'
 "$cli" --version | grep -q '^clmis [0-9]'
-# profile check lists the unverified values of the database's country: 3 in the profile (two
-# legal parameters and the department) and every unverified value of its calendar file (the
-# substitution rule and each holiday rule).
+# profile check lists the unverified values of the database's country: 4 in the profile (three
+# legal parameters and the department), every unverified value of its calendar file (the
+# substitution rule and each holiday rule) and the pack's default deadlines; and what is
+# missing: the redundancy notice period, which the KNA profile does not give (issue 17).
 "$cli" profile check "$dir/a.db" > "$dir/check"
 calendar_unverified=$(grep -c '"verified": false' "$(dirname "$0")/../data/calendars/KNA.json")
+pack_unverified=$(grep -c '"verified": false' "$(dirname "$0")/../data/packs/standard/pack.json")
 # minimum_working_age, nis_number_pattern, severance (issue 16) and the department, then the calendar.
-grep -q "^KNA: $((4 + calendar_unverified)) value(s) of the country profile not verified" "$dir/check"
+grep -q "^KNA (Saint Kitts and Nevis): 1 missing and $((4 + calendar_unverified + pack_unverified)) unverified value(s) in the country profile" "$dir/check"
+grep -q '^  redundancy.notice: MISSING' "$dir/check"
 grep -q '^  severance = {"minimum_service_months":12,' "$dir/check"
 grep -q '^  calendar.rules.good_friday = "Good Friday"' "$dir/check"
 grep -q '^  department = ' "$dir/check"

@@ -217,6 +217,16 @@ CLMIS_API void clmis_close(clmis_db **db);
  *  frontend builds its forms from it. *out is freed with clmis_free(). */
 CLMIS_API int clmis_schema_json(char **out, clmis_db *db);
 
+/** What the database's country profile leaves missing or not yet verified, as JSON (`clmis
+ *  profile check`; docs/countries.md): {"country", "name", "missing", "unverified", "legal",
+ *  "holidays", "deadlines", "department"}, each group a list of {"parameter", "status":
+ *  "missing" | "unverified", ...}. Changes nothing. *out is freed with clmis_free(). */
+CLMIS_API int clmis_profile_check_json(char **out, clmis_db *db);
+/** The same report for a country profile before any database is made: country is an ISO
+ *  3166-1 alpha-3 code; data_dir NULL for the pack and profiles built into the library.
+ *  CLMIS_ENOTFOUND for a country without a profile, CLMIS_EPACK for a malformed one. */
+CLMIS_API int clmis_profile_check_country_json(char **out, const char *country, const char *data_dir);
+
 /** The codes of one code list as JSON: [{"code": "KN-03", "label": "...", "parent": ...,
  *  "level": ..., "active": true}, ...] with labels in lang ("en", "nl", "es"; falls back to
  *  English; NULL means the profile's first language). CLMIS_ENOTFOUND for an unknown list. */

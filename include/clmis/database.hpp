@@ -126,6 +126,18 @@ class Database {
   [[nodiscard]] Json schema() const;
   /// The codes of a code list with labels in lang ("" = the profile's first language).
   [[nodiscard]] Json codes(std::string_view list, std::string_view lang = {}) const;
+  /// What the country profile leaves missing or not yet verified (`clmis profile check`;
+  /// docs/countries.md), grouped: {"country", "name", "missing": n, "unverified": n, "legal",
+  /// "holidays", "deadlines", "department"}, each group a list of {"parameter", "status":
+  /// "missing" | "unverified", ...}: an unverified item has its "value", "unit"?, "source" and
+  /// "note"?; a missing one its "note" and "effects" (what clmis does without it: a rule
+  /// skipped with a warning, a field not computed, working days with weekends only). Reference
+  /// data: no session is needed; changes nothing.
+  [[nodiscard]] Json profile_check() const;
+  /// The same report for a country profile before any database is made: the profile of
+  /// country (ISO 3166-1 alpha-3) with the standard pack, those embedded in the library or
+  /// under data_dir. NotFound for a country without a profile; PackError for a malformed one.
+  static Json profile_check_country(const std::string& country, const std::string& data_dir = {});
   /// The path the database was opened from.
   [[nodiscard]] const std::string& path() const;
   /// The files that make up the database: the file itself, its "-wal", "-shm" and "-journal"
@@ -216,7 +228,9 @@ class Session {
   [[nodiscard]] Json changes_since(std::int64_t since_seq, int limit = 1000);
 
   /// Warnings of the last create, update or upsert on this session (an empty array if none):
-  /// [{"record", "path", "rule": "possible_duplicate", "message", "other_id", "other_ids"}].
+  /// [{"record", "path", "rule": "possible_duplicate", "message", "other_id", "other_ids"}], and
+  /// [{"record", "path", "rule": "min_age_at", "message", "parameter"}] when the age rule could
+  /// not be applied because the country profile declares its age parameter missing.
   /// A warning never stops a write; a frontend shows it to the officer.
   [[nodiscard]] const Json& warnings() const noexcept { return warnings_; }
 

@@ -7,6 +7,7 @@
 #include "clmis/json.hpp"
 #include "indicators/api.hpp"
 #include "indicators/export.hpp"
+#include "pack/profile_check.hpp"
 #include "records/check.hpp"
 #include "records/codes.hpp"
 #include "records/history.hpp"
@@ -86,6 +87,17 @@ Json Database::schema() const {
 
 Json Database::codes(std::string_view list, std::string_view lang) const {
   return live(engine_).run({}, [&](Context& cx) { return detail::codes_of(cx, list, lang); });
+}
+
+Json Database::profile_check() const {
+  return live(engine_).run({}, [](Context& cx) { return pack::profile_check(cx.pack, cx.profile); });
+}
+
+Json Database::profile_check_country(const std::string& country, const std::string& data_dir) {
+  auto src = data_dir.empty() ? pack::embedded_source() : pack::directory_source(data_dir);
+  pack::Pack p = pack::load_pack(*src);
+  pack::Profile prof = pack::load_profile(*src, country, p);
+  return pack::profile_check(pack::with_extensions(std::move(p), prof), prof);
 }
 
 const std::string& Database::path() const { return live(engine_).path(); }

@@ -393,6 +393,22 @@ int clmis_schema_json(char** out, clmis_db* db) {
   return guarded([&] { *out = dup(dump(db->db->schema())); });
 }
 
+int clmis_profile_check_json(char** out, clmis_db* db) {
+  clear_error();
+  if (!out) return misuse("out is NULL");
+  *out = nullptr;
+  if (!db_ok(db)) return misuse("db is NULL or not an open clmis_db");
+  return guarded([&] { *out = dup(dump(db->db->profile_check())); });
+}
+
+int clmis_profile_check_country_json(char** out, const char* country, const char* data_dir) {
+  clear_error();
+  if (!out) return misuse("out is NULL");
+  *out = nullptr;
+  if (!country) return misuse("country is NULL");
+  return guarded([&] { *out = dup(dump(clmis::Database::profile_check_country(country, data_dir ? data_dir : ""))); });
+}
+
 int clmis_codes_json(char** out, clmis_db* db, const char* list, const char* lang) {
   clear_error();
   if (!out) return misuse("out is NULL");

@@ -427,6 +427,35 @@ void print_table(const std::vector<std::string>& cols, const std::vector<std::ve
   for (const auto& r : rows) line(r);
 }
 
+/// `clmis profile check` as text: the counts, then each group with its items.
+void print_profile_check(std::ostream& out, const clmis::Json& report) {
+  out << report["country"].get<std::string>() << " (" << report["name"].get<std::string>()
+      << "): " << report["missing"].get<std::int64_t>() << " missing and " << report["unverified"].get<std::int64_t>()
+      << " unverified value(s) in the country profile\n"
+      << "(missing: not known, and nothing is guessed in its place; unverified: not yet checked against the law "
+         "or the department's own records)\n";
+  const std::pair<const char*, const char*> groups[] = {
+      {"legal", "Legal parameters"}, {"holidays", "Holidays"}, {"deadlines", "Deadlines"}, {"department", "Department"}};
+  for (const auto& [key, title] : groups) {
+    out << "\n" << title << ":\n";
+    const auto& items = report[key];
+    if (items.empty()) out << "  nothing missing or unverified\n";
+    for (const auto& i : items) {
+      const std::string name = i["parameter"];
+      if (i["status"] == "missing") {
+        out << "  " << name << ": MISSING\n    note: " << i["note"].get<std::string>() << "\n";
+        for (const auto& e : i["effects"]) out << "    meanwhile: " << e.get<std::string>() << "\n";
+        continue;
+      }
+      const auto& v = i["value"];
+      const std::string value = v.is_object() && v.contains("length") && v.contains("unit")
+                                    ? std::to_string(v["length"].get<std::int64_t>()) + " " + v["unit"].get<std::string>()
+                                    : clmis::dump_json(v);
+      out << "  " << name << " = " << value << " (unverified)\n    source: " << i["source"].get<std::string>() << "\n";
+    }
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -455,9 +484,13 @@ int main(int argc, char** argv) {
   auto* profile = app.add_subcommand("profile", "Country profile of a database");
   profile->require_subcommand(1);
   auto* check = profile->add_subcommand(
-      "check", "List the legal parameters (and department details) of the database's country "
-               "profile that are not verified (value, source); exit code 0 either way");
-  check->add_option("database", db_path, "Path of the database")->required();
+      "check", "List what the country profile of a database (or of --country, before any database "
+               "is made) leaves missing or not verified, grouped: legal parameters, holidays, "
+               "deadlines, department; exit code 0 either way");
+  auto* check_db = check->add_option("database", db_path, "Path of the database");
+  check->add_option("--country", country, "ISO 3166-1 alpha-3 code of a country profile (no database)")
+      ->excludes(check_db);
+  check->add_option("--data-dir", data_dir, "With --country: the pack and profiles under this directory");
   json_flag(check);
 
   std::string upgrade_dir;
@@ -1014,6 +1047,9 @@ int main(int argc, char** argv) {
                 << "Audit key: " << (o.audit_key_file.empty() ? db_path + ".key" : o.audit_key_file)
                 << " (owner-only; clmis needs it to open the database: back it up apart from the "
                    "database, see docs/security.md).\n";
+      if (const auto report = db.profile_check(); report["missing"].get<std::int64_t>() > 0)
+        std::cout << "The country profile leaves " << report["missing"].get<std::int64_t>()
+                  << " value(s) missing (nothing is guessed in their place): clmis profile check " << db_path << "\n";
     }
     if (*demo) {
       // The administrator's password: --password-file, CLMIS_PASSWORD, else made up and shown.
@@ -1063,44 +1099,16 @@ int main(int argc, char** argv) {
         std::cout << db_path << ": migrated from pack " << before << " to " << after << ".\n";
     }
     if (*check) {
-      auto db = open_db(db_path);
-      const auto country_json = db.schema()["country"];
-      clmis::Json unverified = clmis::Json::array();
-      for (auto it = country_json["legal"].begin(); it != country_json["legal"].end(); ++it)
-        if (!(*it)["verified"].get<bool>()) {
-          clmis::Json row = *it;
-          row["parameter"] = it.key();
-          unverified.push_back(row);
-        }
-      // The department's letterhead details are checked the same way.
-      if (country_json.contains("department") && !country_json["department"]["verified"].get<bool>())
-        unverified.push_back({{"parameter", "department"},
-                              {"value", country_json["department"]["name"]},
-                              {"source", country_json["department"]["source"]},
-                              {"verified", false}});
-      // And the calendar: its substitution rule, its settings, each holiday rule.
-      if (const auto& cal = country_json["calendar"]; cal.is_object()) {
-        if (!cal["substitution"]["verified"].get<bool>())
-          unverified.push_back({{"parameter", "calendar.substitution"}, {"value", cal["substitution"]["kind"]},
-                                {"source", cal["substitution"]["source"]}, {"verified", false}});
-        for (const char* k : {"customary_days_off", "deadlines_roll_forward"})
-          if (cal[k]["value"].get<bool>() && !cal[k]["verified"].get<bool>())
-            unverified.push_back({{"parameter", std::string("calendar.") + k}, {"value", true},
-                                  {"source", cal[k]["source"]}, {"verified", false}});
-        for (const auto& r : cal["rules"])
-          if (!r["verified"].get<bool>())
-            unverified.push_back({{"parameter", "calendar.rules." + r["id"].get<std::string>()},
-                                  {"value", r["name"]["en"]}, {"source", r["source"]}, {"verified", false}});
+      if (db_path.empty() == country.empty()) {
+        std::cerr << "clmis: profile check needs a database or --country ISO3\nRun with --help for more information.\n";
+        return kExitUsage;
       }
+      const auto report = country.empty() ? open_db(db_path).profile_check()
+                                          : clmis::Database::profile_check_country(country, data_dir);
       if (json) {
-        std::cout << clmis::dump_json(clmis::Json{{"country", country_json["iso3"]}, {"unverified", unverified}}, 2) << "\n";
+        std::cout << clmis::dump_json(report, 2) << "\n";
       } else {
-        std::cout << country_json["iso3"].get<std::string>() << ": " << unverified.size()
-                  << " value(s) of the country profile not verified against the law or the "
-                     "department's own records\n";
-        for (const auto& u : unverified)
-          std::cout << "  " << u["parameter"].get<std::string>() << " = " << clmis::dump_json(u["value"]) << "\n    source: "
-                    << u["source"].get<std::string>() << "\n";
+        print_profile_check(std::cout, report);
       }
     }
     if (*schema_cmd) {

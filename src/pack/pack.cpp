@@ -1460,6 +1460,16 @@ Profile load_profile(const DataSource& src, const std::string& iso3, const Pack&
   for (auto it = legal.begin(); it != legal.end(); ++it) {
     const std::string path = "/legal/" + it.key();
     if (!kLegalParameters.count(it.key())) r.fail(path, "unknown legal parameter \"" + it.key() + "\"");
+    if (it->is_object() && it->contains("missing")) {
+      // Declared missing: a note, never a value (docs/countries.md, "Generic profiles").
+      r.keys(*it, path, {"missing", "note"}, {});
+      if (!((*it)["missing"] == true))
+        r.fail(path + "/missing", "only true: a known parameter gives its value, source and verified instead");
+      const std::string note = r.str(*it, "note", path);
+      if (note.empty()) r.fail(path + "/note", "say what is missing and what clmis does until it is entered");
+      p.missing_legal[it.key()] = note;
+      continue;
+    }
     r.keys(*it, path, {"value", "source", "verified"}, {"unit", "note"});
     LegalParameter lp;
     lp.value = (*it)["value"];
@@ -1545,7 +1555,15 @@ Profile load_profile(const DataSource& src, const std::string& iso3, const Pack&
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     p.roles = parse_roles(r, j["roles"], "/roles", pack.record_types, prefix, pack.roles);
   }
-  if (j.contains("calendar")) {
+  if (j.contains("calendar") && j["calendar"].is_object() && j["calendar"].contains("missing")) {
+    // Declared missing: no holidays are known (docs/architecture.md §10).
+    r.keys(j["calendar"], "/calendar", {"missing", "note"}, {});
+    if (!(j["calendar"]["missing"] == true))
+      r.fail("/calendar/missing", "only true: a known calendar gives its \"file\" instead");
+    p.calendar_missing = r.str(j["calendar"], "note", "/calendar");
+    if (p.calendar_missing->empty())
+      r.fail("/calendar/note", "say what is missing and what clmis does until it is entered");
+  } else if (j.contains("calendar")) {
     // The public holidays are a file of their own (data/calendars/<ISO3>.json).
     r.keys(j["calendar"], "/calendar", {"file"}, {});
     const std::string file = r.str(j["calendar"], "file", "/calendar");
@@ -1601,12 +1619,14 @@ Profile load_profile(const DataSource& src, const std::string& iso3, const Pack&
   }
   for (const auto& t : pack.record_types) {
     for (const auto& rule : t.rules)
-      if (const auto* k = std::get_if<rules::MinAgeAt>(&rule.check); k && !k->age_parameter.empty() &&
-                                                                    !p.legal.count(k->age_parameter))
+      if (const auto* k = std::get_if<rules::MinAgeAt>(&rule.check);
+          k && !k->age_parameter.empty() && !p.legal.count(k->age_parameter) &&
+          !p.missing_legal.count(k->age_parameter))
         r.fail("/legal", "the pack's rules need the legal parameter \"" + k->age_parameter + "\"");
     auto need = [&](const std::vector<Field>& fields) {
       for (const auto& f : fields)
-        if (!f.pattern_parameter.empty() && !p.legal.count(f.pattern_parameter))
+        if (!f.pattern_parameter.empty() && !p.legal.count(f.pattern_parameter) &&
+            !p.missing_legal.count(f.pattern_parameter))
           r.fail("/legal", "the pack's field " + t.name + "." + f.name +
                                " needs the legal parameter \"" + f.pattern_parameter + "\"");
     };

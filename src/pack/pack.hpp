@@ -571,6 +571,12 @@ struct Profile {
   std::vector<std::string> languages;
   std::string time_zone;
   std::map<std::string, LegalParameter> legal;
+  /// Legal parameters the profile declares missing ({"missing": true, "note": "..."}): no value
+  /// is known and none is guessed (docs/countries.md, "Generic profiles"). They are not in
+  /// `legal`, so the engine treats each as absent: a min_age_at rule on it is skipped with a
+  /// warning, a pattern_parameter is not checked, a computed field on it is not computed.
+  /// Name → note.
+  std::map<std::string, std::string> missing_legal;
   std::vector<CodeList> code_lists;
   std::optional<Department> department;
   /// Country extension fields by record type, named x_<iso3 in lower case>_<name>.
@@ -594,6 +600,10 @@ struct Profile {
   Json indicators;
   /// The country's public holidays; absent when the profile declares none.
   std::shared_ptr<const calendar::Calendar> calendar;
+  /// The profile declares its calendar missing ("calendar": {"missing": true, "note": "..."}):
+  /// its note. calendar is then null: deadlines in working days count Saturday and Sunday only
+  /// as days off, and the calendar operations are NotFound (docs/architecture.md §10).
+  std::optional<std::string> calendar_missing;
   std::string hash;                            ///< SHA-256 over the profile's files
   std::map<std::string, std::string> files;    ///< relative path → content
 };

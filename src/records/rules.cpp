@@ -108,12 +108,25 @@ void check(const Scope& s, const pack::rules::MinAgeAt& r) {
   if (!at) return;
   int min_age = r.age.value_or(0);
   std::string source;
-  if (!r.age_parameter.empty()) {
-    const auto& lp = s.cx.profile.legal.at(r.age_parameter);
-    min_age = static_cast<int>(lp.value.get<std::int64_t>());
-    source = " (" + r.age_parameter + " of " + s.cx.profile.iso3 + (lp.verified ? "" : ", not yet verified") + ")";
-  }
   const std::string where = r.at.empty() ? "today" : r.at;
+  if (!r.age_parameter.empty()) {
+    auto lp = s.cx.profile.legal.find(r.age_parameter);
+    if (lp == s.cx.profile.legal.end()) {
+      // The profile declares the age missing (docs/countries.md): no age is checked, and the
+      // write says so rather than pretend a minimum was applied.
+      if (*birth > *at) s.fail(r.birth, r.birth + " is after " + where);
+      else if (s.warnings)
+        s.warnings->push_back({{"record", s.t.name},
+                               {"path", s.prefix + r.birth},
+                               {"rule", "min_age_at"},
+                               {"message", "the age at " + where + " is not checked: " + r.age_parameter + " of " +
+                                               s.cx.profile.iso3 + " is missing from the country profile (clmis profile check)"},
+                               {"parameter", r.age_parameter}});
+      return;
+    }
+    min_age = static_cast<int>(lp->second.value.get<std::int64_t>());
+    source = " (" + r.age_parameter + " of " + s.cx.profile.iso3 + (lp->second.verified ? "" : ", not yet verified") + ")";
+  }
   if (*birth > *at) s.fail(r.birth, r.birth + " is after " + where);
   else if (age_in_years(*birth, *at) < min_age)
     s.fail(r.birth, "must be at least " + std::to_string(min_age) + " years old at " + where + source);

@@ -338,6 +338,10 @@ std::vector<std::pair<const Rule*, std::optional<Date>>> HolidayCalendar::pendin
 namespace {
 
 const pack::calendar::Calendar& calendar_of(Context& cx) {
+  if (!cx.profile.calendar && cx.profile.calendar_missing)
+    throw NotFound("the country profile " + cx.profile.iso3 +
+                   " declares its holiday calendar missing: no public holidays are known (clmis profile check; "
+                   "docs/calendars.md)");
   if (!cx.profile.calendar)
     throw NotFound("the country profile " + cx.profile.iso3 + " has no calendar (docs/calendars.md)");
   return *cx.profile.calendar;

@@ -7,6 +7,7 @@
 #include "pack/pack.hpp"
 #include "support.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -260,7 +261,10 @@ TEST_CASE("Missing packs and profiles are NotFound", "[pack][errors]") {
 TEST_CASE("The six country profiles of the seed's deployments load", "[pack][profiles]") {
   auto src = pack::embedded_source();
   auto p = pack::load_pack(*src);
-  CHECK(pack::list_profiles(*src) == std::vector<std::string>{"ATG", "KNA", "LCA", "SUR", "TTO", "VCT"});
+  // The six are among the thirteen profiles (the seven generic ones: tests/api/profiles_test.cpp).
+  const auto all = pack::list_profiles(*src);
+  for (const char* iso : {"ATG", "KNA", "LCA", "SUR", "TTO", "VCT"})
+    CHECK(std::find(all.begin(), all.end(), iso) != all.end());
   // Subdivisions per country from data/classifications/SOURCES.md §4: LCA 10 districts,
   // VCT 6 parishes, ATG 6 parishes + 2 dependencies, SUR 10 districts, TTO 15 (9 regions,
   // 3 boroughs, 2 cities, Tobago), KNA 14 parishes.

@@ -15,6 +15,8 @@ using clmis::Json;
 
 namespace {
 
+// The six profiles with a holiday calendar (the seven generic ones declare theirs missing:
+// tests/api/profiles_test.cpp).
 const char* const kCountries[] = {"KNA", "LCA", "VCT", "ATG", "SUR", "TTO"};
 
 Json holiday_file(const std::string& iso3) {

@@ -30,6 +30,7 @@ from ._core import (
     check_files,
     create,
     open,
+    profile_check,
     restore,
 )
 from ._types import ExportWarning, Money
@@ -89,5 +90,6 @@ __all__ = [
     "check_files",
     "create",
     "open",
+    "profile_check",
     "restore",
 ]

@@ -16,6 +16,7 @@ from ._core import VersionError as VersionError
 from ._core import __version__ as __version__
 from ._core import create as create
 from ._core import open as open
+from ._core import profile_check as profile_check
 from ._types import ExportWarning as ExportWarning
 from ._types import Money as Money
 
@@ -40,4 +41,5 @@ __all__ = [
     "__version__",
     "create",
     "open",
+    "profile_check",
 ]

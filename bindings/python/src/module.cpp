@@ -589,6 +589,12 @@ PYBIND11_MODULE(_core, m) {
           "The codes of a code list in declared order: [{code, label, parent, level, active}], "
           "labels in lang (default: the country's first language). NotFound for an unknown list.")
       .def(
+          "profile_check",
+          [](const PyDatabase& d) { return from_json(released([&] { return d.st->db.profile_check(); })); },
+          "What the country profile leaves missing or not yet verified (`clmis profile check`): "
+          "{country, name, missing, unverified, legal, holidays, deadlines, department}, each group "
+          "a list of {parameter, status: 'missing' | 'unverified', ...}.")
+      .def(
           "today",
           [](const PyDatabase& d) {
             const std::string t = released([&] { return d.st->db.today(); });
@@ -683,6 +689,17 @@ PYBIND11_MODULE(_core, m) {
       py::arg("backup"), py::arg("target"), py::kw_only(), py::arg("audit_key_file") = py::none(),
       py::arg("replace") = false,
       "Verifies a backup with its key (integrity, key, audit chain) and copies it and its key to target.");
+
+  m.def(
+      "profile_check",
+      [](const std::string& country, const std::optional<std::filesystem::path>& data_dir) {
+        return from_json(released([&] {
+          return clmis::Database::profile_check_country(country, data_dir ? data_dir->string() : "");
+        }));
+      },
+      py::arg("country"), py::kw_only(), py::arg("data_dir") = py::none(),
+      "Database.profile_check for a country profile before any database is made (the profiles "
+      "built in, or under data_dir). NotFound for a country without a profile.");
 
   m.def(
       "check_files",
