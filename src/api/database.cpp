@@ -5,6 +5,7 @@
 #include "api/bulk.hpp"
 #include "api/engine.hpp"
 #include "clmis/json.hpp"
+#include "indicators/series.hpp"
 #include "records/check.hpp"
 #include "records/codes.hpp"
 #include "records/history.hpp"
@@ -514,5 +515,17 @@ void SessionAccess::build_indexes(Session& s, const std::vector<std::string>& dd
 }
 
 }  // namespace detail
+
+Json Session::series_import(std::string_view bytes, const Json& options) {
+  check_json(options, "series");
+  return live(engine_).run(detail::SessionAccess::actor(*this),
+                           [&](Context& cx) { return detail::series_import(cx, bytes, options); });
+}
+
+Json Session::series(const Json& query) {
+  check_json(query, "series");
+  return live(engine_).run(detail::SessionAccess::actor(*this),
+                           [&](Context& cx) { return detail::series_rows(cx, query); });
+}
 
 }  // namespace clmis
