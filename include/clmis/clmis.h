@@ -812,6 +812,29 @@ CLMIS_API int clmis_backup(char **out, clmis_session *session, const char *path,
 CLMIS_API int clmis_restore(char **out, const char *backup, const char *target, const char *audit_key_file,
                             int flags);
 
+/* --- Survey and partner data: series (docs/indicators.md, "Series") ----------------------- */
+
+/** Imports a partner agency's file of aggregates (size bytes at bytes) as series observations.
+ *  options_json: {"format": "ilostat" | "sdmx-csv" | "csv", "agency"?: a code of the list
+ *  "agency" (required for the administrator; a partner agency's user imports its own agency's
+ *  only), "source"?: the source of rows that name none, "name"?: the file's name}. One
+ *  transaction, audited ("series_import"); a changed observation becomes its next revision, the
+ *  earlier ones are kept; an import that changes nothing writes nothing. *out (may be NULL)
+ *  gets {"batch" (null when nothing changed), "agency", "format", "sha256", "observations",
+ *  "series", "series_created", "added", "revised", "unchanged"}. CLMIS_EINVALID with every
+ *  problem in clmis_error_last_json() (path "line L, column C (name)"): malformed CSV, another
+ *  country's series, a period that cannot exist, a value that is not an exact decimal...;
+ *  CLMIS_EDENIED. Each refusal changes nothing. */
+CLMIS_API int clmis_series_import(char **out, clmis_session *session, const void *bytes, size_t size,
+                                  const char *options_json);
+/** The observations of the series the session reaches, one page, as {"rows": [{"series",
+ *  "agency", "indicator", "source", "freq", "unit_mult", "unit", "sex", "age", "eco", "ocu",
+ *  "edu", "geo", "period", "value" (a decimal string, or null), "status", "note", "sample_size",
+ *  "cv", "revision", "batch"}], "next"}. query_json (NULL = {}): {"indicator"?, "agency"?,
+ *  "source"?, "freq"?, "from"?, "to"?, "revisions"?: true, "limit"?, "after"?: a page's "next"}.
+ *  *out is freed with clmis_free(). */
+CLMIS_API int clmis_series_json(char **out, clmis_session *session, const char *query_json);
+
 #ifdef __cplusplus
 }
 #endif

@@ -589,6 +589,44 @@ class Session {
   /// is kept, marked withdrawn). Returns the changes as proclaim does. NotFound if none is entered.
   Json withdraw_proclamation(const Json& spec);
 
+  // Survey and partner data: series (docs/indicators.md, "Series") -------------------------
+  //
+  // Partner agencies (the statistics office, National Insurance) import their aggregates as
+  // series: an indicator from a source, by an agency, at a frequency, with the unit its values
+  // are in (unit_mult: the power of ten, 3 = thousands). Each observation is keyed by the
+  // dimensions of the SDMX structure CLMIS:LMI(1.0) (sex, age, eco, ocu, edu, geo; "_Z" where
+  // the indicator does not use one) and its period ("2024", "2024-Q1", "2024-01"), and holds an
+  // exact decimal value (a string, never a float), a status (A, E, P, B, Q, U, O, M), a note
+  // and, from a plain CSV, the sample size and coefficient of variation. A re-import that
+  // changes an observation adds its next revision; the earlier ones are kept.
+  //
+  // A user with the system permission "series" (the administrator) imports for any agency and
+  // reads every series; a user of a partner agency's role (its "agency" set on the account)
+  // imports, revises and reads the series of that agency only. Others: PermissionDenied.
+
+  /// Imports a file's observations. options: {"format": "ilostat" | "sdmx-csv" | "csv"
+  /// (required), "agency"?: a code of the list "agency" (required for the administrator; a
+  /// partner agency's user may only name their own), "source"?: the source of rows that name
+  /// none, "name"?: the file's name, for the record}. One transaction, one batch and one audit
+  /// entry ("series_import"); an import that changes nothing writes nothing. Returns {"batch":
+  /// id or null, "agency", "format", "sha256" (of the bytes), "observations" (in the file),
+  /// "series" (in the file), "series_created", "added", "revised", "unchanged"}.
+  /// ValidationError listing every problem with its line and column (path "line 3, column 7
+  /// (obs_value)"): malformed CSV, a header of another format, a series of another country
+  /// (rule "country"), a period that cannot exist ("period": 2024Q5, 2024M13, 2024-02-30), a value
+  /// that is not an exact decimal, a code outside the structure's dimensions, a series kept with
+  /// another unit_mult; PermissionDenied; each refusal changes nothing.
+  Json series_import(std::string_view bytes, const Json& options);
+  /// The observations of the series this session reaches, a page at a time, ordered by series,
+  /// dimensions, period and revision. query: {"indicator"?, "agency"?, "source"?, "freq"?: "A" |
+  /// "Q" | "M" | "D", "from"?, "to"?: periods (the observations whose period lies within),
+  /// "revisions"?: true (every revision, not only the latest), "limit"?: 1..100000 (10000),
+  /// "after"?: the previous page's "next"}. Returns {"rows": [{"series", "agency",
+  /// "indicator", "source", "freq", "unit_mult", "unit", "sex", "age", "eco", "ocu", "edu",
+  /// "geo", "period", "value" (decimal string or null), "status", "note", "sample_size", "cv",
+  /// "revision", "batch"}], "next": cursor or null}.
+  [[nodiscard]] Json series(const Json& query = Json::object());
+
  private:
   friend class Database;
   friend struct detail::SessionAccess;

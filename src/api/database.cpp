@@ -8,6 +8,7 @@
 #include "indicators/api.hpp"
 #include "indicators/export.hpp"
 #include "pack/profile_check.hpp"
+#include "indicators/series.hpp"
 #include "records/check.hpp"
 #include "records/codes.hpp"
 #include "records/history.hpp"
@@ -560,5 +561,17 @@ void SessionAccess::build_indexes(Session& s, const std::vector<std::string>& dd
 }
 
 }  // namespace detail
+
+Json Session::series_import(std::string_view bytes, const Json& options) {
+  check_json(options, "series");
+  return live(engine_).run(detail::SessionAccess::actor(*this),
+                           [&](Context& cx) { return detail::series_import(cx, bytes, options); });
+}
+
+Json Session::series(const Json& query) {
+  check_json(query, "series");
+  return live(engine_).run(detail::SessionAccess::actor(*this),
+                           [&](Context& cx) { return detail::series_rows(cx, query); });
+}
 
 }  // namespace clmis

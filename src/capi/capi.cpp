@@ -1148,4 +1148,28 @@ int clmis_export(clmis_session* session, const char* type, const char* path, con
   });
 }
 
+int clmis_series_import(char** out, clmis_session* session, const void* bytes, size_t size, const char* options_json) {
+  clear_error();
+  if (out) *out = nullptr;
+  CLMIS_CHECK_SESSION_ONLY();
+  if (!bytes && size > 0) return misuse("bytes is NULL");
+  if (!options_json) return misuse("options_json is NULL");
+  return guarded([&] {
+    const std::string_view content(bytes ? static_cast<const char*>(bytes) : "", bytes ? size : 0);
+    const Json r = session->session->series_import(content, parse_json(options_json, "series"));
+    if (out) *out = dup(dump(r));
+  });
+}
+
+int clmis_series_json(char** out, clmis_session* session, const char* query_json) {
+  clear_error();
+  if (out) *out = nullptr;
+  CLMIS_CHECK_SESSION_ONLY();
+  if (!out) return misuse("out is NULL");
+  return guarded([&] {
+    const Json q = query_json ? parse_json(query_json, "series") : Json::object();
+    *out = dup(dump(session->session->series(q)));
+  });
+}
+
 }  // extern "C"

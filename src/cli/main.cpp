@@ -952,6 +952,11 @@ int main(int argc, char** argv) {
     c->add_option("--section", section, "Section: industrial_relations, inspections, employment_services, osh, "
                                         "work_permits, statistics");
   }
+  std::string user_agency;  // a partner agency's user (issue 17, series)
+  bool no_agency = false;
+  for (auto* c : {users_add, users_set})
+    c->add_option("--agency", user_agency, "The agency of a partner agency's user (code list agency: NSO, NIS...)");
+  users_set->add_flag("--no-agency", no_agency, "Remove the user's agency");
   users_set->add_flag("--no-section", no_section, "Remove the user's section");
   users_set->add_flag("--activate", activate, "Activate the account");
   users_set->add_flag("--deactivate", deactivate, "Deactivate the account (its sessions stop working)");
@@ -959,6 +964,27 @@ int main(int argc, char** argv) {
   for (auto* c : {users_add, users_reset})
     c->add_option("--new-password-file", new_password_file,
                   "The new password from this file's first line (otherwise CLMIS_NEW_PASSWORD, otherwise a prompt)");
+  // series import, series list: survey and partner data (issue 17; docs/indicators.md "Series")
+  std::string series_file, series_format, series_agency, series_source, series_indicator;
+  bool series_revisions = false;
+  auto* series_cmd = app.add_subcommand("series", "Survey and partner data: import an agency's aggregates, list them");
+  series_cmd->require_subcommand(1);
+  auto* series_import = series_cmd->add_subcommand(
+      "import", "Import a file of aggregates (ILOSTAT bulk CSV, SDMX-CSV 2.0 or plain CSV); changes become revisions");
+  auto* series_list = series_cmd->add_subcommand("list", "The observations of the series you reach (latest revisions)");
+  for (auto* c : {series_import, series_list}) {
+    database_and_login(c);
+    json_flag(c);
+  }
+  series_import->add_option("file", series_file, "The file to import")->required();
+  series_import->add_option("--format", series_format, "ilostat, sdmx-csv or csv")
+      ->required()
+      ->check(CLI::IsMember({"ilostat", "sdmx-csv", "csv"}));
+  series_import->add_option("--source", series_source, "The source of rows that name none (e.g. \"LFS 2024\")");
+  for (auto* c : {series_import, series_list})
+    c->add_option("--agency", series_agency, "The agency (code list agency; the administrator names it)");
+  series_list->add_option("--indicator", series_indicator, "Only this indicator");
+  series_list->add_flag("--revisions", series_revisions, "Every revision, not only the latest");
   auto* passwd = app.add_subcommand("passwd", "Your Account: change your own password");
   database_and_login(passwd);
   passwd->add_option("--new-password-file", new_password_file,
@@ -2112,6 +2138,7 @@ int main(int argc, char** argv) {
       } else if (*users_add) {
         clmis::Json spec = {{"name", user_name}, {"roles", roles}, {"password", obtain_new_password(new_password_file)}};
         if (!section.empty()) spec["section"] = section;
+        if (!user_agency.empty()) spec["agency"] = user_agency;
         s.user_create(spec);
         std::cout << "created user " << user_name << " (the password must be changed at the first login)\n";
       } else if (*users_set) {
@@ -2122,12 +2149,72 @@ int main(int argc, char** argv) {
         if (activate && deactivate) throw clmis::Misuse("--activate and --deactivate together");
         if (activate || deactivate) ch["active"] = activate;
         if (unlock) ch["locked"] = false;
-        if (ch.empty()) throw clmis::Misuse("nothing to set: give --role, --section, --no-section, --activate, --deactivate or --unlock");
+        if (!user_agency.empty()) ch["agency"] = user_agency;
+        if (no_agency) ch["agency"] = nullptr;
+        if (ch.empty())
+          throw clmis::Misuse("nothing to set: give --role, --section, --no-section, --activate, --deactivate, --unlock, "
+                              "--agency or --no-agency");
         s.user_update(user_name, ch);
         std::cout << "updated user " << user_name << "\n";
       } else {
         s.user_reset_password(user_name, obtain_new_password(new_password_file));
         std::cout << "reset the password of " << user_name << " (to be changed at the next login)\n";
+      }
+    }
+    if (*series_import) {
+      std::ifstream in(series_file, std::ios::binary);
+      if (!in || std::filesystem::is_directory(series_file))
+        throw clmis::NotFound("cannot read the file " + clmis::detail::quoted(series_file));
+      const std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      if (in.bad()) throw clmis::StorageError("could not read the file " + clmis::detail::quoted(series_file));
+      auto db = open_db(db_path);
+      auto s = login.open(db);
+      clmis::Json options = {{"format", series_format},
+                             {"name", std::filesystem::path(series_file).filename().string()}};
+      if (!series_agency.empty()) options["agency"] = series_agency;
+      if (!series_source.empty()) options["source"] = series_source;
+      const auto r = s.series_import(content, options);
+      if (json) {
+        std::cout << clmis::dump_json(r, 2) << "\n";
+      } else if (r["batch"].is_null()) {
+        std::cout << "unchanged: " << r["observations"].get<std::int64_t>() << " observations of " << display(r["agency"])
+                  << " as stored already\n";
+      } else {
+        std::cout << "imported batch " << r["batch"].get<std::int64_t>() << " of " << display(r["agency"]) << ": "
+                  << r["added"].get<std::int64_t>() << " added, " << r["revised"].get<std::int64_t>() << " revised, "
+                  << r["unchanged"].get<std::int64_t>() << " unchanged (" << r["series"].get<std::int64_t>()
+                  << " series, " << r["series_created"].get<std::int64_t>() << " new)\n";
+      }
+    }
+    if (*series_list) {
+      auto db = open_db(db_path);
+      auto s = login.open(db);
+      clmis::Json q = clmis::Json::object();
+      if (!series_indicator.empty()) q["indicator"] = series_indicator;
+      if (!series_agency.empty()) q["agency"] = series_agency;
+      if (series_revisions) q["revisions"] = true;
+      clmis::Json rows = clmis::Json::array();
+      for (;;) {
+        auto page = s.series(q);
+        for (auto& r : page["rows"]) rows.push_back(std::move(r));
+        if (page["next"].is_null()) break;
+        q["after"] = page["next"];
+      }
+      if (json) {
+        std::cout << clmis::dump_json(rows, 2) << "\n";
+      } else {
+        // One line per observation: agency indicator source | dimensions | period value status rev.
+        for (const auto& r : rows) {
+          std::string dims;
+          for (const char* d : {"sex", "age", "eco", "ocu", "edu", "geo"})
+            if (r[d] != "_Z") dims += std::string(dims.empty() ? "" : " ") + d + "=" + r[d].get<std::string>();
+          std::cout << display(r["agency"]) << " " << display(r["indicator"]) << " [" << display(r["source"]) << "] "
+                    << (dims.empty() ? "-" : dims) << " " << display(r["period"]) << " "
+                    << (r["value"].is_null() ? std::string("(none)") : r["value"].get<std::string>())
+                    << (r["unit_mult"].get<int>() ? " x10^" + std::to_string(r["unit_mult"].get<int>()) : std::string())
+                    << " " << display(r["status"]) << " rev " << r["revision"].get<std::int64_t>() << "\n";
+        }
+        if (rows.empty()) std::cout << "no observations\n";
       }
     }
     if (*passwd) {

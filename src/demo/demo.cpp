@@ -189,6 +189,7 @@ DemoSummary run_demo(const DemoOptions& o, std::ostream& log) {
         Json spec = {{"name", name}, {"password", o.users_password}, {"roles", {name}},
                      {"must_change_password", false}};
         if (sectioned) spec["section"] = "employment_services";
+        if (role.value("agency", false)) spec["agency"] = "NSO";  // a partner agency's user: the statistics office
         s.user_create(spec);
         sum.users.emplace_back(name, name, sectioned ? "employment_services" : "");
       }

@@ -399,7 +399,8 @@ inline constexpr const char* kRecordActions[] = {"create", "read",   "read_perso
                                                   "export", "transition", "assign", "letter"};
 /// Permissions that do not concern one record type.
 inline constexpr const char* kSystemPermissions[] = {"users", "code_lists", "audit",
-                                                      "service_keys", "backup"};
+                                                      "service_keys", "backup",
+                                                      "series"};  // every agency's data series (issue 17)
 
 /// A grant of a role: actions on record types within a scope. Empty lists mean "every".
 struct Grant {

@@ -7,6 +7,8 @@
 #include "security/audit.hpp"
 #include "store/accounts.hpp"
 #include "store/audit.hpp"
+#include "store/codes.hpp"
+#include "store/series.hpp"
 
 #include <sodium.h>
 
@@ -48,6 +50,40 @@ std::vector<std::string> role_list(const pack::Pack& p, const Json& j, std::vect
     if (!std::count(out.begin(), out.end(), j[i].get<std::string>())) out.push_back(j[i].get<std::string>());
   }
   return out;
+}
+
+/// A user's agency ("agency": a code of the list "agency", or null; issue 17's partner
+/// agencies): nullopt for null, else the code, or an error appended.
+std::optional<std::string> agency_of(Context& cx, const Json& j, std::vector<clmis::FieldError>& errors) {
+  if (j.is_null()) return std::nullopt;
+  if (j.is_string()) {
+    const auto code = store::read_code(cx.conn, "agency", j.get<std::string>());
+    if (code && code->active) return j.get<std::string>();
+  }
+  std::vector<std::string> names;
+  for (const auto& c : store::list_codes(cx.conn, "agency"))
+    if (c.active) names.push_back(c.code);
+  errors.push_back({"user", "agency", j, "code_list",
+                    "not an agency of the code list agency" + (names.empty() ? std::string() : "; the agencies are " + join(names))});
+  return std::nullopt;
+}
+
+/// users()'s "agency" of a user.
+Json agency_json(Context& cx, const std::string& name) {
+  const auto u = store::user_by_name(cx.conn, name);
+  const auto agency = u ? store::user_agency(cx.conn, u->id) : std::nullopt;
+  return agency ? Json(*agency) : Json(nullptr);
+}
+
+/// A user holding a partner agency's role must belong to an agency.
+void require_agency_of_role(const pack::Pack& p, const Json& roles, const std::optional<std::string>& agency,
+                            std::vector<clmis::FieldError>& errors) {
+  if (agency) return;
+  for (const auto& r : roles)
+    if (r.is_string())
+      if (const auto* role = p.role(r.get<std::string>()); role && role->agency)
+        errors.push_back({"user", "agency", nullptr, "required",
+                          "a user of the role " + role->name + " belongs to an agency (\"agency\": NSO, NIS...)"});
 }
 
 void check_password_policy(Context& cx, std::int64_t uid, std::string_view name, std::string_view password,
@@ -211,6 +247,7 @@ Json users(Context& cx) {
     out.push_back({{"name", u.name},
                    {"roles", u.roles},
                    {"section", u.section ? Json(*u.section) : Json(nullptr)},
+                   {"agency", agency_json(cx, u.name)},
                    {"active", u.active},
                    {"must_change_password", u.must_change_password},
                    {"failed_logins", u.failed_logins},
@@ -226,7 +263,7 @@ std::int64_t user_create(Context& cx, const Json& spec) {
   if (!spec.is_object()) throw ValidationError({{"user", "", spec, "type", "a user is a JSON object"}});
   for (auto it = spec.begin(); it != spec.end(); ++it)
     if (it.key() != "name" && it.key() != "password" && it.key() != "roles" && it.key() != "section" &&
-        it.key() != "must_change_password")
+        it.key() != "must_change_password" && it.key() != "agency")
       errors.push_back({"user", it.key(), nullptr, "unknown_field", "unknown key \"" + it.key() + "\""});
   const std::string name = spec.value("name", Json(nullptr)).is_string() ? spec["name"].get<std::string>() : "";
   if (!valid_user_name(name))
@@ -243,6 +280,8 @@ std::int64_t user_create(Context& cx, const Json& spec) {
       errors.push_back({"user", "section", spec["section"], "code_list", "not a section of the pack"});
     else section = spec["section"].get<std::string>();
   }
+  const auto agency = agency_of(cx, spec.value("agency", Json(nullptr)), errors);
+  if (!spec.contains("agency") || spec["agency"].is_null()) require_agency_of_role(cx.pack, Json(roles), agency, errors);
   bool must_change = true;
   if (spec.contains("must_change_password")) {
     if (!spec["must_change_password"].is_boolean())
@@ -255,9 +294,11 @@ std::int64_t user_create(Context& cx, const Json& spec) {
   if (store::user_by_name(cx.conn, name)) throw AlreadyExists("there is already a user \"" + name + "\"");
   const auto id = store::insert_user(cx.conn, name, "", cx.clock.now_text(), cx.who.uid, Json(roles), section);
   set_password(cx, id, password, must_change);
-  cx.audit.append(cx.conn, cx.clock.now_text(), cx.who.uid, "user_create", {},
-                  Json{{"user", name}, {"roles", roles}, {"section", section ? Json(*section) : Json(nullptr)},
-                       {"must_change_password", must_change}});
+  if (agency) store::set_user_agency(cx.conn, id, agency);
+  Json created = {{"user", name}, {"roles", roles}, {"section", section ? Json(*section) : Json(nullptr)},
+                  {"must_change_password", must_change}};
+  if (agency) created["agency"] = *agency;
+  cx.audit.append(cx.conn, cx.clock.now_text(), cx.who.uid, "user_create", {}, created);
   w.commit();
   return id;
 }
@@ -267,9 +308,11 @@ void user_update(Context& cx, std::string_view name, const Json& changes) {
   std::vector<clmis::FieldError> errors;
   if (!changes.is_object()) throw ValidationError({{"user", "", changes, "type", "changes are a JSON object"}});
   for (auto it = changes.begin(); it != changes.end(); ++it)
-    if (it.key() != "roles" && it.key() != "section" && it.key() != "active" && it.key() != "locked")
+    if (it.key() != "roles" && it.key() != "section" && it.key() != "active" && it.key() != "locked" &&
+        it.key() != "agency")
       errors.push_back({"user", it.key(), nullptr, "unknown_field",
-                        "unknown key \"" + it.key() + "\" (roles, section, active, locked)"});
+                        "unknown key \"" + it.key() + "\" (roles, section, active, locked, agency)"});
+  if (changes.contains("agency")) agency_of(cx, changes["agency"], errors);
   if (changes.contains("roles")) role_list(cx.pack, changes["roles"], errors);
   if (changes.contains("section") && !changes["section"].is_null() &&
       (!changes["section"].is_string() || !cx.pack.has_section(changes["section"].get<std::string>())))
@@ -282,11 +325,22 @@ void user_update(Context& cx, std::string_view name, const Json& changes) {
   Write w(cx);
   const auto u = store::user_by_name(cx.conn, name);
   if (!u) throw NotFound("there is no user \"" + std::string(name) + "\"");
-  Json before = {{"roles", u->roles}, {"section", u->section ? Json(*u->section) : Json(nullptr)}, {"active", u->active}};
+  const auto agency_before = store::user_agency(cx.conn, u->id);
+  Json before = {{"roles", u->roles}, {"section", u->section ? Json(*u->section) : Json(nullptr)}, {"active", u->active},
+                 {"agency", agency_before ? Json(*agency_before) : Json(nullptr)}};
   Json after = before;
   if (changes.contains("roles")) after["roles"] = role_list(cx.pack, changes["roles"], errors);
   if (changes.contains("section")) after["section"] = changes["section"];
   if (changes.contains("active")) after["active"] = changes["active"];
+  if (changes.contains("agency")) after["agency"] = changes["agency"];
+  require_agency_of_role(cx.pack, after["roles"],
+                         after["agency"].is_null() ? std::nullopt : std::optional<std::string>(after["agency"].get<std::string>()),
+                         errors);
+  if (!errors.empty()) throw ValidationError(std::move(errors));
+  if (after["agency"] != before["agency"])
+    store::set_user_agency(cx.conn, u->id,
+                           after["agency"].is_null() ? std::nullopt
+                                                     : std::optional<std::string>(after["agency"].get<std::string>()));
   store::update_user(cx.conn, u->id, after["roles"],
                      after["section"].is_null() ? std::nullopt : std::optional<std::string>(after["section"].get<std::string>()),
                      after["active"].get<bool>());
@@ -294,7 +348,7 @@ void user_update(Context& cx, std::string_view name, const Json& changes) {
   // The system must keep an active administrator, or nobody could manage users again.
   if (store::active_administrators(cx.conn) == 0) throw Conflict("this change would leave no active administrator");
   Json diff = Json::object();
-  for (const auto& k : {"roles", "section", "active"})
+  for (const auto& k : {"roles", "section", "active", "agency"})
     if (before[k] != after[k]) diff[k] = {{"from", before[k]}, {"to", after[k]}};
   if (changes.contains("locked")) diff["locked"] = {{"to", false}};
   if (diff.empty()) return;

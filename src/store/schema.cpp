@@ -4,6 +4,7 @@
 #include "store/deadlines.hpp"
 #include "store/documents.hpp"
 #include "store/overrides.hpp"
+#include "store/series.hpp"
 #include "store/feed.hpp"
 
 #include <algorithm>
@@ -380,6 +381,16 @@ void upgrade_system(Connection& c, int from, const pack::Pack& p,
     }
     s.reset();
   }
+  if (from < 11) {
+    // Format 10 → 11: clmis_user.agency, then the series tables. A file set back to an older
+    // format from a newer one (the tests of the older formats) may have them already.
+    const auto ddl = series_ddl();
+    if (!has_column(c, "clmis_user", "agency")) c.exec(ddl.front());
+    const auto has_series =
+        c.scalar("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'clmis_series'");
+    if (!has_series || *has_series == 0)
+      for (std::size_t i = 1; i < ddl.size(); ++i) c.exec(ddl[i]);
+  }
   c.prepare("UPDATE clmis_meta SET value = ? WHERE key = 'format'").bind(1, std::to_string(kFormat)).run();
 }
 
@@ -591,6 +602,7 @@ std::vector<std::string> system_ddl() {
   for (const auto& ddl : deadline_ddl()) out.push_back(ddl);
   for (const auto& ddl : document_ddl()) out.push_back(ddl);
   for (const auto& ddl : override_ddl()) out.push_back(ddl);
+  for (const auto& ddl : series_ddl()) out.push_back(ddl);
   for (const auto& [name, sql] : audit_triggers()) out.push_back(sql);
   return out;
 }

@@ -37,7 +37,9 @@ namespace clmis::store {
 ///   9  the overrides of computed fields (store/overrides.hpp): clmis_override
 ///  10  deadlines counted back from a date of the record (store/deadlines.hpp): the unit
 ///      "months" and clmis_deadline.before_day
-constexpr int kFormat = 10;
+///  11  the data series of partner agencies (store/series.hpp): clmis_series_batch,
+///      clmis_series, clmis_observation (append-only: every revision kept); clmis_user.agency
+constexpr int kFormat = 11;
 
 /// The page size of a new database (bytes). Measured on a million job seekers
 /// (docs/architecture.md): 8192 imported 8 % faster than SQLite's 4096, reads the same.

@@ -20,7 +20,7 @@ TEST_CASE("The embedded standard pack and KNA profile load", "[pack]") {
   auto src = pack::embedded_source();
   auto p = pack::load_pack(*src);
   CHECK(p.name == "standard");
-  CHECK(p.version == "1.7.0");
+  CHECK(p.version == "1.8.0");
   CHECK(p.hash.size() == 64);
   REQUIRE(p.record_type("employer"));
   REQUIRE(p.record_type("establishment"));

@@ -91,7 +91,7 @@ def test_upgrade_keeps_every_answer(old_db: Path) -> None:
 
     db = clmis.open(old_db)
     s = db.login("admin", PASSWORD)
-    assert rows(old_db, "SELECT value FROM clmis_meta WHERE key = 'format'") == [("10",)]
+    assert rows(old_db, "SELECT value FROM clmis_meta WHERE key = 'format'") == [("11",)]
     # The old code's answers, one by one.
     assert as_recorded(s.changes_since(0, limit=10000)) == ANSWERS["changes"]
     for key, expected in ANSWERS["history"].items():
@@ -106,7 +106,7 @@ def test_upgrade_keeps_every_answer(old_db: Path) -> None:
     assert v["entries"] == ANSWERS["audit"]["entries"] + 2
     assert rows(old_db, f"SELECT * FROM clmis_audit WHERE id <= {len(audit_before)} ORDER BY id") == audit_before
     assert rows(old_db, "SELECT action, detail FROM clmis_audit ORDER BY id DESC LIMIT 2")[1] == (
-        "format_upgrade", '{"from":4,"to":10}')
+        "format_upgrade", '{"from":4,"to":11}')
     db.close()
 
     # The file, read without clmis: records as they were; the other history rows as they were;

@@ -375,13 +375,13 @@ TEST_CASE("A database of an older system format is brought up to date when opene
   std::filesystem::remove(f + ".key");
   const auto entries_before = std::stoll(test::raw_scalar(f, "SELECT count(*) FROM clmis_audit"));
   auto s = clmis::Database::open(f).login("admin", test::kPassword);
-  CHECK(test::raw_scalar(f, "SELECT value FROM clmis_meta WHERE key = 'format'") == "10");
+  CHECK(test::raw_scalar(f, "SELECT value FROM clmis_meta WHERE key = 'format'") == "11");
   CHECK(test::raw_scalar(f, "SELECT count(*) FROM pragma_table_info('clmis_history') WHERE name = 'detail'") == "1");
   CHECK(test::raw_scalar(f, "SELECT count(*) FROM sqlite_master WHERE name = 'clmis_calendar_day'") == "1");
   CHECK(test::raw_scalar(f, "SELECT count(*) FROM pragma_table_info('clmis_change') WHERE name = 'span'") == "1");
   CHECK(test::raw_scalar(f, "SELECT count(*) FROM sqlite_master WHERE name IN ('clmis_document', 'clmis_link')") ==
         "2");
-  CHECK(test::raw_scalar(f, "SELECT detail FROM clmis_audit WHERE action = 'format_upgrade'") == R"({"from":1,"to":10})");
+  CHECK(test::raw_scalar(f, "SELECT detail FROM clmis_audit WHERE action = 'format_upgrade'") == R"({"from":1,"to":11})");
   // Users of the old format, who could do everything, are administrators; the trail so far is
   // sealed under a new owner-only key file and verifies.
   CHECK(test::raw_scalar(f, "SELECT roles FROM clmis_user WHERE name = 'admin'") == R"(["administrator"])");
@@ -407,9 +407,9 @@ TEST_CASE("A format-3 database gets the calendar's table when opened (format 4)"
   test::raw_exec(f, "DROP TABLE clmis_calendar_day");
   test::raw_exec(f, "UPDATE clmis_meta SET value = '3' WHERE key = 'format'");
   auto db = clmis::Database::open(f);
-  CHECK(test::raw_scalar(f, "SELECT value FROM clmis_meta WHERE key = 'format'") == "10");
+  CHECK(test::raw_scalar(f, "SELECT value FROM clmis_meta WHERE key = 'format'") == "11");
   CHECK(test::raw_scalar(f, "SELECT count(*) FROM sqlite_master WHERE name = 'clmis_status__job_seeker'") == "1");
-  CHECK(test::raw_scalar(f, "SELECT detail FROM clmis_audit WHERE action = 'format_upgrade'") == R"({"from":3,"to":10})");
+  CHECK(test::raw_scalar(f, "SELECT detail FROM clmis_audit WHERE action = 'format_upgrade'") == R"({"from":3,"to":11})");
   auto s = db.login("admin", test::kPassword);
   s.proclaim(Json{{"date", "2027-01-04"}, {"rule", "carnival_last_lap"}});
   CHECK(test::raw_scalar(f, "SELECT date FROM clmis_calendar_day") == "2027-01-04");
@@ -503,8 +503,8 @@ TEST_CASE("A format-7 database gets documents, links and the officer of each run
                           "UPDATE clmis_meta SET value = '7' WHERE key = 'format'"})
     test::raw_exec(f, sql);
   auto db = clmis::Database::open(f);
-  CHECK(test::raw_scalar(f, "SELECT value FROM clmis_meta WHERE key = 'format'") == "10");
-  CHECK(test::raw_scalar(f, "SELECT detail FROM clmis_audit WHERE action = 'format_upgrade'") == R"({"from":7,"to":10})");
+  CHECK(test::raw_scalar(f, "SELECT value FROM clmis_meta WHERE key = 'format'") == "11");
+  CHECK(test::raw_scalar(f, "SELECT detail FROM clmis_audit WHERE action = 'format_upgrade'") == R"({"from":7,"to":11})");
   CHECK(test::raw_scalar(f, "SELECT count(*) FROM sqlite_master WHERE name IN ('clmis_document', 'clmis_link', "
                             "'clmis_deadline_officer')") == "3");
   // The running deadlines of A carry off1's id; B's none; C's (cleared) are left without.
@@ -537,8 +537,8 @@ TEST_CASE("A format-8 database gets the table of overrides of computed fields (f
   for (const char* sql : {"DROP TABLE clmis_override", "UPDATE clmis_meta SET value = '8' WHERE key = 'format'"})
     test::raw_exec(f, sql);
   auto db = clmis::Database::open(f);
-  CHECK(test::raw_scalar(f, "SELECT value FROM clmis_meta WHERE key = 'format'") == "10");
-  CHECK(test::raw_scalar(f, "SELECT detail FROM clmis_audit WHERE action = 'format_upgrade'") == R"({"from":8,"to":10})");
+  CHECK(test::raw_scalar(f, "SELECT value FROM clmis_meta WHERE key = 'format'") == "11");
+  CHECK(test::raw_scalar(f, "SELECT detail FROM clmis_audit WHERE action = 'format_upgrade'") == R"({"from":8,"to":11})");
   CHECK(test::raw_scalar(f, "SELECT count(*) FROM sqlite_master WHERE name IN ('clmis_override', 'clmis_override_live', "
                             "'clmis_override_record')") == "3");
   CHECK(rows(f, "employer") == before);  // the records untouched
@@ -589,8 +589,8 @@ TEST_CASE("A format-9 database gets deadlines counted back from a date (format 1
   const std::string deadlines = rows(f, "clmis_deadline"), events = rows(f, "clmis_deadline_event");
   REQUIRE(!deadlines.empty());
   auto db = clmis::Database::open(f);
-  CHECK(test::raw_scalar(f, "SELECT value FROM clmis_meta WHERE key = 'format'") == "10");
-  CHECK(test::raw_scalar(f, "SELECT detail FROM clmis_audit WHERE action = 'format_upgrade'") == R"({"from":9,"to":10})");
+  CHECK(test::raw_scalar(f, "SELECT value FROM clmis_meta WHERE key = 'format'") == "11");
+  CHECK(test::raw_scalar(f, "SELECT detail FROM clmis_audit WHERE action = 'format_upgrade'") == R"({"from":9,"to":11})");
   CHECK(columns(f, "clmis_deadline") == old_columns + ",before_day");
   // Every deadline and event as it was; the events still refer to their deadlines.
   CHECK(rows(f, "clmis_deadline", old_columns) == deadlines);
@@ -611,3 +611,37 @@ TEST_CASE("A format-9 database gets deadlines counted back from a date (format 1
   CHECK(test::raw_scalar(f, "SELECT count(DISTINCT id) FROM clmis_deadline") == "4");
   CHECK(s.audit_verify()["ok"] == true);
 }
+
+TEST_CASE("A format-10 database gets the data series of partner agencies (format 11)", "[migrate][format][series]") {
+  test::TempDir dir;
+  const std::string f = dir.file("nlad.db");
+  std::int64_t id = 0;
+  {
+    auto db = test::standard_db(dir);
+    auto s = db.login("admin", test::kPassword);
+    id = s.create("employer", clmis::Json{{"name", "Basseterre Bakery"}, {"isic_class", "1071"}, {"parish", "KN-03"}});
+  }
+  // Format 10 as it was: no series tables, no clmis_user.agency.
+  for (const char* sql : {"DROP TABLE clmis_observation", "DROP TABLE clmis_series", "DROP TABLE clmis_series_batch",
+                          "ALTER TABLE clmis_user DROP COLUMN agency",
+                          "UPDATE clmis_meta SET value = '10' WHERE key = 'format'"})
+    test::raw_exec(f, sql);
+  const std::string user_columns = columns(f, "clmis_user");
+  const std::string before = rows(f, "employer"), users = rows(f, "clmis_user", user_columns);
+  auto db = clmis::Database::open(f);
+  CHECK(test::raw_scalar(f, "SELECT value FROM clmis_meta WHERE key = 'format'") == "11");
+  CHECK(test::raw_scalar(f, "SELECT detail FROM clmis_audit WHERE action = 'format_upgrade'") == R"({"from":10,"to":11})");
+  CHECK(test::raw_scalar(f, "SELECT count(*) FROM sqlite_master WHERE name IN ('clmis_series', 'clmis_series_batch', "
+                            "'clmis_observation', 'clmis_series_indicator', 'clmis_observation_no_update', "
+                            "'clmis_observation_no_delete')") == "6");
+  CHECK(test::raw_scalar(f, "SELECT count(*) FROM pragma_table_info('clmis_user') WHERE name = 'agency'") == "1");
+  CHECK(rows(f, "employer") == before);  // the records untouched
+  CHECK(rows(f, "clmis_user", user_columns) == users);  // every account as it was
+  CHECK(columns(f, "clmis_user") == user_columns + ",agency");
+  auto s = db.login("admin", test::kPassword);
+  CHECK(s.get("employer", id)["name"] == "Basseterre Bakery");
+  // The pack stored in the database is still the one it was made with: its agencies are there.
+  const std::string file = "indicator,period,value,source\nD1,2024,5,registry\n";
+  CHECK(s.series_import(file, clmis::Json{{"format", "csv"}, {"agency", "DOL"}})["added"] == 1);
+}
+

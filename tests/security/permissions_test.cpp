@@ -122,6 +122,7 @@ struct World {
       Json spec = {{"name", user_name(u)}, {"password", "pw-" + user_name(u)}, {"roles", {u.role}},
                    {"must_change_password", false}};
       if (!u.section.empty()) spec["section"] = u.section;
+      if (u.role == "partner_agency") spec["agency"] = "NSO";  // a partner agency's user belongs to one
       admin.user_create(spec);
     }
   }

@@ -1060,6 +1060,66 @@ PYBIND11_MODULE(_core, m) {
           py::arg("type"), py::arg("id"),
           "The overrides of a record's computed fields, oldest first: [{field, reason, by, at, cleared?}].")
       .def(
+          "series_import",
+          [](PySession& s, const py::object& data, const std::string& format, const py::object& agency,
+             const py::object& source, const py::object& name) {
+            // A path (str or os.PathLike) is read; bytes, bytearray or memoryview are the file.
+            std::string content, file_name;
+            const py::object os_pathlike = py::module_::import("os").attr("PathLike");
+            if (py::isinstance<py::str>(data) || py::isinstance(data, os_pathlike)) {
+              const py::object path = py::module_::import("pathlib").attr("Path")(data);
+              content = path.attr("read_bytes")().cast<std::string>();
+              file_name = path.attr("name").cast<std::string>();
+            } else if (PyObject_CheckBuffer(data.ptr())) {
+              const auto b = py::reinterpret_steal<py::bytes>(PyBytes_FromObject(data.ptr()));
+              if (!b) throw py::error_already_set();
+              content = b.cast<std::string>();
+            } else {
+              throw py::type_error("data is the file's bytes (bytes, bytearray, memoryview) or a path");
+            }
+            Json options = {{"format", format}};
+            if (!agency.is_none()) options["agency"] = agency.cast<std::string>();
+            if (!source.is_none()) options["source"] = source.cast<std::string>();
+            if (!name.is_none()) file_name = name.cast<std::string>();
+            if (!file_name.empty()) options["name"] = file_name;
+            const Json r = s.read([&](clmis::Session& x) { return x.series_import(content, options); });
+            return from_json(r);
+          },
+          py::arg("data"), py::kw_only(), py::arg("format"), py::arg("agency") = py::none(),
+          py::arg("source") = py::none(), py::arg("name") = py::none(),
+          "Imports a partner agency's aggregates (format 'ilostat', 'sdmx-csv' or 'csv'): data is the file's "
+          "bytes or a path. A changed observation becomes its next revision. Returns {batch, agency, format, "
+          "sha256, observations, series, series_created, added, revised, unchanged}.")
+      .def(
+          "series",
+          [](PySession& s, const py::object& indicator, const py::object& agency, const py::object& source,
+             const py::object& freq, const py::object& start, const py::object& end, bool revisions) {
+            Json q = Json::object();
+            if (!indicator.is_none()) q["indicator"] = indicator.cast<std::string>();
+            if (!agency.is_none()) q["agency"] = agency.cast<std::string>();
+            if (!source.is_none()) q["source"] = source.cast<std::string>();
+            if (!freq.is_none()) q["freq"] = freq.cast<std::string>();
+            if (!start.is_none()) q["from"] = start.cast<std::string>();
+            if (!end.is_none()) q["to"] = end.cast<std::string>();
+            if (revisions) q["revisions"] = true;
+            // Every page, one after another: the rows as dicts, values as decimal.Decimal.
+            py::list out;
+            for (;;) {
+              const Json page = s.read([&](clmis::Session& x) { return x.series(q); });
+              for (const auto& r : page["rows"])
+                out.append(typed_object(r, {{"value", Kind::decimal}, {"cv", Kind::decimal}}));
+              if (page["next"].is_null()) break;
+              q["after"] = page["next"];
+            }
+            return out;
+          },
+          py::kw_only(), py::arg("indicator") = py::none(), py::arg("agency") = py::none(),
+          py::arg("source") = py::none(), py::arg("freq") = py::none(), py::arg("start") = py::none(),
+          py::arg("end") = py::none(), py::arg("revisions") = false,
+          "The observations of the series this session reaches (the latest revision of each, or every "
+          "revision with revisions=True; start and end are periods such as '2024', '2024-Q1', '2024-01'): [{series, agency, indicator, source, freq, unit_mult, unit, sex, age, eco, ocu, edu, geo, "
+          "period, value (decimal.Decimal or None), status, note, sample_size, cv, revision, batch}].")
+      .def(
           "links",
           [](PySession& s, const std::string& type, std::int64_t id) {
             const Json r = s.read([&](clmis::Session& x) { return x.links(type, id); });
@@ -1352,15 +1412,18 @@ PYBIND11_MODULE(_core, m) {
       .def(
           "user_create",
           [](PySession& s, const std::string& name, const std::string& password, const std::vector<std::string>& roles,
-             const std::optional<std::string>& section, bool must_change_password) {
+             const std::optional<std::string>& section, bool must_change_password,
+             const std::optional<std::string>& agency) {
             Json spec = {{"name", name}, {"password", password}, {"roles", roles},
                          {"must_change_password", must_change_password}};
             if (section) spec["section"] = *section;
+            if (agency) spec["agency"] = *agency;
             return s.read([&](clmis::Session& x) { return x.user_create(spec); });
           },
           py::arg("name"), py::kw_only(), py::arg("password"), py::arg("roles"), py::arg("section") = py::none(),
-          py::arg("must_change_password") = true,
-          "Creates an account; returns its id. The password follows the country's policy.")
+          py::arg("must_change_password") = true, py::arg("agency") = py::none(),
+          "Creates an account; returns its id. The password follows the country's policy; a partner agency's "
+          "user names its agency (agency='NSO').")
       .def(
           "user_update",
           [](PySession& s, const std::string& name, const py::kwargs& changes) {
@@ -1368,7 +1431,7 @@ PYBIND11_MODULE(_core, m) {
             s.read([&](clmis::Session& x) { x.user_update(name, j); });
           },
           py::arg("name"),
-          "Changes an account: roles=[...], section=..., active=False/True, locked=False (unlock).")
+          "Changes an account: roles=[...], section=..., active=False/True, locked=False (unlock), agency=...")
       .def(
           "user_reset_password",
           [](PySession& s, const std::string& name, const std::string& password) {
