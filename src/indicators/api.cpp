@@ -3,6 +3,9 @@
 #include "indicators/engine.hpp"
 #include "pack/indicators.hpp"
 #include "security/access.hpp"
+#include "store/series.hpp"
+
+#include <memory>
 
 #include <algorithm>
 
@@ -19,11 +22,73 @@ const pack::IndicatorPackage& package(Context& cx) {
 
 std::string text_of(const pack::Label& l, const std::string& lang) { return l.get(lang); }
 
-/// The series values the engine reads (the partner agencies' imported series).
+/// An exact decimal ("-18.390") times 10^mult as a rational.
+indicators::Rational decimal_rational(const std::string& text, int mult) {
+  using boost::multiprecision::cpp_int;
+  const bool negative = !text.empty() && text[0] == '-';
+  std::string digits;
+  int scale = 0;
+  bool point = false;
+  for (char c : text.substr(negative ? 1 : 0)) {
+    if (c == '.') {
+      point = true;
+      continue;
+    }
+    digits += c;
+    if (point) ++scale;
+  }
+  indicators::Rational r(cpp_int(digits.empty() ? "0" : digits));
+  for (int i = 0; i < scale; ++i) r /= 10;
+  for (int i = 0; i < mult; ++i) r *= 10;
+  for (int i = 0; i > mult; --i) r /= 10;
+  return negative ? indicators::Rational(-r) : r;
+}
+
+/// The series values the engine reads: the partner agencies' imported series, their latest
+/// revision, in absolute units (value × 10^unit_mult). A cell matches an observation whose
+/// dimensions it names have those codes and whose others are totals (_T, or _Z: not used); a
+/// cell without age takes the series' age total, or else 15+ (Y_GE15: a labour force survey's
+/// working-age population has no other total). A period without its own value takes the year
+/// holding it (the engine marks it E). The first series of the code (by agency and source)
+/// answers.
 indicators::SeriesLookup series_lookup(Context& cx) {
-  (void)cx;
-  return [](const std::string&, const indicators::Period&, const std::map<std::string, std::string>&)
-             -> std::optional<indicators::SeriesValue> { return std::nullopt; };
+  auto cache = std::make_shared<std::map<std::string, std::vector<store::Observation>>>();
+  return [&cx, cache](const std::string& code, const indicators::Period& p,
+                      const std::map<std::string, std::string>& cell) -> std::optional<indicators::SeriesValue> {
+    auto it = cache->find(code);
+    if (it == cache->end()) {
+      store::ObservationQuery q;
+      q.indicator = code;
+      it = cache->emplace(code, store::observations(cx.conn, q)).first;
+    }
+    const std::string year = p.code.substr(0, 4);
+    auto matches = [&](const store::ObservationKey& k, const std::string& period, bool age_15_plus) {
+      if (k.period != period) return false;
+      const std::pair<const char*, const std::string*> dims[] = {{"sex", &k.sex}, {"age", &k.age}, {"eco", &k.eco},
+                                                                  {"ocu", &k.ocu}, {"edu", &k.edu}, {"geo", &k.geo}};
+      for (const auto& [dim, have] : dims) {
+        auto c = cell.find(dim);
+        if (c != cell.end()) {
+          if (*have != c->second) return false;
+        } else if (std::string(dim) == "age" && age_15_plus) {
+          if (*have != "Y_GE15") return false;
+        } else if (*have != "_T" && *have != "_Z") {
+          return false;
+        }
+      }
+      return true;
+    };
+    std::vector<std::string> periods = {p.code};
+    if (p.freq != 'A') periods.push_back(year);
+    for (const std::string& period : periods) {
+      for (bool age_15_plus : {false, true})
+        for (const auto& o : it->second)
+          if (o.row.value && matches(o.row.key, period, age_15_plus))
+            return indicators::SeriesValue{decimal_rational(*o.row.value, o.series.unit_mult), period,
+                                           o.row.status.empty() ? 'A' : o.row.status[0]};
+    }
+    return std::nullopt;
+  };
 }
 
 struct Parsed {

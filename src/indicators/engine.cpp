@@ -906,6 +906,8 @@ std::vector<Observation> compute(detail::Context& cx, const Request& request, co
               if (v->period != p.code) {
                 o.status = 'E';
                 o.note = "the series " + a.series + " of " + v->period + " stands for " + p.code;
+              } else if (v->status != 'A' && o.status == 'A') {
+                o.status = v->status;  // the agency's flag (U low reliability, P provisional...)
               }
               return v->value;
             }

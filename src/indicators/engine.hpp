@@ -63,6 +63,7 @@ std::string round_decimal(const Rational& value, int decimals, pack::IndicatorDe
 struct SeriesValue {
   Rational value;
   std::string period;
+  char status = 'A';  ///< the agency's status of the value (U: low reliability, P, E...)
 };
 /// Where the engine finds imported series (the partner agencies' data): code (ILOSTAT's, e.g.
 /// EES_TEES_SEX_AGE_NB), the period and the dimension cell (dimension → SDMX code; absent = _T).

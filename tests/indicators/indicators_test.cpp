@@ -440,3 +440,50 @@ TEST_CASE("Disclosure control suppresses small cells of a computed table and the
   CHECK(errors_of([&] { (void)s.indicators(Json{{"period", "2025"}, {"protect", "yes"}}); }) == Errs{{"protect", "type"}});
   CHECK(errors_of([&] { (void)s.indicators(Json{{"period", "2025"}, {"min_count", 0}}); }) == Errs{{"min_count", "range"}});
 }
+
+TEST_CASE("Survey indicators from imported ILOSTAT series: rates from levels and the inactivity formula", "[indicators][series]") {
+  test::Office o;
+  auto& s = o.admin;
+  // The statistics office's 2024 levels, in thousands (ILOSTAT's _NB levels): working-age
+  // population 40.000 (M 20.000, F 20.000; 15-24: 8.000), labour force 26.000 (M 14.000, F
+  // 12.000; 15-24: 5.000), unemployed 2.600 (M 1.300, F 1.300; 15-24: 1.000).
+  const std::string csv =
+      "ref_area,source,indicator,sex,classif1,classif2,time,obs_value,obs_status,note_classif,note_indicator,note_source\n"
+      "KNA,BA:1,POP_XWAP_SEX_AGE_NB,SEX_T,AGE_YTHADULT_YGE15,,2024,40.000,,,,\n"
+      "KNA,BA:1,POP_XWAP_SEX_AGE_NB,SEX_M,AGE_YTHADULT_YGE15,,2024,20.000,,,,\n"
+      "KNA,BA:1,POP_XWAP_SEX_AGE_NB,SEX_F,AGE_YTHADULT_YGE15,,2024,20.000,,,,\n"
+      "KNA,BA:1,POP_XWAP_SEX_AGE_NB,SEX_T,AGE_YTHADULT_Y15-24,,2024,8.000,,,,\n"
+      "KNA,BA:1,EAP_TEAP_SEX_AGE_NB,SEX_T,AGE_YTHADULT_YGE15,,2024,26.000,,,,\n"
+      "KNA,BA:1,EAP_TEAP_SEX_AGE_NB,SEX_M,AGE_YTHADULT_YGE15,,2024,14.000,,,,\n"
+      "KNA,BA:1,EAP_TEAP_SEX_AGE_NB,SEX_F,AGE_YTHADULT_YGE15,,2024,12.000,,,,\n"
+      "KNA,BA:1,EAP_TEAP_SEX_AGE_NB,SEX_T,AGE_YTHADULT_Y15-24,,2024,5.000,,,,\n"
+      "KNA,BA:1,UNE_TUNE_SEX_AGE_NB,SEX_T,AGE_YTHADULT_YGE15,,2024,2.600,,,,\n"
+      "KNA,BA:1,UNE_TUNE_SEX_AGE_NB,SEX_M,AGE_YTHADULT_YGE15,,2024,1.300,,,,\n"
+      "KNA,BA:1,UNE_TUNE_SEX_AGE_NB,SEX_F,AGE_YTHADULT_YGE15,,2024,1.300,,,,\n"
+      "KNA,BA:1,UNE_TUNE_SEX_AGE_NB,SEX_T,AGE_YTHADULT_Y15-24,,2024,1.000,,,,\n";
+  (void)s.series_import(csv, Json{{"format", "ilostat"}, {"agency", "NSO"}});
+  const Json y = s.indicators(Json{{"indicators", {"A1", "A9", "A14"}}, {"period", "2024"}, {"by", {"sex", "age"}}});
+  const auto a1 = table(y, "A1"), a9 = table(y, "A9"), a14 = table(y, "A14");
+  // A9: 2,600 / 26,000 × 100 = 10.0 (the total of a survey is its 15+); men 1,300 / 14,000 =
+  // 9.2857... → 9.3; women 1,300 / 12,000 = 10.833... → 10.8; youth 1,000 / 5,000 = 20.0.
+  CHECK(value(a9, "2024", "") == "10.0");
+  CHECK(a9.at("2024").at("")["numerator"] == "2600");
+  CHECK(a9.at("2024").at("")["denominator"] == "26000");
+  CHECK(value(a9, "2024", "sex=M;") == "9.3");
+  CHECK(value(a9, "2024", "sex=F;") == "10.8");
+  CHECK(value(a9, "2024", "age=Y15T24;") == "20.0");
+  CHECK(value(a9, "2024", "age=Y_GE15;") == "10.0");
+  CHECK(value(a9, "2024", "age=Y25T34;") == "null/O");  // not in the series
+  // A1: 26,000 / 40,000 = 65.0; youth 5,000 / 8,000 = 62.5. A14 = (40,000 - 26,000) / 40,000 ×
+  // 100 = 35.0; youth (8,000 - 5,000) / 8,000 × 100 = 37.5.
+  CHECK(value(a1, "2024", "") == "65.0");
+  CHECK(value(a1, "2024", "age=Y15T24;") == "62.5");
+  CHECK(value(a14, "2024", "") == "35.0");
+  CHECK(value(a14, "2024", "age=Y15T24;") == "37.5");
+  // A quarter takes the year's value, marked estimated.
+  const auto q = table(s.indicators(Json{{"indicators", {"A9"}}, {"period", "2024-Q2"}}), "A9");
+  CHECK(value(q, "2024-Q2", "") == "10.0");
+  CHECK(q.at("2024-Q2").at("")["status"] == "E");
+  // 2023: nothing imported for it.
+  CHECK(value(table(s.indicators(Json{{"indicators", {"A9"}}, {"period", "2023"}}), "A9"), "2023", "") == "null/O");
+}
