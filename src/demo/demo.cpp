@@ -146,6 +146,15 @@ void print_demo_summary(const DemoSummary& s, std::ostream& out) {
   }
   if (!s.letter_path.empty())
     out << "\nA letter (clmis letter): " << s.letter_what << "\n  " << s.letter_path << "\n";
+  if (!s.indicators_csv.empty()) {
+    out << "\nThe indicator package for " << s.indicators_year
+        << " (clmis indicators; survey series synthetic, disclosure control applied)\n";
+    size_t w = 0;
+    for (const auto& [id, name, value] : s.indicator_values) w = std::max(w, id.size() + 2 + name.size());
+    for (const auto& [id, name, value] : s.indicator_values)
+      out << "  " << std::left << std::setw(static_cast<int>(w)) << (id + "  " + name) << std::right << std::setw(10) << value << "\n";
+    out << "  SDMX-CSV: " << s.indicators_csv << "\n  Excel:    " << s.indicators_xlsx << "\n";
+  }
   if (!s.users.empty()) {
     out << "\nUsers, one per role (besides admin), all with the demo users' password\n";
     for (const auto& [name, role, section] : s.users)
@@ -156,6 +165,55 @@ void print_demo_summary(const DemoSummary& s, std::ostream& out) {
   out.unsetf(std::ios::fixed);
 }
 
+
+/// The indicator package of the year before the reference date: a small synthetic survey
+/// series for the country (levels in thousands, shaped like a small island's labour force and
+/// scaled with the demo; not statistics) imported as the statistics office's, then every
+/// indicator computed for the year by quarter with disclosure control and written beside the
+/// database as SDMX-CSV and Excel.
+static void package(Session& s, Database& db, const DemoOptions& o, const std::string& iso3, DemoSummary& sum) {
+  const std::string year = std::to_string(std::stoi(sum.as_of.substr(0, 4)) - 1);
+  // Working-age population, labour force, employed, unemployed, employees (thousands at scale
+  // 1), men's share; youth (15-24) a fifth of each with twice the unemployment rate.
+  struct Level { const char* code; double total; };
+  const Level levels[] = {{"POP_XWAP_SEX_AGE_NB", 38.0}, {"EAP_TEAP_SEX_AGE_NB", 26.0}, {"EMP_TEMP_SEX_AGE_NB", 23.4},
+                          {"UNE_TUNE_SEX_AGE_NB", 2.6}, {"EES_TEES_SEX_AGE_NB", 18.2}};
+  std::string csv = "ref_area,source,indicator,sex,classif1,classif2,time,obs_value,obs_status,note_classif,note_indicator,note_source\n";
+  auto thousands = [](long long units) {  // exact: units are people; three decimals of thousands
+    return std::to_string(units / 1000) + "." + (std::to_string(1000 + units % 1000)).substr(1);
+  };
+  for (const auto& l : levels) {
+    const long long total = static_cast<long long>(l.total * 1000) * o.scale;
+    const long long men = total * 52 / 100, youth = total / 5;
+    for (const auto& [sex, v] : {std::pair{"SEX_T", total}, {"SEX_M", men}, {"SEX_F", total - men}})
+      csv += iso3 + ",DEMO," + std::string(l.code) + "," + sex + ",AGE_YTHADULT_YGE15,," + year + "," + thousands(v) + ",,,,\n";
+    csv += iso3 + ",DEMO," + std::string(l.code) + ",SEX_T,AGE_YTHADULT_Y15-24,," + year + "," + thousands(youth) + ",,,,\n";
+  }
+  (void)s.series_import(csv, Json{{"format", "ilostat"}, {"agency", "NSO"}, {"name", "synthetic labour force survey"}});
+  const Json spec = {{"period", year}, {"freq", "quarter"}, {"protect", true}};
+  const std::string stem = (fs::path(o.out_dir) / ("clmis-demo-" + clmis::detail::ascii_lower(iso3) + "-indicators-" + year)).string();
+  for (const char* format : {"sdmx-csv", "xlsx"}) {
+    Json e = spec;
+    e["format"] = format;
+    const std::string bytes = s.indicators_export(e);
+    const std::string file = stem + (std::string(format) == "xlsx" ? ".xlsx" : ".csv");
+    clmis::detail::OutputFile f(file, db.files(), true);
+    f.stream() << bytes;
+    f.commit();
+    (std::string(format) == "xlsx" ? sum.indicators_xlsx : sum.indicators_csv) = file;
+  }
+  sum.indicators_year = year;
+  const Json names = s.indicators_list();
+  const Json y = s.indicators(Json{{"period", year}, {"protect", true}});
+  for (const auto& ob : y["observations"]) {
+    if (!ob["cell"].empty()) continue;
+    std::string name;
+    for (const auto& d : names["indicators"])
+      if (d["id"] == ob["indicator"]) name = d["name"];
+    sum.indicator_values.emplace_back(ob["indicator"], name,
+                                      ob["value"].is_null() ? "(" + ob["status"].get<std::string>() + ")" : ob["value"].get<std::string>());
+  }
+}
 DemoSummary run_demo(const DemoOptions& o, std::ostream& log) {
   if (o.scale < 1 || o.scale > 1000) throw Misuse("demo: scale must be between 1 and 1000");
   if (o.out_dir.empty()) throw Misuse("demo: an output directory is required");
@@ -204,6 +262,7 @@ DemoSummary run_demo(const DemoOptions& o, std::ostream& log) {
       sum.letter_what = "complaint.status_statement of complaint 1 (" + letter["lang"].get<std::string>() +
                         ", stored as document " + std::to_string(letter["document_id"].get<std::int64_t>()) + ")";
     }
+    package(s, db, o, iso3, sum);
     print_demo_summary(sum, log);
     return sum;
   } catch (...) {

@@ -80,6 +80,11 @@ struct DemoSummary {
   /// One rendered letter written beside the database (Session::letter: the status statement of
   /// the first complaint, HTML), and what it is; "" when there are no complaints.
   std::string letter_path, letter_what;
+  /// The indicator package of the year before as_of (issue 17), over a small synthetic survey
+  /// series imported beside the records, with disclosure control: the files written (SDMX-CSV
+  /// and Excel) and a few yearly values (id, name, value or status).
+  std::string indicators_year, indicators_csv, indicators_xlsx;
+  std::vector<std::tuple<std::string, std::string, std::string>> indicator_values;
   /// Industrial relations on as_of (issue 16), read back from the stored records: disputes
   /// closed, industrial actions ended and called off, workers affected by the redundancies.
   std::int64_t disputes_closed = 0, actions_ended = 0, actions_called_off = 0, redundancy_workers = 0;

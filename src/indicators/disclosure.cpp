@@ -246,6 +246,9 @@ class Lp {
   /// glp_exact (rational arithmetic) proves it and gives the optimum; none when unbounded.
   std::optional<double> optimum(std::size_t cell, bool maximise) {
     const int j = col_[cell];
+    // No constraint holds a suppressed cell (a table of its total alone): GLPK's solvers refuse a
+    // problem without rows (GLP_EFAIL), and the answer needs none: each cell is >= 0, unbounded.
+    if (glp_get_num_rows(lp_) == 0) return maximise ? std::nullopt : std::optional<double>(0.0);
     glp_set_obj_coef(lp_, j, 1.0);
     glp_set_obj_dir(lp_, maximise ? GLP_MAX : GLP_MIN);
     glp_smcp parm;

@@ -925,10 +925,13 @@ std::vector<Observation> compute(detail::Context& cx, const Request& request, co
             if (d->numerator.measure == Aggregate::Measure::sum) {
               pr.magnitude = true;
               const Int128 sum = acc ? acc->sum : Int128(0);
-              if (sum >= 0 && sum <= kMaxCellValue && (!acc || acc->second >= 0)) {
+              // Only sums of non-negative contributions are judged (a negative one makes the
+              // largest exceed the sum); a sum of zeros has no contributor to protect.
+              if (sum >= 0 && sum <= kMaxCellValue && (!acc || (acc->second >= 0 && acc->largest <= sum))) {
                 pr.value = static_cast<std::int64_t>(sum);
                 pr.largest = acc ? static_cast<std::int64_t>(acc->largest) : 0;
                 pr.second = acc ? static_cast<std::int64_t>(acc->second) : 0;
+                if (pr.value == 0) pr.contributors = 0;
                 o.protectable = pr;
               }
             } else {

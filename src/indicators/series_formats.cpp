@@ -449,7 +449,7 @@ std::optional<IlostatUnit> ilostat_unit(std::string_view indicator) {
   const auto first = indicator.find('_');
   if (last == std::string_view::npos || first == last) return std::nullopt;
   const std::string topic(indicator.substr(0, first)), unit(indicator.substr(last + 1));
-  static const std::set<std::string> survey = {"POP", "EAP", "EMP", "UNE", "EIP", "TRU", "LUU"};
+  static const std::set<std::string> survey = {"POP", "EAP", "EMP", "UNE", "EIP", "TRU", "LUU", "EES"};
   const bool of_survey = survey.count(topic) > 0;
   if (unit == "NB" && of_survey) return IlostatUnit{3, "PS"};
   if (unit == "RT" || unit == "DT") return IlostatUnit{0, of_survey ? "PT" : ""};
@@ -571,7 +571,7 @@ std::vector<ParsedObservation> parse_series(std::string_view bytes, SeriesFormat
         } else {
           at(c_ind, "unit_mult",
              "clmis does not know the unit multiplier ILOSTAT implies for " + ob.indicator +
-                 " (it knows the survey levels POP, EAP, EMP, UNE, EIP, TRU, LUU ..._NB in thousands and the rates "
+                 " (it knows the survey levels POP, EAP, EMP, UNE, EIP, TRU, LUU, EES ..._NB in thousands and the rates "
                  "..._RT, ..._DT); import it as SDMX-CSV with UNIT_MULT");
         }
       }

@@ -12,6 +12,7 @@
 #include <date/date.h>
 
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
@@ -526,6 +527,30 @@ TEST_CASE("Demo: a scale-1 national database follows the parameters file, in ord
     CHECK(log.str().find("Total severance of the redundancies (clmis computes it by the country's rule): XCD " + total + "\n") !=
           std::string::npos);
   }
+
+  // The indicator package of the year before the reference date (2024), with the synthetic
+  // survey: written as SDMX-CSV and Excel beside the database. The registered job seekers on
+  // 2024-12-31, counted here by plain SQL from the status history (the last status row on or
+  // before the day is registered or active, not archived), are the SDMX-CSV's D1.stock total.
+  CHECK(summary.indicators_year == "2024");
+  REQUIRE(std::filesystem::exists(summary.indicators_xlsx));
+  std::ifstream sdmx(summary.indicators_csv);
+  REQUIRE(sdmx);
+  std::string header, line, stock_line;
+  std::getline(sdmx, header);
+  CHECK(header.rfind("STRUCTURE,STRUCTURE_ID,ACTION,REF_AREA,FREQ,INDICATOR,SEX,AGE,ECO,OCU,EDU,GEO,TIME_PERIOD,OBS_VALUE", 0) == 0);
+  const std::int64_t dec31 = 20088;  // 2024-12-31: days since 1970-01-01
+  const auto registered = count(db,
+      "SELECT count(*) FROM job_seeker j WHERE j.archived = 0 AND (SELECT s.status FROM clmis_status__job_seeker s "
+      "WHERE s.record_id = j.id AND s.effective_day <= " + std::to_string(dec31) +
+      " ORDER BY s.effective_day DESC, s.n DESC LIMIT 1) IN ('registered', 'active')");
+  bool found = false;
+  while (std::getline(sdmx, line))
+    if (line.find(",D1.stock,_T,_T,_Z,_T,_T,_T,2024-Q4,") != std::string::npos) {
+      found = true;
+      CHECK(line.find(",2024-Q4," + std::to_string(registered) + ",") != std::string::npos);
+    }
+  CHECK(found);
 
   // The same seed gives the same records.
   std::ostringstream log2;

@@ -495,3 +495,18 @@ TEST_CASE("disclosure: threads auditing at once agree with one alone", "[disclos
   for (std::thread& th : threads) th.join();
   for (std::size_t t = 0; t < got.size(); ++t) CHECK(got[t] == (t % 2 == 0 ? want_a : want_b));
 }
+
+TEST_CASE("disclosure: a lone cell in no constraint is suppressed and audited without a solver", "[disclosure]") {
+  // A table of its total alone (an indicator asked for without dimensions): a count of 2 is
+  // primary (0 < 2 < 3); nothing links it, so its feasible range is [0, unbounded), wider than
+  // its protection interval [0, 5]. GLPK refuses a problem without rows: none is needed.
+  clmis::indicators::Problem pb;
+  pb.cells.push_back(clmis::indicators::Cell::count(2));
+  const auto p = clmis::indicators::protect(pb);
+  REQUIRE(p.cells.size() == 1);
+  CHECK(p.cells[0].suppressed);
+  CHECK(p.cells[0].reason == clmis::indicators::Reason::primary);
+  REQUIRE(p.cells[0].range);
+  CHECK(p.cells[0].range->lower == 0);
+  CHECK_FALSE(p.cells[0].range->upper);
+}
