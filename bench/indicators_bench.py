@@ -53,9 +53,9 @@ ocu = pd.read_sql("SELECT parent_id AS id, occupation FROM job_seeker__desired_o
 edu = pd.read_sql("SELECT parent_id AS id, max(isced_level) AS edu FROM job_seeker__education GROUP BY parent_id", con).set_index("id")
 js = js.join(ocu).join(edu)
 js["ocu"] = js["occupation"].str[0]
-st = pd.read_sql("SELECT record_id AS id, n, effective_day AS day, status FROM clmis_status__job_seeker ORDER BY record_id, n", con)
+st = pd.read_sql("SELECT record_id AS id, n, effective_day AS day, status FROM clmis_status__job_seeker ORDER BY record_id, effective_day, n", con)
 vac = pd.read_sql("SELECT id, parish, occupation, date_registered, outcome FROM vacancy WHERE archived = 0", con).set_index("id")
-vst = pd.read_sql("SELECT record_id AS id, n, effective_day AS day, status FROM clmis_status__vacancy ORDER BY record_id, n", con)
+vst = pd.read_sql("SELECT record_id AS id, n, effective_day AS day, status FROM clmis_status__vacancy ORDER BY record_id, effective_day, n", con)
 con.close()
 
 months = pd.period_range("2022-01", "2026-12", freq="M")
@@ -120,7 +120,7 @@ def with_dims(pairs: pd.DataFrame, ref: np.ndarray) -> pd.DataFrame:
 def pandas_d1(dims: list[str]) -> dict:
     s = st[st["id"].isin(js.index)].copy()  # archived records are left out, as clmis does
     s["in"] = s["status"].isin(REG)
-    s["next_day"] = s.groupby("id")["day"].shift(-1).fillna(np.iinfo(np.int64).max).astype(np.int64)
+    s["next_day"] = s.groupby("id")["day"].shift(-1).fillna(10**9).astype(np.int64)  # 10^9 days: never
     s["was"] = s.groupby("id")["in"].shift(1, fill_value=False)
     # Stock: the month ends inside each stretch in the states.
     iv = s[s["in"]]

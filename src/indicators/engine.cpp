@@ -175,7 +175,8 @@ struct Fact {
   std::optional<Int128> measure;         ///< sum, mean, median of a field
   std::optional<std::int64_t> from, to;  ///< days between: the dates (day numbers)
   std::optional<std::int64_t> event;     ///< event: the day
-  /// (effective day, in the aggregate's states), in order: the status history.
+  /// (effective day, in the aggregate's states), by effective day (then entry): the status
+  /// history as of each day, even where a transition was dated before an earlier entry's.
   std::vector<std::pair<std::int64_t, bool>> statuses;
 };
 
@@ -297,7 +298,7 @@ Loaded load(detail::Context& cx, const Aggregate& a, const std::vector<std::stri
   if (a.population == Aggregate::Population::stock || a.population == Aggregate::Population::inflow ||
       a.population == Aggregate::Population::outflow) {
     auto& st = cx.conn.prepare("SELECT record_id, effective_day, status FROM " + q(store::status_table(t)) +
-                               " ORDER BY record_id, n");
+                               " ORDER BY record_id, effective_day, n");
     while (st.step()) {
       auto it = index.find(st.int64(0));
       if (it == index.end()) continue;
