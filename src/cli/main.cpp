@@ -1695,47 +1695,20 @@ int main(int argc, char** argv) {
       if (!ind_ids.empty()) spec["indicators"] = ind_ids;
       if (!ind_freq.empty()) spec["freq"] = ind_freq;
       if (!ind_by.empty()) spec["by"] = ind_by;
-      const auto r = s.indicators(spec);
+      // CSV comes from the export (computed there); the table and JSON from the values.
+      const auto r = ind_format == "csv" ? clmis::Json{{"observations", clmis::Json::array()}} : s.indicators(spec);
       std::ostringstream text;
-      auto cell_code = [](const clmis::Json& o, const std::string& d) {
-        return o["cell"].contains(d) ? o["cell"][d].get<std::string>() : std::string("_T");
-      };
+      std::size_t values = r["observations"].size();
       if (ind_format == "json") {
         text << clmis::dump_json(r, 2) << "\n";
       } else if (ind_format == "csv") {
-        // One row per observation; a dimension's column holds its SDMX code, _T for its total.
-        std::vector<std::string> header = {"indicator", "period", "freq"};
-        for (const auto& d : ind_by) header.push_back(d);
-        for (const char* h : {"value", "status", "numerator", "denominator", "records"}) header.push_back(h);
-        std::vector<std::vector<std::string>> rows;
-        for (const auto& o : r["observations"]) {
-          std::vector<std::string> row = {o["indicator"], o["period"], o["freq"]};
-          for (const auto& d : ind_by) row.push_back(cell_code(o, d));
-          row.push_back(display(o["value"]));
-          row.push_back(o["status"]);
-          row.push_back(display(o["numerator"]));
-          row.push_back(display(o["denominator"]));
-          row.push_back(std::to_string(o["records"].get<std::int64_t>()));
-          rows.push_back(std::move(row));
-        }
-        // RFC 4180: a field with a comma, quote or line break is quoted (codes and numbers
-        // here; an indicator id or note never starts a spreadsheet formula).
-        auto line = [&](const std::vector<std::string>& fields) {
-          for (size_t i = 0; i < fields.size(); ++i) {
-            const auto& f = fields[i];
-            if (i) text << ',';
-            if (f.find_first_of(",\"\r\n") == std::string::npos) {
-              text << f;
-            } else {
-              text << '"';
-              for (char ch : f) text << (ch == '"' ? std::string("\"\"") : std::string(1, ch));
-              text << '"';
-            }
-          }
-          text << "\r\n";
-        };
-        line(header);
-        for (const auto& row : rows) line(row);
+        // One row per observation; a dimension's column holds its SDMX code, _T for its total
+        // (the export's plain CSV: docs/indicators.md, "Exports").
+        clmis::Json e = spec;
+        e["format"] = "csv";
+        const std::string csv = s.indicators_export(e);
+        text << csv;
+        values = static_cast<std::size_t>(std::count(csv.begin(), csv.end(), '\n')) - 1;  // less the header
       } else {
         std::vector<std::vector<std::string>> rows;
         for (const auto& o : r["observations"]) {
@@ -1752,7 +1725,7 @@ int main(int argc, char** argv) {
       if (out) {
         out->stream() << text.str();
         out->commit();
-        std::cerr << r["observations"].size() << " values written to " << ind_out << "\n";
+        std::cerr << values << " values written to " << ind_out << "\n";
       } else {
         std::cout << text.str();
       }
