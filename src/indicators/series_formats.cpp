@@ -375,12 +375,12 @@ std::string_view to_string(SeriesFormat f) noexcept {
   return "csv";
 }
 
-std::optional<Period> parse_period(std::string_view s) {
+std::optional<SeriesPeriod> parse_period(std::string_view s) {
   if (s.size() < 4 || !digits(s.substr(0, 4)) || s[0] == '0') return std::nullopt;
   const int y = number(s.substr(0, 4));
   const std::string year(s.substr(0, 4));
   std::string_view rest = s.substr(4);
-  if (rest.empty()) return Period{year, 'A', day_number(y, 1, 1), day_number(y, 12, 31)};
+  if (rest.empty()) return SeriesPeriod{year, 'A', day_number(y, 1, 1), day_number(y, 12, 31)};
   const bool ilo = rest[0] == 'Q' || rest[0] == 'M';
   if (!ilo) {
     if (rest[0] != '-') return std::nullopt;
@@ -388,7 +388,7 @@ std::optional<Period> parse_period(std::string_view s) {
   }
   if (!rest.empty() && rest[0] == 'Q' && rest.size() == 2 && rest[1] >= '1' && rest[1] <= '4') {
     const unsigned q = static_cast<unsigned>(rest[1] - '0');
-    return Period{year + "-Q" + std::string(1, rest[1]), 'Q', day_number(y, 3 * q - 2, 1), last_day_of(y, 3 * q)};
+    return SeriesPeriod{year + "-Q" + std::string(1, rest[1]), 'Q', day_number(y, 3 * q - 2, 1), last_day_of(y, 3 * q)};
   }
   if (ilo) {
     if (rest[0] != 'M' || rest.size() != 3 || !digits(rest.substr(1))) return std::nullopt;
@@ -397,7 +397,7 @@ std::optional<Period> parse_period(std::string_view s) {
   if (rest.size() == 2 && digits(rest)) {
     const int m = number(rest);
     if (m < 1 || m > 12) return std::nullopt;
-    return Period{year + "-" + std::string(rest), 'M', day_number(y, static_cast<unsigned>(m), 1),
+    return SeriesPeriod{year + "-" + std::string(rest), 'M', day_number(y, static_cast<unsigned>(m), 1),
                   last_day_of(y, static_cast<unsigned>(m))};
   }
   if (!ilo && rest.size() == 5 && rest[2] == '-' && digits(rest.substr(0, 2)) && digits(rest.substr(3))) {
@@ -405,7 +405,7 @@ std::optional<Period> parse_period(std::string_view s) {
                      date::day(static_cast<unsigned>(number(rest.substr(3))));
     if (!ymd.ok()) return std::nullopt;
     const auto day = date::sys_days(ymd).time_since_epoch().count();
-    return Period{std::string(s), 'D', day, day};
+    return SeriesPeriod{std::string(s), 'D', day, day};
   }
   return std::nullopt;
 }

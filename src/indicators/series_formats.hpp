@@ -46,7 +46,7 @@ struct SeriesKey {
 
 /// A period in its canonical SDMX form (TIME_PERIOD): "2024" (freq A), "2024-Q1" (Q), "2024-01"
 /// (M), "2024-01-15" (D); its first and last day as days since 1970-01-01.
-struct Period {
+struct SeriesPeriod {
   std::string text;
   char freq = 'A';
   std::int64_t first_day = 0, last_day = 0;
@@ -55,7 +55,7 @@ struct Period {
 /// Reads a period written as SDMX writes it (2024, 2024-Q1, 2024-01, 2024-01-15) or as ILOSTAT
 /// does (2024, 2024Q1, 2024M01); years 1000 to 9999. nullopt for a period that cannot exist
 /// (2024Q5, 2024M13, 2024-02-30) or any other text.
-[[nodiscard]] std::optional<Period> parse_period(std::string_view s);
+[[nodiscard]] std::optional<SeriesPeriod> parse_period(std::string_view s);
 
 /// The canonical text of a plain decimal numeral ("-12.50", "0.5", "1234"): an optional minus,
 /// digits, optionally a point and digits; leading zeros dropped, the fractional digits kept as
@@ -87,7 +87,7 @@ struct ParsedObservation {
   int unit_mult = 0;        ///< the power of ten the values are in (3: thousands)
   std::string unit;         ///< UNIT_MEASURE ("PS" persons, "PT" percent...), "" if not given
   SeriesKey key;
-  Period period;
+  SeriesPeriod period;
   std::optional<std::string> value;  ///< canonical decimal; none only for status O, M or Q
   std::string status = "A";
   std::string note;
