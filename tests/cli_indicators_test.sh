@@ -37,6 +37,9 @@ obs = {o["period"]: o for o in json.load(open(sys.argv[1]))["observations"]}
 assert obs["2025-Q1"]["value"] == "66.7" and obs["2025-Q1"]["numerator"] == "2", obs["2025-Q1"]
 assert obs["2025-Q2"]["value"] is None and obs["2025-Q2"]["status"] == "M", obs["2025-Q2"]
 PY
+# Protected: the men's cell (1 closed of 1 received) is a count under 3 — suppressed, no value.
+"$cli" indicators compute "$db" --indicator C7.clearance --period 2025 --by sex --protect > "$dir/out"
+grep -q "^C7.clearance  *2025  *sex=M  *Q  *suppressed (primary)" "$dir/out" || fail "protect: $(cat "$dir/out")"
 "$cli" indicators explain "$db" C7.clearance --period 2025 --cell sex=F > "$dir/out"
 grep -q "^value  *50.0 (status A)" "$dir/out" || fail "explain: $(cat "$dir/out")"
 grep -q "date_received" "$dir/out" || fail "explain shows no query: $(cat "$dir/out")"

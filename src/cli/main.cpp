@@ -767,6 +767,7 @@ int main(int argc, char** argv) {
 
   // indicators list | compute | explain: the national indicator package (docs/indicators.md)
   std::vector<std::string> ind_ids, ind_by, ind_cells;
+  bool ind_protect = false;
   std::string ind_period, ind_freq, ind_lang, ind_format = "table", ind_out, ind_id;
   auto* ind = app.add_subcommand("indicators", "The national labour-market indicator package: list, compute, explain");
   ind->require_subcommand(1);
@@ -782,6 +783,7 @@ int main(int argc, char** argv) {
   ind_compute->add_option("--format", ind_format, "table (default), csv or json");
   ind_compute->add_option("--out", ind_out, "Write to this file (default: standard output)");
   ind_compute->add_flag("--force", force, "Replace the output file if it exists (never the database's own files)");
+  ind_compute->add_flag("--protect", ind_protect, "Disclosure control: suppress unsafe cells (status Q) before publishing");
   auto* ind_explain = ind->add_subcommand("explain", "How one value was made: definition, query, exact parts");
   ind_explain->add_option("database", db_path, "Path of the database")->required();
   ind_explain->add_option("indicator", ind_id, "The indicator, e.g. C3")->required();
@@ -798,6 +800,7 @@ int main(int argc, char** argv) {
   ind_export->add_option("--freq", ind_freq, "Split the period: year, quarter or month");
   ind_export->add_option("--by", ind_by, "Dimensions, comma-separated: sex, age, geo, eco, ocu, edu")->delimiter(',');
   ind_export->add_option("--lang", ind_lang, "Language of names and metadata (default: the country's first)");
+  ind_export->add_flag("--protect", ind_protect, "Disclosure control: suppress unsafe cells (status Q) before publishing");
   ind_export->add_option("--out", ind_export_out, "Write to this file (default: standard output; required for xlsx)");
   ind_export->add_flag("--force", force, "Replace the output file if it exists (never the database's own files)");
   login.options(ind_export);
@@ -1695,6 +1698,7 @@ int main(int argc, char** argv) {
       if (!ind_ids.empty()) spec["indicators"] = ind_ids;
       if (!ind_freq.empty()) spec["freq"] = ind_freq;
       if (!ind_by.empty()) spec["by"] = ind_by;
+      if (ind_protect) spec["protect"] = true;
       // CSV comes from the export (computed there); the table and JSON from the values.
       const auto r = ind_format == "csv" ? clmis::Json{{"observations", clmis::Json::array()}} : s.indicators(spec);
       std::ostringstream text;
@@ -1749,6 +1753,7 @@ int main(int argc, char** argv) {
       if (!ind_freq.empty()) spec["freq"] = ind_freq;
       if (!ind_by.empty()) spec["by"] = ind_by;
       if (!ind_lang.empty()) spec["lang"] = ind_lang;
+      if (ind_protect) spec["protect"] = true;
       const std::string bytes = s.indicators_export(spec);
       if (out) {
         out->stream().write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
