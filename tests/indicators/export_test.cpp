@@ -45,20 +45,6 @@ struct Exchange : test::Office {
     admin.transition("complaint", k1, admin.get("complaint", k1)["version"].get<std::int64_t>(), "close",
                      Json{{"effective_date", "2025-02-10"}, {"fields", {{"outcome", "settled"}}}});
   }
-  void strike(const std::string& reported, const std::string& start, const std::string& end, const std::string& eco, int m, int f) {
-    const auto id = admin.create("industrial_action", Json{{"date_reported", reported},
-                                                           {"action_type", "strike"},
-                                                           {"employers", Json::array({Json{{"employer", employer}}})},
-                                                           {"workers_direct_male", m},
-                                                           {"workers_direct_female", f},
-                                                           {"workers_indirect_male", 0},
-                                                           {"workers_indirect_female", 0},
-                                                           {"cause", "pay"},
-                                                           {"isic_section", eco}});
-    auto v = admin.transition("industrial_action", id, 1, "start", Json{{"effective_date", start}, {"fields", {{"start_date", start}}}});
-    admin.transition("industrial_action", id, v, "end",
-                     Json{{"effective_date", end}, {"fields", {{"end_date", end}, {"outcome", "ended_agreement"}}}});
-  }
   std::string exp(Json spec) { return admin.indicators_export(spec); }
 };
 

@@ -39,38 +39,19 @@ std::string value(const Table& t, const std::string& period, const std::string& 
   return c->second["value"].is_null() ? "null/" + c->second["status"].get<std::string>() : c->second["value"].get<std::string>();
 }
 
-struct Strikes : test::Office {
-  /// An action of section eco with workers (direct male only), from start to end.
-  std::int64_t held(const std::string& reported, const std::string& start, const std::string& end, const std::string& eco,
-                    int workers_m, int workers_f) {
-    const auto id = admin.create("industrial_action", Json{{"date_reported", reported},
-                                                           {"action_type", "strike"},
-                                                           {"employers", Json::array({Json{{"employer", employer}}})},
-                                                           {"workers_direct_male", workers_m},
-                                                           {"workers_direct_female", workers_f},
-                                                           {"workers_indirect_male", 0},
-                                                           {"workers_indirect_female", 0},
-                                                           {"cause", "pay"},
-                                                           {"isic_section", eco}});
-    auto v = admin.transition("industrial_action", id, 1, "start", Json{{"effective_date", start}, {"fields", {{"start_date", start}}}});
-    admin.transition("industrial_action", id, v, "end",
-                     Json{{"effective_date", end}, {"fields", {{"end_date", end}, {"outcome", "ended_agreement"}}}});
-    return id;
-  }
-};
 
 }  // namespace
 
 TEST_CASE("Strike statistics C1 to C5 by ISIC section worked out on the KNA calendar", "[indicators]") {
-  Strikes o;
+  test::Office o;
   // a1, section I, 60 workers, Mon 2025-07-28 to Fri 2025-08-08: 8 working days (the weekend
   // of Aug 2-3, Emancipation Day Mon Aug 4 and Culturama Day Tue Aug 5 not worked) → 480 days.
-  o.held("2025-07-25", "2025-07-28", "2025-08-08", "I", 50, 10);
+  o.strike("2025-07-25", "2025-07-28", "2025-08-08", "I", 50, 10);
   // a2, section C, 10 workers, Tue 2025-03-04 to Thu 2025-03-06: 3 working days → 30 days.
-  o.held("2025-03-03", "2025-03-04", "2025-03-06", "C", 10, 0);
+  o.strike("2025-03-03", "2025-03-04", "2025-03-06", "C", 10, 0);
   // a3, section I, 60 workers, Mon 2024-12-30 to Fri 2025-01-03: Dec 30 and 31, Jan 3 (New Year's
   // Day and Carnival Day - Last Lap on Jan 1 and 2 not worked) → 3 × 60 = 180; it began in 2024.
-  o.held("2024-12-20", "2024-12-30", "2025-01-03", "I", 60, 0);
+  o.strike("2024-12-20", "2024-12-30", "2025-01-03", "I", 60, 0);
   const Json y = o.admin.indicators(Json{{"indicators", {"C1", "C2", "C3", "C5", "C5.duration"}},
                                          {"period", "2024..2025"}, {"by", {"eco"}}});
   const auto c1 = table(y, "C1"), c2 = table(y, "C2"), c3 = table(y, "C3"), c5 = table(y, "C5"), dur = table(y, "C5.duration");

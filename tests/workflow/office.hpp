@@ -35,6 +35,25 @@ struct Office {
   }
   /// Such a complaint, created by the administrator; returns its id.
   std::int64_t complaint(const std::string& received) { return admin.create("complaint", complaint_json(received)); }
+  /// A strike against the employer of section eco (ISIC), with m men and f women directly
+  /// involved, from start to end (ended by agreement); returns its id.
+  std::int64_t strike(const std::string& reported, const std::string& start, const std::string& end, const std::string& eco,
+                      int m, int f) {
+    const auto id = admin.create("industrial_action", clmis::Json{{"date_reported", reported},
+                                                                  {"action_type", "strike"},
+                                                                  {"employers", clmis::Json::array({clmis::Json{{"employer", employer}}})},
+                                                                  {"workers_direct_male", m},
+                                                                  {"workers_direct_female", f},
+                                                                  {"workers_indirect_male", 0},
+                                                                  {"workers_indirect_female", 0},
+                                                                  {"cause", "pay"},
+                                                                  {"isic_section", eco}});
+    auto v = admin.transition("industrial_action", id, 1, "start",
+                              clmis::Json{{"effective_date", start}, {"fields", {{"start_date", start}}}});
+    admin.transition("industrial_action", id, v, "end",
+                     clmis::Json{{"effective_date", end}, {"fields", {{"end_date", end}, {"outcome", "ended_agreement"}}}});
+    return id;
+  }
   /// A new user with one role (and a section), logged in.
   clmis::Session user(const std::string& name, const std::string& role, const std::string& section) {
     clmis::Json spec = {{"name", name}, {"password", "pw-long-" + name}, {"roles", {role}}, {"must_change_password", false}};
