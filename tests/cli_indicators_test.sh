@@ -44,6 +44,18 @@ grep -q "^C7.clearance  *2025  *sex=M  *Q  *suppressed (primary)" "$dir/out" || 
 grep -q "^value  *50.0 (status A)" "$dir/out" || fail "explain: $(cat "$dir/out")"
 grep -q "date_received" "$dir/out" || fail "explain shows no query: $(cat "$dir/out")"
 
+# Progress: asked for, a line per indicator on standard error (a terminal would show a bar), the
+# whole package in its order; not asked for and not on a terminal, nothing.
+"$cli" indicators compute "$db" --period 2025 --progress > /dev/null 2> "$dir/err"
+lines=$(wc -l < "$dir/err")
+[ "$lines" -ge 30 ] || fail "progress: $lines lines: $(cat "$dir/err")"
+[ "$(head -1 "$dir/err")" = "indicators 1/$lines A1" ] || fail "progress, first: $(head -3 "$dir/err")"
+[ "$(tail -1 "$dir/err")" = "indicators $lines/$lines D10" ] || fail "progress, last: $(tail -3 "$dir/err")"
+"$cli" indicators export "$db" --format csv --period 2025 --indicator C7.clearance --progress > /dev/null 2> "$dir/err"
+[ "$(cat "$dir/err")" = "indicators 1/1 C7.clearance" ] || fail "export progress: $(cat "$dir/err")"
+"$cli" indicators compute "$db" --period 2025 --indicator C7.clearance > /dev/null 2> "$dir/err"
+[ ! -s "$dir/err" ] || fail "progress not asked for: $(cat "$dir/err")"
+
 state() { sqlite3 "$db" "SELECT * FROM complaint; SELECT * FROM clmis_change; SELECT * FROM clmis_status__complaint" | sha256sum; }
 expect "a month that cannot exist" 3 'a month is 01 to 12' "$cli" indicators compute "$db" --period 2025-13
 expect "an unknown indicator" 3 'no indicator "Z9"' "$cli" indicators compute "$db" --period 2025 --indicator Z9

@@ -453,6 +453,12 @@ class Session {
   /// written in any case) for an unknown indicator, a period that cannot exist, a dimension or
   /// frequency an indicator does not have.
   [[nodiscard]] Json indicators(const Json& spec);
+  /// A progress callback for long computations: done of total indicators computed (those a
+  /// formula needs included) and the last one's id, called on the caller's thread; it must not
+  /// call this session.
+  using IndicatorProgress = std::function<void(std::size_t done, std::size_t total, const std::string& indicator)>;
+  /// indicators(spec), calling progress after each indicator.
+  [[nodiscard]] Json indicators(const Json& spec, const IndicatorProgress& progress);
   /// How one value was made: spec {"indicator", "period", "cell"?: {dimension: code}} →
   /// {"indicator", "version", "definition" (as declared), "observation" (as indicators() gives
   /// it, or null), "queries": {"numerator", "denominator"} (the SQL that read the records),
@@ -477,6 +483,8 @@ class Session {
   /// rounded decimal text indicators() gives, never a binary floating-point number. The same
   /// permissions and errors as indicators(); ValidationError for an unknown format.
   [[nodiscard]] std::string indicators_export(const Json& spec);
+  /// indicators_export(spec), calling progress after each indicator.
+  [[nodiscard]] std::string indicators_export(const Json& spec, const IndicatorProgress& progress);
   /// Links record (type, id) to (to_type, to_id) — "this complaint led to that inspection" —
   /// with a relation, a code of the list "link_relation" (standard pack: related, led_to,
   /// follows, same_matter, duplicate_of; "" = related), and an optional note. Needs "update" on

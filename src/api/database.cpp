@@ -377,9 +377,12 @@ Json Session::indicators_list(std::string_view lang) {
                            [&](Context& cx) { return detail::indicators_list(cx, std::string(lang)); });
 }
 
-Json Session::indicators(const Json& spec) {
+Json Session::indicators(const Json& spec) { return indicators(spec, IndicatorProgress{}); }
+
+Json Session::indicators(const Json& spec, const IndicatorProgress& progress) {
   check_json(spec, "indicators");
-  return live(engine_).run(detail::SessionAccess::actor(*this), [&](Context& cx) { return detail::indicators_compute(cx, spec); });
+  return live(engine_).run(detail::SessionAccess::actor(*this),
+                           [&](Context& cx) { return detail::indicators_compute(cx, spec, progress); });
 }
 
 Json Session::stock(const Json& spec) {
@@ -397,9 +400,12 @@ Json Session::indicator_explain(const Json& spec) {
   return live(engine_).run(detail::SessionAccess::actor(*this), [&](Context& cx) { return detail::indicator_explain(cx, spec); });
 }
 
-std::string Session::indicators_export(const Json& spec) {
+std::string Session::indicators_export(const Json& spec) { return indicators_export(spec, IndicatorProgress{}); }
+
+std::string Session::indicators_export(const Json& spec, const IndicatorProgress& progress) {
   check_json(spec, "indicators");
-  return live(engine_).run(detail::SessionAccess::actor(*this), [&](Context& cx) { return detail::indicators_export(cx, spec); });
+  return live(engine_).run(detail::SessionAccess::actor(*this),
+                           [&](Context& cx) { return detail::indicators_export(cx, spec, progress); });
 }
 
 // --- Table Maintenance -----------------------------------------------------------------------

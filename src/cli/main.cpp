@@ -456,6 +456,24 @@ void print_profile_check(std::ostream& out, const clmis::Json& report) {
   }
 }
 
+/// The progress of an indicator computation on standard error: on a terminal a bar redrawn in
+/// place ("[#######        ] 12/32 D1.stock"); asked for with --progress elsewhere (a log), a
+/// line per indicator ("indicators 12/32 D1.stock"). Nothing otherwise.
+clmis::Session::IndicatorProgress indicator_progress(bool asked) {
+  const bool terminal = isatty(STDERR_FILENO) != 0;
+  if (!terminal && !asked) return {};
+  return [terminal](std::size_t done, std::size_t total, const std::string& id) {
+    if (!terminal) {
+      std::cerr << "indicators " << done << "/" << total << " " << id << "\n";
+      return;
+    }
+    constexpr std::size_t width = 30;
+    const std::size_t filled = total == 0 ? width : done * width / total;
+    std::cerr << "\r\033[K[" << std::string(filled, '#') << std::string(width - filled, ' ') << "] " << done << "/" << total
+              << " " << id << (done == total ? "\n" : "") << std::flush;
+  };
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -767,7 +785,7 @@ int main(int argc, char** argv) {
 
   // indicators list | compute | explain: the national indicator package (docs/indicators.md)
   std::vector<std::string> ind_ids, ind_by, ind_cells;
-  bool ind_protect = false;
+  bool ind_protect = false, ind_progress = false;
   std::string ind_period, ind_freq, ind_lang, ind_format = "table", ind_out, ind_id;
   auto* ind = app.add_subcommand("indicators", "The national labour-market indicator package: list, compute, explain");
   ind->require_subcommand(1);
@@ -784,6 +802,7 @@ int main(int argc, char** argv) {
   ind_compute->add_option("--out", ind_out, "Write to this file (default: standard output)");
   ind_compute->add_flag("--force", force, "Replace the output file if it exists (never the database's own files)");
   ind_compute->add_flag("--protect", ind_protect, "Disclosure control: suppress unsafe cells (status Q) before publishing");
+  ind_compute->add_flag("--progress", ind_progress, "Report progress on standard error, a line per indicator (a terminal shows a bar anyway)");
   auto* ind_explain = ind->add_subcommand("explain", "How one value was made: definition, query, exact parts");
   ind_explain->add_option("database", db_path, "Path of the database")->required();
   ind_explain->add_option("indicator", ind_id, "The indicator, e.g. C3")->required();
@@ -801,6 +820,7 @@ int main(int argc, char** argv) {
   ind_export->add_option("--by", ind_by, "Dimensions, comma-separated: sex, age, geo, eco, ocu, edu")->delimiter(',');
   ind_export->add_option("--lang", ind_lang, "Language of names and metadata (default: the country's first)");
   ind_export->add_flag("--protect", ind_protect, "Disclosure control: suppress unsafe cells (status Q) before publishing");
+  ind_export->add_flag("--progress", ind_progress, "Report progress on standard error, a line per indicator (a terminal shows a bar anyway)");
   ind_export->add_option("--out", ind_export_out, "Write to this file (default: standard output; required for xlsx)");
   ind_export->add_flag("--force", force, "Replace the output file if it exists (never the database's own files)");
   login.options(ind_export);
@@ -1700,7 +1720,8 @@ int main(int argc, char** argv) {
       if (!ind_by.empty()) spec["by"] = ind_by;
       if (ind_protect) spec["protect"] = true;
       // CSV comes from the export (computed there); the table and JSON from the values.
-      const auto r = ind_format == "csv" ? clmis::Json{{"observations", clmis::Json::array()}} : s.indicators(spec);
+      const auto progress = indicator_progress(ind_progress);
+      const auto r = ind_format == "csv" ? clmis::Json{{"observations", clmis::Json::array()}} : s.indicators(spec, progress);
       std::ostringstream text;
       std::size_t values = r["observations"].size();
       if (ind_format == "json") {
@@ -1710,7 +1731,7 @@ int main(int argc, char** argv) {
         // (the export's plain CSV: docs/indicators.md, "Exports").
         clmis::Json e = spec;
         e["format"] = "csv";
-        const std::string csv = s.indicators_export(e);
+        const std::string csv = s.indicators_export(e, progress);
         text << csv;
         values = static_cast<std::size_t>(std::count(csv.begin(), csv.end(), '\n')) - 1;  // less the header
       } else {
@@ -1754,7 +1775,7 @@ int main(int argc, char** argv) {
       if (!ind_by.empty()) spec["by"] = ind_by;
       if (!ind_lang.empty()) spec["lang"] = ind_lang;
       if (ind_protect) spec["protect"] = true;
-      const std::string bytes = s.indicators_export(spec);
+      const std::string bytes = s.indicators_export(spec, indicator_progress(ind_progress));
       if (out) {
         out->stream().write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
         out->commit();

@@ -173,21 +173,28 @@ void print_demo_summary(const DemoSummary& s, std::ostream& out) {
 /// database as SDMX-CSV and Excel.
 static void package(Session& s, Database& db, const DemoOptions& o, const std::string& iso3, DemoSummary& sum) {
   const std::string year = std::to_string(std::stoi(sum.as_of.substr(0, 4)) - 1);
-  // Working-age population, labour force, employed, unemployed, employees (thousands at scale
-  // 1), men's share; youth (15-24) a fifth of each with twice the unemployment rate.
-  struct Level { const char* code; double total; };
-  const Level levels[] = {{"POP_XWAP_SEX_AGE_NB", 38.0}, {"EAP_TEAP_SEX_AGE_NB", 26.0}, {"EMP_TEMP_SEX_AGE_NB", 23.4},
-                          {"UNE_TUNE_SEX_AGE_NB", 2.6}, {"EES_TEES_SEX_AGE_NB", 18.2}};
+  // Working-age population, labour force, employed, unemployed, employees, time-related
+  // underemployed and the potential labour force (thousands at scale 1), men's share 52 %;
+  // youth (15-24) a fifth of each, two fifths of the unemployed (twice the overall rate), and
+  // the rest 25 and over. The last two have no age breakdown (as in many small surveys).
+  struct Level { const char* code; double total; bool ages; };
+  const Level levels[] = {{"POP_XWAP_SEX_AGE_NB", 38.0, true}, {"EAP_TEAP_SEX_AGE_NB", 26.0, true},
+                          {"EMP_TEMP_SEX_AGE_NB", 23.4, true}, {"UNE_TUNE_SEX_AGE_NB", 2.6, true},
+                          {"EES_TEES_SEX_AGE_NB", 18.2, true}, {"TRU_TTRU_SEX_AGE_NB", 1.1, false},
+                          {"EIP_WPLF_SEX_AGE_NB", 1.3, false}};
   std::string csv = "ref_area,source,indicator,sex,classif1,classif2,time,obs_value,obs_status,note_classif,note_indicator,note_source\n";
   auto thousands = [](long long units) {  // exact: units are people; three decimals of thousands
     return std::to_string(units / 1000) + "." + (std::to_string(1000 + units % 1000)).substr(1);
   };
   for (const auto& l : levels) {
     const long long total = static_cast<long long>(l.total * 1000) * o.scale;
-    const long long men = total * 52 / 100, youth = total / 5;
+    const long long men = total * 52 / 100;
+    const long long youth = std::string(l.code) == "UNE_TUNE_SEX_AGE_NB" ? total * 2 / 5 : total / 5;
     for (const auto& [sex, v] : {std::pair{"SEX_T", total}, {"SEX_M", men}, {"SEX_F", total - men}})
       csv += iso3 + ",DEMO," + std::string(l.code) + "," + sex + ",AGE_YTHADULT_YGE15,," + year + "," + thousands(v) + ",,,,\n";
+    if (!l.ages) continue;
     csv += iso3 + ",DEMO," + std::string(l.code) + ",SEX_T,AGE_YTHADULT_Y15-24,," + year + "," + thousands(youth) + ",,,,\n";
+    csv += iso3 + ",DEMO," + std::string(l.code) + ",SEX_T,AGE_YTHADULT_YGE25,," + year + "," + thousands(total - youth) + ",,,,\n";
   }
   (void)s.series_import(csv, Json{{"format", "ilostat"}, {"agency", "NSO"}, {"name", "synthetic labour force survey"}});
   const Json spec = {{"period", year}, {"freq", "quarter"}, {"protect", true}};

@@ -277,10 +277,11 @@ Json indicators_list(Context& cx, const std::string& lang_in) {
   return Json{{"indicators", out}};
 }
 
-Json indicators_compute(Context& cx, const Json& spec) {
+Json indicators_compute(Context& cx, const Json& spec, const indicators::Progress& progress) {
   package(cx);
   cx.access.require_active(cx);
-  const auto request = parse_request(spec, false);
+  auto request = parse_request(spec, false);
+  request.progress = progress;
   Json obs = Json::array();
   for (const auto& o : indicators::compute(cx, request, series_lookup(cx))) obs.push_back(indicators::to_json(o));
   return Json{{"observations", obs}};
@@ -297,11 +298,21 @@ Json indicator_explain(Context& cx, const Json& spec) {
   if (!d) throw ValidationError(std::vector<FieldError>{{"indicators", "indicator", id, "code_list", "no indicator \"" + id + "\" in the package"}});
   if (request.periods.size() != 1)
     throw ValidationError(std::vector<FieldError>{{"indicators", "period", spec["period"], "range", "one period (2024, 2024-Q1 or 2024-01)"}});
-  std::map<std::string, std::string> cell;
+  // The cell: its dimensions are the breakdown computed; those the indicator's series fix (a
+  // youth rate's age) may be given, with their code, or left out.
+  const auto fixed = indicators::fixed_cell(*d);
+  std::map<std::string, std::string> cell = fixed;
   if (spec.contains("cell")) {
     if (!spec["cell"].is_object()) throw ValidationError(std::vector<FieldError>{{"indicators", "cell", spec["cell"], "type", "{dimension: code}"}});
     for (auto it = spec["cell"].begin(); it != spec["cell"].end(); ++it) {
       if (!it->is_string()) throw ValidationError(std::vector<FieldError>{{"indicators", "cell." + it.key(), *it, "type", "a code"}});
+      const auto f = fixed.find(it.key());
+      if (f != fixed.end()) {
+        if (*it != f->second)
+          throw ValidationError(std::vector<FieldError>{{"indicators", "cell." + it.key(), *it, "code_list",
+                                                         "indicator " + d->id + " is only at " + it.key() + " " + f->second}});
+        continue;
+      }
       cell[it.key()] = it->get<std::string>();
       request.by.push_back(it.key());
     }
@@ -317,13 +328,14 @@ Json indicator_explain(Context& cx, const Json& spec) {
               {"observation", found ? indicators::to_json(*found) : Json(nullptr)}};
   Json q = Json::object();
   std::vector<std::string> dims;
-  for (const auto& [k, v] : cell) dims.push_back(k);
+  for (const auto& [k, v] : cell)
+    if (!fixed.count(k)) dims.push_back(k);
   if (!d->numerator.type.empty()) q["numerator"] = indicators::aggregate_sql(cx, d->numerator, dims);
   if (!d->denominator.type.empty()) q["denominator"] = indicators::aggregate_sql(cx, d->denominator, dims);
   out["queries"] = q;
   Json series = Json::array();
   for (const auto* a : {&d->numerator, &d->denominator})
-    if (!a->series.empty()) series.push_back(a->series);
+    for (const auto& code : a->series) series.push_back(code);
   out["series"] = series;
   if (!found) out["note"] = "no value for this cell: no record falls in it";
   return out;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "clmis/value.hpp"
+#include "indicators/engine.hpp"
 #include "security/context.hpp"
 
 namespace clmis::detail {
@@ -14,8 +15,9 @@ namespace clmis::detail {
 Json indicators_list(Context& cx, const std::string& lang);
 
 /// spec: {"indicators"?: [ids], "period": "2024" | "2024-Q1" | "2024-01" | "2020..2024",
-/// "freq"?: "year" | "quarter" | "month", "by"?: [dimensions]} → {"observations": [...]}.
-Json indicators_compute(Context& cx, const Json& spec);
+/// "freq"?: "year" | "quarter" | "month", "by"?: [dimensions]} → {"observations": [...]};
+/// progress (if set) after each indicator computed.
+Json indicators_compute(Context& cx, const Json& spec, const indicators::Progress& progress = {});
 
 /// spec: {"indicator", "period", "cell"?: {dimension: code}} → how that value was made.
 Json indicator_explain(Context& cx, const Json& spec);

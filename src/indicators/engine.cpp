@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <memory>
 #include <regex>
 #include <set>
 #include <unordered_map>
@@ -221,13 +222,6 @@ std::string sdmx_code(const std::string& dim, const std::string& raw) {
   return raw;
 }
 
-std::int64_t age_at(std::int64_t birth, std::int64_t day) {
-  const date::year_month_day b{Date{date::days{birth}}}, d{Date{date::days{day}}};
-  std::int64_t years = static_cast<int>(d.year()) - static_cast<int>(b.year());
-  if (d.month() < b.month() || (d.month() == b.month() && d.day() < b.day())) --years;
-  return years;
-}
-
 std::int64_t day_of(Date d) { return d.time_since_epoch().count(); }
 
 struct Loaded {
@@ -365,12 +359,31 @@ struct Computed {
   std::string sql;
 };
 
+/// The records last read, kept for the next aggregate that reads the same (D1's stock, inflows
+/// and outflows read the same job seekers and statuses): one at a time, for memory's sake.
+struct LoadCache {
+  std::string key;
+  std::shared_ptr<const Loaded> loaded;
+  const Loaded& get(detail::Context& cx, const Aggregate& a, const std::vector<std::string>& dims) {
+    std::string k = aggregate_sql(cx, a, dims);
+    if (a.population == Aggregate::Population::stock || a.population == Aggregate::Population::inflow ||
+        a.population == Aggregate::Population::outflow)
+      for (const auto& st : a.states) k += "\x1f" + st;
+    if (!loaded || k != key) {
+      loaded.reset();  // the old records go before the new are read
+      loaded = std::make_shared<const Loaded>(load(cx, a, dims));
+      key = std::move(k);
+    }
+    return *loaded;
+  }
+};
+
 Computed aggregate(detail::Context& cx, const Aggregate& a, const std::vector<Period>& periods,
-                   const std::vector<Breakdown>& breakdowns, const std::vector<std::string>& dims) {
+                   const std::vector<Breakdown>& breakdowns, const std::vector<std::string>& dims, LoadCache& cache) {
   Computed out;
   out.breakdowns = breakdowns;
   out.cells.assign(periods.size(), std::vector<std::map<std::string, Acc>>(breakdowns.size()));
-  Loaded l = load(cx, a, dims);
+  const Loaded& l = cache.get(cx, a, dims);
   out.sql = l.sql;
   // The periods sorted by day; contributions name them by their place in the request.
   std::vector<size_t> order(periods.size());
@@ -411,10 +424,44 @@ Computed aggregate(detail::Context& cx, const Aggregate& a, const std::vector<Pe
       }
       if (median) per[b].values.resize(bsize[b]);
     }
+  // A cell's number is row-major over its breakdown's dimensions. A record's categories are the
+  // same in every period but for its age, so each breakdown's cell is its base (the other
+  // dimensions, once per record) plus the age category times the age's stride (0: no age).
+  std::vector<std::vector<size_t>> strides(breakdowns.size());
+  std::vector<size_t> age_stride(breakdowns.size(), 0);
+  for (size_t b = 0; b < breakdowns.size(); ++b) {
+    strides[b].assign(bdims[b].size(), 1);
+    size_t stride = 1;
+    for (size_t i = bdims[b].size(); i-- > 0;) {
+      strides[b][i] = stride;
+      if (static_cast<int>(bdims[b][i]) == age_dim) age_stride[b] = stride;
+      stride *= l.categories[bdims[b][i]].codes.size();
+    }
+  }
+  // The age categories of each age in years: its partition and the summary bands it is in.
+  constexpr std::int64_t kMaxAge = 150;
+  std::vector<std::vector<int>> age_cats;
+  if (age_dim < static_cast<int>(dims.size()))
+    for (std::int64_t years = 0; years <= kMaxAge; ++years) {
+      std::vector<int> cats = {l.categories[static_cast<size_t>(age_dim)].index.at(age_partition(years))};
+      const auto& bands = age_summary_bands();
+      for (size_t i = 0; i < bands.size(); ++i)
+        if (in_summary_band(bands[i], years)) cats.push_back(1 + kAgePartitions + static_cast<int>(i));
+      age_cats.push_back(std::move(cats));
+    }
+  const std::vector<int> not_stated = {0};
   std::vector<std::pair<size_t, std::int64_t>> contrib;
-  std::vector<std::vector<int>> at(dims.size());  // per dimension: the categories of a contribution
+  std::vector<size_t> base(breakdowns.size());
   for (const auto& f : l.facts) {
     contributions(a, f, cal, contrib);
+    if (contrib.empty()) continue;
+    for (size_t b = 0; b < breakdowns.size(); ++b) {
+      base[b] = 0;
+      for (size_t i = 0; i < bdims[b].size(); ++i)
+        if (static_cast<int>(bdims[b][i]) != age_dim) base[b] += static_cast<size_t>(f.cat[bdims[b][i]]) * strides[b][i];
+    }
+    std::optional<date::year_month_day> birth;
+    if (f.birth) birth = date::year_month_day{Date{date::days{*f.birth}}};
     for (const auto& [sorted, ref] : contrib) {
       const size_t p = order[sorted];
       std::optional<Int128> value;
@@ -426,22 +473,15 @@ Computed aggregate(detail::Context& cx, const Aggregate& a, const std::vector<Pe
         if (from && to) value = Int128(*to - *from + (a.days_inclusive ? 1 : 0));
       }
       if (sums && !value) continue;  // no value: not in a sum, mean or median
-      for (size_t k = 0; k < dims.size(); ++k) {
-        at[k].clear();
-        if (static_cast<int>(k) != age_dim) {
-          at[k].push_back(f.cat[k]);
-          continue;
-        }
-        // The age at the reference day: its partition, and each summary band it is in.
-        const std::int64_t years = f.birth ? age_at(*f.birth, ref) : -1;
-        if (years < 0) {
-          at[k].push_back(0);
-          continue;
-        }
-        at[k].push_back(l.categories[k].index.at(age_partition(years)));
-        const auto& bands = age_summary_bands();
-        for (size_t i = 0; i < bands.size(); ++i)
-          if (in_summary_band(bands[i], years)) at[k].push_back(1 + kAgePartitions + static_cast<int>(i));
+      // The age at the reference day: its partition and each summary band it is in (none
+      // stated, or a birth after the day: "not stated").
+      const std::vector<int>* ages = &not_stated;
+      if (!age_cats.empty() && birth) {
+        const date::year_month_day d{Date{date::days{ref}}};
+        std::int64_t years = static_cast<int>(d.year()) - static_cast<int>(birth->year());
+        if (d.month() < birth->month() || (d.month() == birth->month() && d.day() < birth->day())) --years;
+        if (years >= 0 && years <= kMaxAge) ages = &age_cats[static_cast<size_t>(years)];
+        else if (years > kMaxAge) ages = &age_cats.back();  // the oldest partition and bands
       }
       for (size_t b = 0; b < breakdowns.size(); ++b) {
         Flat& cells = flat[p][b];
@@ -458,23 +498,10 @@ Computed aggregate(detail::Context& cx, const Aggregate& a, const std::vector<Pe
           }
           if (median) cells.values[cell].push_back(static_cast<std::int64_t>(*value));
         };
-        const auto& bd = bdims[b];
-        if (bd.empty()) {
-          add(0);
-        } else if (bd.size() == 1) {
-          for (int c : at[bd[0]]) add(static_cast<size_t>(c));
+        if (age_stride[b] == 0) {
+          add(base[b]);
         } else {
-          // Every combination of the dimensions' categories (age may give several: its
-          // partition and summary bands), row-major.
-          std::function<void(size_t, size_t)> walk = [&](size_t i, size_t cell) {
-            if (i == bd.size()) {
-              add(cell);
-              return;
-            }
-            const size_t n = l.categories[bd[i]].codes.size();
-            for (int c : at[bd[i]]) walk(i + 1, cell * n + static_cast<size_t>(c));
-          };
-          walk(0, 0);
+          for (int c : *ages) add(base[b] + static_cast<size_t>(c) * age_stride[b]);
         }
       }
     }
@@ -594,6 +621,16 @@ void types_of(const pack::IndicatorPackage& pkg, const IndicatorDef& d, std::set
   for (const auto& arg : d.formula_args)
     if (const auto* t = pkg.find(arg.indicator)) types_of(pkg, *t, out);
 }
+
+}  // namespace
+
+std::map<std::string, std::string> fixed_cell(const IndicatorDef& d) {
+  if (d.numerator.at.empty()) return {};
+  if (d.kind == IndicatorDef::Kind::ratio && d.denominator.at != d.numerator.at) return {};
+  return d.numerator.at;
+}
+
+namespace {
 
 const char* freq_name(char f) { return f == 'A' ? "year" : f == 'Q' ? "quarter" : "month"; }
 
@@ -787,6 +824,7 @@ std::vector<Observation> compute(detail::Context& cx, const Request& request, co
 
   store::ReadTransaction rt(cx.conn);
   const auto bds = breakdowns_of(request.by);
+  LoadCache loads;
   std::vector<Observation> out;
   // Unrounded values of the indicators computed so far (for formulas): id → period → key.
   std::map<std::string, std::map<std::string, std::map<std::string, std::optional<Rational>>>> unrounded;
@@ -806,14 +844,22 @@ std::vector<Observation> compute(detail::Context& cx, const Request& request, co
       for (const auto& arg : f->formula_args) needed = needed || arg.indicator == d.id;
     if (needed) order.push_back(&d);
   }
-  for (const auto* d : order) {
+  for (std::size_t oi = 0; oi < order.size(); ++oi) {
+    const IndicatorDef* d = order[oi];
+    auto done = [&] {
+      if (request.progress) request.progress(oi + 1, order.size(), d->id);
+    };
     const bool publish = asked.count(d->id) > 0;
     const size_t first_of_indicator = out.size();
+    const auto fixed = fixed_cell(*d);
     auto emit = [&](Observation o) {
       unrounded[d->id][o.period.code][cell_key(o.cell)] = o.status == 'M' || o.status == 'O' ? std::nullopt
                                                            : d->kind == IndicatorDef::Kind::ratio
                                                                ? std::optional<Rational>(Rational(*o.numerator / *o.denominator * d->multiplier))
                                                                : o.numerator;
+      // Published with the dimensions its series fix (the youth rate's AGE is Y15T24, not _T);
+      // formulas find it by the cell without them.
+      for (const auto& [dim, c] : fixed) o.cell[dim] = c;
       if (publish) out.push_back(std::move(o));
     };
     if (d->kind == IndicatorDef::Kind::formula) {
@@ -847,10 +893,8 @@ std::vector<Observation> compute(detail::Context& cx, const Request& request, co
             o.cell = cell;
             std::vector<std::optional<Rational>> args;
             for (const auto& arg : d->formula_args) {
-              auto at = cell;
-              for (const auto& [dim, c] : arg.at) at[dim] = c;
               auto& m = unrounded[arg.indicator][p.code];
-              auto it = m.find(cell_key(at));
+              auto it = m.find(k);
               args.push_back(it == m.end() ? std::nullopt : it->second);
             }
             if (!args[0] || !args[1]) {
@@ -860,7 +904,7 @@ std::vector<Observation> compute(detail::Context& cx, const Request& request, co
               o.status = 'M';
               o.note = "division by zero";
             } else {
-              o.numerator = d->formula_op == "divide"     ? Rational(*args[0] / *args[1])
+              o.numerator = d->formula_op == "divide"     ? Rational(*args[0] / *args[1] * d->multiplier)
                             : d->formula_op == "subtract" ? Rational(*args[0] - *args[1])
                                                           : Rational((*args[0] - *args[1]) / *args[0] * 100);
               o.value = round_decimal(*o.numerator, d->decimals, d->rounding);
@@ -868,6 +912,7 @@ std::vector<Observation> compute(detail::Context& cx, const Request& request, co
             emit(std::move(o));
           }
         }
+      done();
       continue;
     }
     // Ratio and statistic: the record aggregates (or series).
@@ -878,9 +923,9 @@ std::vector<Observation> compute(detail::Context& cx, const Request& request, co
       return dims;
     };
     std::optional<Computed> num, den;
-    if (!d->numerator.type.empty()) num = aggregate(cx, d->numerator, request.periods, bds, dims_for(d->numerator));
+    if (!d->numerator.type.empty()) num = aggregate(cx, d->numerator, request.periods, bds, dims_for(d->numerator), loads);
     if (d->kind == IndicatorDef::Kind::ratio && !d->denominator.type.empty())
-      den = aggregate(cx, d->denominator, request.periods, bds, dims_for(d->denominator));
+      den = aggregate(cx, d->denominator, request.periods, bds, dims_for(d->denominator), loads);
     const int num_scale = measure_scale(cx, d->numerator), den_scale = measure_scale(cx, d->denominator);
     for (size_t pi = 0; pi < request.periods.size(); ++pi) {
       const auto& p = request.periods[pi];
@@ -902,15 +947,23 @@ std::vector<Observation> compute(detail::Context& cx, const Request& request, co
           auto value_of = [&](const Aggregate& a, const std::optional<Computed>& c, int scale,
                               std::int64_t& records) -> std::optional<Rational> {
             if (a.population == Aggregate::Population::series) {
-              const auto v = series ? series(a.series, p, o.cell) : std::nullopt;
-              if (!v) return std::nullopt;
-              if (v->period != p.code) {
-                o.status = 'E';
-                o.note = "the series " + a.series + " of " + v->period + " stands for " + p.code;
-              } else if (v->status != 'A' && o.status == 'A') {
-                o.status = v->status;  // the agency's flag (U low reliability, P provisional...)
+              // The cell asked for, with the dimensions the aggregate fixes; several series are
+              // added up, and one missing leaves the sum missing.
+              auto cell = o.cell;
+              for (const auto& [dim, c] : a.at) cell[dim] = c;
+              Rational sum = 0;
+              for (const auto& code : a.series) {
+                const auto v = series ? series(code, p, cell) : std::nullopt;
+                if (!v) return std::nullopt;
+                if (v->period != p.code) {
+                  o.status = 'E';
+                  o.note = "the series " + code + " of " + v->period + " stands for " + p.code;
+                } else if (v->status != 'A' && o.status == 'A') {
+                  o.status = v->status;  // the agency's flag (U low reliability, P provisional...)
+                }
+                sum += v->value;
               }
-              return v->value;
+              return sum;
             }
             auto it = c->cells[pi][bi].find(k);
             const Acc* acc = it == c->cells[pi][bi].end() ? nullptr : &it->second;
@@ -944,7 +997,7 @@ std::vector<Observation> compute(detail::Context& cx, const Request& request, co
             o.denominator = value_of(d->denominator, den, den_scale, o.records);
             if (!o.numerator || !o.denominator) {
               o.status = 'O';
-              o.note = "no value of " + (!o.numerator ? d->numerator.series : d->denominator.series) + " for " + p.code;
+              o.note = "no value of " + (!o.numerator ? d->numerator.series_name() : d->denominator.series_name()) + " for " + p.code;
             } else if (*o.denominator == 0) {
               o.status = 'M';
               o.note = "the denominator is zero";
@@ -954,7 +1007,7 @@ std::vector<Observation> compute(detail::Context& cx, const Request& request, co
           } else if (!o.numerator) {
             o.status = d->numerator.population == Aggregate::Population::series ? 'O' : 'M';
             o.note = o.status == 'M' ? "no record to take a " + std::string(d->numerator.measure == Aggregate::Measure::mean ? "mean" : "median") + " of"
-                                     : "no value of " + d->numerator.series + " for " + p.code;
+                                     : "no value of " + d->numerator.series_name() + " for " + p.code;
           } else {
             o.value = round_decimal(*o.numerator, d->decimals, d->rounding);
           }
@@ -963,6 +1016,7 @@ std::vector<Observation> compute(detail::Context& cx, const Request& request, co
       }
     }
     if (request.protect && publish) protect_cells(out, first_of_indicator, request);
+    done();
   }
   return out;
 }
@@ -985,7 +1039,8 @@ std::vector<CrossCell> crosstab(detail::Context& cx, const pack::Aggregate& a, c
   store::ReadTransaction rt(cx.conn);
   std::vector<Breakdown> bds = {Breakdown{}};
   if (!by.empty()) bds.push_back(Breakdown{by});
-  const Computed c = aggregate(cx, a, {period}, bds, by);
+  LoadCache loads;
+  const Computed c = aggregate(cx, a, {period}, bds, by, loads);
   std::vector<CrossCell> out;
   const auto total = c.cells[0][0].find("");
   out.push_back(CrossCell{{}, total == c.cells[0][0].end() ? 0 : total->second.count});

@@ -70,6 +70,9 @@ struct SeriesValue {
 using SeriesLookup = std::function<std::optional<SeriesValue>(const std::string& code, const Period& period,
                                                               const std::map<std::string, std::string>& cell)>;
 
+/// A progress callback: done of total indicators computed, the last one's id.
+using Progress = std::function<void(std::size_t done, std::size_t total, const std::string& indicator)>;
+
 /// One computed value.
 struct Observation {
   std::string indicator;
@@ -103,6 +106,9 @@ struct Request {
   bool protect = false;
   std::int64_t min_count = 3;  ///< frequency cells: 0 < count < min_count is unsafe
   int p_percent = 10;          ///< magnitude cells: the p% rule
+  /// Called after each indicator is computed (those a formula needs, asked for or not, count):
+  /// done of total, and its id. For a progress bar; it must not call the engine.
+  Progress progress;
 };
 
 /// Computes the request. The user needs "read" with scope all on every record type the
@@ -123,6 +129,11 @@ struct CrossCell {
 /// are left out. Needs "read" with scope all on the type.
 std::vector<CrossCell> crosstab(detail::Context& cx, const pack::Aggregate& a, const Period& period,
                                 const std::vector<std::string>& by);
+
+/// The dimensions every value of an indicator is at, whatever the cell asked for: those its
+/// series fix ({"age": "Y15T24"} for a youth rate; empty when its numerator and denominator fix
+/// different cells). Its observations' cells include them.
+std::map<std::string, std::string> fixed_cell(const pack::IndicatorDef& d);
 
 /// The SQL that reads an aggregate's records, as compute() runs it (the lineage).
 std::string aggregate_sql(detail::Context& cx, const pack::Aggregate& a, const std::vector<std::string>& dims);

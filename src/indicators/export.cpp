@@ -693,13 +693,13 @@ bool is_indicator_export_format(const std::string& format) {
   return std::find(kFormats.begin(), kFormats.end(), format) != kFormats.end();
 }
 
-std::string indicators_export(Context& cx, const Json& spec) {
+std::string indicators_export(Context& cx, const Json& spec, const indicators::Progress& progress) {
   package(cx);
   cx.access.require_active(cx);
   const Input in = parse(cx, spec);
   const auto defs = requested(cx, in.ids);
   if (in.format == "sdmx-structure") return sdmx_structure(cx, defs, in.lang);
-  const Json observations = indicators_compute(cx, in.compute_spec)["observations"];
+  const Json observations = indicators_compute(cx, in.compute_spec, progress)["observations"];
   if (in.format == "sdmx-csv") return sdmx_csv(cx, observations);
   if (in.format == "sdmx-json") return sdmx_json(cx, observations, in.lang, in.compute_spec.value("period", std::string()));
   if (in.format == "ilostat") return ilostat_csv(cx, observations);

@@ -10,6 +10,7 @@
 #pragma once
 
 #include "clmis/value.hpp"
+#include "indicators/engine.hpp"
 #include "security/context.hpp"
 
 #include <string>
@@ -23,7 +24,7 @@ bool is_indicator_export_format(const std::string& format);
 /// profile's first language) → the file's bytes. "sdmx-structure" needs no period (and computes
 /// nothing; "indicators" limits CL_INDICATOR). ValidationError (path "format", "lang") for an
 /// unknown format or a language that is not a string; compute's errors otherwise.
-std::string indicators_export(Context& cx, const Json& spec);
+std::string indicators_export(Context& cx, const Json& spec, const indicators::Progress& progress = {});
 
 namespace indicator_export {
 /// "12.5" / 1000 → "0.0125", "1500" → "1.5", "-3" → "-0.003", "0" → "0": a decimal numeral

@@ -24,6 +24,12 @@ const DimensionSource* IndicatorPackage::dimension(const std::string& type, cons
   return d == t->second.end() ? nullptr : &d->second;
 }
 
+std::string Aggregate::series_name() const {
+  std::string out;
+  for (const auto& c : series) out += (out.empty() ? "" : " + ") + c;
+  return out;
+}
+
 namespace {
 
 bool known_dimension(const std::string& d) {
@@ -134,11 +140,37 @@ Aggregate parse_aggregate(const Reader& r, const Json& j, const std::string& pat
   Aggregate a;
   a.declaration = j;
   if (j.is_object() && j.contains("series")) {
-    r.keys(j, path, {"series"}, {});
+    r.keys(j, path, {"series"}, {"at"});
     a.population = Aggregate::Population::series;
-    a.series = r.str(j, "series", path);
+    // One code, or a list of codes added up.
     static const std::regex code(R"(^[A-Z0-9]+(_[A-Z0-9]+)*$)");
-    if (!std::regex_match(a.series, code)) r.fail(path + "/series", "an indicator code such as EES_TEES_SEX_AGE_NB");
+    if (j["series"].is_array()) {
+      const auto& list = j["series"];
+      if (list.size() < 2 || list.size() > 6) r.fail(path + "/series", "one code, or a list of 2 to 6 codes to add up");
+      for (size_t i = 0; i < list.size(); ++i) {
+        const std::string ip = path + "/series/" + std::to_string(i);
+        if (!list[i].is_string()) r.fail(ip, "expected a string");
+        a.series.push_back(list[i].get<std::string>());
+        if (std::find(a.series.begin(), a.series.end() - 1, a.series.back()) != a.series.end() - 1)
+          r.fail(ip, "\"" + a.series.back() + "\" twice");
+      }
+    } else {
+      a.series.push_back(r.str(j, "series", path));
+    }
+    for (size_t i = 0; i < a.series.size(); ++i)
+      if (!std::regex_match(a.series[i], code))
+        r.fail(path + "/series" + (j["series"].is_array() ? "/" + std::to_string(i) : ""), "an indicator code such as EES_TEES_SEX_AGE_NB");
+    if (j.contains("at")) {
+      const auto& at = j["at"];
+      if (!at.is_object() || at.empty()) r.fail(path + "/at", "an object of dimension: code, such as {\"age\": \"Y15T24\"}");
+      static const std::regex cell_code(R"(^[A-Z0-9_]{1,20}$)");
+      for (const auto& [dim, c] : at.items()) {
+        if (!known_dimension(dim)) r.fail(path + "/at/" + dim, "a dimension: sex, age, geo, eco, ocu, edu");
+        if (!c.is_string() || !std::regex_match(c.get<std::string>(), cell_code))
+          r.fail(path + "/at/" + dim, "an SDMX code such as Y15T24 or F");
+        a.at[dim] = c.get<std::string>();
+      }
+    }
     return a;
   }
   r.keys(j, path, {"type", "measure", "population"}, {"field", "days", "filter"});
@@ -258,12 +290,13 @@ IndicatorDef parse_indicator(const Reader& r, const Json& j, const std::string& 
     d.formula_op = r.str(j["formula"], "op", fp);
     if (d.formula_op != "divide" && d.formula_op != "subtract" && d.formula_op != "gap")
       r.fail(fp + "/op", "divide, subtract or gap");
+    if (j.contains("multiplier") && d.formula_op != "divide") r.fail(path + "/multiplier", "only a dividing formula has a multiplier");
     const auto& args = r.array(j["formula"]["args"], fp + "/args");
     if (args.size() != 2) r.fail(fp + "/args", "two arguments");
     for (size_t i = 0; i < args.size(); ++i) {
       const std::string ap = fp + "/args/" + std::to_string(i);
-      // Arguments are taken at the same cell as the formula's value ("at": fixing a dimension,
-      // as for a youth-to-adult ratio, is not supported yet).
+      // Arguments are taken at the same cell as the formula's value (another cell: an argument
+      // whose series fix it, Aggregate::at).
       r.keys(args[i], ap, {"indicator"}, {});
       FormulaArg a;
       a.indicator = r.str(args[i], "indicator", ap);
@@ -283,9 +316,13 @@ IndicatorDef parse_indicator(const Reader& r, const Json& j, const std::string& 
     if (!known_dimension(dim)) r.fail(dp, "\"" + dim + "\" is not a dimension: sex, age, geo, eco, ocu, edu");
     if (!seen.insert(dim).second) r.fail(dp, "\"" + dim + "\" twice");
     // Every record type the indicator reads must give the dimension.
-    for (const Aggregate* a : {&d.numerator, &d.denominator})
+    for (const Aggregate* a : {&d.numerator, &d.denominator}) {
       if (!a->type.empty() && !package.dimension(a->type, dim))
         r.fail(dp, "record type " + a->type + " declares no source of dimension \"" + dim + "\" (\"dimensions\")");
+      // A dimension fixed by a series' "at" is not one to break the indicator down by.
+      if (a->at.count(dim))
+        r.fail(dp, "\"" + dim + "\" is fixed to " + a->at.at(dim) + " by its series' \"at\"");
+    }
   }
   d.periodicity = strings(r, j, "periodicity", path);
   if (d.periodicity.empty()) r.fail(path + "/periodicity", "at least one of month, quarter, year");

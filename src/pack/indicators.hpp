@@ -66,17 +66,25 @@ struct Aggregate {
   std::vector<std::string> states;  ///< stock, inflow, outflow: the states of the status field
   std::string date_field;           ///< event: the date field that places a record in a period
   std::vector<IndicatorFilter> filters;
-  std::string series;  ///< series: the imported indicator code (ILOSTAT's, e.g. EES_TEES_SEX_AGE_NB)
+  /// series: the imported indicator codes (ILOSTAT's, e.g. EES_TEES_SEX_AGE_NB); two or more
+  /// are added up cell by cell (LU3's numerator: unemployed + potential labour force).
+  std::vector<std::string> series;
+  /// series: dimensions fixed to a code whatever the cell asked for ({"age": "Y15T24"}: the
+  /// youth unemployment rate by sex takes every value at ages 15-24). A fixed dimension cannot
+  /// be one of the indicator's own.
+  std::map<std::string, std::string> at;
+  /// The series' codes as one name, "A + B", for notes and lineage.
+  [[nodiscard]] std::string series_name() const;
   Json declaration;    ///< as written, for the lineage
   [[nodiscard]] bool additive() const { return measure == Measure::count || measure == Measure::sum; }
 };
 
 /// A formula over other indicators' unrounded values at the same period and cell: one of divide
-/// (a / b), subtract (a − b), gap ((a − b) / a × 100); each argument an indicator declared before
-/// it ({"indicator": "C3"}).
+/// (a / b × the multiplier), subtract (a − b), gap ((a − b) / a × 100); each argument an
+/// indicator declared before it ({"indicator": "C3"}). An argument at another cell than the
+/// formula's (a youth-to-adult ratio) is an indicator whose series fix that cell (Aggregate::at).
 struct FormulaArg {
   std::string indicator;
-  std::map<std::string, std::string> at;  ///< reserved: fixing a dimension is not supported yet
 };
 
 struct IndicatorDef {
@@ -85,7 +93,7 @@ struct IndicatorDef {
   Label name;
   enum class Kind { ratio, statistic, formula } kind = Kind::statistic;
   std::string unit;           ///< "actions", "workers", "days", "percent", "per_1000"...
-  std::int64_t multiplier = 1;  ///< a ratio's: 100 (percent), 1,000, 100,000
+  std::int64_t multiplier = 1;  ///< a ratio's or a dividing formula's: 100 (percent), 1,000, 100,000
   int decimals = 0;
   enum class Rounding { half_even, half_up } rounding = Rounding::half_even;
   Aggregate numerator;    ///< ratio: the numerator; statistic: the variable

@@ -231,7 +231,7 @@ int main(int argc, char** argv) {
     } else {
       const std::string version = sql_text(work, "SELECT value FROM clmis_meta WHERE key = 'pack_version'");
       const std::int64_t column = sql_int(work, "SELECT count(*) FROM pragma_table_info('job_seeker') WHERE name = 'crash_note'");
-      expect((version == "1.8.0" && column == 0) || (version == "9.0.0" && column == 1),
+      expect((version == "1.9.0" && column == 0) || (version == "9.0.0" && column == 1),
              what + ": migration done or not (pack " + version + ", column " + std::to_string(column) + ")");
     }
     // Opens normally (the stored pack is in force), the trail verifies, and it takes a write.

@@ -468,3 +468,105 @@ TEST_CASE("Survey indicators from imported ILOSTAT series: rates from levels and
   // 2023: nothing imported for it.
   CHECK(value(table(s.indicators(Json{{"indicators", {"A9"}}, {"period", "2023"}}), "A9"), "2023", "") == "null/O");
 }
+
+TEST_CASE("Youth unemployment A10 its youth-to-adult ratio and labour underutilisation A13 from summed series", "[indicators][series]") {
+  test::Office o;
+  auto& s = o.admin;
+  // The statistics office's 2024 levels, in thousands. Labour force 26.000 (M 14.000, F 12.000):
+  // 15-24 5.000 (M 2.800, F 2.200), 25+ 21.000 (M 11.200, F 9.800). Unemployed 2.600 (M 1.300,
+  // F 1.300): 15-24 1.000 (M 0.550, F 0.450), 25+ 1.600 (M 0.750, F 0.850). Time-related
+  // underemployed 1.300 (M 0.500, F 0.800) and potential labour force 1.400 (M 0.600, F 0.800),
+  // 15+ only.
+  std::string csv = "ref_area,source,indicator,sex,classif1,classif2,time,obs_value,obs_status,note_classif,note_indicator,note_source\n";
+  auto row = [&](const char* code, const char* sex, const char* age, const char* v) {
+    csv += std::string("KNA,BA:1,") + code + "," + sex + ",AGE_YTHADULT_" + age + ",,2024," + v + ",,,,\n";
+  };
+  row("EAP_TEAP_SEX_AGE_NB", "SEX_T", "YGE15", "26.000"), row("EAP_TEAP_SEX_AGE_NB", "SEX_M", "YGE15", "14.000");
+  row("EAP_TEAP_SEX_AGE_NB", "SEX_F", "YGE15", "12.000"), row("EAP_TEAP_SEX_AGE_NB", "SEX_T", "Y15-24", "5.000");
+  row("EAP_TEAP_SEX_AGE_NB", "SEX_M", "Y15-24", "2.800"), row("EAP_TEAP_SEX_AGE_NB", "SEX_F", "Y15-24", "2.200");
+  row("EAP_TEAP_SEX_AGE_NB", "SEX_T", "YGE25", "21.000"), row("EAP_TEAP_SEX_AGE_NB", "SEX_M", "YGE25", "11.200");
+  row("EAP_TEAP_SEX_AGE_NB", "SEX_F", "YGE25", "9.800");
+  row("UNE_TUNE_SEX_AGE_NB", "SEX_T", "YGE15", "2.600"), row("UNE_TUNE_SEX_AGE_NB", "SEX_M", "YGE15", "1.300");
+  row("UNE_TUNE_SEX_AGE_NB", "SEX_F", "YGE15", "1.300"), row("UNE_TUNE_SEX_AGE_NB", "SEX_T", "Y15-24", "1.000");
+  row("UNE_TUNE_SEX_AGE_NB", "SEX_M", "Y15-24", "0.550"), row("UNE_TUNE_SEX_AGE_NB", "SEX_F", "Y15-24", "0.450");
+  row("UNE_TUNE_SEX_AGE_NB", "SEX_T", "YGE25", "1.600"), row("UNE_TUNE_SEX_AGE_NB", "SEX_M", "YGE25", "0.750");
+  row("UNE_TUNE_SEX_AGE_NB", "SEX_F", "YGE25", "0.850");
+  row("TRU_TTRU_SEX_AGE_NB", "SEX_T", "YGE15", "1.300"), row("TRU_TTRU_SEX_AGE_NB", "SEX_M", "YGE15", "0.500");
+  row("TRU_TTRU_SEX_AGE_NB", "SEX_F", "YGE15", "0.800");
+  row("EIP_WPLF_SEX_AGE_NB", "SEX_T", "YGE15", "1.400"), row("EIP_WPLF_SEX_AGE_NB", "SEX_M", "YGE15", "0.600");
+  row("EIP_WPLF_SEX_AGE_NB", "SEX_F", "YGE15", "0.800");
+  (void)s.series_import(csv, Json{{"format", "ilostat"}, {"agency", "NSO"}});
+
+  const Json y = s.indicators(Json{{"indicators", {"A10", "A10.adult", "A10.ratio"}}, {"period", "2024"}, {"by", {"sex"}}});
+  const auto a10 = table(y, "A10"), adult = table(y, "A10.adult"), ratio = table(y, "A10.ratio");
+  // A10 (cells published at age 15-24): 1,000 / 5,000 × 100 = 20.0; men 550 / 2,800 × 100 =
+  // 19.64... → 19.6; women 450 / 2,200 × 100 = 20.45... → 20.5.
+  CHECK(value(a10, "2024", "age=Y15T24;") == "20.0");
+  CHECK(value(a10, "2024", "age=Y15T24;sex=M;") == "19.6");
+  CHECK(value(a10, "2024", "age=Y15T24;sex=F;") == "20.5");
+  CHECK(a10.at("2024").at("age=Y15T24;sex=M;")["numerator"] == "550");
+  CHECK(a10.at("2024").at("age=Y15T24;sex=M;")["denominator"] == "2800");
+  CHECK(a10.at("2024").count("") == 0);  // never a cell at every age
+  // 25+: 1,600 / 21,000 × 100 = 7.619... → 7.6; men 750 / 11,200 = 6.696... → 6.7; women
+  // 850 / 9,800 = 8.673... → 8.7.
+  CHECK(value(adult, "2024", "age=Y_GE25;") == "7.6");
+  CHECK(value(adult, "2024", "age=Y_GE25;sex=M;") == "6.7");
+  CHECK(value(adult, "2024", "age=Y_GE25;sex=F;") == "8.7");
+  // The ratio of the unrounded rates: (1,000 / 5,000) / (1,600 / 21,000) = 0.2 × 13.125 = 2.625
+  // exactly, a tie → 2.62 (half-even); men (550 / 2,800) / (750 / 11,200) = 2,200 / 750 =
+  // 2.933... → 2.93; women (450 / 2,200) / (850 / 9,800) = 441 / 187 = 2.3582... → 2.36 (the
+  // rounded rates would give 20.5 / 8.7 = 2.356... → 2.36 too, and 20.0 / 7.6 = 2.63 for the total).
+  CHECK(value(ratio, "2024", "") == "2.62");
+  CHECK(ratio.at("2024").at("")["numerator"] == "21/8");
+  CHECK(value(ratio, "2024", "sex=M;") == "2.93");
+  CHECK(value(ratio, "2024", "sex=F;") == "2.36");
+  // A10 has no age breakdown (its age is fixed), and explain takes its cell with or without it.
+  CHECK(errors_of([&] { (void)s.indicators(Json{{"indicators", {"A10"}}, {"period", "2024"}, {"by", {"age"}}}); }) ==
+        Errs{{"by", "code_list"}});
+  CHECK(s.indicator_explain(Json{{"indicator", "A10"}, {"period", "2024"}, {"cell", {{"sex", "F"}}}})["observation"]["value"] == "20.5");
+  CHECK(s.indicator_explain(Json{{"indicator", "A10"}, {"period", "2024"}, {"cell", {{"sex", "F"}, {"age", "Y15T24"}}}})["observation"]["value"] ==
+        "20.5");
+  CHECK(errors_of([&] { (void)s.indicator_explain(Json{{"indicator", "A10"}, {"period", "2024"}, {"cell", {{"age", "Y_GE25"}}}}); }) ==
+        Errs{{"cell.age", "code_list"}});
+
+  const Json u = s.indicators(Json{{"indicators", {"A13.lu2", "A13.lu3", "A13.lu4"}}, {"period", "2024"}, {"by", {"sex", "age"}}});
+  const auto lu2 = table(u, "A13.lu2"), lu3 = table(u, "A13.lu3"), lu4 = table(u, "A13.lu4");
+  // LU2 = (U + TRU) / LF: (2,600 + 1,300) / 26,000 = 15.0; men 1,800 / 14,000 = 12.857... →
+  // 12.9; women 2,100 / 12,000 = 17.5.
+  CHECK(value(lu2, "2024", "") == "15.0");
+  CHECK(lu2.at("2024").at("")["numerator"] == "3900");
+  CHECK(value(lu2, "2024", "sex=M;") == "12.9");
+  CHECK(value(lu2, "2024", "sex=F;") == "17.5");
+  // LU3 = (U + PLF) / (LF + PLF): 4,000 / 27,400 = 14.598... → 14.6; men 1,900 / 14,600 =
+  // 13.01... → 13.0; women 2,100 / 12,800 = 16.40625 → 16.4.
+  CHECK(value(lu3, "2024", "") == "14.6");
+  CHECK(lu3.at("2024").at("")["denominator"] == "27400");
+  CHECK(value(lu3, "2024", "sex=M;") == "13.0");
+  CHECK(value(lu3, "2024", "sex=F;") == "16.4");
+  // LU4 = (U + TRU + PLF) / (LF + PLF): 5,300 / 27,400 = 19.343... → 19.3; men 2,400 / 14,600 =
+  // 16.438... → 16.4; women 2,900 / 12,800 = 22.65625 → 22.7.
+  CHECK(value(lu4, "2024", "") == "19.3");
+  CHECK(lu4.at("2024").at("")["numerator"] == "5300");
+  CHECK(value(lu4, "2024", "sex=M;") == "16.4");
+  CHECK(value(lu4, "2024", "sex=F;") == "22.7");
+  // Youth: TRU and PLF have no 15-24 value, so the sums have none (O, naming the series).
+  CHECK(value(lu2, "2024", "age=Y15T24;") == "null/O");
+  CHECK(lu4.at("2024").at("age=Y15T24;")["note"] == "no value of UNE_TUNE_SEX_AGE_NB + TRU_TTRU_SEX_AGE_NB + EIP_WPLF_SEX_AGE_NB for 2024");
+  // 2023: nothing imported.
+  CHECK(value(table(s.indicators(Json{{"indicators", {"A10.ratio"}}, {"period", "2023"}}), "A10.ratio"), "2023", "") == "null/M");
+  // Progress: the ratio alone computes its two arguments first (3 in all), and only it is published.
+  std::vector<std::string> steps;
+  const Json r = s.indicators(Json{{"indicators", {"A10.ratio"}}, {"period", "2024"}},
+                              [&](std::size_t done, std::size_t total, const std::string& id) {
+                                steps.push_back(std::to_string(done) + "/" + std::to_string(total) + " " + id);
+                              });
+  CHECK(steps == std::vector<std::string>{"1/3 A10", "2/3 A10.adult", "3/3 A10.ratio"});
+  REQUIRE(r["observations"].size() == 1);
+  CHECK(r["observations"][0]["value"] == "2.62");
+  steps.clear();
+  (void)s.indicators_export(Json{{"indicators", {"A10"}}, {"period", "2024"}, {"format", "csv"}},
+                            [&](std::size_t done, std::size_t total, const std::string& id) {
+                              steps.push_back(std::to_string(done) + "/" + std::to_string(total) + " " + id);
+                            });
+  CHECK(steps == std::vector<std::string>{"1/1 A10"});
+}

@@ -8,6 +8,7 @@
 #include "support.hpp"
 
 #include <algorithm>
+#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -20,7 +21,7 @@ TEST_CASE("The embedded standard pack and KNA profile load", "[pack]") {
   auto src = pack::embedded_source();
   auto p = pack::load_pack(*src);
   CHECK(p.name == "standard");
-  CHECK(p.version == "1.8.0");
+  CHECK(p.version == "1.9.0");
   CHECK(p.hash.size() == 64);
   REQUIRE(p.record_type("employer"));
   REQUIRE(p.record_type("establishment"));
@@ -526,41 +527,59 @@ TEST_CASE("Indicator definitions: the package loads and malformed ones are refus
     CHECK(p.indicators->dimension("job_seeker", "edu")->highest);
     CHECK(p.files.count("packs/standard/indicators.json") == 1);  // hashed and stored with the pack
   }
-  // The indicators, in the file's order: 0 A1 ... 5 A14, 6 C1, 7 C2, 12 C7.clearance,
-  // 15 C7.settled, 18 D1.stock.
-  auto ind = [](Json& j, int i) -> Json& { return j["indicators"][i]; };
+  // The indicators by id, and their places in the file for the paths.
+  std::map<std::string, int> place;
+  {
+    std::ifstream in(file);
+    const Json j = Json::parse(in);
+    for (size_t i = 0; i < j["indicators"].size(); ++i) place[j["indicators"][i]["id"].get<std::string>()] = static_cast<int>(i);
+  }
+  auto ind = [&](Json& j, const char* id) -> Json& { return j["indicators"][place.at(id)]; };
+  std::deque<std::string> paths;  // the cases' paths live here
+  auto at = [&](const char* id, const std::string& rest) {
+    paths.push_back("/indicators/" + std::to_string(place.at(id)) + rest);
+    return paths.back().c_str();
+  };
   const std::vector<Malformed> cases = {
-      {"a filter on a field that does not exist", [&](Json& j) { ind(j, 15)["numerator"]["filter"][0]["field"] = "verdict"; },
-       "/indicators/15/numerator/filter/0/field", "\"verdict\" is not a field of complaint"},
-      {"a code the list does not have", [&](Json& j) { ind(j, 15)["numerator"]["filter"][0]["values"] = {"won"}; },
-       "/indicators/15/numerator/filter/0/values/0", "\"won\" is not a code of complaint_outcome"},
-      {"a state the workflow does not have", [&](Json& j) { ind(j, 18)["statistic"]["population"]["stock"] = {"waiting"}; },
-       "/indicators/18/statistic/population/stock/0", "\"waiting\" is not a state of job_seeker"},
-      {"a dimension its record type gives no source for", [&](Json& j) { ind(j, 6)["dimensions"].push_back("sex"); },
-       "/indicators/6/dimensions/2", "declares no source of dimension \"sex\""},
-      {"a mean without its variable", [&](Json& j) { ind(j, 12)["numerator"]["measure"] = "mean"; },
-       "/indicators/12/numerator", "a mean takes a field or days"},
+      {"a filter on a field that does not exist", [&](Json& j) { ind(j, "C7.settled")["numerator"]["filter"][0]["field"] = "verdict"; },
+       at("C7.settled", "/numerator/filter/0/field"), "\"verdict\" is not a field of complaint"},
+      {"a code the list does not have", [&](Json& j) { ind(j, "C7.settled")["numerator"]["filter"][0]["values"] = {"won"}; },
+       at("C7.settled", "/numerator/filter/0/values/0"), "\"won\" is not a code of complaint_outcome"},
+      {"a state the workflow does not have", [&](Json& j) { ind(j, "D1.stock")["statistic"]["population"]["stock"] = {"waiting"}; },
+       at("D1.stock", "/statistic/population/stock/0"), "\"waiting\" is not a state of job_seeker"},
+      {"a dimension its record type gives no source for", [&](Json& j) { ind(j, "C1")["dimensions"].push_back("sex"); },
+       at("C1", "/dimensions/2"), "declares no source of dimension \"sex\""},
+      {"a mean without its variable", [&](Json& j) { ind(j, "C7.clearance")["numerator"]["measure"] = "mean"; },
+       at("C7.clearance", "/numerator"), "a mean takes a field or days"},
       {"a ratio of medians", [&](Json& j) {
-         ind(j, 12)["numerator"]["measure"] = "median";
-         ind(j, 12)["numerator"]["days"] = {{"from", "date_received"}, {"to", "@event"}};
+         ind(j, "C7.clearance")["numerator"]["measure"] = "median";
+         ind(j, "C7.clearance")["numerator"]["days"] = {{"from", "date_received"}, {"to", "@event"}};
        },
-       "/indicators/12/numerator/measure", "a ratio's numerator is a count or a sum"},
-      {"a sum of a text field", [&](Json& j) { ind(j, 7)["statistic"]["field"] = "description"; },
-       "/indicators/7/statistic/field", "is not an integer, decimal or money field of industrial_action"},
-      {"a formula over an indicator not declared before it", [&](Json& j) { ind(j, 5)["formula"]["args"][1]["indicator"] = "A99"; },
-       "/indicators/5/formula/args/1/indicator", "is not an indicator declared before this one"},
-      {"an id that is not one", [&](Json& j) { ind(j, 0)["id"] = "a1"; }, "/indicators/0/id", "an id such as C1"},
-      {"the same id twice", [&](Json& j) { ind(j, 1)["id"] = "A1"; }, "/indicators/1/id", "duplicate indicator \"A1\""},
-      {"metadata without its source", [&](Json& j) { ind(j, 0)["metadata"].erase("source"); },
-       "/indicators/0/metadata", "missing required key \"source\""},
-      {"a periodicity that is not one", [&](Json& j) { ind(j, 6)["periodicity"] = {"week"}; },
-       "/indicators/6/periodicity/0", "month, quarter or year"},
-      {"a population that is not one", [&](Json& j) { ind(j, 6)["statistic"]["population"] = {{"during", "start_date"}}; },
-       "/indicators/6/statistic/population/during", "is not a population"},
-      {"an event on a field that is not a date", [&](Json& j) { ind(j, 6)["statistic"]["population"] = {{"event", "cause"}}; },
-       "/indicators/6/statistic/population/event", "\"cause\" is not a date field of industrial_action"},
-      {"a series code that is not one", [&](Json& j) { ind(j, 9)["denominator"] = {{"series", "employees"}}; },
-       "/indicators/9/denominator/series", "an indicator code such as"},
+       at("C7.clearance", "/numerator/measure"), "a ratio's numerator is a count or a sum"},
+      {"a sum of a text field", [&](Json& j) { ind(j, "C2")["statistic"]["field"] = "description"; },
+       at("C2", "/statistic/field"), "is not an integer, decimal or money field of industrial_action"},
+      {"a formula over an indicator not declared before it", [&](Json& j) { ind(j, "A14")["formula"]["args"][1]["indicator"] = "A99"; },
+       at("A14", "/formula/args/1/indicator"), "is not an indicator declared before this one"},
+      {"an id that is not one", [&](Json& j) { ind(j, "A1")["id"] = "a1"; }, at("A1", "/id"), "an id such as C1"},
+      {"the same id twice", [&](Json& j) { ind(j, "A2")["id"] = "A1"; }, at("A2", "/id"), "duplicate indicator \"A1\""},
+      {"metadata without its source", [&](Json& j) { ind(j, "A1")["metadata"].erase("source"); },
+       at("A1", "/metadata"), "missing required key \"source\""},
+      {"a periodicity that is not one", [&](Json& j) { ind(j, "C1")["periodicity"] = {"week"}; },
+       at("C1", "/periodicity/0"), "month, quarter or year"},
+      {"a population that is not one", [&](Json& j) { ind(j, "C1")["statistic"]["population"] = {{"during", "start_date"}}; },
+       at("C1", "/statistic/population/during"), "is not a population"},
+      {"an event on a field that is not a date", [&](Json& j) { ind(j, "C1")["statistic"]["population"] = {{"event", "cause"}}; },
+       at("C1", "/statistic/population/event"), "\"cause\" is not a date field of industrial_action"},
+      {"a series code that is not one", [&](Json& j) { ind(j, "C4")["denominator"] = {{"series", "employees"}}; },
+       at("C4", "/denominator/series"), "an indicator code such as"},
+      {"the same series twice in a sum", [&](Json& j) { ind(j, "A13.lu3")["numerator"]["series"][1] = "UNE_TUNE_SEX_AGE_NB"; },
+       at("A13.lu3", "/numerator/series/1"), "\"UNE_TUNE_SEX_AGE_NB\" twice"},
+      {"a dimension the series fix", [&](Json& j) { ind(j, "A10")["dimensions"].push_back("age"); },
+       at("A10", "/dimensions/1"), "\"age\" is fixed to Y15T24 by its series' \"at\""},
+      {"a series fixed at a dimension that is not one", [&](Json& j) { ind(j, "A10")["numerator"]["at"]["colour"] = "RED"; },
+       at("A10", "/numerator/at/colour"), "a dimension: sex, age"},
+      {"a multiplier on a formula that does not divide", [&](Json& j) { ind(j, "A14")["multiplier"] = 100; },
+       at("A14", "/multiplier"), "only a dividing formula has a multiplier"},
       {"a dimension from a level its list does not have",
        [](Json& j) { j["dimensions"]["job_seeker"]["ocu"]["level"] = 7; },
        "/dimensions/job_seeker/ocu/level", "has no level 7"},

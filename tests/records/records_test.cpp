@@ -488,7 +488,7 @@ TEST_CASE("The schema describes record types, fields and code lists", "[records]
   auto db = test::standard_db(dir);
   Json sch = db.schema();
   CHECK(sch["pack"]["name"] == "standard");
-  CHECK(sch["pack"]["version"] == "1.8.0");
+  CHECK(sch["pack"]["version"] == "1.9.0");
   CHECK(sch["country"]["iso3"] == "KNA");
   CHECK(sch["country"]["currency"] == "XCD");
   CHECK(sch["country"]["legal"]["minimum_working_age"]["verified"] == false);

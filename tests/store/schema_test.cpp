@@ -70,7 +70,7 @@ TEST_CASE("The pack and profile travel with the data", "[store][schema]") {
   test::TempDir dir;
   auto db = test::standard_db(dir);
   const std::string f = dir.file("nlad.db");
-  CHECK(test::raw_scalar(f, "SELECT value FROM clmis_meta WHERE key = 'pack_version'") == "1.8.0");
+  CHECK(test::raw_scalar(f, "SELECT value FROM clmis_meta WHERE key = 'pack_version'") == "1.9.0");
   CHECK(test::raw_scalar(f, "SELECT value FROM clmis_meta WHERE key = 'country'") == "KNA");
   CHECK(test::raw_scalar(f, "SELECT value FROM clmis_meta WHERE key = 'format'") == "11");
   CHECK(test::raw_scalar(f, "PRAGMA page_size") == "8192");  // chosen by measurement (issue 13)
