@@ -212,8 +212,7 @@ static void package(Session& s, Database& db, const DemoOptions& o, const std::s
   sum.indicators_year = year;
   const Json names = s.indicators_list();
   const Json y = s.indicators(Json{{"period", year}, {"protect", true}});
-  for (const auto& ob : y["observations"]) {
-    if (!ob["cell"].empty()) continue;
+  for (const auto& ob : y["observations"]) {  // no "by": every one is a total (A10's at ages 15-24)
     std::string name;
     for (const auto& d : names["indicators"])
       if (d["id"] == ob["indicator"]) name = d["name"];

@@ -37,7 +37,10 @@ indicators::Rational decimal_rational(const std::string& text, int mult) {
     digits += c;
     if (point) ++scale;
   }
-  indicators::Rational r(cpp_int(digits.empty() ? "0" : digits));
+  // Leading zeros go: cpp_int reads "0550" as octal (360) and refuses "0800".
+  const size_t first = digits.find_first_not_of('0');
+  digits = first == std::string::npos ? "0" : digits.substr(first);
+  indicators::Rational r{cpp_int(digits)};
   for (int i = 0; i < scale; ++i) r /= 10;
   for (int i = 0; i < mult; ++i) r *= 10;
   for (int i = 0; i > mult; --i) r /= 10;

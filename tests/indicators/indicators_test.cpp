@@ -476,7 +476,8 @@ TEST_CASE("Youth unemployment A10 its youth-to-adult ratio and labour underutili
   // 15-24 5.000 (M 2.800, F 2.200), 25+ 21.000 (M 11.200, F 9.800). Unemployed 2.600 (M 1.300,
   // F 1.300): 15-24 1.000 (M 0.550, F 0.450), 25+ 1.600 (M 0.750, F 0.850). Time-related
   // underemployed 1.300 (M 0.500, F 0.800) and potential labour force 1.400 (M 0.600, F 0.800),
-  // 15+ only.
+  // 15+ only. (Values under one thousand, "0.550", were once read as octal: 360 people, and
+  // "0.800" refused.)
   std::string csv = "ref_area,source,indicator,sex,classif1,classif2,time,obs_value,obs_status,note_classif,note_indicator,note_source\n";
   auto row = [&](const char* code, const char* sex, const char* age, const char* v) {
     csv += std::string("KNA,BA:1,") + code + "," + sex + ",AGE_YTHADULT_" + age + ",,2024," + v + ",,,,\n";
