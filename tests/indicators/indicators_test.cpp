@@ -571,3 +571,130 @@ TEST_CASE("Youth unemployment A10 its youth-to-adult ratio and labour underutili
                             });
   CHECK(steps == std::vector<std::string>{"1/1 A10"});
 }
+
+TEST_CASE("Employment services D2 D4 D5 D6 redundancies D10 disputes C7 and A2 worked out by hand", "[indicators]") {
+  test::Office o;
+  auto& s = o.admin;
+  // 2025 survey levels in thousands: working-age population 40.000 (M 20.000, F 20.000),
+  // employed 23.400 (M 12.700, F 10.700), employees 18.200, and a labour force of 16 people
+  // (0.016: M 0.010, F 0.006) so that the register's two job seekers make a readable D2.
+  const std::string csv =
+      "ref_area,source,indicator,sex,classif1,classif2,time,obs_value,obs_status,note_classif,note_indicator,note_source\n"
+      "KNA,BA:1,POP_XWAP_SEX_AGE_NB,SEX_T,AGE_YTHADULT_YGE15,,2025,40.000,,,,\n"
+      "KNA,BA:1,POP_XWAP_SEX_AGE_NB,SEX_M,AGE_YTHADULT_YGE15,,2025,20.000,,,,\n"
+      "KNA,BA:1,POP_XWAP_SEX_AGE_NB,SEX_F,AGE_YTHADULT_YGE15,,2025,20.000,,,,\n"
+      "KNA,BA:1,EMP_TEMP_SEX_AGE_NB,SEX_T,AGE_YTHADULT_YGE15,,2025,23.400,,,,\n"
+      "KNA,BA:1,EMP_TEMP_SEX_AGE_NB,SEX_M,AGE_YTHADULT_YGE15,,2025,12.700,,,,\n"
+      "KNA,BA:1,EMP_TEMP_SEX_AGE_NB,SEX_F,AGE_YTHADULT_YGE15,,2025,10.700,,,,\n"
+      "KNA,BA:1,EES_TEES_SEX_AGE_NB,SEX_T,AGE_YTHADULT_YGE15,,2025,18.200,,,,\n"
+      "KNA,BA:1,EAP_TEAP_SEX_AGE_NB,SEX_T,AGE_YTHADULT_YGE15,,2025,0.016,,,,\n"
+      "KNA,BA:1,EAP_TEAP_SEX_AGE_NB,SEX_M,AGE_YTHADULT_YGE15,,2025,0.010,,,,\n"
+      "KNA,BA:1,EAP_TEAP_SEX_AGE_NB,SEX_F,AGE_YTHADULT_YGE15,,2025,0.006,,,,\n";
+  (void)s.series_import(csv, Json{{"format", "ilostat"}, {"agency", "NSO"}});
+  auto move = [&](const char* type, std::int64_t id, const char* t, const char* on, Json fields = Json::object()) {
+    s.transition(type, id, s.get(type, id)["version"].get<std::int64_t>(), t, Json{{"effective_date", on}, {"fields", fields}});
+  };
+  // Job seekers: J1 F (KN-01) and J2 M (KN-01) registered in 2025 and still on the register on
+  // Dec 31; J3 M (KN-02) registered in April and closed in November.
+  auto seeker = [&](const char* sex, const char* registered, const char* parish) {
+    return s.create("job_seeker", Json{{"registration_date", registered}, {"first_name", "A"}, {"family_name", std::string("B") + registered},
+                                       {"sex", sex}, {"date_of_birth", "1990-06-01"}, {"parish", parish}});
+  };
+  seeker("F", "2025-02-03", "KN-01");
+  seeker("M", "2025-03-10", "KN-01");
+  move("job_seeker", seeker("M", "2025-04-01", "KN-02"), "close", "2025-11-15", Json{{"outcome", "found_work_self"}});
+  // Vacancies (parish, ISCO unit group, registered, positions; then closed):
+  // V1 KN-01 5120 2025-01-06 ×3, filled 2025-02-05 (30 days); V2 KN-01 5131 2025-03-03 ×2, filled
+  // 2025-03-24 (21 days); V3 KN-02 9112 2025-05-05 ×1, cancelled 2025-06-02; V4 KN-01 2611
+  // 2025-10-01 ×4 and V5 KN-02 9112 2025-11-03 ×2, open on Dec 31.
+  auto vacancy = [&](const char* parish, const char* isco, const char* registered, int positions) {
+    return s.create("vacancy", Json{{"employer", o.employer}, {"job_title", std::string("Post ") + isco}, {"occupation", isco},
+                                    {"parish", parish}, {"date_registered", registered}, {"positions", positions}});
+  };
+  move("vacancy", vacancy("KN-01", "5120", "2025-01-06", 3), "close", "2025-02-05", Json{{"outcome", "filled"}});
+  move("vacancy", vacancy("KN-01", "5131", "2025-03-03", 2), "close", "2025-03-24", Json{{"outcome", "filled"}});
+  move("vacancy", vacancy("KN-02", "9112", "2025-05-05", 1), "close", "2025-06-02", Json{{"outcome", "cancelled"}});
+  vacancy("KN-01", "2611", "2025-10-01", 4);
+  vacancy("KN-02", "9112", "2025-11-03", 2);
+  // Disputes (reported, parish; closed): D1 2025-02-03 KN-01, agreement 2025-04-01; D2 2025-05-05
+  // KN-01, referred to the tribunal 2025-06-02; D3 2025-07-07 KN-01, open; D4 2024-11-04 KN-02,
+  // agreement 2025-01-10.
+  const auto union_id = s.create("organisation", Json{{"name", "Waterfront Workers Union"}, {"kind", "trade_union"}});
+  auto dispute = [&](const char* reported, const char* parish) {
+    return s.create("dispute", Json{{"date_reported", reported}, {"dispute_type", "rights"}, {"issues", "Overtime rates"},
+                                    {"parish", parish},
+                                    {"unions", Json::array({Json{{"organisation", union_id}, {"role", "bargaining agent"}}})},
+                                    {"employers", Json::array({Json{{"employer", o.employer}}})}});
+  };
+  move("dispute", dispute("2025-02-03", "KN-01"), "close", "2025-04-01", Json{{"outcome", "agreement"}});
+  move("dispute", dispute("2025-05-05", "KN-01"), "close", "2025-06-02", Json{{"outcome", "referred_tribunal"}});
+  dispute("2025-07-07", "KN-01");
+  move("dispute", dispute("2024-11-04", "KN-02"), "close", "2025-01-10", Json{{"outcome", "agreement"}});
+  // Redundancies (effective, workers; outcome): R1 2025-03-01 3 workers, open; R2 2025-08-01 2
+  // workers, withdrawn; R3 2024-12-01 5 workers (the year before).
+  auto redundancy = [&](const char* effective, int workers) {
+    Json ws = Json::array();
+    for (int i = 0; i < workers; ++i)
+      ws.push_back(Json{{"sex", "F"}, {"years_of_service", 4}, {"weekly_pay", {{"amount", "500.00"}, {"currency", "XCD"}}}});
+    return s.create("redundancy", Json{{"employer", o.employer}, {"notice_date", "2024-11-01"}, {"effective_date", effective},
+                                       {"reason", "closure"}, {"workers", ws}});
+  };
+  redundancy("2025-03-01", 3);
+  move("redundancy", redundancy("2025-08-01", 2), "close", "2025-07-15", Json{{"outcome", "withdrawn"}});
+  redundancy("2024-12-01", 5);
+
+  // A2 = employed / working-age population × 100: 23,400 / 40,000 = 58.5; men 12,700 / 20,000 =
+  // 63.5; women 10,700 / 20,000 = 53.5. A14's parts are the levels themselves.
+  const auto a = s.indicators(Json{{"indicators", {"A2", "A14.wap", "A14.lf"}}, {"period", "2025"}, {"by", {"sex"}}});
+  CHECK(value(table(a, "A2"), "2025", "") == "58.5");
+  CHECK(value(table(a, "A2"), "2025", "sex=M;") == "63.5");
+  CHECK(value(table(a, "A2"), "2025", "sex=F;") == "53.5");
+  CHECK(value(table(a, "A14.wap"), "2025", "sex=F;") == "20000");
+  CHECK(value(table(a, "A14.lf"), "2025", "") == "16");
+  // D2 = job seekers on the register on Dec 31 / labour force × 100: 2 / 16 = 12.5; men 1 / 10
+  // = 10.0; women 1 / 6 = 16.666... → 16.7. The fourth quarter takes the year's labour force (E).
+  const auto d2 = table(s.indicators(Json{{"indicators", {"D2"}}, {"period", "2025"}, {"by", {"sex"}}}), "D2");
+  CHECK(value(d2, "2025", "") == "12.5");
+  CHECK(value(d2, "2025", "sex=M;") == "10.0");
+  CHECK(value(d2, "2025", "sex=F;") == "16.7");
+  const auto d2q = table(s.indicators(Json{{"indicators", {"D2"}}, {"period", "2025-Q4"}}), "D2");
+  CHECK(value(d2q, "2025-Q4", "") == "12.5");
+  CHECK(d2q.at("2025-Q4").at("")["status"] == "E");
+  // D4 = closed as filled in the year / registered in the year × 100: 2 / 5 = 40.0; KN-01 2 / 3
+  // = 66.666... → 66.7; KN-02 0 / 2 = 0.0; ISCO major group 5: 2 / 2 = 100.0, 9: 0 / 2 = 0.0.
+  // D5 = median days to fill: {21, 30} → 25.5. D6 = job seekers on Dec 31 / open posts then:
+  // 2 / (4 + 2) = 0.333... → 0.3; KN-01 2 / 4 = 0.5; KN-02 0 / 2 = 0.0.
+  const auto v = s.indicators(Json{{"indicators", {"D4", "D5", "D6"}}, {"period", "2025"}, {"by", {"geo"}}});
+  const auto d4 = table(v, "D4"), d5 = table(v, "D5"), d6 = table(v, "D6");
+  CHECK(value(d4, "2025", "") == "40.0");
+  CHECK(d4.at("2025").at("")["numerator"] == "2");
+  CHECK(d4.at("2025").at("")["denominator"] == "5");
+  CHECK(value(d4, "2025", "geo=KN-01;") == "66.7");
+  CHECK(value(d4, "2025", "geo=KN-02;") == "0.0");
+  CHECK(value(d5, "2025", "") == "25.5");
+  CHECK(value(d5, "2025", "geo=KN-01;") == "25.5");
+  CHECK(value(d6, "2025", "") == "0.3");
+  CHECK(d6.at("2025").at("")["denominator"] == "6");
+  CHECK(value(d6, "2025", "geo=KN-01;") == "0.5");
+  CHECK(value(d6, "2025", "geo=KN-02;") == "0.0");
+  const auto d4o = table(s.indicators(Json{{"indicators", {"D4"}}, {"period", "2025"}, {"by", {"ocu"}}}), "D4");
+  CHECK(value(d4o, "2025", "ocu=5;") == "100.0");
+  CHECK(value(d4o, "2025", "ocu=9;") == "0.0");
+  CHECK(value(d4o, "2025", "ocu=2;") == "0.0");
+  // D10 = workers made redundant with effect in the year (not withdrawn) / employees × 1,000:
+  // 3 / 18,200 × 1,000 = 0.16483... → 0.16.
+  const auto d10 = table(s.indicators(Json{{"indicators", {"D10"}}, {"period", "2025"}}), "D10");
+  CHECK(value(d10, "2025", "") == "0.16");
+  CHECK(d10.at("2025").at("")["numerator"] == "3");
+  // Disputes: cleared = closed in the year (D1, D2, D4: 3) / reported in it (D1, D2, D3: 3) ×
+  // 100 = 100.0; KN-01 2 / 3 = 66.7; KN-02 1 / 0: M. Settled by agreement: 2 / 3 = 66.7; KN-01
+  // 1 / 2 = 50.0; KN-02 1 / 1 = 100.0.
+  const auto dsp = s.indicators(Json{{"indicators", {"C7.dispute_clearance", "C7.dispute_settled"}}, {"period", "2025"}, {"by", {"geo"}}});
+  const auto dc = table(dsp, "C7.dispute_clearance"), ds = table(dsp, "C7.dispute_settled");
+  CHECK(value(dc, "2025", "") == "100.0");
+  CHECK(value(dc, "2025", "geo=KN-01;") == "66.7");
+  CHECK(value(dc, "2025", "geo=KN-02;") == "null/M");
+  CHECK(value(ds, "2025", "") == "66.7");
+  CHECK(value(ds, "2025", "geo=KN-01;") == "50.0");
+  CHECK(value(ds, "2025", "geo=KN-02;") == "100.0");
+}
