@@ -168,17 +168,17 @@ Categories age_categories() {
   return c;
 }
 
-/// A record as the aggregate reads it: its dimensions as category numbers.
+/// A record as the aggregate reads it (its dimensions' categories are in Loaded::cats).
 struct Fact {
   std::int64_t id = 0;
-  std::vector<int> cat;                  ///< per dimension asked (age: unused)
   std::optional<std::int64_t> birth;     ///< day number
   std::optional<Int128> measure;         ///< sum, mean, median of a field
   std::optional<std::int64_t> from, to;  ///< days between: the dates (day numbers)
   std::optional<std::int64_t> event;     ///< event: the day
-  /// (effective day, in the aggregate's states), by effective day (then entry): the status
-  /// history as of each day, even where a transition was dated before an earlier entry's.
-  std::vector<std::pair<std::int64_t, bool>> statuses;
+  /// Its rows of Loaded::statuses: (effective day, in the aggregate's states), by effective
+  /// day (then entry) — the status history as of each day, even where a transition was dated
+  /// before an earlier entry's.
+  std::uint32_t status_begin = 0, status_end = 0;
 };
 
 /// The cells of one period and breakdown.
@@ -225,18 +225,43 @@ std::string sdmx_code(const std::string& dim, const std::string& raw) {
 std::int64_t day_of(Date d) { return d.time_since_epoch().count(); }
 
 struct Loaded {
-  std::vector<Fact> facts;
+  std::vector<Fact> facts;  ///< by id
+  size_t ndims = 0;
+  std::vector<int> cats;    ///< facts × dimensions asked: each one's category (age: unused)
+  std::vector<std::pair<std::int64_t, bool>> statuses;
   std::vector<Categories> categories;  ///< per dimension asked
   std::string sql;
+  [[nodiscard]] int cat(size_t fact, size_t dim) const { return cats[fact * ndims + dim]; }
 };
+
+/// How an aggregate's records are read: the records (one row each, by id), a section's value per
+/// dimension taken from a section (read whole, then matched to the records: a subquery per record
+/// costs more than the rest of the read), and the status history.
+struct ReadPlan {
+  std::string records;
+  struct SectionRead {
+    size_t dim = 0;      ///< position in dims
+    bool highest = false;  ///< the highest value, or the first entry's
+    std::string sql;     ///< parent_id, item_no, value
+  };
+  std::vector<SectionRead> sections;
+  std::string statuses;  ///< stock and flows: record_id, effective_day, status; by record and day
+};
+
+ReadPlan read_plan(detail::Context& cx, const Aggregate& a, const std::vector<std::string>& dims);
 
 Loaded load(detail::Context& cx, const Aggregate& a, const std::vector<std::string>& dims) {
   Loaded out;
   out.sql = aggregate_sql(cx, a, dims);
+  const ReadPlan plan = read_plan(cx, a, dims);
   const pack::RecordType& t = cx.type(a.type);
   const auto* package = cx.pack.indicators.get();
-  // Per dimension: its categories, and the code list and level its codes are taken at.
+  out.ndims = dims.size();
+  // Per dimension: its categories, the code list and level its codes are taken at, and whether
+  // it comes from a section.
   std::vector<std::pair<const pack::CodeList*, int>> levels;
+  std::vector<bool> from_section(dims.size(), false);
+  for (const auto& sr : plan.sections) from_section[sr.dim] = true;
   for (const auto& d : dims) {
     out.categories.push_back(d == "age" ? age_categories() : Categories{});
     if (d == "age") {
@@ -249,26 +274,28 @@ Loaded load(detail::Context& cx, const Aggregate& a, const std::vector<std::stri
   }
   // Raw code → category, per dimension (a code's ancestor looked up once).
   std::vector<std::unordered_map<std::string, int>> seen(dims.size());
-  auto& s = cx.conn.prepare(out.sql);
-  std::unordered_map<std::int64_t, size_t> index;
+  auto category = [&](size_t k, std::string_view raw) {
+    auto it = seen[k].find(std::string(raw));
+    if (it == seen[k].end()) {
+      const auto code = ancestor(levels[k].first, std::string(raw), levels[k].second);
+      it = seen[k].emplace(std::string(raw), out.categories[k].of(code)).first;
+    }
+    return it->second;
+  };
+  auto& s = cx.conn.prepare(plan.records);
   while (s.step()) {
     Fact f;
     int c = 0;
     f.id = s.int64(c++);
-    f.cat.assign(dims.size(), 0);
-    for (size_t k = 0; k < dims.size(); ++k, ++c) {
-      if (s.is_null(c)) continue;
-      if (dims[k] == "age") {
-        f.birth = s.int64(c);
-        continue;
+    const size_t at = out.cats.size();
+    out.cats.resize(at + dims.size(), 0);
+    for (size_t k = 0; k < dims.size(); ++k) {
+      if (from_section[k]) continue;
+      if (!s.is_null(c)) {
+        if (dims[k] == "age") f.birth = s.int64(c);
+        else out.cats[at + k] = category(k, s.view(c));
       }
-      const std::string_view raw = s.view(c);
-      auto it = seen[k].find(std::string(raw));
-      if (it == seen[k].end()) {
-        const auto code = ancestor(levels[k].first, std::string(raw), levels[k].second);
-        it = seen[k].emplace(std::string(raw), out.categories[k].of(code)).first;
-      }
-      f.cat[k] = it->second;
+      ++c;
     }
     if (!a.field.empty()) {
       if (!s.is_null(c)) f.measure = Int128(s.int64(c));
@@ -285,20 +312,60 @@ Loaded load(detail::Context& cx, const Aggregate& a, const std::vector<std::stri
       }
     }
     if (a.population == Aggregate::Population::event && !s.is_null(c)) f.event = s.int64(c);
-    index.emplace(f.id, out.facts.size());
-    out.facts.push_back(std::move(f));
+    out.facts.push_back(f);
   }
   s.reset();
-  if (a.population == Aggregate::Population::stock || a.population == Aggregate::Population::inflow ||
-      a.population == Aggregate::Population::outflow) {
-    auto& st = cx.conn.prepare("SELECT record_id, effective_day, status FROM " + q(store::status_table(t)) +
-                               " ORDER BY record_id, effective_day, n");
+  // The records are by id: a record id's place by binary search.
+  auto place = [&](std::int64_t id) -> std::optional<size_t> {
+    auto it = std::lower_bound(out.facts.begin(), out.facts.end(), id, [](const Fact& f, std::int64_t x) { return f.id < x; });
+    if (it == out.facts.end() || it->id != id) return std::nullopt;
+    return static_cast<size_t>(it - out.facts.begin());
+  };
+  // A section's dimension: the first entry's value (lowest item_no; "not stated" if it has
+  // none), or the highest value of the entries (by its bytes, as SQLite's max()).
+  for (const auto& sr : plan.sections) {
+    std::vector<std::int64_t> best_item(out.facts.size(), INT64_MAX);
+    std::vector<std::string> best_value(sr.highest ? out.facts.size() : 0);
+    std::vector<bool> has_value(out.facts.size(), false);
+    auto& ss = cx.conn.prepare(sr.sql);
+    while (ss.step()) {
+      const auto i = place(ss.int64(0));
+      if (!i) continue;
+      const bool null = ss.is_null(2);
+      if (sr.highest) {
+        if (null) continue;
+        const std::string_view v = ss.view(2);
+        if (!has_value[*i] || v > std::string_view(best_value[*i])) {
+          best_value[*i] = std::string(v);
+          has_value[*i] = true;
+        }
+      } else {
+        const std::int64_t item = ss.int64(1);
+        if (item >= best_item[*i]) continue;
+        best_item[*i] = item;
+        has_value[*i] = !null;
+        out.cats[*i * dims.size() + sr.dim] = null ? 0 : category(sr.dim, ss.view(2));
+      }
+    }
+    ss.reset();
+    if (sr.highest)
+      for (size_t i = 0; i < out.facts.size(); ++i)
+        if (has_value[i]) out.cats[i * dims.size() + sr.dim] = category(sr.dim, best_value[i]);
+  }
+  // The status history, by record and day: merged with the records (both by id).
+  if (!plan.statuses.empty()) {
+    auto& st = cx.conn.prepare(plan.statuses);
+    size_t i = 0;
     while (st.step()) {
-      auto it = index.find(st.int64(0));
-      if (it == index.end()) continue;
+      const std::int64_t rid = st.int64(0);
+      while (i < out.facts.size() && out.facts[i].id < rid) ++i;
+      if (i == out.facts.size()) break;
+      if (out.facts[i].id != rid) continue;
+      if (out.facts[i].status_end == 0) out.facts[i].status_begin = out.facts[i].status_end = static_cast<std::uint32_t>(out.statuses.size());
       const std::string_view status = st.view(2);
       const bool in = std::find(a.states.begin(), a.states.end(), status) != a.states.end();
-      out.facts[it->second].statuses.emplace_back(st.int64(1), in);
+      out.statuses.emplace_back(st.int64(1), in);
+      out.facts[i].status_end = static_cast<std::uint32_t>(out.statuses.size());
     }
     st.reset();
   }
@@ -318,8 +385,11 @@ struct Calendar {
 };
 
 /// The contributions of a fact to the periods: (period index, reference day).
-void contributions(const Aggregate& a, const Fact& f, const Calendar& cal, std::vector<std::pair<size_t, std::int64_t>>& out) {
+void contributions(const Aggregate& a, const Fact& f, const Loaded& l, const Calendar& cal,
+                   std::vector<std::pair<size_t, std::int64_t>>& out) {
   out.clear();
+  const auto* statuses = l.statuses.data() + f.status_begin;
+  const size_t n_statuses = f.status_end - f.status_begin;
   switch (a.population) {
     case Aggregate::Population::event:
       if (f.event)
@@ -327,10 +397,10 @@ void contributions(const Aggregate& a, const Fact& f, const Calendar& cal, std::
       break;
     case Aggregate::Population::stock:
       // Each stretch of days in the states, [from, to): the periods that end inside it.
-      for (size_t k = 0; k < f.statuses.size(); ++k) {
-        if (!f.statuses[k].second) continue;
-        const std::int64_t from = f.statuses[k].first;
-        const std::int64_t to = k + 1 < f.statuses.size() ? f.statuses[k + 1].first : INT64_MAX;
+      for (size_t k = 0; k < n_statuses; ++k) {
+        if (!statuses[k].second) continue;
+        const std::int64_t from = statuses[k].first;
+        const std::int64_t to = k + 1 < n_statuses ? statuses[k + 1].first : INT64_MAX;
         auto it = std::lower_bound(cal.last.begin(), cal.last.end(), from);
         for (; it != cal.last.end() && *it < to; ++it) out.emplace_back(static_cast<size_t>(it - cal.last.begin()), *it);
       }
@@ -339,7 +409,8 @@ void contributions(const Aggregate& a, const Fact& f, const Calendar& cal, std::
     case Aggregate::Population::outflow: {
       const bool into = a.population == Aggregate::Population::inflow;
       bool was = false;
-      for (const auto& [day, now] : f.statuses) {
+      for (size_t k = 0; k < n_statuses; ++k) {
+        const auto [day, now] = statuses[k];
         if ((into && now && !was) || (!into && was && !now))
           if (auto p = cal.period_of(day)) out.emplace_back(*p, day);
         was = now;
@@ -452,13 +523,14 @@ Computed aggregate(detail::Context& cx, const Aggregate& a, const std::vector<Pe
   const std::vector<int> not_stated = {0};
   std::vector<std::pair<size_t, std::int64_t>> contrib;
   std::vector<size_t> base(breakdowns.size());
-  for (const auto& f : l.facts) {
-    contributions(a, f, cal, contrib);
+  for (size_t fi = 0; fi < l.facts.size(); ++fi) {
+    const Fact& f = l.facts[fi];
+    contributions(a, f, l, cal, contrib);
     if (contrib.empty()) continue;
     for (size_t b = 0; b < breakdowns.size(); ++b) {
       base[b] = 0;
       for (size_t i = 0; i < bdims[b].size(); ++i)
-        if (static_cast<int>(bdims[b][i]) != age_dim) base[b] += static_cast<size_t>(f.cat[bdims[b][i]]) * strides[b][i];
+        if (static_cast<int>(bdims[b][i]) != age_dim) base[b] += static_cast<size_t>(l.cat(fi, bdims[b][i])) * strides[b][i];
     }
     std::optional<date::year_month_day> birth;
     if (f.birth) birth = date::year_month_day{Date{date::days{*f.birth}}};
@@ -734,19 +806,20 @@ void protect_cells(std::vector<Observation>& out, size_t from, const Request& re
 
 }  // namespace
 
-std::string aggregate_sql(detail::Context& cx, const Aggregate& a, const std::vector<std::string>& dims) {
+namespace {
+ReadPlan read_plan(detail::Context& cx, const Aggregate& a, const std::vector<std::string>& dims) {
+  ReadPlan plan;
   const pack::RecordType& t = cx.type(a.type);
   const auto* package = cx.pack.indicators.get();
   std::string sql = "SELECT r.id";
-  for (const auto& d : dims) {
-    const auto* src = package->dimension(a.type, d);
+  for (size_t k = 0; k < dims.size(); ++k) {
+    const auto* src = package->dimension(a.type, dims[k]);
     if (src->section.empty()) {
       sql += ", r." + q(column(t, src->field));
     } else {
       const std::string table = store::section_table(t, *t.section(src->section));
-      const std::string col = q(src->field);
-      sql += src->highest ? ", (SELECT max(s." + col + ") FROM " + q(table) + " s WHERE s.parent_id = r.id)"
-                          : ", (SELECT s." + col + " FROM " + q(table) + " s WHERE s.parent_id = r.id ORDER BY s.item_no LIMIT 1)";
+      plan.sections.push_back(ReadPlan::SectionRead{
+          k, src->highest, "SELECT s.parent_id, s.item_no, s." + q(src->field) + " FROM " + q(table) + " s"});
     }
   }
   if (!a.field.empty()) sql += ", r." + q(column(t, a.field));
@@ -780,7 +853,22 @@ std::string aggregate_sql(detail::Context& cx, const Aggregate& a, const std::ve
       sql += f.op == "in" ? " AND " + col + " IN (" + list + ")" : " AND (" + col + " IS NULL OR " + col + " NOT IN (" + list + "))";
     }
   }
-  return sql + " ORDER BY r.id";
+  plan.records = sql + " ORDER BY r.id";
+  if (a.population == Aggregate::Population::stock || a.population == Aggregate::Population::inflow ||
+      a.population == Aggregate::Population::outflow)
+    plan.statuses = "SELECT record_id, effective_day, status FROM " + q(store::status_table(t)) + " ORDER BY record_id, effective_day, n";
+  return plan;
+}
+}  // namespace
+
+std::string aggregate_sql(detail::Context& cx, const Aggregate& a, const std::vector<std::string>& dims) {
+  const ReadPlan plan = read_plan(cx, a, dims);
+  std::string out = plan.records;
+  for (const auto& sr : plan.sections)
+    out += ";\n" + sr.sql + "  -- " + dims[sr.dim] + ": per record, " +
+           (sr.highest ? "the highest value" : "the value of the lowest item_no");
+  if (!plan.statuses.empty()) out += ";\n" + plan.statuses;
+  return out;
 }
 
 std::vector<Observation> compute(detail::Context& cx, const Request& request, const SeriesLookup& series) {
