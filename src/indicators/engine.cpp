@@ -245,7 +245,9 @@ struct ReadPlan {
     std::string sql;     ///< parent_id, item_no, value
   };
   std::vector<SectionRead> sections;
-  std::string statuses;  ///< stock and flows: record_id, effective_day, status; by record and day
+  /// Stock and flows: record_id, effective_day, status in the table's own order (record_id, n:
+  /// no sort in SQLite); each record's few rows are then put in effective order (day, then n).
+  std::string statuses;
 };
 
 ReadPlan read_plan(detail::Context& cx, const Aggregate& a, const std::vector<std::string>& dims);
@@ -368,6 +370,12 @@ Loaded load(detail::Context& cx, const Aggregate& a, const std::vector<std::stri
       out.facts[i].status_end = static_cast<std::uint32_t>(out.statuses.size());
     }
     st.reset();
+    // By effective day; rows of one day keep their entry order (n). A record has a few rows,
+    // mostly in order already: an insertion sort, stable and without allocation.
+    for (const auto& f : out.facts)
+      for (std::uint32_t k = f.status_begin + 1; k < f.status_end; ++k)
+        for (std::uint32_t j = k; j > f.status_begin && out.statuses[j].first < out.statuses[j - 1].first; --j)
+          std::swap(out.statuses[j], out.statuses[j - 1]);
   }
   return out;
 }
@@ -856,7 +864,7 @@ ReadPlan read_plan(detail::Context& cx, const Aggregate& a, const std::vector<st
   plan.records = sql + " ORDER BY r.id";
   if (a.population == Aggregate::Population::stock || a.population == Aggregate::Population::inflow ||
       a.population == Aggregate::Population::outflow)
-    plan.statuses = "SELECT record_id, effective_day, status FROM " + q(store::status_table(t)) + " ORDER BY record_id, effective_day, n";
+    plan.statuses = "SELECT record_id, effective_day, status FROM " + q(store::status_table(t)) + " ORDER BY record_id, n";
   return plan;
 }
 }  // namespace
