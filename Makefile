@@ -71,9 +71,9 @@ fuzz: sanitize-build
 	@if ls $(BUILD_ASAN)/fuzz-findings/* > /dev/null 2>&1; then echo "FINDINGS:"; ls $(BUILD_ASAN)/fuzz-findings; for l in $(BUILD_ASAN)/fuzz-logs/*.log; do tail -20 $$l; done; exit 1; fi
 	@ok=1; for f in $(FUZZERS); do \
 	  echo "fuzz_$$f: $(FUZZ_SECONDS) s"; \
-	  grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|#[0-9]+ +DONE)|ERROR|SUMMARY' \
+	  grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|Done [0-9]+ runs)|ERROR|SUMMARY' \
 	    $(BUILD_ASAN)/fuzz-logs/$$f.log || true; \
-	  grep -qE '^#[0-9]+ +DONE' $(BUILD_ASAN)/fuzz-logs/$$f.log || { echo "fuzz_$$f did not run to its end:"; \
+	  grep -qE '^Done [0-9]+ runs in' $(BUILD_ASAN)/fuzz-logs/$$f.log || { echo "fuzz_$$f did not run to its end:"; \
 	    tail -20 $(BUILD_ASAN)/fuzz-logs/$$f.log; ok=0; }; \
 	done; [ $$ok = 1 ]
 
