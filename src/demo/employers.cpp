@@ -48,6 +48,7 @@ void Generator::make_employers() {
   }
 
   std::set<std::string> names, numbers;
+  std::size_t registrations = 0;
   Deck deck;
   employers_.reserve(n);
   for (std::size_t i = 0; i < n; ++i) {
@@ -100,8 +101,11 @@ void Generator::make_employers() {
     r["name"] = e.name;
     if (!trade_name.empty() && trade_name != e.name) r["trade_name"] = trade_name;
     if (!government && e.section != "T") {
+      // Five digits while half of them are free (scales up to about 90), seven beyond: a draw
+      // into a nearly full space takes ever longer, and past 90,000 numbers never ends.
+      const bool wide = registrations++ >= 45000;
       std::string no;
-      do no = "C" + std::to_string(rng.between(10000, 99999));
+      do no = "C" + std::to_string(wide ? rng.between(1000000, 9999999) : rng.between(10000, 99999));
       while (!numbers.insert(no).second);
       r["registration_no"] = no;
     }

@@ -305,7 +305,12 @@ std::string Generator::unique(std::set<std::string>& used, std::string name, Rng
   if (used.insert(name).second) return name;
   std::string with_place = name + " (" + place + ")";
   if (name.find(place) == std::string::npos && used.insert(with_place).second) return with_place;
-  for (int n = 2;; ++n) {
+  // The lowest free number from 2: the search starts where the last one for this name ended
+  // (every number below it is taken, and none is ever freed), so a name drawn thousands of
+  // times at a large scale is not scanned from 2 each time.
+  int& n = next_number_[{&used, name}];
+  if (n < 2) n = 2;
+  for (;; ++n) {
     std::string numbered = name + " " + std::to_string(n);
     if (used.insert(numbered).second) return numbered;
   }

@@ -100,6 +100,7 @@ class Generator {
   std::string address(Rng& rng, const std::string& place);
   std::string fill(std::string pattern, Rng& rng, const std::string& place);
   std::string unique(std::set<std::string>& used, std::string name, Rng& rng, const std::string& place);
+  std::map<std::pair<const void*, std::string>, int> next_number_;  ///< unique(): where to search from
   const Occupation& occupation_draw(Rng& rng, const std::string& major);
   std::int64_t round_to(std::int64_t cents, std::int64_t step) const {
     return (cents + step / 2) / step * step;
