@@ -140,12 +140,13 @@ std::vector<Code> dimension_codes(Context& cx, const std::string& dim, const std
   return out;
 }
 
-/// A definition's code of a dimension in an observation: _Z when the indicator does not have
-/// the dimension, the cell's code when broken down by it, _T otherwise.
+/// A definition's code of a dimension in an observation: the cell's code when broken down by it
+/// or fixed at it (A10's age, Y15T24), _Z when the indicator does not have the dimension, _T
+/// otherwise.
 std::string cell_code(const pack::IndicatorDef& d, const Json& o, const std::string& dim) {
-  if (std::find(d.dimensions.begin(), d.dimensions.end(), dim) == d.dimensions.end()) return "_Z";
   const auto& cell = o["cell"];
   if (cell.contains(dim)) return cell[dim].get<std::string>();
+  if (std::find(d.dimensions.begin(), d.dimensions.end(), dim) == d.dimensions.end()) return "_Z";
   return "_T";
 }
 

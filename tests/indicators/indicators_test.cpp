@@ -570,6 +570,10 @@ TEST_CASE("Youth unemployment A10 its youth-to-adult ratio and labour underutili
                               steps.push_back(std::to_string(done) + "/" + std::to_string(total) + " " + id);
                             });
   CHECK(steps == std::vector<std::string>{"1/1 A10"});
+  // In SDMX the youth rate's AGE is its fixed band, not _Z (not applicable) nor _T.
+  const std::string sdmx = s.indicators_export(Json{{"indicators", {"A10"}}, {"period", "2024"}, {"by", {"sex"}}, {"format", "sdmx-csv"}});
+  CHECK(sdmx.find(",A10,M,Y15T24,_Z,_Z,_Z,_Z,2024,19.6,") != std::string::npos);
+  CHECK(sdmx.find(",A10,_T,Y15T24,_Z,_Z,_Z,_Z,2024,20.0,") != std::string::npos);
 }
 
 TEST_CASE("Employment services D2 D4 D5 D6 redundancies D10 disputes C7 and A2 worked out by hand", "[indicators]") {
