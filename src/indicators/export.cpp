@@ -530,7 +530,9 @@ std::string ilostat_classif(const std::string& dim, const std::string& code) {
   if (dim == "ocu") return code == "_T" ? "OCU_ISCO08_TOTAL" : code == "_N" ? "OCU_ISCO08_X" : "OCU_ISCO08_" + code;
   if (dim == "edu") {
     if (code == "_T") return "EDU_ISCED11_TOTAL";
-    if (code == "_N") return "EDU_ISCED11_UNK";
+    // ILOSTAT's ISCED 2011 classification: X is "no schooling", 9 "not elsewhere classified"
+    // (the ILO's microdata processing do-files; shared/data/classifications/SOURCES.md §3).
+    if (code == "_N") return "EDU_ISCED11_9";
     return "EDU_" + code;  // ISCED11_3 → EDU_ISCED11_3
   }
   return {};
@@ -713,6 +715,9 @@ std::string indicators_export(Context& cx, const Json& spec, const indicators::P
 }
 
 namespace indicator_export {
+
+std::string ilostat_classification(const std::string& dim, const std::string& code) { return ilostat_classif(dim, code); }
+
 
 std::string thousandths(const std::string& numeral) {
   std::string s = numeral;

@@ -34,6 +34,10 @@ std::string thousandths(const std::string& numeral);
 std::string ilostat_time(const std::string& period);
 /// True when ILOSTAT publishes the indicator code in thousands.
 bool ilostat_in_thousands(const std::string& code);
+/// ILOSTAT's classif code of a cell's SDMX code of dimension dim (age, eco, ocu, edu): "age",
+/// "Y15T24" → "AGE_10YRBANDS_Y15-24"; a total → "..._TOTAL"; not stated (_N) → ECO_ISIC4_X,
+/// OCU_ISCO08_X, EDU_ISCED11_9; empty when ILOSTAT has none (age not stated).
+std::string ilostat_classification(const std::string& dim, const std::string& code);
 }  // namespace indicator_export
 
 }  // namespace clmis::detail

@@ -291,6 +291,17 @@ TEST_CASE("ILOSTAT codes of time and classifications and exact thousandths", "[i
   CHECK(x::ilostat_in_thousands("EMP_TEMP_SEX_AGE_NB"));
   CHECK_FALSE(x::ilostat_in_thousands("STR_TSTR_ECO_NB"));
   CHECK_FALSE(x::ilostat_in_thousands("STR_DAYS_ECO_RT"));
+  // Classifications, with ILOSTAT's "not elsewhere classified" for not stated: X for ISIC and
+  // ISCO, but 9 for ISCED 2011, whose X is "no schooling" (the ILO's microdata processing
+  // do-files, which list EDU_ISCED11_X to EDU_ISCED11_9 with their labels).
+  CHECK(x::ilostat_classification("edu", "_N") == "EDU_ISCED11_9");
+  CHECK(x::ilostat_classification("edu", "ISCED11_3") == "EDU_ISCED11_3");
+  CHECK(x::ilostat_classification("edu", "_T") == "EDU_ISCED11_TOTAL");
+  CHECK(x::ilostat_classification("ocu", "_N") == "OCU_ISCO08_X");
+  CHECK(x::ilostat_classification("eco", "_N") == "ECO_ISIC4_X");
+  CHECK(x::ilostat_classification("eco", "I") == "ECO_ISIC4_I");
+  CHECK(x::ilostat_classification("age", "Y15T24") == "AGE_10YRBANDS_Y15-24");
+  CHECK(x::ilostat_classification("age", "_N").empty());
 }
 
 TEST_CASE("Plain CSV and JSON exports with the definitions' metadata", "[indicators][export]") {
