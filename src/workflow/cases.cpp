@@ -798,7 +798,7 @@ Json case_timeline(Context& cx, std::string_view type, std::int64_t id) {
   std::size_t n = 0;
   for (const auto& a : store::assignments_of(cx.conn, t.name, id)) {
     Json e = {{"at", store::utc_text(a.at)},
-              {"date", store::utc_text(a.at).substr(0, 10)},
+              {"date", local_day_of(cx, a.at)},
               {"event", "assigned"},
               {"by", store::user_name(cx.conn, a.by)},
               {"to", a.user ? Json(store::user_name(cx.conn, *a.user)) : Json(nullptr)}};
@@ -834,7 +834,7 @@ Json case_timeline(Context& cx, std::string_view type, std::int64_t id) {
   std::vector<Item> withdrawals;
   for (const auto& d : store::documents_of(cx.conn, t.name, id)) {
     Json e = {{"at", store::utc_text(d.at)},
-              {"date", store::utc_text(d.at).substr(0, 10)},
+              {"date", local_day_of(cx, d.at)},
               {"event", d.kind == "letter" ? "letter" : "attached"},
               {"by", store::user_name(cx.conn, d.by)},
               {"document", d.id},
@@ -850,7 +850,7 @@ Json case_timeline(Context& cx, std::string_view type, std::int64_t id) {
     items.push_back({d.seq, 2, store::utc_text(d.at), n++, std::move(e)});
     if (d.withdrawn_at) {
       Json w = {{"at", store::utc_text(*d.withdrawn_at)},
-                {"date", store::utc_text(*d.withdrawn_at).substr(0, 10)},
+                {"date", local_day_of(cx, *d.withdrawn_at)},
                 {"event", "document withdrawn"},
                 {"by", d.withdrawn_by ? Json(store::user_name(cx.conn, *d.withdrawn_by)) : Json(nullptr)},
                 {"document", d.id},

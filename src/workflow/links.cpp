@@ -1,5 +1,7 @@
 #include "workflow/links.hpp"
 
+#include "core/dates.hpp"
+
 #include "security/access.hpp"
 #include "security/audit.hpp"
 #include "store/accounts.hpp"
@@ -130,13 +132,17 @@ Json record_links(Context& cx, std::string_view type, std::int64_t id) {
   return out;
 }
 
+std::string local_day_of(Context& cx, std::int64_t utc_seconds) {
+  return format_date(local_date(DateTime{std::chrono::seconds{utc_seconds}}, cx.clock.zone()));
+}
+
 std::vector<LinkEvent> link_events(Context& cx, const std::string& type, std::int64_t id) {
   std::vector<LinkEvent> out;
   for (const auto& l : store::links_of(cx.conn, type, id)) {
     const bool from = l.from_type == type && l.from_id == id;
     Json other = {{"type", from ? l.to_type : l.from_type}, {"id", from ? l.to_id : l.from_id}};
     Json e = {{"at", store::utc_text(l.at)},
-              {"date", store::utc_text(l.at).substr(0, 10)},
+              {"date", local_day_of(cx, l.at)},
               {"event", "linked"},
               {"by", store::user_name(cx.conn, l.by)},
               {"link", l.id},
@@ -147,7 +153,7 @@ std::vector<LinkEvent> link_events(Context& cx, const std::string& type, std::in
     out.push_back({l.seq, store::utc_text(l.at), std::move(e)});
     if (l.removed_at) {
       Json r = {{"at", store::utc_text(*l.removed_at)},
-                {"date", store::utc_text(*l.removed_at).substr(0, 10)},
+                {"date", local_day_of(cx, *l.removed_at)},
                 {"event", "unlinked"},
                 {"by", store::user_name(cx.conn, *l.removed_by)},
                 {"link", l.id},

@@ -9,6 +9,7 @@
 #include "clmis/value.hpp"
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace clmis::detail {
@@ -39,5 +40,10 @@ struct LinkEvent {
   Json event;
 };
 std::vector<LinkEvent> link_events(Context& cx, const std::string& type, std::int64_t id);
+
+/// The date of a stored instant (UTC seconds) in the country's time zone, "YYYY-MM-DD": what a
+/// timeline shows for an action, like the history's dates (at 22:00 in Saint Kitts, UTC-4, it
+/// is still the day before the UTC date).
+std::string local_day_of(Context& cx, std::int64_t utc_seconds);
 
 }  // namespace clmis::detail

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <map>
 
 using clmis::Json;
 
@@ -156,4 +157,29 @@ TEST_CASE("A profile whose time zone the machine lacks is refused at init and at
   CHECK_THROWS_WITH(clmis::Database::open(f), Catch::Contains("\"Atlantis/Nowhere\"") && Catch::Contains("KNA"));
   CHECK_THROWS_AS(clmis::Database::open(f), clmis::NotFound);
   CHECK(test::db_hash(f) == before);
+}
+
+TEST_CASE("Clock: a case's timeline dates its actions in the country's day, not UTC's", "[clock][timeline]") {
+  // At 2024-03-01T02:00:00Z it is 22:00 on 29 February in Saint Kitts: the creation (history),
+  // the assignment and the link made then are all dated 2024-02-29 (once, the assignment and the
+  // link took the UTC date, so a test run between 20:00 and midnight there failed).
+  test::TempDir dir;
+  TestClock clock;
+  clock.set(kMarch1TwoAm);
+  auto db = db_with(dir, clock);
+  auto s = db.login("admin", test::kPassword);
+  s.user_create(Json{{"name", "off1"}, {"password", "pw-long-off1"}, {"roles", {"officer"}},
+                     {"section", "industrial_relations"}, {"must_change_password", false}});
+  const auto employer = s.create("employer", Json{{"name", "Sugar Bay Hotel"}, {"isic_class", "5510"}});
+  const auto id = s.create("complaint", Json{{"date_received", "2024-02-20"}, {"first_name", "Keisha"}, {"family_name", "Liburd"},
+                                             {"sex", "F"}, {"employer", employer},
+                                             {"claims", Json::array({Json{{"category", "unpaid_wages"}}})}});
+  s.assign("complaint", id, "off1", "first case");
+  (void)s.link("complaint", id, "employer", employer);
+  std::map<std::string, std::string> dates;
+  for (const auto& e : s.timeline("complaint", id)) dates[e["event"].get<std::string>()] = e["date"].get<std::string>();
+  CHECK(dates.at("created") == "2024-02-29");
+  CHECK(dates.at("assigned") == "2024-02-29");
+  CHECK(dates.at("linked") == "2024-02-29");
+  CHECK(db.today() == "2024-02-29");
 }
