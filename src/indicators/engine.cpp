@@ -251,11 +251,12 @@ struct ReadPlan {
 };
 
 ReadPlan read_plan(detail::Context& cx, const Aggregate& a, const std::vector<std::string>& dims);
+std::string plan_text(const ReadPlan& plan, const std::vector<std::string>& dims);
 
 Loaded load(detail::Context& cx, const Aggregate& a, const std::vector<std::string>& dims) {
   Loaded out;
-  out.sql = aggregate_sql(cx, a, dims);
   const ReadPlan plan = read_plan(cx, a, dims);
+  out.sql = plan_text(plan, dims);
   const pack::RecordType& t = cx.type(a.type);
   const auto* package = cx.pack.indicators.get();
   out.ndims = dims.size();
@@ -326,9 +327,9 @@ Loaded load(detail::Context& cx, const Aggregate& a, const std::vector<std::stri
   // A section's dimension: the first entry's value (lowest item_no; "not stated" if it has
   // none), or the highest value of the entries (by its bytes, as SQLite's max()).
   for (const auto& sr : plan.sections) {
-    std::vector<std::int64_t> best_item(out.facts.size(), INT64_MAX);
-    std::vector<std::string> best_value(sr.highest ? out.facts.size() : 0);
-    std::vector<bool> has_value(out.facts.size(), false);
+    std::vector<std::int64_t> best_item(sr.highest ? 0 : out.facts.size(), INT64_MAX);  // first
+    std::vector<std::string> best_value(sr.highest ? out.facts.size() : 0);             // highest
+    std::vector<bool> has_value(sr.highest ? out.facts.size() : 0, false);
     auto& ss = cx.conn.prepare(sr.sql);
     while (ss.step()) {
       const auto i = place(ss.int64(0));
@@ -345,7 +346,6 @@ Loaded load(detail::Context& cx, const Aggregate& a, const std::vector<std::stri
         const std::int64_t item = ss.int64(1);
         if (item >= best_item[*i]) continue;
         best_item[*i] = item;
-        has_value[*i] = !null;
         out.cats[*i * dims.size() + sr.dim] = null ? 0 : category(sr.dim, ss.view(2));
       }
     }
@@ -867,16 +867,20 @@ ReadPlan read_plan(detail::Context& cx, const Aggregate& a, const std::vector<st
     plan.statuses = "SELECT record_id, effective_day, status FROM " + q(store::status_table(t)) + " ORDER BY record_id, n";
   return plan;
 }
-}  // namespace
 
-std::string aggregate_sql(detail::Context& cx, const Aggregate& a, const std::vector<std::string>& dims) {
-  const ReadPlan plan = read_plan(cx, a, dims);
+/// The statements of a plan as the lineage shows them, one after the other.
+std::string plan_text(const ReadPlan& plan, const std::vector<std::string>& dims) {
   std::string out = plan.records;
   for (const auto& sr : plan.sections)
     out += ";\n" + sr.sql + "  -- " + dims[sr.dim] + ": per record, " +
            (sr.highest ? "the highest value" : "the value of the lowest item_no");
   if (!plan.statuses.empty()) out += ";\n" + plan.statuses;
   return out;
+}
+}  // namespace
+
+std::string aggregate_sql(detail::Context& cx, const Aggregate& a, const std::vector<std::string>& dims) {
+  return plan_text(read_plan(cx, a, dims), dims);
 }
 
 std::vector<Observation> compute(detail::Context& cx, const Request& request, const SeriesLookup& series) {
