@@ -118,7 +118,7 @@ indicators::Request parse_request(const Json& spec, bool single) {
   if (!spec.is_object()) throw ValidationError(std::vector<FieldError>{{"indicators", "", spec, "type", "a JSON object"}});
   const std::vector<std::string> keys = single ? std::vector<std::string>{"indicator", "period", "cell"}
                                                : std::vector<std::string>{"indicators", "period", "freq", "by", "protect",
-                                                                          "min_count", "p_percent"};
+                                                                          "min_count", "p_percent", "protect_secondary"};
   for (auto it = spec.begin(); it != spec.end(); ++it)
     if (std::find(keys.begin(), keys.end(), it.key()) == keys.end())
       errors.push_back({"indicators", it.key(), *it, "unknown_field", "not a key of this request"});
@@ -132,6 +132,8 @@ indicators::Request parse_request(const Json& spec, bool single) {
                       "a period: 2024, 2024-Q1, 2024-01 or 2020..2024"});
   if (spec.contains("freq") && !spec["freq"].is_string()) errors.push_back({"indicators", "freq", spec["freq"], "type", "year, quarter or month"});
   if (spec.contains("protect") && !spec["protect"].is_boolean()) errors.push_back({"indicators", "protect", spec["protect"], "type", "true or false"});
+  if (spec.contains("protect_secondary") && !spec["protect_secondary"].is_boolean())
+    errors.push_back({"indicators", "protect_secondary", spec["protect_secondary"], "type", "true or false"});
   if (spec.contains("min_count") && (!spec["min_count"].is_number_integer() || spec["min_count"].get<std::int64_t>() < 1 ||
                                      spec["min_count"].get<std::int64_t>() > 1000))
     errors.push_back({"indicators", "min_count", spec["min_count"], "range", "a count from 1 to 1000"});
@@ -144,6 +146,7 @@ indicators::Request parse_request(const Json& spec, bool single) {
     r.protect = spec.value("protect", false);
     r.min_count = spec.value("min_count", std::int64_t{3});
     r.p_percent = static_cast<int>(spec.value("p_percent", std::int64_t{10}));
+    r.protect_secondary = spec.value("protect_secondary", false);
   }
   return r;
 }

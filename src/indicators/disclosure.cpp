@@ -243,8 +243,9 @@ class Lp {
   Lp& operator=(const Lp&) = delete;
 
   /// The minimum (or maximum) of the cell, exactly: the simplex in doubles finds the basis, then
-  /// glp_exact (rational arithmetic) proves it and gives the optimum; none when unbounded.
-  std::optional<double> optimum(std::size_t cell, bool maximise) {
+  /// glp_exact (rational arithmetic) proves it and gives the optimum; none when unbounded. With
+  /// exact false, the simplex's answer in doubles (to choose between candidates, never to judge).
+  std::optional<double> optimum(std::size_t cell, bool maximise, bool exact = true) {
     const int j = col_[cell];
     // No constraint holds a suppressed cell (a table of its total alone): GLPK's solvers refuse a
     // problem without rows (GLP_EFAIL), and the answer needs none: each cell is >= 0, unbounded.
@@ -255,8 +256,10 @@ class Lp {
     glp_init_smcp(&parm);
     parm.msg_lev = GLP_MSG_OFF;
     parm.presolve = GLP_OFF;  // keeps the basis for glp_exact (and its status reliable)
-    if (glp_simplex(lp_, &parm) != 0) glp_std_basis(lp_);  // glp_exact starts afresh
-    const int rc = glp_exact(lp_, &parm);
+    const int simplex = glp_simplex(lp_, &parm);
+    if (simplex != 0) glp_std_basis(lp_);  // glp_exact starts afresh
+    int rc = 0;
+    if (exact || simplex != 0) rc = glp_exact(lp_, &parm);
     const int status = glp_get_status(lp_);
     glp_set_obj_coef(lp_, j, 0.0);
     if (rc == 0 && status == GLP_OPT) return glp_get_obj_val(lp_);
@@ -277,12 +280,12 @@ class Lp {
 /// frequency table holds. See docs/architecture.md §10.
 double tolerance(double x) { return 1e-9 * std::max(1.0, std::fabs(x)); }
 
-Range range_in(Lp& lp, std::size_t cell) {
+Range range_in(Lp& lp, std::size_t cell, bool exact = true) {
   Range r;
-  const std::optional<double> lo = lp.optimum(cell, false);
+  const std::optional<double> lo = lp.optimum(cell, false, exact);
   r.lower = static_cast<std::int64_t>(std::ceil(*lo - tolerance(*lo)));
   if (r.lower < 0) r.lower = 0;
-  if (const std::optional<double> hi = lp.optimum(cell, true))
+  if (const std::optional<double> hi = lp.optimum(cell, true, exact))
     r.upper = static_cast<std::int64_t>(std::floor(*hi + tolerance(*hi)));
   return r;
 }
@@ -293,10 +296,85 @@ bool safe(const Range& r, const Cell& c, std::int64_t protection, bool protect) 
   return !r.upper || r.lower < *r.upper;  // not exactly recoverable
 }
 
-/// The cell the audit suppresses for an unsafe cell: the smallest non-zero published cell of a
-/// line holding it (then the lowest index); failing that, of the whole problem.
-std::optional<std::size_t> audit_choice(const Problem& pb, const Lines& lines, const std::vector<Reason>& why,
-                                        std::size_t cell) {
+/// The cells the audit suppresses for an unsafe cell: those of the cheapest way to move it to
+/// the failing end of its protection interval. A linear program over deviations y from the true
+/// table: y = 0 on every constraint (the table still adds up), the unsafe cell's deviation fixed
+/// (+P for a short maximum, down to max(0, v - P) for a short minimum; +1 when it must only not
+/// be exact), every cell's value + y >= 0, published zeros fixed, a suppressed cell free at no
+/// cost, a published cell at the cost of its value per unit moved (|y| × value: small cells
+/// first, totals last). The published cells the cheapest deviation moves are suppressed: with
+/// them, the true table moved by y is feasible, so the unsafe side reaches its end. Empty when no
+/// deviation exists (the caller falls back to the line's smallest cell).
+std::vector<std::size_t> audit_choice(const Problem& pb, const std::vector<bool>& suppressed, std::size_t cell,
+                                      const Range& range, std::int64_t protection, bool protect_it) {
+  const std::int64_t v = pb.cells[cell].value;
+  const bool up = range.upper && (!protect_it || *range.upper < v + protection);
+  const double shift = up ? static_cast<double>(protect_it ? protection : 1)
+                          : -static_cast<double>(protect_it ? std::min(v, protection) : std::min<std::int64_t>(v, 1));
+  glp_prob* lp = glp_create_prob();
+  struct Free {
+    glp_prob* p;
+    ~Free() { glp_delete_prob(p); }
+  } free_lp{lp};
+  // Columns: a suppressed cell's y (>= -v); a published non-zero cell's y+ and y- (y- <= v).
+  std::vector<int> plus(pb.cells.size(), 0), minus(pb.cells.size(), 0);
+  int cols = 0;
+  for (std::size_t j = 0; j < pb.cells.size(); ++j) {
+    if (!suppressed[j] && pb.cells[j].value == 0) continue;
+    plus[j] = ++cols;
+    if (!suppressed[j]) minus[j] = ++cols;
+  }
+  glp_add_cols(lp, cols);
+  for (std::size_t j = 0; j < pb.cells.size(); ++j) {
+    if (plus[j] == 0) continue;
+    const double value = static_cast<double>(pb.cells[j].value);
+    if (suppressed[j]) {
+      if (j == cell) glp_set_col_bnds(lp, plus[j], GLP_FX, shift, shift);
+      else glp_set_col_bnds(lp, plus[j], GLP_LO, -value, 0.0);
+    } else {
+      glp_set_col_bnds(lp, plus[j], GLP_LO, 0.0, 0.0);
+      glp_set_col_bnds(lp, minus[j], GLP_DB, 0.0, value);
+      glp_set_obj_coef(lp, plus[j], value);
+      glp_set_obj_coef(lp, minus[j], value);
+    }
+  }
+  std::vector<int> ind(1);
+  std::vector<double> val(1);
+  for (const Constraint& c : pb.constraints) {
+    ind.resize(1);
+    val.resize(1);
+    auto term = [&](std::size_t j, double sign) {
+      if (plus[j] == 0) return;
+      ind.push_back(plus[j]);
+      val.push_back(sign);
+      if (minus[j] != 0) {
+        ind.push_back(minus[j]);
+        val.push_back(-sign);
+      }
+    };
+    term(c.total, 1);
+    for (std::size_t j : c.parts) term(j, -1);
+    if (ind.size() == 1) continue;
+    const int row = glp_add_rows(lp, 1);
+    glp_set_row_bnds(lp, row, GLP_FX, 0.0, 0.0);
+    glp_set_mat_row(lp, row, static_cast<int>(ind.size() - 1), ind.data(), val.data());
+  }
+  std::vector<std::size_t> out;
+  if (glp_get_num_rows(lp) == 0) return out;
+  glp_set_obj_dir(lp, GLP_MIN);
+  glp_smcp parm;
+  glp_init_smcp(&parm);
+  parm.msg_lev = GLP_MSG_OFF;
+  if (glp_simplex(lp, &parm) != 0 || glp_get_status(lp) != GLP_OPT) return out;
+  for (std::size_t j = 0; j < pb.cells.size(); ++j)
+    if (minus[j] != 0 && std::fabs(glp_get_col_prim(lp, plus[j]) - glp_get_col_prim(lp, minus[j])) > 1e-7) out.push_back(j);
+  return out;
+}
+
+/// Without a deviation to follow: the smallest non-zero published cell of a line holding the
+/// cell (then the lowest index); failing that, of the whole problem.
+std::optional<std::size_t> line_choice(const Problem& pb, const Lines& lines, const std::vector<Reason>& why,
+                                       std::size_t cell) {
   std::optional<std::size_t> best;
   auto consider = [&](std::size_t c) {
     if (why[c] != Reason::none || pb.cells[c].value == 0) return;
@@ -402,6 +480,10 @@ Protection protect(const Problem& pb, const Options& o) {
     for (std::size_t i = 0; i < n && !unsafe; ++i) {
       if (!suppressed[i] || known_safe[i]) continue;
       const bool protect_it = o.protect_secondary || why[i] == Reason::primary;
+      if (!protect_it) {  // a cell suppressed only to protect others needs no interval of its own
+        known_safe[i] = true;
+        continue;
+      }
       ranges[i] = range_in(lp, i);
       if (safe(*ranges[i], pb.cells[i], protection_of(pb.cells[i], o), protect_it))
         known_safe[i] = true;
@@ -409,12 +491,16 @@ Protection protect(const Problem& pb, const Options& o) {
         unsafe = i;
     }
     if (unsafe) {
-      const std::optional<std::size_t> more = audit_choice(pb, lines, why, *unsafe);
+      const bool protect_it = o.protect_secondary || why[*unsafe] == Reason::primary;
+      std::vector<std::size_t> more = audit_choice(pb, suppressed, *unsafe, *ranges[*unsafe],
+                                                   protection_of(pb.cells[*unsafe], o), protect_it);
+      if (more.empty())
+        if (const auto c = line_choice(pb, lines, why, *unsafe)) more.push_back(*c);
       // Every non-zero cell suppressed leaves the published cells all zero: the feasible set is
       // then a cone through the true values, unbounded above, so no cell can be unsafe.
-      if (!more)
+      if (more.empty())
         throw Error(Errc::generic, "disclosure audit: cell " + std::to_string(*unsafe) + " cannot be protected");
-      why[*more] = Reason::audit;
+      for (std::size_t c : more) why[c] = Reason::audit;
       continue;
     }
     out.cells.resize(n);
@@ -425,6 +511,12 @@ Protection protect(const Problem& pb, const Options& o) {
       if (!c.suppressed) continue;
       c.range = ranges[i] ? *ranges[i] : range_in(lp, i);
       c.protection = protection_of(pb.cells[i], o);
+      // A cell the published cells already fix exactly is published: it tells nothing they do
+      // not, and every other range stays as it is.
+      if (c.reason != Reason::primary && c.range->upper && c.range->lower == *c.range->upper) {
+        c = CellOutcome{};
+        ++out.published_back;
+      }
     }
     return out;
   }

@@ -17,9 +17,12 @@
 //      constraints are given does not matter.
 //   3. audit: each suppressed cell's feasible range (min and max of two linear programs over the
 //      suppressed cells, every published cell fixed, every constraint, non-negativity) must
-//      reach the protection interval [max(0, v − P), v + P]. If one does not, the smallest
-//      non-zero published cell of a line holding it is suppressed (reason audit), the line rule
-//      runs again, and the audit starts again, until every suppressed cell passes.
+//      reach the protection interval [max(0, v − P), v + P]. If one does not, the published
+//      cells of the cheapest move of the table that takes it to the failing end of its interval
+//      (a linear program: every constraint kept, no cell negative, published zeros fixed, a
+//      published cell costing its value per unit moved) are suppressed (reason audit), the line
+//      rule runs again, and the audit starts again, until every cell it judges passes.
+//   4. a secondary or audit cell that the published cells fix exactly is published back.
 //
 // Pure computation over core only: no SQLite, no clock. The linear programs use GLPK (Debian's
 // libglpk), each solve on its own glp_prob created and deleted in the call, terminal output off
@@ -78,7 +81,8 @@ struct Options {
   std::int64_t frequency_protection = 0;
   int magnitude_protection_percent = -1;
   /// true (the rule as INDICATORS.md writes it): every suppressed cell must reach its protection
-  /// interval; false: only the primary cells must, the others must not be exactly recoverable.
+  /// interval; false (classical disclosure control, the indicator requests' default): only the
+  /// primary cells must, a cell suppressed to protect them has none of its own.
   bool protect_secondary = true;
 };
 
@@ -103,6 +107,9 @@ struct CellOutcome {
 struct Protection {
   std::vector<CellOutcome> cells;  ///< one per cell of the problem, in its order
   int rounds = 0;                  ///< audit rounds (1 when the line rule alone sufficed)
+  /// Cells the line rule or the audit suppressed that the published cells fix exactly anyway,
+  /// published in the end (they tell nothing; no other range changes).
+  int published_back = 0;
 
   [[nodiscard]] std::vector<std::size_t> suppressed() const;
   /// The pattern for the release's record: options, counts, and each suppressed cell with its

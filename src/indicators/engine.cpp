@@ -714,101 +714,302 @@ namespace {
 
 const char* freq_name(char f) { return f == 'A' ? "year" : f == 'Q' ? "quarter" : "month"; }
 
-/// Disclosure control over one indicator's observations out[from..] (Request::protect): per
-/// period, one problem of every cell (the total, each dimension alone, sex × each other, the
-/// age summary bands) linked by its sums, with a zero for each combination no record reached;
-/// the pattern disclosure.hpp decides. Observations without a protectable value (series,
-/// formulas) are left as they are.
-void protect_cells(std::vector<Observation>& out, size_t from, const Request& request) {
-  std::map<std::string, std::vector<size_t>> by_period;
-  for (size_t i = from; i < out.size(); ++i)
-    if (out[i].protectable) by_period[out[i].period.code].push_back(i);
+using CellMap = std::map<std::string, std::string>;
+/// What disclosure control judges in one period: cell → the numerator's count or sum.
+using PeriodValues = std::map<CellMap, Observation::Protectable>;
+
+/// Tables that must share one suppression pattern: periods (each a table of the same cells:
+/// the total, each dimension alone, sex × each other, the age summary bands) and the links
+/// between them (every cell of the whole is the sum of the same cell of its parts: a quarter
+/// and its months, a year and its quarters).
+struct LinkedPeriods {
+  std::vector<std::string> periods;  ///< period codes, in the problem's order
+  std::map<std::string, PeriodValues> values;
+  std::vector<std::pair<std::string, std::vector<std::string>>> links;
+};
+
+/// The pattern of linked periods (disclosure.hpp): one problem of every period's cells, with a
+/// zero for each cell a period has no record in, each period's own sums and the links'.
+std::map<std::pair<std::string, CellMap>, CellOutcome> protect_linked(const LinkedPeriods& lp, const Request& request) {
+  std::map<std::pair<std::string, CellMap>, CellOutcome> outcome;
+  if (lp.periods.empty()) return outcome;
+  bool magnitude = false;
+  for (const auto& [period, values] : lp.values)
+    for (const auto& [cell, pr] : values) magnitude = magnitude || pr.magnitude;
   const auto& bands = age_summary_bands();
   auto is_band = [&](const std::string& c) { return std::find(bands.begin(), bands.end(), c) != bands.end(); };
-  for (const auto& [period, idx] : by_period) {
-    Problem pb;
-    std::map<std::map<std::string, std::string>, size_t> cell_at;  // cell → problem cell
-    std::map<size_t, size_t> obs_of;                                // problem cell → observation
-    const bool magnitude = out[idx.front()].protectable->magnitude;
-    for (size_t i : idx) {
-      const auto& pr = *out[i].protectable;
-      cell_at[out[i].cell] = pb.cells.size();
-      obs_of[pb.cells.size()] = i;
-      pb.cells.push_back(pr.magnitude ? Cell::magnitude(pr.value, pr.largest, pr.second, pr.contributors) : Cell::count(pr.value));
+  // The categories of each dimension, from every period's single-dimension cells.
+  std::map<std::string, std::set<std::string>> cats;
+  std::set<CellMap> every;  // every cell any period has
+  for (const auto& [period, values] : lp.values)
+    for (const auto& [cell, pr] : values) {
+      every.insert(cell);
+      if (cell.size() == 1 && !is_band(cell.begin()->second)) cats[cell.begin()->first].insert(cell.begin()->second);
     }
-    auto at = [&](const std::map<std::string, std::string>& cell) {
-      auto it = cell_at.find(cell);
-      if (it != cell_at.end()) return it->second;
-      cell_at[cell] = pb.cells.size();
-      pb.cells.push_back(magnitude ? Cell::magnitude(0, 0, 0, 0) : Cell::count(0));
-      return pb.cells.size() - 1;
-    };
-    if (!cell_at.count({})) continue;  // no total: nothing to link (not asked)
-    // The partitions' categories of each dimension, as the single-dimension cells name them.
-    std::map<std::string, std::set<std::string>> cats;
-    for (size_t i : idx)
-      if (out[i].cell.size() == 1 && !is_band(out[i].cell.begin()->second)) cats[out[i].cell.begin()->first].insert(out[i].cell.begin()->second);
-    // The partitions of age a summary band adds up.
-    auto band_parts = [&](const std::string& band) {
-      std::vector<std::string> parts;
-      for (const auto& code : cats["age"]) {
-        if (code == "_N") continue;
-        for (int y = 0; y <= 120; ++y)
-          if (age_partition(y) == code) {
-            if (in_summary_band(band, y)) parts.push_back(code);
-            break;
-          }
+  // The partitions of age a summary band adds up.
+  auto band_parts = [&](const std::string& band) {
+    std::vector<std::string> parts;
+    for (const auto& code : cats["age"]) {
+      if (code == "_N") continue;
+      for (int y = 0; y <= 120; ++y)
+        if (age_partition(y) == code) {
+          if (in_summary_band(band, y)) parts.push_back(code);
+          break;
+        }
+    }
+    return parts;
+  };
+  Problem pb;
+  std::map<std::pair<std::string, CellMap>, size_t> cell_at;  // (period, cell) → problem cell
+  std::map<size_t, std::pair<std::string, CellMap>> valued;   // problem cell → a cell with a value
+  for (const auto& period : lp.periods) {
+    const auto vit = lp.values.find(period);
+    if (vit != lp.values.end())
+      for (const auto& [cell, pr] : vit->second) {
+        cell_at[{period, cell}] = pb.cells.size();
+        valued[pb.cells.size()] = {period, cell};
+        pb.cells.push_back(pr.magnitude ? Cell::magnitude(pr.value, pr.largest, pr.second, pr.contributors) : Cell::count(pr.value));
       }
-      return parts;
+  }
+  auto at = [&](const std::string& period, const CellMap& cell) {
+    auto it = cell_at.find({period, cell});
+    if (it != cell_at.end()) return it->second;
+    cell_at[{period, cell}] = pb.cells.size();
+    pb.cells.push_back(magnitude ? Cell::magnitude(0, 0, 0, 0) : Cell::count(0));
+    return pb.cells.size() - 1;
+  };
+  auto has = [&](const CellMap& cell) { return every.count(cell) > 0; };
+  for (const auto& period : lp.periods) {
+    auto sum = [&](const CellMap& total, const std::vector<CellMap>& parts) {
+      Constraint c{at(period, total), {}};
+      for (const auto& part : parts) c.parts.push_back(at(period, part));
+      pb.constraints.push_back(std::move(c));
     };
     for (const auto& d : request.by) {
       if (!cats.count(d)) continue;
-      Constraint c{at({}), {}};
-      for (const auto& code : cats[d]) c.parts.push_back(at({{d, code}}));
-      pb.constraints.push_back(c);
+      std::vector<CellMap> parts;
+      for (const auto& code : cats[d]) parts.push_back({{d, code}});
+      sum({}, parts);
       if (d == "age")  // each summary band is the sum of its partitions, alone and by sex
         for (const auto& band : bands) {
-          const auto parts = band_parts(band);
-          if (cell_at.count({{"age", band}}) && !parts.empty()) {
-            Constraint bc{at({{"age", band}}), {}};
-            for (const auto& code : parts) bc.parts.push_back(at({{"age", code}}));
-            pb.constraints.push_back(bc);
+          std::vector<CellMap> alone, by_sex;
+          const auto codes = band_parts(band);
+          if (codes.empty()) continue;
+          if (has({{"age", band}})) {
+            for (const auto& code : codes) alone.push_back({{"age", code}});
+            sum({{"age", band}}, alone);
           }
           if (cats.count("sex"))
             for (const auto& s : cats["sex"])
-              if (cell_at.count({{"sex", s}, {"age", band}}) && !parts.empty()) {
-                Constraint sc{at({{"sex", s}, {"age", band}}), {}};
-                for (const auto& code : parts) sc.parts.push_back(at({{"sex", s}, {"age", code}}));
-                pb.constraints.push_back(sc);
+              if (has({{"sex", s}, {"age", band}})) {
+                std::vector<CellMap> parts_s;
+                for (const auto& code : codes) parts_s.push_back({{"sex", s}, {"age", code}});
+                sum({{"sex", s}, {"age", band}}, parts_s);
               }
         }
       if (d == "sex" || !cats.count("sex")) continue;
       // sex × d: its rows and columns add up to the single-dimension cells.
       for (const auto& s : cats["sex"]) {
-        Constraint row{at({{"sex", s}}), {}};
-        for (const auto& code : cats[d]) row.parts.push_back(at({{"sex", s}, {d, code}}));
-        pb.constraints.push_back(row);
+        std::vector<CellMap> row;
+        for (const auto& code : cats[d]) row.push_back({{"sex", s}, {d, code}});
+        sum({{"sex", s}}, row);
       }
       for (const auto& code : cats[d]) {
-        Constraint col{at({{d, code}}), {}};
-        for (const auto& s : cats["sex"]) col.parts.push_back(at({{"sex", s}, {d, code}}));
-        pb.constraints.push_back(col);
+        std::vector<CellMap> col;
+        for (const auto& s : cats["sex"]) col.push_back({{"sex", s}, {d, code}});
+        sum({{d, code}}, col);
       }
     }
-    Options opts;
-    opts.min_count = request.min_count;
-    opts.p_percent = request.p_percent;
-    const Protection p = protect(pb, opts);
-    for (const auto& [cell, i] : obs_of) {
-      const auto& r = p.cells[cell];
-      if (!r.suppressed) continue;
-      Observation& o = out[i];
-      o.status = 'Q';
-      o.value.reset();
-      o.numerator.reset();
-      o.denominator.reset();
-      o.note = std::string("suppressed (") + to_string(r.reason) + ")";
+  }
+  // The links: every cell of the whole, the sum of the same cell of its parts.
+  for (const auto& [whole, parts] : lp.links)
+    for (const auto& cell : every) {
+      Constraint c{at(whole, cell), {}};
+      for (const auto& part : parts) c.parts.push_back(at(part, cell));
+      pb.constraints.push_back(std::move(c));
     }
+  Options opts;
+  opts.min_count = request.min_count;
+  opts.p_percent = request.p_percent;
+  opts.protect_secondary = request.protect_secondary;
+  const Protection p = protect(pb, opts);
+  for (const auto& [index, key] : valued) outcome[key] = p.cells[index];
+  return outcome;
+}
+
+/// The protectable value of a numerator's cell (its accumulator; none: no contribution).
+std::optional<Observation::Protectable> protectable_of(const Aggregate& a, const Acc* acc) {
+  Observation::Protectable pr;
+  pr.contributors = acc ? acc->count : 0;
+  if (a.measure != Aggregate::Measure::sum) {
+    pr.value = pr.contributors;
+    return pr;
+  }
+  pr.magnitude = true;
+  const Int128 sum = acc ? acc->sum : Int128(0);
+  // Only sums of non-negative contributions are judged (a negative one makes the largest exceed
+  // the sum); a sum of zeros has no contributor to protect.
+  if (sum < 0 || sum > kMaxCellValue || (acc && (acc->second < 0 || acc->largest > sum))) return std::nullopt;
+  pr.value = static_cast<std::int64_t>(sum);
+  pr.largest = acc ? static_cast<std::int64_t>(acc->largest) : 0;
+  pr.second = acc ? static_cast<std::int64_t>(acc->second) : 0;
+  if (pr.value == 0) pr.contributors = 0;
+  return pr;
+}
+
+/// Whether an aggregate's values add up over periods: flows and events do (a quarter's inflows
+/// are its months'); a stock does not (a quarter's stock is its last month's, the same table).
+bool additive_over_periods(const Aggregate& a) {
+  return a.population == Aggregate::Population::inflow || a.population == Aggregate::Population::outflow ||
+         a.population == Aggregate::Population::event;
+}
+
+/// Disclosure control judges counts, and sums of contributions that are not negative.
+[[noreturn]] void unprotectable(const std::string& indicator, const std::string& period) {
+  throw Error(Errc::generic, "disclosure control judges sums of contributions that are not negative (the p% rule): " +
+                                 indicator + " has a negative one in " + period);
+}
+
+/// The calendar years of a request's periods, each as linked periods: every period of the year
+/// at each periodicity the indicator has, the finest computed from the records (one pass), the
+/// coarser ones added up from it (counts and sums add; the two largest contributions of a
+/// quarter are the two largest of its months').
+std::vector<LinkedPeriods> linked_periods(detail::Context& cx, const IndicatorDef& d, const Request& request,
+                                          const std::vector<Breakdown>& bds, const std::vector<std::string>& dims,
+                                          LoadCache& loads) {
+  auto has = [&](const char* f) { return std::find(d.periodicity.begin(), d.periodicity.end(), f) != d.periodicity.end(); };
+  const bool months = has("month"), quarters = has("quarter");
+  const char finest = months ? 'M' : quarters ? 'Q' : 'A';
+  std::set<int> years;
+  for (const auto& p : request.periods) years.insert(static_cast<int>(date::year_month_day{p.first}.year()));
+  std::vector<Period> fine;
+  for (int y : years) split(year_period(y), finest, fine);
+  const Computed c = aggregate(cx, d.numerator, fine, bds, dims, loads);
+  // period code → breakdown → key → accumulator, for the finest and the coarser periods.
+  std::map<std::string, std::vector<std::map<std::string, Acc>>> acc;
+  for (size_t i = 0; i < fine.size(); ++i) acc[fine[i].code] = c.cells[i];
+  auto merge = [&](const std::string& whole, const std::vector<std::string>& parts) {
+    auto& w = acc[whole];
+    w.assign(bds.size(), {});
+    for (const auto& part : parts)
+      for (size_t b = 0; b < bds.size(); ++b)
+        for (const auto& [key, a] : acc[part][b]) {
+          Acc& x = w[b][key];
+          x.count += a.count;
+          x.sum += a.sum;
+          for (const Int128& v : {a.largest, a.second})
+            if (v > x.largest) {
+              x.second = x.largest;
+              x.largest = v;
+            } else if (v > x.second) {
+              x.second = v;
+            }
+        }
+  };
+  std::vector<LinkedPeriods> out;
+  for (int y : years) {
+    LinkedPeriods g;
+    std::vector<std::string> qcodes;
+    if (quarters)
+      for (unsigned q = 1; q <= 4; ++q) {
+        const Period qp = quarter_period(y, q);
+        if (months) {
+          std::vector<Period> ms;
+          split(qp, 'M', ms);
+          std::vector<std::string> parts;
+          for (const auto& m : ms) {
+            parts.push_back(m.code);
+            g.periods.push_back(m.code);
+          }
+          merge(qp.code, parts);
+          g.links.emplace_back(qp.code, parts);
+        }
+        qcodes.push_back(qp.code);
+      }
+    if (has("year")) {
+      std::vector<std::string> parts = qcodes;
+      if (!quarters && months)
+        for (unsigned m = 1; m <= 12; ++m) parts.push_back(month_period(y, m).code);
+      if (!parts.empty()) {
+        if (!quarters) g.periods.insert(g.periods.end(), parts.begin(), parts.end());
+        merge(std::to_string(y), parts);
+        g.links.emplace_back(std::to_string(y), parts);
+      }
+    }
+    if (!has("year") && !quarters && months)
+      for (unsigned m = 1; m <= 12; ++m) g.periods.push_back(month_period(y, m).code);
+    g.periods.insert(g.periods.end(), qcodes.begin(), qcodes.end());
+    if (has("year")) g.periods.push_back(std::to_string(y));
+    for (const auto& code : g.periods) {
+      PeriodValues& values = g.values[code];
+      const auto& cells = acc.at(code);
+      for (size_t b = 0; b < bds.size(); ++b) {
+        if (bds[b].dims.empty() && !cells[b].count(""))  // the total, with no contribution
+          values[{}] = *protectable_of(d.numerator, nullptr);
+        for (const auto& [key, a] : cells[b]) {
+          const auto pr = protectable_of(d.numerator, &a);
+          if (!pr) unprotectable(d.id, code);
+          values[cell_of(bds[b], key)] = *pr;
+        }
+      }
+    }
+    out.push_back(std::move(g));
+  }
+  return out;
+}
+
+/// Disclosure control over one indicator's observations out[from..] (Request::protect). Each
+/// period's table is linked by its sums; an additive numerator's periods are also linked to the
+/// other periods of their calendar year at every periodicity the indicator has (the months,
+/// quarters and year, computed from the records whether asked for or not), so that no release of
+/// one grain lets a suppressed cell of another be recovered. A stock's periods need no link: a
+/// quarter's table is its last month's, and the same table gets the same pattern.
+void protect_cells(std::vector<Observation>& out, size_t from, const Request& request,
+                   const std::function<std::vector<LinkedPeriods>()>& linked) {
+  std::map<std::pair<std::string, CellMap>, CellOutcome> outcome;
+  bool any = false;
+  for (size_t i = from; i < out.size() && !any; ++i) any = out[i].protectable.has_value();
+  if (!any) return;
+  std::vector<LinkedPeriods> groups;
+  if (linked) {
+    groups = linked();
+    // The observations must be what the linked computation judged (the same records, read in
+    // the same transaction).
+    for (size_t i = from; i < out.size(); ++i) {
+      if (!out[i].protectable) continue;
+      const PeriodValues* values = nullptr;
+      for (const auto& g : groups)
+        if (auto it = g.values.find(out[i].period.code); it != g.values.end()) values = &it->second;
+      const auto it = values ? values->find(out[i].cell) : PeriodValues::const_iterator{};
+      const bool zero = out[i].protectable->value == 0;
+      if (!values || (it == values->end() ? !zero : it->second.value != out[i].protectable->value))
+        throw Error(Errc::generic, "disclosure control: the linked periods of " + out[i].indicator + " disagree with " +
+                                       out[i].period.code);
+    }
+  } else {
+    std::map<std::string, LinkedPeriods> by_period;
+    for (size_t i = from; i < out.size(); ++i)
+      if (out[i].protectable) {
+        auto& g = by_period[out[i].period.code];
+        if (g.periods.empty()) g.periods.push_back(out[i].period.code);
+        g.values[out[i].period.code][out[i].cell] = *out[i].protectable;
+      }
+    for (auto& [code, g] : by_period)
+      if (g.values[code].count({})) groups.push_back(std::move(g));  // no total: nothing to link
+  }
+  for (const auto& g : groups) {
+    auto o = protect_linked(g, request);
+    outcome.insert(o.begin(), o.end());
+  }
+  for (size_t i = from; i < out.size(); ++i) {
+    const auto it = outcome.find({out[i].period.code, out[i].cell});
+    if (!out[i].protectable || it == outcome.end() || !it->second.suppressed) continue;
+    Observation& o = out[i];
+    o.status = 'Q';
+    o.value.reset();
+    o.numerator.reset();
+    o.denominator.reset();
+    o.note = std::string("suppressed (") + to_string(it->second.reason) + ")";
   }
 }
 
@@ -1073,25 +1274,8 @@ std::vector<Observation> compute(detail::Context& cx, const Request& request, co
           o.numerator = value_of(d->numerator, num, num_scale, o.records);
           if (num) {  // what disclosure control judges: the numerator's records, or its sum
             auto it = num->cells[pi][bi].find(k);
-            const Acc* acc = it == num->cells[pi][bi].end() ? nullptr : &it->second;
-            Observation::Protectable pr;
-            pr.contributors = acc ? acc->count : 0;
-            if (d->numerator.measure == Aggregate::Measure::sum) {
-              pr.magnitude = true;
-              const Int128 sum = acc ? acc->sum : Int128(0);
-              // Only sums of non-negative contributions are judged (a negative one makes the
-              // largest exceed the sum); a sum of zeros has no contributor to protect.
-              if (sum >= 0 && sum <= kMaxCellValue && (!acc || (acc->second >= 0 && acc->largest <= sum))) {
-                pr.value = static_cast<std::int64_t>(sum);
-                pr.largest = acc ? static_cast<std::int64_t>(acc->largest) : 0;
-                pr.second = acc ? static_cast<std::int64_t>(acc->second) : 0;
-                if (pr.value == 0) pr.contributors = 0;
-                o.protectable = pr;
-              }
-            } else {
-              pr.value = pr.contributors;
-              o.protectable = pr;
-            }
+            o.protectable = protectable_of(d->numerator, it == num->cells[pi][bi].end() ? nullptr : &it->second);
+            if (!o.protectable && request.protect && publish) unprotectable(d->id, p.code);
           }
           if (d->kind == IndicatorDef::Kind::ratio) {
             o.denominator = value_of(d->denominator, den, den_scale, o.records);
@@ -1115,7 +1299,12 @@ std::vector<Observation> compute(detail::Context& cx, const Request& request, co
         }
       }
     }
-    if (request.protect && publish) protect_cells(out, first_of_indicator, request);
+    if (request.protect && publish) {
+      std::function<std::vector<LinkedPeriods>()> linked;
+      if (num && additive_over_periods(d->numerator))
+        linked = [&] { return linked_periods(cx, *d, request, bds, dims_for(d->numerator), loads); };
+      protect_cells(out, first_of_indicator, request, linked);
+    }
     done();
   }
   return out;

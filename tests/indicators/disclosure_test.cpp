@@ -210,9 +210,12 @@ TEST_CASE("disclosure: the audit widens a range the line rule left too narrow", 
   // [100 − 10, 100 + 10] = [90, 110]: 105 < 110, recoverable to within less than 10%.
   CHECK(feasible_range(pb, rect, 0) == range(70, 105));
 
-  // The audit: the smallest non-zero published cell of a line with cell 0 — r0 has 105 (cell 2),
-  // c0 has 120 (cell 6) — is 105: cell 2 (audit). The line rule then sees {155; 105, 50}
-  // holding one: 50 (cell 5), smaller than 155. Round 2: with x = cell 0 and y = cell 1, cell 3
+  // The audit moves cell 0 up by its P = 10 at the least cost (each published cell: its value
+  // per unit moved), deviations d: r0 d2 = d0 + d1 >= 10 - 5 (cell 1 is 5, d1 >= -5), so
+  // 105 × 5 = 525 at least; with d1 = -5 and d3 = -10 (c0: d6 = 0), r1 d5 = -10 + d4, c1
+  // d7 = -5 + d4, the total d8 = d4 - 5: 50|d4 - 10| + 35|d4 - 5| + 155|d4 - 5| is least at
+  // d4 = 5 (250). Moving cell 6 (120 a unit) or the total instead costs more. So cells 2 (105)
+  // and 5 (50) are suppressed (audit). Round 2: with x = cell 0 and y = cell 1, cell 3
   // = 120 − x, cell 4 = 35 − y, cell 2 = x + y, cell 5 = 155 − x − y; x in [0, 120], y in
   // [0, 35]. Each interval (P = ceil(10% v)) fits: 100 needs [90, 110] in [0, 120]; 5 needs
   // [4, 6] in [0, 35]; 105 needs [94, 116] in [0, 155]; 20 needs [18, 22] in [0, 120]; 30 needs
@@ -223,7 +226,7 @@ TEST_CASE("disclosure: the audit widens a range the line rule left too narrow", 
                                                                     {2, Reason::audit},
                                                                     {3, Reason::secondary},
                                                                     {4, Reason::secondary},
-                                                                    {5, Reason::secondary}});
+                                                                    {5, Reason::audit}});
   CHECK(res.rounds == 2);
   CHECK(*res.cells[0].range == range(0, 120));  // after: [0, 120] ⊇ [90, 110]
   CHECK(*res.cells[1].range == range(0, 35));

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "errors.hpp"
+#include "indicators/disclosure.hpp"
 #include "indicators/engine.hpp"
 #include "support.hpp"
 #include "workflow/office.hpp"
@@ -385,17 +386,23 @@ TEST_CASE("Disclosure control suppresses small cells of a computed table and the
   CHECK(value(open, "2025", "geo=KN-01;") == "1");
   // Protected (INDICATORS.md, minimum 3): KN-01's 1 is primary; the line total = KN-01 + KN-03
   // then holds one suppressed cell, so its smallest other non-zero cell, KN-03 (5 < 6), goes too
-  // (secondary). The audit: KN-03's feasible range under the published total is [0, 6], short
-  // of its protection interval [5 - 3, 5 + 3] = [2, 8], so the smallest published cell of its
-  // line, the total, is suppressed as well (audit): every cell Q, none shown as a number.
+  // (secondary). The audit: KN-01's feasible range under the published total 6 is [0, 6], which
+  // covers its protection interval [max(0, 1 - 3), 1 + 3] = [0, 4]: the total stays published.
+  // (KN-03 was suppressed to protect KN-01 and needs no interval of its own; with
+  // protect_secondary it would need [2, 8], short of 6, and the total would go too.)
   Json p = spec;
   p["protect"] = true;
   auto t = table(s.indicators(p), "D1.stock");
   CHECK(value(t, "2025", "geo=KN-01;") == "null/Q");
   CHECK(value(t, "2025", "geo=KN-03;") == "null/Q");
-  CHECK(value(t, "2025", "") == "null/Q");
+  CHECK(value(t, "2025", "") == "6");
   CHECK(t.at("2025").at("geo=KN-01;")["note"] == "suppressed (primary)");
   CHECK(t.at("2025").at("geo=KN-03;")["note"] == "suppressed (secondary)");
+  CHECK(t.at("2025").at("geo=KN-01;")["numerator"].is_null());
+  Json strict = p;
+  strict["protect_secondary"] = true;
+  t = table(s.indicators(strict), "D1.stock");
+  CHECK(value(t, "2025", "") == "null/Q");
   CHECK(t.at("2025").at("")["note"] == "suppressed (audit)");
   CHECK(t.at("2025").at("")["numerator"].is_null());  // nothing to subtract from
   // Two more in KN-01: 3 and 5, nothing unsafe, nothing suppressed.
@@ -420,6 +427,122 @@ TEST_CASE("Disclosure control suppresses small cells of a computed table and the
   CHECK(suppressed > 0);  // sex × geo has cells of 1 and 2
   CHECK(errors_of([&] { (void)s.indicators(Json{{"period", "2025"}, {"protect", "yes"}}); }) == Errs{{"protect", "type"}});
   CHECK(errors_of([&] { (void)s.indicators(Json{{"period", "2025"}, {"min_count", 0}}); }) == Errs{{"min_count", "range"}});
+  CHECK(errors_of([&] { (void)s.indicators(Json{{"period", "2025"}, {"protect_secondary", 1}}); }) ==
+        Errs{{"protect_secondary", "type"}});
+}
+
+TEST_CASE("Disclosure control links a flow's months quarters and year so that no grain recovers another's cell", "[indicators][disclosure]") {
+  test::Office o;
+  auto& s = o.admin;
+  // Registrations (D1.inflow) in 2025 by parish: January KN-01 1 and KN-03 5; February KN-01 4
+  // and KN-03 4; none later. Every period's own table: January {6: 1 + 5}, February {8: 4 + 4},
+  // Q1 {14: 5 + 9}, the year {14: 5 + 9}, every other month and quarter {0: 0 + 0}.
+  int n = 0;
+  auto person = [&](const char* parish, const char* day) {
+    ++n;
+    s.create("job_seeker", Json{{"registration_date", day}, {"first_name", "A"}, {"family_name", "L" + std::to_string(n)},
+                                {"sex", "F"}, {"date_of_birth", "1990-01-01"}, {"parish", parish}});
+  };
+  person("KN-01", "2025-01-10");
+  for (int i = 0; i < 5; ++i) person("KN-03", "2025-01-20");
+  for (int i = 0; i < 4; ++i) person("KN-01", "2025-02-10");
+  for (int i = 0; i < 4; ++i) person("KN-03", "2025-02-20");
+  auto ask = [&](const char* freq, bool strict = false) {
+    Json spec = {{"indicators", {"D1.inflow"}}, {"period", "2025"}, {"freq", freq}, {"by", {"geo"}}, {"protect", true}};
+    if (strict) spec["protect_secondary"] = true;
+    return table(s.indicators(spec), "D1.inflow");
+  };
+  const std::vector<std::string> periods = {"2025-01", "2025-02", "2025-03", "2025-04", "2025-05", "2025-06", "2025-07", "2025-08",
+                                            "2025-09", "2025-10", "2025-11", "2025-12", "2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4", "2025"};
+  const std::vector<std::string> cells = {"", "geo=KN-01;", "geo=KN-03;"};
+  // The true values, by hand (above).
+  auto truth = [&](const std::string& period, size_t c) -> std::int64_t {
+    const std::int64_t jan[] = {6, 1, 5}, feb[] = {8, 4, 4}, q1[] = {14, 5, 9};
+    if (period == "2025-01") return jan[c];
+    if (period == "2025-02") return feb[c];
+    if (period == "2025-Q1" || period == "2025") return q1[c];
+    return 0;
+  };
+  // An independent problem, written here: each period's total = KN-01 + KN-03; each quarter's
+  // cell = its three months'; the year's = its four quarters'.
+  namespace ci = clmis::indicators;
+  ci::Problem pb;
+  auto idx = [&](size_t period, size_t c) { return period * 3 + c; };
+  for (size_t p = 0; p < periods.size(); ++p)
+    for (size_t c = 0; c < 3; ++c) pb.cells.push_back(ci::Cell::count(truth(periods[p], c)));
+  for (size_t p = 0; p < periods.size(); ++p) pb.constraints.push_back({idx(p, 0), {idx(p, 1), idx(p, 2)}});
+  for (size_t c = 0; c < 3; ++c) {
+    for (size_t q = 0; q < 4; ++q) pb.constraints.push_back({idx(12 + q, c), {idx(3 * q, c), idx(3 * q + 1, c), idx(3 * q + 2, c)}});
+    pb.constraints.push_back({idx(16, c), {idx(12, c), idx(13, c), idx(14, c), idx(15, c)}});
+  }
+  // The three releases (by month, by quarter, the year) together: which cells are suppressed,
+  // each published one checked against the truth, and each suppressed one's feasible range under
+  // every published cell of the three: a primary cell's (with strict: every one's) covers its
+  // protection interval [max(0, v - 3), v + 3]; any other is at least not known exactly.
+  auto check = [&](bool strict) {
+    const auto by_month = ask("month", strict), by_quarter = ask("quarter", strict), by_year = ask("year", strict);
+    std::map<std::string, const Table*> grain = {{"month", &by_month}, {"quarter", &by_quarter}, {"year", &by_year}};
+    std::vector<bool> suppressed(pb.cells.size(), false), primary(pb.cells.size(), false);
+    for (size_t p = 0; p < periods.size(); ++p) {
+      const Table& t = *grain[p < 12 ? "month" : p < 16 ? "quarter" : "year"];
+      for (size_t c = 0; c < 3; ++c) {
+        const std::string v = value(t, periods[p], cells[c]);
+        if (truth(periods[p], c) == 0) {
+          // zeros are never suppressed; a period's total is always published, a partition only
+          // when a record is in it
+          CHECK(v == (c == 0 ? "0" : "(no cell)"));
+          continue;
+        }
+        if (v == "null/Q") {
+          suppressed[idx(p, c)] = true;
+          primary[idx(p, c)] = t.at(periods[p]).at(cells[c])["note"] == "suppressed (primary)";
+        } else {
+          CHECK(v == std::to_string(truth(periods[p], c)));
+        }
+      }
+    }
+    for (size_t i = 0; i < pb.cells.size(); ++i) {
+      if (!suppressed[i]) continue;
+      const auto r = ci::feasible_range(pb, suppressed, i);
+      const std::int64_t v = pb.cells[i].value;
+      INFO(periods[i / 3] << " " << cells[i % 3] << " = " << v << ": [" << r.lower << ", " << (r.upper ? std::to_string(*r.upper) : "inf") << "]");
+      if (strict || primary[i]) {
+        CHECK(r.lower <= std::max<std::int64_t>(0, v - 3));
+        CHECK((!r.upper || *r.upper >= v + 3));
+      } else {
+        CHECK((!r.upper || r.lower < *r.upper));
+      }
+    }
+    CHECK(ask("month", strict) == by_month);  // the same request twice, the same pattern
+    std::vector<size_t> got;
+    for (size_t i = 0; i < pb.cells.size(); ++i)
+      if (suppressed[i]) got.push_back(i);
+    return got;
+  };
+  // Each table protected alone would suppress January's KN-01 (primary) and KN-03 (its partner)
+  // and nothing of February (4, 4, 8), Q1 or the year (5, 9, 14 are all at least 3): then the
+  // year's KN-01 5 less February's 4 gives January's 1 back. Linked, the line rule: January's
+  // line {6; 1, 5} holds one, its smallest other cell is KN-03 (5); the column {Q1 5; Jan 1, Feb
+  // 4, Mar 0} holds one, its smallest is February's KN-01 (4); then February's line {8; 4, 4}
+  // holds one: KN-03 (4, the lower index of the two 4s being KN-01's, already taken). Every line
+  // then holds 0 or 2. The audit: January's KN-01 = a gives Jan KN-03 = 6 - a, Feb KN-01 =
+  // 5 - a, Feb KN-03 = 8 - (5 - a) = 3 + a (and Q1's KN-03 = 6 - a + 3 + a = 9 holds): a in
+  // [0, 5], which covers [0, 4]. The totals, Q1 and the year stay published.
+  const std::vector<size_t> expected = {idx(0, 1), idx(0, 2), idx(1, 1), idx(1, 2)};
+  CHECK(check(false) == expected);
+  const auto by_month = ask("month");
+  CHECK(by_month.at("2025-01").at("geo=KN-01;")["note"] == "suppressed (primary)");
+  CHECK(by_month.at("2025-02").at("geo=KN-01;")["note"] == "suppressed (secondary)");
+  // Every suppressed cell protected (protect_secondary): more goes, and every range holds.
+  CHECK(check(true).size() > expected.size());
+  // A stock needs no link: the quarter's stock is its last month's, the same table, the same pattern.
+  const auto stock_m = table(s.indicators(Json{{"indicators", {"D1.stock"}}, {"period", "2025"}, {"freq", "month"}, {"by", {"geo"}}, {"protect", true}}), "D1.stock");
+  const auto stock_q = table(s.indicators(Json{{"indicators", {"D1.stock"}}, {"period", "2025"}, {"freq", "quarter"}, {"by", {"geo"}}, {"protect", true}}), "D1.stock");
+  for (const auto& c : cells) {
+    CHECK(value(stock_m, "2025-03", c) == value(stock_q, "2025-Q1", c));
+    CHECK(value(stock_m, "2025-12", c) == value(stock_q, "2025-Q4", c));
+  }
+  CHECK(value(stock_m, "2025-01", "geo=KN-01;") == "null/Q");  // January's stock: 1 and 5, as its inflows
 }
 
 TEST_CASE("Survey indicators from imported ILOSTAT series: rates from levels and the inactivity formula", "[indicators][series]") {

@@ -50,6 +50,33 @@ def test_tidy_frame(session: clmis.Session) -> None:
     assert str(df["sex"].dtype) == "string"
 
 
+def test_disclosure_control(session: clmis.Session, db_path) -> None:
+    complaints(session)
+    # Closed in 2025 by sex: F 2 and M 1, both under the minimum of 3 (primary): suppressed, with
+    # no value nor parts; unprotected, the same cells are published.
+    plain = {r["cell"].get("sex", "_T"): r for r in session.indicators(["C7.clearance"], period="2025", by=["sex"])}
+    assert plain["F"]["value"] == Decimal("66.7") and plain["M"]["status"] == "A"
+    rows = session.indicators(["C7.clearance"], period="2025", by=["sex"], protect=True)
+    by = {r["cell"].get("sex", "_T"): r for r in rows}
+    for sex in ("F", "M"):
+        assert (by[sex]["status"], by[sex]["value"], by[sex]["numerator"]) == ("Q", None, None)
+        assert by[sex]["note"] == "suppressed (primary)"
+    # A minimum of 1: nothing is unsafe.
+    assert all(r["status"] != "Q" for r in session.indicators(["C7.clearance"], period="2025", by=["sex"], protect=True,
+                                                              min_count=1))
+    df = session.indicators_frame(["C7.clearance"], period="2025", by=["sex"], protect=True)
+    assert list(df[df["sex"] == "M"]["status"]) == ["Q"]
+    assert b"2025" in session.indicators_export("csv", ["C7.clearance"], period="2025", protect=True)
+    before = digest(db_path)
+    with pytest.raises(clmis.ValidationError) as e:
+        session.indicators(["C7.clearance"], period="2025", protect="yes")
+    assert e.value.errors[0]["path"] == "protect"
+    with pytest.raises(clmis.ValidationError) as e:
+        session.indicators(["C7.clearance"], period="2025", protect=True, min_count=0)
+    assert e.value.errors[0]["path"] == "min_count"
+    assert digest(db_path) == before
+
+
 def test_explain_and_list(session: clmis.Session) -> None:
     complaints(session)
     e = session.indicator_explain("C7.clearance", period="2025", cell={"sex": "F"})

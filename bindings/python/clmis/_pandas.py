@@ -187,19 +187,21 @@ def _rows_to_pandas(pd: Any, cursor: Any, columns: Optional[List[str]], dates: s
     return pd.DataFrame(data)
 
 
-def indicators_frame(session, indicators=None, *, period, freq=None, by=None):
+def indicators_frame(session, indicators=None, *, period, freq=None, by=None, protect=False, min_count=None,
+                     p_percent=None):
     """Session.indicators_frame(): indicators as a tidy DataFrame, one row per observation.
 
     Columns: ``indicator``, ``period``, ``freq`` (A, Q, M), one column per dimension of ``by``
     (its SDMX code; ``_T`` where the row is that dimension's total), ``value`` (``object`` of
     ``decimal.Decimal``, rounded once by the indicator's rule; None when the status says why),
-    ``status`` (A, E, M, O), ``numerator`` and ``denominator`` (``object`` of
+    ``status`` (A, E, M, O; Q: suppressed by disclosure control, with ``protect=True``), ``numerator`` and ``denominator`` (``object`` of
     ``fractions.Fraction``, exact, before rounding), ``records``.
     """
     import pandas as pd
 
     dims = list(by or [])
-    rows = session.indicators(indicators, period=period, freq=freq, by=by)
+    rows = session.indicators(indicators, period=period, freq=freq, by=by, protect=protect, min_count=min_count,
+                              p_percent=p_percent)
     data = {
         "indicator": [r["indicator"] for r in rows],
         "period": [r["period"] for r in rows],

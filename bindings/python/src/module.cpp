@@ -463,6 +463,14 @@ std::string date_text(py::handle date, const char* what) {
   return j.get<std::string>();
 }
 
+/// Disclosure control's arguments into an indicator request (the engine checks their values).
+void disclosure_options(Json& spec, const py::object& protect, const py::object& min_count, const py::object& p_percent) {
+  const Json p = to_json(protect, "protect");
+  if (p != Json(false)) spec["protect"] = p;
+  if (!min_count.is_none()) spec["min_count"] = to_json(min_count, "min_count");
+  if (!p_percent.is_none()) spec["p_percent"] = to_json(p_percent, "p_percent");
+}
+
 /// `with session.batch():` — begin_batch on entry; at the end commit_batch, or rollback_batch
 /// when the block raised (nothing to do when the block already ended the batch itself).
 struct PyBatch {
@@ -1270,12 +1278,14 @@ PYBIND11_MODULE(_core, m) {
           "dimensions, periodicity, agency, ilostat, metadata, version, from_profile}] (docs/indicators.md).")
       .def(
           "indicators",
-          [](PySession& s, const py::object& ids, const py::object& period, const py::object& freq, const py::object& by) {
+          [](PySession& s, const py::object& ids, const py::object& period, const py::object& freq, const py::object& by,
+             const py::object& protect, const py::object& min_count, const py::object& p_percent) {
             Json spec = Json::object();
             if (!ids.is_none()) spec["indicators"] = to_json(ids, "indicators");
             spec["period"] = to_json(period, "period");
             if (!freq.is_none()) spec["freq"] = to_json(freq, "freq");
             if (!by.is_none()) spec["by"] = to_json(by, "by");
+            disclosure_options(spec, protect, min_count, p_percent);
             const Json r = s.read([&](clmis::Session& x) { return x.indicators(spec); });
             const py::object fraction = py::module_::import("fractions").attr("Fraction");
             py::list out;
@@ -1289,11 +1299,14 @@ PYBIND11_MODULE(_core, m) {
             return out;
           },
           py::arg("indicators") = py::none(), py::kw_only(), py::arg("period"), py::arg("freq") = py::none(),
-          py::arg("by") = py::none(),
+          py::arg("by") = py::none(), py::arg("protect") = false, py::arg("min_count") = py::none(),
+          py::arg("p_percent") = py::none(),
           "Computes indicators for a period (\"2024\", \"2024-Q1\", \"2024-01\", \"2020..2024\"), split by freq "
           "(year, quarter, month), by dimensions (sex, age, geo, eco, ocu, edu: each alone and sex x each other): "
           "[{indicator, version, period, freq, cell, value (decimal.Decimal, rounded once), status, numerator, "
-          "denominator (fractions.Fraction, exact), records, note}]. indicators_frame() gives a DataFrame.")
+          "denominator (fractions.Fraction, exact), records, note}]. protect=True applies disclosure control "
+          "(unsafe cells status Q, no value; min_count default 3, p_percent default 10). indicators_frame() gives "
+          "a DataFrame.")
       .def(
           "_stock",
           [](PySession& s, const std::string& type, const py::object& date, const py::object& states, const py::object& by) {
@@ -1329,18 +1342,21 @@ PYBIND11_MODULE(_core, m) {
       .def(
           "indicators_export",
           [](PySession& s, const std::string& format, const py::object& ids, const py::object& period,
-             const py::object& freq, const py::object& by, const py::object& lang) {
+             const py::object& freq, const py::object& by, const py::object& lang, const py::object& protect,
+             const py::object& min_count, const py::object& p_percent) {
             Json spec = {{"format", format}};
             if (!ids.is_none()) spec["indicators"] = to_json(ids, "indicators");
             if (!period.is_none()) spec["period"] = to_json(period, "period");
             if (!freq.is_none()) spec["freq"] = to_json(freq, "freq");
             if (!by.is_none()) spec["by"] = to_json(by, "by");
             if (!lang.is_none()) spec["lang"] = to_json(lang, "lang");
+            disclosure_options(spec, protect, min_count, p_percent);
             const std::string bytes = s.read([&](clmis::Session& x) { return x.indicators_export(spec); });
             return py::bytes(bytes);
           },
           py::arg("format"), py::arg("indicators") = py::none(), py::kw_only(), py::arg("period") = py::none(),
           py::arg("freq") = py::none(), py::arg("by") = py::none(), py::arg("lang") = py::none(),
+          py::arg("protect") = false, py::arg("min_count") = py::none(), py::arg("p_percent") = py::none(),
           "Indicators as the bytes of a file to send (docs/indicators.md, \"Exports\"): format sdmx-csv, "
           "sdmx-json, sdmx-structure (no period needed), ilostat, csv, json or xlsx; the other arguments as "
           "indicators(), lang for the labels.")
