@@ -146,7 +146,7 @@ indicators::Request parse_request(const Json& spec, bool single) {
     r.protect = spec.value("protect", false);
     r.min_count = spec.value("min_count", std::int64_t{3});
     r.p_percent = static_cast<int>(spec.value("p_percent", std::int64_t{10}));
-    r.protect_secondary = spec.value("protect_secondary", false);
+    r.protect_secondary = spec.value("protect_secondary", true);
   }
   return r;
 }

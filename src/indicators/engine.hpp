@@ -106,10 +106,11 @@ struct Request {
   bool protect = false;
   std::int64_t min_count = 3;  ///< frequency cells: 0 < count < min_count is unsafe
   int p_percent = 10;          ///< magnitude cells: the p% rule
-  /// false (the default): the audit gives the primary cells their protection interval and keeps
-  /// every other suppressed cell from being recovered exactly; true: every suppressed cell gets
-  /// the interval (Options::protect_secondary; docs/indicators.md says what it costs).
-  bool protect_secondary = false;
+  /// true (the default, INDICATORS.md's rule): every suppressed cell must reach its protection
+  /// interval; false (classical disclosure control): the primary cells must, a cell suppressed
+  /// to protect them has none of its own (Options::protect_secondary; docs/indicators.md says
+  /// what each costs).
+  bool protect_secondary = true;
   /// Called after each indicator is computed (those a formula needs, asked for or not, count):
   /// done of total, and its id. For a progress bar; it must not call the engine.
   Progress progress;

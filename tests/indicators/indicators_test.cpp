@@ -387,24 +387,29 @@ TEST_CASE("Disclosure control suppresses small cells of a computed table and the
   // Protected (INDICATORS.md, minimum 3): KN-01's 1 is primary; the line total = KN-01 + KN-03
   // then holds one suppressed cell, so its smallest other non-zero cell, KN-03 (5 < 6), goes too
   // (secondary). The audit: KN-01's feasible range under the published total 6 is [0, 6], which
-  // covers its protection interval [max(0, 1 - 3), 1 + 3] = [0, 4]: the total stays published.
-  // (KN-03 was suppressed to protect KN-01 and needs no interval of its own; with
-  // protect_secondary it would need [2, 8], short of 6, and the total would go too.)
+  // covers its protection interval [max(0, 1 - 3), 1 + 3] = [0, 4]; but KN-03's, [0, 6], is short
+  // of its own, [5 - 3, 5 + 3] = [2, 8], and every suppressed cell must reach its interval
+  // (INDICATORS.md): the only published cell of the line, the total, goes too (audit): every cell
+  // Q, none shown as a number.
   Json p = spec;
   p["protect"] = true;
   auto t = table(s.indicators(p), "D1.stock");
   CHECK(value(t, "2025", "geo=KN-01;") == "null/Q");
   CHECK(value(t, "2025", "geo=KN-03;") == "null/Q");
-  CHECK(value(t, "2025", "") == "6");
+  CHECK(value(t, "2025", "") == "null/Q");
   CHECK(t.at("2025").at("geo=KN-01;")["note"] == "suppressed (primary)");
   CHECK(t.at("2025").at("geo=KN-03;")["note"] == "suppressed (secondary)");
-  CHECK(t.at("2025").at("geo=KN-01;")["numerator"].is_null());
-  Json strict = p;
-  strict["protect_secondary"] = true;
-  t = table(s.indicators(strict), "D1.stock");
-  CHECK(value(t, "2025", "") == "null/Q");
   CHECK(t.at("2025").at("")["note"] == "suppressed (audit)");
   CHECK(t.at("2025").at("")["numerator"].is_null());  // nothing to subtract from
+  // The classical rule (protect_secondary false): only KN-01 needs its interval, and [0, 6]
+  // covers [0, 4]: the total is published.
+  Json classical = p;
+  classical["protect_secondary"] = false;
+  t = table(s.indicators(classical), "D1.stock");
+  CHECK(value(t, "2025", "geo=KN-01;") == "null/Q");
+  CHECK(value(t, "2025", "geo=KN-03;") == "null/Q");
+  CHECK(value(t, "2025", "") == "6");
+  CHECK(t.at("2025").at("geo=KN-01;")["numerator"].is_null());
   // Two more in KN-01: 3 and 5, nothing unsafe, nothing suppressed.
   person("KN-01");
   person("KN-01");
@@ -449,7 +454,7 @@ TEST_CASE("Disclosure control links a flow's months quarters and year so that no
   for (int i = 0; i < 4; ++i) person("KN-03", "2025-02-20");
   auto ask = [&](const char* freq, bool strict = false) {
     Json spec = {{"indicators", {"D1.inflow"}}, {"period", "2025"}, {"freq", freq}, {"by", {"geo"}}, {"protect", true}};
-    if (strict) spec["protect_secondary"] = true;
+    spec["protect_secondary"] = strict;
     return table(s.indicators(spec), "D1.inflow");
   };
   const std::vector<std::string> periods = {"2025-01", "2025-02", "2025-03", "2025-04", "2025-05", "2025-06", "2025-07", "2025-08",
@@ -530,10 +535,11 @@ TEST_CASE("Disclosure control links a flow's months quarters and year so that no
   // [0, 5], which covers [0, 4]. The totals, Q1 and the year stay published.
   const std::vector<size_t> expected = {idx(0, 1), idx(0, 2), idx(1, 1), idx(1, 2)};
   CHECK(check(false) == expected);
-  const auto by_month = ask("month");
+  const auto by_month = ask("month", false);
   CHECK(by_month.at("2025-01").at("geo=KN-01;")["note"] == "suppressed (primary)");
   CHECK(by_month.at("2025-02").at("geo=KN-01;")["note"] == "suppressed (secondary)");
-  // Every suppressed cell protected (protect_secondary): more goes, and every range holds.
+  // Every suppressed cell protected (protect_secondary, the default): more goes, and every range
+  // holds.
   CHECK(check(true).size() > expected.size());
   // A stock needs no link: the quarter's stock is its last month's, the same table, the same pattern.
   const auto stock_m = table(s.indicators(Json{{"indicators", {"D1.stock"}}, {"period", "2025"}, {"freq", "month"}, {"by", {"geo"}}, {"protect", true}}), "D1.stock");
