@@ -40,6 +40,8 @@ PY
 # Protected: the men's cell (1 closed of 1 received) is a count under 3 — suppressed, no value.
 "$cli" indicators compute "$db" --indicator C7.clearance --period 2025 --by sex --protect > "$dir/out"
 grep -q "^C7.clearance  *2025  *sex=M  *Q  *suppressed (primary)" "$dir/out" || fail "protect: $(cat "$dir/out")"
+"$cli" indicators compute "$db" --indicator C7.clearance --period 2025 --by sex --protect --primary-only > "$dir/out"
+grep -q "^C7.clearance  *2025  *sex=M  *Q  *suppressed (primary)" "$dir/out" || fail "primary only: $(cat "$dir/out")"
 "$cli" indicators explain "$db" C7.clearance --period 2025 --cell sex=F > "$dir/out"
 grep -q "^value  *50.0 (status A)" "$dir/out" || fail "explain: $(cat "$dir/out")"
 grep -q "date_received" "$dir/out" || fail "explain shows no query: $(cat "$dir/out")"
@@ -62,5 +64,6 @@ expect "an unknown indicator" 3 'no indicator "Z9"' "$cli" indicators compute "$
 expect "a dimension C1 does not have" 3 'not disaggregated by sex' "$cli" indicators compute "$db" --period 2025 --indicator C1 --by sex
 expect "an unknown format" 3 'table, csv or json' "$cli" indicators compute "$db" --period 2025 --format xml
 expect "the database as the output" 2 "the database's own file" "$cli" indicators compute "$db" --period 2025 --out "$db" --force
+expect "--primary-only without --protect" 2 'requires --protect' "$cli" indicators compute "$db" --period 2025 --primary-only
 expect "a cell without its code" 3 'dimension=code' "$cli" indicators explain "$db" C7.clearance --period 2025 --cell sex
 echo "cli indicators: ok"

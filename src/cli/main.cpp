@@ -785,7 +785,7 @@ int main(int argc, char** argv) {
 
   // indicators list | compute | explain: the national indicator package (docs/indicators.md)
   std::vector<std::string> ind_ids, ind_by, ind_cells;
-  bool ind_protect = false, ind_progress = false;
+  bool ind_protect = false, ind_primary_only = false, ind_progress = false;
   std::string ind_period, ind_freq, ind_lang, ind_format = "table", ind_out, ind_id;
   auto* ind = app.add_subcommand("indicators", "The national labour-market indicator package: list, compute, explain");
   ind->require_subcommand(1);
@@ -801,7 +801,10 @@ int main(int argc, char** argv) {
   ind_compute->add_option("--format", ind_format, "table (default), csv or json");
   ind_compute->add_option("--out", ind_out, "Write to this file (default: standard output)");
   ind_compute->add_flag("--force", force, "Replace the output file if it exists (never the database's own files)");
-  ind_compute->add_flag("--protect", ind_protect, "Disclosure control: suppress unsafe cells (status Q) before publishing");
+  auto* compute_protect = ind_compute->add_flag("--protect", ind_protect, "Disclosure control: suppress unsafe cells (status Q) before publishing");
+  ind_compute->add_flag("--primary-only", ind_primary_only,
+                        "With --protect: protection intervals for the primary cells only (the classical rule; default: every suppressed cell)")
+      ->needs(compute_protect);
   ind_compute->add_flag("--progress", ind_progress, "Report progress on standard error, a line per indicator (a terminal shows a bar anyway)");
   auto* ind_explain = ind->add_subcommand("explain", "How one value was made: definition, query, exact parts");
   ind_explain->add_option("database", db_path, "Path of the database")->required();
@@ -819,7 +822,10 @@ int main(int argc, char** argv) {
   ind_export->add_option("--freq", ind_freq, "Split the period: year, quarter or month");
   ind_export->add_option("--by", ind_by, "Dimensions, comma-separated: sex, age, geo, eco, ocu, edu")->delimiter(',');
   ind_export->add_option("--lang", ind_lang, "Language of names and metadata (default: the country's first)");
-  ind_export->add_flag("--protect", ind_protect, "Disclosure control: suppress unsafe cells (status Q) before publishing");
+  auto* export_protect = ind_export->add_flag("--protect", ind_protect, "Disclosure control: suppress unsafe cells (status Q) before publishing");
+  ind_export->add_flag("--primary-only", ind_primary_only,
+                       "With --protect: protection intervals for the primary cells only (the classical rule; default: every suppressed cell)")
+      ->needs(export_protect);
   ind_export->add_flag("--progress", ind_progress, "Report progress on standard error, a line per indicator (a terminal shows a bar anyway)");
   ind_export->add_option("--out", ind_export_out, "Write to this file (default: standard output; required for xlsx)");
   ind_export->add_flag("--force", force, "Replace the output file if it exists (never the database's own files)");
@@ -1719,6 +1725,7 @@ int main(int argc, char** argv) {
       if (!ind_freq.empty()) spec["freq"] = ind_freq;
       if (!ind_by.empty()) spec["by"] = ind_by;
       if (ind_protect) spec["protect"] = true;
+      if (ind_primary_only) spec["protect_secondary"] = false;
       // CSV comes from the export (computed there); the table and JSON from the values.
       const auto progress = indicator_progress(ind_progress);
       const auto r = ind_format == "csv" ? clmis::Json{{"observations", clmis::Json::array()}} : s.indicators(spec, progress);
@@ -1775,6 +1782,7 @@ int main(int argc, char** argv) {
       if (!ind_by.empty()) spec["by"] = ind_by;
       if (!ind_lang.empty()) spec["lang"] = ind_lang;
       if (ind_protect) spec["protect"] = true;
+      if (ind_primary_only) spec["protect_secondary"] = false;
       const std::string bytes = s.indicators_export(spec, indicator_progress(ind_progress));
       if (out) {
         out->stream().write(bytes.data(), static_cast<std::streamsize>(bytes.size()));

@@ -61,6 +61,10 @@ def test_disclosure_control(session: clmis.Session, db_path) -> None:
     for sex in ("F", "M"):
         assert (by[sex]["status"], by[sex]["value"], by[sex]["numerator"]) == ("Q", None, None)
         assert by[sex]["note"] == "suppressed (primary)"
+    # The classical rule (intervals for the primary cells only): the same two are primary.
+    classical = {r["cell"].get("sex", "_T"): r for r in session.indicators(["C7.clearance"], period="2025", by=["sex"],
+                                                                           protect=True, protect_secondary=False)}
+    assert classical["F"]["note"] == classical["M"]["note"] == "suppressed (primary)"
     # A minimum of 1: nothing is unsafe.
     assert all(r["status"] != "Q" for r in session.indicators(["C7.clearance"], period="2025", by=["sex"], protect=True,
                                                               min_count=1))
@@ -74,6 +78,9 @@ def test_disclosure_control(session: clmis.Session, db_path) -> None:
     with pytest.raises(clmis.ValidationError) as e:
         session.indicators(["C7.clearance"], period="2025", protect=True, min_count=0)
     assert e.value.errors[0]["path"] == "min_count"
+    with pytest.raises(clmis.ValidationError) as e:
+        session.indicators(["C7.clearance"], period="2025", protect=True, protect_secondary="no")
+    assert e.value.errors[0]["path"] == "protect_secondary"
     assert digest(db_path) == before
 
 

@@ -37,12 +37,12 @@ from ._types import ExportWarning, Money
 
 
 def _indicators_frame(self, indicators=None, *, period, freq=None, by=None, protect=False, min_count=None,
-                      p_percent=None):
+                      p_percent=None, protect_secondary=None):
     """Indicators as a tidy pandas DataFrame (one row per observation); see clmis._pandas."""
     from ._pandas import indicators_frame
 
     return indicators_frame(self, indicators, period=period, freq=freq, by=by, protect=protect, min_count=min_count,
-                            p_percent=p_percent)
+                            p_percent=p_percent, protect_secondary=protect_secondary)
 
 
 Session.indicators_frame = _indicators_frame

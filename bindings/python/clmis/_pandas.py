@@ -188,7 +188,7 @@ def _rows_to_pandas(pd: Any, cursor: Any, columns: Optional[List[str]], dates: s
 
 
 def indicators_frame(session, indicators=None, *, period, freq=None, by=None, protect=False, min_count=None,
-                     p_percent=None):
+                     p_percent=None, protect_secondary=None):
     """Session.indicators_frame(): indicators as a tidy DataFrame, one row per observation.
 
     Columns: ``indicator``, ``period``, ``freq`` (A, Q, M), one column per dimension of ``by``
@@ -201,7 +201,7 @@ def indicators_frame(session, indicators=None, *, period, freq=None, by=None, pr
 
     dims = list(by or [])
     rows = session.indicators(indicators, period=period, freq=freq, by=by, protect=protect, min_count=min_count,
-                              p_percent=p_percent)
+                              p_percent=p_percent, protect_secondary=protect_secondary)
     data = {
         "indicator": [r["indicator"] for r in rows],
         "period": [r["period"] for r in rows],

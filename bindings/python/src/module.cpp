@@ -464,9 +464,11 @@ std::string date_text(py::handle date, const char* what) {
 }
 
 /// Disclosure control's arguments into an indicator request (the engine checks their values).
-void disclosure_options(Json& spec, const py::object& protect, const py::object& min_count, const py::object& p_percent) {
+void disclosure_options(Json& spec, const py::object& protect, const py::object& min_count, const py::object& p_percent,
+                        const py::object& protect_secondary) {
   const Json p = to_json(protect, "protect");
   if (p != Json(false)) spec["protect"] = p;
+  if (!protect_secondary.is_none()) spec["protect_secondary"] = to_json(protect_secondary, "protect_secondary");
   if (!min_count.is_none()) spec["min_count"] = to_json(min_count, "min_count");
   if (!p_percent.is_none()) spec["p_percent"] = to_json(p_percent, "p_percent");
 }
@@ -1279,13 +1281,14 @@ PYBIND11_MODULE(_core, m) {
       .def(
           "indicators",
           [](PySession& s, const py::object& ids, const py::object& period, const py::object& freq, const py::object& by,
-             const py::object& protect, const py::object& min_count, const py::object& p_percent) {
+             const py::object& protect, const py::object& min_count, const py::object& p_percent,
+             const py::object& protect_secondary) {
             Json spec = Json::object();
             if (!ids.is_none()) spec["indicators"] = to_json(ids, "indicators");
             spec["period"] = to_json(period, "period");
             if (!freq.is_none()) spec["freq"] = to_json(freq, "freq");
             if (!by.is_none()) spec["by"] = to_json(by, "by");
-            disclosure_options(spec, protect, min_count, p_percent);
+            disclosure_options(spec, protect, min_count, p_percent, protect_secondary);
             const Json r = s.read([&](clmis::Session& x) { return x.indicators(spec); });
             const py::object fraction = py::module_::import("fractions").attr("Fraction");
             py::list out;
@@ -1300,12 +1303,13 @@ PYBIND11_MODULE(_core, m) {
           },
           py::arg("indicators") = py::none(), py::kw_only(), py::arg("period"), py::arg("freq") = py::none(),
           py::arg("by") = py::none(), py::arg("protect") = false, py::arg("min_count") = py::none(),
-          py::arg("p_percent") = py::none(),
+          py::arg("p_percent") = py::none(), py::arg("protect_secondary") = py::none(),
           "Computes indicators for a period (\"2024\", \"2024-Q1\", \"2024-01\", \"2020..2024\"), split by freq "
           "(year, quarter, month), by dimensions (sex, age, geo, eco, ocu, edu: each alone and sex x each other): "
           "[{indicator, version, period, freq, cell, value (decimal.Decimal, rounded once), status, numerator, "
           "denominator (fractions.Fraction, exact), records, note}]. protect=True applies disclosure control "
-          "(unsafe cells status Q, no value; min_count default 3, p_percent default 10). indicators_frame() gives "
+          "(unsafe cells status Q, no value; min_count default 3, p_percent default 10; protect_secondary=False gives "
+          "protection intervals to the primary cells only). indicators_frame() gives "
           "a DataFrame.")
       .def(
           "_stock",
@@ -1343,20 +1347,21 @@ PYBIND11_MODULE(_core, m) {
           "indicators_export",
           [](PySession& s, const std::string& format, const py::object& ids, const py::object& period,
              const py::object& freq, const py::object& by, const py::object& lang, const py::object& protect,
-             const py::object& min_count, const py::object& p_percent) {
+             const py::object& min_count, const py::object& p_percent, const py::object& protect_secondary) {
             Json spec = {{"format", format}};
             if (!ids.is_none()) spec["indicators"] = to_json(ids, "indicators");
             if (!period.is_none()) spec["period"] = to_json(period, "period");
             if (!freq.is_none()) spec["freq"] = to_json(freq, "freq");
             if (!by.is_none()) spec["by"] = to_json(by, "by");
             if (!lang.is_none()) spec["lang"] = to_json(lang, "lang");
-            disclosure_options(spec, protect, min_count, p_percent);
+            disclosure_options(spec, protect, min_count, p_percent, protect_secondary);
             const std::string bytes = s.read([&](clmis::Session& x) { return x.indicators_export(spec); });
             return py::bytes(bytes);
           },
           py::arg("format"), py::arg("indicators") = py::none(), py::kw_only(), py::arg("period") = py::none(),
           py::arg("freq") = py::none(), py::arg("by") = py::none(), py::arg("lang") = py::none(),
           py::arg("protect") = false, py::arg("min_count") = py::none(), py::arg("p_percent") = py::none(),
+          py::arg("protect_secondary") = py::none(),
           "Indicators as the bytes of a file to send (docs/indicators.md, \"Exports\"): format sdmx-csv, "
           "sdmx-json, sdmx-structure (no period needed), ilostat, csv, json or xlsx; the other arguments as "
           "indicators(), lang for the labels.")
