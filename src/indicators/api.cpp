@@ -288,9 +288,13 @@ Json indicators_compute(Context& cx, const Json& spec, const indicators::Progres
   cx.access.require_active(cx);
   auto request = parse_request(spec, false);
   request.progress = progress;
+  Json record = Json::array();
+  if (request.protect) request.disclosure_record = &record;
   Json obs = Json::array();
   for (const auto& o : indicators::compute(cx, request, series_lookup(cx))) obs.push_back(indicators::to_json(o));
-  return Json{{"observations", obs}};
+  Json out = {{"observations", obs}};
+  if (request.protect) out["disclosure"] = std::move(record);
+  return out;
 }
 
 Json indicator_explain(Context& cx, const Json& spec) {

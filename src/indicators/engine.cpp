@@ -729,8 +729,10 @@ struct LinkedPeriods {
 };
 
 /// The pattern of linked periods (disclosure.hpp): one problem of every period's cells, with a
-/// zero for each cell a period has no record in, each period's own sums and the links'.
-std::map<std::pair<std::string, CellMap>, CellOutcome> protect_linked(const LinkedPeriods& lp, const Request& request) {
+/// zero for each cell a period has no record in, each period's own sums and the links'. Its
+/// record (engine.hpp, Request::disclosure_record) is appended to request.disclosure_record.
+std::map<std::pair<std::string, CellMap>, CellOutcome> protect_linked(const LinkedPeriods& lp, const Request& request,
+                                                                      const IndicatorDef& d) {
   std::map<std::pair<std::string, CellMap>, CellOutcome> outcome;
   if (lp.periods.empty()) return outcome;
   bool magnitude = false;
@@ -834,6 +836,29 @@ std::map<std::pair<std::string, CellMap>, CellOutcome> protect_linked(const Link
   opts.protect_secondary = request.protect_secondary;
   const Protection p = protect(pb, opts);
   for (const auto& [index, key] : valued) outcome[key] = p.cells[index];
+  if (request.disclosure_record) {
+    Json rec = p.to_json(opts);
+    Json suppressed = Json::array();
+    for (const auto& [index, key] : valued) {  // in the problem's order: by period, then cell
+      const CellOutcome& c = p.cells[index];
+      if (!c.suppressed) continue;
+      Json cell = Json::object();
+      for (const auto& [dim, code] : key.second) cell[dim] = code;
+      suppressed.push_back(Json{{"period", key.first},
+                                {"cell", cell},
+                                {"reason", to_string(c.reason)},
+                                {"lower", c.range ? Json(c.range->lower) : Json()},
+                                {"upper", c.range && c.range->upper ? Json(*c.range->upper) : Json()}});
+    }
+    Json entry = {{"indicator", d.id}, {"version", d.version}, {"periods", lp.periods}};
+    entry["method"] = rec["method"];
+    entry["options"] = rec["options"];
+    entry["cells"] = rec["cells"];
+    entry["rounds"] = rec["rounds"];
+    entry["suppressed_count"] = suppressed.size();
+    entry["suppressed"] = std::move(suppressed);
+    request.disclosure_record->push_back(std::move(entry));
+  }
   return outcome;
 }
 
@@ -964,7 +989,7 @@ std::vector<LinkedPeriods> linked_periods(detail::Context& cx, const IndicatorDe
 /// quarters and year, computed from the records whether asked for or not), so that no release of
 /// one grain lets a suppressed cell of another be recovered. A stock's periods need no link: a
 /// quarter's table is its last month's, and the same table gets the same pattern.
-void protect_cells(std::vector<Observation>& out, size_t from, const Request& request,
+void protect_cells(std::vector<Observation>& out, size_t from, const Request& request, const IndicatorDef& d,
                    const std::function<std::vector<LinkedPeriods>()>& linked) {
   std::map<std::pair<std::string, CellMap>, CellOutcome> outcome;
   bool any = false;
@@ -998,7 +1023,7 @@ void protect_cells(std::vector<Observation>& out, size_t from, const Request& re
       if (g.values[code].count({})) groups.push_back(std::move(g));  // no total: nothing to link
   }
   for (const auto& g : groups) {
-    auto o = protect_linked(g, request);
+    auto o = protect_linked(g, request, d);
     outcome.insert(o.begin(), o.end());
   }
   for (size_t i = from; i < out.size(); ++i) {
@@ -1303,7 +1328,7 @@ std::vector<Observation> compute(detail::Context& cx, const Request& request, co
       std::function<std::vector<LinkedPeriods>()> linked;
       if (num && additive_over_periods(d->numerator))
         linked = [&] { return linked_periods(cx, *d, request, bds, dims_for(d->numerator), loads); };
-      protect_cells(out, first_of_indicator, request, linked);
+      protect_cells(out, first_of_indicator, request, *d, linked);
     }
     done();
   }

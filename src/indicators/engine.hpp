@@ -111,10 +111,20 @@ struct Request {
   /// to protect them has none of its own (Options::protect_secondary; docs/indicators.md says
   /// what each costs).
   bool protect_secondary = true;
+  /// When set (and protect is), one entry is appended per problem solved: the pattern as it is
+  /// recorded with the release (disclosure_record), deterministic like the pattern itself.
+  Json* disclosure_record = nullptr;
   /// Called after each indicator is computed (those a formula needs, asked for or not, count):
   /// done of total, and its id. For a progress bar; it must not call the engine.
   Progress progress;
 };
+
+/// The record of one disclosure-control problem (Request::disclosure_record): {"indicator",
+/// "version", "periods": [codes, in the problem's order], "method", "options", "cells" (how many,
+/// zeros included), "rounds", "suppressed_count", "suppressed": [{"period", "cell", "reason",
+/// "lower", "upper"}]}: each suppressed value with why and its feasible range under the
+/// published values (upper null: unbounded). No value and no protection interval (it would tell
+/// the value); the ranges are what anyone can compute from what is published.
 
 /// Computes the request. The user needs "read" with scope all on every record type the
 /// indicators read (PermissionDenied naming it); ValidationError for an unknown indicator, a

@@ -702,13 +702,15 @@ std::string indicators_export(Context& cx, const Json& spec, const indicators::P
   const Input in = parse(cx, spec);
   const auto defs = requested(cx, in.ids);
   if (in.format == "sdmx-structure") return sdmx_structure(cx, defs, in.lang);
-  const Json observations = indicators_compute(cx, in.compute_spec, progress)["observations"];
+  const Json computed = indicators_compute(cx, in.compute_spec, progress);
+  const Json& observations = computed["observations"];
   if (in.format == "sdmx-csv") return sdmx_csv(cx, observations);
   if (in.format == "sdmx-json") return sdmx_json(cx, observations, in.lang, in.compute_spec.value("period", std::string()));
   if (in.format == "ilostat") return ilostat_csv(cx, observations);
   if (in.format == "csv") return plain_csv(observations, in.by);
   if (in.format == "json") {
-    const Json out = {{"observations", observations}, {"indicators", definitions_of(cx, defs, in.lang)}};
+    Json out = {{"observations", observations}, {"indicators", definitions_of(cx, defs, in.lang)}};
+    if (computed.contains("disclosure")) out["disclosure"] = computed["disclosure"];
     return dump_json(out, 1) + "\n";
   }
   return workbook(observations, defs, in.by, in.lang);

@@ -537,6 +537,33 @@ TEST_CASE("Disclosure control links a flow's months quarters and year so that no
   CHECK(check(false) == expected);
   const auto by_month = ask("month", false);
   CHECK(by_month.at("2025-01").at("geo=KN-01;")["note"] == "suppressed (primary)");
+  // The pattern is recorded with the computation: one problem (the calendar year), its 17
+  // periods in order, and each suppressed value with its reason and feasible range, worked out
+  // above with a in [0, 5]: Jan KN-03 = 6 - a in [1, 6], Feb KN-01 = 5 - a in [0, 5], Feb KN-03
+  // = 3 + a in [3, 8].
+  Json spec = {{"indicators", {"D1.inflow"}}, {"period", "2025"}, {"freq", "month"}, {"by", {"geo"}}, {"protect", true},
+               {"protect_secondary", false}};
+  const Json answer = s.indicators(spec);
+  REQUIRE(answer["disclosure"].size() == 1);
+  const Json& rec = answer["disclosure"][0];
+  CHECK(rec["indicator"] == "D1.inflow");
+  CHECK(rec["periods"] == Json(periods));
+  CHECK(rec["options"]["protect_secondary"] == false);
+  CHECK(rec["options"]["min_count"] == 3);
+  CHECK(rec["suppressed_count"] == 4);
+  const Json expected_record = Json::parse(R"([
+    {"period": "2025-01", "cell": {"geo": "KN-01"}, "reason": "primary", "lower": 0, "upper": 5},
+    {"period": "2025-01", "cell": {"geo": "KN-03"}, "reason": "secondary", "lower": 1, "upper": 6},
+    {"period": "2025-02", "cell": {"geo": "KN-01"}, "reason": "secondary", "lower": 0, "upper": 5},
+    {"period": "2025-02", "cell": {"geo": "KN-03"}, "reason": "secondary", "lower": 3, "upper": 8}])");
+  CHECK(rec["suppressed"] == expected_record);
+  CHECK(rec.dump().find("\"value\"") == std::string::npos);  // no value in the record
+  Json json_export = spec;
+  json_export["format"] = "json";
+  CHECK(Json::parse(s.indicators_export(json_export))["disclosure"] == answer["disclosure"]);  // the JSON file carries it
+  spec.erase("protect");
+  spec.erase("protect_secondary");
+  CHECK_FALSE(s.indicators(spec).contains("disclosure"));  // nothing protected, nothing recorded
   CHECK(by_month.at("2025-02").at("geo=KN-01;")["note"] == "suppressed (secondary)");
   // Every suppressed cell protected (protect_secondary, the default): more goes, and every range
   // holds.
