@@ -794,7 +794,7 @@ std::map<std::pair<std::string, CellMap>, CellOutcome> protect_linked(const Link
       sum({}, parts);
       if (d == "age")  // each summary band is the sum of its partitions, alone and by sex
         for (const auto& band : bands) {
-          std::vector<CellMap> alone, by_sex;
+          std::vector<CellMap> alone;
           const auto codes = band_parts(band);
           if (codes.empty()) continue;
           if (has({{"age", band}})) {
