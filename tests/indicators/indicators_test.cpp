@@ -578,6 +578,44 @@ TEST_CASE("Disclosure control links a flow's months quarters and year so that no
   CHECK(value(stock_m, "2025-01", "geo=KN-01;") == "null/Q");  // January's stock: 1 and 5, as its inflows
 }
 
+TEST_CASE("Disclosure control of a sum links its months to the quarter with the quarter's two largest contributions", "[indicators][disclosure]") {
+  test::Office o;
+  // Workers involved (C2, a sum: the p% rule, p = 10) in strikes that began in 2025: January one
+  // of 100 workers; February two, of 90 and 5. Every contribution is one strike.
+  o.strike("2025-01-02", "2025-01-06", "2025-01-07", "I", 100, 0);
+  o.strike("2025-02-03", "2025-02-04", "2025-02-05", "I", 90, 0);
+  o.strike("2025-02-10", "2025-02-11", "2025-02-12", "I", 5, 0);
+  auto ask = [&](const char* freq) {
+    return o.admin.indicators(Json{{"indicators", {"C2"}}, {"period", "2025"}, {"freq", freq}, {"protect", true}});
+  };
+  const Json months = ask("month"), quarters = ask("quarter"), year = ask("year");
+  // By the p% rule (unsafe when total - largest - second < 10 % of the largest, in integers):
+  // January 100 - 100 - 0 = 0 < 10; February 95 - 90 - 5 = 0 < 9; Q1 and the year, added up from
+  // the months with the largest two of all their contributions (100 and 90, not February's 90
+  // and 5): 195 - 100 - 90 = 5 < 10. All four are primary; every other month and quarter is a
+  // published zero.
+  const auto m = table(months, "C2"), q = table(quarters, "C2"), a = table(year, "C2");
+  for (const auto& [t, period] : std::vector<std::pair<const Table*, std::string>>{{&m, "2025-01"}, {&m, "2025-02"}, {&q, "2025-Q1"}, {&a, "2025"}}) {
+    INFO(period);
+    CHECK(value(*t, period, "") == "null/Q");
+    CHECK(t->at(period).at("")["note"] == "suppressed (primary)");
+  }
+  CHECK(value(m, "2025-03", "") == "0");
+  CHECK(value(q, "2025-Q2", "") == "0");
+  // With every non-zero value suppressed, nothing published bounds them: each range is [0, none).
+  REQUIRE(months["disclosure"].size() == 1);
+  const Json& rec = months["disclosure"][0];
+  CHECK(rec["suppressed_count"] == 4);
+  for (const auto& e : rec["suppressed"]) {
+    CHECK(e["reason"] == "primary");
+    CHECK(e["lower"] == 0);
+    CHECK(e["upper"].is_null());
+  }
+  // Unprotected, the values: 100, 95 and 195.
+  const auto open = table(o.admin.indicators(Json{{"indicators", {"C2"}}, {"period", "2025"}, {"freq", "quarter"}}), "C2");
+  CHECK(value(open, "2025-Q1", "") == "195");
+}
+
 TEST_CASE("Survey indicators from imported ILOSTAT series: rates from levels and the inactivity formula", "[indicators][series]") {
   test::Office o;
   auto& s = o.admin;
