@@ -243,9 +243,8 @@ class Lp {
   Lp& operator=(const Lp&) = delete;
 
   /// The minimum (or maximum) of the cell, exactly: the simplex in doubles finds the basis, then
-  /// glp_exact (rational arithmetic) proves it and gives the optimum; none when unbounded. With
-  /// exact false, the simplex's answer in doubles (to choose between candidates, never to judge).
-  std::optional<double> optimum(std::size_t cell, bool maximise, bool exact = true) {
+  /// glp_exact (rational arithmetic) proves it and gives the optimum; none when unbounded.
+  std::optional<double> optimum(std::size_t cell, bool maximise) {
     const int j = col_[cell];
     // No constraint holds a suppressed cell (a table of its total alone): GLPK's solvers refuse a
     // problem without rows (GLP_EFAIL), and the answer needs none: each cell is >= 0, unbounded.
@@ -256,10 +255,8 @@ class Lp {
     glp_init_smcp(&parm);
     parm.msg_lev = GLP_MSG_OFF;
     parm.presolve = GLP_OFF;  // keeps the basis for glp_exact (and its status reliable)
-    const int simplex = glp_simplex(lp_, &parm);
-    if (simplex != 0) glp_std_basis(lp_);  // glp_exact starts afresh
-    int rc = 0;
-    if (exact || simplex != 0) rc = glp_exact(lp_, &parm);
+    if (glp_simplex(lp_, &parm) != 0) glp_std_basis(lp_);  // glp_exact starts afresh
+    const int rc = glp_exact(lp_, &parm);
     const int status = glp_get_status(lp_);
     glp_set_obj_coef(lp_, j, 0.0);
     if (rc == 0 && status == GLP_OPT) return glp_get_obj_val(lp_);
@@ -280,29 +277,27 @@ class Lp {
 /// frequency table holds. See docs/architecture.md §10.
 double tolerance(double x) { return 1e-9 * std::max(1.0, std::fabs(x)); }
 
-Range range_in(Lp& lp, std::size_t cell, bool exact = true) {
+Range range_in(Lp& lp, std::size_t cell) {
   Range r;
-  const std::optional<double> lo = lp.optimum(cell, false, exact);
+  const std::optional<double> lo = lp.optimum(cell, false);
   r.lower = static_cast<std::int64_t>(std::ceil(*lo - tolerance(*lo)));
   if (r.lower < 0) r.lower = 0;
-  if (const std::optional<double> hi = lp.optimum(cell, true, exact))
+  if (const std::optional<double> hi = lp.optimum(cell, true))
     r.upper = static_cast<std::int64_t>(std::floor(*hi + tolerance(*hi)));
   return r;
 }
 
-bool safe(const Range& r, const Cell& c, std::int64_t protection, bool protect) {
-  if (protect)
-    return r.lower <= std::max<std::int64_t>(0, c.value - protection) && (!r.upper || *r.upper >= c.value + protection);
-  return !r.upper || r.lower < *r.upper;  // not exactly recoverable
+/// Whether a range reaches the protection interval [max(0, v − P), v + P].
+bool safe(const Range& r, const Cell& c, std::int64_t protection) {
+  return r.lower <= std::max<std::int64_t>(0, c.value - protection) && (!r.upper || *r.upper >= c.value + protection);
 }
 
 /// The cells the audit suppresses for an unsafe cell: those of the cheapest way to move it to
 /// the failing end of its protection interval. A linear program over deviations y from the true
 /// table: y = 0 on every constraint (the table still adds up), the unsafe cell's deviation fixed
-/// (+P for a short maximum, down to max(0, v - P) for a short minimum; +1 when it must only not
-/// be exact), every cell's value + y >= 0, published zeros fixed, a suppressed cell free at no
-/// cost, a published cell at the cost of its value per unit moved (|y| × value: small cells
-/// first, totals last). The published cells the cheapest deviation moves are suppressed: with
+/// (+P for a short maximum, down to max(0, v - P) for a short minimum), every cell's value + y
+/// >= 0, published zeros fixed, a suppressed cell free at no cost, a published cell at the cost
+/// of its value per unit moved (|y| × value: small cells first, totals last). The published cells the cheapest deviation moves are suppressed: with
 /// them, the true table moved by y is feasible, so the unsafe side reaches its end.
 ///
 /// Only the cells within `radius` lines of the unsafe cell may move (the others keep y = 0, so a
@@ -399,11 +394,10 @@ std::optional<std::vector<std::size_t>> cheapest_move(const Problem& pb, const L
 /// else anywhere; empty when none exists (the caller falls back to the line's smallest cell).
 /// (On the demo's linked years a move within 2 lines never existed, and 3 then 6 took least.)
 std::vector<std::size_t> audit_choice(const Problem& pb, const Lines& lines, const std::vector<bool>& suppressed,
-                                      std::size_t cell, const Range& range, std::int64_t protection, bool protect_it) {
+                                      std::size_t cell, const Range& range, std::int64_t protection) {
   const std::int64_t v = pb.cells[cell].value;
-  const bool up = range.upper && (!protect_it || *range.upper < v + protection);
-  const double shift = up ? static_cast<double>(protect_it ? protection : 1)
-                          : -static_cast<double>(protect_it ? std::min(v, protection) : std::min<std::int64_t>(v, 1));
+  const bool up = range.upper && *range.upper < v + protection;
+  const double shift = up ? static_cast<double>(protection) : -static_cast<double>(std::min(v, protection));
   for (int radius : {3, 6, static_cast<int>(pb.cells.size())})
     if (auto move = cheapest_move(pb, lines, suppressed, cell, shift, radius)) return *move;
   return {};
@@ -523,15 +517,14 @@ Protection protect(const Problem& pb, const Options& o) {
         continue;
       }
       ranges[i] = range_in(lp, i);
-      if (safe(*ranges[i], pb.cells[i], protection_of(pb.cells[i], o), protect_it))
+      if (safe(*ranges[i], pb.cells[i], protection_of(pb.cells[i], o)))
         known_safe[i] = true;
       else
         unsafe = i;
     }
     if (unsafe) {
-      const bool protect_it = o.protect_secondary || why[*unsafe] == Reason::primary;
       std::vector<std::size_t> more = audit_choice(pb, lines, suppressed, *unsafe, *ranges[*unsafe],
-                                                   protection_of(pb.cells[*unsafe], o), protect_it);
+                                                   protection_of(pb.cells[*unsafe], o));
       if (more.empty())
         if (const auto c = line_choice(pb, lines, why, *unsafe)) more.push_back(*c);
       // Every non-zero cell suppressed leaves the published cells all zero: the feasible set is
