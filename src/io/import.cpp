@@ -742,6 +742,8 @@ ImportReport import_impl(Session& session, std::string_view type_name, std::istr
                   : detail::SessionAccess::defer_indexes(session, tname, o.index_build == IndexBuild::automatic,
                                                          o.index_build == IndexBuild::after_load);
           body();
+          // The rows are all read: the in-file keys' memory goes before the index builds' sorts.
+          decltype(seen_keys)().swap(seen_keys);
           detail::SessionAccess::build_indexes(session, deferred);
           report.sha256 = hashing.hex();
           summary["sha256"] = report.sha256;

@@ -77,9 +77,9 @@ std::int64_t write_create(Context& cx, const pack::RecordType& t, Input& in) {
     store::append_status(c, t, id, initial);
   }
   for (const auto& f : t.fields) {
-    if (t.workflow && f.name == t.workflow->status_field) continue;
+    if (!f.history || (t.workflow && f.name == t.workflow->status_field)) continue;
     const Value& v = value_of(in.fields, f.name);
-    if (f.history && !is_null(v)) add_history(cx, seq, t, id, "changed", f.name, std::nullopt, history_text(v));
+    if (!is_null(v)) add_history(cx, seq, t, id, "changed", f.name, std::nullopt, history_text(v));
   }
   if (cx.audit.summarising()) {
     cx.audit.summarise(true, id);

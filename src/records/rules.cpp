@@ -60,7 +60,7 @@ struct Scope {
       const Value& v = value_of(vals, name);
       if (is_null(v) || has_error(name)) return std::nullopt;
       m.fields.push_back(t.field(name));
-      m.values.push_back(v);
+      m.values.push_back(&v);
     }
     m.self = self;
     return m;
@@ -147,7 +147,10 @@ void check(const Scope& s, const pack::rules::PossibleDuplicate& r) {
   if (!m) return;
   m->ignore_case = true;
   m->limit = 10;
-  if (s.prefix.empty()) m->dup = &r;
+  if (s.prefix.empty()) {
+    m->dup = &r;
+    m->rule = &s.rule;
+  }
   const auto found = store::find_matching(s.cx.conn, s.t, *m);
   if (found.empty()) return;
   Json ids = Json::array();
@@ -174,6 +177,7 @@ void check(const Scope& s, const pack::rules::UniqueActive& r) {
   // With a workflow, a closed record is no longer active (a job seeker who found work may
   // register again).
   if (wf) m->closed_status_field = wf->status_field;
+  if (s.prefix.empty()) m->rule = &s.rule;
   const auto found = store::find_matching(s.cx.conn, s.t, *m);
   if (!found.empty())
     s.fail(r.fields.front(), "another " + s.t.name + " (id " + std::to_string(found.front()) +

@@ -15,6 +15,9 @@ const pack::RecordType& Context::type(std::string_view name) const {
 void Context::refresh(bool force) {
   if (refreshed && !force) return;
   refreshed = true;
+  // The bulk path of an import runs inside a batch, which looked when it took the write lock:
+  // no other connection can have committed since.
+  if (join_batch && conn.in_transaction()) return;
   if (!cache.stale(conn)) return;
   // Another connection wrote. If it upgraded the pack, this handle's declarations are stale:
   // refuse rather than validate against the old pack.

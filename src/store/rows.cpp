@@ -5,6 +5,8 @@
 #include "store/feed.hpp"
 #include "store/schema.hpp"
 
+#include <algorithm>
+
 
 namespace clmis::store {
 
@@ -14,7 +16,16 @@ using detail::Sections;
 using detail::Values;
 
 // Statement kinds of Connection::text.
-enum Text { kInsert = 1, kMatch, kReference, kSectionDelete, kSectionInsert };
+enum Text { kInsert = 1, kMatch, kReference, kSectionDelete, kSectionInsert, kInsertPlan };
+
+// A field of a record type with the first parameter of the insert statement it binds, in the
+// order of the fields' names (the order of a Values map): insert_row() walks the two together
+// instead of looking each field up by name.
+struct BindSlot {
+  std::string_view name;
+  const pack::Field* field;
+  int param;
+};
 
 }  // namespace
 
@@ -228,23 +239,180 @@ Presence reference_target(Connection& c, const pack::Field& f, std::int64_t id) 
   return p;
 }
 
-std::optional<std::int64_t> dup_key(const std::vector<const pack::Field*>& fields, const std::vector<Value>& values) {
-  DupKey k;
-  for (size_t i = 0; i < fields.size(); ++i) {
-    const auto sql = to_sql(*fields[i], values[i]);
-    const SqlValue& v = sql.front();
-    if (const auto* n = std::get_if<std::int64_t>(&v)) k.integer(*n);
-    else if (const auto* s = std::get_if<std::string>(&v)) k.text(*s);
-    else return std::nullopt;
+namespace {
+// Adds a value to a key as a lookup binds it (its first column: text, or an integer); false when
+// it is empty.
+bool key_value(DupKey& k, const pack::Field& f, const Value& v) {
+  if (std::holds_alternative<std::monostate>(v)) return false;
+  switch (f.type) {
+    case FieldType::text: k.text(std::get<std::string>(v)); break;
+    case FieldType::code: k.text(std::get<Code>(v).value); break;
+    case FieldType::integer: k.integer(std::get<std::int64_t>(v)); break;
+    case FieldType::reference: k.integer(std::get<Ref>(v).id); break;
+    case FieldType::boolean: k.integer(std::get<bool>(v) ? 1 : 0); break;
+    case FieldType::decimal: k.integer(std::get<Decimal>(v).units); break;
+    case FieldType::money: k.integer(std::get<Money>(v).minor); break;
+    case FieldType::date: k.integer(std::get<Date>(v).time_since_epoch().count()); break;
+    case FieldType::datetime: k.integer(std::get<DateTime>(v).time_since_epoch().count()); break;
   }
+  return true;
+}
+}  // namespace
+
+std::optional<std::int64_t> dup_key(const std::vector<const pack::Field*>& fields,
+                                    const std::vector<const Value*>& values) {
+  DupKey k;
+  for (size_t i = 0; i < fields.size(); ++i)
+    if (!key_value(k, *fields[i], *values[i])) return std::nullopt;
   return k.value();
 }
+
+namespace {
+
+// The fields a rule's lookups compare, when its filter can hold their keys (the record's own
+// fields, not a section's).
+const std::vector<std::string>* filter_fields(const pack::Rule& r) {
+  if (!r.section.empty()) return nullptr;
+  if (const auto* u = std::get_if<pack::rules::UniqueActive>(&r.check)) return &u->fields;
+  if (const auto* d = std::get_if<pack::rules::PossibleDuplicate>(&r.check)) return &d->fields;
+  return nullptr;
+}
+
+// The filter key of a record's values for a rule's fields: DupKey of their first columns, as a
+// lookup binds them (dup_key()); nullopt when one is empty (such a row matches no lookup).
+std::optional<std::int64_t> values_key(const pack::RecordType& t, const std::vector<std::string>& names,
+                                       const Values& vals) {
+  DupKey k;
+  for (const auto& n : names)
+    if (!key_value(k, *t.field(n), detail::value_of(vals, n))) return std::nullopt;
+  return k.value();
+}
+
+// "SELECT <the key's columns> FROM t WHERE <true>": a possible_duplicate rule's key column
+// (schema.hpp DupRule), or the first columns of a unique rule's fields.
+std::string key_select(const pack::RecordType& t, const pack::Rule& r) {
+  if (const auto* pd = std::get_if<pack::rules::PossibleDuplicate>(&r.check)) {
+    // Its partial index holds the keys that are not NULL: all a filter needs.
+    for (const auto& d : dup_rules(t))
+      if (d.rule == pd)
+        return "SELECT " + quote(d.column) + " FROM " + quote(t.name) + " WHERE " + quote(d.column) + " IS NOT NULL";
+    throw StorageError("no key column for a possible_duplicate rule of " + t.name);
+  }
+  std::string cols;
+  for (const auto& n : *filter_fields(r)) cols += (cols.empty() ? "" : ", ") + quote(t.field(n)->columns().front());
+  return "SELECT " + cols + " FROM " + quote(t.name) + " WHERE 1";
+}
+
+// The filter key of the row a key_select() statement stands on: the key column as stored, or
+// DupKey of the columns (what dup_key() makes of the values a lookup binds). nullopt when a
+// column is NULL (the row matches no lookup); false when a column holds what no lookup binds.
+bool row_key(Stmt& s, bool dup, std::optional<std::int64_t>& key) {
+  key.reset();
+  if (dup) {
+    if (!s.is_null(0)) key = s.int64(0);
+    return true;
+  }
+  DupKey k;
+  for (int i = 0; i < s.columns(); ++i) {
+    switch (sqlite3_column_type(s.raw(), i)) {
+      case SQLITE_INTEGER: k.integer(s.int64(i)); break;
+      case SQLITE_TEXT: k.text(s.view(i)); break;
+      case SQLITE_NULL: return true;
+      default: return false;
+    }
+  }
+  key = k.value();
+  return true;
+}
+
+// Adds the keys of a record just inserted (from its values) or updated (read back from its row,
+// for the rules whose fields the update changed: a patch does not hold the others) to the filters
+// made for t's rules.
+void add_keys(Connection& c, const pack::RecordType& t, std::int64_t id, const Values* inserted,
+              const std::vector<const pack::Field*>* changed) {
+  auto& slots = c.key_filters().slots;
+  if (slots.empty()) return;
+  for (const auto& r : t.rules) {
+    const auto it = slots.find(&r);
+    if (it == slots.end() || !it->second.filter) continue;
+    auto& slot = it->second;
+    const auto* names = filter_fields(r);
+    std::optional<std::int64_t> key;
+    if (inserted) {
+      key = values_key(t, *names, *inserted);
+    } else {
+      if (std::none_of(changed->begin(), changed->end(), [&](const pack::Field* f) {
+            return std::find(names->begin(), names->end(), f->name) != names->end();
+          }))
+        continue;
+      auto& s = c.prepare(key_select(t, r) + " AND id = ?");
+      s.bind(1, id);
+      const bool ok = !s.step() || row_key(s, std::holds_alternative<pack::rules::PossibleDuplicate>(r.check), key);
+      s.reset();
+      if (!ok) {
+        slot.filter.reset();
+        slot.next_check = UINT64_MAX;
+        continue;
+      }
+    }
+    if (!key) continue;
+    slot.filter->add(static_cast<std::uint64_t>(*key));
+    if (slot.filter->count() > slot.filter->capacity()) slot.filter.reset();  // made again, larger
+  }
+}
+
+// Makes the filter of a rule's lookups from the keys of every row of t, once the transaction
+// has run at least a sixteenth as many lookups as the table has rows (reading a key costs far
+// less than a lookup); otherwise weighs it again after twice the lookups.
+void make_filter(Connection& c, const pack::RecordType& t, const pack::Rule& r, KeyFilters::Slot& slot) {
+  const auto rows = static_cast<std::uint64_t>(c.scalar("SELECT max(id) FROM " + quote(t.name)).value_or(0));
+  if (slot.lookups * 16 < rows) {
+    slot.next_check = slot.lookups * 2;
+    return;
+  }
+  auto filter = std::make_unique<KeyFilter>(std::max<std::uint64_t>(2 * rows, std::uint64_t{1} << 20));
+  const bool dup = std::holds_alternative<pack::rules::PossibleDuplicate>(r.check);
+  auto& s = c.prepare(key_select(t, r));
+  std::optional<std::int64_t> key;
+  while (s.step()) {
+    if (!row_key(s, dup, key)) {  // not a value a lookup binds: no filter for this rule
+      s.reset();
+      slot.next_check = UINT64_MAX;
+      return;
+    }
+    if (key) filter->add(static_cast<std::uint64_t>(*key));
+  }
+  s.reset();
+  slot.filter = std::move(filter);
+  slot.asked = slot.spared = 0;
+}
+
+}  // namespace
 
 std::vector<std::int64_t> find_matching(Connection& c, const pack::RecordType& t, const Match& m) {
   std::optional<std::int64_t> key;
   if (m.dup) {
     key = dup_key(m.fields, m.values);
     if (!key) return {};
+  }
+  if (m.rule && filter_fields(*m.rule)) {
+    auto& slot = c.key_filters().slots[m.rule];
+    ++slot.lookups;
+    if (!slot.filter && slot.lookups >= slot.next_check) make_filter(c, t, *m.rule, slot);
+    if (slot.filter) {
+      const auto k = m.dup ? key : dup_key(m.fields, m.values);
+      ++slot.asked;
+      if (k && !slot.filter->may_contain(static_cast<std::uint64_t>(*k))) {
+        ++slot.spared;
+        return {};
+      }
+      // A filter that spares few lookups (most keys are in the table: a file of people already
+      // registered) costs more than it saves: dropped for the rest of the transaction.
+      if (slot.asked == 4096 && slot.spared < slot.asked / 4) {
+        slot.filter.reset();
+        slot.next_check = UINT64_MAX;
+      }
+    }
   }
   auto& s = c.statement(kMatch, m.key, [&] {
     std::string where;
@@ -266,8 +434,8 @@ std::vector<std::int64_t> find_matching(Connection& c, const pack::RecordType& t
   const int first = key ? 3 : 2;
   if (key) s.bind(2, *key);
   for (size_t i = 0; i < m.fields.size(); ++i) {
-    if (m.fields[i]->type == FieldType::money) s.bind(static_cast<int>(i) + first, to_sql(*m.fields[i], m.values[i]).front());
-    else bind_field(s, static_cast<int>(i) + first, *m.fields[i], m.values[i]);
+    if (m.fields[i]->type == FieldType::money) s.bind(static_cast<int>(i) + first, to_sql(*m.fields[i], *m.values[i]).front());
+    else bind_field(s, static_cast<int>(i) + first, *m.fields[i], *m.values[i]);
   }
   std::vector<std::int64_t> ids;
   while (s.step()) ids.push_back(s.int64(0));
@@ -309,38 +477,36 @@ std::int64_t insert_row(Connection& c, const pack::RecordType& t, const Values& 
   const std::int64_t seconds = utc_seconds(at);
   s.bind(1, seconds).bind(2, uid).bind(3, seconds).bind(4, uid);
   if (external_id) s.bind(5, *external_id); else s.bind(5, nullptr);
-  int i = 6;
-  for (const auto& f : t.fields)
-    i = bind_field(s, i, f, detail::value_of(fields, f.name));
+  const auto& plan = c.derived<std::vector<BindSlot>>(kInsertPlan, &t, [&] {
+    std::vector<BindSlot> p;
+    int param = 6;
+    for (const auto& f : t.fields) {
+      p.push_back({f.name, &f, param});
+      param += static_cast<int>(f.columns().size());
+    }
+    std::sort(p.begin(), p.end(), [](const BindSlot& a, const BindSlot& b) { return a.name < b.name; });
+    return p;
+  });
+  // Unbound parameters are NULL (the statement comes with its bindings cleared).
+  auto slot = plan.begin();
+  for (const auto& [name, v] : fields) {
+    while (slot != plan.end() && slot->name < name) ++slot;
+    if (slot == plan.end()) break;
+    if (slot->name == name && !std::holds_alternative<std::monostate>(v)) bind_field(s, slot->param, *slot->field, v);
+  }
+  int i = 6;  // after the fields' parameters: the possible-duplicate keys'
+  for (const auto& f : t.fields) i += f.type == FieldType::money ? 2 : 1;
   // The possible-duplicate keys, in the order of dup_rules(t): the record's rules in order.
   for (const auto& r : t.rules) {
     const auto* pd = std::get_if<pack::rules::PossibleDuplicate>(&r.check);
     if (!pd || !r.section.empty()) continue;
-    DupKey k;
-    bool any_null = false;
-    for (const auto& n : pd->fields) {
-      const pack::Field* f = t.field(n);
-      const Value& v = detail::value_of(fields, n);
-      if (std::holds_alternative<std::monostate>(v)) {
-        any_null = true;
-        break;
-      }
-      switch (f->type) {
-        case FieldType::text: k.text(std::get<std::string>(v)); break;
-        case FieldType::code: k.text(std::get<Code>(v).value); break;
-        default: {
-          const auto sql = to_sql(*f, v);
-          if (const auto* x = std::get_if<std::int64_t>(&sql.front())) k.integer(*x);
-          else if (const auto* x = std::get_if<std::string>(&sql.front())) k.text(*x);
-          else any_null = true;
-        }
-      }
-    }
-    if (any_null) s.bind(i++, nullptr);
-    else s.bind(i++, k.value());
+    if (const auto k = values_key(t, pd->fields, fields)) s.bind(i++, *k);
+    else s.bind(i++, nullptr);
   }
   s.run();
-  return c.last_insert_rowid();
+  const std::int64_t id = c.last_insert_rowid();
+  add_keys(c, t, id, &fields, nullptr);
+  return id;
 }
 
 bool update_row(Connection& c, const pack::RecordType& t, std::int64_t id, std::int64_t from_version,
@@ -367,6 +533,7 @@ bool update_row(Connection& c, const pack::RecordType& t, std::int64_t id, std::
           .bind(1, id)
           .run();
   }
+  add_keys(c, t, id, nullptr, &changed);
   return true;
 }
 

@@ -80,8 +80,12 @@ struct Match {
   /// A possible_duplicate rule on the record (fields are its fields): only rows whose key column
   /// (schema.hpp DupRule) holds dup_key(fields, values) are compared.
   const pack::rules::PossibleDuplicate* dup = nullptr;
+  /// The rule the lookup checks, when its fields are the record's own (not a section's): the
+  /// lookup may then be answered by the write transaction's key filter of the rule (a key no row
+  /// holds needs no query; keyfilter.hpp), made once enough lookups pay for it.
+  const pack::Rule* rule = nullptr;
   std::vector<const pack::Field*> fields;
-  std::vector<Value> values;
+  std::vector<const Value*> values;  ///< the record's, which outlive the lookup
   bool ignore_case = false;
   std::string closed_status_field;
   std::int64_t self = 0;
@@ -89,7 +93,8 @@ struct Match {
 };
 std::vector<std::int64_t> find_matching(Connection& c, const pack::RecordType& t, const Match& m);
 /// DupKey of values as stored in the fields' first columns; nullopt when one is empty.
-std::optional<std::int64_t> dup_key(const std::vector<const pack::Field*>& fields, const std::vector<Value>& values);
+std::optional<std::int64_t> dup_key(const std::vector<const pack::Field*>& fields,
+                                    const std::vector<const Value*>& values);
 
 /// The next value of a named sequence (assigned numbers: "<type>.<field>"), never reused.
 std::int64_t next_in_sequence(Connection& c, const std::string& name);

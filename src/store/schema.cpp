@@ -693,6 +693,9 @@ std::vector<std::string> drop_indexes(Connection& c, const std::string& table, c
 
 void build_indexes(Connection& c, const std::vector<std::string>& ddl) {
   if (ddl.empty()) return;
+  // The load's lookups are over: the key filters' memory goes before the sorts' (made again if
+  // lookups follow).
+  c.key_filters().clear();
   // A sort keeps up to cache_size of keys in memory before it writes a sorted run to a temporary
   // file (in memory too, with temp_store MEMORY): during the build, a 16 MiB cache and files on
   // disk keep the import's memory where loading left it.

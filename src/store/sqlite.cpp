@@ -288,6 +288,7 @@ WriteTransaction::WriteTransaction(Connection& c, Nested nested) : c_(c) {
   int rc = sqlite3_exec(c.raw(), "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
   if (rc == SQLITE_OK) {
     c.pending().clear();  // another connection may have written since the last transaction
+    c.key_filters().clear();
     return;
   }
   if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
@@ -300,8 +301,10 @@ WriteTransaction::~WriteTransaction() {
   if (done_ || joined_) return;
   if (nested_)
     sqlite3_exec(c_.raw(), "ROLLBACK TO clmis_write; RELEASE clmis_write", nullptr, nullptr, nullptr);
-  else
+  else {
     sqlite3_exec(c_.raw(), "ROLLBACK", nullptr, nullptr, nullptr);
+    c_.key_filters().clear();
+  }
   c_.pending().clear();  // stored up to the savepoint's start; read again when needed
 }
 
@@ -314,7 +317,10 @@ void WriteTransaction::commit() {
   const char* sql = nested_ ? "RELEASE clmis_write" : "COMMIT";
   int rc = sqlite3_exec(c_.raw(), sql, nullptr, nullptr, nullptr);
   if (rc != SQLITE_OK) c_.fail(rc, sql);
-  if (!nested_) c_.pending().clear();
+  if (!nested_) {
+    c_.pending().clear();
+    c_.key_filters().clear();
+  }
   done_ = true;
 }
 

@@ -9,6 +9,8 @@
 
 #include <sqlite3.h>
 
+#include "store/keyfilter.hpp"
+
 #include <cstdint>
 #include <chrono>
 #include <functional>
@@ -142,6 +144,16 @@ class Connection {
   void forget_texts() {
     texts_.clear();
     statements_.clear();
+    derived_.clear();
+    key_filters_.clear();  // keyed by the declarations of the pack that was in force
+  }
+  /// Data derived from a declaration of the pack (kind, key), such as the order in which a write
+  /// binds a record's values: made once by make() and kept, like text(), until forget_texts().
+  template <class T>
+  const T& derived(int kind, const void* key, const std::function<T()>& make) {
+    auto& slot = derived_[std::make_pair(kind, key)];
+    if (!slot) slot = std::make_shared<const T>(make());
+    return *static_cast<const T*>(slot.get());
   }
   /// prepare(text(kind, key, make)) without looking the statement up by its SQL text: the
   /// statement of a declaration, found by (kind, key) (a write runs several per record).
@@ -169,6 +181,9 @@ class Connection {
   [[nodiscard]] int changes() const { return sqlite3_changes(db_); }
   /// Numbered writes not stored yet (see PendingWrites); only the store touches them.
   PendingWrites& pending() { return pending_; }
+  /// The key filters of the write transaction in progress (keyfilter.hpp); only the store
+  /// touches them.
+  KeyFilters& key_filters() { return key_filters_; }
 
   /// Throws the clmis error matching an SQLite result code.
   [[noreturn]] void fail(int rc, const std::string& what) const;
@@ -185,7 +200,9 @@ class Connection {
   std::unordered_map<std::string, std::unique_ptr<Stmt>> cache_;
   std::map<std::pair<int, const void*>, std::string> texts_;
   std::map<std::pair<int, const void*>, Stmt*> statements_;  // into cache_, which never drops one
+  std::map<std::pair<int, const void*>, std::shared_ptr<const void>> derived_;
   PendingWrites pending_;
+  KeyFilters key_filters_;
 };
 
 /// BEGIN IMMEDIATE ... COMMIT; rolls back in the destructor unless committed. Inside a
