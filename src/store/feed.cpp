@@ -16,7 +16,10 @@ std::optional<std::string> opt_text(Stmt& s, int i) {
   if (s.is_null(i)) return std::nullopt;
   return s.text(i);
 }
-enum Kind { kStatusInsert = 100, kStatusRead, kStatusLast, kStatusFirst, kStatusInitial, kStatusCounts, kStatusNext };
+enum Kind { kStatusInsert = 100, kStatusRead, kStatusLast, kStatusFirst, kStatusInitial, kStatusCounts, kStatusNext,
+            kStatusTable };
+// Initial status rows written by one statement (append_status).
+constexpr std::size_t kInitialChunk = 64;
 
 std::int64_t next_seq(Connection& c) {
   auto& p = c.pending();
@@ -36,8 +39,40 @@ void write_range(Connection& c, const PendingWrites::Range& r) {
 }
 }  // namespace
 
+void flush_initial_status(Connection& c) {
+  // Taken out first: the statements below name the status table, and must not flush again.
+  std::vector<std::array<std::int64_t, 3>> rows;
+  rows.swap(c.pending().initial.rows);
+  if (rows.empty()) return;
+  const auto& table = c.pending().initial.table;
+  const auto& status = c.pending().initial.status;
+  auto insert = [&](std::size_t n) -> Stmt& {
+    // (record_id, n, effective_day, status, seq) per row, ?1 the status; the other columns NULL.
+    std::string sql = "INSERT INTO " + quote(table) + " (record_id, n, effective_day, status, seq) VALUES ";
+    for (std::size_t i = 0; i < n; ++i)
+      sql += (i ? ", (?" : "(?") + std::to_string(2 + 3 * i) + ", 0, ?" + std::to_string(3 + 3 * i) + ", ?1, ?" +
+             std::to_string(4 + 3 * i) + ")";
+    return c.prepare(sql);
+  };
+  std::size_t done = 0;
+  while (done < rows.size()) {
+    const std::size_t n = rows.size() - done >= kInitialChunk ? kInitialChunk : 1;
+    auto& s = insert(n);
+    s.bind(1, status);
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto& r = rows[done + i];
+      s.bind(static_cast<int>(2 + 3 * i), r[0]).bind(static_cast<int>(3 + 3 * i), r[1]).bind(static_cast<int>(4 + 3 * i), r[2]);
+    }
+    s.run();
+    done += n;
+  }
+  rows.clear();
+  rows.swap(c.pending().initial.rows);  // its memory kept for the next rows
+}
+
 void flush_pending(Connection& c) {
   auto& p = c.pending();
+  flush_initial_status(c);
   if (p.range) {
     write_range(c, *p.range);
     p.range.reset();
@@ -128,6 +163,20 @@ std::vector<HistoryRow> history_of(Connection& c, const std::string& type, std::
 std::string status_table(const pack::RecordType& t) { return "clmis_status__" + t.name; }
 
 void append_status(Connection& c, const pack::RecordType& t, std::int64_t id, const StatusRow& r) {
+  // The initial state of a record just created is held back and written with others, 64 rows to
+  // a statement (PendingWrites::initial): a bulk import writes a million of them.
+  if (r.event == "initial" && r.at.empty() && !r.detail) {
+    auto& in = c.pending().initial;
+    const std::string& table = c.text(kStatusTable, &t, [&] { return status_table(t); });
+    if (!in.rows.empty() && (in.table != table || in.status != r.status)) flush_initial_status(c);
+    if (in.rows.empty()) {
+      in.table = table;
+      in.status = r.status;
+    }
+    in.rows.push_back({id, day_number(r.effective_date), r.seq});
+    if (in.rows.size() >= kInitialChunk) flush_initial_status(c);
+    return;
+  }
   // n: 0 for the initial state, then 1, 2... in the order written (which is date order: a
   // transition is never dated before the last status change).
   std::int64_t n = 0;

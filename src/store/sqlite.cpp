@@ -156,7 +156,12 @@ void Connection::busy_check(int rc, const std::string& what) const {
                " ms (busy_timeout_ms " + std::to_string(busy_timeout_ms_) + "; " + what + "); try again");
 }
 
+namespace {
+bool names_status_table(std::string_view sql) { return sql.find("clmis_status__") != std::string_view::npos; }
+}  // namespace
+
 void Connection::exec(const std::string& sql) {
+  if (!pending_.initial.rows.empty() && names_status_table(sql)) flush_initial_status(*this);
   char* err = nullptr;
   int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err);
   if (rc != SQLITE_OK) {
@@ -170,14 +175,16 @@ void Connection::exec(const std::string& sql) {
 Stmt& Connection::prepare(const std::string& sql) {
   auto it = cache_.find(sql);
   if (it != cache_.end()) {
+    if (!pending_.initial.rows.empty() && it->second->names_status()) flush_initial_status(*this);
     it->second->reset();
     return *it->second;
   }
+  if (!pending_.initial.rows.empty() && names_status_table(sql)) flush_initial_status(*this);
   sqlite3_stmt* s = nullptr;
   int rc = sqlite3_prepare_v3(db_, sql.c_str(), static_cast<int>(sql.size()),
                               SQLITE_PREPARE_PERSISTENT, &s, nullptr);
   if (rc != SQLITE_OK) fail(rc, "prepare");
-  auto [pos, _] = cache_.emplace(sql, std::make_unique<Stmt>(s));
+  auto [pos, _] = cache_.emplace(sql, std::make_unique<Stmt>(s, names_status_table(sql)));
   return *pos->second;
 }
 
@@ -256,6 +263,7 @@ Stmt& Connection::statement(int kind, const void* key, const std::function<std::
   auto k = std::make_pair(kind, key);
   auto it = statements_.find(k);
   if (it != statements_.end()) {
+    if (!pending_.initial.rows.empty() && it->second->names_status()) flush_initial_status(*this);
     it->second->reset();
     return *it->second;
   }

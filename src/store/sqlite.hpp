@@ -11,6 +11,7 @@
 
 #include "store/keyfilter.hpp"
 
+#include <array>
 #include <cstdint>
 #include <chrono>
 #include <functional>
@@ -30,7 +31,7 @@ using SqlValue = std::variant<std::monostate, std::int64_t, std::string>;
 
 class Stmt {
  public:
-  explicit Stmt(sqlite3_stmt* s) : s_(s) {}
+  explicit Stmt(sqlite3_stmt* s, bool names_status = false) : s_(s), names_status_(names_status) {}
   ~Stmt() { sqlite3_finalize(s_); }
   Stmt(const Stmt&) = delete;
   Stmt& operator=(const Stmt&) = delete;
@@ -65,9 +66,13 @@ class Stmt {
   [[nodiscard]] std::string blob(int i) const;
   [[nodiscard]] SqlValue value(int i) const;
   [[nodiscard]] sqlite3_stmt* raw() const { return s_; }
+  /// True when its SQL names a status table (clmis_status__...): the initial status rows a
+  /// write holds back are written before it runs (PendingWrites::initial).
+  [[nodiscard]] bool names_status() const { return names_status_; }
 
  private:
   sqlite3_stmt* s_;
+  bool names_status_ = false;
 };
 
 /// What a write transaction has numbered but not stored yet (store/feed.cpp writes it): the open
@@ -85,12 +90,25 @@ struct PendingWrites {
   std::optional<std::int64_t> next_seq;  ///< the next change number, once read in this transaction
   /// name → (the last value given, not yet stored)
   std::map<std::string, std::pair<std::int64_t, bool>> sequences;
+  /// The initial status rows of records just created, of one status table (feed.cpp
+  /// append_status): written 64 to a statement, the rest by flush_pending() — and before any
+  /// statement that names a status table is run (Connection::prepare, statement, exec).
+  struct Initial {
+    std::string table;   ///< the status table
+    std::string status;  ///< the state every row enters
+    std::vector<std::array<std::int64_t, 3>> rows;  ///< record id, effective day, change number
+  };
+  Initial initial;
   void clear() {
     range.reset();
     next_seq.reset();
     sequences.clear();
+    initial.rows.clear();
   }
 };
+
+/// Writes the initial status rows PendingWrites holds (store/feed.cpp).
+void flush_initial_status(class Connection& c);
 
 /// Stores what PendingWrites holds (store/feed.cpp).
 void flush_pending(class Connection& c);

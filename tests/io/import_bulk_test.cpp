@@ -245,6 +245,36 @@ TEST_CASE("The bulk import path writes what the per-record path writes", "[impor
     CHECK(r["updated"] == 1);
     CHECK(r["refused"] == 3);
   }
+  SECTION("initial states held back by the bulk path: written before a transition reads them") {
+    // 100 plain rows (their initial states go 64 to a statement: 36 still held back), then a
+    // row with a lifecycle, whose transition must number its row after its own initial state
+    // (n = 1), and the held-back rows of the others written too.
+    Pair p;
+    std::string csv = "registration_date,first_name,family_name,nis_number,sex,date_of_birth,active_on\n";
+    for (int i = 0; i < 100; ++i) csv += "2024-02-01,Held" + std::to_string(i) + ",Back," + std::to_string(7100 + i) + ",F,1990-01-01,\n";
+    csv += "2024-02-01,Last,Back,7200,F,1990-01-01,2024-02-05\n";
+    // Ten more, and a second lifecycle (its statements now prepared: held-back rows are written
+    // before a prepared statement that reads them runs too).
+    for (int i = 0; i < 10; ++i) csv += "2024-02-01,More" + std::to_string(i) + ",Back," + std::to_string(7300 + i) + ",F,1990-01-01,\n";
+    csv += "2024-02-01,Again,Back,7400,F,1990-01-01,2024-02-05\n";
+    clmis::ImportOptions o;
+    o.ids = true;
+    const Json r = p.both(csv, o);
+    CHECK(r["created"] == 112);
+    // Ids 5..116 (the base holds 4): one initial row each (n 0, on 2024-02-01 = day 19754), and
+    // records 105's and 116's activations (n 1, on 2024-02-05 = day 19758).
+    CHECK(test::raw_scalar(p.bulk, "SELECT count(*) || ' ' || min(record_id) || ' ' || max(record_id) FROM "
+                                   "clmis_status__job_seeker WHERE n = 0 AND effective_day = 19754 AND record_id > 4") ==
+          "112 5 116");
+    CHECK(test::raw_scalar(p.bulk, "SELECT group_concat(record_id || ' ' || status || ' ' || effective_day, ', ') FROM "
+                                   "(SELECT * FROM clmis_status__job_seeker WHERE n = 1 ORDER BY record_id)") ==
+          "105 active 19758, 116 active 19758");
+    // Each initial row carries its record's own change number.
+    CHECK(test::raw_scalar(p.bulk, "SELECT count(*) FROM clmis_status__job_seeker s JOIN clmis_change c ON "
+                                   "c.record_type = 'job_seeker' AND c.op = 'create' AND s.record_id BETWEEN "
+                                   "c.record_id AND c.record_id + c.span - 1 AND s.seq = c.seq + s.record_id - c.record_id "
+                                   "WHERE s.n = 0 AND s.record_id > 4") == "112");
+  }
   SECTION("legacy lifecycles: created with their transitions, an existing record continued") {
     Pair p;
     // EXT-4 exists (registered 2024-01-10, no transition): row 4 takes it to active. Row 3

@@ -1,10 +1,12 @@
-// The key filter of a write transaction's lookups (store/keyfilter.hpp, issue 13): the filter
-// itself (no key it holds is ever answered "absent", few keys it does not hold are answered
-// "maybe"), and the lookups of the job seeker's two rules with and without it, compared answer
-// for answer through the store on a database of the standard pack.
+// Two things a bulk write holds in memory (issue 13), through the store on a database of the
+// standard pack: the key filter of a write transaction's lookups (store/keyfilter.hpp) — no key
+// it holds is ever answered "absent", few keys it does not hold are answered "maybe", and the
+// lookups of the job seeker's two rules answer the same with and without it — and the initial
+// status rows held back to be written 64 to a statement (PendingWrites::initial).
 #include <catch2/catch.hpp>
 
 #include "pack/pack.hpp"
+#include "store/feed.hpp"
 #include "store/rows.hpp"
 #include "store/sqlite.hpp"
 #include "support.hpp"
@@ -165,4 +167,65 @@ TEST_CASE("Key filter: lookups answer the same with and without it, keys written
   // The transaction's end forgets them (another connection may write next).
   tx.commit();
   CHECK(c.key_filters().slots.empty());
+}
+
+TEST_CASE("Initial states held back by a write are written before a statement that names the status table",
+          "[store][pending]") {
+  // The store alone, without the savepoints of the layers above (each of which writes them
+  // first): three creates hold their initial states back (fewer than the 64 a statement takes);
+  // reading a record's status history, first with a statement prepared then, then with the same
+  // statement kept, and a raw statement, each finds them.
+  test::TempDir dir;
+  { auto db = test::standard_db(dir); }
+  const auto src = clmis::pack::embedded_source();
+  const auto base = clmis::pack::load_pack(*src);
+  const auto pack = clmis::pack::with_extensions(base, clmis::pack::load_profile(*src, "KNA", base));
+  const auto& t = *pack.record_type("job_seeker");
+  store::Connection c(dir.file("nlad.db"), false);
+  c.configure(5000);
+  store::WriteTransaction tx(c);
+  const std::string at = "2025-03-03T10:00:00Z";
+  auto create = [&](const std::string& nis, std::int64_t seq) {
+    const auto id = store::insert_row(c, t, person("Ann", "Hodge", nis, "1990-01-01"), 1, at, std::nullopt);
+    store::StatusRow initial;
+    initial.seq = seq;
+    initial.event = "initial";
+    initial.status = "registered";
+    initial.effective_date = "2025-03-03";
+    store::append_status(c, t, id, initial);
+    return id;
+  };
+  const auto a = create("501", 1);
+  const auto b = create("502", 2);
+  CHECK(c.pending().initial.rows.size() == 2);
+  auto h = store::status_history_of(c, t, a);
+  CHECK(c.pending().initial.rows.empty());
+  REQUIRE(h.size() == 1);
+  CHECK(h[0].seq == 1);
+  CHECK(h[0].to == std::optional<std::string>("registered"));
+  CHECK(store::status_history_of(c, t, b).size() == 1);
+  const auto d = create("503", 3);
+  CHECK(c.pending().initial.rows.size() == 1);
+  h = store::status_history_of(c, t, d);  // the statement kept from the first read
+  REQUIRE(h.size() == 1);
+  CHECK(h[0].seq == 3);
+  create("504", 4);
+  CHECK(c.scalar("SELECT count(*) FROM clmis_status__job_seeker WHERE effective_day = 20150") == 4);  // 2025-03-03
+  // A transition numbers its row after the initial state (n = 1), held back or not.
+  const auto e = create("505", 5);
+  store::StatusRow moved;
+  moved.seq = 6;
+  moved.event = "activate";
+  moved.status = "active";
+  moved.effective_date = "2025-03-04";
+  moved.actor = 1;
+  moved.at = at;
+  store::append_status(c, t, e, moved);
+  CHECK(c.scalar("SELECT max(n) FROM clmis_status__job_seeker WHERE record_id = " + std::to_string(e)) == 1);
+  // 64 held back go in one statement; the query below writes the 6 still held first.
+  for (int i = 0; i < 70; ++i) create("6" + std::to_string(i), 10 + i);
+  CHECK(c.pending().initial.rows.size() == 6);
+  CHECK(c.scalar("SELECT count(*) FROM clmis_status__job_seeker") == 5 + 1 + 70);
+  CHECK(c.pending().initial.rows.empty());
+  CHECK(c.scalar("SELECT sum(seq) FROM clmis_status__job_seeker WHERE n = 0 AND seq >= 10") == 70 * 10 + 69 * 70 / 2);
 }
