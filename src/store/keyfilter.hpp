@@ -75,8 +75,8 @@ class KeyFilter {
 /// the rule's address). Only the store uses them (store/rows.cpp): a filter is made once a
 /// transaction has run enough lookups of a rule to pay for reading the table's keys, every row
 /// the transaction inserts or whose key it changes adds its key, and they are all forgotten when
-/// the transaction ends (another connection may write next). A savepoint rolled back leaves keys
-/// of rows that no longer exist: a filter answers "maybe" for them, and the query decides.
+/// the transaction ends (another connection may write next) and when a savepoint rolls back (a
+/// filter made inside it may lack a key the rollback puts back, one an update had changed).
 struct KeyFilters {
   struct Slot {
     const void* table = nullptr;         ///< the record type whose rows the keys are

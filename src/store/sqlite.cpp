@@ -175,9 +175,10 @@ void Connection::exec(const std::string& sql) {
 Stmt& Connection::prepare(const std::string& sql) {
   auto it = cache_.find(sql);
   if (it != cache_.end()) {
-    if (!pending_.initial.rows.empty() && it->second->names_status()) flush_initial_status(*this);
-    it->second->reset();
-    return *it->second;
+    Stmt* s = it->second.get();  // the flush may add statements to cache_ (and rehash it)
+    if (!pending_.initial.rows.empty() && s->names_status()) flush_initial_status(*this);
+    s->reset();
+    return *s;
   }
   if (!pending_.initial.rows.empty() && names_status_table(sql)) flush_initial_status(*this);
   sqlite3_stmt* s = nullptr;
@@ -263,9 +264,10 @@ Stmt& Connection::statement(int kind, const void* key, const std::function<std::
   auto k = std::make_pair(kind, key);
   auto it = statements_.find(k);
   if (it != statements_.end()) {
-    if (!pending_.initial.rows.empty() && it->second->names_status()) flush_initial_status(*this);
-    it->second->reset();
-    return *it->second;
+    Stmt* s = it->second;
+    if (!pending_.initial.rows.empty() && s->names_status()) flush_initial_status(*this);
+    s->reset();
+    return *s;
   }
   Stmt& s = prepare(text(kind, key, make));
   statements_.emplace(k, &s);
@@ -309,10 +311,11 @@ WriteTransaction::~WriteTransaction() {
   if (done_ || joined_) return;
   if (nested_)
     sqlite3_exec(c_.raw(), "ROLLBACK TO clmis_write; RELEASE clmis_write", nullptr, nullptr, nullptr);
-  else {
+  else
     sqlite3_exec(c_.raw(), "ROLLBACK", nullptr, nullptr, nullptr);
-    c_.key_filters().clear();
-  }
+  // A filter made inside the savepoint may lack keys the rollback puts back (a key an update
+  // had changed): made again from the table when lookups pay for it.
+  c_.key_filters().clear();
   c_.pending().clear();  // stored up to the savepoint's start; read again when needed
 }
 

@@ -229,3 +229,53 @@ TEST_CASE("Initial states held back by a write are written before a statement th
   CHECK(c.pending().initial.rows.empty());
   CHECK(c.scalar("SELECT sum(seq) FROM clmis_status__job_seeker WHERE n = 0 AND seq >= 10") == 70 * 10 + 69 * 70 / 2);
 }
+
+TEST_CASE("Key filter: one made inside a savepoint that rolls back is forgotten with it", "[store][keyfilter]") {
+  // Inside a savepoint an update moves a record's NIS number from 10 to 999 and the filter is
+  // made then (it holds 999, not 10). The savepoint rolls back: the record holds 10 again, and
+  // a lookup of 10 must find it (found by review: a filter kept past the rollback said "absent").
+  test::TempDir dir;
+  { auto db = test::standard_db(dir); }
+  const auto src = clmis::pack::embedded_source();
+  const auto base = clmis::pack::load_pack(*src);
+  const auto pack = clmis::pack::with_extensions(base, clmis::pack::load_profile(*src, "KNA", base));
+  const auto& t = *pack.record_type("job_seeker");
+  const clmis::pack::Rule* unique = nullptr;
+  for (const auto& r : t.rules)
+    if (r.section.empty() && std::holds_alternative<clmis::pack::rules::UniqueActive>(r.check)) unique = &r;
+  REQUIRE(unique);
+  store::Connection c(dir.file("nlad.db"), false);
+  c.configure(5000);
+  auto by_nis = [&](const std::string& nis) {
+    const Value v{nis};
+    store::Match m;
+    m.key = unique;
+    m.rule = unique;
+    m.fields = {t.field("nis_number")};
+    m.values = {&v};
+    m.closed_status_field = "status";
+    return store::find_matching(c, t, m);
+  };
+  const std::string at = "2025-03-03T10:00:00Z";
+  store::WriteTransaction tx(c);
+  std::vector<std::int64_t> ids;
+  for (int i = 0; i < 10; ++i)
+    ids.push_back(store::insert_row(c, t, person("Ann" + std::to_string(i), "Hodge", "1" + std::to_string(i), "1990-01-01"),
+                                    1, at, std::nullopt));
+  {
+    store::WriteTransaction savepoint(c);
+    const Value moved{std::string("999")};
+    REQUIRE(store::update_row(c, t, ids[0], 1, {t.field("nis_number")}, {{"nis_number", moved}}, 1, at, std::nullopt));
+    for (int i = 0; i < 3000; ++i) CHECK(by_nis("5" + std::to_string(i)).empty());
+    REQUIRE(c.key_filters().slots.at(unique).filter);
+    CHECK(by_nis("10").empty());
+    CHECK(by_nis("999") == std::vector<std::int64_t>{ids[0]});
+  }  // not committed: rolled back
+  CHECK(c.key_filters().slots.empty());
+  CHECK(by_nis("10") == std::vector<std::int64_t>{ids[0]});
+  CHECK(by_nis("999").empty());
+  // Made again past the threshold, from the table as it is now.
+  for (int i = 0; i < 3000; ++i) CHECK(by_nis("5" + std::to_string(i)).empty());
+  REQUIRE(c.key_filters().slots.at(unique).filter);
+  CHECK(by_nis("10") == std::vector<std::int64_t>{ids[0]});
+}
