@@ -12,6 +12,7 @@
 #include "support.hpp"
 
 #include <cstdint>
+#include <memory>
 
 using clmis::Value;
 namespace store = clmis::store;
@@ -36,6 +37,41 @@ clmis::detail::Values person(const std::string& first, const std::string& family
           {"parish", Value{clmis::Code{"KN-03"}}},
           {"status", Value{clmis::Code{"registered"}}}};
 }
+/// A new database of the standard pack (KNA), its handle closed, and a store connection to it
+/// with the job seeker's declaration and its two lookup rules.
+struct JobSeekers {
+  test::TempDir dir;
+  clmis::pack::Pack pack;
+  const clmis::pack::RecordType* t = nullptr;
+  const clmis::pack::Rule* unique = nullptr;  ///< unique_active on nis_number
+  const clmis::pack::Rule* dup = nullptr;     ///< possible_duplicate on the names and birth date
+  std::unique_ptr<store::Connection> c;
+  JobSeekers() {
+    { auto db = test::standard_db(dir); }
+    const auto src = clmis::pack::embedded_source();
+    const auto base = clmis::pack::load_pack(*src);
+    pack = clmis::pack::with_extensions(base, clmis::pack::load_profile(*src, "KNA", base));
+    t = pack.record_type("job_seeker");
+    for (const auto& r : t->rules) {
+      if (!r.section.empty()) continue;
+      if (std::holds_alternative<clmis::pack::rules::UniqueActive>(r.check)) unique = &r;
+      if (std::holds_alternative<clmis::pack::rules::PossibleDuplicate>(r.check)) dup = &r;
+    }
+    c = std::make_unique<store::Connection>(dir.file("nlad.db"), false);
+    c->configure(5000);
+  }
+  /// The lookup of the unique rule (records/rules.cpp), through its filter or not.
+  std::vector<std::int64_t> by_nis(const std::string& nis, bool filtered = true) {
+    const Value v{nis};
+    store::Match m;
+    m.key = unique;
+    m.rule = filtered ? unique : nullptr;
+    m.fields = {t->field("nis_number")};
+    m.values = {&v};
+    m.closed_status_field = "status";
+    return store::find_matching(*c, *t, m);
+  }
+};
 }  // namespace
 
 TEST_CASE("Key filter: every key added is found, and few others", "[store][keyfilter]") {
@@ -69,39 +105,19 @@ TEST_CASE("Key filter: every key added is found, and few others", "[store][keyfi
 
 TEST_CASE("Key filter: lookups answer the same with and without it, keys written after it was made included",
           "[store][keyfilter]") {
-  test::TempDir dir;
-  { auto db = test::standard_db(dir); }
-  const auto src = clmis::pack::embedded_source();
-  const auto base = clmis::pack::load_pack(*src);
-  const auto pack = clmis::pack::with_extensions(base, clmis::pack::load_profile(*src, "KNA", base));
-  const auto& t = *pack.record_type("job_seeker");
-  const clmis::pack::Rule* unique = nullptr;
-  const clmis::pack::Rule* dup = nullptr;
-  for (const auto& r : t.rules) {
-    if (!r.section.empty()) continue;
-    if (std::holds_alternative<clmis::pack::rules::UniqueActive>(r.check)) unique = &r;
-    if (std::holds_alternative<clmis::pack::rules::PossibleDuplicate>(r.check)) dup = &r;
-  }
+  JobSeekers js;
+  auto& c = *js.c;
+  const auto& t = *js.t;
+  const auto* unique = js.unique;
+  const auto* dup = js.dup;
   REQUIRE(unique);
   REQUIRE(dup);
   const auto& dup_rule = std::get<clmis::pack::rules::PossibleDuplicate>(dup->check);
   REQUIRE(std::get<clmis::pack::rules::UniqueActive>(unique->check).fields == std::vector<std::string>{"nis_number"});
   REQUIRE(dup_rule.fields == std::vector<std::string>{"first_name", "family_name", "date_of_birth"});
-
-  store::Connection c(dir.file("nlad.db"), false);
-  c.configure(5000);
   const std::string at = "2025-03-03T10:00:00Z";
   // The lookups the two rules make (records/rules.cpp), with or without their filter.
-  auto by_nis = [&](const std::string& nis, bool filtered) {
-    const Value v{nis};
-    store::Match m;
-    m.key = unique;
-    m.rule = filtered ? unique : nullptr;
-    m.fields = {t.field("nis_number")};
-    m.values = {&v};
-    m.closed_status_field = "status";
-    return store::find_matching(c, t, m);
-  };
+  auto by_nis = [&](const std::string& nis, bool filtered) { return js.by_nis(nis, filtered); };
   auto by_person = [&](const std::string& first, const std::string& family, const std::string& born, bool filtered) {
     const Value a{first}, b{family}, d{*clmis::parse_date(born)};
     store::Match m;
@@ -175,14 +191,9 @@ TEST_CASE("Initial states held back by a write are written before a statement th
   // first): three creates hold their initial states back (fewer than the 64 a statement takes);
   // reading a record's status history, first with a statement prepared then, then with the same
   // statement kept, and a raw statement, each finds them.
-  test::TempDir dir;
-  { auto db = test::standard_db(dir); }
-  const auto src = clmis::pack::embedded_source();
-  const auto base = clmis::pack::load_pack(*src);
-  const auto pack = clmis::pack::with_extensions(base, clmis::pack::load_profile(*src, "KNA", base));
-  const auto& t = *pack.record_type("job_seeker");
-  store::Connection c(dir.file("nlad.db"), false);
-  c.configure(5000);
+  JobSeekers js;
+  auto& c = *js.c;
+  const auto& t = *js.t;
   store::WriteTransaction tx(c);
   const std::string at = "2025-03-03T10:00:00Z";
   auto create = [&](const std::string& nis, std::int64_t seq) {
@@ -234,28 +245,12 @@ TEST_CASE("Key filter: one made inside a savepoint that rolls back is forgotten 
   // Inside a savepoint an update moves a record's NIS number from 10 to 999 and the filter is
   // made then (it holds 999, not 10). The savepoint rolls back: the record holds 10 again, and
   // a lookup of 10 must find it (found by review: a filter kept past the rollback said "absent").
-  test::TempDir dir;
-  { auto db = test::standard_db(dir); }
-  const auto src = clmis::pack::embedded_source();
-  const auto base = clmis::pack::load_pack(*src);
-  const auto pack = clmis::pack::with_extensions(base, clmis::pack::load_profile(*src, "KNA", base));
-  const auto& t = *pack.record_type("job_seeker");
-  const clmis::pack::Rule* unique = nullptr;
-  for (const auto& r : t.rules)
-    if (r.section.empty() && std::holds_alternative<clmis::pack::rules::UniqueActive>(r.check)) unique = &r;
+  JobSeekers js;
+  auto& c = *js.c;
+  const auto& t = *js.t;
+  const auto* unique = js.unique;
   REQUIRE(unique);
-  store::Connection c(dir.file("nlad.db"), false);
-  c.configure(5000);
-  auto by_nis = [&](const std::string& nis) {
-    const Value v{nis};
-    store::Match m;
-    m.key = unique;
-    m.rule = unique;
-    m.fields = {t.field("nis_number")};
-    m.values = {&v};
-    m.closed_status_field = "status";
-    return store::find_matching(c, t, m);
-  };
+  auto by_nis = [&](const std::string& nis) { return js.by_nis(nis); };
   const std::string at = "2025-03-03T10:00:00Z";
   store::WriteTransaction tx(c);
   std::vector<std::int64_t> ids;
