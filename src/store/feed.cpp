@@ -160,7 +160,7 @@ std::vector<HistoryRow> history_of(Connection& c, const std::string& type, std::
   return rows;
 }
 
-std::string status_table(const pack::RecordType& t) { return "clmis_status__" + t.name; }
+std::string status_table(const pack::RecordType& t) { return std::string(kStatusTablePrefix) + t.name; }
 
 void append_status(Connection& c, const pack::RecordType& t, std::int64_t id, const StatusRow& r) {
   // The initial state of a record just created is held back and written with others, 64 rows to

@@ -157,7 +157,7 @@ void Connection::busy_check(int rc, const std::string& what) const {
 }
 
 namespace {
-bool names_status_table(std::string_view sql) { return sql.find("clmis_status__") != std::string_view::npos; }
+bool names_status_table(std::string_view sql) { return sql.find(kStatusTablePrefix) != std::string_view::npos; }
 }  // namespace
 
 void Connection::exec(const std::string& sql) {

@@ -107,6 +107,10 @@ struct PendingWrites {
   }
 };
 
+/// The start of every status table's name (feed.hpp status_table): a statement naming one runs
+/// after the initial status rows held back are written.
+inline constexpr std::string_view kStatusTablePrefix = "clmis_status__";
+
 /// Writes the initial status rows PendingWrites holds (store/feed.cpp).
 void flush_initial_status(class Connection& c);
 
