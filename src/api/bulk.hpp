@@ -9,6 +9,7 @@
 #include "clmis/database.hpp"
 #include "core/given.hpp"
 #include "core/lifecycle.hpp"
+#include "core/warning.hpp"
 
 #include <optional>
 #include <string>
@@ -29,20 +30,20 @@ struct SessionAccess {
   /// Database::codes for code that holds only a session: the codes of a list with their labels
   /// in lang (an export's label columns). Reference data: no permission is needed.
   static Json codes(const Session& s, std::string_view list, std::string_view lang);
-  static std::int64_t bulk_create(Session& s, std::string_view type, const Json& record, Json* warnings);
+  static std::int64_t bulk_create(Session& s, std::string_view type, const Json& record, Warnings* warnings);
   static UpsertResult bulk_upsert(Session& s, std::string_view type, std::string_view external_id,
-                                  const Json& record, Json* warnings);
+                                  const Json& record, Warnings* warnings);
   /// The same for a CSV row: its cells as given (core/given.hpp), decoded straight into values
   /// by the rules that decode JSON (no JSON record built per row).
-  static std::int64_t bulk_create(Session& s, std::string_view type, const GivenRecord& record, Json* warnings);
+  static std::int64_t bulk_create(Session& s, std::string_view type, const GivenRecord& record, Warnings* warnings);
   static UpsertResult bulk_upsert(Session& s, std::string_view type, std::string_view external_id,
-                                  const GivenRecord& record, Json* warnings);
+                                  const GivenRecord& record, Warnings* warnings);
   /// A record with its lifecycle (workflow/legacy.hpp): created, or upserted when external_id
   /// is given, and moved through the transitions its lifecycle names, in one savepoint. One of
   /// record and given is the row.
   static UpsertResult import_lifecycle(Session& s, std::string_view type, std::optional<std::string_view> external_id,
                                        const Json* record, const GivenRecord* given, const LegacyLifecycle& lifecycle,
-                                       Json* warnings);
+                                       Warnings* warnings);
   /// Inside the batch: the indexes no check reads, dropped for the load (records/records.hpp
   /// defer_indexes), and built again before the commit.
   static std::vector<std::string> defer_indexes(Session& s, std::string_view type, bool automatic, bool after_load);

@@ -169,9 +169,9 @@ std::int64_t Session::create(std::string_view type, const Json& record) {
   check_json(record, type);
   // Warnings belong to a write that happened: a refused one leaves none.
   warnings_ = Json::array();
-  Json w = Json::array();
+  detail::Warnings w;
   const auto id = live(engine_).run(detail::SessionAccess::actor(*this), [&](Context& cx) { return detail::create_case(cx, type, record, &w); });
-  warnings_ = std::move(w);
+  warnings_ = detail::to_json(w);
   return id;
 }
 
@@ -182,10 +182,10 @@ Json Session::get(std::string_view type, std::int64_t id) {
 std::int64_t Session::update(std::string_view type, std::int64_t id, std::int64_t version, const Json& changes) {
   check_json(changes, type);
   warnings_ = Json::array();
-  Json w = Json::array();
+  detail::Warnings w;
   const auto v = live(engine_).run(detail::SessionAccess::actor(*this),
                                    [&](Context& cx) { return detail::update_case(cx, type, id, version, changes, &w); });
-  warnings_ = std::move(w);
+  warnings_ = detail::to_json(w);
   return v;
 }
 
@@ -196,10 +196,10 @@ void Session::archive(std::string_view type, std::int64_t id, std::int64_t versi
 UpsertResult Session::upsert(std::string_view type, std::string_view external_id, const Json& record) {
   check_json(record, type);
   warnings_ = Json::array();
-  Json w = Json::array();
+  detail::Warnings w;
   const auto r = live(engine_).run(detail::SessionAccess::actor(*this),
                                    [&](Context& cx) { return detail::upsert_case(cx, type, external_id, record, &w); });
-  warnings_ = std::move(w);
+  warnings_ = detail::to_json(w);
   return public_result(r);
 }
 
@@ -523,25 +523,25 @@ Json SessionAccess::codes(const Session& s, std::string_view list, std::string_v
   return live(s.engine_).run(Actor{0, 0, s.owner_.get()}, [&](Context& cx) { return detail::codes_of(cx, list, lang); });
 }
 
-std::int64_t SessionAccess::bulk_create(Session& s, std::string_view type, const Json& record, Json* warnings) {
+std::int64_t SessionAccess::bulk_create(Session& s, std::string_view type, const Json& record, Warnings* warnings) {
   return live(s.engine_).run(actor(s),
                              [&](Context& cx) { return create_case(cx, type, record, warnings); }, true);
 }
 
 UpsertResult SessionAccess::bulk_upsert(Session& s, std::string_view type, std::string_view external_id,
-                                        const Json& record, Json* warnings) {
+                                        const Json& record, Warnings* warnings) {
   return public_result(live(s.engine_).run(
       actor(s), [&](Context& cx) { return upsert_case(cx, type, external_id, record, warnings); },
       true));
 }
 
-std::int64_t SessionAccess::bulk_create(Session& s, std::string_view type, const GivenRecord& record, Json* warnings) {
+std::int64_t SessionAccess::bulk_create(Session& s, std::string_view type, const GivenRecord& record, Warnings* warnings) {
   return live(s.engine_).run(actor(s),
                              [&](Context& cx) { return create_case(cx, type, record, warnings); }, true);
 }
 
 UpsertResult SessionAccess::bulk_upsert(Session& s, std::string_view type, std::string_view external_id,
-                                        const GivenRecord& record, Json* warnings) {
+                                        const GivenRecord& record, Warnings* warnings) {
   return public_result(live(s.engine_).run(
       actor(s), [&](Context& cx) { return upsert_case(cx, type, external_id, record, warnings); },
       true));
@@ -549,7 +549,7 @@ UpsertResult SessionAccess::bulk_upsert(Session& s, std::string_view type, std::
 
 UpsertResult SessionAccess::import_lifecycle(Session& s, std::string_view type, std::optional<std::string_view> external_id,
                                             const Json* record, const GivenRecord* given, const LegacyLifecycle& lifecycle,
-                                            Json* warnings) {
+                                            Warnings* warnings) {
   return public_result(live(s.engine_).run(actor(s), [&](Context& cx) {
     return record ? import_with_lifecycle(cx, type, external_id, *record, lifecycle, warnings)
                   : import_with_lifecycle(cx, type, external_id, *given, lifecycle, warnings);

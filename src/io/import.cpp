@@ -91,6 +91,9 @@ struct Abort {};
 
 std::string quote_csv(const csv::Row& row) {
   std::string out;
+  size_t size = row.size();
+  for (const auto& f : row) size += f.size();
+  out.reserve(size);
   for (size_t i = 0; i < row.size(); ++i) {
     if (i) out += ',';
     const auto& f = row[i];
@@ -424,7 +427,8 @@ ImportReport import_impl(Session& session, std::string_view type_name, std::istr
     std::string key;
     const std::vector<std::string> external_id_key{"external_id"};
     detail::LegacyLifecycle life;  // the row's lifecycle columns, if any
-    Json warnings = Json::array();
+    detail::Warnings warnings;
+    Json session_warnings;  // the per-record path's (Session::warnings())
     for (;;) {
       Json record;  // a JSON line (or, on the per-record path, a CSV row as JSON)
       std::vector<ImportProblem> errs;
@@ -661,6 +665,7 @@ ImportReport import_impl(Session& session, std::string_view type_name, std::istr
         }
         try {
           warnings.clear();
+          session_warnings = Json::array();
           auto count = [&](const UpsertResult& r) {
             if (r.outcome == UpsertOutcome::created) {
               ++report.created;
@@ -679,7 +684,7 @@ ImportReport import_impl(Session& session, std::string_view type_name, std::istr
             UpsertResult r;
             if (per_record) {
               r = session.upsert(tname, *ext, record);
-              warnings = session.warnings();
+              session_warnings = session.warnings();
             } else if (cells) {
               r = detail::SessionAccess::bulk_upsert(session, tname, *ext, given, &warnings);
             } else {
@@ -690,7 +695,7 @@ ImportReport import_impl(Session& session, std::string_view type_name, std::istr
             std::int64_t new_id = 0;
             if (per_record) {
               new_id = session.create(tname, record);
-              warnings = session.warnings();
+              session_warnings = session.warnings();
             } else if (cells) {
               new_id = detail::SessionAccess::bulk_create(session, tname, given, &warnings);
             } else {
@@ -699,7 +704,9 @@ ImportReport import_impl(Session& session, std::string_view type_name, std::istr
             ++report.created;
             if (o.ids) report.created_ids.push_back(new_id);
           }
-          for (const auto& w : warnings)
+          for (auto& w : warnings)
+            problem({rowno, std::move(w.path), nullptr, std::string(w.rule), std::move(w.message), true, raw_text()});
+          for (const auto& w : session_warnings)
             problem({rowno, w.value("path", ""), nullptr, w.value("rule", ""), w.value("message", ""), true, raw_text()});
         } catch (const ValidationError& e) {
           for (const auto& fe : e.errors())

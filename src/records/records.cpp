@@ -267,7 +267,7 @@ Json section_json(const pack::Section& sec, const std::vector<Values>* items) {
 namespace {
 /// create_record() of a record given as JSON or as CSV cells (decode() has both).
 template <class Record>
-std::int64_t create_from(Context& cx, std::string_view type, const Record& r, Json* warnings) {
+std::int64_t create_from(Context& cx, std::string_view type, const Record& r, Warnings* warnings) {
   const auto& t = cx.type(type);
   cx.access.require_scope(cx, t, "create");
   Write w(cx, /*may_join=*/true);
@@ -282,11 +282,11 @@ std::int64_t create_from(Context& cx, std::string_view type, const Record& r, Js
 }
 }  // namespace
 
-std::int64_t create_record(Context& cx, std::string_view type, const Json& j, Json* warnings) {
+std::int64_t create_record(Context& cx, std::string_view type, const Json& j, Warnings* warnings) {
   return create_from(cx, type, j, warnings);
 }
 
-std::int64_t create_record(Context& cx, std::string_view type, const GivenRecord& r, Json* warnings) {
+std::int64_t create_record(Context& cx, std::string_view type, const GivenRecord& r, Warnings* warnings) {
   return create_from(cx, type, r, warnings);
 }
 
@@ -314,7 +314,7 @@ void stored_values_must_be_fixed(Context& cx, const pack::RecordType& t, const s
 }  // namespace
 
 std::int64_t update_record(Context& cx, std::string_view type, std::int64_t id, std::int64_t version, const Json& j,
-                           Json* warnings) {
+                           Warnings* warnings) {
   const auto& t = cx.type(type);
   cx.access.require_record(cx, t, "update", cx.access.require_scope(cx, t, "update"), id);
   Write w(cx);
@@ -372,7 +372,7 @@ std::optional<Json> other_external_id(const GivenRecord& r, const std::string& e
 
 /// upsert_record() of a record given as JSON or as CSV cells (decode() has both).
 template <class Record>
-Upserted upsert_from(Context& cx, std::string_view type, std::string_view external_id, const Record& r, Json* warnings) {
+Upserted upsert_from(Context& cx, std::string_view type, std::string_view external_id, const Record& r, Warnings* warnings) {
   const auto& t = cx.type(type);
   cx.access.require_active(cx);
   const std::string ext(external_id);
@@ -424,12 +424,12 @@ Upserted upsert_from(Context& cx, std::string_view type, std::string_view extern
 }
 }  // namespace
 
-Upserted upsert_record(Context& cx, std::string_view type, std::string_view external_id, const Json& j, Json* warnings) {
+Upserted upsert_record(Context& cx, std::string_view type, std::string_view external_id, const Json& j, Warnings* warnings) {
   return upsert_from(cx, type, external_id, j, warnings);
 }
 
 Upserted upsert_record(Context& cx, std::string_view type, std::string_view external_id, const GivenRecord& r,
-                       Json* warnings) {
+                       Warnings* warnings) {
   return upsert_from(cx, type, external_id, r, warnings);
 }
 

@@ -4,6 +4,7 @@
 // write_update, add_history) is shared with the workflow module, whose transitions are updates.
 #pragma once
 
+#include "core/warning.hpp"
 #include "records/validate.hpp"
 
 #include <cstdint>
@@ -13,12 +14,12 @@
 
 namespace clmis::detail {
 
-std::int64_t create_record(Context& cx, std::string_view type, const Json& j, Json* warnings);
+std::int64_t create_record(Context& cx, std::string_view type, const Json& j, Warnings* warnings);
 /// create_record() of a CSV row's cells (core/given.hpp): the same checks, errors and writes.
-std::int64_t create_record(Context& cx, std::string_view type, const GivenRecord& r, Json* warnings);
+std::int64_t create_record(Context& cx, std::string_view type, const GivenRecord& r, Warnings* warnings);
 Json get_record(Context& cx, std::string_view type, std::int64_t id);
 std::int64_t update_record(Context& cx, std::string_view type, std::int64_t id, std::int64_t version, const Json& j,
-                           Json* warnings);
+                           Warnings* warnings);
 void archive_record(Context& cx, std::string_view type, std::int64_t id, std::int64_t version,
                     std::string_view reason);
 
@@ -28,10 +29,10 @@ struct Upserted {
   Outcome outcome = Outcome::unchanged;
 };
 Upserted upsert_record(Context& cx, std::string_view type, std::string_view external_id, const Json& j,
-                       Json* warnings);
+                       Warnings* warnings);
 /// upsert_record() of a CSV row's cells (core/given.hpp): the same checks, errors and writes.
 Upserted upsert_record(Context& cx, std::string_view type, std::string_view external_id, const GivenRecord& r,
-                       Json* warnings);
+                       Warnings* warnings);
 
 /// Checks the export permission (export and read) and records the export in the audit trail.
 void export_started(Context& cx, std::string_view type, const Json& detail);

@@ -41,7 +41,7 @@ struct Scope {
   std::string prefix;  ///< "" or "<section>[i]."
   std::int64_t self;
   std::vector<FieldError>& errors;
-  Json* warnings;
+  Warnings* warnings;
 
   bool has_error(const std::string& field) const {
     const std::string path = prefix + field;
@@ -116,12 +116,10 @@ void check(const Scope& s, const pack::rules::MinAgeAt& r) {
       // write says so rather than pretend a minimum was applied.
       if (*birth > *at) s.fail(r.birth, r.birth + " is after " + where);
       else if (s.warnings)
-        s.warnings->push_back({{"record", s.t.name},
-                               {"path", s.prefix + r.birth},
-                               {"rule", "min_age_at"},
-                               {"message", "the age at " + where + " is not checked: " + r.age_parameter + " of " +
-                                               s.cx.profile.iso3 + " is missing from the country profile (clmis profile check)"},
-                               {"parameter", r.age_parameter}});
+        s.warnings->push_back({s.t.name, s.prefix + r.birth, "min_age_at",
+                               "the age at " + where + " is not checked: " + r.age_parameter + " of " +
+                                   s.cx.profile.iso3 + " is missing from the country profile (clmis profile check)",
+                               {}, r.age_parameter});
       return;
     }
     min_age = static_cast<int>(lp->second.value.get<std::int64_t>());
@@ -151,18 +149,12 @@ void check(const Scope& s, const pack::rules::PossibleDuplicate& r) {
     m->dup = &r;
     m->rule = &s.rule;
   }
-  const auto found = store::find_matching(s.cx.conn, s.t, *m);
+  auto found = store::find_matching(s.cx.conn, s.t, *m);
   if (found.empty()) return;
-  Json ids = Json::array();
-  for (auto id : found) ids.push_back(id);
-  s.warnings->push_back({{"record", s.t.name},
-                         {"path", r.fields.front()},
-                         {"rule", "possible_duplicate"},
-                         {"message", s.rule.message.empty() ? "possible duplicate: " + s.t.name + " " + ids[0].dump() +
-                                                                  " has the same " + join(r.fields)
-                                                            : s.rule.message},
-                         {"other_id", ids[0]},
-                         {"other_ids", ids}});
+  std::string message = s.rule.message;
+  if (message.empty())
+    message = "possible duplicate: " + s.t.name + " " + std::to_string(found.front()) + " has the same " + join(r.fields);
+  s.warnings->push_back({s.t.name, r.fields.front(), "possible_duplicate", std::move(message), std::move(found), {}});
 }
 
 void check(const Scope& s, const pack::rules::UniqueActive& r) {
@@ -187,7 +179,7 @@ void check(const Scope& s, const pack::rules::UniqueActive& r) {
 }  // namespace
 
 void check_rules(Context& cx, const pack::RecordType& t, const Values& fields, const Sections& sections,
-                 std::int64_t self, std::vector<FieldError>& errors, Json* warnings) {
+                 std::int64_t self, std::vector<FieldError>& errors, Warnings* warnings) {
   for (const auto& rule : t.rules) {
     // The entries the rule looks at: the record itself, or each entry of its section.
     if (rule.section.empty()) {
@@ -204,7 +196,7 @@ void check_rules(Context& cx, const pack::RecordType& t, const Values& fields, c
 }
 
 void check_rules_merged(Context& cx, const pack::RecordType& t, const store::StoredRecord& cur, const Input& in,
-                        std::int64_t self, std::vector<FieldError>& errors, Json* warnings) {
+                        std::int64_t self, std::vector<FieldError>& errors, Warnings* warnings) {
   Values fields = cur.fields;
   for (const auto& [k, v] : in.fields) fields[k] = v;
   auto sections = cur.sections;

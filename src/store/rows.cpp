@@ -422,7 +422,9 @@ std::vector<std::int64_t> find_matching(Connection& c, const pack::RecordType& t
     if (m.dup && where.empty()) throw StorageError("no key column for a possible_duplicate rule of " + t.name);
     for (const auto* f : m.fields) {
       const std::string col = quote(f->columns().front());
-      where += m.ignore_case && f->type == FieldType::text ? " AND lower(" + col + ") = lower(?)"
+      // NOCASE folds ASCII letters only, as lower() does (and DupKey): the same comparison
+      // without two calls of lower(), each a copy, per field and candidate.
+      where += m.ignore_case && f->type == FieldType::text ? " AND " + col + " = ? COLLATE NOCASE"
                                                            : " AND " + col + " = ?";
     }
     if (!m.closed_status_field.empty())

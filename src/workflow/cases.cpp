@@ -308,7 +308,7 @@ void deadlines_after_write(Context& cx, const pack::RecordType& t, std::int64_t 
 namespace {
 
 template <class R>
-std::int64_t create_impl(Context& cx, std::string_view type, const R& r, Json* warnings) {
+std::int64_t create_impl(Context& cx, std::string_view type, const R& r, Warnings* warnings) {
   const auto& t = cx.type(type);
   if (!has_deadlines(t)) return create_record(cx, type, r, warnings);
   Write w(cx);
@@ -319,7 +319,7 @@ std::int64_t create_impl(Context& cx, std::string_view type, const R& r, Json* w
 }
 
 template <class R>
-Upserted upsert_impl(Context& cx, std::string_view type, std::string_view external_id, const R& r, Json* warnings) {
+Upserted upsert_impl(Context& cx, std::string_view type, std::string_view external_id, const R& r, Warnings* warnings) {
   const auto& t = cx.type(type);
   if (!has_deadlines(t)) return upsert_record(cx, type, external_id, r, warnings);
   Write w(cx);
@@ -332,22 +332,22 @@ Upserted upsert_impl(Context& cx, std::string_view type, std::string_view extern
 
 }  // namespace
 
-std::int64_t create_case(Context& cx, std::string_view type, const Json& j, Json* warnings) {
+std::int64_t create_case(Context& cx, std::string_view type, const Json& j, Warnings* warnings) {
   return create_impl(cx, type, j, warnings);
 }
-std::int64_t create_case(Context& cx, std::string_view type, const GivenRecord& r, Json* warnings) {
+std::int64_t create_case(Context& cx, std::string_view type, const GivenRecord& r, Warnings* warnings) {
   return create_impl(cx, type, r, warnings);
 }
-Upserted upsert_case(Context& cx, std::string_view type, std::string_view external_id, const Json& j, Json* warnings) {
+Upserted upsert_case(Context& cx, std::string_view type, std::string_view external_id, const Json& j, Warnings* warnings) {
   return upsert_impl(cx, type, external_id, j, warnings);
 }
 Upserted upsert_case(Context& cx, std::string_view type, std::string_view external_id, const GivenRecord& r,
-                     Json* warnings) {
+                     Warnings* warnings) {
   return upsert_impl(cx, type, external_id, r, warnings);
 }
 
 std::int64_t update_case(Context& cx, std::string_view type, std::int64_t id, std::int64_t version, const Json& j,
-                         Json* warnings) {
+                         Warnings* warnings) {
   const auto& t = cx.type(type);
   if (!has_deadlines(t)) return update_record(cx, type, id, version, j, warnings);
   Write w(cx);

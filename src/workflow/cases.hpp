@@ -32,13 +32,13 @@ bool has_deadlines(const pack::RecordType& t);
 /// The record operations of records/records.hpp as the API calls them: for a type with
 /// deadlines, the write and its deadlines in one savepoint; otherwise the record operation
 /// itself.
-std::int64_t create_case(Context& cx, std::string_view type, const Json& j, Json* warnings);
-std::int64_t create_case(Context& cx, std::string_view type, const GivenRecord& r, Json* warnings);
+std::int64_t create_case(Context& cx, std::string_view type, const Json& j, Warnings* warnings);
+std::int64_t create_case(Context& cx, std::string_view type, const GivenRecord& r, Warnings* warnings);
 std::int64_t update_case(Context& cx, std::string_view type, std::int64_t id, std::int64_t version, const Json& j,
-                         Json* warnings);
-Upserted upsert_case(Context& cx, std::string_view type, std::string_view external_id, const Json& j, Json* warnings);
+                         Warnings* warnings);
+Upserted upsert_case(Context& cx, std::string_view type, std::string_view external_id, const Json& j, Warnings* warnings);
 Upserted upsert_case(Context& cx, std::string_view type, std::string_view external_id, const GivenRecord& r,
-                     Json* warnings);
+                     Warnings* warnings);
 
 /// Session::deadlines: the deadlines of a record with their state and due date, and whether
 /// they are overdue on as_of ("" = today).

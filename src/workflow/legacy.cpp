@@ -189,7 +189,7 @@ bool has(const GivenRecord& record, const std::string& field) {
 
 template <class Record>
 Upserted import_impl(Context& cx, std::string_view type, std::optional<std::string_view> external_id, Record record,
-                     const LegacyLifecycle& l, Json* warnings) {
+                     const LegacyLifecycle& l, Warnings* warnings) {
   const auto& t = cx.type(type);
   if (!t.workflow) throw NotFound("record type \"" + t.name + "\" has no workflow");
   const auto& wf = *t.workflow;
@@ -321,12 +321,12 @@ Upserted import_impl(Context& cx, std::string_view type, std::optional<std::stri
 }  // namespace
 
 Upserted import_with_lifecycle(Context& cx, std::string_view type, std::optional<std::string_view> external_id,
-                               Json record, const LegacyLifecycle& lifecycle, Json* warnings) {
+                               Json record, const LegacyLifecycle& lifecycle, Warnings* warnings) {
   return import_impl(cx, type, external_id, std::move(record), lifecycle, warnings);
 }
 
 Upserted import_with_lifecycle(Context& cx, std::string_view type, std::optional<std::string_view> external_id,
-                               GivenRecord record, const LegacyLifecycle& lifecycle, Json* warnings) {
+                               GivenRecord record, const LegacyLifecycle& lifecycle, Warnings* warnings) {
   return import_impl(cx, type, external_id, std::move(record), lifecycle, warnings);
 }
 

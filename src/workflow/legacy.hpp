@@ -35,9 +35,9 @@ namespace clmis::detail {
 /// file's path must begin with them (same transitions, same dates), and only the rest is taken;
 /// so importing the same file twice changes nothing the second time.
 Upserted import_with_lifecycle(Context& cx, std::string_view type, std::optional<std::string_view> external_id,
-                               Json record, const LegacyLifecycle& lifecycle, Json* warnings);
+                               Json record, const LegacyLifecycle& lifecycle, Warnings* warnings);
 /// The same for a CSV row's cells.
 Upserted import_with_lifecycle(Context& cx, std::string_view type, std::optional<std::string_view> external_id,
-                               GivenRecord record, const LegacyLifecycle& lifecycle, Json* warnings);
+                               GivenRecord record, const LegacyLifecycle& lifecycle, Warnings* warnings);
 
 }  // namespace clmis::detail
