@@ -417,7 +417,11 @@ CLMIS_API int clmis_batch_rollback(clmis_session *session);
  *    "encoding": "utf-8" | "windows-1252" | "latin-1"   the file's encoding, ASCII case ignored
  *                                        (aliases "cp1252", "iso-8859-1", "latin1"); read as
  *                                        UTF-8 as it streams in; sha256 is of the file's bytes
- *    "index_build": "auto" | "after" | "during"   when the indexes no check reads are built
+ *    "index_build": "auto" | "after" | "during"   when the indexes no check reads are built:
+ *                                        auto builds them after loading into a table of at most
+ *                                        10,000 records, or, from a file whose size is known,
+ *                                        when its rows still to come after the first 10,000 are
+ *                                        at least half as many as the table holds
  *    "max_problems": 1000                how many problems the report lists (0..100000)
  *    "source": "name"                    the file's name in the audit entry (default: path)
  *  An unknown key (named, with a "did you mean"), a value of the wrong type or not among the
@@ -428,7 +432,8 @@ CLMIS_API int clmis_batch_rollback(clmis_session *session);
  *  or header refused as a whole (row 1, or the row named); CLMIS_EDENIED without the permission.
  *  *out_report_json (may be NULL; freed with clmis_free) receives what `clmis import --json`
  *  prints: {"committed", "stopped", "rows", "created", "updated", "unchanged", "refused",
- *  "warnings", "sha256", "problems": [{"row", "column", "value", "rule", "message", "warning"}]}.
+ *  "warnings", "sha256", "indexes_built_after_load", "problems": [{"row", "column", "value", "rule",
+ *  "message", "warning"}]}.
  *  When rows are refused and nothing is committed (on_error "abort", or a quoting error that
  *  stops the file) the result is CLMIS_EINVALID, the report is still given, and
  *  clmis_error_last_json lists the rows' errors as {"record": type, "row", "path" (the column),

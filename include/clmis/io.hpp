@@ -82,7 +82,10 @@ struct ImportOptions {
   /// When the indexes that no check of the import reads (plain field indexes, the status
   /// index, registration numbers) are built: `automatic` — once, after loading, when the type's
   /// table holds at most 10,000 records when the import starts (sorting every key once is then
-  /// faster than inserting each; measured in docs/architecture.md), otherwise while loading;
+  /// faster than inserting each; measured in docs/architecture.md); into a larger table, when
+  /// the input's size is known (a file, not a pipe), weighed again after its first 10,000 rows:
+  /// after loading when the rows still to come, estimated from the bytes still to read, are at
+  /// least half as many as the table holds (the measured crossover), otherwise while loading;
   /// `after_load` and `during_load` force either. Inside the import's one transaction either
   /// way: a refused or failed import leaves the indexes as they were. The checks (unique,
   /// possible duplicate, external_id) keep their indexes throughout.
@@ -111,6 +114,9 @@ struct ImportReport {
   /// asked for them (empty when nothing was committed).
   std::vector<std::int64_t> created_ids;
   std::vector<std::int64_t> updated_ids;
+  /// How many of the table's indexes were dropped for the load and built after it, inside the
+  /// import's transaction (ImportOptions::index_build); 0 when none was, or nothing committed.
+  std::size_t indexes_built_after_load = 0;
 };
 
 /// Imports records of type from in. Throws for what stops the whole file (an unreadable file or

@@ -47,6 +47,9 @@ struct SessionAccess {
   /// Inside the batch: the indexes no check reads, dropped for the load (records/records.hpp
   /// defer_indexes), and built again before the commit.
   static std::vector<std::string> defer_indexes(Session& s, std::string_view type, bool automatic, bool after_load);
+  /// During the load: the same when the rows still to come make it worth it
+  /// (records/records.hpp defer_indexes_for).
+  static std::vector<std::string> defer_indexes_for(Session& s, std::string_view type, std::uint64_t rows_to_come);
   static void build_indexes(Session& s, const std::vector<std::string>& ddl);
 };
 

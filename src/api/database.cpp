@@ -561,6 +561,10 @@ std::vector<std::string> SessionAccess::defer_indexes(Session& s, std::string_vi
                              [&](Context& cx) { return detail::defer_indexes(cx, type, automatic, after_load); });
 }
 
+std::vector<std::string> SessionAccess::defer_indexes_for(Session& s, std::string_view type, std::uint64_t rows_to_come) {
+  return live(s.engine_).run(actor(s), [&](Context& cx) { return detail::defer_indexes_for(cx, type, rows_to_come); });
+}
+
 void SessionAccess::build_indexes(Session& s, const std::vector<std::string>& ddl) {
   if (ddl.empty()) return;
   live(s.engine_).run(actor(s), [&](Context& cx) { detail::build_indexes(cx, ddl); });

@@ -256,7 +256,8 @@ Json import_report_json(const clmis::ImportReport& r) {
                         {"message", p.message}, {"warning", p.warning}});
   return Json{{"committed", r.committed}, {"stopped", r.stopped}, {"rows", r.rows}, {"created", r.created},
               {"updated", r.updated}, {"unchanged", r.unchanged}, {"refused", r.refused},
-              {"warnings", r.warnings}, {"sha256", r.sha256}, {"problems", problems}};
+              {"warnings", r.warnings}, {"sha256", r.sha256}, {"indexes_built_after_load", r.indexes_built_after_load},
+              {"problems", problems}};
 }
 
 }  // namespace

@@ -918,7 +918,8 @@ int main(int argc, char** argv) {
                      "The file's encoding: utf-8 (default), windows-1252 (cp1252) or latin-1 (iso-8859-1)");
   import->add_option("--index-build", index_build,
                      "auto: build the indexes no check reads after loading when the table holds at most 10,000 "
-                     "records, otherwise while loading (default); after; during")
+                     "records, or when the file's rows after its first 10,000 are at least half as many as the "
+                     "table holds; otherwise while loading (default); after; during")
       ->check(CLI::IsMember({"auto", "after", "during"}));
   login.options(import);
   json_flag(import);
@@ -1995,7 +1996,9 @@ int main(int argc, char** argv) {
                                                   {"updated", r.updated}, {"unchanged", r.unchanged},
                                                   {"refused", r.refused}, {"warnings", r.warnings},
                                                   {"sha256", r.sha256}, {"created_ids", r.created_ids},
-                                                  {"updated_ids", r.updated_ids}, {"problems", problems}},
+                                                  {"updated_ids", r.updated_ids},
+                                                  {"indexes_built_after_load", r.indexes_built_after_load},
+                                                  {"problems", problems}},
                                       2)
                   << "\n";
       } else if (r.committed) {

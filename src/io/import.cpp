@@ -59,7 +59,26 @@ bool read_line(std::istream& in, std::string& line, std::size_t max, std::size_t
 /// A streambuf that reads from another stream and hashes every byte it passes on.
 class HashingBuf : public std::streambuf {
  public:
-  explicit HashingBuf(std::istream& in) : in_(in), buf_(1 << 16) {}
+  explicit HashingBuf(std::istream& in) : in_(in), buf_(1 << 16) {
+    // The bytes still to read, when the stream can tell (a file; not a pipe): for the estimate
+    // of the rows to come. Tried without disturbing the stream: its position is restored.
+    const auto here = in.tellg();
+    if (here == std::istream::pos_type(-1)) return;
+    in.seekg(0, std::ios::end);
+    const auto end = in.tellg();
+    in.seekg(here);
+    if (!in || end == std::istream::pos_type(-1) || end < here) {
+      in.clear();
+      in.seekg(here);
+      in.clear();
+      return;
+    }
+    size_ = static_cast<std::uint64_t>(end - here);
+  }
+  /// The input's size in bytes, when known; and the bytes read from it so far (up to 64 KiB
+  /// ahead of what was parsed).
+  std::optional<std::uint64_t> size() const { return size_; }
+  std::uint64_t consumed() const { return consumed_; }
   /// The digest of the whole input (reads to the end first).
   std::string hex() {
     while (underflow() != traits_type::eof()) setg(eback(), egptr(), egptr());
@@ -75,6 +94,7 @@ class HashingBuf : public std::streambuf {
     in_.read(buf_.data(), static_cast<std::streamsize>(buf_.size()));
     const auto n = in_.gcount();
     if (n <= 0) return traits_type::eof();
+    consumed_ += static_cast<std::uint64_t>(n);
     sha_.update(std::string_view(buf_.data(), static_cast<size_t>(n)));
     setg(buf_.data(), buf_.data(), buf_.data() + n);
     return traits_type::to_int_type(*gptr());
@@ -84,7 +104,13 @@ class HashingBuf : public std::streambuf {
   std::istream& in_;
   std::vector<char> buf_;
   Sha256 sha_;
+  std::optional<std::uint64_t> size_;
+  std::uint64_t consumed_ = 0;
 };
+
+/// After how many rows an automatic import into a table too large to defer its indexes at once
+/// weighs the rows still to come (IndexBuild::automatic): enough to estimate a row's bytes.
+constexpr std::uint64_t kWeighIndexesAfterRows = 10000;
 
 /// Thrown inside the batch to roll everything back when a bad row aborts the import.
 struct Abort {};
@@ -414,6 +440,10 @@ ImportReport import_impl(Session& session, std::string_view type_name, std::istr
   }
   key_columns.push_back({column_of("external_id")});
 
+  // The indexes dropped for the load, built again before the commit: at the start, or once
+  // kWeighIndexesAfterRows rows are in when the rows still to come make it worth it (weigh).
+  std::vector<std::string> deferred;
+  bool weigh = false;
   auto body = [&] {
     csv::Row row;
     std::string line;
@@ -731,6 +761,17 @@ ImportReport import_impl(Session& session, std::string_view type_name, std::istr
           problem(std::move(p));
         }
       }
+      if (weigh && report.rows == kWeighIndexesAfterRows) {
+        weigh = false;
+        // The rows still to come, estimated from the bytes still to read at the bytes a row
+        // has taken so far.
+        const auto size = *hashing.size();
+        const auto read = hashing.consumed();
+        if (read > 0 && read < size) {
+          const auto coming = static_cast<std::uint64_t>(static_cast<long double>(size - read) * report.rows / read);
+          deferred = detail::SessionAccess::defer_indexes_for(session, tname, coming);
+        }
+      }
       if (o.progress && report.rows % 1000 == 0) o.progress(bytes(), report.rows);
     }
     if (o.progress) o.progress(bytes(), report.rows);
@@ -743,15 +784,17 @@ ImportReport import_impl(Session& session, std::string_view type_name, std::istr
     session.batch(
         [&] {
           // The bulk path may build the indexes no check reads after loading (ImportOptions).
-          const auto deferred =
-              per_record || o.index_build == IndexBuild::during_load
-                  ? std::vector<std::string>{}
-                  : detail::SessionAccess::defer_indexes(session, tname, o.index_build == IndexBuild::automatic,
-                                                         o.index_build == IndexBuild::after_load);
+          if (!per_record && o.index_build != IndexBuild::during_load)
+            deferred = detail::SessionAccess::defer_indexes(session, tname, o.index_build == IndexBuild::automatic,
+                                                            o.index_build == IndexBuild::after_load);
+          // Too many records to defer at once: weighed again once the first rows are in, if
+          // the input's size tells how many rows are still to come.
+          weigh = !per_record && o.index_build == IndexBuild::automatic && deferred.empty() && hashing.size();
           body();
           // The rows are all read: the in-file keys' memory goes before the index builds' sorts.
           decltype(seen_keys)().swap(seen_keys);
           detail::SessionAccess::build_indexes(session, deferred);
+          report.indexes_built_after_load = deferred.size();
           report.sha256 = hashing.hex();
           summary["sha256"] = report.sha256;
           summary["rows"] = report.rows;

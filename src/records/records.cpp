@@ -453,6 +453,12 @@ std::vector<std::string> defer_indexes(Context& cx, std::string_view type, bool 
   return store::drop_indexes(cx.conn, t.name, keep);
 }
 
+std::vector<std::string> defer_indexes_for(Context& cx, std::string_view type, std::uint64_t rows_to_come) {
+  const auto rows = store::row_count(cx.conn, cx.type(type).name);
+  if (static_cast<double>(rows_to_come) < kDeferIndexesFor * static_cast<double>(rows)) return {};
+  return defer_indexes(cx, type, false, true);
+}
+
 void build_indexes(Context& cx, const std::vector<std::string>& ddl) { store::build_indexes(cx.conn, ddl); }
 
 void export_started(Context& cx, std::string_view type, const Json& detail) {

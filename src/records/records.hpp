@@ -77,6 +77,12 @@ Json section_json(const pack::Section& sec, const std::vector<Values>* items);
 /// build_indexes() runs before the commit (empty: nothing was dropped).
 inline constexpr std::int64_t kDeferIndexesUpTo = 10000;
 std::vector<std::string> defer_indexes(Context& cx, std::string_view type, bool automatic, bool after_load);
+/// The same, weighed during a load that did not defer them at its start: drops them when the rows
+/// still to come (the importer's estimate) are at least kDeferIndexesFor of the rows the table
+/// holds now. Sorting every key once costs about what inserting that many keys into the
+/// indexes does at half the table's size (measured in docs/architecture.md, issue 13).
+inline constexpr double kDeferIndexesFor = 0.5;
+std::vector<std::string> defer_indexes_for(Context& cx, std::string_view type, std::uint64_t rows_to_come);
 void build_indexes(Context& cx, const std::vector<std::string>& ddl);
 
 }  // namespace clmis::detail

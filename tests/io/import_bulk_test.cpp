@@ -83,6 +83,17 @@ Json report_json(const clmis::ImportReport& r) {
           {"problems", problems}, {"created_ids", r.created_ids}, {"updated_ids", r.updated_ids}};
 }
 
+/// Checks that two databases hold the same schema and rows (dump()).
+void same_tables(const std::string& x, const std::string& y) {
+  const auto a = dump(x), b = dump(y);
+  CHECK(a.size() == b.size());
+  for (size_t i = 0; i < std::min(a.size(), b.size()); ++i) {
+    INFO("line " << i);
+    CHECK(a[i] == b[i]);
+    if (a[i] != b[i]) break;  // one difference is enough to read
+  }
+}
+
 /// Imports text into two copies of one database, the bulk path into bulk and the per-record
 /// path into per_record; checks that the reports and the databases are equal; returns the report.
 Json both_paths(const std::string& bulk, const std::string& per_record, const std::string& type,
@@ -97,13 +108,7 @@ Json both_paths(const std::string& bulk, const std::string& per_record, const st
     db.close();
   }
   CHECK(reports[0] == reports[1]);
-  const auto a = dump(bulk), b = dump(per_record);
-  CHECK(a.size() == b.size());
-  for (size_t i = 0; i < std::min(a.size(), b.size()); ++i) {
-    INFO("line " << i);
-    CHECK(a[i] == b[i]);
-    if (a[i] != b[i]) break;  // one difference is enough to read
-  }
+  same_tables(bulk, per_record);
   return reports[0];
 }
 
@@ -511,5 +516,137 @@ TEST_CASE("CSV cells of every field type: the bulk path decodes them as the per-
     SamplePair p;
     const Json r = p.both(csv, {});
     CHECK(r["committed"] == false);
+  }
+}
+
+namespace {
+
+/// n job seekers as CSV, first names from prefix, NIS numbers from first_nis; every 97th repeats
+/// the names and birth date of the row before it (a possible duplicate); bad_at (a data row's
+/// number from 1, 0: none) gets a parish no list holds.
+std::string people_csv(const std::string& prefix, int n, int first_nis, int bad_at = 0) {
+  std::string csv = "registration_date,first_name,family_name,nis_number,sex,date_of_birth,parish\n";
+  for (int i = 1; i <= n; ++i) {
+    const int k = i % 97 == 0 ? i - 1 : i;
+    csv += "2024-02-" + std::to_string(10 + i % 18) + "," + prefix + std::to_string(k) + ",Family" + std::to_string(k % 13) +
+           "," + std::to_string(first_nis + i) + "," + (i % 2 ? "M" : "F") + ",19" + std::to_string(60 + k % 40) +
+           "-0" + std::to_string(1 + k % 9) + "-1" + std::to_string(k % 10) + "," +
+           (i == bad_at ? std::string("KN-99") : "KN-0" + std::to_string(1 + i % 9)) + "\n";
+  }
+  return csv;
+}
+
+/// A stream that cannot tell its size (as a pipe): no seeking.
+class UnseekableBuf : public std::streambuf {
+ public:
+  explicit UnseekableBuf(std::string text) : text_(std::move(text)) {
+    setg(text_.data(), text_.data(), text_.data() + text_.size());
+  }
+
+ private:
+  std::string text_;
+};
+
+}  // namespace
+
+TEST_CASE("An import into a large table builds its indexes after loading when the file's rows to come are many", "[import]") {
+  // A table of 10,001 job seekers: one more than an import defers its indexes for at its start
+  // (records.hpp kDeferIndexesUpTo). After its first 10,000 rows an import from a file whose
+  // size is known weighs the rows still to come against the 20,001 then in the table.
+  test::TempDir dir;
+  const std::string base = dir.file("base.db");
+  {
+    auto db = test::standard_db(dir, "base.db");
+    auto s = db.login("admin", test::kPassword);
+    std::istringstream in(people_csv("Base", 10001, 100000));
+    REQUIRE(clmis::import_records(s, "job_seeker", in).created == 10001);
+    db.close();
+  }
+  auto copy = [&](const std::string& name) {
+    const std::string path = dir.file(name);
+    std::filesystem::copy_file(base, path);
+    std::filesystem::copy_file(base + ".key", path + ".key");
+    return path;
+  };
+  // The indexes of job_seeker that no check reads, counted from the schema by hand: all of its
+  // indexes but the NIS number's (unique_active), the possible-duplicate key's and external_id's.
+  int deferrable = 0;
+  {
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open_v2(base.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+    sqlite3_stmt* st = nullptr;
+    REQUIRE(sqlite3_prepare_v2(db,
+                               "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'job_seeker' "
+                               "AND sql IS NOT NULL AND name NOT IN ('job_seeker_ix_nis_number', "
+                               "'job_seeker_ux_external_id') AND name NOT GLOB 'job_seeker_dup_*'",
+                               -1, &st, nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+    deferrable = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+  }
+  REQUIRE(deferrable == 5);  // family name, outcome, parish, status, registration number
+  auto import = [&](const std::string& path, std::istream& in, const clmis::ImportOptions& o, bool per_record = false) {
+    auto db = clmis::Database::open(path);
+    auto s = db.login("admin", test::kPassword);
+    const auto r = per_record ? clmis::import_records_per_record(s, "job_seeker", in, o)
+                              : clmis::import_records(s, "job_seeker", in, o);
+    db.close();
+    return r;
+  };
+  clmis::ImportOptions skip;
+  skip.on_error = clmis::OnError::skip;
+
+  SECTION("22,000 rows: 12,000 to come after the first 10,000, at least half of 20,001: built after, the same tables") {
+    // One refused row before the weighing and one after, and possible duplicates throughout.
+    const std::string csv = people_csv("Name", 22000, 200000, 20);
+    const std::string bulk = copy("bulk.db"), per_record = copy("per_record.db");
+    std::istringstream a(csv), b(csv);
+    const auto r = import(bulk, a, skip);
+    CHECK(r.committed);
+    CHECK(r.created == 21999);
+    CHECK(r.refused == 1);
+    CHECK(r.warnings == 22000 / 97);  // rows 97, 194, ...: the names and birth date of the row before
+    CHECK(r.indexes_built_after_load == 5);
+    const auto q = import(per_record, b, skip, true);
+    CHECK(q.created == 21999);
+    CHECK(q.indexes_built_after_load == 0);
+    same_tables(bulk, per_record);
+  }
+  SECTION("14,000 rows: about 4,000 to come, under half of 20,001: built while loading") {
+    const std::string path = copy("small.db");
+    std::istringstream in(people_csv("Name", 14000, 200000));
+    const auto r = import(path, in, {});
+    CHECK(r.created == 14000);
+    CHECK(r.indexes_built_after_load == 0);
+  }
+  SECTION("from a stream that cannot tell its size: built while loading") {
+    const std::string path = copy("pipe.db");
+    UnseekableBuf buf(people_csv("Name", 22000, 200000));
+    std::istream in(&buf);
+    const auto r = import(path, in, {});
+    CHECK(r.created == 22000);
+    CHECK(r.indexes_built_after_load == 0);
+  }
+  SECTION("during_load is never weighed") {
+    const std::string path = copy("during.db");
+    std::istringstream in(people_csv("Name", 22000, 200000));
+    clmis::ImportOptions o;
+    o.index_build = clmis::IndexBuild::during_load;
+    CHECK(import(path, in, o).indexes_built_after_load == 0);
+  }
+  SECTION("a bad row after the indexes were dropped aborts: the tables and indexes as they were") {
+    const std::string path = copy("abort.db"), untouched = copy("untouched.db");
+    std::istringstream in(people_csv("Name", 22000, 200000, 21000));
+    const auto r = import(path, in, {});
+    CHECK_FALSE(r.committed);
+    CHECK(r.refused == 1);
+    CHECK(r.indexes_built_after_load == 0);
+    {
+      auto db = clmis::Database::open(untouched);  // its login's audit entry, as the import's had
+      db.login("admin", test::kPassword);
+      db.close();
+    }
+    same_tables(path, untouched);
   }
 }

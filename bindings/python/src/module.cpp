@@ -1589,7 +1589,8 @@ PYBIND11_MODULE(_core, m) {
             Json report{{"committed", r.committed}, {"stopped", r.stopped}, {"rows", r.rows}, {"created", r.created},
                         {"updated", r.updated}, {"unchanged", r.unchanged},
                         {"refused", r.refused}, {"warnings", r.warnings},
-                        {"sha256", r.sha256}, {"problems", problems}};
+                        {"sha256", r.sha256}, {"indexes_built_after_load", r.indexes_built_after_load},
+                        {"problems", problems}};
             if (ids) {
               report["created_ids"] = r.created_ids;
               report["updated_ids"] = r.updated_ids;
@@ -1601,7 +1602,8 @@ PYBIND11_MODULE(_core, m) {
           py::arg("encoding") = "utf-8", py::arg("ids") = false,
           "Imports a CSV or JSON Lines file in one transaction (docs/cli.md, \"Importing\"); encoding: "
           "\"utf-8\" (default), \"windows-1252\" or \"latin-1\". Returns the "
-          "report: {committed, stopped, rows, created, updated, unchanged, refused, warnings, sha256, problems}, "
+          "report: {committed, stopped, rows, created, updated, unchanged, refused, warnings, sha256, "
+          "indexes_built_after_load, problems}, "
           "and with ids=True also created_ids and updated_ids (the records' ids in row order; empty when "
           "nothing was committed). With on_error=\"abort\" nothing is imported if any row is bad (committed is False).")
       .def(
