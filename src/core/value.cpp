@@ -160,6 +160,10 @@ std::string Decimal::str() const {
 
 bool valid_utf8(std::string_view s) noexcept {
   for (size_t i = 0; i < s.size();) {
+    if (static_cast<unsigned char>(s[i]) < 0x80) {  // ASCII, most text: one byte at a time, no call
+      ++i;
+      continue;
+    }
     const size_t n = detail::utf8_sequence_length(s, i);
     if (n == 0) return false;
     i += n;

@@ -123,7 +123,7 @@ std::string quote_csv(const csv::Row& row) {
   for (size_t i = 0; i < row.size(); ++i) {
     if (i) out += ',';
     const auto& f = row[i];
-    if (f.find_first_of(",\"\r\n") == std::string::npos) {
+    if (std::none_of(f.begin(), f.end(), [](char c) { return c == ',' || c == '"' || c == '\r' || c == '\n'; })) {
       out += f;
     } else {
       out += '"';
