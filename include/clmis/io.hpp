@@ -123,7 +123,9 @@ struct ImportReport {
 /// header: ValidationError naming row 1 or the row; NotFound for an unknown type; Busy...;
 /// PermissionDenied, "row N: ...; nothing is imported", for a row that needs a permission the
 /// user lacks, such as a lifecycle's transition:<name>, whatever on_error says); returns the
-/// report otherwise, committed or not.
+/// report otherwise, committed or not. A CSV import from a stream that can tell its size (a
+/// file) reads and parses its rows on a second thread, which ends before the call returns or
+/// throws; the calling thread does every check and write.
 ImportReport import_records(Session& session, std::string_view type, std::istream& in,
                             const ImportOptions& options = {});
 

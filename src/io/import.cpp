@@ -18,12 +18,17 @@
 #include "clmis/json.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
+#include <condition_variable>
 #include <cstring>
+#include <exception>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <streambuf>
+#include <thread>
 #include <unordered_map>
 
 namespace clmis {
@@ -111,6 +116,157 @@ class HashingBuf : public std::streambuf {
 /// After how many rows an automatic import into a table too large to defer its indexes at once
 /// weighs the rows still to come (IndexBuild::automatic): enough to estimate a row's bytes.
 constexpr std::uint64_t kWeighIndexesAfterRows = 10000;
+
+/// Reads a CSV file's rows on a thread of its own, ahead of the import's checks and writes: the
+/// reading (and the hashing and transcoding beneath it) takes the second core, not the time of
+/// the one that writes. Rows go over in chunks of at most kRows rows and kChunkBytes of cells,
+/// at most kChunks chunks and about kAheadBytes ahead (a file of large cells holds little more
+/// than when read in turn); their strings are swapped, not copied, and the chunks reused (a
+/// string grown past kKeepBytes is let go). The reader's FormatError is raised by next() at its
+/// place, after the rows before it. The thread touches only the reader (and the streams beneath
+/// it), and looks for a stop before each row; the destructor stops and joins it, so the streams
+/// are the caller's again once the pipe is gone (HashingBuf::hex reads the rest). Only for a file
+/// whose size is known: a read from a pipe may block for as long as its writer waits, and an
+/// error of the import must not wait for it.
+class RowPipe {
+ public:
+  explicit RowPipe(csv::Reader& reader, const HashingBuf& hashing) : reader_(reader), hashing_(hashing) {
+    for (auto& c : chunks_) c.rows.resize(kRows);
+    thread_ = std::thread([this] { produce(); });
+  }
+  ~RowPipe() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stop_.store(true, std::memory_order_relaxed);
+    }
+    changed_.notify_all();
+    thread_.join();
+  }
+  RowPipe(const RowPipe&) = delete;
+  RowPipe& operator=(const RowPipe&) = delete;
+
+  /// The next row, swapped into row; false at the end of the file. Throws the reader's
+  /// FormatError where it was found.
+  bool next(csv::Row& row) {
+    for (;;) {
+      if (taken_) {
+        auto& c = chunks_[head_ % kChunks];
+        if (at_ < c.count) {
+          std::swap(row, c.rows[at_]);
+          bytes_ = c.bytes[at_];
+          ++at_;
+          return true;
+        }
+        if (c.error) {
+          bytes_ = c.end_bytes;
+          std::rethrow_exception(c.error);
+        }
+        if (c.end) {
+          bytes_ = c.end_bytes;
+          return false;
+        }
+        // The chunk is used up: back to the reader.
+        {
+          std::lock_guard<std::mutex> lock(mutex_);
+          ++head_;
+          ahead_bytes_ -= c.cell_bytes;
+          taken_ = false;
+        }
+        changed_.notify_all();
+      }
+      std::unique_lock<std::mutex> lock(mutex_);
+      changed_.wait(lock, [&] { return tail_ > head_; });
+      taken_ = true;
+      at_ = 0;
+      const auto& c = chunks_[head_ % kChunks];
+      read_rows_ = c.read_rows;
+      read_bytes_ = c.read_bytes;
+    }
+  }
+  /// The reader's bytes consumed up to the last row taken (for progress).
+  std::uint64_t bytes() const noexcept { return bytes_; }
+  /// At the end of the last chunk taken: the rows the reader had read (blank lines aside), and
+  /// the file's bytes it had taken (HashingBuf::consumed) — measured together, for the estimate
+  /// of the rows to come.
+  std::uint64_t read_rows() const noexcept { return read_rows_; }
+  std::uint64_t read_bytes() const noexcept { return read_bytes_; }
+
+ private:
+  static constexpr std::size_t kRows = 512, kChunks = 4;
+  static constexpr std::size_t kChunkBytes = std::size_t{256} << 10, kAheadBytes = std::size_t{1} << 20;
+  static constexpr std::size_t kKeepBytes = std::size_t{64} << 10;
+  struct Chunk {
+    std::vector<csv::Row> rows;
+    std::vector<std::uint64_t> bytes = std::vector<std::uint64_t>(kRows);
+    std::size_t count = 0, cell_bytes = 0;
+    bool end = false;
+    std::exception_ptr error;
+    std::uint64_t end_bytes = 0;  // the reader's bytes at the end of the file, or at its error
+    std::uint64_t read_rows = 0, read_bytes = 0;
+  };
+
+  void produce() {
+    std::uint64_t rows = 0;
+    for (;;) {
+      {
+        std::unique_lock<std::mutex> lock(mutex_);
+        changed_.wait(lock, [&] {
+          return stop_.load(std::memory_order_relaxed) ||
+                 (tail_ - head_ < kChunks && (ahead_bytes_ < kAheadBytes || tail_ == head_));
+        });
+        if (stop_.load(std::memory_order_relaxed)) return;
+      }
+      auto& c = chunks_[tail_ % kChunks];  // not the consumer's until tail_ passes it
+      c.count = c.cell_bytes = 0;
+      c.end = false;
+      c.error = nullptr;
+      try {
+        while (c.count < kRows && c.cell_bytes < kChunkBytes) {
+          if (stop_.load(std::memory_order_relaxed)) return;
+          auto& row = c.rows[c.count];
+          for (auto& cell : row)
+            if (cell.capacity() > kKeepBytes) std::string().swap(cell);
+          if (!reader_.next(row)) {
+            c.end = true;
+            c.end_bytes = reader_.bytes();
+            break;
+          }
+          c.bytes[c.count] = reader_.bytes();
+          for (const auto& cell : row) c.cell_bytes += cell.size();
+          ++c.count;
+          if (!(row.size() == 1 && row[0].empty())) ++rows;  // a blank line is no row
+        }
+      } catch (...) {
+        c.error = std::current_exception();
+        c.end_bytes = reader_.bytes();
+      }
+      c.read_rows = rows;
+      c.read_bytes = hashing_.consumed();
+      const bool last = c.end || c.error;
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        ++tail_;
+        ahead_bytes_ += c.cell_bytes;
+      }
+      changed_.notify_all();
+      if (last) return;
+    }
+  }
+
+  csv::Reader& reader_;
+  const HashingBuf& hashing_;
+  Chunk chunks_[kChunks];
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::atomic<bool> stop_{false};  // set under the mutex; read by the reader before each row too
+  std::uint64_t head_ = 0, tail_ = 0;  // chunks taken by the consumer and filled by the reader
+  std::size_t ahead_bytes_ = 0;        // the cells of the chunks filled and not yet used up
+  // The consumer's own.
+  bool taken_ = false;
+  std::size_t at_ = 0;
+  std::uint64_t bytes_ = 0, read_rows_ = 0, read_bytes_ = 0;
+  std::thread thread_;
+};
 
 /// Thrown inside the batch to roll everything back when a bad row aborts the import.
 struct Abort {};
@@ -422,7 +578,8 @@ ImportReport import_impl(Session& session, std::string_view type_name, std::istr
                   {"source", o.source}, {"on_error", o.on_error == OnError::skip ? "skip" : "abort"}};
   std::uint64_t rowno = csv_file ? 1 : 0;
   std::uint64_t jsonl_bytes = 0;
-  auto bytes = [&] { return csv_file ? reader.bytes() : jsonl_bytes; };
+  RowPipe* pipe = nullptr;  // while the body reads a CSV file: its rows
+  auto bytes = [&] { return csv_file ? (pipe ? pipe->bytes() : reader.bytes()) : jsonl_bytes; };
   bool any_error = false;
 
   // The columns of each key that must be unique within the file (a CSV file's): for each
@@ -445,6 +602,12 @@ ImportReport import_impl(Session& session, std::string_view type_name, std::istr
   std::vector<std::string> deferred;
   bool weigh = false;
   auto body = [&] {
+    std::optional<RowPipe> rows;
+    if (csv_file && hashing.size()) pipe = &rows.emplace(reader, hashing);
+    struct Unset {  // the pipe goes with the body (on any exception too)
+      RowPipe*& p;
+      ~Unset() { p = nullptr; }
+    } unset{pipe};
     csv::Row row;
     std::string line;
     // A CSV row as given (core/given.hpp): values viewing the row's cells, the dates of a declared
@@ -474,7 +637,7 @@ ImportReport import_impl(Session& session, std::string_view type_name, std::istr
       if (csv_file) {
         bool more = false;
         try {
-          more = reader.next(row);
+          more = pipe ? pipe->next(row) : reader.next(row);
         } catch (const csv::FormatError& e) {
           // The rest of the file cannot be trusted: stop here, naming the row, and write nothing
           // (with on_error skip too: the rows after this one were never read).
@@ -764,11 +927,13 @@ ImportReport import_impl(Session& session, std::string_view type_name, std::istr
       if (weigh && report.rows == kWeighIndexesAfterRows) {
         weigh = false;
         // The rows still to come, estimated from the bytes still to read at the bytes a row
-        // has taken so far.
+        // has taken so far (and the rows read ahead, not yet written).
         const auto size = *hashing.size();
-        const auto read = hashing.consumed();
+        const auto read = pipe ? pipe->read_bytes() : hashing.consumed();
+        const auto read_rows = pipe ? pipe->read_rows() : report.rows;
         if (read > 0 && read < size) {
-          const auto coming = static_cast<std::uint64_t>(static_cast<long double>(size - read) * report.rows / read);
+          const auto coming = static_cast<std::uint64_t>(static_cast<long double>(size - read) * read_rows / read) +
+                              (read_rows > report.rows ? read_rows - report.rows : 0);
           deferred = detail::SessionAccess::defer_indexes_for(session, tname, coming);
         }
       }

@@ -650,3 +650,114 @@ TEST_CASE("An import into a large table builds its indexes after loading when th
     same_tables(path, untouched);
   }
 }
+
+TEST_CASE("CSV rows are read ahead on a thread of their own: errors, progress and a stop in the middle as when read in turn", "[import]") {
+  // The reader hands rows over 512 at a time, at most four chunks ahead (io/import.cpp RowPipe):
+  // 6,000 rows cross a dozen handovers.
+  test::TempDir dir;
+  auto db = test::standard_db(dir, "people.db");
+  auto s = db.login("admin", test::kPassword);
+  const std::string path = dir.file("people.db");
+  auto count = [&] {  // the job seekers stored, by plain SQL
+    sqlite3* h = nullptr;
+    REQUIRE(sqlite3_open_v2(path.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+    sqlite3_stmt* st = nullptr;
+    REQUIRE(sqlite3_prepare_v2(h, "SELECT count(*) FROM job_seeker", -1, &st, nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+    const int n = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+    return n;
+  };
+  const std::string good = people_csv("Ahead", 6000, 300000);
+  SECTION("a quoting error on the 4,001st data row: the 4,000 before it read, nothing written") {
+    // Data row k is line k + 1; the error's line is 4,002.
+    std::string text;
+    std::istringstream lines(good);
+    std::string line;
+    int n = 0;
+    while (std::getline(lines, line)) {
+      text += n == 4001 ? line + ",\"x\"y" : line;  // text after a closing quote
+      text += "\n";
+      ++n;
+    }
+    for (const auto mode : {clmis::OnError::skip, clmis::OnError::abort}) {
+      std::istringstream in(text);
+      clmis::ImportOptions o;
+      o.on_error = mode;
+      const auto r = clmis::import_records(s, "job_seeker", in, o);
+      CHECK_FALSE(r.committed);
+      CHECK(r.stopped);
+      CHECK(r.rows == 4001);
+      CHECK(r.refused == 1);
+      CHECK(r.created == 4000);
+      CHECK(r.warnings == 4000 / 97);  // data rows 97, 194, ...: possible duplicates (people_csv)
+      REQUIRE(r.problems.size() == 4000 / 97 + 1);
+      CHECK(r.problems.back().row == 4002);
+      CHECK(r.problems.back().message ==
+            "line 4002: text after closing quote; the file cannot be read past this point, so nothing is imported");
+      CHECK(count() == 0);
+    }
+  }
+  SECTION("progress: every 1,000 rows and at the end, the bytes read never going back, the last the file's size") {
+    std::istringstream in(good);
+    clmis::ImportOptions o;
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> calls;
+    o.progress = [&](std::uint64_t bytes, std::uint64_t rows) { calls.emplace_back(bytes, rows); };
+    const auto r = clmis::import_records(s, "job_seeker", in, o);
+    CHECK(r.created == 6000);
+    REQUIRE(calls.size() == 7);  // rows 1,000 to 6,000, and the end
+    for (size_t i = 0; i < 6; ++i) CHECK(calls[i].second == 1000 * (i + 1));
+    for (size_t i = 1; i < calls.size(); ++i) CHECK(calls[i].first >= calls[i - 1].first);
+    CHECK(calls.back() == std::make_pair(std::uint64_t{good.size()}, std::uint64_t{6000}));
+    // Row 1,000's bytes: the header and the first 1,000 data lines, counted from the text.
+    std::size_t upto = 0;
+    for (int lines = 0; lines < 1001; ++lines) upto = good.find('\n', upto) + 1;
+    CHECK(calls[0].first == upto);
+    CHECK(count() == 6000);
+  }
+  SECTION("cells larger than a chunk's bytes: each row handed over on its own, in order") {
+    // Rows 2, 4, ..., 40 of the 6,000 get a city of 300,000 letters (over a chunk's 256 KiB of
+    // cells, and over the field's length): those are refused; the others are written.
+    std::string text;
+    std::istringstream lines(good);
+    std::string line;
+    int n = 0;
+    while (std::getline(lines, line)) {
+      if (n >= 2 && n <= 40 && n % 2 == 0) {
+        // people_csv's columns end with the parish: a city column is added to every line.
+        line += "," + std::string(300000, 'x');
+      } else {
+        line += n == 0 ? ",city" : ",Basseterre";
+      }
+      text += line + "\n";
+      ++n;
+    }
+    std::istringstream in(text);
+    clmis::ImportOptions o;
+    o.on_error = clmis::OnError::skip;
+    const auto r = clmis::import_records(s, "job_seeker", in, o);
+    CHECK(r.refused == 20);
+    CHECK(r.created == 5980);
+    std::vector<std::uint64_t> refused;
+    for (const auto& p : r.problems)
+      if (!p.warning) refused.push_back(p.row);
+    std::vector<std::uint64_t> want;
+    for (int k = 2; k <= 40; k += 2) want.push_back(k + 1);  // line k is file row k + 1
+    CHECK(refused == want);
+    CHECK(count() == 5980);
+  }
+  SECTION("an exception from the caller's progress at row 2,000, the reader ahead: it reaches the caller, nothing written") {
+    std::istringstream in(good);
+    clmis::ImportOptions o;
+    o.progress = [](std::uint64_t, std::uint64_t rows) {
+      if (rows == 2000) throw std::runtime_error("stopped by the caller");
+    };
+    CHECK_THROWS_WITH(clmis::import_records(s, "job_seeker", in, o), "stopped by the caller");
+    CHECK(count() == 0);
+    // The session is usable, and the same stream can be read again from its start.
+    in.clear();
+    in.seekg(0);
+    CHECK(clmis::import_records(s, "job_seeker", in).created == 6000);
+  }
+}
