@@ -49,6 +49,22 @@ printf '%s\n2025-03-05,Dion,Mills,5500002,M,1995-05-05,KN-04\n' "$header" > "$di
 "$cli" import "$db" job_seeker "$dir/during.csv" --index-build during > /dev/null
 [ "$(indexes)" = "$before_indexes" ] || fail "--index-build during changed the indexes"
 [ "$(sqlite3 "$db" "SELECT count(*) FROM job_seeker WHERE family_name = 'Mills'")" = 2 ] || fail "--index-build imports"
+# --json says how many were built after loading: job_seeker's indexes but those the checks read
+# (the NIS number's, the possible-duplicate key's, external_id's), counted from the schema.
+deferrable=$(sqlite3 "$db" "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'job_seeker' AND sql IS NOT NULL
+  AND name NOT IN ('job_seeker_ix_nis_number', 'job_seeker_ux_external_id') AND name NOT GLOB 'job_seeker_dup_*'")
+[ "$deferrable" -gt 0 ] || fail "no deferrable index counted"
+printf '%s
+2025-03-05,Edna,Mills,5500003,F,1995-05-05,KN-04
+' "$header" > "$dir/after2.csv"
+"$cli" import "$db" job_seeker "$dir/after2.csv" --index-build after --json > "$dir/after2.json"
+grep -q "\"indexes_built_after_load\": $deferrable,\$" "$dir/after2.json" || fail "--json: indexes built after loading ($deferrable)"
+printf '%s
+2025-03-05,Fitz,Mills,5500004,M,1995-05-05,KN-04
+' "$header" > "$dir/during2.csv"
+"$cli" import "$db" job_seeker "$dir/during2.csv" --index-build during --json > "$dir/during2.json"
+grep -q '"indexes_built_after_load": 0,$' "$dir/during2.json" || fail "--json: no index built after loading with during"
+[ "$(indexes)" = "$before_indexes" ] || fail "--index-build with --json changed the indexes"
 
 # 2. Legacy dates (6/12/2013 is 6 December with D/M/YYYY) with --date-format; refused without.
 printf '%s\n6/12/2013,Ann,Hodge,3300001,F,14/7/1990,KN-02\n' "$header" > "$dir/legacy.csv"

@@ -306,6 +306,12 @@ TEST_CASE("C import: a CSV file, its report, and the rows stored", "[capi][impor
   CHECK(r["refused"] == 0);
   CHECK(r["problems"] == Json::array());
   CHECK(r["sha256"].get<std::string>().size() == 64);
+  // Into an empty table the indexes no check reads are built after loading: employer has no
+  // record rule, so every index of its table but external_id's, counted from the schema.
+  CHECK(r["indexes_built_after_load"] ==
+        std::stoi(test::raw_scalar(f.path, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND "
+                                           "tbl_name = 'employer' AND sql IS NOT NULL AND name <> 'employer_ux_external_id'")));
+  CHECK(r["indexes_built_after_load"].get<int>() > 0);
   CHECK(test::raw_scalar(f.path, "SELECT group_concat(name || '/' || parish || '/' || external_id, '|') FROM "
                                  "(SELECT * FROM employer ORDER BY id)") == "Alpha Ltd/KN-03/E1|Beta Ltd/KN-01/E2");
   CHECK(test::raw_scalar(f.path, "SELECT count(*) FROM clmis_audit WHERE action = 'import'") == "1");
