@@ -44,6 +44,7 @@ struct Scope {
   Warnings* warnings;
 
   bool has_error(const std::string& field) const {
+    if (errors.empty()) return false;  // most records: no path to build
     const std::string path = prefix + field;
     return std::any_of(errors.begin(), errors.end(), [&](const FieldError& e) { return e.path == path; });
   }
@@ -56,6 +57,8 @@ struct Scope {
   std::optional<store::Match> key(const std::vector<std::string>& names) const {
     store::Match m;
     m.key = &rule;
+    m.fields.reserve(names.size());
+    m.values.reserve(names.size());
     for (const auto& name : names) {
       const Value& v = value_of(vals, name);
       if (is_null(v) || has_error(name)) return std::nullopt;
