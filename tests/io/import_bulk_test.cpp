@@ -536,6 +536,15 @@ std::string people_csv(const std::string& prefix, int n, int first_nis, int bad_
   return csv;
 }
 
+/// text with each line (numbered from 0, the header) replaced by edit(number, line).
+std::string edit_lines(const std::string& text, const std::function<std::string(int, const std::string&)>& edit) {
+  std::string out;
+  std::istringstream lines(text);
+  std::string line;
+  for (int n = 0; std::getline(lines, line); ++n) out += edit(n, line) + "\n";
+  return out;
+}
+
 /// A stream that cannot tell its size (as a pipe): no seeking.
 class UnseekableBuf : public std::streambuf {
  public:
@@ -570,21 +579,9 @@ TEST_CASE("An import into a large table builds its indexes after loading when th
   };
   // The indexes of job_seeker that no check reads, counted from the schema by hand: all of its
   // indexes but the NIS number's (unique_active), the possible-duplicate key's and external_id's.
-  int deferrable = 0;
-  {
-    sqlite3* db = nullptr;
-    REQUIRE(sqlite3_open_v2(base.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
-    sqlite3_stmt* st = nullptr;
-    REQUIRE(sqlite3_prepare_v2(db,
-                               "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'job_seeker' "
-                               "AND sql IS NOT NULL AND name NOT IN ('job_seeker_ix_nis_number', "
-                               "'job_seeker_ux_external_id') AND name NOT GLOB 'job_seeker_dup_*'",
-                               -1, &st, nullptr) == SQLITE_OK);
-    REQUIRE(sqlite3_step(st) == SQLITE_ROW);
-    deferrable = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-  }
+  const int deferrable = std::stoi(test::raw_scalar(
+      base, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'job_seeker' AND sql IS NOT NULL "
+            "AND name NOT IN ('job_seeker_ix_nis_number', 'job_seeker_ux_external_id') AND name NOT GLOB 'job_seeker_dup_*'"));
   REQUIRE(deferrable == 5);  // family name, outcome, parish, status, registration number
   auto import = [&](const std::string& path, std::istream& in, const clmis::ImportOptions& o, bool per_record = false) {
     auto db = clmis::Database::open(path);
@@ -658,29 +655,13 @@ TEST_CASE("CSV rows are read ahead on a thread of their own: errors, progress an
   auto db = test::standard_db(dir, "people.db");
   auto s = db.login("admin", test::kPassword);
   const std::string path = dir.file("people.db");
-  auto count = [&] {  // the job seekers stored, by plain SQL
-    sqlite3* h = nullptr;
-    REQUIRE(sqlite3_open_v2(path.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
-    sqlite3_stmt* st = nullptr;
-    REQUIRE(sqlite3_prepare_v2(h, "SELECT count(*) FROM job_seeker", -1, &st, nullptr) == SQLITE_OK);
-    REQUIRE(sqlite3_step(st) == SQLITE_ROW);
-    const int n = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(h);
-    return n;
-  };
+  auto count = [&] { return std::stoi(test::raw_scalar(path, "SELECT count(*) FROM job_seeker")); };  // by plain SQL
   const std::string good = people_csv("Ahead", 6000, 300000);
   SECTION("a quoting error on the 4,001st data row: the 4,000 before it read, nothing written") {
     // Data row k is line k + 1; the error's line is 4,002.
-    std::string text;
-    std::istringstream lines(good);
-    std::string line;
-    int n = 0;
-    while (std::getline(lines, line)) {
-      text += n == 4001 ? line + ",\"x\"y" : line;  // text after a closing quote
-      text += "\n";
-      ++n;
-    }
+    const std::string text = edit_lines(good, [](int n, const std::string& line) {
+      return n == 4001 ? line + ",\"x\"y" : line;  // text after a closing quote
+    });
     for (const auto mode : {clmis::OnError::skip, clmis::OnError::abort}) {
       std::istringstream in(text);
       clmis::ImportOptions o;
@@ -719,20 +700,11 @@ TEST_CASE("CSV rows are read ahead on a thread of their own: errors, progress an
   SECTION("cells larger than a chunk's bytes: each row handed over on its own, in order") {
     // Rows 2, 4, ..., 40 of the 6,000 get a city of 300,000 letters (over a chunk's 256 KiB of
     // cells, and over the field's length): those are refused; the others are written.
-    std::string text;
-    std::istringstream lines(good);
-    std::string line;
-    int n = 0;
-    while (std::getline(lines, line)) {
-      if (n >= 2 && n <= 40 && n % 2 == 0) {
-        // people_csv's columns end with the parish: a city column is added to every line.
-        line += "," + std::string(300000, 'x');
-      } else {
-        line += n == 0 ? ",city" : ",Basseterre";
-      }
-      text += line + "\n";
-      ++n;
-    }
+    // people_csv's columns end with the parish: a city column is added to every line.
+    const std::string text = edit_lines(good, [](int n, const std::string& line) {
+      if (n >= 2 && n <= 40 && n % 2 == 0) return line + "," + std::string(300000, 'x');
+      return line + (n == 0 ? ",city" : ",Basseterre");
+    });
     std::istringstream in(text);
     clmis::ImportOptions o;
     o.on_error = clmis::OnError::skip;
